@@ -1,0 +1,1 @@
+//! The desktop app (eframe/egui). Issue 4.

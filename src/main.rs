@@ -1,0 +1,3 @@
+fn main() {
+    println!("invariance-lab: under construction");
+}
