@@ -7,8 +7,11 @@
 
 #![warn(missing_docs)]
 
+pub mod io;
 pub mod model;
 pub mod perm;
+pub mod search;
+pub mod transform;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -1,1 +1,71 @@
-//! The desktop app (eframe/egui). Issue 4.
+//! The desktop app (eframe/egui, issue 4): watch the graph learn, search for its
+//! symmetries, save and load experiments.
+//!
+//! Threads: the UI thread only draws and sends commands; the simulation runs on the
+//! `simulation` thread ([`worker`]), big heatmaps are coloured on `heatmap-render`
+//! ([`heatmap`]), searches run on `search` ([`search_task`]) and file work on short-lived
+//! helper threads ([`files`]). The UI never waits for any of them.
+
+pub mod actions;
+pub mod animation_panel;
+pub mod app_state;
+pub mod colormap;
+pub mod files;
+pub mod heatmap;
+pub mod labels;
+pub mod params_panel;
+pub mod plots_panel;
+pub mod presentation;
+pub mod search_engine;
+pub mod search_panel;
+pub mod search_task;
+pub mod shortcuts;
+pub mod status_bar;
+pub mod stimulus_panel;
+pub mod worker;
+
+pub use actions::AppAction;
+pub use app_state::{InvarianceApp, StartOptions, View};
+pub use heatmap::MatrixOrder;
+
+/// Opens the window and runs until it is closed. With a screenshot requested, returns
+/// an error if it could not be written.
+pub fn run_native(options: StartOptions) -> anyhow::Result<()> {
+    let screenshot_requested = options.screenshot.is_some();
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<app_state::ScreenshotOutcome>>> = Default::default();
+    let native = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Invariance Lab")
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let slot = outcome.clone();
+    eframe::run_native(
+        "Invariance Lab",
+        native,
+        Box::new(move |cc| {
+            let app = InvarianceApp::new(cc, options)?;
+            if let Ok(mut s) = slot.lock() {
+                *s = app.screenshot_outcome();
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))?;
+    if screenshot_requested {
+        let result = outcome
+            .lock()
+            .ok()
+            .and_then(|o| o.clone())
+            .and_then(|o| o.lock().ok().and_then(|r| r.clone()));
+        match result {
+            Some(Ok(path)) => eprintln!("screenshot saved to {}", path.display()),
+            Some(Err(e)) => anyhow::bail!("could not save the screenshot: {e}"),
+            None => anyhow::bail!("the window closed before the screenshot was taken"),
+        }
+    }
+    Ok(())
+}

@@ -55,6 +55,21 @@ pub enum Transformation {
         /// Quarter turns applied after the mirror, 0..4.
         quarter_turns: u8,
     },
+    /// General element of a space's group: first the point map (mirror `x ↦ side−1−x`
+    /// if `reflect`; then `quarter_turns` counter-clockwise quarter turns about the
+    /// centre), then the periodic translation by `(dx, dy)`. On a ring: `x ↦ ±x + dx`
+    /// (`dy = 0`, `quarter_turns = 0`). Used for the composites that the simple variants
+    /// cannot name (e.g. a translation after a rotation on the torus).
+    Rigid {
+        /// Mirror first.
+        reflect: bool,
+        /// Quarter turns after the mirror, 0..4.
+        quarter_turns: u8,
+        /// Translation along x applied last.
+        dx: i64,
+        /// Translation along y applied last.
+        dy: i64,
+    },
 }
 
 /// One-dimensional and two-dimensional stimulus generators (SPEC §3).

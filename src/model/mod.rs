@@ -2,7 +2,17 @@
 //! Hebbian rules, metrics, and the [`Simulation`] that ties them together.
 
 pub mod config;
+pub mod detectors;
+pub mod kernels;
+pub mod learning;
+pub mod metrics;
+pub mod presets;
+pub mod rng;
+pub mod space;
+pub mod stimulus;
+pub mod image_patches;
 pub mod simulation;
+pub mod validate;
 
 pub use config::*;
 pub use simulation::{MetricsRecord, Simulation, Snapshot};

@@ -1,13 +1,23 @@
-//! CONTRACT STUB — to be replaced by the real implementation (issue 2).
-//! The public names and signatures below are what the GUI, the search and the
-//! transform modules program against; keep them (add freely).
+//! The [`Simulation`]: stimuli → detectors → Hebbian graph, step by step, reproducibly.
+//!
+//! Step `t` (0-based) presents `B` stimuli; row `b` is drawn from a generator seeded by
+//! `(seed, t, b)` only ([`super::rng::derived_rng`]), so any step can be replayed without
+//! replaying the ones before it, and a saved and reloaded run continues bit for bit.
+//! With a sequence configuration every row is a pair of consecutive frames `(s, g·s)`:
+//! the temporal rule learns `A(g·s)ᵀA(s)`, the other rules see the later frame `g·s`.
 
 use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
+use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::config::{ConfigError, NeuronLabel, SimConfig};
+use super::config::{ConfigError, LearningRule, NeuronLabel, SimConfig, Transformation};
+use super::detectors::Bank;
+use super::learning::{HebbianState, PathChoice, UpdateParams};
+use super::metrics::{self, MetricsInput};
+use super::rng::{Purpose, derived_rng};
+use super::stimulus;
 use crate::perm::Permutation;
 
 /// Metrics at one recorded step.
@@ -49,64 +59,349 @@ pub struct Snapshot {
 }
 
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
+#[derive(Clone, Debug)]
 pub struct Simulation {
-    _private: (),
+    config: SimConfig,
+    bank: Bank,
+    true_permutation: Permutation,
+    random_permutation: Permutation,
+    state: HebbianState,
+    step: u64,
+    history: Vec<MetricsRecord>,
+    last_stimulus: Vec<f32>,
+    last_activity: Vec<f32>,
+    last_mean_activity: f64,
+}
+
+/// One batch of training data: current frames, previous frames (sequences only).
+struct Batch {
+    stimuli: Array2<f32>,
+    previous: Option<Array2<f32>>,
 }
 
 impl Simulation {
     /// Builds the bank, hidden order and zero weights from a validated config.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
-        let _ = config;
-        todo!("issue 2")
+        config.check()?;
+        let bank = Bank::build(&config.bank, config.space, config.seed)?;
+        let pixel_perm = config
+            .space
+            .pixel_permutation(config.true_transformation)
+            .ok_or_else(|| ConfigError::Invalid {
+                field: "true_transformation",
+                reason: format!(
+                    "{} is not an exact transformation of this space",
+                    config.true_transformation
+                ),
+            })?;
+        let true_permutation = bank
+            .best_neuron_permutation(&pixel_perm)
+            .ok_or_else(|| {
+                ConfigError::Inconsistent(format!(
+                    "no neuron permutation corresponds to {}",
+                    config.true_transformation
+                ))
+            })?;
+        let m = bank.len();
+        let mut images: Vec<usize> = (0..m).collect();
+        images.shuffle(&mut derived_rng(config.seed, Purpose::RandomBaseline, 0, 0));
+        let random_permutation = Permutation::from_images(images).map_err(|e| {
+            ConfigError::Inconsistent(format!("random baseline permutation: {e}"))
+        })?;
+        // Surface generator errors (e.g. missing assets) now rather than in `step`.
+        stimulus::sample(
+            &config.stimulus.kind,
+            config.space,
+            &mut derived_rng(config.seed, Purpose::Test, u64::MAX, 0),
+        )?;
+        Ok(Self {
+            state: HebbianState::new(m),
+            last_stimulus: vec![0.0; config.space.pixels()],
+            last_activity: vec![0.0; m],
+            config,
+            bank,
+            true_permutation,
+            random_permutation,
+            step: 0,
+            history: Vec::new(),
+            last_mean_activity: 0.0,
+        })
     }
+
+    /// Rebuilds a simulation from saved parts (used by experiment files). The bank and
+    /// permutations are regenerated from the config; the caller checks that they match.
+    pub fn restore(
+        config: SimConfig,
+        state: HebbianState,
+        step: u64,
+        history: Vec<MetricsRecord>,
+        last_mean_activity: f64,
+    ) -> Result<Self, ConfigError> {
+        let mut sim = Self::new(config)?;
+        if state.neurons() != sim.neurons() {
+            return Err(ConfigError::Inconsistent(format!(
+                "the saved state has {} neurons, the config builds {}",
+                state.neurons(),
+                sim.neurons()
+            )));
+        }
+        sim.state = state;
+        sim.step = step;
+        sim.history = history;
+        sim.last_mean_activity = last_mean_activity;
+        if step > 0 {
+            // Regenerate what the GUI shows as "last stimulus": row 0 of the last step.
+            let batch = sim.batch_for(step - 1, 1);
+            let act = sim.activities(&batch.stimuli);
+            sim.last_stimulus = batch.stimuli.row(0).to_vec();
+            sim.last_activity = act.row(0).to_vec();
+        }
+        Ok(sim)
+    }
+
     /// The configuration.
     pub fn config(&self) -> &SimConfig {
-        todo!()
+        &self.config
     }
+
     /// Steps taken.
     pub fn step_count(&self) -> u64 {
-        todo!()
+        self.step
     }
+
+    /// Stimuli seen so far (`steps · batch`).
+    pub fn stimuli_seen(&self) -> u64 {
+        self.step.saturating_mul(self.config.batch as u64)
+    }
+
+    /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`).
+    fn batch_for(&self, t: u64, rows: usize) -> Batch {
+        let space = self.config.space;
+        let pixels = space.pixels();
+        let mut stimuli = Array2::<f32>::zeros((rows, pixels));
+        let mut previous = self
+            .config
+            .stimulus
+            .sequence
+            .map(|_| Array2::<f32>::zeros((rows, pixels)));
+        for b in 0..rows {
+            let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
+            // `new` checked that the generator works; a failure here leaves a blank row.
+            let Ok(base) = stimulus::sample(&self.config.stimulus.kind, space, &mut rng) else {
+                continue;
+            };
+            if base.len() != pixels {
+                continue;
+            }
+            match (self.config.stimulus.sequence, previous.as_mut()) {
+                (Some(g), Some(prev)) => {
+                    let frames = stimulus::sequence(&base, space, g, 2);
+                    if let [first, second] = frames.as_slice() {
+                        prev.row_mut(b).assign(&ndarray::ArrayView1::from(first.as_slice()));
+                        stimuli.row_mut(b).assign(&ndarray::ArrayView1::from(second.as_slice()));
+                    }
+                }
+                _ => stimuli.row_mut(b).assign(&ndarray::ArrayView1::from(base.as_slice())),
+            }
+        }
+        Batch { stimuli, previous }
+    }
+
+    fn activities(&self, stimuli: &Array2<f32>) -> Array2<f32> {
+        self.bank.activities(
+            stimuli.view(),
+            self.config.activation,
+            self.config.threshold,
+            self.config.k_winners,
+        )
+    }
+
     /// Advances one step (one batch).
     pub fn step(&mut self) {
-        todo!()
+        let batch = self.batch_for(self.step, self.config.batch);
+        let current = self.activities(&batch.stimuli);
+        let previous = match (&batch.previous, self.config.rule) {
+            (Some(prev), LearningRule::Temporal) => Some(self.activities(prev)),
+            _ => None,
+        };
+        let params = UpdateParams {
+            rule: self.config.rule,
+            learning_rate: self.config.learning_rate,
+            decay: self.config.decay,
+        };
+        self.state.update(
+            &params,
+            current.view(),
+            previous.as_ref().map(|p| p.view()),
+            PathChoice::Auto,
+        );
+        let total: f64 = current.iter().map(|&a| f64::from(a)).sum();
+        self.last_mean_activity = total / current.len().max(1) as f64;
+        self.last_stimulus = batch.stimuli.row(0).to_vec();
+        self.last_activity = current.row(0).to_vec();
+        self.step += 1;
+        if metrics::on_schedule(self.step) {
+            self.history.push(self.metrics());
+        }
     }
-    /// Advances `n` steps.
+
+    /// Advances `n` steps, then makes sure the metric history ends at the current step.
     pub fn run_steps(&mut self, n: u64) {
         for _ in 0..n {
             self.step();
         }
+        if n > 0 {
+            self.record_metrics();
+        }
     }
+
+    /// Appends the current metrics to the history unless the last record is already of
+    /// this step.
+    pub fn record_metrics(&mut self) {
+        if self.history.last().map(|r| r.step) != Some(self.step) {
+            self.history.push(self.metrics());
+        }
+    }
+
     /// Back to step 0 with zero weights (same bank and order).
     pub fn reset(&mut self) {
-        todo!()
+        self.state.reset();
+        self.step = 0;
+        self.history.clear();
+        self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
+        self.last_activity.iter_mut().for_each(|x| *x = 0.0);
+        self.last_mean_activity = 0.0;
     }
+
     /// Number of detectors `M`.
     pub fn neurons(&self) -> usize {
-        todo!()
+        self.bank.len()
     }
+
     /// Materialised weights.
     pub fn weights(&self) -> Array2<f32> {
-        todo!()
+        self.state.weights()
     }
+
+    /// The learning state (raw buffers, decay scale, running means) — what experiment
+    /// files persist for bit-exact continuation.
+    pub fn learning_state(&self) -> &HebbianState {
+        &self.state
+    }
+
+    /// The detector bank (fields, labels, hidden order).
+    pub fn bank(&self) -> &Bank {
+        &self.bank
+    }
+
     /// Labels in stored order (scoring and display only).
     pub fn labels(&self) -> &[NeuronLabel] {
-        todo!()
+        &self.bank.labels
     }
+
     /// Receptive fields, M × pixels, stored order.
     pub fn fields(&self) -> &Array2<f32> {
-        todo!()
+        &self.bank.fields
     }
-    /// The true transformation as a permutation of neurons in stored order.
+
+    /// The true transformation as a permutation of neurons in stored order (for a bank
+    /// that is not closed under it, the best-overlap approximation).
     pub fn true_permutation(&self) -> &Permutation {
-        todo!()
+        &self.true_permutation
     }
+
+    /// The fixed, seeded random permutation used as the symmetry-error baseline.
+    pub fn random_permutation(&self) -> &Permutation {
+        &self.random_permutation
+    }
+
+    /// Node weights `d` (what the rule put on the diagonal; see the README's Model section).
+    pub fn node_weights(&self) -> Array1<f32> {
+        self.state.node_weights()
+    }
+
+    /// Every exact symmetry of the space that the bank is closed under, as a permutation
+    /// of neurons in stored order (identity excluded). Scoring only; never used by the search.
+    pub fn ground_truth_transformations(&self) -> Vec<(Transformation, Permutation)> {
+        self.bank.ground_truth(self.config.space)
+    }
+
+    /// Activities of the detectors for one stimulus (stored order). A stimulus with the
+    /// wrong number of pixels gives all-zero activities.
+    pub fn encode(&self, stimulus: &[f32]) -> Vec<f32> {
+        let m = self.neurons();
+        let Ok(view) = ndarray::ArrayView2::from_shape((1, stimulus.len()), stimulus) else {
+            return vec![0.0; m];
+        };
+        match self.bank.try_activities(
+            view,
+            self.config.activation,
+            self.config.threshold,
+            self.config.k_winners,
+        ) {
+            Ok(a) => a.row(0).to_vec(),
+            Err(_) => vec![0.0; m],
+        }
+    }
+
+    /// `count` seeded held-out stimuli (independent of the training stream).
+    pub fn test_stimuli(&self, count: usize) -> Vec<Vec<f32>> {
+        let space = self.config.space;
+        (0..count as u64)
+            .map(|i| {
+                let mut rng = derived_rng(self.config.seed, Purpose::Test, i, 0);
+                stimulus::sample(&self.config.stimulus.kind, space, &mut rng)
+                    .unwrap_or_else(|_| vec![0.0; space.pixels()])
+            })
+            .collect()
+    }
+
     /// Latest metrics, computed now.
     pub fn metrics(&self) -> MetricsRecord {
-        todo!()
+        metrics::compute(
+            self.state.raw_weights(),
+            MetricsInput {
+                step: self.step,
+                stimuli: self.stimuli_seen(),
+                scale: self.state.scale(),
+                mean_activity: self.last_mean_activity,
+                true_permutation: &self.true_permutation,
+                random_permutation: &self.random_permutation,
+            },
+        )
     }
+
+    /// Mean detector activity over the last batch.
+    pub fn last_mean_activity(&self) -> f64 {
+        self.last_mean_activity
+    }
+
+    /// The recorded metric history.
+    pub fn history(&self) -> &[MetricsRecord] {
+        &self.history
+    }
+
     /// An immutable snapshot for display.
     pub fn snapshot(&self) -> Snapshot {
-        todo!()
+        Snapshot {
+            step: self.step,
+            weights: Arc::new(self.weights()),
+            node_weights: Arc::new(self.node_weights()),
+            stimulus: Arc::new(self.last_stimulus.clone()),
+            activity: Arc::new(self.last_activity.clone()),
+            history: Arc::new(self.history.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulation_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Simulation>();
+        assert_send_sync::<Snapshot>();
     }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Renders one screenshot per main view and per preset into screenshots/, under Xvfb
+# with Mesa's software OpenGL (the glow renderer).
+#
+# Needs (Debian): apt-get install -y xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0
+# Usage: scripts/screenshots.sh [path/to/invariance-lab]   (default: a release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${1:-target/release/invariance-lab}"
+if [[ ! -x "$BIN" ]]; then
+    cargo build --release
+fi
+OUT=screenshots
+mkdir -p "$OUT"
+export INVARIANCE_LAB_NO_DIALOGS=1
+# Software rendering; no desktop portal; a fixed scale so screenshots are comparable.
+export LIBGL_ALWAYS_SOFTWARE=1 WINIT_UNIX_BACKEND=x11 WAYLAND_DISPLAY= WINIT_X11_SCALE_FACTOR=1
+
+shot() {
+    local name="$1"; shift
+    echo "== $name: $*"
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$BIN" gui "$@" --screenshot "$OUT/$name.png"
+}
+
+# One per main view, on the central story: ring-shift trained, searched, recovered.
+shot overview       --preset ring-shift --steps 400 --search --order recovered --view overview
+shot weights-stored --preset ring-shift --steps 400 --order stored --view weights
+shot weights-truth  --preset ring-shift --steps 400 --order truth --view weights
+shot weights-recovered --preset ring-shift --steps 400 --search --order recovered --view weights
+shot learning       --preset ring-shift --steps 400 --view learning
+shot stimulus       --preset ring-shift --steps 50 --view stimulus
+shot transformation --preset ring-shift --steps 400 --search --view transformation
+shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
+
+# One per preset (overview, trained to its default length, searched).
+for preset in ring-shift ring-random torus-translate square-rotate image-rotate ring-temporal; do
+    shot "preset-$preset" --preset "$preset" --steps "${STEPS:-200}" --search --order recovered
+done
+echo "screenshots written to $OUT/"

@@ -1,0 +1,148 @@
+//! Colour-blind-safe colour maps as 256-entry lookup tables.
+//!
+//! `Viridis` (perceptually uniform, sequential) is the default for concurrence weights,
+//! which are non-negative; `Diverging` (ColorBrewer RdBu, blue = negative, white = 0,
+//! red = positive) is for signed weights (covariance, temporal rules). Both stay
+//! readable for the common forms of colour blindness and in greyscale print.
+
+use egui::Color32;
+
+/// Which colour map the heatmap uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Colormap {
+    /// Sequential, perceptually uniform (matplotlib's viridis).
+    #[default]
+    Viridis,
+    /// Diverging blue–white–red (ColorBrewer RdBu), centred on zero.
+    Diverging,
+}
+
+impl Colormap {
+    /// All maps, for selectors.
+    pub const ALL: [Colormap; 2] = [Colormap::Viridis, Colormap::Diverging];
+
+    /// Human-readable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Colormap::Viridis => "viridis",
+            Colormap::Diverging => "diverging (blue–white–red)",
+        }
+    }
+
+    /// Whether the map is meant for a range symmetric about zero.
+    pub fn is_diverging(self) -> bool {
+        matches!(self, Colormap::Diverging)
+    }
+
+    /// The 256-entry lookup table.
+    pub fn lut(self) -> &'static [Color32; 256] {
+        use std::sync::OnceLock;
+        static VIRIDIS: OnceLock<[Color32; 256]> = OnceLock::new();
+        static DIVERGING: OnceLock<[Color32; 256]> = OnceLock::new();
+        match self {
+            Colormap::Viridis => VIRIDIS.get_or_init(|| build_lut(viridis)),
+            Colormap::Diverging => DIVERGING.get_or_init(|| build_lut(diverging)),
+        }
+    }
+
+    /// Colour of a value `t ∈ [0, 1]` (clamped; NaN maps to grey).
+    pub fn color(self, t: f32) -> Color32 {
+        if t.is_nan() {
+            return Color32::GRAY;
+        }
+        self.lut()[(t.clamp(0.0, 1.0) * 255.0).round() as usize]
+    }
+}
+
+fn build_lut(f: fn(f32) -> [f32; 3]) -> [Color32; 256] {
+    let mut lut = [Color32::BLACK; 256];
+    for (k, c) in lut.iter_mut().enumerate() {
+        let [r, g, b] = f(k as f32 / 255.0);
+        let to_u8 = |x: f32| (x.clamp(0.0, 1.0) * 255.0).round() as u8;
+        *c = Color32::from_rgb(to_u8(r), to_u8(g), to_u8(b));
+    }
+    lut
+}
+
+/// Polynomial fit of matplotlib's viridis in sRGB (Matt Zucker's CC0 fit, max error < 1/255 · 3).
+fn viridis(t: f32) -> [f32; 3] {
+    const C: [[f32; 3]; 7] = [
+        [0.277_727_33, 0.005_407_344, 0.334_099_8],
+        [0.105_093_04, 1.404_613_5, 1.384_590_1],
+        [-0.330_861_83, 0.214_847_56, 0.095_095_16],
+        [-4.634_230_5, -5.799_101, -19.332_441],
+        [6.228_27, 14.179_933, 56.690_553],
+        [4.776_385, -13.745_145, -65.353_03],
+        [-5.435_456, 4.645_852_6, 26.312_435],
+    ];
+    let mut out = [0.0f32; 3];
+    for (ch, o) in out.iter_mut().enumerate() {
+        let mut acc = C[6][ch];
+        for k in (0..6).rev() {
+            acc = C[k][ch] + t * acc;
+        }
+        *o = acc;
+    }
+    out
+}
+
+/// ColorBrewer RdBu (11 classes), reversed so that low values are blue.
+fn diverging(t: f32) -> [f32; 3] {
+    const STOPS: [[u8; 3]; 11] = [
+        [0x05, 0x30, 0x61],
+        [0x21, 0x66, 0xac],
+        [0x43, 0x93, 0xc3],
+        [0x92, 0xc5, 0xde],
+        [0xd1, 0xe5, 0xf0],
+        [0xf7, 0xf7, 0xf7],
+        [0xfd, 0xdb, 0xc7],
+        [0xf4, 0xa5, 0x82],
+        [0xd6, 0x60, 0x4d],
+        [0xb2, 0x18, 0x2b],
+        [0x67, 0x00, 0x1f],
+    ];
+    let x = t.clamp(0.0, 1.0) * 10.0;
+    let k = (x.floor() as usize).min(9);
+    let f = x - k as f32;
+    let mut out = [0.0f32; 3];
+    for (ch, o) in out.iter_mut().enumerate() {
+        let a = f32::from(STOPS[k][ch]) / 255.0;
+        let b = f32::from(STOPS[k + 1][ch]) / 255.0;
+        *o = a + (b - a) * f;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viridis_endpoints_match_matplotlib() {
+        // matplotlib: viridis(0) = #440154, viridis(1) = #fde725.
+        let lo = Colormap::Viridis.color(0.0);
+        let hi = Colormap::Viridis.color(1.0);
+        let close = |a: u8, b: u8| (i32::from(a) - i32::from(b)).abs() <= 6;
+        assert!(close(lo.r(), 0x44) && close(lo.g(), 0x01) && close(lo.b(), 0x54), "{lo:?}");
+        assert!(close(hi.r(), 0xfd) && close(hi.g(), 0xe7) && close(hi.b(), 0x25), "{hi:?}");
+    }
+
+    #[test]
+    fn viridis_lightness_increases_monotonically() {
+        let lum = |c: Color32| 0.2126 * f32::from(c.r()) + 0.7152 * f32::from(c.g()) + 0.0722 * f32::from(c.b());
+        let lut = Colormap::Viridis.lut();
+        for k in 1..256 {
+            assert!(lum(lut[k]) + 1.5 >= lum(lut[k - 1]), "lightness drops at {k}");
+        }
+    }
+
+    #[test]
+    fn diverging_is_white_in_the_middle_and_blue_red_at_the_ends() {
+        let mid = Colormap::Diverging.color(0.5);
+        assert!(mid.r() > 240 && mid.g() > 240 && mid.b() > 240, "{mid:?}");
+        let lo = Colormap::Diverging.color(0.0);
+        let hi = Colormap::Diverging.color(1.0);
+        assert!(lo.b() > lo.r(), "low end should be blue: {lo:?}");
+        assert!(hi.r() > hi.b(), "high end should be red: {hi:?}");
+    }
+}

@@ -1,0 +1,365 @@
+//! File actions: open/save experiments, exports, recent files, dialogs.
+//!
+//! Parsing and writing go through the library functions the tests call
+//! (`crate::io::experiment`, `crate::io::matrix`, `crate::io::atomic`); this module only
+//! decides *where* (native dialog, or a typed path when no dialog can be shown — e.g.
+//! under Xvfb without a desktop portal) and runs the work off the UI thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use egui::ColorImage;
+
+use crate::model::{MetricsRecord, Simulation, Snapshot};
+
+/// File-name extension of experiment files.
+pub const EXPERIMENT_EXTENSION: &str = "json";
+
+/// Reads an experiment file (the same function the CLI uses).
+pub fn load_experiment(path: &Path) -> anyhow::Result<Simulation> {
+    let _ = path;
+    anyhow::bail!("experiment files are not supported by this build yet")
+}
+
+/// Writes an experiment file atomically (the same function the CLI uses).
+pub fn save_experiment(path: &Path, sim: &Simulation) -> anyhow::Result<()> {
+    let _ = (path, sim);
+    anyhow::bail!("experiment files are not supported by this build yet")
+}
+
+/// Writes the metric history as CSV (one row per record), atomically.
+pub fn save_metrics_csv(path: &Path, history: &[MetricsRecord]) -> anyhow::Result<()> {
+    crate::io::atomic::write_atomically(path, |w| {
+        use std::io::Write as _;
+        writeln!(
+            w,
+            "step,stimuli,weight_norm,sparsity,max_weight,mean_activity,symmetry_error_true,symmetry_error_random"
+        )?;
+        for r in history {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{}",
+                r.step,
+                r.stimuli,
+                r.weight_norm,
+                r.sparsity,
+                r.max_weight,
+                r.mean_activity,
+                r.symmetry_error_true,
+                r.symmetry_error_random
+            )?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("could not write metrics to {}", path.display()))
+}
+
+/// Writes an image as PNG, atomically.
+pub fn save_png(path: &Path, image: &ColorImage) -> anyhow::Result<()> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba).context("image buffer has the wrong size")?;
+    crate::io::atomic::write_atomically(path, |out| {
+        buffer
+            .write_to(out, image::ImageFormat::Png)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+    .with_context(|| format!("could not write {}", path.display()))
+}
+
+/// What a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// Open an experiment.
+    Open,
+    /// Save the experiment under a new name.
+    SaveAs,
+    /// Export `W` as `.npy`.
+    ExportNpy,
+    /// Export `W` as `.csv`.
+    ExportCsv,
+    /// Export the heatmap as it is displayed, as `.png`.
+    ExportPng,
+    /// Export the metric history as `.csv`.
+    ExportMetrics,
+}
+
+impl FilePurpose {
+    /// Title of the dialog.
+    pub fn title(self) -> &'static str {
+        match self {
+            FilePurpose::Open => "Open experiment",
+            FilePurpose::SaveAs => "Save experiment as",
+            FilePurpose::ExportNpy => "Export weights (.npy)",
+            FilePurpose::ExportCsv => "Export weights (.csv)",
+            FilePurpose::ExportPng => "Export heatmap (.png)",
+            FilePurpose::ExportMetrics => "Export metrics (.csv)",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            FilePurpose::Open | FilePurpose::SaveAs => EXPERIMENT_EXTENSION,
+            FilePurpose::ExportNpy => "npy",
+            FilePurpose::ExportCsv | FilePurpose::ExportMetrics => "csv",
+            FilePurpose::ExportPng => "png",
+        }
+    }
+
+    fn default_name(self) -> &'static str {
+        match self {
+            FilePurpose::Open | FilePurpose::SaveAs => "experiment.json",
+            FilePurpose::ExportNpy => "weights.npy",
+            FilePurpose::ExportCsv => "weights.csv",
+            FilePurpose::ExportPng => "heatmap.png",
+            FilePurpose::ExportMetrics => "metrics.csv",
+        }
+    }
+}
+
+/// Results of background file work, drained by the UI every frame.
+pub enum FileEvent {
+    /// An experiment was written.
+    Saved {
+        /// Where.
+        path: PathBuf,
+        /// Generation of the simulation that was saved.
+        generation: u64,
+        /// Its step count.
+        step: u64,
+    },
+    /// An experiment was read and is ready to hand to the worker.
+    Loaded {
+        /// From where.
+        path: PathBuf,
+        /// The simulation.
+        sim: Box<Simulation>,
+    },
+    /// An export finished.
+    Exported {
+        /// Where.
+        path: PathBuf,
+    },
+    /// Something failed; the message names the file and the reason.
+    Failed(String),
+}
+
+/// A typed-path dialog (used when no native dialog can be shown).
+pub struct TypedPathDialog {
+    /// What the path is for.
+    pub purpose: FilePurpose,
+    /// The text being edited.
+    pub text: String,
+}
+
+/// File state: current path, recent files, pending work.
+pub struct Files {
+    /// Path of the open experiment, if it was loaded or saved.
+    pub current_path: Option<PathBuf>,
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+    recent_store: Option<PathBuf>,
+    /// Whether to try native dialogs.
+    pub native_dialogs: bool,
+    /// The typed-path dialog, when open.
+    pub typed: Option<TypedPathDialog>,
+    /// Operations started and not finished.
+    pub pending: usize,
+    tx: Sender<FileEvent>,
+    rx: Receiver<FileEvent>,
+}
+
+const MAX_RECENT: usize = 8;
+
+/// Where recent files are remembered by default (`$XDG_CONFIG_HOME/invariance-lab/recent.json`).
+pub fn default_recent_store() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("invariance-lab").join("recent.json"))
+}
+
+/// Whether a native file dialog can plausibly be shown: on Linux the portal needs a
+/// D-Bus session; `INVARIANCE_LAB_NO_DIALOGS=1` forces typed paths.
+pub fn native_dialogs_plausible() -> bool {
+    if std::env::var_os("INVARIANCE_LAB_NO_DIALOGS").is_some_and(|v| v != "0") {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        return std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    }
+    true
+}
+
+impl Files {
+    /// New state; `recent_store` is where the recent-files list lives (None: not persisted).
+    pub fn new(recent_store: Option<PathBuf>, native_dialogs: bool) -> Self {
+        let recent = recent_store
+            .as_deref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|s| serde_json::from_str::<Vec<PathBuf>>(&s).ok())
+            .unwrap_or_default();
+        let (tx, rx) = mpsc::channel();
+        Self { current_path: None, recent, recent_store, native_dialogs, typed: None, pending: 0, tx, rx }
+    }
+
+    /// Events since the last call.
+    pub fn drain(&mut self) -> Vec<FileEvent> {
+        let events: Vec<FileEvent> = self.rx.try_iter().collect();
+        self.pending = self.pending.saturating_sub(events.len());
+        events
+    }
+
+    /// Remembers a path at the top of the recent list.
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(MAX_RECENT);
+        if let Some(store) = &self.recent_store {
+            if let Some(dir) = store.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            if let Ok(text) = serde_json::to_string_pretty(&self.recent) {
+                // Best effort: a read-only config directory must not disturb the user.
+                let _ = crate::io::atomic::write_atomically(store, |w| {
+                    use std::io::Write as _;
+                    w.write_all(text.as_bytes())
+                });
+            }
+        }
+    }
+
+    /// Reads an experiment on a helper thread; the result arrives as a [`FileEvent`].
+    pub fn start_load(&mut self, path: PathBuf) {
+        let tx = self.tx.clone();
+        self.pending += 1;
+        let spawned = std::thread::Builder::new().name("open-file".into()).spawn({
+            let path = path.clone();
+            move || {
+                let event = match load_experiment(&path) {
+                    Ok(sim) => FileEvent::Loaded { path, sim: Box::new(sim) },
+                    Err(e) => FileEvent::Failed(format!("Could not open {}: {e:#}", path.display())),
+                };
+                let _ = tx.send(event);
+            }
+        });
+        if spawned.is_err() {
+            let _ = self.tx.send(FileEvent::Failed(format!("Could not open {}: no thread", path.display())));
+        }
+    }
+
+    /// A job for the worker thread that saves the simulation it runs on.
+    pub fn save_job(&mut self, path: PathBuf, generation: u64) -> super::worker::SimulationJob {
+        let tx = self.tx.clone();
+        self.pending += 1;
+        Box::new(move |sim: &Simulation| {
+            let step = sim.step_count();
+            let event = match save_experiment(&path, sim) {
+                Ok(()) => FileEvent::Saved { path, generation, step },
+                Err(e) => FileEvent::Failed(format!("Could not save {}: {e:#}", path.display())),
+            };
+            let _ = tx.send(event);
+        })
+    }
+
+    /// Exports from a snapshot (or the displayed heatmap) on a helper thread.
+    pub fn start_export(&mut self, purpose: FilePurpose, path: PathBuf, snapshot: Arc<Snapshot>, heatmap: Option<ColorImage>) {
+        let tx = self.tx.clone();
+        self.pending += 1;
+        let spawned = std::thread::Builder::new().name("export".into()).spawn({
+            let path = path.clone();
+            move || {
+                let result: anyhow::Result<()> = match purpose {
+                    FilePurpose::ExportNpy => crate::io::matrix::save_npy(&path, snapshot.weights.view())
+                        .with_context(|| format!("could not write {}", path.display())),
+                    FilePurpose::ExportCsv => crate::io::matrix::save_csv(&path, snapshot.weights.view())
+                        .with_context(|| format!("could not write {}", path.display())),
+                    FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
+                    FilePurpose::ExportPng => match &heatmap {
+                        Some(img) => save_png(&path, img),
+                        None => Err(anyhow::anyhow!("no heatmap to export yet")),
+                    },
+                    FilePurpose::Open | FilePurpose::SaveAs => Err(anyhow::anyhow!("not an export")),
+                };
+                let event = match result {
+                    Ok(()) => FileEvent::Exported { path },
+                    Err(e) => FileEvent::Failed(format!("Export failed: {e:#}")),
+                };
+                let _ = tx.send(event);
+            }
+        });
+        if spawned.is_err() {
+            let _ = self.tx.send(FileEvent::Failed("Export failed: no thread".into()));
+        }
+    }
+
+    /// Asks for a path: native dialog if plausible, else the typed-path dialog.
+    /// Returns a path at once if the native dialog produced one.
+    pub fn ask_path(&mut self, purpose: FilePurpose) -> Option<PathBuf> {
+        if self.native_dialogs {
+            let started = Instant::now();
+            let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
+            let ext = purpose.extension();
+            dialog = dialog.add_filter(ext, &[ext]);
+            if let Some(dir) = self.current_path.as_deref().and_then(Path::parent) {
+                dialog = dialog.set_directory(dir);
+            }
+            let picked = if purpose == FilePurpose::Open {
+                dialog.pick_file()
+            } else {
+                dialog.set_file_name(purpose.default_name()).save_file()
+            };
+            if picked.is_some() {
+                return picked;
+            }
+            // Nobody cancels a dialog within 150 ms: no dialog could be shown.
+            if started.elapsed() < Duration::from_millis(150) {
+                self.native_dialogs = false;
+            } else {
+                return None;
+            }
+        }
+        let text = match (purpose, &self.current_path) {
+            (FilePurpose::Open | FilePurpose::SaveAs, Some(p)) => p.display().to_string(),
+            _ => std::env::current_dir()
+                .map(|d| d.join(purpose.default_name()).display().to_string())
+                .unwrap_or_else(|_| purpose.default_name().to_owned()),
+        };
+        self.typed = Some(TypedPathDialog { purpose, text });
+        None
+    }
+
+    /// Shows the typed-path dialog if open; returns `(purpose, path)` on OK.
+    pub fn typed_dialog_ui(&mut self, ctx: &egui::Context) -> Option<(FilePurpose, PathBuf)> {
+        let mut result = None;
+        let mut close = false;
+        if let Some(dialog) = &mut self.typed {
+            egui::Modal::new(egui::Id::new("typed-path-dialog")).show(ctx, |ui| {
+                ui.heading(dialog.purpose.title());
+                ui.label("No native file dialog is available here; type the path of the file.");
+                let l = ui.label("Path");
+                let edit = ui.add(egui::TextEdit::singleline(&mut dialog.text).desired_width(520.0)).labelled_by(l.id);
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    if ui.button("OK").clicked() || enter {
+                        let path = PathBuf::from(dialog.text.trim());
+                        if !dialog.text.trim().is_empty() {
+                            result = Some((dialog.purpose, path));
+                        }
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        close = true;
+                    }
+                });
+            });
+        }
+        if close {
+            self.typed = None;
+        }
+        result
+    }
+}

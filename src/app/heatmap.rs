@@ -1,0 +1,628 @@
+//! The weight matrix as a texture: ordering, colouring, colour bar, zoom/pan and tooltip.
+//!
+//! The pure part — "matrix + order + colour map + range → ordered values and RGBA
+//! pixels" ([`render_heatmap`]) — is separate from the widget so tests can assert on
+//! exactly the data behind the texture. Large matrices (M = 2048 is 4 M cells) are
+//! rendered on a helper thread ([`HeatmapRenderer`]) so the UI thread only uploads.
+
+use std::sync::{Arc, Condvar, Mutex};
+
+use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
+use ndarray::{Array2, ArrayView2};
+
+use super::colormap::Colormap;
+use super::labels::describe_neuron;
+use crate::model::{NeuronLabel, Space};
+use crate::perm::Permutation;
+
+/// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
+const INLINE_RENDER_CELLS: usize = 512 * 512;
+
+/// How rows and columns of `W` are laid out on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MatrixOrder {
+    /// The hidden, scrambled storage order — what the search sees.
+    #[default]
+    Stored,
+    /// Ground truth: by kernel, rotation, then position (uses the labels; display only).
+    Truth,
+    /// By the selected permutation: its cycles laid out one after another.
+    Recovered,
+}
+
+impl MatrixOrder {
+    /// All orders, for selectors.
+    pub const ALL: [MatrixOrder; 3] = [MatrixOrder::Stored, MatrixOrder::Truth, MatrixOrder::Recovered];
+
+    /// Label in the order selector.
+    pub fn name(self) -> &'static str {
+        match self {
+            MatrixOrder::Stored => "stored (scrambled)",
+            MatrixOrder::Truth => "ground truth",
+            MatrixOrder::Recovered => "recovered",
+        }
+    }
+
+    /// Parses the CLI spelling `stored|truth|recovered`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "stored" => Some(MatrixOrder::Stored),
+            "truth" => Some(MatrixOrder::Truth),
+            "recovered" => Some(MatrixOrder::Recovered),
+            _ => None,
+        }
+    }
+}
+
+/// Colour range of the heatmap.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub enum RangeMode {
+    /// From the data: `[min, max]` off the diagonal (symmetric about 0 for diverging maps).
+    #[default]
+    Auto,
+    /// Fixed `[lo, hi]`.
+    Fixed(f32, f32),
+}
+
+/// Ground-truth order: kernel, then rotation, then position (labels are display-only).
+pub fn truth_order(labels: &[NeuronLabel]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by_key(|&i| {
+        let l = &labels[i];
+        (l.kernel.unwrap_or(0), l.rotation, l.position, i)
+    });
+    order
+}
+
+/// Recovered order: the cycles of `π` one after another (longest first, each from its
+/// smallest element, following `i → π(i)`). For a shift this makes `W` block-circulant.
+pub fn recovered_order(pi: &Permutation) -> Vec<usize> {
+    let mut cycles = pi.cycles();
+    cycles.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    cycles.into_iter().flatten().collect()
+}
+
+/// `values[r·n + c] = W[order[r]][order[c]]`.
+pub fn ordered_values(w: ArrayView2<f32>, order: &[usize]) -> Vec<f32> {
+    let n = order.len();
+    let mut out = Vec::with_capacity(n * n);
+    for &i in order {
+        let row = w.row(i);
+        out.extend(order.iter().map(|&j| row[j]));
+    }
+    out
+}
+
+/// The colour range actually used: `[min, max]` of the off-diagonal entries for
+/// sequential maps, `[−m, m]` with `m = max |w|` for diverging maps.
+pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) -> (f32, f32) {
+    if let RangeMode::Fixed(lo, hi) = mode
+        && lo.is_finite()
+        && hi.is_finite()
+        && hi > lo
+    {
+        return (lo, hi);
+    }
+    let mut lo = f32::INFINITY;
+    let mut hi = f32::NEG_INFINITY;
+    for ((i, j), &v) in w.indexed_iter() {
+        if i != j && v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if colormap.is_diverging() {
+        let m = lo.abs().max(hi.abs()).max(f32::MIN_POSITIVE);
+        return (-m, m);
+    }
+    if hi - lo <= f32::EPSILON * hi.abs().max(1.0) {
+        return (lo, lo + 1.0);
+    }
+    (lo, hi)
+}
+
+/// What to render: one matrix in one order, colour map and range.
+#[derive(Clone)]
+pub struct HeatmapJob {
+    /// Identifies the request; the widget re-renders when it changes.
+    pub key: HeatmapKey,
+    /// The weights in stored order.
+    pub weights: Arc<Array2<f32>>,
+    /// Display position → stored index.
+    pub order: Arc<Vec<usize>>,
+}
+
+/// Everything that determines the pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeatmapKey {
+    /// Which published snapshot (worker publication counter).
+    pub snapshot_id: u64,
+    /// Which order (changes whenever the order vector changes).
+    pub order_id: u64,
+    /// Colour map.
+    pub colormap: Colormap,
+    /// Range mode.
+    pub range: RangeMode,
+}
+
+/// The data behind the texture.
+pub struct RenderedHeatmap {
+    /// The request this answers.
+    pub key: HeatmapKey,
+    /// Matrix side `M`.
+    pub size: usize,
+    /// Display position → stored index.
+    pub order: Arc<Vec<usize>>,
+    /// Weights in display order, row-major (`values[r·M + c]`).
+    pub values: Vec<f32>,
+    /// Colour range used.
+    pub range: (f32, f32),
+    /// Pixels, one per cell.
+    pub image: ColorImage,
+}
+
+/// Pure: matrix → ordered values and RGBA pixels.
+pub fn render_heatmap(job: &HeatmapJob) -> RenderedHeatmap {
+    let n = job.order.len();
+    let range = resolve_range(job.weights.view(), job.key.colormap, job.key.range);
+    let values = ordered_values(job.weights.view(), &job.order);
+    let (lo, hi) = range;
+    let scale = 255.0 / (hi - lo);
+    let lut = job.key.colormap.lut();
+    let pixels: Vec<Color32> = values
+        .iter()
+        .map(|&v| {
+            if v.is_finite() {
+                lut[((v - lo) * scale).clamp(0.0, 255.0) as usize]
+            } else {
+                Color32::GRAY
+            }
+        })
+        .collect();
+    RenderedHeatmap {
+        key: job.key,
+        size: n,
+        order: job.order.clone(),
+        values,
+        range,
+        image: ColorImage::new([n, n], pixels),
+    }
+}
+
+type Slot<T> = Arc<(Mutex<Option<T>>, Condvar)>;
+
+/// Renders big heatmaps on a helper thread; the newest job wins.
+pub struct HeatmapRenderer {
+    jobs: Slot<HeatmapJob>,
+    done: Arc<Mutex<Option<Arc<RenderedHeatmap>>>>,
+    busy: Arc<std::sync::atomic::AtomicBool>,
+    _thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HeatmapRenderer {
+    /// Starts the helper thread; it calls `ctx.request_repaint()` after each render.
+    pub fn new(ctx: Option<egui::Context>) -> Self {
+        let jobs: Slot<HeatmapJob> = Arc::new((Mutex::new(None), Condvar::new()));
+        let done = Arc::new(Mutex::new(None));
+        let busy = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let jobs = Arc::downgrade(&jobs);
+            let done = done.clone();
+            let busy = busy.clone();
+            std::thread::Builder::new()
+                .name("heatmap-render".into())
+                .spawn(move || render_loop(&jobs, &done, &busy, ctx.as_ref()))
+                .ok()
+        };
+        Self { jobs, done, busy, _thread: thread }
+    }
+
+    /// Queues a job, replacing any queued one.
+    pub fn submit(&self, job: HeatmapJob) {
+        let (lock, cvar) = &*self.jobs;
+        if let Ok(mut slot) = lock.lock() {
+            *slot = Some(job);
+        }
+        cvar.notify_one();
+    }
+
+    /// Takes the newest finished render, if any.
+    pub fn take(&self) -> Option<Arc<RenderedHeatmap>> {
+        self.done.lock().ok()?.take()
+    }
+
+    /// Whether a job is queued or running.
+    pub fn is_busy(&self) -> bool {
+        let queued = self.jobs.0.lock().map(|s| s.is_some()).unwrap_or(false);
+        queued || self.busy.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl Drop for HeatmapRenderer {
+    fn drop(&mut self) {
+        // The thread holds only a weak reference to the job slot: wake it so it sees it is gone.
+        self.jobs.1.notify_all();
+    }
+}
+
+fn render_loop(
+    jobs: &std::sync::Weak<(Mutex<Option<HeatmapJob>>, Condvar)>,
+    done: &Mutex<Option<Arc<RenderedHeatmap>>>,
+    busy: &std::sync::atomic::AtomicBool,
+    ctx: Option<&egui::Context>,
+) {
+    use std::sync::atomic::Ordering;
+    loop {
+        let job = {
+            let Some(jobs) = jobs.upgrade() else { return };
+            let (lock, cvar) = &*jobs;
+            let Ok(mut slot) = lock.lock() else { return };
+            loop {
+                if let Some(job) = slot.take() {
+                    busy.store(true, Ordering::Release);
+                    break job;
+                }
+                match cvar.wait_timeout(slot, std::time::Duration::from_millis(200)) {
+                    Ok((s, _)) => slot = s,
+                    Err(_) => return,
+                }
+                if std::sync::Arc::strong_count(&jobs) <= 1 {
+                    return;
+                }
+            }
+        };
+        let rendered = Arc::new(render_heatmap(&job));
+        if let Ok(mut slot) = done.lock() {
+            *slot = Some(rendered);
+        }
+        busy.store(false, Ordering::Release);
+        // Never request a repaint while holding a lock the UI also takes.
+        if let Some(ctx) = ctx {
+            ctx.request_repaint();
+        }
+    }
+}
+
+/// What the heatmap widget needs to know about the model for tooltips.
+pub struct HeatmapContext<'a> {
+    /// Labels in stored order.
+    pub labels: &'a [NeuronLabel],
+    /// The space, to format positions.
+    pub space: &'a Space,
+}
+
+/// The heatmap widget: texture, colour bar, zoom/pan, tooltip and settings.
+pub struct HeatmapView {
+    /// Colour map.
+    pub colormap: Colormap,
+    /// Colour range.
+    pub range: RangeMode,
+    /// Current render (the data behind the texture).
+    pub displayed: Option<Arc<RenderedHeatmap>>,
+    /// Neuron (stored index) under the pointer, if any.
+    pub hovered: Option<usize>,
+    /// Neuron (stored index) last clicked.
+    pub selected: Option<usize>,
+    texture: Option<TextureHandle>,
+    renderer: Option<HeatmapRenderer>,
+    requested: Option<HeatmapKey>,
+    last_submit: Option<std::time::Instant>,
+    uv: Rect,
+}
+
+impl HeatmapView {
+    /// A widget that renders large matrices on a helper thread (pass the egui context so
+    /// the helper can request repaints).
+    pub fn new(ctx: Option<egui::Context>) -> Self {
+        Self {
+            colormap: Colormap::default(),
+            range: RangeMode::default(),
+            displayed: None,
+            hovered: None,
+            selected: None,
+            texture: None,
+            renderer: Some(HeatmapRenderer::new(ctx)),
+            requested: None,
+            last_submit: None,
+            uv: Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        }
+    }
+
+    /// Resets zoom and pan.
+    pub fn reset_view(&mut self) {
+        self.uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+    }
+
+    /// Makes sure the texture shows `weights` in `order` (rate-limited to ~10 Hz for big
+    /// matrices, immediate for changed settings). Call every frame.
+    pub fn update(
+        &mut self,
+        ctx: &egui::Context,
+        snapshot_id: u64,
+        weights: &Arc<Array2<f32>>,
+        order_id: u64,
+        order: &Arc<Vec<usize>>,
+    ) {
+        let key = HeatmapKey { snapshot_id, order_id, colormap: self.colormap, range: self.range };
+        if let Some(done) = self.renderer.as_ref().and_then(HeatmapRenderer::take) {
+            self.install(ctx, done);
+        }
+        if self.requested == Some(key) || order.len() != weights.nrows() || weights.nrows() == 0 {
+            return;
+        }
+        let job = HeatmapJob { key, weights: weights.clone(), order: order.clone() };
+        let cells = order.len() * order.len();
+        if cells <= INLINE_RENDER_CELLS || self.renderer.is_none() {
+            self.requested = Some(key);
+            let rendered = Arc::new(render_heatmap(&job));
+            self.install(ctx, rendered);
+            return;
+        }
+        let only_data_changed = self.requested.is_some_and(|r| {
+            r.order_id == key.order_id && r.colormap == key.colormap && r.range == key.range
+        });
+        let too_soon = self.last_submit.is_some_and(|t| t.elapsed().as_secs_f32() < 0.1);
+        let busy = self.renderer.as_ref().is_some_and(HeatmapRenderer::is_busy);
+        if only_data_changed && (too_soon || busy) {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        }
+        if let Some(renderer) = &self.renderer {
+            renderer.submit(job);
+            self.requested = Some(key);
+            self.last_submit = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Whether the displayed render answers the newest request.
+    pub fn is_current(&self) -> bool {
+        match (&self.displayed, self.requested) {
+            (Some(d), Some(r)) => d.key == r,
+            _ => false,
+        }
+    }
+
+    fn install(&mut self, ctx: &egui::Context, rendered: Arc<RenderedHeatmap>) {
+        let image = rendered.image.clone();
+        match &mut self.texture {
+            Some(tex) if tex.size() == [rendered.size, rendered.size] => {
+                tex.set(image, TextureOptions::NEAREST);
+            }
+            _ => {
+                self.texture = Some(ctx.load_texture("weights-heatmap", image, TextureOptions::NEAREST));
+                self.reset_view();
+            }
+        }
+        self.displayed = Some(rendered);
+    }
+
+    /// Draws the heatmap and its colour bar into the available space.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &HeatmapContext<'_>) {
+        let (Some(tex), Some(shown)) = (&self.texture, self.displayed.clone()) else {
+            ui.centered_and_justified(|ui| ui.label("No weights yet — choose a preset from the Presets menu."));
+            return;
+        };
+        let bar_width = 90.0;
+        let avail = ui.available_size();
+        let side = (avail.x - bar_width - 8.0).min(avail.y).max(64.0);
+        ui.horizontal(|ui| {
+            let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
+            ui.painter().rect_filled(rect, 0.0, Color32::from_gray(40));
+            ui.painter().image(tex.id(), rect, self.uv, Color32::WHITE);
+            self.zoom_and_pan(ui, rect, &response);
+            self.hovered = None;
+            if let Some(pos) = response.hover_pos() {
+                let (r, c) = self.cell_at(rect, pos, shown.size);
+                let i = shown.order[r];
+                let j = shown.order[c];
+                self.hovered = Some(i);
+                let w = shown.values[r * shown.size + c];
+                let describe = |k: usize| {
+                    cx.labels.get(k).map_or_else(|| "?".to_owned(), |l| describe_neuron(l, cx.space))
+                };
+                let text = format!(
+                    "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}",
+                    describe(i),
+                    describe(j)
+                );
+                response.clone().on_hover_text_at_pointer(text);
+                if response.clicked() {
+                    self.selected = Some(i);
+                }
+            }
+            self.colour_bar_ui(ui, side, &shown);
+        });
+    }
+
+    fn cell_at(&self, rect: Rect, pos: Pos2, n: usize) -> (usize, usize) {
+        let fx = (pos.x - rect.min.x) / rect.width();
+        let fy = (pos.y - rect.min.y) / rect.height();
+        let u = self.uv.min.x + fx * self.uv.width();
+        let v = self.uv.min.y + fy * self.uv.height();
+        let to_cell = |t: f32| ((t * n as f32).floor().max(0.0) as usize).min(n.saturating_sub(1));
+        (to_cell(v), to_cell(u))
+    }
+
+    fn zoom_and_pan(&mut self, ui: &egui::Ui, rect: Rect, response: &egui::Response) {
+        if response.double_clicked() {
+            self.reset_view();
+            return;
+        }
+        if response.dragged() {
+            let d = response.drag_delta();
+            let shift = Vec2::new(-d.x / rect.width() * self.uv.width(), -d.y / rect.height() * self.uv.height());
+            self.uv = self.uv.translate(shift);
+        }
+        if let Some(pos) = response.hover_pos() {
+            let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+            if scroll != 0.0 {
+                let factor = (-scroll * 0.003).exp();
+                let fx = (pos.x - rect.min.x) / rect.width();
+                let fy = (pos.y - rect.min.y) / rect.height();
+                let anchor = Pos2::new(self.uv.min.x + fx * self.uv.width(), self.uv.min.y + fy * self.uv.height());
+                let size = (self.uv.size() * factor).clamp(Vec2::splat(0.01), Vec2::splat(1.0));
+                let min = Pos2::new(anchor.x - fx * size.x, anchor.y - fy * size.y);
+                self.uv = Rect::from_min_size(min, size);
+            }
+        }
+        // Keep the view inside the matrix.
+        let size = self.uv.size().min(Vec2::splat(1.0));
+        let min = Pos2::new(self.uv.min.x.clamp(0.0, 1.0 - size.x), self.uv.min.y.clamp(0.0, 1.0 - size.y));
+        self.uv = Rect::from_min_size(min, size);
+    }
+
+    fn colour_bar_ui(&self, ui: &mut egui::Ui, height: f32, shown: &RenderedHeatmap) {
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(90.0, height), Sense::hover());
+        let bar = Rect::from_min_size(rect.min + Vec2::new(4.0, 10.0), Vec2::new(22.0, height - 20.0));
+        let steps = 128;
+        for k in 0..steps {
+            let t = 1.0 - (k as f32 + 0.5) / steps as f32;
+            let y0 = bar.min.y + bar.height() * k as f32 / steps as f32;
+            let y1 = bar.min.y + bar.height() * (k + 1) as f32 / steps as f32;
+            let r = Rect::from_min_max(Pos2::new(bar.min.x, y0), Pos2::new(bar.max.x, y1 + 0.5));
+            ui.painter().rect_filled(r, 0.0, shown.key.colormap.color(t));
+        }
+        let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
+        ui.painter().rect_stroke(bar, 0.0, stroke, egui::StrokeKind::Outside);
+        let (lo, hi) = shown.range;
+        let font = egui::TextStyle::Small.resolve(ui.style());
+        for k in 0..=4 {
+            let t = k as f32 / 4.0;
+            let y = bar.max.y - t * bar.height();
+            let v = lo + t * (hi - lo);
+            ui.painter().line_segment([Pos2::new(bar.max.x, y), Pos2::new(bar.max.x + 4.0, y)], stroke);
+            ui.painter().text(
+                Pos2::new(bar.max.x + 6.0, y),
+                egui::Align2::LEFT_CENTER,
+                format_tick(v),
+                font.clone(),
+                stroke.color,
+            );
+        }
+    }
+
+    /// The settings row: order, colour map, range.
+    pub fn settings_ui(&mut self, ui: &mut egui::Ui, order: &mut MatrixOrder, has_recovered: bool) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Order:");
+            for o in MatrixOrder::ALL {
+                let enabled = o != MatrixOrder::Recovered || has_recovered;
+                let tip = match o {
+                    MatrixOrder::Stored => "The hidden, scrambled order the search works on.",
+                    MatrixOrder::Truth => "Sorted by kernel, rotation and position using the ground-truth labels.",
+                    MatrixOrder::Recovered => "The selected search result's cycles laid out one after another.",
+                };
+                ui.add_enabled_ui(enabled, |ui| {
+                    ui.selectable_value(order, o, o.name()).on_hover_text(tip);
+                });
+            }
+            ui.separator();
+            egui::ComboBox::from_label("Colours")
+                .selected_text(self.colormap.name())
+                .show_ui(ui, |ui| {
+                    for c in Colormap::ALL {
+                        ui.selectable_value(&mut self.colormap, c, c.name());
+                    }
+                });
+            let mut fixed = matches!(self.range, RangeMode::Fixed(..));
+            if ui
+                .checkbox(&mut fixed, "Fixed range")
+                .on_hover_text("Keep the colour scale fixed instead of following the data.")
+                .changed()
+            {
+                self.range = if fixed {
+                    let (lo, hi) = self.displayed.as_ref().map_or((0.0, 1.0), |d| d.range);
+                    RangeMode::Fixed(lo, hi)
+                } else {
+                    RangeMode::Auto
+                };
+            }
+            if let RangeMode::Fixed(lo, hi) = &mut self.range {
+                let speed = ((*hi - *lo).abs() * 0.01).max(1e-6);
+                ui.add(egui::DragValue::new(lo).speed(speed).prefix("min "));
+                ui.add(egui::DragValue::new(hi).speed(speed).prefix("max "));
+            }
+            if ui.button("Reset zoom").on_hover_text("Scroll to zoom, drag to pan, double-click to reset.").clicked() {
+                self.reset_view();
+            }
+        });
+    }
+}
+
+fn format_tick(v: f32) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_owned()
+    } else if (0.01..1000.0).contains(&a) {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn ordered_values_follow_the_order() {
+        let w = array![[0.0f32, 1.0, 2.0], [3.0, 0.0, 5.0], [6.0, 7.0, 0.0]];
+        let v = ordered_values(w.view(), &[2, 0, 1]);
+        assert_eq!(v, vec![0.0, 6.0, 7.0, 2.0, 0.0, 1.0, 5.0, 3.0, 0.0]);
+    }
+
+    #[test]
+    fn recovered_order_makes_a_circulant_matrix_block_circulant() {
+        // W is circulant in the "true" order 0..n; scramble it, then recover with the shift.
+        let n = 12;
+        let w_true = Array2::from_shape_fn((n, n), |(i, j)| {
+            let d = (j + n - i) % n;
+            if d == 0 { 0.0 } else { (d * d) as f32 }
+        });
+        let hidden: Vec<usize> = vec![5, 2, 9, 0, 11, 7, 3, 10, 1, 8, 6, 4]; // true index → stored index
+        let mut w = Array2::zeros((n, n));
+        for i in 0..n {
+            for j in 0..n {
+                w[[hidden[i], hidden[j]]] = w_true[[i, j]];
+            }
+        }
+        let mut image = vec![0; n];
+        for i in 0..n {
+            image[hidden[i]] = hidden[(i + 1) % n];
+        }
+        let pi = Permutation::from_images(image).unwrap();
+        let order = recovered_order(&pi);
+        let v = ordered_values(w.view(), &order);
+        for r in 0..n {
+            for c in 0..n {
+                assert_eq!(v[r * n + c], v[((r + 1) % n) * n + (c + 1) % n]);
+            }
+        }
+        // The stored order is not circulant.
+        let s = ordered_values(w.view(), &(0..n).collect::<Vec<_>>());
+        assert!((0..n).any(|r| s[r * n + 1] != s[((r + 1) % n) * n + 2 % n]));
+    }
+
+    #[test]
+    fn pixels_use_the_range_ends() {
+        let w = array![[0.0f32, -2.0], [4.0, 0.0]];
+        let job = HeatmapJob {
+            key: HeatmapKey { snapshot_id: 0, order_id: 0, colormap: Colormap::Viridis, range: RangeMode::Auto },
+            weights: Arc::new(w),
+            order: Arc::new(vec![0, 1]),
+        };
+        let r = render_heatmap(&job);
+        assert_eq!(r.range, (-2.0, 4.0));
+        assert_eq!(r.image.pixels[1], Colormap::Viridis.color(0.0));
+        assert_eq!(r.image.pixels[2], Colormap::Viridis.color(1.0));
+        let diverging = render_heatmap(&HeatmapJob {
+            key: HeatmapKey { colormap: Colormap::Diverging, ..job.key },
+            ..job
+        });
+        assert_eq!(diverging.range, (-4.0, 4.0));
+    }
+}

@@ -1,0 +1,44 @@
+//! Human-readable descriptions of neurons and transformations for tooltips and tables.
+
+use crate::model::{NeuronLabel, Space, Transformation};
+
+/// One line describing a detector: where it looks and which kernel it carries.
+pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
+    let place = match space {
+        Space::Ring { .. } => format!("pixel {}", label.position),
+        Space::Torus { side } | Space::Square { side } => {
+            let side = (*side).max(1);
+            format!("(x {}, y {})", label.position % side, label.position / side)
+        }
+    };
+    match label.kernel {
+        Some(k) if matches!(space, Space::Ring { .. }) => format!("{place}, kernel {k}"),
+        Some(k) => format!("{place}, kernel {k}, rotated {}°", u32::from(label.rotation) * 90),
+        None => format!("{place} (random field, centre {:.1}, {:.1})", label.centre.0, label.centre.1),
+    }
+}
+
+/// Short name of a transformation, e.g. "shift +3" or "rotate 90°".
+pub fn describe_transformation(t: &Transformation) -> String {
+    match *t {
+        Transformation::Identity => "identity".to_owned(),
+        Transformation::Shift { k } => format!("shift {k:+}"),
+        Transformation::Translate { dx, dy } => format!("translate ({dx:+}, {dy:+})"),
+        Transformation::Rotate { quarter_turns } => format!("rotate {}°", u32::from(quarter_turns) * 90),
+        Transformation::Reflect { quarter_turns: 0 } => "reflect".to_owned(),
+        Transformation::Reflect { quarter_turns } => {
+            format!("reflect, then rotate {}°", u32::from(quarter_turns) * 90)
+        }
+    }
+}
+
+/// Cycle type as "64¹ · 2³" style text (length^count), longest cycles first.
+pub fn describe_cycle_type(cycle_type: &[(usize, usize)]) -> String {
+    let mut parts: Vec<(usize, usize)> = cycle_type.to_vec();
+    parts.sort_by(|a, b| b.0.cmp(&a.0));
+    parts
+        .iter()
+        .map(|(len, count)| format!("{len}^{count}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

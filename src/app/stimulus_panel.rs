@@ -1,0 +1,181 @@
+//! The current stimulus, the detectors' activities, and the receptive field of the
+//! hovered or selected neuron.
+
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Vec2};
+use egui_plot::{Line, Plot, PlotPoints, Points};
+use ndarray::Array2;
+
+use super::colormap::Colormap;
+use super::labels::describe_neuron;
+use super::plots_panel::TRUE_COLOR;
+use crate::model::{NeuronLabel, Space};
+
+/// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
+pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
+    let (lo, hi) = values.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let pixels = (0..side * side)
+        .map(|k| {
+            let v = values.get(k).copied().unwrap_or(lo);
+            Color32::from_gray((((v - lo) / span) * 255.0).clamp(0.0, 255.0) as u8)
+        })
+        .collect();
+    ColorImage::new([side, side], pixels)
+}
+
+/// Diverging image of a signed 2-D pattern (receptive fields are zero-mean), 0 = white.
+pub fn signed_image(values: &[f32], side: usize) -> ColorImage {
+    let m = values.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE);
+    let pixels = (0..side * side)
+        .map(|k| Colormap::Diverging.color(0.5 + 0.5 * values.get(k).copied().unwrap_or(0.0) / m))
+        .collect();
+    ColorImage::new([side, side], pixels)
+}
+
+/// What the panel shows this frame.
+pub struct StimulusContext<'a> {
+    /// The space (1-D ring or 2-D square/torus).
+    pub space: &'a Space,
+    /// Identifies the snapshot (re-upload textures when it changes).
+    pub snapshot_id: u64,
+    /// The last stimulus.
+    pub stimulus: &'a [f32],
+    /// Activities, stored order.
+    pub activity: &'a [f32],
+    /// Display order of neurons (as in the heatmap).
+    pub order: &'a [usize],
+    /// Receptive fields, M × pixels.
+    pub fields: &'a Array2<f32>,
+    /// Labels, stored order.
+    pub labels: &'a [NeuronLabel],
+    /// Neuron whose receptive field to show.
+    pub neuron: Option<usize>,
+}
+
+/// Textures of the 2-D views.
+#[derive(Default)]
+pub struct StimulusPanel {
+    stimulus_tex: Option<(u64, TextureHandle)>,
+    field_tex: Option<(usize, TextureHandle)>,
+}
+
+fn side_of(space: &Space) -> Option<usize> {
+    match space {
+        Space::Ring { .. } => None,
+        Space::Torus { side } | Space::Square { side } => Some(*side),
+    }
+}
+
+fn upload(ctx: &egui::Context, slot: &mut Option<TextureHandle>, name: &str, image: ColorImage) -> TextureHandle {
+    match slot {
+        Some(t) if t.size() == image.size => {
+            t.set(image, TextureOptions::NEAREST);
+            t.clone()
+        }
+        _ => {
+            let t = ctx.load_texture(name, image, TextureOptions::NEAREST);
+            *slot = Some(t.clone());
+            t
+        }
+    }
+}
+
+impl StimulusPanel {
+    /// The current stimulus (line plot on a ring, image in 2-D).
+    pub fn stimulus_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+        ui.label(egui::RichText::new("Current stimulus").strong())
+            .on_hover_text("The last pattern shown to the detectors.");
+        match side_of(cx.space) {
+            None => {
+                let pts: Vec<[f64; 2]> = cx.stimulus.iter().enumerate().map(|(k, &v)| [k as f64, f64::from(v)]).collect();
+                Plot::new("stimulus-plot")
+                    .height(height)
+                    .x_axis_label("pixel")
+                    .allow_scroll(false)
+                    .show(ui, |p| p.line(Line::new("stimulus", PlotPoints::new(pts)).color(TRUE_COLOR).width(2.0)));
+            }
+            Some(side) => {
+                let needs = self.stimulus_tex.as_ref().is_none_or(|(id, _)| *id != cx.snapshot_id);
+                if needs {
+                    let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
+                    let tex = upload(ui.ctx(), &mut slot, "stimulus", grey_image(cx.stimulus, side));
+                    self.stimulus_tex = Some((cx.snapshot_id, tex));
+                }
+                if let Some((_, tex)) = &self.stimulus_tex {
+                    ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+                }
+            }
+        }
+    }
+
+    /// Activities of all detectors in display order.
+    pub fn activity_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+        ui.label(egui::RichText::new("Detector activities").strong())
+            .on_hover_text("Activity of every detector for the current stimulus, in the heatmap's order.");
+        let pts: Vec<[f64; 2]> = cx
+            .order
+            .iter()
+            .enumerate()
+            .filter_map(|(r, &i)| cx.activity.get(i).map(|&a| [r as f64, f64::from(a)]))
+            .collect();
+        Plot::new("activity-plot")
+            .height(height)
+            .x_axis_label("neuron (heatmap order)")
+            .allow_scroll(false)
+            .show(ui, |p| p.points(Points::new("activity", PlotPoints::new(pts)).color(TRUE_COLOR).radius(1.5)));
+    }
+
+    /// Receptive field of the hovered or selected neuron.
+    pub fn field_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+        let Some(i) = cx.neuron.filter(|&i| i < cx.fields.nrows()) else {
+            ui.label("Hover over or click the heatmap to see a neuron's receptive field.");
+            return;
+        };
+        let title = match cx.labels.get(i) {
+            Some(l) => format!("Receptive field of neuron {i}: {}", describe_neuron(l, cx.space)),
+            None => format!("Receptive field of neuron {i}"),
+        };
+        ui.label(egui::RichText::new(title).strong());
+        let row: Vec<f32> = cx.fields.row(i).to_vec();
+        match side_of(cx.space) {
+            None => {
+                let pts: Vec<[f64; 2]> = row.iter().enumerate().map(|(k, &v)| [k as f64, f64::from(v)]).collect();
+                Plot::new("field-plot")
+                    .height(height)
+                    .x_axis_label("pixel")
+                    .allow_scroll(false)
+                    .show(ui, |p| p.line(Line::new("field", PlotPoints::new(pts)).color(TRUE_COLOR).width(2.0)));
+            }
+            Some(side) => {
+                if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
+                    let mut slot = self.field_tex.take().map(|(_, t)| t);
+                    let tex = upload(ui.ctx(), &mut slot, "receptive-field", signed_image(&row, side));
+                    self.field_tex = Some((i, tex));
+                }
+                if let Some((_, tex)) = &self.field_tex {
+                    ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grey_image_spans_black_to_white() {
+        let img = grey_image(&[0.0, 1.0, 2.0, 4.0], 2);
+        assert_eq!(img.pixels[0], Color32::from_gray(0));
+        assert_eq!(img.pixels[3], Color32::from_gray(255));
+    }
+
+    #[test]
+    fn signed_image_is_white_at_zero() {
+        let img = signed_image(&[0.0, 1.0, -1.0, 0.5], 2);
+        assert_eq!(img.pixels[0], Colormap::Diverging.color(0.5));
+        assert_eq!(img.pixels[1], Colormap::Diverging.color(1.0));
+        assert_eq!(img.pixels[2], Colormap::Diverging.color(0.0));
+    }
+}

@@ -1,0 +1,364 @@
+//! The simulation thread. The UI sends [`WorkerCommand`]s; the worker publishes
+//! immutable [`Published`] pictures (latest wins) and asks egui to repaint — never while
+//! holding the lock the UI reads. The UI never waits for the worker.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ndarray::Array2;
+
+use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, Transformation};
+use crate::perm::Permutation;
+
+/// How fast the worker steps while running.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// At most this many steps per second (e.g. 1 to watch single stimuli).
+    Limited(f64),
+    /// As fast as the machine allows.
+    Unlimited,
+}
+
+/// A job run on the worker thread with read access to the simulation (save, export).
+pub type SimulationJob = Box<dyn FnOnce(&Simulation) + Send>;
+
+/// What the UI asks the simulation thread to do.
+pub enum WorkerCommand {
+    /// Start stepping continuously at the current speed.
+    Run,
+    /// Stop stepping; the current step completes first.
+    Pause,
+    /// Take this many steps (at the current speed), then pause.
+    Step(u64),
+    /// Run until the step counter reaches this value, then pause.
+    RunUntil(u64),
+    /// Back to step 0 with the initial weights (same bank and hidden order).
+    Reset,
+    /// Replace the simulation by a new one built from this configuration.
+    Configure(Box<SimConfig>),
+    /// Replace the simulation by one loaded from a file.
+    Load(Box<Simulation>),
+    /// Change the stepping speed.
+    SetSpeed(Speed),
+    /// Run a closure with read access to the simulation on the worker thread.
+    With(SimulationJob),
+    /// End the thread.
+    Shutdown,
+}
+
+/// Things the worker reports besides pictures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerEvent {
+    /// A configuration was rejected; the previous simulation keeps running.
+    ConfigRejected(String),
+    /// A new simulation (configured or loaded) is in place.
+    Replaced {
+        /// Its generation number.
+        generation: u64,
+    },
+}
+
+/// Per-simulation facts that do not change while it runs.
+pub struct ModelInfo {
+    /// Increments whenever the simulation is replaced.
+    pub generation: u64,
+    /// Its configuration.
+    pub config: SimConfig,
+    /// Number of detectors.
+    pub neurons: usize,
+    /// Labels in stored order (display and scoring only).
+    pub labels: Arc<Vec<NeuronLabel>>,
+    /// Receptive fields, M × pixels.
+    pub fields: Arc<Array2<f32>>,
+    /// The tracked true transformation as a neuron permutation.
+    pub true_permutation: Permutation,
+    /// Every exact symmetry the bank is closed under (scoring only).
+    pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+}
+
+/// One published picture of the worker's state.
+pub struct Published {
+    /// Increments with every publication (identifies the snapshot for the heatmap).
+    pub id: u64,
+    /// The simulation's snapshot.
+    pub snapshot: Arc<Snapshot>,
+    /// Static facts about the simulation.
+    pub model: Arc<ModelInfo>,
+    /// Whether the worker is stepping.
+    pub running: bool,
+    /// Step at which the worker will pause by itself, if any.
+    pub target: Option<u64>,
+    /// Measured steps per second over the last publication interval.
+    pub steps_per_second: f64,
+}
+
+/// The UI's handle on the worker.
+pub struct WorkerHandle {
+    commands: Sender<WorkerCommand>,
+    events: Receiver<WorkerEvent>,
+    latest: Arc<Mutex<Option<Arc<Published>>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker thread (empty until `Configure` or `Load`). `repaint` is the
+    /// egui context to wake after each publication; `publish_interval` bounds how often
+    /// snapshots are taken while running (100 ms gives the heatmap its 10 Hz).
+    pub fn spawn(repaint: Option<egui::Context>, publish_interval: Duration) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let (event_tx, event_rx) = mpsc::channel();
+        let latest = Arc::new(Mutex::new(None));
+        let slot = latest.clone();
+        let thread = std::thread::Builder::new().name("simulation".into()).spawn(move || {
+            let mut worker = Worker {
+                sim: None,
+                model: None,
+                running: false,
+                target: None,
+                speed: Speed::Unlimited,
+                generation: 0,
+                publications: 0,
+                slot,
+                events: event_tx,
+                repaint,
+                publish_interval,
+                last_publish: Instant::now(),
+                steps_since_publish: 0,
+            };
+            worker.run(&rx);
+        })?;
+        Ok(Self { commands: tx, events: event_rx, latest, thread: Some(thread) })
+    }
+
+    /// Sends a command; returns `false` if the worker is gone.
+    pub fn send(&self, command: WorkerCommand) -> bool {
+        self.commands.send(command).is_ok()
+    }
+
+    /// The newest publication (cheap: clones an `Arc`).
+    pub fn latest(&self) -> Option<Arc<Published>> {
+        self.latest.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// Events since the last call.
+    pub fn drain_events(&self) -> Vec<WorkerEvent> {
+        self.events.try_iter().collect()
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        let _ = self.commands.send(WorkerCommand::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Worker {
+    sim: Option<Simulation>,
+    model: Option<Arc<ModelInfo>>,
+    running: bool,
+    target: Option<u64>,
+    speed: Speed,
+    generation: u64,
+    publications: u64,
+    slot: Arc<Mutex<Option<Arc<Published>>>>,
+    events: Sender<WorkerEvent>,
+    repaint: Option<egui::Context>,
+    publish_interval: Duration,
+    last_publish: Instant,
+    steps_since_publish: u64,
+}
+
+/// Longest stretch of stepping between looks at the command queue.
+const COMMAND_LATENCY: Duration = Duration::from_millis(15);
+
+impl Worker {
+    fn run(&mut self, rx: &Receiver<WorkerCommand>) {
+        let mut next_step_due = Instant::now();
+        loop {
+            // 1. Commands: block when idle, poll while stepping.
+            let active = self.sim.is_some() && (self.running || self.target.is_some());
+            let first = if active {
+                match self.speed {
+                    Speed::Unlimited => rx.try_recv().ok(),
+                    Speed::Limited(_) => {
+                        let wait = next_step_due.saturating_duration_since(Instant::now());
+                        match rx.recv_timeout(wait) {
+                            Ok(c) => Some(c),
+                            Err(RecvTimeoutError::Timeout) => None,
+                            Err(RecvTimeoutError::Disconnected) => return,
+                        }
+                    }
+                }
+            } else {
+                match rx.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => return,
+                }
+            };
+            if let Some(cmd) = first {
+                let mut pending = vec![cmd];
+                pending.extend(rx.try_iter());
+                for cmd in pending {
+                    if !self.handle(cmd) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            // 2. Stepping.
+            let Some(sim) = self.sim.as_mut() else { continue };
+            match self.speed {
+                Speed::Limited(per_second) => {
+                    let now = Instant::now();
+                    if now < next_step_due {
+                        continue;
+                    }
+                    sim.step();
+                    self.steps_since_publish += 1;
+                    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 1e6));
+                    next_step_due = (next_step_due + period).max(now);
+                    let reached = self.target.is_some_and(|t| sim.step_count() >= t);
+                    if reached {
+                        self.target = None;
+                        self.running = false;
+                    }
+                    // Slow runs show every step; fast ones at the publication rate.
+                    if reached || per_second <= 20.0 || self.last_publish.elapsed() >= self.publish_interval {
+                        self.publish();
+                    }
+                }
+                Speed::Unlimited => {
+                    let start = Instant::now();
+                    let mut reached = false;
+                    while start.elapsed() < COMMAND_LATENCY {
+                        if self.target.is_some_and(|t| sim.step_count() >= t) {
+                            reached = true;
+                            break;
+                        }
+                        sim.step();
+                        self.steps_since_publish += 1;
+                    }
+                    reached |= self.target.is_some_and(|t| sim.step_count() >= t);
+                    if reached {
+                        self.target = None;
+                        self.running = false;
+                    }
+                    if reached || self.last_publish.elapsed() >= self.publish_interval {
+                        self.publish();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Returns `false` on shutdown.
+    fn handle(&mut self, cmd: WorkerCommand) -> bool {
+        match cmd {
+            WorkerCommand::Run => {
+                self.running = self.sim.is_some();
+                self.target = None;
+            }
+            WorkerCommand::Pause => {
+                self.running = false;
+                self.target = None;
+            }
+            WorkerCommand::Step(n) => {
+                if let Some(sim) = &self.sim {
+                    let base = self.target.unwrap_or_else(|| sim.step_count());
+                    self.target = Some(base.saturating_add(n));
+                    self.running = false;
+                }
+            }
+            WorkerCommand::RunUntil(step) => {
+                if let Some(sim) = &self.sim {
+                    self.target = (step > sim.step_count()).then_some(step);
+                    self.running = false;
+                }
+            }
+            WorkerCommand::Reset => {
+                if let Some(sim) = &mut self.sim {
+                    sim.reset();
+                }
+                self.running = false;
+                self.target = None;
+            }
+            WorkerCommand::Configure(config) => match Simulation::new(*config) {
+                Ok(sim) => self.replace(sim),
+                Err(e) => {
+                    let _ = self.events.send(WorkerEvent::ConfigRejected(e.to_string()));
+                }
+            },
+            WorkerCommand::Load(sim) => self.replace(*sim),
+            WorkerCommand::SetSpeed(speed) => self.speed = speed,
+            WorkerCommand::With(job) => {
+                if let Some(sim) = &self.sim {
+                    job(sim);
+                }
+                return true;
+            }
+            WorkerCommand::Shutdown => return false,
+        }
+        self.publish();
+        true
+    }
+
+    fn replace(&mut self, sim: Simulation) {
+        self.generation += 1;
+        let model = ModelInfo {
+            generation: self.generation,
+            config: sim.config().clone(),
+            neurons: sim.neurons(),
+            labels: Arc::new(sim.labels().to_vec()),
+            fields: Arc::new(sim.fields().clone()),
+            true_permutation: sim.true_permutation().clone(),
+            ground_truth: Arc::new(sim.ground_truth_transformations()),
+        };
+        self.model = Some(Arc::new(model));
+        self.sim = Some(sim);
+        self.running = false;
+        self.target = None;
+        let _ = self.events.send(WorkerEvent::Replaced { generation: self.generation });
+    }
+
+    fn publish(&mut self) {
+        let (Some(sim), Some(model)) = (&self.sim, &self.model) else { return };
+        let elapsed = self.last_publish.elapsed().as_secs_f64();
+        let steps_per_second = if elapsed > 0.0 { self.steps_since_publish as f64 / elapsed } else { 0.0 };
+        self.publications += 1;
+        let published = Arc::new(Published {
+            id: self.publications,
+            snapshot: Arc::new(sim.snapshot()),
+            model: model.clone(),
+            running: self.running || self.target.is_some(),
+            target: self.target,
+            steps_per_second,
+        });
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some(published);
+        }
+        // The lock is released here, before waking the UI.
+        self.last_publish = Instant::now();
+        self.steps_since_publish = 0;
+        if let Some(ctx) = &self.repaint {
+            ctx.request_repaint();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn commands_and_publications_cross_threads() {
+        assert_send::<WorkerCommand>();
+        assert_send::<Arc<Published>>();
+    }
+}

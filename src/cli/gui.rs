@@ -1,0 +1,81 @@
+//! `invariance-lab gui [FILE] [--preset NAME] [--steps N] [--search] [--order …] [--screenshot PNG]`:
+//! opens the desktop app in a given state; with `--screenshot` it waits until the
+//! requested training and search are done, saves the whole window as PNG and exits.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::app::{MatrixOrder, StartOptions, View};
+use crate::model::presets;
+
+/// Options of the `gui` subcommand.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct GuiArgs {
+    /// Experiment file to open (as saved by the app or by `invariance-lab run`).
+    pub file: Option<PathBuf>,
+    /// Start from this preset instead (default: ring-shift).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Train to this step at full speed right away.
+    #[arg(long, value_name = "N")]
+    pub steps: Option<u64>,
+    /// Search for symmetries once the steps are done.
+    #[arg(long)]
+    pub search: bool,
+    /// Time limit of that search in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20.0)]
+    pub search_time: f64,
+    /// Heatmap order: stored (scrambled), truth, or recovered (needs --search).
+    #[arg(long, value_name = "ORDER", value_parser = ["stored", "truth", "recovered"])]
+    pub order: Option<String>,
+    /// Main view: overview, weights, learning, stimulus or transformation.
+    #[arg(long, value_name = "VIEW", value_parser = ["overview", "weights", "learning", "stimulus", "transformation"])]
+    pub view: Option<String>,
+    /// Start in presentation mode (no parameter panel, bigger text).
+    #[arg(long)]
+    pub presentation: bool,
+    /// Save a screenshot of the whole window here when done, then exit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+}
+
+impl GuiArgs {
+    /// Validated start options for the app.
+    pub fn start_options(&self) -> anyhow::Result<StartOptions> {
+        if let Some(name) = &self.preset
+            && presets::by_name(name).is_none()
+        {
+            anyhow::bail!("unknown preset '{name}'; choose one of: {}", presets::names().join(", "));
+        }
+        if let Some(file) = &self.file {
+            std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
+        }
+        if !(self.search_time.is_finite() && self.search_time > 0.0) {
+            anyhow::bail!("--search-time must be a positive number of seconds, got {}", self.search_time);
+        }
+        let order = self.order.as_deref().and_then(MatrixOrder::parse);
+        if order == Some(MatrixOrder::Recovered) && !self.search {
+            anyhow::bail!("--order recovered needs --search (the order comes from a found permutation)");
+        }
+        Ok(StartOptions {
+            file: self.file.clone(),
+            preset: self.preset.clone(),
+            steps: self.steps,
+            search: self.search,
+            search_time_secs: Some(self.search_time),
+            order,
+            view: self.view.as_deref().and_then(View::parse),
+            screenshot: self.screenshot.clone(),
+            presentation: self.presentation,
+            recent_files: crate::app::files::default_recent_store(),
+            native_dialogs: self.screenshot.is_none() && crate::app::files::native_dialogs_plausible(),
+        })
+    }
+}
+
+/// Runs the subcommand (also what `invariance-lab` with no arguments does).
+pub fn run(args: &GuiArgs) -> anyhow::Result<()> {
+    let options = args.start_options()?;
+    crate::app::run_native(options)
+}

@@ -1,0 +1,372 @@
+//! Loading weighted graphs from `.npy` / `.csv` files and exporting weight matrices.
+//!
+//! Loading accepts `.npy` files holding a 2-D `float32` or `float64` array (either byte
+//! order, C or Fortran layout) and text files (`.csv`, `.txt`, `.tsv`) with one matrix row
+//! per line, numbers separated by commas, semicolons and/or whitespace. A first line that
+//! is not numeric is taken as a header and skipped; lines starting with `#` are comments.
+//! The matrix need not be square (the caller decides whether it must be).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
+use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
+
+use super::atomic::write_atomically;
+
+/// The largest matrix accepted on load (`rows · cols`), to refuse absurd files before
+/// allocating (8192 × 8192).
+pub const MAX_MATRIX_ELEMENTS: usize = 8192 * 8192;
+
+/// Why a matrix file could not be read or written; every variant names the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum MatrixError {
+    /// The file could not be opened, read or written.
+    #[error("cannot access `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The extension is neither `.npy` nor a text format.
+    #[error("`{0}`: unsupported file type (use .npy or .csv)")]
+    UnsupportedFormat(PathBuf),
+    /// The `.npy` file is malformed.
+    #[error("not a valid .npy file: {0}")]
+    InvalidNpy(String),
+    /// The `.npy` element type is not float32/float64.
+    #[error("unsupported .npy element type {0} (need float32 or float64)")]
+    UnsupportedType(String),
+    /// The array does not have two dimensions.
+    #[error("not a matrix: the array has {0} dimension(s), need 2")]
+    NotAMatrix(usize),
+    /// The matrix has no entries.
+    #[error("the matrix is empty ({rows} × {cols})")]
+    Empty {
+        /// Rows found.
+        rows: usize,
+        /// Columns found.
+        cols: usize,
+    },
+    /// The matrix is larger than [`MAX_MATRIX_ELEMENTS`].
+    #[error("the matrix is too large ({rows} × {cols}); at most {max} entries are accepted")]
+    TooLarge {
+        /// Rows declared.
+        rows: usize,
+        /// Columns declared.
+        cols: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An entry is NaN or infinite.
+    #[error("entry ({row}, {col}) is not finite ({value})")]
+    NonFinite {
+        /// Row index (0-based).
+        row: usize,
+        /// Column index (0-based).
+        col: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A text row has a different number of entries than the first row.
+    #[error("ragged rows: row {row} (line {line}) has {found} entries, expected {expected}")]
+    Ragged {
+        /// Row index (0-based, after the header).
+        row: usize,
+        /// Line number in the file (1-based).
+        line: usize,
+        /// Entries in this row.
+        found: usize,
+        /// Entries in the first row.
+        expected: usize,
+    },
+    /// A text entry is not a number.
+    #[error("line {line}, column {col}: `{text}` is not a number")]
+    NotANumber {
+        /// Line number in the file (1-based).
+        line: usize,
+        /// Column index (0-based).
+        col: usize,
+        /// The offending text.
+        text: String,
+    },
+}
+
+/// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file.
+pub fn load_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>, MatrixError> {
+    let path = path.as_ref();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let io_err = |source| MatrixError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match ext.as_str() {
+        "npy" => {
+            let bytes = fs::read(path).map_err(io_err)?;
+            parse_npy(&bytes)
+        }
+        "csv" | "tsv" | "txt" => {
+            let text = fs::read_to_string(path).map_err(io_err)?;
+            parse_text(&text)
+        }
+        _ => Err(MatrixError::UnsupportedFormat(path.to_path_buf())),
+    }
+}
+
+/// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array.
+pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
+    let mut cursor = bytes;
+    let header = ndarray_npy::npy::header::Header::from_reader(&mut cursor)
+        .map_err(|e| MatrixError::InvalidNpy(e.to_string()))?;
+    if header.shape.len() != 2 {
+        return Err(MatrixError::NotAMatrix(header.shape.len()));
+    }
+    let (rows, cols) = (header.shape[0], header.shape[1]);
+    check_size(rows, cols)?;
+    // At least 4 bytes per element: refuse before allocating when the data is missing.
+    if rows * cols * 4 > cursor.len() {
+        return Err(MatrixError::InvalidNpy(format!(
+            "header declares {rows} × {cols} entries but only {} data bytes follow",
+            cursor.len()
+        )));
+    }
+    let matrix = match Array2::<f64>::read_npy(bytes) {
+        Ok(m) => m,
+        Err(ReadNpyError::WrongDescriptor(_)) => match Array2::<f32>::read_npy(bytes) {
+            Ok(m) => m.mapv(f64::from),
+            Err(ReadNpyError::WrongDescriptor(d)) => {
+                return Err(MatrixError::UnsupportedType(format!("{d:?}")));
+            }
+            Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
+        },
+        Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
+    };
+    // Normalise to standard (C) layout so callers can rely on contiguous rows.
+    let matrix = if matrix.is_standard_layout() {
+        matrix
+    } else {
+        let mut c = Array2::<f64>::zeros((rows, cols).set_f(false));
+        c.assign(&matrix);
+        c
+    };
+    check_finite(&matrix)?;
+    Ok(matrix)
+}
+
+/// Parses a text matrix: one row per line, separators `,` `;` or whitespace, an optional
+/// non-numeric header line, `#` comments and blank lines ignored.
+pub fn parse_text(text: &str) -> Result<Array2<f64>, MatrixError> {
+    let mut values: Vec<f64> = Vec::new();
+    let mut cols = 0usize;
+    let mut rows = 0usize;
+    let mut seen_first = false;
+    for (line_index, line) in text.lines().enumerate() {
+        let line_no = line_index + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let tokens: Vec<&str> = trimmed
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let parsed: Vec<Result<f64, &str>> = tokens
+            .iter()
+            .map(|t| t.parse::<f64>().map_err(|_| *t))
+            .collect();
+        if !seen_first {
+            seen_first = true;
+            if parsed.iter().any(|p| p.is_err()) && !looks_numeric(&tokens) {
+                // A header line (column names): skip it.
+                continue;
+            }
+        }
+        if rows == 0 {
+            cols = tokens.len();
+        } else if tokens.len() != cols {
+            return Err(MatrixError::Ragged {
+                row: rows,
+                line: line_no,
+                found: tokens.len(),
+                expected: cols,
+            });
+        }
+        for (col, p) in parsed.into_iter().enumerate() {
+            match p {
+                Ok(v) if v.is_finite() => values.push(v),
+                Ok(v) => {
+                    return Err(MatrixError::NonFinite {
+                        row: rows,
+                        col,
+                        value: v,
+                    });
+                }
+                Err(text) => {
+                    return Err(MatrixError::NotANumber {
+                        line: line_no,
+                        col,
+                        text: text.to_string(),
+                    });
+                }
+            }
+        }
+        rows += 1;
+        if rows.saturating_mul(cols) > MAX_MATRIX_ELEMENTS {
+            return Err(MatrixError::TooLarge {
+                rows,
+                cols,
+                max: MAX_MATRIX_ELEMENTS,
+            });
+        }
+    }
+    if rows == 0 || cols == 0 {
+        return Err(MatrixError::Empty { rows, cols });
+    }
+    Array2::from_shape_vec((rows, cols), values).map_err(|e| MatrixError::InvalidNpy(e.to_string()))
+}
+
+/// A row whose tokens mostly parse as numbers is data with a typo, not a header.
+fn looks_numeric(tokens: &[&str]) -> bool {
+    let numeric = tokens.iter().filter(|t| t.parse::<f64>().is_ok()).count();
+    numeric * 2 > tokens.len()
+}
+
+fn check_size(rows: usize, cols: usize) -> Result<(), MatrixError> {
+    if rows == 0 || cols == 0 {
+        return Err(MatrixError::Empty { rows, cols });
+    }
+    match rows.checked_mul(cols) {
+        Some(n) if n <= MAX_MATRIX_ELEMENTS => Ok(()),
+        _ => Err(MatrixError::TooLarge {
+            rows,
+            cols,
+            max: MAX_MATRIX_ELEMENTS,
+        }),
+    }
+}
+
+fn check_finite(m: &Array2<f64>) -> Result<(), MatrixError> {
+    for ((row, col), &value) in m.indexed_iter() {
+        if !value.is_finite() {
+            return Err(MatrixError::NonFinite { row, col, value });
+        }
+    }
+    Ok(())
+}
+
+/// Saves a matrix as a little-endian `float32` `.npy` file (C order), atomically.
+pub fn save_npy(path: impl AsRef<Path>, matrix: ArrayView2<f32>) -> Result<(), MatrixError> {
+    let path = path.as_ref();
+    let owned = matrix.as_standard_layout();
+    write_atomically(path, |w| {
+        owned
+            .write_npy(&mut *w)
+            .map_err(|e| io::Error::other(e.to_string()))
+    })
+    .map_err(|source| MatrixError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Saves a matrix as comma-separated text, one row per line, atomically. Values are
+/// written with Rust's shortest round-trip formatting, so reloading is exact.
+pub fn save_csv(path: impl AsRef<Path>, matrix: ArrayView2<f32>) -> Result<(), MatrixError> {
+    let path = path.as_ref();
+    write_atomically(path, |w| {
+        for row in matrix.rows() {
+            let mut first = true;
+            for &v in row {
+                if !first {
+                    w.write_all(b",")?;
+                }
+                first = false;
+                write!(w, "{v}")?;
+            }
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+    .map_err(|source| MatrixError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn npy_and_csv_round_trip_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = array![[0.0f32, 1.5, -2.25], [3.0e-7, 4.0, 1.0 / 3.0]];
+        let npy = dir.path().join("m.npy");
+        let csv = dir.path().join("m.csv");
+        save_npy(&npy, m.view()).unwrap();
+        save_csv(&csv, m.view()).unwrap();
+        let expect = m.mapv(f64::from);
+        assert_eq!(load_matrix(&npy).unwrap(), expect);
+        assert_eq!(load_matrix(&csv).unwrap(), expect);
+    }
+
+    #[test]
+    fn f64_and_fortran_npy_load() {
+        let m = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+        let f = m.t().to_owned().reversed_axes(); // same values, Fortran layout
+        assert!(!f.is_standard_layout());
+        let mut buf = Vec::new();
+        f.write_npy(&mut buf).unwrap();
+        assert_eq!(parse_npy(&buf).unwrap(), m);
+    }
+
+    #[test]
+    fn text_header_comments_and_whitespace() {
+        let m = parse_text("# comment\na,b\n1 2\n\n3;4\n").unwrap();
+        assert_eq!(m, array![[1.0, 2.0], [3.0, 4.0]]);
+    }
+
+    #[test]
+    fn text_errors_name_the_problem() {
+        assert!(matches!(
+            parse_text("1,2\n3\n"),
+            Err(MatrixError::Ragged { row: 1, line: 2, found: 1, expected: 2 })
+        ));
+        assert!(matches!(
+            parse_text("1,2\n3,nan\n"),
+            Err(MatrixError::NonFinite { row: 1, col: 1, .. })
+        ));
+        assert!(matches!(
+            parse_text("1,2\n3,x\n"),
+            Err(MatrixError::NotANumber { line: 2, col: 1, .. })
+        ));
+        assert!(matches!(parse_text("# nothing\n"), Err(MatrixError::Empty { .. })));
+    }
+
+    #[test]
+    fn npy_errors_name_the_problem() {
+        let mut buf = Vec::new();
+        ndarray::Array1::<f32>::zeros(3).write_npy(&mut buf).unwrap();
+        assert!(matches!(parse_npy(&buf), Err(MatrixError::NotAMatrix(1))));
+        let mut buf = Vec::new();
+        array![[1i32, 2]].write_npy(&mut buf).unwrap();
+        assert!(matches!(parse_npy(&buf), Err(MatrixError::UnsupportedType(_))));
+        let mut buf = Vec::new();
+        array![[1.0f32, f32::INFINITY]].write_npy(&mut buf).unwrap();
+        assert!(matches!(
+            parse_npy(&buf),
+            Err(MatrixError::NonFinite { row: 0, col: 1, .. })
+        ));
+        let mut buf = Vec::new();
+        array![[1.0f32, 2.0], [3.0, 4.0]].write_npy(&mut buf).unwrap();
+        buf.truncate(buf.len() - 3);
+        assert!(matches!(parse_npy(&buf), Err(MatrixError::InvalidNpy(_))));
+        assert!(matches!(parse_npy(b"garbage"), Err(MatrixError::InvalidNpy(_))));
+    }
+}

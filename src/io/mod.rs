@@ -1,0 +1,6 @@
+//! Files: versioned experiment files, matrix import/export, atomic writes.
+
+pub mod atomic;
+pub mod matrix;
+
+pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};

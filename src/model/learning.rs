@@ -1,0 +1,408 @@
+//! Hebbian learning of the recurrent graph (SPEC §5), batched.
+//!
+//! The state holds `W = scale · W_raw` (lazy decay: multiplying `W` by `1 − λ` only
+//! multiplies the scalar `scale`, so a step that changes few weights costs little), the
+//! node weights `d = scale · d_raw`, and for the covariance rule the running sums that
+//! define the mean activity `μ`. The diagonal of `W` is always zero; what a rule would
+//! put on the diagonal goes to `d` instead, so `W + diag(d)` is the full Hebbian matrix.
+//!
+//! With `c = η / B` and activity rows `A` (`B × M`) one step is
+//!
+//! | rule | update |
+//! |---|---|
+//! | `Hebb` | `W ← (1−λ)W + c·AᵀA` |
+//! | `Covariance` | `W ← (1−λ)W + c·(A−μ)ᵀ(A−μ)`, `μ` = mean of all activities so far, this batch included |
+//! | `Oja` | `W ← (1−λ)W + c·(AᵀA − diag(q)·W)`, `q_i = Σ_b a_bi²` |
+//! | `Temporal` | `W ← (1−λ)W + c·A(t)ᵀA(t−1)` (row = later frame, column = earlier frame) |
+//!
+//! The outer-product sum `LᵀR` is accumulated either **sparsely** (per stimulus, only the
+//! rows and columns of detectors that fired: `Σ_b n_b²` work) or **densely** (one matrix
+//! product on the columns active anywhere in the batch: `B·u²` multiply-adds at BLAS-like
+//! speed). [`PathChoice::Auto`] picks the cheaper by an operation-count estimate.
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+use super::config::LearningRule;
+
+/// How much faster (per multiply-add) the dense matrix product runs than the scattered
+/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Measured with
+/// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
+const DENSE_SPEEDUP: f64 = 24.0;
+
+/// When the lazy decay scale falls below this, it is folded into the raw buffers.
+const RENORMALISE_BELOW: f64 = 1e-6;
+
+/// Which accumulation path to use for one update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathChoice {
+    /// Pick by cost estimate (the default).
+    Auto,
+    /// Per-stimulus outer products over active detectors only.
+    Sparse,
+    /// One matrix product over the detectors active anywhere in the batch.
+    Dense,
+}
+
+/// The path an update actually took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathTaken {
+    /// Nothing fired: no weight changed (decay still applied).
+    Idle,
+    /// Per-stimulus sparse outer products.
+    Sparse,
+    /// Dense matrix product.
+    Dense,
+}
+
+/// Learning parameters of one update.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UpdateParams {
+    /// The rule.
+    pub rule: LearningRule,
+    /// Learning rate `η`.
+    pub learning_rate: f32,
+    /// Decay `λ ∈ [0, 1)` per step.
+    pub decay: f32,
+}
+
+/// A raw state that does not fit together (wrong shapes, non-positive scale).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid learning state: {0}")]
+pub struct StateError(pub String);
+
+/// Weights, node weights and running statistics of a learning layer of `M` detectors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HebbianState {
+    w_raw: Array2<f32>,
+    d_raw: Array1<f32>,
+    scale: f64,
+    mean_sum: Array1<f64>,
+    mean_count: u64,
+}
+
+impl HebbianState {
+    /// Zero weights for `m` detectors.
+    pub fn new(m: usize) -> Self {
+        Self {
+            w_raw: Array2::zeros((m, m)),
+            d_raw: Array1::zeros(m),
+            scale: 1.0,
+            mean_sum: Array1::zeros(m),
+            mean_count: 0,
+        }
+    }
+
+    /// Rebuilds a state from its persisted parts (see the accessors), checking shapes,
+    /// finiteness, a positive scale and a zero diagonal.
+    pub fn from_parts(
+        w_raw: Array2<f32>,
+        d_raw: Array1<f32>,
+        scale: f64,
+        mean_sum: Array1<f64>,
+        mean_count: u64,
+    ) -> Result<Self, StateError> {
+        let m = d_raw.len();
+        if w_raw.dim() != (m, m) || mean_sum.len() != m {
+            return Err(StateError(format!(
+                "shapes do not fit: W {:?}, d {}, mean {}",
+                w_raw.dim(),
+                m,
+                mean_sum.len()
+            )));
+        }
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(StateError(format!("decay scale must be positive, got {scale}")));
+        }
+        if (0..m).any(|i| w_raw[[i, i]] != 0.0) {
+            return Err(StateError("the diagonal of W must be zero".into()));
+        }
+        Ok(Self {
+            w_raw: w_raw.as_standard_layout().into_owned(),
+            d_raw,
+            scale,
+            mean_sum,
+            mean_count,
+        })
+    }
+
+    /// Number of detectors `M`.
+    pub fn neurons(&self) -> usize {
+        self.d_raw.len()
+    }
+
+    /// The raw weight buffer (`W = scale · W_raw`).
+    pub fn raw_weights(&self) -> ArrayView2<'_, f32> {
+        self.w_raw.view()
+    }
+
+    /// The raw node weights (`d = scale · d_raw`).
+    pub fn raw_node_weights(&self) -> ArrayView1<'_, f32> {
+        self.d_raw.view()
+    }
+
+    /// The lazy decay scale.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// Sum of all activities seen so far (covariance rule; zero otherwise).
+    pub fn mean_sum(&self) -> ArrayView1<'_, f64> {
+        self.mean_sum.view()
+    }
+
+    /// Number of stimuli summed in [`HebbianState::mean_sum`].
+    pub fn mean_count(&self) -> u64 {
+        self.mean_count
+    }
+
+    /// Materialised weights `W = scale · W_raw`.
+    pub fn weights(&self) -> Array2<f32> {
+        materialise(&self.w_raw, self.scale)
+    }
+
+    /// Materialised node weights `d = scale · d_raw`.
+    pub fn node_weights(&self) -> Array1<f32> {
+        materialise(&self.d_raw, self.scale)
+    }
+
+    /// Back to zero weights.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.neurons());
+    }
+
+    /// One learning step on activity rows `current` (`B × M`); `previous` holds the
+    /// preceding frames for the temporal rule (it is ignored by the other rules; when it is
+    /// missing the temporal rule uses `current`, i.e. behaves like Hebb). Rows with the wrong
+    /// number of columns are ignored (the simulation never produces them).
+    pub fn update(
+        &mut self,
+        params: &UpdateParams,
+        current: ArrayView2<f32>,
+        previous: Option<ArrayView2<f32>>,
+        path: PathChoice,
+    ) -> PathTaken {
+        let m = self.neurons();
+        let batch = current.nrows();
+        if batch == 0 || current.ncols() != m {
+            return PathTaken::Idle;
+        }
+        let keep = 1.0 - f64::from(params.decay);
+        let new_scale = self.scale * keep;
+        let c = (f64::from(params.learning_rate) / batch as f64 / new_scale) as f32;
+        self.scale = new_scale;
+        let taken = match params.rule {
+            LearningRule::Hebb => accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path),
+            LearningRule::Temporal => {
+                let prev = previous.filter(|p| p.dim() == current.dim()).unwrap_or(current);
+                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, prev, path)
+            }
+            LearningRule::Covariance => {
+                for row in current.rows() {
+                    for (s, &a) in self.mean_sum.iter_mut().zip(row) {
+                        *s += f64::from(a);
+                    }
+                }
+                self.mean_count += batch as u64;
+                let n = self.mean_count as f64;
+                let mu: Array1<f32> = self.mean_sum.mapv(|s| (s / n) as f32);
+                let centred = &current - &mu;
+                accumulate(&mut self.w_raw, &mut self.d_raw, c, centred.view(), centred.view(), path)
+            }
+            LearningRule::Oja => {
+                // Row i of W shrinks by c·q_i (relative to the decayed W), q_i = Σ_b a_bi².
+                let cq_scale = f64::from(params.learning_rate) / batch as f64 / keep;
+                let mut q = vec![0.0f64; m];
+                for row in current.rows() {
+                    for (qi, &a) in q.iter_mut().zip(row) {
+                        *qi += f64::from(a) * f64::from(a);
+                    }
+                }
+                for (i, &qi) in q.iter().enumerate() {
+                    if qi != 0.0 {
+                        let factor = (1.0 - cq_scale * qi) as f32;
+                        self.w_raw.row_mut(i).mapv_inplace(|w| w * factor);
+                        self.d_raw[i] *= factor;
+                    }
+                }
+                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path)
+            }
+        };
+        if self.scale < RENORMALISE_BELOW {
+            let s = self.scale;
+            self.w_raw.mapv_inplace(|w| (f64::from(w) * s) as f32);
+            self.d_raw.mapv_inplace(|w| (f64::from(w) * s) as f32);
+            self.scale = 1.0;
+        }
+        taken
+    }
+}
+
+fn materialise<D: ndarray::Dimension>(raw: &ndarray::Array<f32, D>, scale: f64) -> ndarray::Array<f32, D> {
+    if scale == 1.0 {
+        raw.clone()
+    } else {
+        raw.mapv(|w| (f64::from(w) * scale) as f32)
+    }
+}
+
+/// Indices and values of the non-zero entries of a row.
+fn gather_active(row: ArrayView1<f32>, idx: &mut Vec<usize>, val: &mut Vec<f32>) {
+    idx.clear();
+    val.clear();
+    for (i, &a) in row.iter().enumerate() {
+        if a != 0.0 {
+            idx.push(i);
+            val.push(a);
+        }
+    }
+}
+
+/// Columns that are non-zero in at least one row.
+fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
+    let mut any = vec![false; a.ncols()];
+    for row in a.rows() {
+        for (f, &x) in any.iter_mut().zip(row) {
+            *f |= x != 0.0;
+        }
+    }
+    any.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect()
+}
+
+/// `W_raw += c·LᵀR` off the diagonal, `d_raw += c·diag(LᵀR)`.
+fn accumulate(
+    w: &mut Array2<f32>,
+    d: &mut Array1<f32>,
+    c: f32,
+    left: ArrayView2<f32>,
+    right: ArrayView2<f32>,
+    path: PathChoice,
+) -> PathTaken {
+    let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
+    let cols_l = active_columns(left);
+    let cols_r = if same { cols_l.clone() } else { active_columns(right) };
+    if cols_l.is_empty() || cols_r.is_empty() {
+        return PathTaken::Idle;
+    }
+    let use_sparse = match path {
+        PathChoice::Sparse => true,
+        PathChoice::Dense => false,
+        PathChoice::Auto => {
+            let count = |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
+            let sparse_cost: f64 = (0..left.nrows())
+                .map(|b| {
+                    let nl = count(left, b);
+                    let nr = if same { nl } else { count(right, b) };
+                    (nl * nr) as f64
+                })
+                .sum();
+            let u = (cols_l.len() * cols_r.len()) as f64;
+            let dense_cost = left.nrows() as f64 * u / DENSE_SPEEDUP + u;
+            sparse_cost <= dense_cost
+        }
+    };
+    if use_sparse {
+        accumulate_sparse(w, d, c, left, right, same);
+        PathTaken::Sparse
+    } else {
+        accumulate_dense(w, d, c, left, right, &cols_l, &cols_r);
+        PathTaken::Dense
+    }
+}
+
+fn accumulate_sparse(
+    w: &mut Array2<f32>,
+    d: &mut Array1<f32>,
+    c: f32,
+    left: ArrayView2<f32>,
+    right: ArrayView2<f32>,
+    same: bool,
+) {
+    let m = d.len();
+    let Some(ws) = w.as_slice_mut() else {
+        return;
+    };
+    let (mut il, mut vl) = (Vec::new(), Vec::new());
+    let (mut ir, mut vr) = (Vec::new(), Vec::new());
+    for b in 0..left.nrows() {
+        gather_active(left.row(b), &mut il, &mut vl);
+        if il.is_empty() {
+            continue;
+        }
+        if !same {
+            gather_active(right.row(b), &mut ir, &mut vr);
+        }
+        let (jr, jv) = if same { (&il, &vl) } else { (&ir, &vr) };
+        for (&i, &a) in il.iter().zip(&vl) {
+            let ca = c * a;
+            let row = &mut ws[i * m..(i + 1) * m];
+            for (&j, &v) in jr.iter().zip(jv.iter()) {
+                row[j] += ca * v;
+            }
+            // The diagonal is kept at zero, so row[i] now holds exactly this stimulus's
+            // diagonal term: move it to the node weights.
+            d[i] += row[i];
+            row[i] = 0.0;
+        }
+    }
+}
+
+fn accumulate_dense(
+    w: &mut Array2<f32>,
+    d: &mut Array1<f32>,
+    c: f32,
+    left: ArrayView2<f32>,
+    right: ArrayView2<f32>,
+    cols_l: &[usize],
+    cols_r: &[usize],
+) {
+    let m = d.len();
+    let full = cols_l.len() == m && cols_r.len() == m;
+    let g = if full {
+        left.t().dot(&right)
+    } else {
+        let l = left.select(Axis(1), cols_l);
+        let r = right.select(Axis(1), cols_r);
+        l.t().dot(&r)
+    };
+    if full {
+        w.scaled_add(c, &g);
+    } else {
+        let Some(ws) = w.as_slice_mut() else {
+            return;
+        };
+        for (p, &i) in cols_l.iter().enumerate() {
+            let row = &mut ws[i * m..(i + 1) * m];
+            for (&j, &gv) in cols_r.iter().zip(g.row(p).iter()) {
+                row[j] += c * gv;
+            }
+        }
+    }
+    for &i in cols_l {
+        d[i] += w[[i, i]];
+        w[[i, i]] = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn hebb_step_matches_hand_computation() {
+        let mut s = HebbianState::new(3);
+        let p = UpdateParams {
+            rule: LearningRule::Hebb,
+            learning_rate: 0.5,
+            decay: 0.0,
+        };
+        let a = array![[1.0f32, 2.0, 0.0], [0.0, 1.0, 3.0]];
+        for path in [PathChoice::Sparse, PathChoice::Dense] {
+            s.reset();
+            s.update(&p, a.view(), None, path);
+            // c = 0.25; AᵀA = [[1,2,0],[2,5,3],[0,3,9]]
+            assert_eq!(s.weights(), array![[0.0, 0.5, 0.0], [0.5, 0.0, 0.75], [0.0, 0.75, 0.0]]);
+            assert_eq!(s.node_weights(), array![0.25, 1.25, 2.25]);
+        }
+    }
+}

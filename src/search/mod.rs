@@ -1,0 +1,425 @@
+//! Approximate automorphism search (SPEC §6): find permutations `π` with a
+//! small relative error `r(π) = ‖W − πW‖_F / ‖W‖_F` in any weighted, possibly
+//! directed graph, excluding the identity.
+//!
+//! Convention (from [`crate::perm`]): `(πW)[π(i)][π(j)] = W[i][j]`.
+//!
+//! Entry point: [`search`]. It is GUI-free and meant to run on a background
+//! thread: it checks a [`CancelToken`] often and reports [`Progress`].
+//!
+//! Solvers ([`Method`]): `seeded` (pivot pair, greedy growth, 2-opt),
+//! `spectral` (invariant kernels, masked diagonal, one assignment), `faq`
+//! (Frank–Wolfe/QSA with a fixed-point penalty), `anneal` (transpositions),
+//! and `auto` (the default; spectral + seeded, then anneal + FAQ if needed).
+//! All minimise `J(π) = r(π)² + c·fix(π)/n`.
+
+mod anneal;
+pub(crate) mod assignment;
+mod auto;
+mod faq;
+pub mod group;
+mod objective;
+mod polish;
+mod progress;
+pub mod scoring;
+mod seeded;
+mod signature;
+mod spectral;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::perm::{self, Permutation};
+
+pub use group::GroupSummary;
+pub use progress::{CancelToken, Progress};
+
+/// Relative error at or below which a result is labelled exact.
+pub const EXACT_TOLERANCE: f64 = 1e-9;
+
+/// Why a search cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SearchError {
+    /// The matrix has no entries.
+    #[error("the weight matrix is empty")]
+    Empty,
+    /// The matrix is not square.
+    #[error("the weight matrix is not square: {rows} × {cols}")]
+    NotSquare {
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        cols: usize,
+    },
+    /// A weight is NaN or infinite.
+    #[error("weight W[{row}][{col}] is not finite ({value})")]
+    NonFinite {
+        /// Row of the bad entry.
+        row: usize,
+        /// Column of the bad entry.
+        col: usize,
+        /// The entry.
+        value: f64,
+    },
+    /// The node-weight vector has the wrong length.
+    #[error("node weights have length {got}, expected {expected}")]
+    NodeWeightLength {
+        /// `n`.
+        expected: usize,
+        /// Actual length.
+        got: usize,
+    },
+    /// A node weight is NaN or infinite.
+    #[error("node weight d[{index}] is not finite")]
+    NonFiniteNodeWeight {
+        /// Index of the bad entry.
+        index: usize,
+    },
+    /// An option is out of range.
+    #[error("invalid search option: {0}")]
+    InvalidOption(String),
+}
+
+/// A validated weighted graph: square, non-empty, finite `W` (directed allowed)
+/// and optional finite node weights `d`.
+#[derive(Clone, Debug)]
+pub struct WeightedGraph {
+    w: Array2<f32>,
+    d: Option<Array1<f32>>,
+}
+
+impl WeightedGraph {
+    /// Validates and wraps `W` (and `d`).
+    pub fn new(w: Array2<f32>, d: Option<Array1<f32>>) -> Result<Self, SearchError> {
+        let (rows, cols) = w.dim();
+        if rows == 0 || cols == 0 {
+            return Err(SearchError::Empty);
+        }
+        if rows != cols {
+            return Err(SearchError::NotSquare { rows, cols });
+        }
+        if let Some(((row, col), &value)) = w.indexed_iter().find(|(_, x)| !x.is_finite()) {
+            return Err(SearchError::NonFinite {
+                row,
+                col,
+                value: value as f64,
+            });
+        }
+        if let Some(d) = &d {
+            if d.len() != rows {
+                return Err(SearchError::NodeWeightLength {
+                    expected: rows,
+                    got: d.len(),
+                });
+            }
+            if let Some(index) = d.iter().position(|x| !x.is_finite()) {
+                return Err(SearchError::NonFiniteNodeWeight { index });
+            }
+        }
+        Ok(Self { w, d })
+    }
+
+    /// Validates a double-precision matrix (checked before the cast to `f32`,
+    /// so values beyond `f32` range are rejected as non-finite).
+    pub fn from_f64(w: ArrayView2<f64>) -> Result<Self, SearchError> {
+        if let Some(((row, col), &value)) = w.indexed_iter().find(|(_, x)| !x.is_finite() || x.abs() > f32::MAX as f64) {
+            return Err(SearchError::NonFinite { row, col, value });
+        }
+        Self::new(w.mapv(|x| x as f32), None)
+    }
+
+    /// Number of nodes.
+    pub fn n(&self) -> usize {
+        self.w.nrows()
+    }
+
+    /// `W`.
+    pub fn weights(&self) -> ArrayView2<'_, f32> {
+        self.w.view()
+    }
+
+    /// `d`, if given.
+    pub fn node_weights(&self) -> Option<ArrayView1<'_, f32>> {
+        self.d.as_ref().map(|d| d.view())
+    }
+
+    /// True if `W = Wᵀ` exactly.
+    pub fn is_symmetric(&self) -> bool {
+        let n = self.n();
+        (0..n).all(|i| (i + 1..n).all(|j| self.w[[i, j]] == self.w[[j, i]]))
+    }
+}
+
+/// Which solver to run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Spectral + seeded, then annealing and FAQ if nothing good was found.
+    #[default]
+    Auto,
+    /// Pivot pair, greedy growth, 2-opt; enumerates group elements.
+    Seeded,
+    /// Invariant kernels, masked diagonal, one linear assignment per candidate.
+    Spectral,
+    /// Frank–Wolfe on the doubly-stochastic relaxation (QSA).
+    Faq,
+    /// Simulated annealing over transpositions.
+    Anneal,
+}
+
+impl Method {
+    /// All methods, in CLI order.
+    pub const ALL: [Method; 5] = [Method::Auto, Method::Seeded, Method::Spectral, Method::Faq, Method::Anneal];
+
+    /// The lowercase name used by the CLI and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::Seeded => "seeded",
+            Method::Spectral => "spectral",
+            Method::Faq => "faq",
+            Method::Anneal => "anneal",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Method {
+    type Err = SearchError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| SearchError::InvalidOption(format!("unknown method '{s}' (auto|seeded|spectral|faq|anneal)")))
+    }
+}
+
+/// Search parameters (validated by [`SearchOptions::check`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchOptions {
+    /// Solver.
+    pub method: Method,
+    /// Most results returned (best first). Also a stopping rule: the
+    /// enumeration ends once this many results below the acceptance error
+    /// (half the error of a random permutation) exist.
+    pub max_results: usize,
+    /// Wall-clock limit in seconds; the best results so far are returned.
+    pub time_limit_secs: f64,
+    /// Seed for every random choice (runs are reproducible).
+    pub seed: u64,
+    /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
+    pub penalty: f64,
+    /// Results with relative error up to `min(group_tolerance, 3·best + 1e-9)`
+    /// (at least 1e-6) count as group elements in the group analysis.
+    pub group_tolerance: f64,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            method: Method::Auto,
+            max_results: 64,
+            time_limit_secs: 60.0,
+            seed: 0,
+            penalty: 0.5,
+            group_tolerance: 0.1,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// Checks the ranges.
+    pub fn check(&self) -> Result<(), SearchError> {
+        if self.max_results == 0 {
+            return Err(SearchError::InvalidOption("max_results must be at least 1".into()));
+        }
+        if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
+            return Err(SearchError::InvalidOption(format!(
+                "time limit must be a positive number of seconds, got {}",
+                self.time_limit_secs
+            )));
+        }
+        if !(self.penalty.is_finite() && self.penalty >= 0.0) {
+            return Err(SearchError::InvalidOption(format!("penalty must be ≥ 0, got {}", self.penalty)));
+        }
+        if !(self.group_tolerance.is_finite() && self.group_tolerance >= 0.0) {
+            return Err(SearchError::InvalidOption(format!(
+                "group tolerance must be ≥ 0, got {}",
+                self.group_tolerance
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One found permutation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchResult {
+    /// `π` (`permutation.image(i)` is where `i` goes).
+    pub permutation: Permutation,
+    /// `r(π) = ‖W − πW‖_F / ‖W‖_F`.
+    pub relative_error: f64,
+    /// `‖d − πd‖ / ‖d‖` when node weights were given.
+    pub node_weight_error: Option<f64>,
+    /// `fix(π)`.
+    pub fixed_points: usize,
+    /// Order of `π`.
+    pub order: u64,
+    /// Cycle type as `(length, count)` pairs.
+    pub cycle_type: Vec<(usize, usize)>,
+    /// `r(π) ≤ 1e-9`.
+    pub exact: bool,
+}
+
+impl SearchResult {
+    fn new(graph: &WeightedGraph, permutation: Permutation) -> Self {
+        let relative_error = perm::relative_error(graph.weights(), &permutation);
+        Self {
+            node_weight_error: graph.node_weights().map(|d| perm::node_weight_error(d, &permutation)),
+            fixed_points: permutation.fixed_points(),
+            order: permutation.order(),
+            cycle_type: permutation.cycle_type(),
+            exact: relative_error <= EXACT_TOLERANCE,
+            relative_error,
+            permutation,
+        }
+    }
+}
+
+/// Everything a search returns.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchReport {
+    /// Number of nodes.
+    pub n: usize,
+    /// The solver that ran.
+    pub method: Method,
+    /// Wall time in seconds.
+    pub elapsed_s: f64,
+    /// Distinct non-identity permutations, lowest error first.
+    pub results: Vec<SearchResult>,
+    /// Group analysis of the near-exact results.
+    pub group: GroupSummary,
+    /// True if the search was cancelled.
+    pub cancelled: bool,
+    /// True if the time limit ended the search.
+    pub timed_out: bool,
+}
+
+/// Runs the search. `progress` is called from the calling thread every ~50 ms.
+/// Cancelling `cancel` makes it return (with the best results so far) within
+/// about 0.5 s.
+pub fn search(
+    graph: &WeightedGraph,
+    options: &SearchOptions,
+    cancel: &CancelToken,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SearchReport, SearchError> {
+    options.check()?;
+    let begin = Instant::now();
+    let n = graph.n();
+    let obj = objective::Objective::new(graph, options.penalty);
+    let symmetric = graph.is_symmetric();
+    let limit = Duration::from_secs_f64(options.time_limit_secs.min(1e7));
+    let mut ctx = progress::Ctx::new(cancel, limit, progress);
+    let sig = signature::Signatures::compute(&obj);
+    let nb = seeded::Neighbours::compute(&obj);
+    let accept = 0.5 * random_baseline(&obj, options.seed);
+    let setup = seeded::SeededSetup {
+        nb,
+        sig,
+        symmetric,
+        accept,
+    };
+    let max = options.max_results;
+    match options.method {
+        Method::Auto => auto::run(&obj, &setup, max, options.seed, &mut ctx),
+        Method::Seeded => seeded::enumerate(&obj, &setup, max, &mut ctx),
+        Method::Spectral => spectral::run(&obj, &setup, max, &mut ctx),
+        Method::Faq => faq::run(&obj, symmetric, 3, options.seed, &mut ctx),
+        Method::Anneal => {
+            let budget = ctx.remaining_secs();
+            anneal::run(&obj, None, options.seed, 1000 * n.max(200), budget, &mut ctx);
+        }
+    }
+    let cancelled = cancel.is_cancelled();
+    let timed_out = ctx.timed_out;
+    // Exact errors for the best candidates (the search used a faster formula).
+    let mut results: Vec<SearchResult> = ctx
+        .found
+        .sorted()
+        .into_iter()
+        .take(max.saturating_mul(2).max(16))
+        .filter_map(|(p, _)| Permutation::from_images(p).ok())
+        .map(|p| SearchResult::new(graph, p))
+        .collect();
+    sort_results(&mut results);
+    let best = results.first().map_or(f64::INFINITY, |r| r.relative_error);
+    let tolerance = options.group_tolerance.min(3.0 * best + 1e-9).max(1e-6);
+    let members: Vec<Permutation> = results
+        .iter()
+        .filter(|r| r.relative_error <= tolerance)
+        .map(|r| r.permutation.clone())
+        .collect();
+    let group = group::analyse(&members, tolerance);
+    // Complete the results with group elements that were not found directly.
+    if !cancelled
+        && let Some(order) = group.order
+        && order <= 4096
+        && let Some(all) = group::closure(&group.generators)
+    {
+        let mut extra: Vec<SearchResult> = all
+            .into_iter()
+            .filter(|p| !p.is_identity() && !results.iter().any(|r| &r.permutation == p))
+            .map(|p| SearchResult::new(graph, p))
+            .filter(|r| r.relative_error <= tolerance)
+            .collect();
+        results.append(&mut extra);
+        sort_results(&mut results);
+    }
+    results.truncate(max);
+    ctx.report(1.0);
+    Ok(SearchReport {
+        n,
+        method: options.method,
+        elapsed_s: begin.elapsed().as_secs_f64(),
+        results,
+        group,
+        cancelled,
+        timed_out,
+    })
+}
+
+fn sort_results(results: &mut [SearchResult]) {
+    results.sort_by(|a, b| {
+        a.relative_error
+            .total_cmp(&b.relative_error)
+            .then_with(|| a.permutation.images().cmp(b.permutation.images()))
+    });
+}
+
+/// Mean relative error of a few random derangements: the "no structure" level.
+fn random_baseline(obj: &objective::Objective, seed: u64) -> f64 {
+    if obj.n < 2 {
+        return 0.0;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let k = 4;
+    (0..k)
+        .map(|_| {
+            let p = anneal::random_derangement(obj.n, &mut rng);
+            obj.rel_sq_from_score(obj.score(&p)).sqrt()
+        })
+        .sum::<f64>()
+        / k as f64
+}

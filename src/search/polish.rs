@@ -1,0 +1,127 @@
+//! Local improvement of a candidate permutation: pairwise swaps (2-opt) with
+//! `O(n)` deltas, and assignment refinement (one Frank–Wolfe step to a vertex:
+//! re-map every node at once given all the others).
+
+use ndarray::{Array2, ArrayView2, Axis, s};
+
+use super::assignment;
+use super::objective::Objective;
+use super::progress::Ctx;
+
+/// Below this size every pair is tried; above it only pairs among the worst nodes.
+const FULL_PAIRS_MAX_N: usize = 160;
+/// How many worst nodes the focused 2-opt looks at.
+const FOCUS: usize = 64;
+
+/// Pairwise-swap local search on the penalised cost until no swap improves it.
+pub(crate) fn two_opt(obj: &Objective, p: &mut [usize], ctx: &mut Ctx) {
+    let n = obj.n;
+    let eps = 1e-12;
+    for _round in 0..100 {
+        let mut improved = false;
+        if n <= FULL_PAIRS_MAX_N {
+            for a in 0..n {
+                for b in a + 1..n {
+                    if obj.swap_delta_cost(p, a, b) < -eps {
+                        p.swap(a, b);
+                        improved = true;
+                    }
+                }
+                if a % 16 == 0 && ctx.should_stop() {
+                    return;
+                }
+            }
+        } else {
+            let errors = obj.node_errors(p);
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|&a, &b| errors[b].total_cmp(&errors[a]));
+            idx.truncate(FOCUS.min(n));
+            for (k, &a) in idx.iter().enumerate() {
+                for &b in &idx[k + 1..] {
+                    if obj.swap_delta_cost(p, a, b) < -eps {
+                        p.swap(a, b);
+                        improved = true;
+                    }
+                }
+                if ctx.should_stop() {
+                    return;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// `a · bᵀ` in row blocks, checking for a stop between blocks.
+pub(crate) fn gemm_nt(a: ArrayView2<f32>, b: ArrayView2<f32>, ctx: &mut Ctx) -> Option<Array2<f32>> {
+    let (n, m) = (a.nrows(), b.nrows());
+    let mut out = Array2::<f32>::zeros((n, m));
+    let bt = b.t();
+    let block = 256;
+    let mut start = 0;
+    while start < n {
+        if ctx.should_stop() {
+            return None;
+        }
+        let end = (start + block).min(n);
+        let prod = a.slice(s![start..end, ..]).dot(&bt);
+        out.slice_mut(s![start..end, ..]).assign(&prod);
+        start = end;
+    }
+    Some(out)
+}
+
+/// The linearisation of `S` at `π`: `G[u][v] = Σ_j W[u][j]·W[v][π j] + W[j][u]·W[π j][v]`.
+pub(crate) fn linearisation(obj: &Objective, p: &[usize], symmetric: bool, ctx: &mut Ctx) -> Option<Array2<f32>> {
+    let n = obj.n;
+    let w = ArrayView2::from_shape((n, n), &obj.w).ok()?;
+    let c = w.select(Axis(1), p);
+    let mut g = gemm_nt(w, c.view(), ctx)?;
+    if symmetric {
+        g.mapv_inplace(|x| 2.0 * x);
+    } else {
+        let wt = ArrayView2::from_shape((n, n), &obj.wt).ok()?;
+        let d = wt.select(Axis(1), p);
+        g += &gemm_nt(wt, d.view(), ctx)?;
+    }
+    Some(g)
+}
+
+/// Solves `max_π' Σ_u G[u][π' u] − (c‖W‖²/n)·fix(π')` (one linear assignment).
+pub(crate) fn assign_from_gain(obj: &Objective, gain: &Array2<f32>, ctx: &mut Ctx) -> Option<Vec<usize>> {
+    let n = obj.n;
+    let pen = obj.penalty * obj.norm2 / n as f64;
+    let mut cost = vec![0.0f64; n * n];
+    for u in 0..n {
+        for v in 0..n {
+            cost[u * n + v] = -(gain[[u, v]] as f64) + if u == v { pen } else { 0.0 };
+        }
+    }
+    assignment::solve(n, &cost, || ctx.should_stop())
+}
+
+/// Repeats "re-map every node given the rest" while the cost drops (at most `rounds` times).
+pub(crate) fn refine(obj: &Objective, p: &mut Vec<usize>, symmetric: bool, rounds: usize, ctx: &mut Ctx) {
+    let mut cost = obj.cost(p);
+    for _ in 0..rounds {
+        let Some(g) = linearisation(obj, p, symmetric, ctx) else { return };
+        let Some(q) = assign_from_gain(obj, &g, ctx) else { return };
+        let c = obj.cost(&q);
+        if c < cost - 1e-12 {
+            *p = q;
+            cost = c;
+        } else {
+            break;
+        }
+    }
+}
+
+/// Full polish: assignment refinement (when asked) then 2-opt.
+pub(crate) fn polish(obj: &Objective, p: &mut Vec<usize>, symmetric: bool, refine_rounds: usize, ctx: &mut Ctx) {
+    if refine_rounds > 0 {
+        refine(obj, p, symmetric, refine_rounds, ctx);
+    }
+    two_opt(obj, p, ctx);
+}

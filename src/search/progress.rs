@@ -1,0 +1,159 @@
+//! Cancellation, deadlines, progress reporting and the pool of found permutations.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::objective::Objective;
+
+/// A shared stop flag: clone it, hand one copy to the search, call
+/// [`CancelToken::cancel`] on the other. The search then returns its best
+/// results so far within about 0.5 s.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A fresh, un-cancelled token.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the search to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// True once [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What the search reports while it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Fraction of the planned work done, in `[0, 1]`.
+    pub fraction: f64,
+    /// Lowest relative error found so far (`None` before the first candidate).
+    pub best_error: Option<f64>,
+}
+
+/// Run-time context shared by the solvers.
+pub(crate) struct Ctx<'a> {
+    cancel: &'a CancelToken,
+    deadline: Instant,
+    progress: &'a mut dyn FnMut(Progress),
+    last_report: Option<Instant>,
+    /// The part of `[0, 1]` the current stage maps its own fraction onto.
+    stage: (f64, f64),
+    /// Found permutations.
+    pub found: Found,
+    /// True once cancelled or past the deadline.
+    pub stopped: bool,
+    /// True if stopped because of the deadline.
+    pub timed_out: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(cancel: &'a CancelToken, time_limit: Duration, progress: &'a mut dyn FnMut(Progress)) -> Self {
+        Self {
+            cancel,
+            deadline: Instant::now() + time_limit,
+            progress,
+            last_report: None,
+            stage: (0.0, 1.0),
+            found: Found::default(),
+            stopped: false,
+            timed_out: false,
+        }
+    }
+
+    /// Checks the cancel flag and the deadline (cheap; call often).
+    #[inline]
+    pub fn should_stop(&mut self) -> bool {
+        if self.stopped {
+            return true;
+        }
+        if self.cancel.is_cancelled() {
+            self.stopped = true;
+        } else if Instant::now() >= self.deadline {
+            self.stopped = true;
+            self.timed_out = true;
+        }
+        self.stopped
+    }
+
+    /// Seconds left before the deadline.
+    pub fn remaining_secs(&self) -> f64 {
+        self.deadline.saturating_duration_since(Instant::now()).as_secs_f64()
+    }
+
+    /// Sets the sub-range of the overall progress the next stage reports into.
+    pub fn set_stage(&mut self, from: f64, to: f64) {
+        self.stage = (from, to);
+    }
+
+    /// Reports progress (rate-limited to every 50 ms, except at the end of a stage).
+    pub fn report(&mut self, fraction: f64) {
+        let now = Instant::now();
+        let due = self
+            .last_report
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_millis(50));
+        if due || fraction >= 1.0 {
+            self.last_report = Some(now);
+            let f = self.stage.0 + (self.stage.1 - self.stage.0) * fraction.clamp(0.0, 1.0);
+            (self.progress)(Progress {
+                fraction: f,
+                best_error: self.found.best_error(),
+            });
+        }
+    }
+
+    /// Records a candidate (identity ignored); returns its relative error.
+    pub fn offer(&mut self, obj: &Objective, p: &[usize]) -> f64 {
+        let r = obj.rel_sq_from_score(obj.score(p)).sqrt();
+        self.found.insert(p, r);
+        r
+    }
+}
+
+/// Distinct non-identity permutations found, with their relative errors.
+#[derive(Default)]
+pub(crate) struct Found {
+    map: HashMap<Vec<usize>, f64>,
+    best: Option<f64>,
+}
+
+impl Found {
+    /// Adds `p` with error `r` unless it is the identity.
+    pub fn insert(&mut self, p: &[usize], r: f64) {
+        if p.iter().enumerate().all(|(i, &x)| i == x) {
+            return;
+        }
+        self.map.entry(p.to_vec()).or_insert(r);
+        self.best = Some(self.best.map_or(r, |b: f64| b.min(r)));
+    }
+
+    /// Lowest error so far.
+    pub fn best_error(&self) -> Option<f64> {
+        self.best
+    }
+
+    /// Number with error at most `r`.
+    pub fn count_below(&self, r: f64) -> usize {
+        self.map.values().filter(|&&x| x <= r).count()
+    }
+
+    /// All entries sorted by error, then lexicographically.
+    pub fn sorted(&self) -> Vec<(Vec<usize>, f64)> {
+        let mut v: Vec<(Vec<usize>, f64)> = self.map.iter().map(|(p, &r)| (p.clone(), r)).collect();
+        v.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+
+    /// The best permutation so far.
+    pub fn best(&self) -> Option<(Vec<usize>, f64)> {
+        self.sorted().into_iter().next()
+    }
+}

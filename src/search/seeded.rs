@@ -1,0 +1,241 @@
+//! The seeded solver: fix `π(i₀) = j₀ ≠ i₀`, grow `π` greedily, polish.
+//!
+//! Growth repeatedly takes the unmapped node `u` with the most weight to the
+//! mapped set and maps it onto the free node `v` whose weights to the images
+//! of `u`'s strongest mapped neighbours match best:
+//! `Σ_m (W[u][m] − W[v][π m])² + (W[m][u] − W[π m][v])²` over at most
+//! [`NEIGHBOURS`] neighbours `m`, so one growth costs `O(n²·K)`.
+//! One run per candidate `j₀` enumerates the group elements moving `i₀`.
+
+use super::objective::Objective;
+use super::polish;
+use super::progress::Ctx;
+use super::signature::Signatures;
+
+/// How many mapped neighbours each growth step compares.
+pub(crate) const NEIGHBOURS: usize = 24;
+const NONE: usize = usize::MAX;
+
+/// Each node's other nodes by decreasing connection strength `|W[u][m]| + |W[m][u]|`.
+pub(crate) struct Neighbours {
+    n: usize,
+    order: Vec<u32>,
+}
+
+impl Neighbours {
+    /// Sorts every row once (`O(n² log n)`), shared by all growth runs.
+    pub fn compute(obj: &Objective) -> Self {
+        let n = obj.n;
+        let mut order = Vec::with_capacity(n * n);
+        let mut idx: Vec<u32> = Vec::with_capacity(n);
+        for u in 0..n {
+            let (row, col) = (obj.row(u), obj.col(u));
+            idx.clear();
+            idx.extend((0..n as u32).filter(|&m| m as usize != u));
+            idx.sort_by(|&a, &b| {
+                let sa = row[a as usize].abs() + col[a as usize].abs();
+                let sb = row[b as usize].abs() + col[b as usize].abs();
+                sb.total_cmp(&sa).then(a.cmp(&b))
+            });
+            order.extend_from_slice(&idx);
+            order.push(u as u32); // pad to n entries: u itself last
+        }
+        Self { n, order }
+    }
+
+    /// Neighbours of `u`, strongest first (`u` itself last).
+    #[inline]
+    pub fn of(&self, u: usize) -> &[u32] {
+        &self.order[u * self.n..(u + 1) * self.n]
+    }
+}
+
+/// Grows a full permutation from the given seed pairs. `None` if stopped.
+pub(crate) fn grow(
+    obj: &Objective,
+    nb: &Neighbours,
+    seeds: &[(usize, usize)],
+    symmetric: bool,
+    ctx: &mut Ctx,
+) -> Option<Vec<usize>> {
+    let n = obj.n;
+    let mut img = vec![NONE; n];
+    let mut used = vec![false; n];
+    let mut attach = vec![0.0f32; n];
+    let mut cost = vec![0.0f32; n];
+    let mut mapped = 0usize;
+    let map = |u: usize, v: usize, img: &mut [usize], used: &mut [bool], attach: &mut [f32]| {
+        img[u] = v;
+        used[v] = true;
+        let (row, col) = (obj.row(u), obj.col(u));
+        for x in 0..n {
+            attach[x] += row[x].abs() + col[x].abs();
+        }
+    };
+    for &(s, t) in seeds {
+        if img[s] == NONE && !used[t] {
+            map(s, t, &mut img, &mut used, &mut attach);
+            mapped += 1;
+        }
+    }
+    let mut neigh: Vec<usize> = Vec::with_capacity(NEIGHBOURS);
+    while mapped < n {
+        if mapped % 32 == 0 && ctx.should_stop() {
+            return None;
+        }
+        // The unmapped node most attached to the mapped set.
+        let mut u = NONE;
+        let mut best = f32::NEG_INFINITY;
+        for x in 0..n {
+            if img[x] == NONE && attach[x] > best {
+                best = attach[x];
+                u = x;
+            }
+        }
+        neigh.clear();
+        for &m in nb.of(u) {
+            let m = m as usize;
+            if m != u && img[m] != NONE {
+                neigh.push(m);
+                if neigh.len() == NEIGHBOURS {
+                    break;
+                }
+            }
+        }
+        let wuu = obj.w[u * n + u];
+        for (v, c) in cost.iter_mut().enumerate() {
+            let d = wuu - obj.w[v * n + v];
+            *c = d * d;
+        }
+        for &m in &neigh {
+            let pm = img[m];
+            let a = obj.w[u * n + m];
+            let into = obj.col(pm); // W[v][π m] over v
+            if symmetric {
+                for (c, &x) in cost.iter_mut().zip(into) {
+                    let d = a - x;
+                    *c += 2.0 * d * d;
+                }
+            } else {
+                let b = obj.w[m * n + u];
+                let out = obj.row(pm); // W[π m][v] over v
+                for ((c, &x), &y) in cost.iter_mut().zip(into).zip(out) {
+                    let d1 = a - x;
+                    let d2 = b - y;
+                    *c += d1 * d1 + d2 * d2;
+                }
+            }
+        }
+        let mut v = NONE;
+        let mut best = f32::INFINITY;
+        for (x, &c) in cost.iter().enumerate() {
+            if !used[x] && c < best {
+                best = c;
+                v = x;
+            }
+        }
+        if v == NONE {
+            // Only with non-finite intermediate values; fall back to the first free node.
+            v = used.iter().position(|&b| !b)?;
+        }
+        map(u, v, &mut img, &mut used, &mut attach);
+        mapped += 1;
+    }
+    Some(img)
+}
+
+/// Shared, precomputed data for seeded runs on one graph.
+pub(crate) struct SeededSetup {
+    pub nb: Neighbours,
+    pub sig: Signatures,
+    pub symmetric: bool,
+    /// Relative error above which a result is not counted towards `max_results`.
+    pub accept: f64,
+}
+
+/// The pivot: the most strongly connected node (ties: lowest index).
+pub(crate) fn pivot(obj: &Objective) -> usize {
+    let mut best = (f64::NEG_INFINITY, 0usize);
+    for u in 0..obj.n {
+        let s: f64 = obj.row(u).iter().zip(obj.col(u)).map(|(&a, &b)| (a.abs() + b.abs()) as f64).sum();
+        if s > best.0 + 1e-9 * s.abs() {
+            best = (s, u);
+        }
+    }
+    best.1
+}
+
+/// One seeded candidate: grow from `seeds`, polish, record. Returns the error.
+pub(crate) fn run_one(
+    obj: &Objective,
+    setup: &SeededSetup,
+    seeds: &[(usize, usize)],
+    ctx: &mut Ctx,
+) -> Option<f64> {
+    let mut p = grow(obj, &setup.nb, seeds, setup.symmetric, ctx)?;
+    let best = ctx.found.best_error().unwrap_or(f64::INFINITY);
+    polish::two_opt(obj, &mut p, ctx);
+    let r = ctx.offer(obj, &p);
+    // An imperfect but competitive growth is re-mapped as a whole, which fixes
+    // scattered mistakes; junk from a wrong j₀ is not worth the O(n³) step.
+    let competitive = obj.n <= 256 || r <= 1.5 * best + 0.02;
+    if r > 1e-9 && competitive && !ctx.should_stop() {
+        polish::refine(obj, &mut p, setup.symmetric, 3, ctx);
+        polish::two_opt(obj, &mut p, ctx);
+    }
+    Some(ctx.offer(obj, &p))
+}
+
+/// Enumerates: pivot `i₀`, every candidate `j₀` (nearest signature first);
+/// for small graphs also a second seed pair, to reach the pivot's stabiliser.
+/// Stops early once `max_results` results below the acceptance error exist.
+pub(crate) fn enumerate(obj: &Objective, setup: &SeededSetup, max_results: usize, ctx: &mut Ctx) {
+    let n = obj.n;
+    if n < 2 {
+        return;
+    }
+    let i0 = pivot(obj);
+    let cands = setup.sig.candidates(i0, n);
+    let second_stage = n <= 141;
+    let stage1_share = if second_stage { 0.4 } else { 1.0 };
+    for (k, &j0) in cands.iter().enumerate() {
+        if ctx.should_stop() || run_one(obj, setup, &[(i0, j0)], ctx).is_none() {
+            return;
+        }
+        ctx.report(stage1_share * (k + 1) as f64 / cands.len() as f64);
+        if ctx.found.count_below(setup.accept) >= max_results {
+            return;
+        }
+    }
+    if !second_stage {
+        return;
+    }
+    // Second seed: the pivot's strongest neighbour i₁ → every j₁.
+    let i1 = setup.nb.of(i0)[0] as usize;
+    let mut all: Vec<usize> = vec![i0];
+    all.extend(&cands);
+    let total = all.len() * (n - 1);
+    let mut done = 0usize;
+    for &j0 in &all {
+        for &j1 in &setup.sig.candidates(i1, n) {
+            done += 1;
+            if j1 == j0 {
+                continue;
+            }
+            // Skip pairs whose connecting weights clearly differ.
+            let a = obj.w[i0 * n + i1] - obj.w[j0 * n + j1];
+            let b = obj.w[i1 * n + i0] - obj.w[j1 * n + j0];
+            let scale = obj.w[i0 * n + i1].abs() + obj.w[i1 * n + i0].abs() + 1e-12;
+            if (a.abs() + b.abs()) > 0.5 * scale {
+                continue;
+            }
+            if ctx.should_stop() || run_one(obj, setup, &[(i0, j0), (i1, j1)], ctx).is_none() {
+                return;
+            }
+            ctx.report(stage1_share + (1.0 - stage1_share) * done as f64 / total as f64);
+            if ctx.found.count_below(setup.accept) >= max_results {
+                return;
+            }
+        }
+    }
+}

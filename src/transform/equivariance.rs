@@ -1,0 +1,65 @@
+//! Equivariance error in the sense of the Topographic VAE paper (SPEC §7):
+//! `e = mean_s ‖enc(g·s) − π·enc(s)‖ / ‖enc(s)‖` over held-out test stimuli.
+//!
+//! Which `g`: for a found permutation `π` ([`equivariance_error`]) it is the pixel map
+//! that `π` itself induces ([`InducedMap`], pixel vote) — so the number measures how well
+//! `π` acts like a transformation of the input, with no ground truth used. For the true
+//! transformation ([`equivariance_error_of_true_transformation`]) `g` is the exact
+//! pixel permutation of the configured transformation and `π` its neuron permutation.
+//! Stimuli whose code is all zero are skipped (the ratio is undefined for them).
+
+use ndarray::Array2;
+
+use super::TransformError;
+use super::decode::encode;
+use super::induced_map::InducedMap;
+use crate::model::{SimConfig, Simulation};
+use crate::perm::Permutation;
+
+/// `mean ‖enc(g·s) − π·enc(s)‖ / ‖enc(s)‖` where `move_pattern` computes `g·s`.
+/// Returns NaN when every stimulus has a zero code.
+pub fn equivariance_error_with<F>(
+    config: &SimConfig,
+    fields: &Array2<f32>,
+    pi: &Permutation,
+    move_pattern: F,
+    stimuli: &[Vec<f32>],
+) -> Result<f64, TransformError>
+where
+    F: Fn(&[f32]) -> Result<Vec<f32>, TransformError>,
+{
+    super::check_len("permutation", fields.nrows(), pi.len())?;
+    let mut total = 0.0;
+    let mut counted = 0usize;
+    for s in stimuli {
+        let code = encode(config, fields, s)?;
+        let norm = code.iter().map(|&a| (a as f64).powi(2)).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            continue;
+        }
+        let moved_code = encode(config, fields, &move_pattern(s)?)?;
+        let permuted_code = pi.apply_to_vector(&code);
+        let diff = moved_code
+            .iter()
+            .zip(&permuted_code)
+            .map(|(&a, &b)| ((a - b) as f64).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        total += diff / norm;
+        counted += 1;
+    }
+    Ok(if counted == 0 { f64::NAN } else { total / counted as f64 })
+}
+
+/// Equivariance error of a found permutation `pi` of `sim`'s neurons over `test` held-out
+/// stimuli, with `g` the pixel map `pi` induces (module docs). NaN if `pi` has the wrong
+/// size or every test stimulus has a zero code.
+pub fn equivariance_error(sim: &Simulation, pi: &Permutation, test: usize) -> f64 {
+    let config = sim.config();
+    let fields = sim.fields();
+    let Ok(map) = InducedMap::new(config.space, fields, sim.labels(), pi) else {
+        return f64::NAN;
+    };
+    let stimuli = sim.test_stimuli(test);
+    equivariance_error_with(config, fields, pi, |s| map.apply(s), &stimuli).unwrap_or(f64::NAN)
+}

@@ -1,0 +1,169 @@
+//! Opening a photo (PNG or JPEG) and fitting it to the retina.
+//!
+//! The image is converted to grey (luma in `[0, 1]`), the largest centred square is cut
+//! out and resized to the retina (`side × side`, triangle filter); a ring of `n` pixels
+//! takes the middle row of the `n × n` square. The result is normalised like an
+//! [`ImagePatches`](crate::model::StimulusKind::ImagePatches) stimulus: zero mean, unit
+//! standard deviation ([`normalise`]), so the detectors respond to it as they did in training.
+
+use std::path::{Path, PathBuf};
+
+use image::imageops::FilterType;
+use image::{DynamicImage, GrayImage};
+
+use crate::model::Space;
+
+/// Why an image could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageInputError {
+    /// The file could not be read (missing, a directory, no permission).
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a PNG or JPEG image this program can decode.
+    #[error("{path} is not a readable PNG or JPEG image: {reason}")]
+    NotAnImage {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The image has no pixels.
+    #[error("{path} has no pixels ({width} × {height})")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+}
+
+/// Opens `path` as a grey image (format guessed from the content, not the extension).
+pub fn open_grey(path: impl AsRef<Path>) -> Result<GrayImage, ImageInputError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| ImageInputError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let image = grey_from_bytes(&bytes).map_err(|reason| ImageInputError::NotAnImage {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    if image.width() == 0 || image.height() == 0 {
+        return Err(ImageInputError::Empty {
+            path: path.to_path_buf(),
+            width: image.width(),
+            height: image.height(),
+        });
+    }
+    Ok(image)
+}
+
+/// Decodes PNG or JPEG bytes to grey; the error is the decoder's message.
+pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
+    let format = image::guess_format(bytes).map_err(|e| e.to_string())?;
+    if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
+        return Err(format!("{format:?} images are not supported (PNG or JPEG only)"));
+    }
+    let decoded: DynamicImage = image::load_from_memory_with_format(bytes, format).map_err(|e| e.to_string())?;
+    Ok(decoded.to_luma8())
+}
+
+/// Fits a grey image to the retina (module docs) and normalises it.
+pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
+    let side = match space {
+        Space::Ring { n } => n,
+        Space::Torus { side } | Space::Square { side } => side,
+    };
+    let square = DynamicImage::ImageLuma8(centre_square(image));
+    let fitted = square
+        .resize_exact(side as u32, side as u32, FilterType::Triangle)
+        .to_luma32f();
+    let mut pattern: Vec<f32> = match space {
+        Space::Ring { .. } => {
+            let row = (side / 2) as u32;
+            (0..side as u32).map(|x| fitted.get_pixel(x, row).0[0]).collect()
+        }
+        Space::Torus { .. } | Space::Square { .. } => fitted.pixels().map(|p| p.0[0]).collect(),
+    };
+    normalise(&mut pattern);
+    pattern
+}
+
+/// Opens `path` and fits it to `space`: [`open_grey`] then [`pattern_from_image`].
+pub fn open_pattern(path: impl AsRef<Path>, space: Space) -> Result<Vec<f32>, ImageInputError> {
+    Ok(pattern_from_image(&open_grey(path)?, space))
+}
+
+/// The largest centred square of an image.
+pub fn centre_square(image: &GrayImage) -> GrayImage {
+    let (w, h) = image.dimensions();
+    let s = w.min(h);
+    image::imageops::crop_imm(image, (w - s) / 2, (h - s) / 2, s, s).to_image()
+}
+
+/// Zero mean and unit standard deviation, in place; a constant pattern becomes all zeros.
+pub fn normalise(pattern: &mut [f32]) {
+    if pattern.is_empty() {
+        return;
+    }
+    let n = pattern.len() as f64;
+    let mean = pattern.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let var = pattern.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+    let scale = if var > 1e-12 { 1.0 / var.sqrt() } else { 0.0 };
+    for x in pattern.iter_mut() {
+        *x = ((*x as f64 - mean) * scale) as f32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_patterns_have_zero_mean_and_unit_variance() {
+        let mut p = vec![1.0, 2.0, 3.0, 4.0];
+        normalise(&mut p);
+        let mean: f32 = p.iter().sum::<f32>() / 4.0;
+        let var: f32 = p.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / 4.0;
+        assert!(mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5);
+        let mut flat = vec![2.0; 5];
+        normalise(&mut flat);
+        assert_eq!(flat, vec![0.0; 5]);
+    }
+
+    #[test]
+    fn a_gradient_image_keeps_its_orientation_on_the_retina() {
+        // Brightness grows with x: on the retina, pixel (x, y) must grow with x too.
+        let img = GrayImage::from_fn(40, 30, |x, _| image::Luma([(x * 6) as u8]));
+        let p = pattern_from_image(&img, Space::Square { side: 8 });
+        assert_eq!(p.len(), 64);
+        for y in 0..8 {
+            for x in 1..8 {
+                assert!(p[y * 8 + x] > p[y * 8 + x - 1]);
+            }
+        }
+        let ring = pattern_from_image(&img, Space::Ring { n: 16 });
+        assert_eq!(ring.len(), 16);
+        assert!(ring[15] > ring[0]);
+    }
+
+    #[test]
+    fn garbage_and_missing_files_give_typed_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("notes.png");
+        std::fs::write(&text, b"this is not an image").unwrap();
+        let err = open_grey(&text).unwrap_err();
+        assert!(matches!(err, ImageInputError::NotAnImage { .. }), "{err}");
+        assert!(err.to_string().contains("notes.png"));
+        let missing = dir.path().join("missing.jpg");
+        assert!(matches!(open_grey(&missing), Err(ImageInputError::Unreadable { .. })));
+        assert!(matches!(open_grey(dir.path()), Err(ImageInputError::Unreadable { .. })));
+    }
+}

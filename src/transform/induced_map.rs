@@ -1,0 +1,377 @@
+//! The map on input positions, pixels and kernels that a permutation of neurons induces.
+//!
+//! Two votes, both over neurons:
+//!
+//! - **Positions** (SPEC §7): each neuron `i` votes "the receptive-field centre of `i`
+//!   goes to the centre of `π(i)`". Neurons sharing a centre form a *position*; the
+//!   majority of their votes is that position's image, and the fraction of all
+//!   neurons whose vote agrees with their position's majority is the map's
+//!   [`InducedMap::confidence`]. Centres are compared exactly (to 10⁻³ pixel, modulo
+//!   the period on a ring or torus), so half-pixel centres of even-sized kernels cause
+//!   no rounding ambiguity. Kernels are voted on the same way, by
+//!   `(kernel, rotation)` label.
+//! - **Pixels** (what the crisp rendering applies): every neuron votes for pixel
+//!   pairs `(p, q)` with the weight `f_i[p] · f_{π(i)}[q]`, i.e. the pair score is
+//!   `S = Fᵀ F_π`; normalised by the pixels' coverage,
+//!   `Ŝ[p][q] = S[p][q] / √(G[p][p] G[q][q])` with `G = FᵀF`, it is 1 exactly when
+//!   `π` is induced by a pixel permutation `g` and `q = g(p)`, and smaller the worse
+//!   `π` fits any pixel map. Pixel `p` goes to `argmax_q Ŝ[p][q]`; the crisp
+//!   rendering pulls each output pixel `q` from `argmax_p Ŝ[p][q]`. This needs no
+//!   labels and no rounding of centres.
+//!
+//! Pixels that no receptive field covers get no vote: they map to themselves, with
+//! score 0, and are flagged in [`InducedMap::covered`].
+
+use std::collections::HashMap;
+
+use ndarray::{Array2, Axis};
+
+use super::{TransformError, check_len};
+use crate::model::{NeuronLabel, Space};
+use crate::perm::Permutation;
+
+/// The majority vote of the neurons at one receptive-field centre.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PositionVote {
+    /// The centre `(x, y)` shared by the voting neurons.
+    pub centre: (f32, f32),
+    /// The centre most of them are mapped to.
+    pub target: (f32, f32),
+    /// How many neurons voted for `target`.
+    pub agreeing: usize,
+    /// How many neurons sit at `centre`.
+    pub votes: usize,
+}
+
+/// The majority vote of the neurons carrying one kernel label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KernelVote {
+    /// `(kernel, quarter turns)` of the voting neurons.
+    pub kernel: (usize, u8),
+    /// The `(kernel, quarter turns)` most of them are mapped to.
+    pub target: (usize, u8),
+    /// How many neurons voted for `target`.
+    pub agreeing: usize,
+    /// How many neurons carry `kernel`.
+    pub votes: usize,
+}
+
+/// Everything a permutation of neurons does to the input, with confidences.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InducedMap {
+    /// Forward pixel map: pixel `p` goes to `target[p]`.
+    pub target: Vec<usize>,
+    /// Pull-back used for rendering: output pixel `q` takes the value of input pixel `source[q]`.
+    pub source: Vec<usize>,
+    /// `Ŝ[source[q]][q]` per output pixel `q`: 1 = exact, lower = worse fit, 0 = uncovered.
+    pub pixel_score: Vec<f32>,
+    /// Whether any receptive field covers each pixel.
+    pub covered: Vec<bool>,
+    /// The position map: one majority vote per distinct receptive-field centre.
+    pub positions: Vec<PositionVote>,
+    /// Fraction of neurons whose position vote agrees with the majority at their centre.
+    pub confidence: f64,
+    /// The kernel map (empty when the bank has no kernel labels, e.g. a random bank).
+    pub kernels: Vec<KernelVote>,
+    /// Fraction of neurons whose kernel vote agrees with the majority (None without kernels).
+    pub kernel_confidence: Option<f64>,
+}
+
+impl InducedMap {
+    /// Computes the induced maps of `pi` for a bank with `fields` (M × pixels, stored
+    /// order) and `labels` (stored order) on `space`.
+    pub fn new(
+        space: Space,
+        fields: &Array2<f32>,
+        labels: &[NeuronLabel],
+        pi: &Permutation,
+    ) -> Result<Self, TransformError> {
+        let neurons = fields.nrows();
+        let pixels = fields.ncols();
+        check_len("receptive fields (pixels)", super::pixel_count(space), pixels)?;
+        check_len("permutation", neurons, pi.len())?;
+        check_len("labels", neurons, labels.len())?;
+        if neurons == 0 || pixels == 0 {
+            return Err(TransformError::EmptyBank(format!(
+                "{neurons} detectors over {pixels} pixels"
+            )));
+        }
+        let (target, source, pixel_score, covered) = pixel_vote(fields, pi);
+        let (positions, confidence) = position_vote(space, labels, pi);
+        let (kernels, kernel_confidence) = kernel_vote(labels, pi);
+        Ok(Self {
+            target,
+            source,
+            pixel_score,
+            covered,
+            positions,
+            confidence,
+            kernels,
+            kernel_confidence,
+        })
+    }
+
+    /// Number of pixels.
+    pub fn pixels(&self) -> usize {
+        self.source.len()
+    }
+
+    /// Mean of [`InducedMap::pixel_score`] over covered pixels (1 for an exact pixel map).
+    pub fn mean_pixel_score(&self) -> f64 {
+        let scores: Vec<f64> = self
+            .pixel_score
+            .iter()
+            .zip(&self.covered)
+            .filter(|&(_, &c)| c)
+            .map(|(&s, _)| s as f64)
+            .collect();
+        if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().sum::<f64>() / scores.len() as f64
+        }
+    }
+
+    /// The forward pixel map as a permutation, if it is one (exact or nearly exact `π`).
+    pub fn pixel_permutation(&self) -> Option<Permutation> {
+        let forward = Permutation::from_images(self.target.clone()).ok()?;
+        // The rendering pulls back through `source`; only call it a permutation when both agree.
+        let consistent = (0..self.pixels()).all(|q| self.target[self.source[q]] == q);
+        consistent.then_some(forward)
+    }
+
+    /// The crisp rendering: applies the pixel map once, `out[q] = pattern[source[q]]`.
+    pub fn apply(&self, pattern: &[f32]) -> Result<Vec<f32>, TransformError> {
+        check_len("pattern", self.pixels(), pattern.len())?;
+        Ok(self.source.iter().map(|&p| pattern[p]).collect())
+    }
+}
+
+/// The pixel vote `Ŝ = Fᵀ F_π / √(G_pp G_qq)`; returns (target, source, score, covered).
+fn pixel_vote(fields: &Array2<f32>, pi: &Permutation) -> (Vec<usize>, Vec<usize>, Vec<f32>, Vec<bool>) {
+    let pixels = fields.ncols();
+    // Row i of `permuted` is the field of π(i).
+    let permuted = fields.select(Axis(0), pi.images());
+    let score = fields.t().dot(&permuted);
+    let coverage: Vec<f64> = fields
+        .columns()
+        .into_iter()
+        .map(|c| c.iter().map(|&x| (x as f64) * (x as f64)).sum::<f64>())
+        .collect();
+    let max_coverage = coverage.iter().cloned().fold(0.0, f64::max);
+    let covered: Vec<bool> = coverage
+        .iter()
+        .map(|&c| max_coverage > 0.0 && c > 1e-9 * max_coverage)
+        .collect();
+    let norm = |p: usize, q: usize| -> f64 {
+        score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt()
+    };
+    let mut target: Vec<usize> = (0..pixels).collect();
+    let mut source: Vec<usize> = (0..pixels).collect();
+    let mut pixel_score = vec![0.0f32; pixels];
+    for p in (0..pixels).filter(|&p| covered[p]) {
+        let best = (0..pixels)
+            .filter(|&q| covered[q])
+            .map(|q| (q, norm(p, q)))
+            .fold((p, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
+        target[p] = best.0;
+    }
+    for q in (0..pixels).filter(|&q| covered[q]) {
+        let best = (0..pixels)
+            .filter(|&p| covered[p])
+            .map(|p| (p, norm(p, q)))
+            .fold((q, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
+        source[q] = best.0;
+        pixel_score[q] = best.1.max(0.0) as f32;
+    }
+    (target, source, pixel_score, covered)
+}
+
+/// A centre quantised to 10⁻³ pixel, wrapped into the period of a ring or torus.
+fn centre_key(space: Space, centre: (f32, f32)) -> (i64, i64) {
+    let wrap = |v: f32, period: usize| -> f32 {
+        let period = period as f32;
+        let w = v.rem_euclid(period);
+        // 99.9999 and 0 are the same point on a circle of 100 pixels.
+        if (period - w) < 5e-4 { 0.0 } else { w }
+    };
+    let (x, y) = match space {
+        Space::Ring { n } => (wrap(centre.0, n), centre.1),
+        Space::Torus { side } => (wrap(centre.0, side), wrap(centre.1, side)),
+        Space::Square { .. } => centre,
+    };
+    ((x * 1000.0).round() as i64, (y * 1000.0).round() as i64)
+}
+
+/// Majority vote per class: `class_of[i]` is neuron i's class; neuron i votes for `class_of[π(i)]`.
+/// Returns per class (in first-seen order) `(class, target, agreeing, votes)` and the agreeing fraction.
+fn majority<K: Copy + Eq + std::hash::Hash>(
+    class_of: &[K],
+    pi: &Permutation,
+) -> (Vec<(K, K, usize, usize)>, f64) {
+    let mut order: Vec<K> = Vec::new();
+    let mut tallies: HashMap<K, (usize, HashMap<K, usize>)> = HashMap::new();
+    for (i, &class) in class_of.iter().enumerate() {
+        let entry = tallies.entry(class).or_insert_with(|| {
+            order.push(class);
+            (0, HashMap::new())
+        });
+        entry.0 += 1;
+        *entry.1.entry(class_of[pi.image(i)]).or_insert(0) += 1;
+    }
+    let mut agreeing_total = 0;
+    let mut votes = Vec::with_capacity(order.len());
+    for class in order {
+        let (count, ballots) = &tallies[&class];
+        // Ties are broken towards the class seen first among the ballots' images, deterministically.
+        let (target, agreeing) = class_of
+            .iter()
+            .filter_map(|k| ballots.get(k).map(|&c| (*k, c)))
+            .fold(None, |best: Option<(K, usize)>, (k, c)| match best {
+                Some((_, bc)) if bc >= c => best,
+                _ => Some((k, c)),
+            })
+            .unwrap_or((class, 0));
+        agreeing_total += agreeing;
+        votes.push((class, target, agreeing, *count));
+    }
+    let fraction = if class_of.is_empty() {
+        0.0
+    } else {
+        agreeing_total as f64 / class_of.len() as f64
+    };
+    (votes, fraction)
+}
+
+fn position_vote(space: Space, labels: &[NeuronLabel], pi: &Permutation) -> (Vec<PositionVote>, f64) {
+    let keys: Vec<(i64, i64)> = labels.iter().map(|l| centre_key(space, l.centre)).collect();
+    let mut centre_of_key: HashMap<(i64, i64), (f32, f32)> = HashMap::new();
+    for (k, l) in keys.iter().zip(labels) {
+        centre_of_key.entry(*k).or_insert(l.centre);
+    }
+    let (votes, confidence) = majority(&keys, pi);
+    let votes = votes
+        .into_iter()
+        .map(|(c, t, agreeing, votes)| PositionVote {
+            centre: centre_of_key[&c],
+            target: centre_of_key[&t],
+            agreeing,
+            votes,
+        })
+        .collect();
+    (votes, confidence)
+}
+
+fn kernel_vote(labels: &[NeuronLabel], pi: &Permutation) -> (Vec<KernelVote>, Option<f64>) {
+    let keys: Option<Vec<(usize, u8)>> = labels.iter().map(|l| l.kernel.map(|k| (k, l.rotation))).collect();
+    match keys {
+        Some(keys) if !keys.is_empty() => {
+            let (votes, confidence) = majority(&keys, pi);
+            let votes = votes
+                .into_iter()
+                .map(|(kernel, target, agreeing, votes)| KernelVote {
+                    kernel,
+                    target,
+                    agreeing,
+                    votes,
+                })
+                .collect();
+            (votes, Some(confidence))
+        }
+        _ => (Vec::new(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ring of `n` pixels with `kernels` random local kernels copied to every position,
+    /// stored in a scrambled order. Returns fields, labels and the neuron permutation of the unit shift.
+    pub(crate) fn ring_bank(n: usize, kernels: usize, size: usize) -> (Array2<f32>, Vec<NeuronLabel>, Permutation) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let bases: Vec<Vec<f32>> = (0..kernels)
+            .map(|_| (0..size).map(|_| rng.random::<f32>() - 0.5).collect())
+            .collect();
+        let m = n * kernels;
+        // hidden order: neuron (pos, k) stored at scramble[pos * kernels + k]
+        let mut scramble: Vec<usize> = (0..m).collect();
+        for i in (1..m).rev() {
+            let j = rng.random_range(0..=i);
+            scramble.swap(i, j);
+        }
+        let mut fields = Array2::<f32>::zeros((m, n));
+        let mut labels = vec![
+            NeuronLabel {
+                centre: (0.0, 0.0),
+                position: 0,
+                kernel: None,
+                rotation: 0
+            };
+            m
+        ];
+        for pos in 0..n {
+            for (k, base) in bases.iter().enumerate() {
+                let row = scramble[pos * kernels + k];
+                for (d, &w) in base.iter().enumerate() {
+                    fields[[row, (pos + d) % n]] = w;
+                }
+                labels[row] = NeuronLabel {
+                    centre: ((pos as f32 + (size as f32 - 1.0) / 2.0) % n as f32, 0.0),
+                    position: pos,
+                    kernel: Some(k),
+                    rotation: 0,
+                };
+            }
+        }
+        let images = (0..m)
+            .map(|s| {
+                let (pos, k) = (s / kernels, s % kernels);
+                (s, scramble[((pos + 1) % n) * kernels + k])
+            })
+            .fold(vec![0; m], |mut acc, (s, t)| {
+                acc[scramble[s]] = t;
+                acc
+            });
+        (fields, labels, Permutation::from_images(images).unwrap())
+    }
+
+    #[test]
+    fn planted_ring_shift_induces_the_pixel_shift() {
+        let (fields, labels, shift) = ring_bank(20, 3, 4);
+        let map = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift).unwrap();
+        assert_eq!(map.target, (0..20).map(|p| (p + 1) % 20).collect::<Vec<_>>());
+        assert_eq!(map.source, (0..20).map(|q| (q + 19) % 20).collect::<Vec<_>>());
+        assert!((map.confidence - 1.0).abs() < 1e-12);
+        assert_eq!(map.kernel_confidence, Some(1.0));
+        assert!(map.kernels.iter().all(|k| k.kernel == k.target));
+        assert!((map.mean_pixel_score() - 1.0).abs() < 1e-5);
+        let pattern: Vec<f32> = (0..20).map(|x| x as f32).collect();
+        let moved = map.apply(&pattern).unwrap();
+        assert_eq!(moved[5], 4.0);
+        assert_eq!(moved[0], 19.0);
+        let double = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift.pow(2)).unwrap();
+        assert_eq!(double.target[3], 5);
+    }
+
+    #[test]
+    fn a_random_permutation_has_low_confidence() {
+        let (fields, labels, _) = ring_bank(20, 3, 4);
+        let scrambled = Permutation::from_images((0..60).map(|i| (i * 7 + 3) % 60).collect()).unwrap();
+        let map = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &scrambled).unwrap();
+        assert!(map.confidence < 0.5, "confidence {}", map.confidence);
+        assert!(map.mean_pixel_score() < 0.9, "score {}", map.mean_pixel_score());
+    }
+
+    #[test]
+    fn wrong_sizes_are_errors() {
+        let (fields, labels, _) = ring_bank(10, 2, 3);
+        let small = Permutation::identity(5);
+        assert!(matches!(
+            InducedMap::new(Space::Ring { n: 10 }, &fields, &labels, &small),
+            Err(TransformError::SizeMismatch { what: "permutation", .. })
+        ));
+        assert!(InducedMap::new(Space::Ring { n: 11 }, &fields, &labels, &Permutation::identity(20)).is_err());
+    }
+}
