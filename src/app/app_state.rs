@@ -796,11 +796,12 @@ impl InvarianceApp {
                 self.stimulus.field_ui(ui, &scx, h);
             }
             View::Transformation => {
+                let selected = self.selected_permutation().cloned();
                 let acx = AnimationContext {
                     config: &model.config,
                     fields: &model.fields,
                     labels: &model.labels,
-                    permutation: self.selected_permutation(),
+                    permutation: selected.as_ref(),
                     current_stimulus: Some(&p.snapshot.stimulus),
                 };
                 self.animation.ui(ui, &acx);
@@ -822,7 +823,7 @@ impl InvarianceApp {
     fn unsaved_prompt_ui(&mut self) {
         let Some(action) = self.prompt.clone() else { return };
         let mut choice = None;
-        egui::Modal::new(egui::Id::new("unsaved-prompt")).show(&self.ctx, |ui| {
+        egui::Modal::new(egui::Id::unique("unsaved-prompt")).show(&self.ctx, |ui| {
             ui.heading("Unsaved changes");
             ui.label("The open experiment has changes that were not saved. Save them first?");
             ui.horizontal(|ui| {
@@ -898,7 +899,7 @@ impl eframe::App for InvarianceApp {
         let ctx = ui.ctx().clone();
         self.poll();
         self.queued.extend(read_shortcuts(&ctx));
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path.clone()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path().cloned()).collect());
         if let Some(path) = dropped.into_iter().next() {
             self.queued.push(AppAction::OpenPath(path));
         }

@@ -337,7 +337,7 @@ impl Files {
         let mut result = None;
         let mut close = false;
         if let Some(dialog) = &mut self.typed {
-            egui::Modal::new(egui::Id::new("typed-path-dialog")).show(ctx, |ui| {
+            egui::Modal::new(egui::Id::unique("typed-path-dialog")).show(ctx, |ui| {
                 ui.heading(dialog.purpose.title());
                 ui.label("No native file dialog is available here; type the path of the file.");
                 let l = ui.label("Path");

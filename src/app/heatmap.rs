@@ -401,7 +401,7 @@ impl HeatmapView {
 
     /// Draws the heatmap and its colour bar into the available space.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &HeatmapContext<'_>) {
-        let (Some(tex), Some(shown)) = (&self.texture, self.displayed.clone()) else {
+        let (Some(tex_id), Some(shown)) = (self.texture.as_ref().map(TextureHandle::id), self.displayed.clone()) else {
             ui.centered_and_justified(|ui| ui.label("No weights yet — choose a preset from the Presets menu."));
             return;
         };
@@ -411,7 +411,7 @@ impl HeatmapView {
         ui.horizontal(|ui| {
             let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
             ui.painter().rect_filled(rect, 0.0, Color32::from_gray(40));
-            ui.painter().image(tex.id(), rect, self.uv, Color32::WHITE);
+            ui.painter().image(tex_id, rect, self.uv, Color32::WHITE);
             self.zoom_and_pan(ui, rect, &response);
             self.hovered = None;
             if let Some(pos) = response.hover_pos() {

@@ -29,6 +29,19 @@ pub fn describe_transformation(t: &Transformation) -> String {
         Transformation::Reflect { quarter_turns } => {
             format!("reflect, then rotate {}°", u32::from(quarter_turns) * 90)
         }
+        Transformation::Rigid { reflect, quarter_turns, dx, dy } => {
+            let mut parts = Vec::new();
+            if reflect {
+                parts.push("reflect".to_owned());
+            }
+            if quarter_turns != 0 {
+                parts.push(format!("rotate {}°", u32::from(quarter_turns) * 90));
+            }
+            if dx != 0 || dy != 0 {
+                parts.push(format!("translate ({dx:+}, {dy:+})"));
+            }
+            if parts.is_empty() { "identity".to_owned() } else { parts.join(", then ") }
+        }
     }
 }
 

@@ -88,6 +88,7 @@ enum StimulusChoice {
 #[derive(Clone, Copy, PartialEq)]
 enum TransformChoice {
     Identity,
+    Rigid,
     Shift,
     Translate,
     Rotate,
@@ -101,6 +102,7 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
         Transformation::Translate { .. } => TransformChoice::Translate,
         Transformation::Rotate { .. } => TransformChoice::Rotate,
         Transformation::Reflect { .. } => TransformChoice::Reflect,
+        Transformation::Rigid { .. } => TransformChoice::Rigid,
     };
     let before = choice;
     combo(
@@ -114,6 +116,7 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
             (TransformChoice::Translate, "translate (torus)"),
             (TransformChoice::Rotate, "rotate by 90°·k"),
             (TransformChoice::Reflect, "reflect"),
+            (TransformChoice::Rigid, "general (mirror, turn, translate)"),
         ],
     );
     if choice != before {
@@ -123,6 +126,7 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
             TransformChoice::Translate => Transformation::Translate { dx: 1, dy: 0 },
             TransformChoice::Rotate => Transformation::Rotate { quarter_turns: 1 },
             TransformChoice::Reflect => Transformation::Reflect { quarter_turns: 0 },
+            TransformChoice::Rigid => Transformation::Rigid { reflect: false, quarter_turns: 0, dx: 1, dy: 0 },
         };
     }
     match t {
@@ -134,6 +138,14 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
         }
         Transformation::Rotate { quarter_turns } | Transformation::Reflect { quarter_turns } => {
             grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
+        }
+        Transformation::Rigid { reflect, quarter_turns, dx, dy } => {
+            let l = ui.label("    mirror first").on_hover_text("Mirror x ↦ side−1−x before turning.");
+            ui.checkbox(reflect, "").labelled_by(l.id);
+            ui.end_row();
+            grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
+            grid_row(ui, "    dx", "Translation along x in pixels, applied last.", dx, -64..=64, 0.1);
+            grid_row(ui, "    dy", "Translation along y in pixels, applied last.", dy, -64..=64, 0.1);
         }
     }
 }

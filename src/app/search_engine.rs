@@ -1,19 +1,44 @@
-//! Adapter between the app's search settings and the library's search engine.
+//! Adapter between the app's search settings and the library's search engine
+//! ([`crate::search::search`]), which checks the cancel flag and reports progress.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-
-use super::search_task::{SearchInput, SearchSettings};
+use super::search_task::{SearchInput, SearchMethod, SearchSettings};
 use crate::perm::Permutation;
+use crate::search::{CancelToken, Method, SearchOptions, WeightedGraph};
+
+fn method(m: SearchMethod) -> Method {
+    match m {
+        SearchMethod::Auto => Method::Auto,
+        SearchMethod::Seeded => Method::Seeded,
+        SearchMethod::Spectral => Method::Spectral,
+        SearchMethod::Faq => Method::Faq,
+        SearchMethod::Anneal => Method::Anneal,
+    }
+}
 
 /// Runs the engine; returns `(π, relative error, node-weight error)` triples.
-/// `report(fraction, best_error)` is called as it progresses.
+/// `report(fraction, best_error)` is called as it progresses; setting `cancel` makes
+/// the engine return its best results so far within about half a second.
 pub fn run(
     input: &SearchInput,
     settings: &SearchSettings,
-    cancel: &Arc<AtomicBool>,
+    cancel: &CancelToken,
     report: &mut dyn FnMut(f64, Option<f64>),
 ) -> Result<Vec<(Permutation, f64, f64)>, String> {
-    let _ = (input, settings, cancel, report);
-    Err("the search engine is not built into this version yet".to_owned())
+    let graph = WeightedGraph::new((*input.weights).clone(), Some((*input.node_weights).clone()))
+        .map_err(|e| e.to_string())?;
+    let options = SearchOptions {
+        method: method(settings.method),
+        max_results: settings.max_results,
+        time_limit_secs: settings.time_limit_secs,
+        seed: settings.seed,
+        penalty: settings.fixed_point_penalty,
+        ..SearchOptions::default()
+    };
+    let mut progress = |p: crate::search::Progress| report(p.fraction, p.best_error);
+    let report = crate::search::search(&graph, &options, cancel, &mut progress).map_err(|e| e.to_string())?;
+    Ok(report
+        .results
+        .into_iter()
+        .map(|r| (r.permutation, r.relative_error, r.node_weight_error.unwrap_or(f64::NAN)))
+        .collect())
 }

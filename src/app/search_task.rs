@@ -4,7 +4,7 @@
 //! UI thread on a snapshot of `(W, d)` and scores what it found against the ground
 //! truth (labels are used for scoring only, never by the search).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -14,6 +14,7 @@ use ndarray::{Array1, Array2};
 use super::search_engine;
 use crate::model::Transformation;
 use crate::perm::Permutation;
+use crate::search::CancelToken;
 
 /// Which solver to run (SPEC §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -139,7 +140,7 @@ pub struct SearchInput {
 
 /// A running search; poll it every frame.
 pub struct SearchTask {
-    cancel: Arc<AtomicBool>,
+    cancel: CancelToken,
     fraction_bits: Arc<AtomicU64>,
     best_bits: Arc<AtomicU64>,
     result: Arc<Mutex<Option<Result<SearchOutcome, String>>>>,
@@ -153,7 +154,7 @@ pub struct SearchTask {
 impl SearchTask {
     /// Starts the search on its own thread; `repaint` is woken on progress and at the end.
     pub fn start(input: SearchInput, settings: SearchSettings, repaint: Option<egui::Context>) -> Self {
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = CancelToken::new();
         let fraction_bits = Arc::new(AtomicU64::new(0f64.to_bits()));
         let best_bits = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
         let result = Arc::new(Mutex::new(None));
@@ -186,7 +187,7 @@ impl SearchTask {
                         results.sort_by(|a, b| a.error.total_cmp(&b.error));
                         SearchOutcome {
                             results,
-                            cancelled: cancel.load(Ordering::Relaxed),
+                            cancelled: cancel.is_cancelled(),
                             elapsed_secs: start.elapsed().as_secs_f64(),
                         }
                     });
@@ -209,7 +210,7 @@ impl SearchTask {
 
     /// Asks the search to stop; it returns its best results so far within ~0.5 s.
     pub fn cancel(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
         self.cancelled_at.get_or_insert_with(Instant::now);
     }
 
@@ -249,7 +250,7 @@ impl SearchTask {
 impl Drop for SearchTask {
     fn drop(&mut self) {
         // Never wait here: a dropped task is cancelled and its thread finishes on its own.
-        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
     }
 }
 

@@ -73,7 +73,7 @@ pub fn help_overlay_ui(ctx: &egui::Context, open: &mut bool) {
     if !*open {
         return;
     }
-    let response = egui::Modal::new(egui::Id::new("shortcut-overlay")).show(ctx, |ui| {
+    let response = egui::Modal::new(egui::Id::unique("shortcut-overlay")).show(ctx, |ui| {
         ui.heading("Keyboard shortcuts");
         egui::Grid::new("shortcut-grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
             for (keys, what) in SHORTCUTS {
