@@ -899,7 +899,7 @@ impl eframe::App for InvarianceApp {
         let ctx = ui.ctx().clone();
         self.poll();
         self.queued.extend(read_shortcuts(&ctx));
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path().cloned()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         if let Some(path) = dropped.into_iter().next() {
             self.queued.push(AppAction::OpenPath(path));
         }

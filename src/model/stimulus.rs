@@ -181,20 +181,8 @@ pub fn sample(
             length,
             thickness,
         } => edges(space, max_edges, length, thickness, rng),
-        StimulusKind::ImagePatches => return image_patches(space, rng),
+        StimulusKind::ImagePatches => return super::image_patches::sample(space, rng),
     })
-}
-
-fn image_patches(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError> {
-    let _ = rng;
-    Err(invalid(
-        "stimulus.kind",
-        format!(
-            "image_patches is not available in this build (space {}×{})",
-            space.side(),
-            space.side()
-        ),
-    ))
 }
 
 /// Frames `base, step·base, step²·base, …` (`len` frames). A step that is not an exact

@@ -1,0 +1,49 @@
+//! `invariance-lab export`: the learned weights as `.npy` or `.csv` for analysis elsewhere.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use crate::io::{experiment, save_csv, save_npy};
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The experiment file.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+    /// Output for the M × M weight matrix `W` (stored order); `.npy` (float32) or `.csv`.
+    #[arg(long, value_name = "OUT.npy|OUT.csv")]
+    pub weights: PathBuf,
+}
+
+/// Runs `export`.
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let ext = args
+        .weights
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "npy" && ext != "csv" {
+        bail!(
+            "`{}`: the output must end in .npy or .csv",
+            args.weights.display()
+        );
+    }
+    let sim = experiment::load(&args.file)
+        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let w = sim.weights();
+    if ext == "npy" {
+        save_npy(&args.weights, w.view())?;
+    } else {
+        save_csv(&args.weights, w.view())?;
+    }
+    println!(
+        "wrote {} × {} weights to {}",
+        w.nrows(),
+        w.ncols(),
+        args.weights.display()
+    );
+    Ok(())
+}
