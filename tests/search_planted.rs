@@ -67,8 +67,8 @@ fn petersen_full_group_exact() {
     check_report(&report);
     assert_eq!(report.group.order, Some(120));
     assert_eq!(report.results.iter().filter(|r| r.exact).count(), 119);
-    // Every result is a true automorphism of the adjacency matrix.
-    for r in &report.results {
+    // Every exact result is a true automorphism of the adjacency matrix.
+    for r in report.results.iter().filter(|r| r.exact) {
         assert_eq!(invariance_lab::perm::relative_error(w.view(), &r.permutation), 0.0);
     }
 }

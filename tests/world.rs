@@ -238,14 +238,14 @@ fn two_d_generators_are_invariant_under_their_groups() {
         Transformation::Reflect { quarter_turns: 1 },
     ];
     for kind in [&blobs, &edges] {
-        check_invariance(kind, torus, 12_000, &torus_syms, 0.04);
+        check_invariance(kind, torus, 12_000, &torus_syms, 0.06);
         // On the square only D4 is exact: the mean is not flat (boundary), so check
         // the second moment only.
         let s = samples(kind, square, 12_000, 5);
         let second = s.t().dot(&s) / 12_000.0;
         for &t in &square_syms {
             let err = invariance_lab::perm::relative_error(second.view(), &perm(square, t));
-            assert!(err < 0.04, "{kind:?} on the square: {t}: {err}");
+            assert!(err < 0.06, "{kind:?} on the square: {t}: {err}");
         }
         let mean = s.mean_axis(Axis(0)).unwrap().to_vec();
         let turned = square.transform_pattern(Transformation::Rotate { quarter_turns: 1 }, &mean).unwrap();

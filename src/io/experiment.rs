@@ -42,12 +42,12 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// The file could not be opened, read or written.
-    #[error("cannot access `{path}`: {source}")]
+    #[error("cannot access `{path}`: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (part of the message, so not chained again).
+        cause: std::io::Error,
     },
     /// The file is larger than [`MAX_FILE_BYTES`].
     #[error("the file is too large ({bytes} bytes; at most {max} are accepted)")]
@@ -401,10 +401,10 @@ fn check_labels(file: &ExperimentFile, fresh: &Simulation) -> Result<(), FileErr
 pub fn save(path: impl AsRef<Path>, sim: &Simulation) -> Result<(), FileError> {
     let path = path.as_ref();
     let text = to_json_string(sim)?;
-    write_atomically(path, |w| std::io::Write::write_all(w, text.as_bytes())).map_err(|source| {
+    write_atomically(path, |w| std::io::Write::write_all(w, text.as_bytes())).map_err(|cause| {
         FileError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         }
     })
 }
@@ -412,9 +412,9 @@ pub fn save(path: impl AsRef<Path>, sim: &Simulation) -> Result<(), FileError> {
 /// Loads and validates an experiment file.
 pub fn load(path: impl AsRef<Path>) -> Result<Simulation, FileError> {
     let path = path.as_ref();
-    let io_err = |source| FileError::Io {
+    let io_err = |cause| FileError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let bytes = fs::metadata(path).map_err(io_err)?.len();
     if bytes > MAX_FILE_BYTES {

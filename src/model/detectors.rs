@@ -188,6 +188,12 @@ impl Bank {
             }
         };
         let m = detectors.len();
+        if let Some((a, b)) = first_duplicate(&detectors) {
+            return Err(ConfigError::Inconsistent(format!(
+                "detectors {a} and {b} (label order) have the same receptive field; \
+                 choose kernels without symmetry under a half turn"
+            )));
+        }
         let mut canonical_index: Vec<usize> = (0..m).collect();
         canonical_index.shuffle(&mut rng_for(seed, STREAM_ORDER));
         let pixels = space.pixels();
@@ -502,6 +508,19 @@ impl FieldIndex {
         }
         Permutation::from_images(image).ok()
     }
+}
+
+/// The first pair of detectors with the same (quantised) receptive field.
+fn first_duplicate(detectors: &[Detector]) -> Option<(usize, usize)> {
+    let mut seen: HashMap<Vec<i32>, usize> = HashMap::with_capacity(detectors.len());
+    for (i, d) in detectors.iter().enumerate() {
+        let key: Vec<i32> = d.field.iter().map(|&v| quantise(v)).collect();
+        if let Some(&j) = seen.get(&key) {
+            return Some((j, i));
+        }
+        seen.insert(key, i);
+    }
+    None
 }
 
 /// Places `patch` (1-D taps or `size × size`) with its top-left at `(ax, ay)`, wrapping

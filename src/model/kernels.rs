@@ -141,14 +141,14 @@ fn dog_1d(c: usize, size: usize) -> Vec<f32> {
 }
 
 /// Orientation of 2-D kernel `c`: the four quarter turns are added by the bank, so the
-/// base orientations only need to cover `[0°, 90°)`; pairs of kernels share one.
+/// base orientations only need to cover `[0°, 90°)`; they are spread evenly there.
 fn orientation(c: usize, count: usize) -> f32 {
-    let distinct = count.div_ceil(2).max(1);
-    (c / 2) as f32 * std::f32::consts::FRAC_PI_2 / distinct as f32
+    c as f32 * std::f32::consts::FRAC_PI_2 / count.max(1) as f32
 }
 
 /// 2-D Gabor: wavelength `size/1.5`, σ = size/4, orientation per [`orientation`],
-/// phase 90° (odd, edge-like) for even `c`, 0° (even, bar-like) for odd `c`.
+/// phase 90° (odd, edge-like) for even `c` and 45° for odd `c`. No phase is 0° or 180°:
+/// an even kernel is unchanged by a half turn, so its rotated copies would coincide.
 fn gabor_2d(c: usize, count: usize, size: usize) -> Vec<f32> {
     let theta = orientation(c, count);
     let sigma = size as f32 / 4.0;
@@ -156,7 +156,7 @@ fn gabor_2d(c: usize, count: usize, size: usize) -> Vec<f32> {
     let phase = if c % 2 == 0 {
         std::f32::consts::FRAC_PI_2
     } else {
-        0.0
+        std::f32::consts::FRAC_PI_4
     };
     let (s, co) = theta.sin_cos();
     let mut out = Vec::with_capacity(size * size);
@@ -171,9 +171,9 @@ fn gabor_2d(c: usize, count: usize, size: usize) -> Vec<f32> {
     out
 }
 
-/// 2-D derivative of Gaussian (σ = size/5) along the direction per [`orientation`]:
-/// first derivative (an oriented edge detector) for even `c`, second (a bar detector)
-/// for odd `c`.
+/// 2-D first derivative of a Gaussian (σ = size/5) along the direction per
+/// [`orientation`]: an oriented edge detector. (Even-order derivatives are unchanged
+/// by a half turn, so their rotated copies would coincide; they are not used in 2-D.)
 fn dog_2d(c: usize, count: usize, size: usize) -> Vec<f32> {
     let theta = orientation(c, count);
     let sigma = size as f32 / 5.0;
@@ -184,11 +184,7 @@ fn dog_2d(c: usize, count: usize, size: usize) -> Vec<f32> {
             let (u, v) = (centred(x, size), centred(y, size));
             let along = co * u + s * v;
             let g = (-(u * u + v * v) / (2.0 * sigma * sigma)).exp();
-            out.push(if c % 2 == 0 {
-                -along / (sigma * sigma) * g
-            } else {
-                (along * along / sigma.powi(4) - 1.0 / (sigma * sigma)) * g
-            });
+            out.push(-along / (sigma * sigma) * g);
         }
     }
     out

@@ -12,6 +12,7 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
     if n < 2 {
         return;
     }
+    let t = std::time::Instant::now();
     // 1. One unseeded spectral assignment: cheap, and exact where signatures differ.
     ctx.set_stage(0.0, 0.1);
     if let Some(ks) = spectral::kernels(obj, setup.symmetric, ctx)
@@ -21,10 +22,12 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
         ctx.offer(obj, &p);
     }
     ctx.report(1.0);
+    debug_time("spectral", t);
     // 2. Seeded enumeration of the pivot's images.
     ctx.set_stage(0.1, 0.8);
     seeded::enumerate(obj, setup, max_results, ctx);
     ctx.report(1.0);
+    debug_time("seeded", t);
     // 3. Nothing acceptable yet: anneal from the best, then FAQ.
     if ctx.found.count_below(setup.accept) == 0 && !ctx.should_stop() {
         ctx.set_stage(0.8, 0.9);
@@ -35,4 +38,10 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
         faq::run(obj, setup.symmetric, 1, seed, ctx);
     }
     ctx.set_stage(0.0, 1.0);
+}
+
+fn debug_time(stage: &str, t: std::time::Instant) {
+    if std::env::var_os("SEARCH_DEBUG").is_some() {
+        eprintln!("{stage} done after {:?}", t.elapsed());
+    }
 }

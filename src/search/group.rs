@@ -13,7 +13,7 @@ const MAX_ENTRIES: usize = 20_000_000;
 /// ... or beyond this many elements.
 const MAX_ELEMENTS: usize = 100_000;
 /// ... or after this long.
-const MAX_TIME: Duration = Duration::from_secs(3);
+const MAX_TIME: Duration = Duration::from_secs(2);
 
 /// What the results generate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -28,8 +28,26 @@ pub struct GroupSummary {
     pub tolerance: f64,
 }
 
+/// Why a closure did not complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureFailure {
+    /// More elements than the bounds allow.
+    TooLarge,
+    /// An element failed the caller's check (e.g. its error is far too large).
+    Rejected,
+}
+
 /// The closure `⟨gens⟩` (identity included), or `None` if it exceeds the bounds.
 pub fn closure(gens: &[Permutation]) -> Option<HashSet<Permutation>> {
+    closure_checked(gens, &|_| true).ok()
+}
+
+/// The closure `⟨gens⟩`, failing as soon as an element fails `check` or the
+/// bounds (100 000 elements, 20 M stored entries, 3 s) are exceeded.
+pub fn closure_checked(
+    gens: &[Permutation],
+    check: &dyn Fn(&Permutation) -> bool,
+) -> Result<HashSet<Permutation>, ClosureFailure> {
     let n = gens.first().map_or(0, Permutation::len);
     let max_elements = MAX_ELEMENTS.min(MAX_ENTRIES / n.max(1)).max(1);
     let start = Instant::now();
@@ -42,38 +60,52 @@ pub fn closure(gens: &[Permutation]) -> Option<HashSet<Permutation>> {
             let x = e.then(g);
             if !set.contains(&x) {
                 if set.len() >= max_elements || start.elapsed() > MAX_TIME {
-                    return None;
+                    return Err(ClosureFailure::TooLarge);
+                }
+                if !x.is_identity() && !check(&x) {
+                    return Err(ClosureFailure::Rejected);
                 }
                 set.insert(x.clone());
                 frontier.push(x);
             }
         }
     }
-    Some(set)
+    Ok(set)
 }
 
-/// Greedy generating set of `elements` (taken in the given order) and the
-/// order of the group they generate (`None` if the closure is too large).
-pub fn analyse(elements: &[Permutation], tolerance: f64) -> GroupSummary {
+/// Greedy generating set of `elements` (taken in the given order: an element
+/// joins when it is not yet generated and every element of the enlarged
+/// closure passes `check` and stays within the bounds), and the order of the
+/// group they generate (`None` if the analysis ran out of time).
+pub fn analyse(elements: &[Permutation], tolerance: f64, check: &dyn Fn(&Permutation) -> bool) -> GroupSummary {
     let mut generators: Vec<Permutation> = Vec::new();
-    let mut current: Option<HashSet<Permutation>> = None;
+    let mut current: HashSet<Permutation> = HashSet::new();
+    let mut complete = true;
+    let mut rejected = 0;
+    let begin = Instant::now();
     for e in elements {
-        if e.is_identity() {
-            continue;
-        }
-        if let Some(c) = &current
-            && c.contains(e)
-        {
+        if e.is_identity() || current.contains(e) {
             continue;
         }
         generators.push(e.clone());
-        current = closure(&generators);
-        if current.is_none() {
-            // Too big to close: keep the generators found so far, order unknown.
-            break;
+        match closure_checked(&generators, check) {
+            Ok(c) => current = c,
+            Err(_) if begin.elapsed() > MAX_TIME => {
+                generators.pop();
+                complete = false;
+                break;
+            }
+            Err(_) => {
+                // Spurious (or a group too large to list): leave it out.
+                generators.pop();
+                rejected += 1;
+                if rejected >= 16 {
+                    break;
+                }
+            }
         }
     }
-    let order = if generators.is_empty() { None } else { current.as_ref().map(HashSet::len) };
+    let order = (complete && !generators.is_empty()).then_some(current.len());
     GroupSummary {
         order,
         generators,
@@ -93,14 +125,17 @@ mod tests {
     fn cyclic_and_dihedral_groups() {
         let n = 12;
         let elems: Vec<Permutation> = (1..n).map(|k| shift(n, k)).collect();
-        let g = analyse(&elems, 0.0);
+        let g = analyse(&elems, 0.0, &|_| true);
         assert_eq!(g.order, Some(12));
         assert_eq!(g.generators.len(), 1);
         let refl = Permutation::from_images((0..n).map(|i| (n - i) % n).collect()).unwrap();
         let mut with_refl = elems.clone();
         with_refl.push(refl);
-        let g = analyse(&with_refl, 0.0);
+        let g = analyse(&with_refl, 0.0, &|_| true);
         assert_eq!(g.order, Some(24));
         assert_eq!(g.generators.len(), 2);
+        // A check that rejects reflections keeps only the rotations.
+        let g = analyse(&with_refl, 0.0, &|p| p.image(0) + p.image(1) != n + 1 && p.image(1) != p.image(0) + n - 1);
+        assert_eq!(g.order, Some(12));
     }
 }

@@ -220,8 +220,8 @@ pub struct SearchOptions {
     pub seed: u64,
     /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
     pub penalty: f64,
-    /// Results with relative error up to `min(group_tolerance, 3·best + 1e-9)`
-    /// (at least 1e-6) count as group elements in the group analysis.
+    /// Upper bound on the error of results treated as group elements; below
+    /// it the cluster of lowest errors is used (see the README, `search`).
     pub group_tolerance: f64,
 }
 
@@ -352,6 +352,9 @@ pub fn search(
             anneal::run(&obj, None, options.seed, 1000 * n.max(200), budget, &mut ctx);
         }
     }
+    if std::env::var_os("SEARCH_DEBUG").is_some() {
+        eprintln!("search done after {:?}", begin.elapsed());
+    }
     let cancelled = cancel.is_cancelled();
     let timed_out = ctx.timed_out;
     // Exact errors for the best candidates (the search used a faster formula).
@@ -364,14 +367,17 @@ pub fn search(
         .map(|p| SearchResult::new(graph, p))
         .collect();
     sort_results(&mut results);
-    let best = results.first().map_or(f64::INFINITY, |r| r.relative_error);
-    let tolerance = options.group_tolerance.min(3.0 * best + 1e-9).max(1e-6);
+    let tolerance = group_tolerance(&results, options.group_tolerance);
     let members: Vec<Permutation> = results
         .iter()
         .filter(|r| r.relative_error <= tolerance)
         .map(|r| r.permutation.clone())
         .collect();
-    let group = group::analyse(&members, tolerance);
+    // A composite of genuine (noisy) symmetries is about as good as they are;
+    // one involving a spurious result is not.
+    let bound = 1.25 * tolerance + 1e-6;
+    let check = |p: &Permutation| sampled_error(&obj, p) <= bound;
+    let group = group::analyse(&members, tolerance, &check);
     // Complete the results with group elements that were not found directly.
     if !cancelled
         && let Some(order) = group.order
@@ -382,12 +388,15 @@ pub fn search(
             .into_iter()
             .filter(|p| !p.is_identity() && !results.iter().any(|r| &r.permutation == p))
             .map(|p| SearchResult::new(graph, p))
-            .filter(|r| r.relative_error <= tolerance)
+            .filter(|r| r.relative_error <= bound)
             .collect();
         results.append(&mut extra);
         sort_results(&mut results);
     }
     results.truncate(max);
+    if std::env::var_os("SEARCH_DEBUG").is_some() {
+        eprintln!("group done after {:?}", begin.elapsed());
+    }
     ctx.report(1.0);
     Ok(SearchReport {
         n,
@@ -406,6 +415,47 @@ fn sort_results(results: &mut [SearchResult]) {
             .total_cmp(&b.relative_error)
             .then_with(|| a.permutation.images().cmp(b.permutation.images()))
     });
+}
+
+/// The errors of the best results form a cluster (the symmetries, all about
+/// equally good) followed by a jump: the tolerance is the end of that cluster
+/// — the last error before the first rise of more than 10 % — capped by `cap`
+/// and at least 1e-6.
+fn group_tolerance(results: &[SearchResult], cap: f64) -> f64 {
+    let mut tol = 1e-6f64;
+    let mut prev: Option<f64> = None;
+    for r in results {
+        let e = r.relative_error;
+        if e > cap {
+            break;
+        }
+        if let Some(p) = prev
+            && e > 1.1 * p + 1e-6
+        {
+            break;
+        }
+        tol = tol.max(e);
+        prev = Some(e);
+    }
+    tol
+}
+
+/// Relative error of `π` estimated from at most 64 evenly spaced rows (and
+/// their columns' images): `O(64·n)` instead of `O(n²)`.
+fn sampled_error(obj: &objective::Objective, p: &Permutation) -> f64 {
+    let n = obj.n;
+    let step = n.div_ceil(64).max(1);
+    let img = p.images();
+    let (mut diff, mut norm) = (0.0f64, 0.0f64);
+    for i in (0..n).step_by(step) {
+        let (row, prow) = (obj.row(i), obj.row(img[i]));
+        for j in 0..n {
+            let d = (prow[img[j]] - row[j]) as f64;
+            diff += d * d;
+            norm += (row[j] as f64) * (row[j] as f64);
+        }
+    }
+    if norm <= 0.0 { 0.0 } else { (diff / norm).sqrt() }
 }
 
 /// Mean relative error of a few random derangements: the "no structure" level.

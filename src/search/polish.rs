@@ -13,45 +13,102 @@ const FULL_PAIRS_MAX_N: usize = 160;
 /// How many worst nodes the focused 2-opt looks at.
 const FOCUS: usize = 64;
 
-/// Pairwise-swap local search on the penalised cost until no swap improves it.
+/// Pairwise-swap local search on the penalised cost until no swap improves
+/// it: passes over the pairs among the worst nodes, then (small graphs) one
+/// pass over all pairs; finally 3-cycles among the worst few nodes.
 pub(crate) fn two_opt(obj: &Objective, p: &mut [usize], ctx: &mut Ctx) {
     let n = obj.n;
-    let eps = 1e-12;
     for _round in 0..100 {
-        let mut improved = false;
-        if n <= FULL_PAIRS_MAX_N {
-            for a in 0..n {
-                for b in a + 1..n {
-                    if obj.swap_delta_cost(p, a, b) < -eps {
-                        p.swap(a, b);
-                        improved = true;
-                    }
-                }
-                if a % 16 == 0 && ctx.should_stop() {
-                    return;
-                }
-            }
-        } else {
-            let errors = obj.node_errors(p);
-            let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| errors[b].total_cmp(&errors[a]));
-            idx.truncate(FOCUS.min(n));
-            for (k, &a) in idx.iter().enumerate() {
-                for &b in &idx[k + 1..] {
-                    if obj.swap_delta_cost(p, a, b) < -eps {
-                        p.swap(a, b);
-                        improved = true;
-                    }
-                }
-                if ctx.should_stop() {
-                    return;
-                }
-            }
+        let mut improved = focused_pass(obj, p, FOCUS.min(n), ctx);
+        if ctx.should_stop() {
+            return;
+        }
+        if !improved && n <= FULL_PAIRS_MAX_N {
+            improved = full_pass(obj, p, ctx);
         }
         if !improved {
+            improved = three_cycles(obj, p, THREE_FOCUS.min(n));
+        }
+        if !improved || ctx.should_stop() {
+            return;
+        }
+    }
+}
+
+const EPS: f64 = 1e-12;
+/// How many worst nodes the 3-cycle search looks at.
+const THREE_FOCUS: usize = 12;
+
+/// The `k` nodes with the largest mismatch, worst first.
+fn worst_nodes(obj: &Objective, p: &[usize], k: usize) -> Vec<usize> {
+    let errors = obj.node_errors(p);
+    let mut idx: Vec<usize> = (0..obj.n).collect();
+    idx.sort_by(|&a, &b| errors[b].total_cmp(&errors[a]).then(a.cmp(&b)));
+    idx.truncate(k);
+    idx
+}
+
+fn focused_pass(obj: &Objective, p: &mut [usize], k: usize, ctx: &mut Ctx) -> bool {
+    let mut improved = false;
+    let idx = worst_nodes(obj, p, k);
+    for (i, &a) in idx.iter().enumerate() {
+        for &b in &idx[i + 1..] {
+            if obj.swap_delta_cost(p, a, b) < -EPS {
+                p.swap(a, b);
+                improved = true;
+            }
+        }
+        if i % 8 == 0 && ctx.should_stop() {
             break;
         }
     }
+    improved
+}
+
+fn full_pass(obj: &Objective, p: &mut [usize], ctx: &mut Ctx) -> bool {
+    let n = obj.n;
+    let mut improved = false;
+    for a in 0..n {
+        for b in a + 1..n {
+            if obj.swap_delta_cost(p, a, b) < -EPS {
+                p.swap(a, b);
+                improved = true;
+            }
+        }
+        if a % 16 == 0 && ctx.should_stop() {
+            break;
+        }
+    }
+    improved
+}
+
+/// Tries every 3-cycle among the worst `k` nodes (two swaps applied together).
+fn three_cycles(obj: &Objective, p: &mut [usize], k: usize) -> bool {
+    let idx = worst_nodes(obj, p, k);
+    let mut improved = false;
+    for x in 0..idx.len() {
+        for y in x + 1..idx.len() {
+            for z in y + 1..idx.len() {
+                let (a, b, c) = (idx[x], idx[y], idx[z]);
+                let d1 = obj.swap_delta_cost(p, a, b);
+                p.swap(a, b);
+                let d2 = obj.swap_delta_cost(p, a, c);
+                if d1 + d2 < -EPS {
+                    p.swap(a, c);
+                    improved = true;
+                    continue;
+                }
+                let d3 = obj.swap_delta_cost(p, b, c);
+                if d1 + d3 < -EPS {
+                    p.swap(b, c);
+                    improved = true;
+                    continue;
+                }
+                p.swap(a, b);
+            }
+        }
+    }
+    improved
 }
 
 /// `a · bᵀ` in row blocks, checking for a stop between blocks.

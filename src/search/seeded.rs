@@ -172,10 +172,18 @@ pub(crate) fn run_one(
     seeds: &[(usize, usize)],
     ctx: &mut Ctx,
 ) -> Option<f64> {
+    let t = std::time::Instant::now();
     let mut p = grow(obj, &setup.nb, seeds, setup.symmetric, ctx)?;
+    let dbg = std::env::var_os("SEARCH_DEBUG").is_some();
+    if dbg {
+        eprintln!("  grow {:?} r={:.4}", t.elapsed(), obj.rel_sq_from_score(obj.score(&p)).sqrt());
+    }
     let best = ctx.found.best_error().unwrap_or(f64::INFINITY);
     polish::two_opt(obj, &mut p, ctx);
     let r = ctx.offer(obj, &p);
+    if dbg {
+        eprintln!("  2opt {:?} r={r:.4}", t.elapsed());
+    }
     // An imperfect but competitive growth is re-mapped as a whole, which fixes
     // scattered mistakes; junk from a wrong j₀ is not worth the O(n³) step.
     let competitive = obj.n <= 256 || r <= 1.5 * best + 0.02;
@@ -183,7 +191,11 @@ pub(crate) fn run_one(
         polish::refine(obj, &mut p, setup.symmetric, 3, ctx);
         polish::two_opt(obj, &mut p, ctx);
     }
-    Some(ctx.offer(obj, &p))
+    let r = ctx.offer(obj, &p);
+    if dbg {
+        eprintln!("  refine {:?} r={r:.4}", t.elapsed());
+    }
+    Some(r)
 }
 
 /// Enumerates: pivot `i₀`, every candidate `j₀` (nearest signature first);
@@ -196,7 +208,7 @@ pub(crate) fn enumerate(obj: &Objective, setup: &SeededSetup, max_results: usize
     }
     let i0 = pivot(obj);
     let cands = setup.sig.candidates(i0, n);
-    let second_stage = n <= 141;
+    let second_stage = n <= 64;
     let stage1_share = if second_stage { 0.4 } else { 1.0 };
     for (k, &j0) in cands.iter().enumerate() {
         if ctx.should_stop() || run_one(obj, setup, &[(i0, j0)], ctx).is_none() {

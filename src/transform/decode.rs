@@ -61,6 +61,8 @@ pub struct Decoder {
     fields_t: Array2<f32>,
     /// Lower Cholesky factor `L` of `FᵀF + εI`, row-major `pixels × pixels`.
     cholesky: Vec<f64>,
+    /// The absolute ridge `ε`.
+    epsilon: f64,
     pixels: usize,
 }
 
@@ -85,6 +87,7 @@ impl Decoder {
         Ok(Self {
             fields_t,
             cholesky,
+            epsilon,
             pixels,
         })
     }
@@ -103,16 +106,140 @@ impl Decoder {
     pub fn decode(&self, activities: &[f32]) -> Result<Vec<f32>, TransformError> {
         check_len("activities", self.neurons(), activities.len())?;
         let rhs: Array1<f32> = self.fields_t.dot(&ArrayView1::from(activities));
+        let rhs: Vec<f64> = rhs.iter().map(|&v| v as f64).collect();
+        let x = self.precondition(&rhs);
+        Ok(x.into_iter().map(|v| v as f32).collect())
+    }
+
+    /// Reconstructs a pattern from a (possibly permuted) code of a bank with the
+    /// non-linearity of `config`, honestly: only the bank, `θ` and `φ` are used.
+    ///
+    /// A linear decode of rectified activities is poor (half of each detector's
+    /// response is cut off), so the code is inverted through the non-linearity:
+    /// - sigmoid: `u = logit(a) + θ` exactly, then the linear decode;
+    /// - relu: the convex least-squares problem
+    ///   `min Σ_{a_i>0} (f_i·s − a_i − θ)² + Σ_{a_i=0} max(0, f_i·s − θ)² + ε‖s‖²`
+    ///   (active detectors reveal their drive, silent ones only that it was below
+    ///   threshold), solved by an active-set Newton method whose linear systems are
+    ///   solved by conjugate gradients preconditioned with the bank's factorisation;
+    /// - binary: the same with the active detectors asking for a drive of at least
+    ///   `θ + 1` (their size is not revealed by the code).
+    ///
+    /// `iterations` bounds the Newton steps. k-winners-take-all is not modelled (a
+    /// loser above threshold counts as silent).
+    pub fn reconstruct(
+        &self,
+        config: &SimConfig,
+        fields: &Array2<f32>,
+        activities: &[f32],
+        iterations: usize,
+    ) -> Result<Vec<f32>, TransformError> {
+        check_len("activities", self.neurons(), activities.len())?;
+        check_len("receptive fields", self.neurons(), fields.nrows())?;
+        check_len("receptive fields (pixels)", self.pixels, fields.ncols())?;
+        let theta = config.threshold;
+        if config.activation == Activation::Sigmoid {
+            let drive: Vec<f32> = activities
+                .iter()
+                .map(|&a| {
+                    let a = a.clamp(1e-6, 1.0 - 1e-6);
+                    (a / (1.0 - a)).ln() + theta
+                })
+                .collect();
+            return self.decode(&drive);
+        }
+        let binary = config.activation == Activation::Binary;
+        // Which rows are in the quadratic, and what each asks for, given the drive `u`.
+        let targets = |u: &[f32]| -> Vec<Option<f32>> {
+            activities
+                .iter()
+                .zip(u)
+                .map(|(&a, &ui)| {
+                    if a > 0.0 {
+                        if binary {
+                            (ui < theta + 1.0).then_some(theta + 1.0)
+                        } else {
+                            Some(a + theta)
+                        }
+                    } else {
+                        (ui > theta).then_some(theta)
+                    }
+                })
+                .collect()
+        };
+        let mut s = vec![0.0f32; self.pixels];
+        let mut previous: Option<Vec<Option<f32>>> = None;
+        for _ in 0..iterations.max(1) {
+            let u = fields.dot(&ArrayView1::from(&s[..])).to_vec();
+            let rows = targets(&u);
+            if previous.as_ref() == Some(&rows) {
+                break;
+            }
+            s = self.solve_rows(fields, &rows, &s)?;
+            previous = Some(rows);
+        }
+        Ok(s)
+    }
+
+    /// Solves `(Fᵀ D F + εI) s = Fᵀ D t` (D: rows with a target, t: the targets) by
+    /// conjugate gradients preconditioned with `(FᵀF + εI)⁻¹`, starting from `start`.
+    fn solve_rows(&self, fields: &Array2<f32>, rows: &[Option<f32>], start: &[f32]) -> Result<Vec<f32>, TransformError> {
+        let n = self.pixels;
+        let epsilon = self.epsilon;
+        let apply = |v: &[f64]| -> Vec<f64> {
+            let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+            let fv = fields.dot(&ArrayView1::from(&v32[..]));
+            let masked: Vec<f32> = fv
+                .iter()
+                .zip(rows)
+                .map(|(&x, r)| if r.is_some() { x } else { 0.0 })
+                .collect();
+            let back = self.fields_t.dot(&ArrayView1::from(&masked[..]));
+            back.iter().zip(v).map(|(&b, &x)| b as f64 + epsilon * x).collect()
+        };
+        let t: Vec<f32> = rows.iter().map(|r| r.unwrap_or(0.0)).collect();
+        let b: Vec<f64> = self.fields_t.dot(&ArrayView1::from(&t[..])).iter().map(|&x| x as f64).collect();
+        let mut x: Vec<f64> = start.iter().map(|&v| v as f64).collect();
+        let ax = apply(&x);
+        let mut r: Vec<f64> = b.iter().zip(&ax).map(|(b, a)| b - a).collect();
+        let b_norm = b.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+        let mut z = self.precondition(&r);
+        let mut p = z.clone();
+        let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
+        for _ in 0..CG_ITERATIONS {
+            if r.iter().map(|v| v * v).sum::<f64>().sqrt() <= 1e-5 * b_norm {
+                break;
+            }
+            let ap = apply(&p);
+            let pap: f64 = p.iter().zip(&ap).map(|(a, b)| a * b).sum();
+            if pap <= 0.0 || !pap.is_finite() {
+                break;
+            }
+            let alpha = rz / pap;
+            for k in 0..n {
+                x[k] += alpha * p[k];
+                r[k] -= alpha * ap[k];
+            }
+            z = self.precondition(&r);
+            let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
+            let beta = rz_new / rz;
+            rz = rz_new;
+            for k in 0..n {
+                p[k] = z[k] + beta * p[k];
+            }
+        }
+        Ok(x.into_iter().map(|v| v as f32).collect())
+    }
+
+    /// `(FᵀF + εI)⁻¹ r` by the stored Cholesky factor.
+    fn precondition(&self, r: &[f64]) -> Vec<f64> {
         let n = self.pixels;
         let l = &self.cholesky;
-        // Forward: L y = b.
         let mut y = vec![0.0f64; n];
         for i in 0..n {
-            let row = &l[i * n..i * n + i];
-            let s: f64 = row.iter().zip(&y[..i]).map(|(a, b)| a * b).sum();
-            y[i] = (rhs[i] as f64 - s) / l[i * n + i];
+            let s: f64 = l[i * n..i * n + i].iter().zip(&y[..i]).map(|(a, b)| a * b).sum();
+            y[i] = (r[i] - s) / l[i * n + i];
         }
-        // Backward: Lᵀ x = y.
         let mut x = vec![0.0f64; n];
         for i in (0..n).rev() {
             let mut s = 0.0;
@@ -121,9 +248,12 @@ impl Decoder {
             }
             x[i] = (y[i] - s) / l[i * n + i];
         }
-        Ok(x.into_iter().map(|v| v as f32).collect())
+        x
     }
 }
+
+/// Conjugate-gradient iterations per Newton step of [`Decoder::reconstruct`].
+const CG_ITERATIONS: usize = 60;
 
 /// Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite row-major matrix.
 fn cholesky_in_place(mut a: Vec<f64>, n: usize) -> Result<Vec<f64>, TransformError> {

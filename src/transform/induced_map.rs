@@ -283,17 +283,24 @@ fn kernel_vote(labels: &[NeuronLabel], pi: &Permutation) -> (Vec<KernelVote>, Op
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// A ring of `n` pixels with `kernels` random local kernels copied to every position,
+    /// A ring of `n` pixels with `kernels` random local kernels (odd ones the negatives of even ones) copied to every position,
     /// stored in a scrambled order. Returns fields, labels and the neuron permutation of the unit shift.
     pub(crate) fn ring_bank(n: usize, kernels: usize, size: usize) -> (Array2<f32>, Vec<NeuronLabel>, Permutation) {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let bases: Vec<Vec<f32>> = (0..kernels)
-            .map(|_| (0..size).map(|_| rng.random::<f32>() - 0.5).collect())
-            .collect();
+        // Odd kernels are the negatives of the even ones, so relu codes lose nothing.
+        let mut bases: Vec<Vec<f32>> = Vec::new();
+        for k in 0..kernels {
+            let base = if k % 2 == 1 {
+                bases[k - 1].iter().map(|w: &f32| -w).collect()
+            } else {
+                (0..size).map(|_| rng.random::<f32>() - 0.5).collect()
+            };
+            bases.push(base);
+        }
         let m = n * kernels;
         // hidden order: neuron (pos, k) stored at scramble[pos * kernels + k]
         let mut scramble: Vec<usize> = (0..m).collect();

@@ -211,3 +211,26 @@ pub fn check_report(report: &SearchReport) {
         assert_eq!(r.exact, r.relative_error <= 1e-9);
     }
 }
+
+/// Adds Gaussian noise scaled so that a planted exact symmetry ends with a
+/// relative error of about `√2·nu`: `σ = nu·‖W‖_F / n` (symmetric noise for
+/// symmetric `W`).
+pub fn add_relative_noise(w: &Array2<f32>, nu: f32, seed: u64) -> Array2<f32> {
+    let n = w.nrows();
+    let norm = w.iter().map(|&x| x * x).sum::<f32>().sqrt();
+    let sigma = nu * norm / n as f32;
+    let symmetric = (0..n).all(|i| (0..i).all(|j| w[[i, j]] == w[[j, i]]));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let normal = Normal::new(0.0f32, sigma.max(1e-12)).unwrap();
+    let mut out = w.clone();
+    for i in 0..n {
+        for j in 0..n {
+            if symmetric && j < i {
+                out[[i, j]] = out[[j, i]];
+            } else {
+                out[[i, j]] += normal.sample(&mut rng);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! The command-line front, run as a user would: the built binary in a temporary directory.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invariance-lab"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn presets_lists_six_lines_with_the_spec_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ok(dir.path(), &["presets"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "{text}");
+    for name in [
+        "ring-shift",
+        "ring-random",
+        "torus-translate",
+        "square-rotate",
+        "image-rotate",
+        "ring-temporal",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
+    }
+}
+
+#[test]
+fn train_then_info_json_reports_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(
+        dir.path(),
+        &["train", "--preset", "ring-shift", "--steps", "40", "--batch", "25", "--out", "a.json"],
+    );
+    assert!(out.contains("symmetry error"), "{out}");
+    let info: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["info", "a.json", "--json"])).unwrap();
+    assert_eq!(info["steps"], 40);
+    assert_eq!(info["stimuli"], 1000);
+    assert_eq!(info["neurons"], 256);
+    let e_true = info["symmetry_error_true"].as_f64().unwrap();
+    let e_random = info["symmetry_error_random"].as_f64().unwrap();
+    assert!(e_true > 0.0 && e_true < 0.5 * e_random, "{e_true} vs {e_random}");
+    let text = ok(dir.path(), &["info", "a.json"]);
+    assert!(text.contains("steps: 40"), "{text}");
+}
+
+#[test]
+fn resume_equals_unbroken_training_bit_for_bit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["train", "--preset", "ring-temporal", "--steps", "30", "--seed", "7", "--out", "full.json"]);
+    ok(d, &["train", "--preset", "ring-temporal", "--steps", "12", "--seed", "7", "--out", "half.json"]);
+    ok(d, &["train", "--resume", "half.json", "--steps", "18", "--out", "resumed.json"]);
+    ok(d, &["export", "full.json", "--weights", "full.npy"]);
+    ok(d, &["export", "resumed.json", "--weights", "resumed.npy"]);
+    ok(d, &["export", "resumed.json", "--weights", "resumed.csv"]);
+    let full = std::fs::read(d.join("full.npy")).unwrap();
+    assert_eq!(full, std::fs::read(d.join("resumed.npy")).unwrap());
+    let csv = invariance_lab::io::load_matrix(d.join("resumed.csv")).unwrap();
+    let npy = invariance_lab::io::load_matrix(d.join("full.npy")).unwrap();
+    // CSV holds the shortest decimal of each f32: it rounds back to the same f32.
+    assert_eq!(csv.mapv(|x| x as f32 as f64), npy);
+    assert_eq!(npy.dim(), (256, 256));
+}
+
+#[test]
+fn bad_input_exits_with_code_2_and_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bad.json"), "{\"format_version\": 1, \"config\": ").unwrap();
+    let cases: [&[&str]; 5] = [
+        &["info", "bad.json"],
+        &["info", "missing.json"],
+        &["train", "--preset", "no-such-preset", "--out", "x.json"],
+        &["train", "--preset", "ring-shift", "--batch", "0", "--out", "x.json"],
+        &["export", "bad.json", "--weights", "w.npy"],
+    ];
+    for args in cases {
+        let out = run(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("error: ") && err.len() > 20, "{args:?}: {err}");
+    }
+    let err = String::from_utf8_lossy(&run(d, &["info", "bad.json"]).stderr).to_string();
+    assert!(err.contains("truncated"), "{err}");
+    assert!(!d.join("x.json").exists());
+}
