@@ -253,7 +253,7 @@ fn assert_resume_exact(config: invariance_lab::model::SimConfig, n: u64) {
     let (u, r) = (unbroken.learning_state(), resumed.learning_state());
     assert_eq!(u.scale().to_bits(), r.scale().to_bits());
     let bits = |a: ndarray::ArrayView2<f32>| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert!(bits(u.raw_weights()) == bits(r.raw_weights()), "weights differ after resume");
+    assert!(bits(u.raw_weights().view()) == bits(r.raw_weights().view()), "weights differ after resume");
     assert_eq!(u.raw_node_weights(), r.raw_node_weights());
     assert_eq!(u.mean_sum(), r.mean_sum());
     assert_eq!(unbroken.weights(), resumed.weights());

@@ -703,7 +703,7 @@ impl InvarianceApp {
             if ui.button(RichText::new(run_label).strong()).on_hover_text("Run or pause the learning (Space).").clicked() {
                 self.queued.push(if running { AppAction::Pause } else { AppAction::Run });
             }
-            if ui.button("Step").on_hover_text("Present one batch of stimuli (→).").clicked() {
+            if ui.button("Step").on_hover_text("Present one batch of stimuli (Right arrow).").clicked() {
                 self.queued.push(AppAction::Step);
             }
             if ui.button("Reset").on_hover_text("Back to step 0 with the initial weights (R).").clicked() {

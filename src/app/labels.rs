@@ -48,7 +48,7 @@ pub fn describe_transformation(t: &Transformation) -> String {
 /// Cycle type as "64¹ · 2³" style text (length^count), longest cycles first.
 pub fn describe_cycle_type(cycle_type: &[(usize, usize)]) -> String {
     let mut parts: Vec<(usize, usize)> = cycle_type.to_vec();
-    parts.sort_by(|a, b| b.0.cmp(&a.0));
+    parts.sort_by_key(|p| std::cmp::Reverse(p.0));
     parts
         .iter()
         .map(|(len, count)| format!("{len}^{count}"))

@@ -140,7 +140,7 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
             grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
         }
         Transformation::Rigid { reflect, quarter_turns, dx, dy } => {
-            let l = ui.label("    mirror first").on_hover_text("Mirror x ↦ side−1−x before turning.");
+            let l = ui.label("    mirror first").on_hover_text("Mirror x -> side−1−x before turning.");
             ui.checkbox(reflect, "").labelled_by(l.id);
             ui.end_row();
             grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
@@ -326,7 +326,7 @@ impl ParamsPanel {
                     combo(
                         ui,
                         "Non-linearity",
-                        "φ in a = φ(⟨f, s⟩ − θ).",
+                        "φ in a = φ(<f, s> − θ).",
                         &mut draft.activation,
                         &[(Activation::Relu, "relu"), (Activation::Binary, "binary"), (Activation::Sigmoid, "sigmoid")],
                     );

@@ -47,7 +47,7 @@ fn pow10_label(v: f64) -> String {
 /// The central plot: `e_g` and the baseline against stimuli seen, log–log.
 pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f32) {
     ui.label(egui::RichText::new("Symmetry error of the true transformation").strong())
-        .on_hover_text("e_g = ‖W − P_g W P_gᵀ‖_F / ‖W‖_F. Invariant stimuli make it fall like 1/√N (slope −½ here); the orange line is the same error for a random permutation.");
+        .on_hover_text("e_g = ||W − P_g W P_g^T|| / ||W||. Invariant stimuli make it fall like 1/√N (slope −½ here); the orange line is the same error for a random permutation.");
     let truth = thin(log_log_points(history, |r| r.symmetry_error_true), 2000);
     let baseline = thin(log_log_points(history, |r| r.symmetry_error_random), 2000);
     let guide: Vec<[f64; 2]> = match (truth.first(), truth.last()) {
@@ -114,8 +114,8 @@ pub fn plots_ui(ui: &mut egui::Ui, history: &[MetricsRecord]) {
         metric_ui(
             &mut cols[0],
             "weight-norm",
-            "‖W‖ (Frobenius norm)",
-            "Total synaptic weight; with decay λ it saturates near (η/λ)·‖E[a aᵀ]‖.",
+            "||W|| (Frobenius norm)",
+            "Total synaptic weight; with decay λ it saturates near (η/λ)·||E[a a^T]||.",
             history,
             |r| r.weight_norm,
             small,

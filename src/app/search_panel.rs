@@ -122,7 +122,7 @@ impl SearchPanel {
                             actions.push(SearchAction::Select(k));
                         }
                         ui.label(format!("{:.4}", r.error))
-                            .on_hover_text(format!("node-weight error ‖d − πd‖/‖d‖ = {:.4}", r.node_error));
+                            .on_hover_text(format!("node-weight error ||d − πd|| / ||d|| = {:.4}", r.node_error));
                         ui.label(r.fixed_points.to_string());
                         ui.label(r.order.to_string());
                         ui.label(describe_cycle_type(&r.cycle_type));
@@ -130,7 +130,7 @@ impl SearchPanel {
                             Some(t) => {
                                 let text = format!("{} ({:.0} %)", describe_transformation(&t.transformation), t.consistency * 100.0);
                                 if t.consistency >= 0.95 {
-                                    ui.label(RichText::new(format!("✔ {text}")).strong())
+                                    ui.label(RichText::new(format!("{text}  recovered")).strong())
                                         .on_hover_text("Recovered: agrees with this true transformation on ≥ 95 % of neurons.");
                                 } else {
                                     ui.label(text).on_hover_text("Closest true transformation and the fraction of neurons on which it agrees.");

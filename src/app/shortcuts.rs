@@ -7,7 +7,7 @@ use super::actions::AppAction;
 /// Every shortcut with its description, as listed in the overlay.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "run / pause"),
-    ("→", "one step"),
+    ("Right arrow", "one step"),
     ("R", "reset to step 0"),
     ("Ctrl+O", "open experiment"),
     ("Ctrl+S", "save experiment"),

@@ -50,7 +50,7 @@ impl StatusLine {
         ui.horizontal(|ui| {
             let text = match self.kind {
                 StatusKind::Info => RichText::new(&self.text),
-                StatusKind::Error => RichText::new(format!("⚠ {}", self.text)).color(ui.visuals().error_fg_color).strong(),
+                StatusKind::Error => RichText::new(format!("Error: {}", self.text)).color(ui.visuals().error_fg_color).strong(),
             };
             ui.label(text);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -10,7 +10,7 @@ use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::presets;
 
 /// Options of the `gui` subcommand.
-#[derive(clap::Args, Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct GuiArgs {
     /// Experiment file to open (as saved by the app or by `invariance-lab run`).
     pub file: Option<PathBuf>,
@@ -38,6 +38,22 @@ pub struct GuiArgs {
     /// Save a screenshot of the whole window here when done, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
+}
+
+impl Default for GuiArgs {
+    fn default() -> Self {
+        Self {
+            file: None,
+            preset: None,
+            steps: None,
+            search: false,
+            search_time: 20.0,
+            order: None,
+            view: None,
+            presentation: false,
+            screenshot: None,
+        }
+    }
 }
 
 impl GuiArgs {

@@ -4,9 +4,13 @@
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod animate;
 pub mod export;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod info;
 pub mod presets;
+pub mod search;
 pub mod train;
 
 /// Invariance Lab: watch feature detectors learn a Hebbian graph whose symmetries are the
@@ -30,7 +34,13 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Export the learned weight matrix as .npy or .csv.
     Export(export::ExportArgs),
-    // GUI: the desktop-app subcommand goes here, behind `#[cfg(feature = "gui")]`.
+    /// Find approximate automorphisms of an experiment's graph or a .npy/.csv matrix.
+    Search(search::SearchArgs),
+    /// Animate a found transformation on a pattern or photo: PNG frames, GIF and orbit.npy.
+    Animate(animate::AnimateArgs),
+    /// Open the desktop app (optionally on a file or preset, trained, searched, screenshotted).
+    #[cfg(feature = "gui")]
+    Gui(gui::GuiArgs),
 }
 
 /// Runs a parsed command line.
@@ -40,7 +50,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Info(args)) => info::run(&args),
         Some(Command::Export(args)) => export::run(&args),
-        // GUI: with the `gui` feature, "no subcommand" opens the app instead.
+        Some(Command::Animate(args)) => animate::run(&args),
+        Some(Command::Search(args)) => search::run(&args),
+        #[cfg(feature = "gui")]
+        Some(Command::Gui(args)) => gui::run(&args),
+        #[cfg(feature = "gui")]
+        None => gui::run(&gui::GuiArgs::default()),
+        #[cfg(not(feature = "gui"))]
         None => {
             Cli::command().print_help()?;
             println!();

@@ -4,7 +4,6 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
@@ -38,7 +37,7 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
-/// Input that cannot be searched (exit code 2).
+/// Input or options that cannot be searched.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(String);
@@ -49,20 +48,9 @@ struct Loaded {
     truths: Vec<(String, Permutation)>,
 }
 
-/// Runs the subcommand; prints errors itself. Exit code 2 for bad input or
-/// options, 1 for other failures, 0 on success.
-pub fn run(args: &SearchArgs) -> ExitCode {
-    match execute(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            if e.downcast_ref::<BadInput>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
-        }
-    }
+/// Runs the subcommand (`main` prints an error and exits with code 2).
+pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
+    execute(args)
 }
 
 fn execute(args: &SearchArgs) -> anyhow::Result<()> {
@@ -233,15 +221,17 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
             truths: Vec::new(),
         });
     }
-    load_experiment(path).with_context(|| format!("reading experiment file {}", path.display()))
+    load_experiment(path).with_context(|| format!("cannot read experiment file `{}`", path.display()))
 }
 
 /// Experiment files: the learned weights, node weights and true transformations.
 fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
-    let _ = path;
-    Err(BadInput(format!(
-        "`{}`: not a .npy/.csv matrix, and experiment files are not readable by this build",
-        path.display()
-    ))
-    .into())
+    let sim = crate::io::experiment::load(path).map_err(|e| BadInput(e.to_string()))?;
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights())).map_err(|e| BadInput(e.to_string()))?;
+    let truths = sim
+        .ground_truth_transformations()
+        .into_iter()
+        .map(|(t, p)| (t.to_string(), p))
+        .collect();
+    Ok(Loaded { graph, truths })
 }

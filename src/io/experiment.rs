@@ -253,6 +253,7 @@ fn decode_f64(field: &'static str, a: &EncodedArray, shape: &[usize]) -> Result<
 pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
     let state = sim.learning_state();
     let m = sim.neurons();
+    let w = state.raw_weights();
     let file = ExperimentFile {
         format_version: FORMAT_VERSION,
         config: sim.config().clone(),
@@ -264,7 +265,7 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         hidden_order: sim.bank().canonical_index.clone(),
         weight_scale: state.scale(),
         weight_scale_bits: state.scale().to_bits(),
-        weights: encode_f32(vec![m, m], state.raw_weights().iter()),
+        weights: encode_f32(vec![m, m], w.iter()),
         node_weights: encode_f32(vec![m], state.raw_node_weights().iter()),
         mean_sum: encode_f64(vec![m], state.mean_sum().iter()),
         mean_count: state.mean_count(),

@@ -19,6 +19,10 @@
 //! rows and columns of detectors that fired: `Σ_b n_b²` work) or **densely** (one matrix
 //! product on the columns active anywhere in the batch: `B·u²` multiply-adds at BLAS-like
 //! speed). [`PathChoice::Auto`] picks the cheaper by an operation-count estimate.
+//!
+//! For the symmetric rules (Hebb, covariance) the sparse path writes only the upper
+//! triangle `j > i` and the lower triangle is mirrored when the weights are read; this
+//! halves the memory traffic of a single-stimulus update, which is memory-bound.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
@@ -71,13 +75,37 @@ pub struct UpdateParams {
 pub struct StateError(pub String);
 
 /// Weights, node weights and running statistics of a learning layer of `M` detectors.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct HebbianState {
     w_raw: Array2<f32>,
+    /// True when only the upper triangle of `w_raw` is current (symmetric rules); the
+    /// lower triangle is then stale and is mirrored on every read.
+    lower_stale: bool,
     d_raw: Array1<f32>,
     scale: f64,
     mean_sum: Array1<f64>,
     mean_count: u64,
+}
+
+impl PartialEq for HebbianState {
+    /// Equal when every observable part is equal (a stale lower triangle is not observable).
+    fn eq(&self, other: &Self) -> bool {
+        self.raw_weights() == other.raw_weights()
+            && self.d_raw == other.d_raw
+            && self.scale.to_bits() == other.scale.to_bits()
+            && self.mean_sum == other.mean_sum
+            && self.mean_count == other.mean_count
+    }
+}
+
+/// Copies the upper triangle onto the lower one.
+fn mirror_upper(w: &mut Array2<f32>) {
+    let m = w.nrows();
+    for i in 0..m {
+        for j in 0..i {
+            w[[i, j]] = w[[j, i]];
+        }
+    }
 }
 
 impl HebbianState {
@@ -85,6 +113,7 @@ impl HebbianState {
     pub fn new(m: usize) -> Self {
         Self {
             w_raw: Array2::zeros((m, m)),
+            lower_stale: false,
             d_raw: Array1::zeros(m),
             scale: 1.0,
             mean_sum: Array1::zeros(m),
@@ -118,6 +147,7 @@ impl HebbianState {
         }
         Ok(Self {
             w_raw: w_raw.as_standard_layout().into_owned(),
+            lower_stale: false,
             d_raw,
             scale,
             mean_sum,
@@ -130,9 +160,13 @@ impl HebbianState {
         self.d_raw.len()
     }
 
-    /// The raw weight buffer (`W = scale · W_raw`).
-    pub fn raw_weights(&self) -> ArrayView2<'_, f32> {
-        self.w_raw.view()
+    /// The raw weight buffer (`W = scale · W_raw`), both triangles current.
+    pub fn raw_weights(&self) -> Array2<f32> {
+        let mut w = self.w_raw.clone();
+        if self.lower_stale {
+            mirror_upper(&mut w);
+        }
+        w
     }
 
     /// The raw node weights (`d = scale · d_raw`).
@@ -157,7 +191,11 @@ impl HebbianState {
 
     /// Materialised weights `W = scale · W_raw`.
     pub fn weights(&self) -> Array2<f32> {
-        materialise(&self.w_raw, self.scale)
+        let mut w = materialise(&self.w_raw, self.scale);
+        if self.lower_stale {
+            mirror_upper(&mut w);
+        }
+        w
     }
 
     /// Materialised node weights `d = scale · d_raw`.
@@ -190,11 +228,26 @@ impl HebbianState {
         let new_scale = self.scale * keep;
         let c = (f64::from(params.learning_rate) / batch as f64 / new_scale) as f32;
         self.scale = new_scale;
+        let symmetric = matches!(params.rule, LearningRule::Hebb | LearningRule::Covariance);
+        if symmetric {
+            self.lower_stale = true;
+        } else if self.lower_stale {
+            mirror_upper(&mut self.w_raw);
+            self.lower_stale = false;
+        }
         let taken = match params.rule {
-            LearningRule::Hebb => accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path),
+            LearningRule::Hebb => accumulate(
+                &mut self.w_raw,
+                &mut self.d_raw,
+                c,
+                current,
+                current,
+                path,
+                true,
+            ),
             LearningRule::Temporal => {
                 let prev = previous.filter(|p| p.dim() == current.dim()).unwrap_or(current);
-                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, prev, path)
+                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, prev, path, false)
             }
             LearningRule::Covariance => {
                 for row in current.rows() {
@@ -206,7 +259,15 @@ impl HebbianState {
                 let n = self.mean_count as f64;
                 let mu: Array1<f32> = self.mean_sum.mapv(|s| (s / n) as f32);
                 let centred = &current - &mu;
-                accumulate(&mut self.w_raw, &mut self.d_raw, c, centred.view(), centred.view(), path)
+                accumulate(
+                    &mut self.w_raw,
+                    &mut self.d_raw,
+                    c,
+                    centred.view(),
+                    centred.view(),
+                    path,
+                    true,
+                )
             }
             LearningRule::Oja => {
                 // Row i of W shrinks by c·q_i (relative to the decayed W), q_i = Σ_b a_bi².
@@ -224,7 +285,7 @@ impl HebbianState {
                         self.d_raw[i] *= factor;
                     }
                 }
-                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path)
+                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path, false)
             }
         };
         if self.scale < RENORMALISE_BELOW {
@@ -268,7 +329,8 @@ fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
     any.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect()
 }
 
-/// `W_raw += c·LᵀR` off the diagonal, `d_raw += c·diag(LᵀR)`.
+/// `W_raw += c·LᵀR` off the diagonal, `d_raw += c·diag(LᵀR)`. With `upper_only`
+/// (symmetric rules, `L = R`) the sparse path writes only the upper triangle.
 fn accumulate(
     w: &mut Array2<f32>,
     d: &mut Array1<f32>,
@@ -276,8 +338,10 @@ fn accumulate(
     left: ArrayView2<f32>,
     right: ArrayView2<f32>,
     path: PathChoice,
+    upper_only: bool,
 ) -> PathTaken {
     let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
+    let upper_only = upper_only && same;
     let cols_l = active_columns(left);
     let cols_r = if same { cols_l.clone() } else { active_columns(right) };
     if cols_l.is_empty() || cols_r.is_empty() {
@@ -295,13 +359,14 @@ fn accumulate(
                     (nl * nr) as f64
                 })
                 .sum();
+            let sparse_cost = if upper_only { sparse_cost / 2.0 } else { sparse_cost };
             let u = (cols_l.len() * cols_r.len()) as f64;
             let dense_cost = left.nrows() as f64 * u / DENSE_SPEEDUP + u;
             sparse_cost <= dense_cost
         }
     };
     if use_sparse {
-        accumulate_sparse(w, d, c, left, right, same);
+        accumulate_sparse(w, d, c, left, right, same, upper_only);
         PathTaken::Sparse
     } else {
         accumulate_dense(w, d, c, left, right, &cols_l, &cols_r);
@@ -316,6 +381,7 @@ fn accumulate_sparse(
     left: ArrayView2<f32>,
     right: ArrayView2<f32>,
     same: bool,
+    upper_only: bool,
 ) {
     let m = d.len();
     let Some(ws) = w.as_slice_mut() else {
@@ -330,6 +396,18 @@ fn accumulate_sparse(
         }
         if !same {
             gather_active(right.row(b), &mut ir, &mut vr);
+        }
+        if upper_only {
+            // il is ascending, so the entries after position p are the columns j > i.
+            for (p, (&i, &a)) in il.iter().zip(&vl).enumerate() {
+                let ca = c * a;
+                let row = &mut ws[i * m..(i + 1) * m];
+                for (&j, &v) in il[p + 1..].iter().zip(&vl[p + 1..]) {
+                    row[j] += ca * v;
+                }
+                d[i] += ca * a;
+            }
+            continue;
         }
         let (jr, jv) = if same { (&il, &vl) } else { (&ir, &vr) };
         for (&i, &a) in il.iter().zip(&vl) {

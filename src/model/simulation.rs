@@ -358,8 +358,9 @@ impl Simulation {
 
     /// Latest metrics, computed now.
     pub fn metrics(&self) -> MetricsRecord {
+        let w = self.state.raw_weights();
         metrics::compute(
-            self.state.raw_weights(),
+            w.view(),
             MetricsInput {
                 step: self.step,
                 stimuli: self.stimuli_seen(),

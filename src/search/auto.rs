@@ -1,4 +1,4 @@
-//! The default solver: spectral and seeded first, then annealing and FAQ if
+//! The default solver: seeded enumeration, then one spectral assignment, then annealing and FAQ if
 //! nothing acceptable was found and time remains.
 
 use super::objective::Objective;
@@ -12,22 +12,22 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
     if n < 2 {
         return;
     }
-    let t = std::time::Instant::now();
-    // 1. One unseeded spectral assignment: cheap, and exact where signatures differ.
-    ctx.set_stage(0.0, 0.1);
-    if let Some(ks) = spectral::kernels(obj, setup.symmetric, ctx)
-        && let Some(mut p) = spectral::unseeded(obj, setup, &ks, ctx)
-    {
-        polish::polish(obj, &mut p, setup.symmetric, 5, ctx);
-        ctx.offer(obj, &p);
-    }
-    ctx.report(1.0);
-    debug_time("spectral", t);
-    // 2. Seeded enumeration of the pivot's images.
-    ctx.set_stage(0.1, 0.8);
+    // 1. Seeded enumeration of the pivot's images (nearest signature first).
+    ctx.set_stage(0.0, 0.7);
     seeded::enumerate(obj, setup, max_results, ctx);
     ctx.report(1.0);
-    debug_time("seeded", t);
+    // 2. Not enough good results: one unseeded spectral assignment (exact
+    //    where node signatures differ, useless where all nodes look alike).
+    if ctx.found.count_below(setup.accept) < max_results && !ctx.should_stop() {
+        ctx.set_stage(0.7, 0.8);
+        if let Some(ks) = spectral::kernels(obj, setup.symmetric, ctx)
+            && let Some(mut p) = spectral::unseeded(obj, setup, &ks, ctx)
+        {
+            polish::polish(obj, &mut p, setup.symmetric, 5, ctx);
+            ctx.offer(obj, &p);
+        }
+        ctx.report(1.0);
+    }
     // 3. Nothing acceptable yet: anneal from the best, then FAQ.
     if ctx.found.count_below(setup.accept) == 0 && !ctx.should_stop() {
         ctx.set_stage(0.8, 0.9);
@@ -40,8 +40,3 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
     ctx.set_stage(0.0, 1.0);
 }
 
-fn debug_time(stage: &str, t: std::time::Instant) {
-    if std::env::var_os("SEARCH_DEBUG").is_some() {
-        eprintln!("{stage} done after {:?}", t.elapsed());
-    }
-}

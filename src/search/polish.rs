@@ -17,8 +17,13 @@ const FOCUS: usize = 64;
 /// it: passes over the pairs among the worst nodes, then (small graphs) one
 /// pass over all pairs; finally 3-cycles among the worst few nodes.
 pub(crate) fn two_opt(obj: &Objective, p: &mut [usize], ctx: &mut Ctx) {
+    two_opt_rounds(obj, p, 100, ctx);
+}
+
+/// [`two_opt`] with at most `rounds` rounds.
+pub(crate) fn two_opt_rounds(obj: &Objective, p: &mut [usize], rounds: usize, ctx: &mut Ctx) {
     let n = obj.n;
-    for _round in 0..100 {
+    for _round in 0..rounds {
         let mut improved = focused_pass(obj, p, FOCUS.min(n), ctx);
         if ctx.should_stop() {
             return;

@@ -45,8 +45,8 @@ pub fn encode(config: &SimConfig, fields: &Array2<f32>, stimulus: &[f32]) -> Res
         && k < activity.len()
     {
         let mut order: Vec<usize> = (0..activity.len()).collect();
-        // Largest first; ties broken by index so the result is deterministic.
-        order.sort_by(|&a, &b| activity[b].total_cmp(&activity[a]).then(a.cmp(&b)));
+        // Largest drive first, ties broken by index (as the simulation does).
+        order.sort_by(|&a, &b| drive[b].total_cmp(&drive[a]).then(a.cmp(&b)));
         for &i in &order[k..] {
             activity[i] = 0.0;
         }

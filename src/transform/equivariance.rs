@@ -63,3 +63,21 @@ pub fn equivariance_error(sim: &Simulation, pi: &Permutation, test: usize) -> f6
     let stimuli = sim.test_stimuli(test);
     equivariance_error_with(config, fields, pi, |s| map.apply(s), &stimuli).unwrap_or(f64::NAN)
 }
+/// Equivariance error of the configured true transformation over `test` held-out
+/// stimuli; `None` if it is not an exact pixel permutation of the space.
+pub fn equivariance_error_of_true_transformation(sim: &Simulation, test: usize) -> Option<f64> {
+    let config = sim.config();
+    let g = config.space.pixel_permutation(config.true_transformation)?;
+    let stimuli = sim.test_stimuli(test);
+    equivariance_error_with(
+        config,
+        sim.fields(),
+        sim.true_permutation(),
+        |s| {
+            super::check_len("stimulus", g.len(), s.len())?;
+            Ok(g.apply_to_vector(s))
+        },
+        &stimuli,
+    )
+    .ok()
+}

@@ -19,15 +19,21 @@
 //!   rendering pulls each output pixel `q` from `argmax_p Ŝ[p][q]`. This needs no
 //!   labels and no rounding of centres.
 //!
-//! Pixels that no receptive field covers get no vote: they map to themselves, with
-//! score 0, and are flagged in [`InducedMap::covered`].
+//! Where the bank has no information the vote is completed by the space's geometry:
+//! among the exact symmetries of the space (SPEC §2) the one that agrees with the most
+//! unambiguous pixel votes is found ([`InducedMap::matched`]); it breaks ties between
+//! pixels the bank cannot tell apart (identical coverage, e.g. corners of a square
+//! covered by one position only) and maps pixels that no receptive field covers
+//! (score 0, flagged in [`InducedMap::covered`]). If no symmetry agrees with at least
+//! half of the unambiguous votes, ties go to the lowest index and uncovered pixels stay
+//! where they are.
 
 use std::collections::HashMap;
 
 use ndarray::{Array2, Axis};
 
 use super::{TransformError, check_len};
-use crate::model::{NeuronLabel, Space};
+use crate::model::{NeuronLabel, Space, Transformation};
 use crate::perm::Permutation;
 
 /// The majority vote of the neurons at one receptive-field centre.
@@ -75,6 +81,9 @@ pub struct InducedMap {
     pub kernels: Vec<KernelVote>,
     /// Fraction of neurons whose kernel vote agrees with the majority (None without kernels).
     pub kernel_confidence: Option<f64>,
+    /// The exact symmetry of the space closest to the pixel map, with the fraction of
+    /// covered pixels on which they agree (`None` if no symmetry agrees with half of them).
+    pub matched: Option<(Transformation, f64)>,
 }
 
 impl InducedMap {
@@ -96,7 +105,7 @@ impl InducedMap {
                 "{neurons} detectors over {pixels} pixels"
             )));
         }
-        let (target, source, pixel_score, covered) = pixel_vote(fields, pi);
+        let (target, source, pixel_score, covered, matched) = pixel_vote(space, fields, pi);
         let (positions, confidence) = position_vote(space, labels, pi);
         let (kernels, kernel_confidence) = kernel_vote(labels, pi);
         Ok(Self {
@@ -108,6 +117,7 @@ impl InducedMap {
             confidence,
             kernels,
             kernel_confidence,
+            matched,
         })
     }
 
@@ -147,8 +157,16 @@ impl InducedMap {
     }
 }
 
-/// The pixel vote `Ŝ = Fᵀ F_π / √(G_pp G_qq)`; returns (target, source, score, covered).
-fn pixel_vote(fields: &Array2<f32>, pi: &Permutation) -> (Vec<usize>, Vec<usize>, Vec<f32>, Vec<bool>) {
+/// Candidates whose normalised score is within this of the best count as tied.
+const TIE: f64 = 1e-4;
+
+/// The pixel vote (module docs). Returns (target, source, score, covered, matched).
+#[allow(clippy::type_complexity)]
+fn pixel_vote(
+    space: Space,
+    fields: &Array2<f32>,
+    pi: &Permutation,
+) -> (Vec<usize>, Vec<usize>, Vec<f32>, Vec<bool>, Option<(Transformation, f64)>) {
     let pixels = fields.ncols();
     // Row i of `permuted` is the field of π(i).
     let permuted = fields.select(Axis(0), pi.images());
@@ -163,28 +181,91 @@ fn pixel_vote(fields: &Array2<f32>, pi: &Permutation) -> (Vec<usize>, Vec<usize>
         .iter()
         .map(|&c| max_coverage > 0.0 && c > 1e-9 * max_coverage)
         .collect();
-    let norm = |p: usize, q: usize| -> f64 {
-        score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt()
+    let norm = |p: usize, q: usize| -> f64 { score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt() };
+    // For every covered pixel: its best score and all tied best candidates, both ways.
+    let best = |from: usize, forward: bool| -> (f64, Vec<usize>) {
+        let value = |to: usize| if forward { norm(from, to) } else { norm(to, from) };
+        let top = (0..pixels)
+            .filter(|&t| covered[t])
+            .map(value)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let tied = (0..pixels)
+            .filter(|&t| covered[t] && value(t) >= top - TIE)
+            .collect();
+        (top, tied)
     };
-    let mut target: Vec<usize> = (0..pixels).collect();
-    let mut source: Vec<usize> = (0..pixels).collect();
-    let mut pixel_score = vec![0.0f32; pixels];
-    for p in (0..pixels).filter(|&p| covered[p]) {
-        let best = (0..pixels)
-            .filter(|&q| covered[q])
-            .map(|q| (q, norm(p, q)))
-            .fold((p, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
-        target[p] = best.0;
+    let forward: Vec<Option<(f64, Vec<usize>)>> = (0..pixels)
+        .map(|p| covered[p].then(|| best(p, true)))
+        .collect();
+    let backward: Vec<Option<(f64, Vec<usize>)>> = (0..pixels)
+        .map(|q| covered[q].then(|| best(q, false)))
+        .collect();
+    // The exact symmetry of the space that agrees with the most unambiguous votes breaks
+    // ties and fills uncovered pixels (where the bank itself has no information).
+    let matched = best_exact_match(space, &forward, &covered);
+    let helper = matched.and_then(|(t, _)| space.pixel_permutation(t));
+    let helper_inverse = helper.as_ref().map(Permutation::inverse);
+    let choose = |p: usize, votes: &Option<(f64, Vec<usize>)>, g: Option<&Permutation>| -> usize {
+        let preferred = g.map(|g| g.image(p));
+        match votes {
+            Some((_, tied)) => match preferred {
+                Some(q) if tied.contains(&q) => q,
+                _ => tied.first().copied().unwrap_or(p),
+            },
+            None => preferred.filter(|&q| !covered[q]).unwrap_or(p),
+        }
+    };
+    let target: Vec<usize> = (0..pixels).map(|p| choose(p, &forward[p], helper.as_ref())).collect();
+    let source: Vec<usize> = (0..pixels)
+        .map(|q| choose(q, &backward[q], helper_inverse.as_ref()))
+        .collect();
+    let pixel_score: Vec<f32> = (0..pixels)
+        .map(|q| backward[q].as_ref().map_or(0.0, |(v, _)| v.max(0.0) as f32))
+        .collect();
+    // Report how well the final map agrees with the matched symmetry on covered pixels.
+    let matched = matched.map(|(t, _)| {
+        let g = space.pixel_permutation(t);
+        let covered_count = covered.iter().filter(|&&c| c).count().max(1);
+        let agree = (0..pixels)
+            .filter(|&p| covered[p] && g.as_ref().is_some_and(|g| g.image(p) == target[p]))
+            .count();
+        (t, agree as f64 / covered_count as f64)
+    });
+    (target, source, pixel_score, covered, matched)
+}
+
+/// The exact transformation (identity included) agreeing with most covered pixels whose
+/// vote is unambiguous, if it agrees with at least half of them.
+fn best_exact_match(
+    space: Space,
+    forward: &[Option<(f64, Vec<usize>)>],
+    covered: &[bool],
+) -> Option<(Transformation, f64)> {
+    let clear: Vec<(usize, usize)> = forward
+        .iter()
+        .enumerate()
+        .filter_map(|(p, v)| match v {
+            Some((_, tied)) if tied.len() == 1 => Some((p, tied[0])),
+            _ => None,
+        })
+        .collect();
+    if clear.is_empty() || !covered.iter().any(|&c| c) {
+        return None;
     }
-    for q in (0..pixels).filter(|&q| covered[q]) {
-        let best = (0..pixels)
-            .filter(|&p| covered[p])
-            .map(|p| (p, norm(p, q)))
-            .fold((q, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
-        source[q] = best.0;
-        pixel_score[q] = best.1.max(0.0) as f32;
+    let mut candidates = space.exact_transformations();
+    candidates.push(Transformation::Identity);
+    let mut best: Option<(Transformation, usize)> = None;
+    for t in candidates {
+        let Some(g) = space.pixel_permutation(t) else {
+            continue;
+        };
+        let agree = clear.iter().filter(|&&(p, q)| g.image(p) == q).count();
+        if best.is_none_or(|(_, b)| agree > b) {
+            best = Some((t, agree));
+        }
     }
-    (target, source, pixel_score, covered)
+    best.filter(|&(_, a)| 2 * a >= clear.len())
+        .map(|(t, a)| (t, a as f64 / clear.len() as f64))
 }
 
 /// A centre quantised to 10⁻³ pixel, wrapped into the period of a ring or torus.

@@ -22,7 +22,7 @@ pub mod induced_map;
 pub mod orbit;
 
 pub use decode::{Decoder, encode};
-pub use equivariance::equivariance_error;
+pub use equivariance::{equivariance_error, equivariance_error_of_true_transformation};
 pub use induced_map::InducedMap;
 pub use orbit::Orbit;
 
