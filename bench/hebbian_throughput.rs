@@ -31,9 +31,15 @@ fn activity_matrix(preset: &str, stimuli: usize) -> Array2<f32> {
     for i in 0..stimuli {
         let mut rng = derived_rng(config.seed, Purpose::Training, i as u64, 0);
         let x = stimulus::sample(&config.stimulus.kind, config.space, &mut rng).expect("sample");
-        s.row_mut(i).assign(&ndarray::ArrayView1::from(x.as_slice()));
+        s.row_mut(i)
+            .assign(&ndarray::ArrayView1::from(x.as_slice()));
     }
-    bank.activities(s.view(), config.activation, config.threshold, config.k_winners)
+    bank.activities(
+        s.view(),
+        config.activation,
+        config.threshold,
+        config.k_winners,
+    )
 }
 
 /// Median stimuli/s of `REPEATS` timed runs, each at least `MIN_REPEAT_SECS` long.
@@ -65,7 +71,9 @@ fn throughput(a: &Array2<f32>, batch: usize) -> (f64, PathTaken) {
 }
 
 fn main() {
-    let dir = PathBuf::from(std::env::var("HEBB_BENCH_DIR").unwrap_or_else(|_| "target/hebb-bench".into()));
+    let dir = PathBuf::from(
+        std::env::var("HEBB_BENCH_DIR").unwrap_or_else(|_| "target/hebb-bench".into()),
+    );
     std::fs::create_dir_all(&dir).expect("create output directory");
     let mut results = Vec::new();
     for (preset, stimuli) in [("ring-shift", 4096usize), ("torus-translate", 1024)] {

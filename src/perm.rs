@@ -99,7 +99,11 @@ impl Permutation {
 
     /// `self` then `other`: the map `i ↦ other(self(i))`.
     pub fn then(&self, other: &Permutation) -> Self {
-        assert_eq!(self.len(), other.len(), "composing permutations of different sizes");
+        assert_eq!(
+            self.len(),
+            other.len(),
+            "composing permutations of different sizes"
+        );
         Self {
             image: self.image.iter().map(|&p| other.image[p]).collect(),
         }
@@ -128,7 +132,11 @@ impl Permutation {
 
     /// Number of fixed points `#{i : π(i) = i}`.
     pub fn fixed_points(&self) -> usize {
-        self.image.iter().enumerate().filter(|&(i, &p)| i == p).count()
+        self.image
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| i == p)
+            .count()
     }
 
     /// The cycles of `π` (each listed from its smallest element), fixed points included.
@@ -180,7 +188,11 @@ impl Permutation {
 
     /// Applies `π` to a vector: `(πv)[π(i)] = v[i]`.
     pub fn apply_to_vector<T: Copy + Default>(&self, v: &[T]) -> Vec<T> {
-        assert_eq!(v.len(), self.len(), "vector length does not match permutation");
+        assert_eq!(
+            v.len(),
+            self.len(),
+            "vector length does not match permutation"
+        );
         let mut out = vec![T::default(); v.len()];
         for (i, &x) in v.iter().enumerate() {
             out[self.image[i]] = x;
@@ -258,7 +270,10 @@ pub fn squared_difference(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
 
 /// Frobenius norm of a matrix, accumulated in `f64`.
 pub fn frobenius_norm(w: ArrayView2<f32>) -> f64 {
-    w.iter().map(|&x| (x as f64) * (x as f64)).sum::<f64>().sqrt()
+    w.iter()
+        .map(|&x| (x as f64) * (x as f64))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// Relative automorphism error `r(π) = ‖W − πW‖_F / ‖W‖_F`.
@@ -335,7 +350,10 @@ mod tests {
         assert!(p.pow(6).is_identity());
         assert_eq!(p.pow(-1), p.inverse());
         assert!(p.then(&p.inverse()).is_identity());
-        assert_eq!(p.apply_to_vector(&[10, 11, 12, 13, 14]), vec![12, 10, 11, 14, 13]);
+        assert_eq!(
+            p.apply_to_vector(&[10, 11, 12, 13, 14]),
+            vec![12, 10, 11, 14, 13]
+        );
         assert!(Permutation::from_images(vec![0, 0]).is_err());
         assert!(Permutation::from_images(vec![0, 2]).is_err());
         let json = serde_json::to_string(&p).unwrap();

@@ -35,7 +35,10 @@ fn presets_lists_six_lines_with_the_spec_names() {
         "image-rotate",
         "ring-temporal",
     ] {
-        assert!(lines.iter().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(name)),
+            "{name} missing:\n{text}"
+        );
     }
 }
 
@@ -44,7 +47,17 @@ fn train_then_info_json_reports_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let out = ok(
         dir.path(),
-        &["train", "--preset", "ring-shift", "--steps", "40", "--batch", "25", "--out", "a.json"],
+        &[
+            "train",
+            "--preset",
+            "ring-shift",
+            "--steps",
+            "40",
+            "--batch",
+            "25",
+            "--out",
+            "a.json",
+        ],
     );
     assert!(out.contains("symmetry error"), "{out}");
     let info: serde_json::Value =
@@ -54,7 +67,10 @@ fn train_then_info_json_reports_the_run() {
     assert_eq!(info["neurons"], 256);
     let e_true = info["symmetry_error_true"].as_f64().unwrap();
     let e_random = info["symmetry_error_random"].as_f64().unwrap();
-    assert!(e_true > 0.0 && e_true < 0.5 * e_random, "{e_true} vs {e_random}");
+    assert!(
+        e_true > 0.0 && e_true < 0.5 * e_random,
+        "{e_true} vs {e_random}"
+    );
     let text = ok(dir.path(), &["info", "a.json"]);
     assert!(text.contains("steps: 40"), "{text}");
 }
@@ -63,9 +79,46 @@ fn train_then_info_json_reports_the_run() {
 fn resume_equals_unbroken_training_bit_for_bit() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(d, &["train", "--preset", "ring-temporal", "--steps", "30", "--seed", "7", "--out", "full.json"]);
-    ok(d, &["train", "--preset", "ring-temporal", "--steps", "12", "--seed", "7", "--out", "half.json"]);
-    ok(d, &["train", "--resume", "half.json", "--steps", "18", "--out", "resumed.json"]);
+    ok(
+        d,
+        &[
+            "train",
+            "--preset",
+            "ring-temporal",
+            "--steps",
+            "30",
+            "--seed",
+            "7",
+            "--out",
+            "full.json",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "train",
+            "--preset",
+            "ring-temporal",
+            "--steps",
+            "12",
+            "--seed",
+            "7",
+            "--out",
+            "half.json",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "train",
+            "--resume",
+            "half.json",
+            "--steps",
+            "18",
+            "--out",
+            "resumed.json",
+        ],
+    );
     ok(d, &["export", "full.json", "--weights", "full.npy"]);
     ok(d, &["export", "resumed.json", "--weights", "resumed.npy"]);
     ok(d, &["export", "resumed.json", "--weights", "resumed.csv"]);
@@ -87,14 +140,25 @@ fn bad_input_exits_with_code_2_and_a_message() {
         &["info", "bad.json"],
         &["info", "missing.json"],
         &["train", "--preset", "no-such-preset", "--out", "x.json"],
-        &["train", "--preset", "ring-shift", "--batch", "0", "--out", "x.json"],
+        &[
+            "train",
+            "--preset",
+            "ring-shift",
+            "--batch",
+            "0",
+            "--out",
+            "x.json",
+        ],
         &["export", "bad.json", "--weights", "w.npy"],
     ];
     for args in cases {
         let out = run(d, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with("error: ") && err.len() > 20, "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.len() > 20,
+            "{args:?}: {err}"
+        );
     }
     let err = String::from_utf8_lossy(&run(d, &["info", "bad.json"]).stderr).to_string();
     assert!(err.contains("truncated"), "{err}");

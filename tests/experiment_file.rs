@@ -51,7 +51,9 @@ fn truncated_files_are_reported_as_truncated_at_every_cut() {
     let text = experiment::to_json_string(&trained()).unwrap();
     for cut in [0, 1, 10, text.len() / 3, text.len() / 2, text.len() - 1] {
         match experiment::from_json_str(&text[..cut]) {
-            Err(FileError::Json { truncated: true, .. }) => {}
+            Err(FileError::Json {
+                truncated: true, ..
+            }) => {}
             other => panic!("cut at {cut}: {:?}", other.map(|s| s.step_count())),
         }
     }
@@ -61,12 +63,21 @@ fn truncated_files_are_reported_as_truncated_at_every_cut() {
 fn wrong_or_missing_version_is_rejected() {
     let mut v = as_value(&trained());
     v["format_version"] = Value::from(2);
-    assert!(matches!(load_value(&v), Err(FileError::UnsupportedVersion { .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::UnsupportedVersion { .. })
+    ));
     v["format_version"] = Value::from("one");
-    assert!(matches!(load_value(&v), Err(FileError::UnsupportedVersion { .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::UnsupportedVersion { .. })
+    ));
     v.as_object_mut().unwrap().remove("format_version");
     assert!(matches!(load_value(&v), Err(FileError::MissingVersion)));
-    assert!(matches!(experiment::from_json_str("[1, 2]"), Err(FileError::MissingVersion)));
+    assert!(matches!(
+        experiment::from_json_str("[1, 2]"),
+        Err(FileError::MissingVersion)
+    ));
 }
 
 fn set_weight(v: &mut Value, index: usize, value: f32) {
@@ -81,12 +92,21 @@ fn non_finite_values_are_rejected_with_their_position() {
     let mut v = as_value(&trained());
     set_weight(&mut v, 5, f32::NAN);
     match load_value(&v) {
-        Err(FileError::NonFinite { field: "weights", index: 5 }) => {}
+        Err(FileError::NonFinite {
+            field: "weights",
+            index: 5,
+        }) => {}
         other => panic!("{:?}", other.map(|s| s.step_count())),
     }
     let mut v = as_value(&trained());
     set_weight(&mut v, 7, f32::INFINITY);
-    assert!(matches!(load_value(&v), Err(FileError::NonFinite { field: "weights", index: 7 })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::NonFinite {
+            field: "weights",
+            index: 7
+        })
+    ));
 }
 
 #[test]
@@ -94,17 +114,41 @@ fn wrong_shapes_and_broken_encodings_are_rejected() {
     let good = as_value(&trained());
     let mut v = good.clone();
     v["weights"]["shape"] = serde_json::json!([3, 3]);
-    assert!(matches!(load_value(&v), Err(FileError::Shape { field: "weights", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Shape {
+            field: "weights",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["node_weights"]["shape"] = serde_json::json!([256, 1]);
-    assert!(matches!(load_value(&v), Err(FileError::Shape { field: "node_weights", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Shape {
+            field: "node_weights",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["weights"]["data"] = Value::from("AAAA");
-    assert!(matches!(load_value(&v), Err(FileError::Encoding { field: "weights", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Encoding {
+            field: "weights",
+            ..
+        })
+    ));
     let mut v = good.clone();
     let data = v["weights"]["data"].as_str().unwrap().replacen('A', "!", 1);
     v["weights"]["data"] = Value::from(data);
-    assert!(matches!(load_value(&v), Err(FileError::Encoding { field: "weights", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Encoding {
+            field: "weights",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["weights"]["dtype"] = Value::from("f16le");
     assert!(matches!(load_value(&v), Err(FileError::Encoding { .. })));
@@ -114,7 +158,13 @@ fn wrong_shapes_and_broken_encodings_are_rejected() {
     // a non-zero diagonal cannot come from any rule
     let mut v = good;
     set_weight(&mut v, 0, 1.0);
-    assert!(matches!(load_value(&v), Err(FileError::Mismatch { field: "weights", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Mismatch {
+            field: "weights",
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -122,7 +172,13 @@ fn absurd_sizes_are_refused_before_allocating() {
     let good = as_value(&trained());
     let mut v = good.clone();
     v["neurons"] = Value::from(1u64 << 40);
-    assert!(matches!(load_value(&v), Err(FileError::Absurd { field: "neurons", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Absurd {
+            field: "neurons",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["weights"]["shape"] = serde_json::json!([1u64 << 31, 1u64 << 31]);
     assert!(matches!(load_value(&v), Err(FileError::Shape { .. })));
@@ -140,14 +196,29 @@ fn labels_order_and_seed_must_match_the_config() {
     let mut v = good.clone();
     let order = v["hidden_order"].as_array_mut().unwrap();
     order.swap(0, 1);
-    assert!(matches!(load_value(&v), Err(FileError::Mismatch { field: "hidden_order", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Mismatch {
+            field: "hidden_order",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["labels"][3]["position"] = Value::from(63);
     v["labels"][4]["position"] = Value::from(62);
-    assert!(matches!(load_value(&v), Err(FileError::Mismatch { field: "labels", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Mismatch {
+            field: "labels",
+            ..
+        })
+    ));
     let mut v = good.clone();
     v["seed"] = Value::from(12345);
-    assert!(matches!(load_value(&v), Err(FileError::Mismatch { field: "seed", .. })));
+    assert!(matches!(
+        load_value(&v),
+        Err(FileError::Mismatch { field: "seed", .. })
+    ));
     let mut v = good;
     v["config"]["seed"] = Value::from(12345);
     v["seed"] = Value::from(12345);
@@ -159,12 +230,24 @@ fn labels_order_and_seed_must_match_the_config() {
 fn missing_and_garbage_files_give_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.json");
-    assert!(matches!(experiment::load(&missing), Err(FileError::Io { .. })));
+    assert!(matches!(
+        experiment::load(&missing),
+        Err(FileError::Io { .. })
+    ));
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, [0xffu8, 0xfe, 0x00, 0x7b]).unwrap();
-    assert!(matches!(experiment::load(&garbage), Err(FileError::Json { .. })));
+    assert!(matches!(
+        experiment::load(&garbage),
+        Err(FileError::Json { .. })
+    ));
     std::fs::write(&garbage, "").unwrap();
-    assert!(matches!(experiment::load(&garbage), Err(FileError::Json { truncated: true, .. })));
+    assert!(matches!(
+        experiment::load(&garbage),
+        Err(FileError::Json {
+            truncated: true,
+            ..
+        })
+    ));
     let msg = experiment::load(&missing).err().unwrap().to_string();
     assert!(msg.contains("nope.json"), "{msg}");
 }

@@ -17,11 +17,19 @@ fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
 }
 
 fn preset(name: &str) -> StartOptions {
-    StartOptions { preset: Some(name.to_owned()), ..StartOptions::default() }
+    StartOptions {
+        preset: Some(name.to_owned()),
+        ..StartOptions::default()
+    }
 }
 
 /// Steps the UI (with short sleeps so the worker can run) until `done` holds.
-fn wait_for(h: &mut Harness<'static, InvarianceApp>, what: &str, limit: Duration, done: impl Fn(&InvarianceApp) -> bool) {
+fn wait_for(
+    h: &mut Harness<'static, InvarianceApp>,
+    what: &str,
+    limit: Duration,
+    done: impl Fn(&InvarianceApp) -> bool,
+) {
     let start = Instant::now();
     while start.elapsed() < limit {
         h.step();
@@ -30,7 +38,10 @@ fn wait_for(h: &mut Harness<'static, InvarianceApp>, what: &str, limit: Duration
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("timed out after {limit:?} waiting for {what}; status: {:?}", h.state().status());
+    panic!(
+        "timed out after {limit:?} waiting for {what}; status: {:?}",
+        h.state().status()
+    );
 }
 
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -43,25 +54,38 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
 #[test]
 fn every_control_has_an_accessible_name() {
     let mut h = harness(preset("ring-shift"));
-    wait_for(&mut h, "the first snapshot", PATIENCE, |a| a.step_count() == Some(0));
+    wait_for(&mut h, "the first snapshot", PATIENCE, |a| {
+        a.step_count() == Some(0)
+    });
     h.run_steps(3);
     let unnamed = h.unnamed_widgets();
-    assert!(unnamed.is_empty(), "unnamed widgets:\n{}", unnamed.join("\n"));
+    assert!(
+        unnamed.is_empty(),
+        "unnamed widgets:\n{}",
+        unnamed.join("\n")
+    );
 }
 
 #[test]
 fn choosing_a_preset_and_pressing_step_advances_the_counter_by_one() {
     let mut h = harness(preset("ring-random"));
-    wait_for(&mut h, "the first snapshot", PATIENCE, |a| a.step_count() == Some(0));
+    wait_for(&mut h, "the first snapshot", PATIENCE, |a| {
+        a.step_count() == Some(0)
+    });
     let first_generation = h.state().generation();
     // Pick ring-shift from the Presets menu, as a user would.
     h.get_by_label("Presets").click();
     h.run_steps(2);
     h.get_by_label("ring-shift").click();
-    wait_for(&mut h, "the preset to load", PATIENCE, |a| a.generation() > first_generation);
+    wait_for(&mut h, "the preset to load", PATIENCE, |a| {
+        a.generation() > first_generation
+    });
     let p = h.state().published().expect("published");
     let expected = presets::by_name("ring-shift").expect("preset").config;
-    assert_eq!(p.model.config, expected, "the preset's configuration is the one running");
+    assert_eq!(
+        p.model.config, expected,
+        "the preset's configuration is the one running"
+    );
     assert_eq!(h.state().step_count(), Some(0));
 
     h.get_by_label("Step").click();
@@ -78,9 +102,13 @@ fn choosing_a_preset_and_pressing_step_advances_the_counter_by_one() {
 #[test]
 fn run_then_pause_stops_advancing() {
     let mut h = harness(preset("ring-shift"));
-    wait_for(&mut h, "the first snapshot", PATIENCE, |a| a.step_count() == Some(0));
+    wait_for(&mut h, "the first snapshot", PATIENCE, |a| {
+        a.step_count() == Some(0)
+    });
     h.get_by_label("Run").click();
-    wait_for(&mut h, "steps while running", PATIENCE, |a| a.is_running() && a.step_count().unwrap_or(0) >= 3);
+    wait_for(&mut h, "steps while running", PATIENCE, |a| {
+        a.is_running() && a.step_count().unwrap_or(0) >= 3
+    });
     h.get_by_label("Pause").click();
     wait_for(&mut h, "the pause", PATIENCE, |a| !a.is_running());
     let paused_at = h.state().step_count();
@@ -88,18 +116,31 @@ fn run_then_pause_stops_advancing() {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(h.state().step_count(), paused_at, "the counter moved after Pause");
+    assert_eq!(
+        h.state().step_count(),
+        paused_at,
+        "the counter moved after Pause"
+    );
     assert!(paused_at.unwrap_or(0) >= 3);
 }
 
 #[test]
 fn reset_restores_the_initial_weights_bit_for_bit() {
     let mut h = harness(preset("ring-shift"));
-    wait_for(&mut h, "the first snapshot", PATIENCE, |a| a.step_count() == Some(0));
+    wait_for(&mut h, "the first snapshot", PATIENCE, |a| {
+        a.step_count() == Some(0)
+    });
     let initial = weights_bits(h.state());
-    h.state_mut().send(invariance_lab::app::worker::WorkerCommand::Step(5));
-    wait_for(&mut h, "five steps", PATIENCE, |a| a.step_count() == Some(5) && !a.is_running());
-    assert_ne!(weights_bits(h.state()), initial, "learning changed the weights");
+    h.state_mut()
+        .send(invariance_lab::app::worker::WorkerCommand::Step(5));
+    wait_for(&mut h, "five steps", PATIENCE, |a| {
+        a.step_count() == Some(5) && !a.is_running()
+    });
+    assert_ne!(
+        weights_bits(h.state()),
+        initial,
+        "learning changed the weights"
+    );
     h.get_by_label("Reset").click();
     wait_for(&mut h, "the reset", PATIENCE, |a| a.step_count() == Some(0));
     assert_eq!(weights_bits(h.state()), initial);
@@ -124,7 +165,9 @@ fn circulant_deviation(values: &[f32], n: usize, cycle_lengths: &[usize]) -> f64
             for r in 0..la {
                 for c in 0..lb {
                     let v = f64::from(values[(starts[a] + r) * n + starts[b] + c]);
-                    let w = f64::from(values[(starts[a] + (r + 1) % la) * n + starts[b] + (c + 1) % lb]);
+                    let w = f64::from(
+                        values[(starts[a] + (r + 1) % la) * n + starts[b] + (c + 1) % lb],
+                    );
                     diff += (v - w) * (v - w);
                     norm += v * v;
                 }
@@ -136,19 +179,36 @@ fn circulant_deviation(values: &[f32], n: usize, cycle_lengths: &[usize]) -> f64
 
 #[test]
 fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
-    let steps = presets::by_name("ring-shift").expect("preset").default_steps;
-    let mut h = harness(StartOptions { steps: Some(steps), ..preset("ring-shift") });
-    wait_for(&mut h, "training", Duration::from_secs(120), |a| a.step_count() == Some(steps) && !a.is_running());
+    let steps = presets::by_name("ring-shift")
+        .expect("preset")
+        .default_steps;
+    let mut h = harness(StartOptions {
+        steps: Some(steps),
+        ..preset("ring-shift")
+    });
+    wait_for(&mut h, "training", Duration::from_secs(120), |a| {
+        a.step_count() == Some(steps) && !a.is_running()
+    });
     h.state_mut().search.settings.time_limit_secs = 20.0;
     h.get_by_label("Start search").click();
-    wait_for(&mut h, "search results", Duration::from_secs(90), |a| !a.search_running() && !a.search_results().is_empty());
+    wait_for(&mut h, "search results", Duration::from_secs(90), |a| {
+        !a.search_running() && !a.search_results().is_empty()
+    });
     let results = h.state().search_results().to_vec();
     let best = &results[0];
     let truth = best.truth.as_ref().expect("ring-shift has ground truth");
-    assert!(truth.consistency >= 0.95, "best result is not a true symmetry: {truth:?}");
+    assert!(
+        truth.consistency >= 0.95,
+        "best result is not a true symmetry: {truth:?}"
+    );
 
     // Before selecting: the stored order is scrambled, far from block-circulant.
-    wait_for(&mut h, "the heatmap", PATIENCE, InvarianceApp::heatmap_is_current);
+    wait_for(
+        &mut h,
+        "the heatmap",
+        PATIENCE,
+        InvarianceApp::heatmap_is_current,
+    );
     let n = h.state().published().expect("published").model.neurons;
     let cycle_lengths: Vec<usize> = {
         let mut c: Vec<usize> = best.permutation.cycles().iter().map(Vec::len).collect();
@@ -171,7 +231,13 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
         "recovered order deviation {recovered:.3} vs scrambled {scrambled:.3}"
     );
     // And the values really are W in that order.
-    let w = h.state().published().expect("published").snapshot.weights.clone();
+    let w = h
+        .state()
+        .published()
+        .expect("published")
+        .snapshot
+        .weights
+        .clone();
     let order = &shown.order;
     for &(r, c) in &[(0usize, 1usize), (5, 17), (n - 1, 3)] {
         assert_eq!(shown.values[r * n + c], w[[order[r], order[c]]]);
@@ -186,12 +252,22 @@ fn temp_file(dir: &tempfile::TempDir, name: &str) -> PathBuf {
 fn saving_and_opening_round_trip_exactly_through_the_library_functions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = temp_file(&dir, "exp.json");
-    let mut h = harness(StartOptions { steps: Some(7), ..preset("ring-shift") });
-    wait_for(&mut h, "training", PATIENCE, |a| a.step_count() == Some(7) && !a.is_running());
+    let mut h = harness(StartOptions {
+        steps: Some(7),
+        ..preset("ring-shift")
+    });
+    wait_for(&mut h, "training", PATIENCE, |a| {
+        a.step_count() == Some(7) && !a.is_running()
+    });
     let saved_weights = weights_bits(h.state());
     h.state_mut().save_to(path.clone());
     wait_for(&mut h, "the save", PATIENCE, |a| !a.file_work_pending());
-    assert_eq!(h.state().status().1, StatusKind::Info, "{:?}", h.state().status());
+    assert_eq!(
+        h.state().status().1,
+        StatusKind::Info,
+        "{:?}",
+        h.state().status()
+    );
     assert!(!h.state().is_dirty(), "a saved experiment is clean");
 
     // The file is what the CLI reads.
@@ -202,20 +278,31 @@ fn saving_and_opening_round_trip_exactly_through_the_library_functions() {
 
     // Move on, then open the file again: the unsaved-changes prompt appears first.
     h.get_by_label("Step").click();
-    wait_for(&mut h, "one more step", PATIENCE, |a| a.step_count() == Some(8));
+    wait_for(&mut h, "one more step", PATIENCE, |a| {
+        a.step_count() == Some(8)
+    });
     let generation = h.state().generation();
     h.state_mut().open_path(path.clone());
     h.run_steps(2);
     h.get_by_label("Discard").click();
-    wait_for(&mut h, "the file to open", PATIENCE, |a| a.generation() > generation);
+    wait_for(&mut h, "the file to open", PATIENCE, |a| {
+        a.generation() > generation
+    });
     assert_eq!(h.state().step_count(), Some(7));
     assert_eq!(weights_bits(h.state()), saved_weights);
-    assert_eq!(h.state().files.current_path.as_deref(), Some(path.as_path()));
+    assert_eq!(
+        h.state().files.current_path.as_deref(),
+        Some(path.as_path())
+    );
 
     // Continuing from the file equals continuing the unbroken run.
     h.get_by_label("Step").click();
-    wait_for(&mut h, "a step after opening", PATIENCE, |a| a.step_count() == Some(8));
-    let mut unbroken = invariance_lab::model::Simulation::new(presets::by_name("ring-shift").expect("p").config).expect("sim");
+    wait_for(&mut h, "a step after opening", PATIENCE, |a| {
+        a.step_count() == Some(8)
+    });
+    let mut unbroken =
+        invariance_lab::model::Simulation::new(presets::by_name("ring-shift").expect("p").config)
+            .expect("sim");
     unbroken.run_steps(8);
     let expected: Vec<u32> = unbroken.weights().iter().map(|w| w.to_bits()).collect();
     assert_eq!(weights_bits(h.state()), expected);
@@ -226,8 +313,13 @@ fn a_corrupt_file_shows_an_error_and_leaves_the_open_experiment_untouched() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = temp_file(&dir, "corrupt.json");
     std::fs::write(&bad, b"{ this is not an experiment").expect("write");
-    let mut h = harness(StartOptions { steps: Some(3), ..preset("ring-shift") });
-    wait_for(&mut h, "training", PATIENCE, |a| a.step_count() == Some(3) && !a.is_running());
+    let mut h = harness(StartOptions {
+        steps: Some(3),
+        ..preset("ring-shift")
+    });
+    wait_for(&mut h, "training", PATIENCE, |a| {
+        a.step_count() == Some(3) && !a.is_running()
+    });
     let before = weights_bits(h.state());
     let generation = h.state().generation();
     let config = h.state().published().expect("p").model.config.clone();
@@ -237,9 +329,14 @@ fn a_corrupt_file_shows_an_error_and_leaves_the_open_experiment_untouched() {
     if h.query_by_label("Discard").is_some() {
         h.get_by_label("Discard").click();
     }
-    wait_for(&mut h, "the error", PATIENCE, |a| a.status().1 == StatusKind::Error);
+    wait_for(&mut h, "the error", PATIENCE, |a| {
+        a.status().1 == StatusKind::Error
+    });
     let (message, _) = h.state().status();
-    assert!(message.contains("corrupt.json"), "the message names the file: {message}");
+    assert!(
+        message.contains("corrupt.json"),
+        "the message names the file: {message}"
+    );
     for _ in 0..10 {
         h.step();
         std::thread::sleep(Duration::from_millis(10));

@@ -154,11 +154,20 @@ fn auto_path_picks_sparse_for_single_sparse_stimuli_and_dense_for_full_batches()
     };
     let mut s = HebbianState::new(m);
     let one = random_activity(&mut rng, 1, m, 0.05);
-    assert_eq!(s.update(&params, one.view(), None, PathChoice::Auto), PathTaken::Sparse);
+    assert_eq!(
+        s.update(&params, one.view(), None, PathChoice::Auto),
+        PathTaken::Sparse
+    );
     let many = random_activity(&mut rng, 128, m, 0.8);
-    assert_eq!(s.update(&params, many.view(), None, PathChoice::Auto), PathTaken::Dense);
+    assert_eq!(
+        s.update(&params, many.view(), None, PathChoice::Auto),
+        PathTaken::Dense
+    );
     let none = Array2::<f32>::zeros((4, m));
-    assert_eq!(s.update(&params, none.view(), None, PathChoice::Auto), PathTaken::Idle);
+    assert_eq!(
+        s.update(&params, none.view(), None, PathChoice::Auto),
+        PathTaken::Idle
+    );
 }
 
 #[test]
@@ -180,7 +189,10 @@ fn lazy_decay_equals_explicit_decay_across_renormalisation() {
         reference.update(&params, &a, &a);
         min_scale = min_scale.min(state.scale());
     }
-    assert!(min_scale < 1e-5, "the scale never became small ({min_scale})");
+    assert!(
+        min_scale < 1e-5,
+        "the scale never became small ({min_scale})"
+    );
     assert!(state.scale() >= 1e-6);
     let err = max_relative_difference(&state.weights(), &reference.w);
     assert!(err < 1e-5, "lazy vs explicit decay: {err:e}");
@@ -223,7 +235,10 @@ fn symmetry_error_plateaus_with_decay() {
     );
     // and the plateau sits near the no-decay error after ~1/λ steps, far above 20,000 stimuli's
     let no_decay = symmetry_error_after(ring_shift(0.0), 400);
-    assert!(e4 > 1.5 * no_decay, "plateau {e4:.4} vs no decay {no_decay:.4}");
+    assert!(
+        e4 > 1.5 * no_decay,
+        "plateau {e4:.4} vs no decay {no_decay:.4}"
+    );
 }
 
 #[test]
@@ -253,7 +268,10 @@ fn assert_resume_exact(config: invariance_lab::model::SimConfig, n: u64) {
     let (u, r) = (unbroken.learning_state(), resumed.learning_state());
     assert_eq!(u.scale().to_bits(), r.scale().to_bits());
     let bits = |a: ndarray::ArrayView2<f32>| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert!(bits(u.raw_weights().view()) == bits(r.raw_weights().view()), "weights differ after resume");
+    assert!(
+        bits(u.raw_weights().view()) == bits(r.raw_weights().view()),
+        "weights differ after resume"
+    );
     assert_eq!(u.raw_node_weights(), r.raw_node_weights());
     assert_eq!(u.mean_sum(), r.mean_sum());
     assert_eq!(unbroken.weights(), resumed.weights());
@@ -294,9 +312,37 @@ fn simulation_api_is_consistent() {
     assert_ne!(t1[0], t1[1]);
     // 64 shifts minus the identity, each an exact automorphism of the bank's labels
     let truth = sim.ground_truth_transformations();
-    assert!(truth.len() >= 63, "{} ground-truth transformations", truth.len());
+    assert!(
+        truth.len() >= 63,
+        "{} ground-truth transformations",
+        truth.len()
+    );
     assert!(truth.iter().any(|(_, p)| p == sim.true_permutation()));
     sim.reset();
     assert_eq!(sim.step_count(), 0);
     assert!(sim.weights().iter().all(|&w| w == 0.0));
+}
+
+#[test]
+fn switching_from_a_symmetric_to_a_directed_rule_keeps_both_triangles() {
+    // Hebb writes only the upper triangle on the sparse path; Oja must see the full W.
+    let m = 25;
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut state = HebbianState::new(m);
+    let mut reference = Reference::new(m);
+    for (rule, steps) in [(LearningRule::Hebb, 6), (LearningRule::Oja, 6), (LearningRule::Hebb, 3)] {
+        let params = UpdateParams {
+            rule,
+            learning_rate: 0.1,
+            decay: 0.05,
+        };
+        for _ in 0..steps {
+            let a = random_activity(&mut rng, 2, m, 0.3);
+            state.update(&params, a.view(), None, PathChoice::Sparse);
+            reference.update(&params, &a, &a);
+        }
+    }
+    let err = max_relative_difference(&state.weights(), &reference.w);
+    assert!(err < 1e-5, "{err:e}");
+    assert_eq!(state.weights(), state.raw_weights().mapv(|w| (f64::from(w) * state.scale()) as f32));
 }

@@ -4,7 +4,9 @@ mod search_common;
 
 use std::time::{Duration, Instant};
 
-use invariance_lab::search::{CancelToken, Method, SearchError, SearchOptions, WeightedGraph, search};
+use invariance_lab::search::{
+    CancelToken, Method, SearchError, SearchOptions, WeightedGraph, search,
+};
 use ndarray::Array2;
 use search_common::*;
 
@@ -30,7 +32,10 @@ fn cancel_returns_within_half_a_second() {
         let cancelled_at = handle.join().unwrap();
         let lag = returned.saturating_duration_since(cancelled_at);
         assert!(report.cancelled, "{method}");
-        assert!(lag < Duration::from_millis(500), "{method}: returned {lag:?} after cancel");
+        assert!(
+            lag < Duration::from_millis(500),
+            "{method}: returned {lag:?} after cancel"
+        );
     }
 }
 
@@ -39,7 +44,13 @@ fn progress_is_reported_and_ends_at_one() {
     let (w, _) = scramble(&noisy_circulant(64, 3.0, 0.01, 2), 3);
     let g = WeightedGraph::new(w, None).unwrap();
     let mut seen = Vec::new();
-    let report = search(&g, &SearchOptions::default(), &CancelToken::new(), &mut |p| seen.push(p)).unwrap();
+    let report = search(
+        &g,
+        &SearchOptions::default(),
+        &CancelToken::new(),
+        &mut |p| seen.push(p),
+    )
+    .unwrap();
     assert!(seen.len() >= 2, "only {} progress reports", seen.len());
     assert!(seen.iter().all(|p| (0.0..=1.0).contains(&p.fraction)));
     let last = seen.last().unwrap();
@@ -50,7 +61,10 @@ fn progress_is_reported_and_ends_at_one() {
 
 #[test]
 fn bad_input_is_a_typed_error() {
-    assert_eq!(WeightedGraph::new(Array2::zeros((0, 0)), None).unwrap_err(), SearchError::Empty);
+    assert_eq!(
+        WeightedGraph::new(Array2::zeros((0, 0)), None).unwrap_err(),
+        SearchError::Empty
+    );
     assert_eq!(
         WeightedGraph::new(Array2::zeros((2, 3)), None).unwrap_err(),
         SearchError::NotSquare { rows: 2, cols: 3 }

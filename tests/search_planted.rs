@@ -21,7 +21,9 @@ fn noisy_symmetric_circulant_all_shifts() {
     let (w, sigma) = scramble(&noisy_circulant(n, 4.0, 0.01, 1), 2);
     let report = run(&w, &options(300));
     check_report(&report);
-    let missing: Vec<usize> = (1..n).filter(|&k| !recovered(&report, &conjugate(&shift(n, k), &sigma))).collect();
+    let missing: Vec<usize> = (1..n)
+        .filter(|&k| !recovered(&report, &conjugate(&shift(n, k), &sigma)))
+        .collect();
     assert!(missing.is_empty(), "shifts not recovered: {missing:?}");
     assert!(report.results[0].relative_error < 0.1);
     // Dihedral group: shifts and reflections.
@@ -55,7 +57,10 @@ fn directed_circulant_shifts_only() {
     let report = run(&w, &options(200));
     check_report(&report);
     for k in 1..n {
-        assert!(recovered(&report, &conjugate(&shift(n, k), &sigma)), "shift {k} missing");
+        assert!(
+            recovered(&report, &conjugate(&shift(n, k), &sigma)),
+            "shift {k} missing"
+        );
     }
     assert_eq!(report.group.order, Some(n));
 }
@@ -69,7 +74,10 @@ fn petersen_full_group_exact() {
     assert_eq!(report.results.iter().filter(|r| r.exact).count(), 119);
     // Every exact result is a true automorphism of the adjacency matrix.
     for r in report.results.iter().filter(|r| r.exact) {
-        assert_eq!(invariance_lab::perm::relative_error(w.view(), &r.permutation), 0.0);
+        assert_eq!(
+            invariance_lab::perm::relative_error(w.view(), &r.permutation),
+            0.0
+        );
     }
 }
 
@@ -97,7 +105,11 @@ fn random_symmetric_has_nothing_good() {
     let w = random_symmetric(64, 10);
     let report = run(&w, &options(20));
     check_report(&report);
-    assert!(report.results[0].relative_error > 0.3, "best {}", report.results[0].relative_error);
+    assert!(
+        report.results[0].relative_error > 0.3,
+        "best {}",
+        report.results[0].relative_error
+    );
     assert!(report.results.iter().all(|r| !r.exact));
 }
 

@@ -27,7 +27,11 @@ fn field_of(err: ConfigError) -> &'static str {
 
 #[test]
 fn quarter_turns_form_a_cyclic_group_of_order_four() {
-    for space in [Space::Square { side: 5 }, Space::Square { side: 6 }, Space::Torus { side: 4 }] {
+    for space in [
+        Space::Square { side: 5 },
+        Space::Square { side: 6 },
+        Space::Torus { side: 4 },
+    ] {
         let r1 = perm(space, Transformation::Rotate { quarter_turns: 1 });
         let r2 = perm(space, Transformation::Rotate { quarter_turns: 2 });
         let r3 = perm(space, Transformation::Rotate { quarter_turns: 3 });
@@ -41,7 +45,10 @@ fn quarter_turns_form_a_cyclic_group_of_order_four() {
         assert!(m.then(&m).is_identity());
         assert_eq!(m.then(&r1).then(&m), r3);
         // Reflect{q} is the mirror followed by q quarter turns
-        assert_eq!(perm(space, Transformation::Reflect { quarter_turns: 1 }), m.then(&r1));
+        assert_eq!(
+            perm(space, Transformation::Reflect { quarter_turns: 1 }),
+            m.then(&r1)
+        );
     }
 }
 
@@ -68,7 +75,13 @@ fn shifts_and_translations_compose_additively() {
     let t = |dx, dy| perm(torus, Transformation::Translate { dx, dy });
     assert_eq!(t(1, 0).then(&t(0, 2)), t(1, 2));
     assert_eq!(t(1, 0).pow(5), Permutation::identity(25));
-    assert_eq!(torus.map_pixel(Transformation::Translate { dx: 1, dy: 0 }, torus.pixel(4, 2)), Some(torus.pixel(0, 2)));
+    assert_eq!(
+        torus.map_pixel(
+            Transformation::Translate { dx: 1, dy: 0 },
+            torus.pixel(4, 2)
+        ),
+        Some(torus.pixel(0, 2))
+    );
 }
 
 #[test]
@@ -101,21 +114,46 @@ fn exact_groups_have_the_right_size_and_are_closed() {
 
 #[test]
 fn non_symmetries_are_refused() {
-    assert!(Space::Square { side: 8 }.pixel_permutation(Transformation::Translate { dx: 1, dy: 0 }).is_none());
-    assert!(Space::Torus { side: 8 }.pixel_permutation(Transformation::Shift { k: 1 }).is_none());
-    assert!(Space::Ring { n: 8 }.pixel_permutation(Transformation::Rotate { quarter_turns: 1 }).is_none());
-    assert!(Space::Ring { n: 8 }.transform_pattern(Transformation::Shift { k: 1 }, &[0.0; 7]).is_none());
+    assert!(
+        Space::Square { side: 8 }
+            .pixel_permutation(Transformation::Translate { dx: 1, dy: 0 })
+            .is_none()
+    );
+    assert!(
+        Space::Torus { side: 8 }
+            .pixel_permutation(Transformation::Shift { k: 1 })
+            .is_none()
+    );
+    assert!(
+        Space::Ring { n: 8 }
+            .pixel_permutation(Transformation::Rotate { quarter_turns: 1 })
+            .is_none()
+    );
+    assert!(
+        Space::Ring { n: 8 }
+            .transform_pattern(Transformation::Shift { k: 1 }, &[0.0; 7])
+            .is_none()
+    );
 }
 
 #[test]
 fn compose_names_the_product() {
     let sq = Space::Square { side: 6 };
     let r1 = Transformation::Rotate { quarter_turns: 1 };
-    assert_eq!(sq.compose(r1, r1), Some(Transformation::Rotate { quarter_turns: 2 }));
-    assert_eq!(sq.inverse(r1), Some(Transformation::Rotate { quarter_turns: 3 }));
+    assert_eq!(
+        sq.compose(r1, r1),
+        Some(Transformation::Rotate { quarter_turns: 2 })
+    );
+    assert_eq!(
+        sq.inverse(r1),
+        Some(Transformation::Rotate { quarter_turns: 3 })
+    );
     let ring = Space::Ring { n: 10 };
     assert_eq!(
-        ring.compose(Transformation::Shift { k: 3 }, Transformation::Shift { k: 4 }),
+        ring.compose(
+            Transformation::Shift { k: 3 },
+            Transformation::Shift { k: 4 }
+        ),
         Some(Transformation::Shift { k: -3 })
     );
 }
@@ -124,12 +162,16 @@ fn compose_names_the_product() {
 fn transform_pattern_moves_values_to_their_image_pixels() {
     let ring = Space::Ring { n: 6 };
     let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-    let moved = ring.transform_pattern(Transformation::Shift { k: 1 }, &v).unwrap();
+    let moved = ring
+        .transform_pattern(Transformation::Shift { k: 1 }, &v)
+        .unwrap();
     assert_eq!(moved, vec![6.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
     let sq = Space::Square { side: 3 };
     let mut img = vec![0.0; 9];
     img[sq.pixel(2, 0)] = 1.0;
-    let turned = sq.transform_pattern(Transformation::Rotate { quarter_turns: 1 }, &img).unwrap();
+    let turned = sq
+        .transform_pattern(Transformation::Rotate { quarter_turns: 1 }, &img)
+        .unwrap();
     assert_eq!(turned[sq.pixel(0, 0)], 1.0);
     assert_eq!(turned.iter().sum::<f32>(), 1.0);
 }
@@ -139,11 +181,26 @@ fn transformations_have_short_names() {
     assert_eq!(Transformation::Identity.to_string(), "identity");
     assert_eq!(Transformation::Shift { k: 1 }.to_string(), "shift +1");
     assert_eq!(Transformation::Shift { k: -3 }.to_string(), "shift -3");
-    assert_eq!(Transformation::Translate { dx: 1, dy: 0 }.to_string(), "translate (+1, 0)");
-    assert_eq!(Transformation::Rotate { quarter_turns: 1 }.to_string(), "rotate 90°");
-    assert_eq!(Transformation::Rotate { quarter_turns: 2 }.to_string(), "rotate 180°");
-    assert_eq!(Transformation::Reflect { quarter_turns: 0 }.to_string(), "reflect");
-    assert_eq!(Transformation::Reflect { quarter_turns: 1 }.to_string(), "reflect + rotate 90°");
+    assert_eq!(
+        Transformation::Translate { dx: 1, dy: 0 }.to_string(),
+        "translate (+1, 0)"
+    );
+    assert_eq!(
+        Transformation::Rotate { quarter_turns: 1 }.to_string(),
+        "rotate 90°"
+    );
+    assert_eq!(
+        Transformation::Rotate { quarter_turns: 2 }.to_string(),
+        "rotate 180°"
+    );
+    assert_eq!(
+        Transformation::Reflect { quarter_turns: 0 }.to_string(),
+        "reflect"
+    );
+    assert_eq!(
+        Transformation::Reflect { quarter_turns: 1 }.to_string(),
+        "reflect + rotate 90°"
+    );
 }
 
 // ---------------------------------------------------------------- stimuli
@@ -155,7 +212,10 @@ fn samples(kind: &StimulusKind, space: Space, count: usize, seed: u64) -> Array2
     for mut row in out.axis_iter_mut(Axis(0)) {
         let s = stimulus::sample(kind, space, &mut rng).unwrap();
         assert_eq!(s.len(), space.pixels());
-        assert!(s.iter().all(|v| v.is_finite()), "{kind:?} produced a non-finite value");
+        assert!(
+            s.iter().all(|v| v.is_finite()),
+            "{kind:?} produced a non-finite value"
+        );
         row.iter_mut().zip(&s).for_each(|(o, &v)| *o = v);
     }
     out
@@ -164,7 +224,13 @@ fn samples(kind: &StimulusKind, space: Space, count: usize, seed: u64) -> Array2
 /// Checks that the mean profile is flat to within 5 standard errors and that the
 /// second-moment matrix is invariant under `symmetries` (relative error < `tol`),
 /// while a non-symmetry (a random pixel permutation) changes it a lot.
-fn check_invariance(kind: &StimulusKind, space: Space, count: usize, symmetries: &[Transformation], tol: f64) {
+fn check_invariance(
+    kind: &StimulusKind,
+    space: Space,
+    count: usize,
+    symmetries: &[Transformation],
+    tol: f64,
+) {
     let s = samples(kind, space, count, 7);
     let n = count as f64;
     let mean = s.mean_axis(Axis(0)).unwrap();
@@ -181,14 +247,20 @@ fn check_invariance(kind: &StimulusKind, space: Space, count: usize, symmetries:
     for &t in symmetries {
         let p = perm(space, t);
         let err = invariance_lab::perm::relative_error(second.view(), &p);
-        assert!(err < tol, "{kind:?}: second moment not invariant under {t}: {err}");
+        assert!(
+            err < tol,
+            "{kind:?}: second moment not invariant under {t}: {err}"
+        );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let mut shuffled: Vec<usize> = (0..space.pixels()).collect();
     rand::seq::SliceRandom::shuffle(&mut shuffled[..], &mut rng);
     let random = Permutation::from_images(shuffled).unwrap();
     let err = invariance_lab::perm::relative_error(second.view(), &random);
-    assert!(err > 5.0 * tol, "{kind:?}: a random permutation should break the statistics, got {err}");
+    assert!(
+        err > 5.0 * tol,
+        "{kind:?}: a random permutation should break the statistics, got {err}"
+    );
 }
 
 #[test]
@@ -200,10 +272,20 @@ fn ring_generators_are_shift_and_reflection_invariant() {
         Transformation::Reflect { quarter_turns: 0 },
     ];
     let kinds = [
-        StimulusKind::Bumps { max_bumps: 2, width: (1.5, 4.0), amplitude: (0.5, 1.5) },
-        StimulusKind::Bars { max_bars: 2, length: (2, 8) },
+        StimulusKind::Bumps {
+            max_bumps: 2,
+            width: (1.5, 4.0),
+            amplitude: (0.5, 1.5),
+        },
+        StimulusKind::Bars {
+            max_bars: 2,
+            length: (2, 8),
+        },
         StimulusKind::SmoothNoise { length: 2.0 },
-        StimulusKind::NonGaussian { length: 2.0, gain: 3.0 },
+        StimulusKind::NonGaussian {
+            length: 2.0,
+            gain: 3.0,
+        },
     ];
     for kind in &kinds {
         check_invariance(kind, ring, 20_000, &syms, 0.04);
@@ -213,7 +295,13 @@ fn ring_generators_are_shift_and_reflection_invariant() {
 #[test]
 fn smooth_noise_and_non_gaussian_have_unit_variance() {
     let ring = Space::Ring { n: 32 };
-    for kind in [StimulusKind::SmoothNoise { length: 3.0 }, StimulusKind::NonGaussian { length: 3.0, gain: 2.0 }] {
+    for kind in [
+        StimulusKind::SmoothNoise { length: 3.0 },
+        StimulusKind::NonGaussian {
+            length: 3.0,
+            gain: 2.0,
+        },
+    ] {
         let s = samples(&kind, ring, 5_000, 11);
         let var = s.mapv(|v| v * v).mean().unwrap();
         assert!((var - 1.0).abs() < 0.05, "{kind:?}: variance {var}");
@@ -222,8 +310,16 @@ fn smooth_noise_and_non_gaussian_have_unit_variance() {
 
 #[test]
 fn two_d_generators_are_invariant_under_their_groups() {
-    let blobs = StimulusKind::Blobs { max_blobs: 2, width: (1.0, 2.5), aspect: 0.5 };
-    let edges = StimulusKind::Edges { max_edges: 2, length: (3.0, 8.0), thickness: 0.6 };
+    let blobs = StimulusKind::Blobs {
+        max_blobs: 2,
+        width: (1.0, 2.5),
+        aspect: 0.5,
+    };
+    let edges = StimulusKind::Edges {
+        max_edges: 2,
+        length: (3.0, 8.0),
+        thickness: 0.6,
+    };
     let torus = Space::Torus { side: 10 };
     let torus_syms = [
         Transformation::Translate { dx: 1, dy: 0 },
@@ -248,9 +344,18 @@ fn two_d_generators_are_invariant_under_their_groups() {
             assert!(err < 0.06, "{kind:?} on the square: {t}: {err}");
         }
         let mean = s.mean_axis(Axis(0)).unwrap().to_vec();
-        let turned = square.transform_pattern(Transformation::Rotate { quarter_turns: 1 }, &mean).unwrap();
-        let diff: f32 = mean.iter().zip(&turned).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-        assert!(diff < 0.03, "{kind:?}: mean image not rotation invariant ({diff})");
+        let turned = square
+            .transform_pattern(Transformation::Rotate { quarter_turns: 1 }, &mean)
+            .unwrap();
+        let diff: f32 = mean
+            .iter()
+            .zip(&turned)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(
+            diff < 0.03,
+            "{kind:?}: mean image not rotation invariant ({diff})"
+        );
     }
 }
 
@@ -258,33 +363,90 @@ fn two_d_generators_are_invariant_under_their_groups() {
 fn generators_refuse_the_wrong_space_and_bad_ranges() {
     let ring = Space::Ring { n: 16 };
     let torus = Space::Torus { side: 8 };
-    let bumps = StimulusKind::Bumps { max_bumps: 1, width: (1.0, 2.0), amplitude: (1.0, 1.0) };
+    let bumps = StimulusKind::Bumps {
+        max_bumps: 1,
+        width: (1.0, 2.0),
+        amplitude: (1.0, 1.0),
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    assert_eq!(field_of(stimulus::sample(&bumps, torus, &mut rng).unwrap_err()), "stimulus.kind");
-    let blobs = StimulusKind::Blobs { max_blobs: 1, width: (1.0, 2.0), aspect: 0.5 };
-    assert_eq!(field_of(stimulus::validate(&blobs, ring).unwrap_err()), "stimulus.kind");
-    let bad = StimulusKind::Bumps { max_bumps: 1, width: (0.0, 2.0), amplitude: (1.0, 1.0) };
-    assert_eq!(field_of(stimulus::validate(&bad, ring).unwrap_err()), "stimulus.width");
-    let bad = StimulusKind::Bumps { max_bumps: 0, width: (1.0, 2.0), amplitude: (1.0, 1.0) };
-    assert_eq!(field_of(stimulus::validate(&bad, ring).unwrap_err()), "stimulus.max_bumps");
-    let bad = StimulusKind::NonGaussian { length: 2.0, gain: f32::NAN };
-    assert_eq!(field_of(stimulus::validate(&bad, ring).unwrap_err()), "stimulus.gain");
-    let bad = StimulusKind::Bars { max_bars: 1, length: (3, 20) };
-    assert_eq!(field_of(stimulus::validate(&bad, ring).unwrap_err()), "stimulus.length");
-    let bad = StimulusKind::Blobs { max_blobs: 1, width: (1.0, 2.0), aspect: 1.5 };
-    assert_eq!(field_of(stimulus::validate(&bad, torus).unwrap_err()), "stimulus.aspect");
-    assert_eq!(field_of(stimulus::validate(&bumps, Space::Ring { n: 1 }).unwrap_err()), "space.n");
+    assert_eq!(
+        field_of(stimulus::sample(&bumps, torus, &mut rng).unwrap_err()),
+        "stimulus.kind"
+    );
+    let blobs = StimulusKind::Blobs {
+        max_blobs: 1,
+        width: (1.0, 2.0),
+        aspect: 0.5,
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&blobs, ring).unwrap_err()),
+        "stimulus.kind"
+    );
+    let bad = StimulusKind::Bumps {
+        max_bumps: 1,
+        width: (0.0, 2.0),
+        amplitude: (1.0, 1.0),
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&bad, ring).unwrap_err()),
+        "stimulus.width"
+    );
+    let bad = StimulusKind::Bumps {
+        max_bumps: 0,
+        width: (1.0, 2.0),
+        amplitude: (1.0, 1.0),
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&bad, ring).unwrap_err()),
+        "stimulus.max_bumps"
+    );
+    let bad = StimulusKind::NonGaussian {
+        length: 2.0,
+        gain: f32::NAN,
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&bad, ring).unwrap_err()),
+        "stimulus.gain"
+    );
+    let bad = StimulusKind::Bars {
+        max_bars: 1,
+        length: (3, 20),
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&bad, ring).unwrap_err()),
+        "stimulus.length"
+    );
+    let bad = StimulusKind::Blobs {
+        max_blobs: 1,
+        width: (1.0, 2.0),
+        aspect: 1.5,
+    };
+    assert_eq!(
+        field_of(stimulus::validate(&bad, torus).unwrap_err()),
+        "stimulus.aspect"
+    );
+    assert_eq!(
+        field_of(stimulus::validate(&bumps, Space::Ring { n: 1 }).unwrap_err()),
+        "space.n"
+    );
     let cfg = invariance_lab::model::StimulusConfig {
         kind: bumps,
         sequence: Some(Transformation::Rotate { quarter_turns: 1 }),
     };
-    assert_eq!(field_of(stimulus::validate_config(&cfg, ring).unwrap_err()), "stimulus.sequence");
+    assert_eq!(
+        field_of(stimulus::validate_config(&cfg, ring).unwrap_err()),
+        "stimulus.sequence"
+    );
 }
 
 #[test]
 fn sequences_apply_the_step_repeatedly() {
     let ring = Space::Ring { n: 12 };
-    let kind = StimulusKind::Bumps { max_bumps: 1, width: (1.0, 1.0), amplitude: (1.0, 1.0) };
+    let kind = StimulusKind::Bumps {
+        max_bumps: 1,
+        width: (1.0, 1.0),
+        amplitude: (1.0, 1.0),
+    };
     let base = stimulus::sample(&kind, ring, &mut ChaCha8Rng::seed_from_u64(4)).unwrap();
     let frames = stimulus::sequence(&base, ring, Transformation::Shift { k: 1 }, 13);
     assert_eq!(frames.len(), 13);
@@ -297,12 +459,20 @@ fn sequences_apply_the_step_repeatedly() {
     let sq = Space::Square { side: 6 };
     let img: Vec<f32> = (0..36).map(|i| i as f32).collect();
     let turns = stimulus::sequence(&img, sq, Transformation::Rotate { quarter_turns: 1 }, 3);
-    assert_eq!(turns[2], sq.transform_pattern(Transformation::Rotate { quarter_turns: 2 }, &img).unwrap());
+    assert_eq!(
+        turns[2],
+        sq.transform_pattern(Transformation::Rotate { quarter_turns: 2 }, &img)
+            .unwrap()
+    );
 }
 
 #[test]
 fn same_seed_gives_the_same_stimulus() {
-    let kind = StimulusKind::Edges { max_edges: 3, length: (2.0, 6.0), thickness: 0.5 };
+    let kind = StimulusKind::Edges {
+        max_edges: 3,
+        length: (2.0, 6.0),
+        thickness: 0.5,
+    };
     let sq = Space::Square { side: 12 };
     let a = stimulus::sample(&kind, sq, &mut ChaCha8Rng::seed_from_u64(9)).unwrap();
     let b = stimulus::sample(&kind, sq, &mut ChaCha8Rng::seed_from_u64(9)).unwrap();
@@ -317,7 +487,10 @@ fn same_seed_gives_the_same_stimulus() {
 fn ring_shift_bank() -> (Bank, Space) {
     let preset = presets::by_name("ring-shift").unwrap();
     let space = preset.config.space;
-    (Bank::build(&preset.config.bank, space, preset.config.seed).unwrap(), space)
+    (
+        Bank::build(&preset.config.bank, space, preset.config.seed).unwrap(),
+        space,
+    )
 }
 
 #[test]
@@ -346,10 +519,16 @@ fn ring_shift_bank_is_closed_under_all_shifts() {
         .collect();
     assert_eq!(shifts.len(), 63);
     for (t, p) in &truth {
-        let Transformation::Shift { k } = *t else { continue };
+        let Transformation::Shift { k } = *t else {
+            continue;
+        };
         for i in 0..bank.len() {
             let (a, b) = (bank.labels[i], bank.labels[p.image(i)]);
-            assert_eq!(b.position as i64, (a.position as i64 + k).rem_euclid(64), "{t}");
+            assert_eq!(
+                b.position as i64,
+                (a.position as i64 + k).rem_euclid(64),
+                "{t}"
+            );
             assert_eq!(b.kernel, a.kernel);
         }
         // and it really is the field matching: f_{π(i)} = P f_i
@@ -371,7 +550,11 @@ fn torus_bank_is_closed_under_translations_and_rotations() {
     let bank = Bank::build(&c.bank, c.space, c.seed).unwrap();
     assert_eq!(bank.len(), 2048);
     let truth = bank.ground_truth(c.space);
-    assert!(start.elapsed().as_secs_f64() < 20.0, "ground truth too slow: {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs_f64() < 20.0,
+        "ground truth too slow: {:?}",
+        start.elapsed()
+    );
     let find = |t: Transformation| truth.iter().find(|(u, _)| *u == t).map(|(_, p)| p.clone());
     let right = find(Transformation::Translate { dx: 1, dy: 0 }).expect("unit translation");
     let down = find(Transformation::Translate { dx: 0, dy: 1 }).expect("unit translation");
@@ -392,7 +575,11 @@ fn torus_bank_is_closed_under_translations_and_rotations() {
     for (t, p) in truth.iter().step_by(97) {
         let pp = perm(c.space, *t);
         for i in (0..bank.len()).step_by(101) {
-            assert_eq!(pp.apply_to_vector(&bank.fields.row(i).to_vec()), bank.fields.row(p.image(i)).to_vec(), "{t}");
+            assert_eq!(
+                pp.apply_to_vector(&bank.fields.row(i).to_vec()),
+                bank.fields.row(p.image(i)).to_vec(),
+                "{t}"
+            );
         }
     }
 }
@@ -403,9 +590,15 @@ fn square_bank_is_closed_under_d4_positions_symmetric() {
     let c = &preset.config;
     let bank = Bank::build(&c.bank, c.space, c.seed).unwrap();
     let truth = bank.ground_truth(c.space);
-    let rotations: Vec<_> = truth.iter().filter(|(t, _)| matches!(t, Transformation::Rotate { .. })).collect();
+    let rotations: Vec<_> = truth
+        .iter()
+        .filter(|(t, _)| matches!(t, Transformation::Rotate { .. }))
+        .collect();
     assert_eq!(rotations.len(), 3);
-    let (_, p) = rotations.iter().find(|(t, _)| *t == Transformation::Rotate { quarter_turns: 1 }).unwrap();
+    let (_, p) = rotations
+        .iter()
+        .find(|(t, _)| *t == Transformation::Rotate { quarter_turns: 1 })
+        .unwrap();
     for i in 0..bank.len() {
         let (a, b) = (bank.labels[i], bank.labels[p.image(i)]);
         assert_eq!(b.rotation, (a.rotation + 1) % 4);
@@ -450,12 +643,26 @@ fn random_bank_has_no_exact_symmetry_but_a_best_match() {
 #[test]
 fn hidden_order_is_a_reproducible_scramble() {
     let (bank, space) = ring_shift_bank();
-    let again = Bank::build(&presets::by_name("ring-shift").unwrap().config.bank, space, 1).unwrap();
+    let again = Bank::build(
+        &presets::by_name("ring-shift").unwrap().config.bank,
+        space,
+        1,
+    )
+    .unwrap();
     assert_eq!(bank, again);
     let order = bank.hidden_order().unwrap();
     assert!(!order.is_identity());
-    assert!(order.fixed_points() < 20, "{} fixed points", order.fixed_points());
-    let other = Bank::build(&presets::by_name("ring-shift").unwrap().config.bank, space, 99).unwrap();
+    assert!(
+        order.fixed_points() < 20,
+        "{} fixed points",
+        order.fixed_points()
+    );
+    let other = Bank::build(
+        &presets::by_name("ring-shift").unwrap().config.bank,
+        space,
+        99,
+    )
+    .unwrap();
     assert_ne!(other.canonical_index, bank.canonical_index);
     // undoing the hidden order gives label-sorted neurons: position-major, then kernel
     let mut canonical = vec![None; bank.len()];
@@ -471,7 +678,12 @@ fn hidden_order_is_a_reproducible_scramble() {
 #[test]
 fn activities_match_a_hand_computation() {
     let space = Space::Ring { n: 4 };
-    let config = BankConfig::Tiled { kernels: 1, size: 2, stride: 1, family: KernelFamily::DerivativeOfGaussian };
+    let config = BankConfig::Tiled {
+        kernels: 1,
+        size: 2,
+        stride: 1,
+        family: KernelFamily::DerivativeOfGaussian,
+    };
     let bank = Bank::build(&config, space, 0).unwrap();
     assert_eq!(bank.len(), 4);
     let h = std::f32::consts::FRAC_1_SQRT_2;
@@ -503,7 +715,13 @@ fn activities_match_a_hand_computation() {
     }
     // wrong stimulus length: an error, not a panic
     let wrong = ndarray::array![[1.0f32, 0.0, 0.0]];
-    assert_eq!(field_of(bank.try_activities(wrong.view(), Activation::Relu, 0.0, None).unwrap_err()), "stimulus");
+    assert_eq!(
+        field_of(
+            bank.try_activities(wrong.view(), Activation::Relu, 0.0, None)
+                .unwrap_err()
+        ),
+        "stimulus"
+    );
 }
 
 #[test]
@@ -522,7 +740,11 @@ fn k_winners_keeps_exactly_k_largest() {
         assert_eq!(t.iter().filter(|&&v| v != 0.0).count(), 7);
         let mut sorted: Vec<f32> = a.to_vec();
         sorted.sort_by(|x, y| y.total_cmp(x));
-        let kept_min = t.iter().copied().filter(|&v| v != 0.0).fold(f32::INFINITY, f32::min);
+        let kept_min = t
+            .iter()
+            .copied()
+            .filter(|&v| v != 0.0)
+            .fold(f32::INFINITY, f32::min);
         assert_eq!(kept_min, sorted[6]);
         for (x, y) in a.iter().zip(t.iter()) {
             assert!(*y == 0.0 || x == y);
@@ -533,16 +755,42 @@ fn k_winners_keeps_exactly_k_largest() {
 #[test]
 fn bank_validation_names_the_field() {
     let ring = Space::Ring { n: 64 };
-    let tiled = |kernels, size, stride| BankConfig::Tiled { kernels, size, stride, family: KernelFamily::Random };
-    assert_eq!(field_of(Bank::build(&tiled(4, 9, 3), ring, 0).unwrap_err()), "bank.stride");
-    assert_eq!(field_of(Bank::build(&tiled(4, 1, 1), ring, 0).unwrap_err()), "bank.size");
-    assert_eq!(field_of(Bank::build(&tiled(4, 65, 1), ring, 0).unwrap_err()), "bank.size");
-    assert_eq!(field_of(Bank::build(&tiled(0, 9, 1), ring, 0).unwrap_err()), "bank.kernels");
+    let tiled = |kernels, size, stride| BankConfig::Tiled {
+        kernels,
+        size,
+        stride,
+        family: KernelFamily::Random,
+    };
+    assert_eq!(
+        field_of(Bank::build(&tiled(4, 9, 3), ring, 0).unwrap_err()),
+        "bank.stride"
+    );
+    assert_eq!(
+        field_of(Bank::build(&tiled(4, 1, 1), ring, 0).unwrap_err()),
+        "bank.size"
+    );
+    assert_eq!(
+        field_of(Bank::build(&tiled(4, 65, 1), ring, 0).unwrap_err()),
+        "bank.size"
+    );
+    assert_eq!(
+        field_of(Bank::build(&tiled(0, 9, 1), ring, 0).unwrap_err()),
+        "bank.kernels"
+    );
     // 16 − 5 is odd and the stride even: no centred set of positions exists
-    assert_eq!(field_of(Bank::build(&tiled(1, 5, 2), Space::Square { side: 16 }, 0).unwrap_err()), "bank.stride");
-    assert_eq!(field_of(Bank::build(&tiled(100, 5, 1), Space::Torus { side: 16 }, 0).unwrap_err()), "bank.kernels");
+    assert_eq!(
+        field_of(Bank::build(&tiled(1, 5, 2), Space::Square { side: 16 }, 0).unwrap_err()),
+        "bank.stride"
+    );
+    assert_eq!(
+        field_of(Bank::build(&tiled(100, 5, 1), Space::Torus { side: 16 }, 0).unwrap_err()),
+        "bank.kernels"
+    );
     let random = BankConfig::Random { count: 0, size: 5 };
-    assert_eq!(field_of(Bank::build(&random, ring, 0).unwrap_err()), "bank.count");
+    assert_eq!(
+        field_of(Bank::build(&random, ring, 0).unwrap_err()),
+        "bank.count"
+    );
 }
 
 // ---------------------------------------------------------------- presets
@@ -550,7 +798,17 @@ fn bank_validation_names_the_field() {
 #[test]
 fn presets_match_the_spec_table() {
     let names: Vec<_> = presets::all().iter().map(|p| p.name).collect();
-    assert_eq!(names, ["ring-shift", "ring-random", "torus-translate", "square-rotate", "image-rotate", "ring-temporal"]);
+    assert_eq!(
+        names,
+        [
+            "ring-shift",
+            "ring-random",
+            "torus-translate",
+            "square-rotate",
+            "image-rotate",
+            "ring-temporal"
+        ]
+    );
     for p in presets::all() {
         let c = &p.config;
         assert_eq!(c.decay, 0.0, "{}", p.name);
@@ -565,7 +823,8 @@ fn presets_match_the_spec_table() {
             assert_eq!(bank.len(), m, "{}", p.name);
         }
         stimulus::validate_config(&c.stimulus, c.space).unwrap();
-        let s = stimulus::sample(&c.stimulus.kind, c.space, &mut ChaCha8Rng::seed_from_u64(1)).unwrap();
+        let s =
+            stimulus::sample(&c.stimulus.kind, c.space, &mut ChaCha8Rng::seed_from_u64(1)).unwrap();
         assert_eq!(s.len(), c.space.pixels(), "{}", p.name);
         // the true transformation is an exact symmetry of every tiled bank
         if matches!(c.bank, BankConfig::Tiled { .. }) {

@@ -50,6 +50,12 @@ pub enum AppAction {
 impl AppAction {
     /// Whether this action throws away the open experiment.
     pub fn discards_experiment(&self) -> bool {
-        matches!(self, AppAction::NewFromPreset(_) | AppAction::Open | AppAction::OpenPath(_) | AppAction::Quit)
+        matches!(
+            self,
+            AppAction::NewFromPreset(_)
+                | AppAction::Open
+                | AppAction::OpenPath(_)
+                | AppAction::Quit
+        )
     }
 }

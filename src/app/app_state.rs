@@ -10,7 +10,9 @@ use egui::{RichText, ViewportCommand};
 use super::actions::AppAction;
 use super::animation_panel::{AnimationContext, AnimationPanel};
 use super::files::{FileEvent, FilePurpose, Files};
-use super::heatmap::{HeatmapContext, HeatmapView, MatrixOrder, RenderedHeatmap, recovered_order, truth_order};
+use super::heatmap::{
+    HeatmapContext, HeatmapView, MatrixOrder, RenderedHeatmap, recovered_order, truth_order,
+};
 use super::params_panel::{ParamsAction, ParamsPanel};
 use super::plots_panel;
 use super::presentation::apply_text_sizes;
@@ -40,7 +42,13 @@ pub enum View {
 
 impl View {
     /// All views, in tab order.
-    pub const ALL: [View; 5] = [View::Overview, View::Weights, View::Learning, View::Stimulus, View::Transformation];
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Weights,
+        View::Learning,
+        View::Stimulus,
+        View::Transformation,
+    ];
 
     /// Tab title.
     pub fn name(self) -> &'static str {
@@ -268,7 +276,10 @@ impl InvarianceApp {
 
     /// Rows of the results table.
     pub fn search_results(&self) -> &[FoundPermutation] {
-        self.search.outcome.as_ref().map_or(&[], |o| o.results.as_slice())
+        self.search
+            .outcome
+            .as_ref()
+            .map_or(&[], |o| o.results.as_slice())
     }
 
     /// Whether a search is running.
@@ -313,7 +324,8 @@ impl InvarianceApp {
         let job = self.files.save_job(path, p.model.generation);
         if !self.worker.send(WorkerCommand::With(job)) {
             self.files.pending = self.files.pending.saturating_sub(1);
-            self.status.error("The simulation thread has stopped; cannot save.");
+            self.status
+                .error("The simulation thread has stopped; cannot save.");
         }
     }
 
@@ -343,7 +355,9 @@ impl InvarianceApp {
     fn poll(&mut self) {
         for event in self.worker.drain_events() {
             match event {
-                WorkerEvent::ConfigRejected(msg) => self.status.error(format!("Settings rejected: {msg}")),
+                WorkerEvent::ConfigRejected(msg) => {
+                    self.status.error(format!("Settings rejected: {msg}"))
+                }
                 WorkerEvent::Replaced { .. } => {}
             }
         }
@@ -391,7 +405,10 @@ impl InvarianceApp {
             self.status.info(format!("Training to step {steps}…"));
             return;
         }
-        let steps_done = self.startup.steps.is_none_or(|s| p.snapshot.step >= s && !p.running);
+        let steps_done = self
+            .startup
+            .steps
+            .is_none_or(|s| p.snapshot.step >= s && !p.running);
         if self.startup.search && !self.startup.search_started && steps_done {
             self.startup.search_started = true;
             self.start_search();
@@ -399,8 +416,12 @@ impl InvarianceApp {
     }
 
     fn poll_search(&mut self) {
-        let Some(task) = &mut self.search.task else { return };
-        let Some(result) = task.take_result() else { return };
+        let Some(task) = &mut self.search.task else {
+            return;
+        };
+        let Some(result) = task.take_result() else {
+            return;
+        };
         self.search.task = None;
         match result {
             Ok(outcome) => {
@@ -410,7 +431,9 @@ impl InvarianceApp {
                 self.search.selected = (n > 0).then_some(0);
                 self.search.serial += 1;
                 match best {
-                    Some(b) => self.status.info(format!("Search found {n} permutations; best error {b:.4}.")),
+                    Some(b) => self
+                        .status
+                        .info(format!("Search found {n} permutations; best error {b:.4}.")),
                     None => self.status.info("Search found no permutation."),
                 }
                 if n > 0 && self.startup.order == Some(MatrixOrder::Recovered) {
@@ -423,8 +446,13 @@ impl InvarianceApp {
 
     fn on_file_event(&mut self, event: FileEvent) {
         match event {
-            FileEvent::Saved { path, generation, step } => {
-                self.status.info(format!("Saved {} (step {step}).", path.display()));
+            FileEvent::Saved {
+                path,
+                generation,
+                step,
+            } => {
+                self.status
+                    .info(format!("Saved {} (step {step}).", path.display()));
                 self.files.remember(&path);
                 self.files.current_path = Some(path);
                 if generation == self.generation_seen {
@@ -435,12 +463,18 @@ impl InvarianceApp {
                 }
             }
             FileEvent::Loaded { path, sim } => {
-                self.status.info(format!("Opened {} (step {}).", path.display(), sim.step_count()));
+                self.status.info(format!(
+                    "Opened {} (step {}).",
+                    path.display(),
+                    sim.step_count()
+                ));
                 self.files.remember(&path);
                 self.files.current_path = Some(path);
                 self.worker.send(WorkerCommand::Load(sim));
             }
-            FileEvent::Exported { path } => self.status.info(format!("Exported {}.", path.display())),
+            FileEvent::Exported { path } => {
+                self.status.info(format!("Exported {}.", path.display()))
+            }
             FileEvent::Failed(msg) => {
                 self.after_save = None;
                 self.status.error(msg);
@@ -468,7 +502,11 @@ impl InvarianceApp {
                 self.worker.send(WorkerCommand::Pause);
             }
             AppAction::ToggleRun => {
-                self.worker.send(if running { WorkerCommand::Pause } else { WorkerCommand::Run });
+                self.worker.send(if running {
+                    WorkerCommand::Pause
+                } else {
+                    WorkerCommand::Run
+                });
             }
             AppAction::Step => {
                 self.worker.send(WorkerCommand::Step(1));
@@ -478,10 +516,14 @@ impl InvarianceApp {
             }
             AppAction::NewFromPreset(name) => match presets::by_name(&name) {
                 Some(preset) => {
-                    self.worker.send(WorkerCommand::Configure(Box::new(preset.config)));
+                    self.worker
+                        .send(WorkerCommand::Configure(Box::new(preset.config)));
                     self.files.current_path = None;
                     self.run_until = preset.default_steps;
-                    self.status.info(format!("Preset {}: {} Press Run (Space).", preset.name, preset.description));
+                    self.status.info(format!(
+                        "Preset {}: {} Press Run (Space).",
+                        preset.name, preset.description
+                    ));
                 }
                 None => self.status.error(format!(
                     "Unknown preset '{name}'; choose one of: {}.",
@@ -523,7 +565,8 @@ impl InvarianceApp {
             }
             AppAction::ToggleFullscreen => {
                 let full = self.ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
-                self.ctx.send_viewport_cmd(ViewportCommand::Fullscreen(!full));
+                self.ctx
+                    .send_viewport_cmd(ViewportCommand::Fullscreen(!full));
             }
             AppAction::ToggleHelp => self.show_help = !self.show_help,
         }
@@ -543,7 +586,8 @@ impl InvarianceApp {
         let image = (purpose == FilePurpose::ExportPng)
             .then(|| self.heatmap.displayed.as_ref().map(|d| d.image.clone()))
             .flatten();
-        self.files.start_export(purpose, path, p.snapshot.clone(), image);
+        self.files
+            .start_export(purpose, path, p.snapshot.clone(), image);
     }
 
     fn start_search(&mut self) {
@@ -561,8 +605,15 @@ impl InvarianceApp {
             step: p.snapshot.step,
         };
         self.search.outcome_step = p.snapshot.step;
-        self.search.task = Some(SearchTask::start(input, self.search.settings.clone(), Some(self.ctx.clone())));
-        self.status.info(format!("Searching the weights of step {}…", p.snapshot.step));
+        self.search.task = Some(SearchTask::start(
+            input,
+            self.search.settings.clone(),
+            Some(self.ctx.clone()),
+        ));
+        self.status.info(format!(
+            "Searching the weights of step {}…",
+            p.snapshot.step
+        ));
     }
 
     fn handle_search(&mut self, action: SearchAction) {
@@ -585,12 +636,17 @@ impl InvarianceApp {
     }
 
     fn current_order(&mut self, model: &ModelInfo) -> (u64, Arc<Vec<usize>>) {
-        let mode = if self.order_mode == MatrixOrder::Recovered && self.selected_permutation().is_none() {
-            MatrixOrder::Stored
+        let mode =
+            if self.order_mode == MatrixOrder::Recovered && self.selected_permutation().is_none() {
+                MatrixOrder::Stored
+            } else {
+                self.order_mode
+            };
+        let serial = if mode == MatrixOrder::Recovered {
+            self.search.serial
         } else {
-            self.order_mode
+            0
         };
-        let serial = if mode == MatrixOrder::Recovered { self.search.serial } else { 0 };
         let key = (model.generation, mode, serial);
         if let Some(c) = &self.order_cache
             && c.key == key
@@ -607,7 +663,11 @@ impl InvarianceApp {
         };
         self.order_counter += 1;
         let order = Arc::new(order);
-        self.order_cache = Some(OrderCache { key, id: self.order_counter, order: order.clone() });
+        self.order_cache = Some(OrderCache {
+            key,
+            id: self.order_counter,
+            order: order.clone(),
+        });
         (self.order_counter, order)
     }
 
@@ -619,7 +679,8 @@ impl InvarianceApp {
                 ui.menu_button("New from preset", |ui| {
                     for p in presets::all() {
                         if ui.button(p.name).on_hover_text(p.description).clicked() {
-                            self.queued.push(AppAction::NewFromPreset(p.name.to_owned()));
+                            self.queued
+                                .push(AppAction::NewFromPreset(p.name.to_owned()));
                         }
                     }
                 });
@@ -658,7 +719,9 @@ impl InvarianceApp {
                 ui.separator();
                 let mut typed = !self.files.native_dialogs;
                 ui.checkbox(&mut typed, "Type paths instead of native dialogs")
-                    .on_hover_text("Use when the system file dialog cannot be shown (e.g. no desktop portal).");
+                    .on_hover_text(
+                        "Use when the system file dialog cannot be shown (e.g. no desktop portal).",
+                    );
                 self.files.native_dialogs = !typed;
                 ui.separator();
                 if ui.button("Quit").clicked() {
@@ -668,7 +731,8 @@ impl InvarianceApp {
             ui.menu_button("Presets", |ui| {
                 for p in presets::all() {
                     if ui.button(p.name).on_hover_text(p.description).clicked() {
-                        self.queued.push(AppAction::NewFromPreset(p.name.to_owned()));
+                        self.queued
+                            .push(AppAction::NewFromPreset(p.name.to_owned()));
                     }
                 }
             });
@@ -679,7 +743,10 @@ impl InvarianceApp {
                     }
                 }
                 ui.separator();
-                if ui.selectable_label(self.presentation, "Presentation mode  (F5)").clicked() {
+                if ui
+                    .selectable_label(self.presentation, "Presentation mode  (F5)")
+                    .clicked()
+                {
                     self.queued.push(AppAction::TogglePresentation);
                 }
                 if ui.button("Full screen  (F11)").clicked() {
@@ -700,38 +767,73 @@ impl InvarianceApp {
         let running = self.is_running();
         ui.horizontal_wrapped(|ui| {
             let run_label = if running { "Pause" } else { "Run" };
-            if ui.button(RichText::new(run_label).strong()).on_hover_text("Run or pause the learning (Space).").clicked() {
-                self.queued.push(if running { AppAction::Pause } else { AppAction::Run });
+            if ui
+                .button(RichText::new(run_label).strong())
+                .on_hover_text("Run or pause the learning (Space).")
+                .clicked()
+            {
+                self.queued.push(if running {
+                    AppAction::Pause
+                } else {
+                    AppAction::Run
+                });
             }
-            if ui.button("Step").on_hover_text("Present one batch of stimuli (Right arrow).").clicked() {
+            if ui
+                .button("Step")
+                .on_hover_text("Present one batch of stimuli (Right arrow).")
+                .clicked()
+            {
                 self.queued.push(AppAction::Step);
             }
-            if ui.button("Reset").on_hover_text("Back to step 0 with the initial weights (R).").clicked() {
+            if ui
+                .button("Reset")
+                .on_hover_text("Back to step 0 with the initial weights (R).")
+                .clicked()
+            {
                 self.queued.push(AppAction::Reset);
             }
             ui.separator();
-            let l = ui.label("Speed").on_hover_text("Steps per second; 'max' runs as fast as the machine allows.");
+            let l = ui
+                .label("Speed")
+                .on_hover_text("Steps per second; 'max' runs as fast as the machine allows.");
             let slider = ui
                 .add_enabled(
                     !self.max_speed,
-                    egui::Slider::new(&mut self.speed_steps_per_sec, 1.0..=2000.0).logarithmic(true).suffix(" steps/s"),
+                    egui::Slider::new(&mut self.speed_steps_per_sec, 1.0..=2000.0)
+                        .logarithmic(true)
+                        .suffix(" steps/s"),
                 )
                 .labelled_by(l.id);
             let max = ui.checkbox(&mut self.max_speed, "max");
             if slider.changed() || max.changed() {
-                let speed = if self.max_speed { Speed::Unlimited } else { Speed::Limited(self.speed_steps_per_sec) };
+                let speed = if self.max_speed {
+                    Speed::Unlimited
+                } else {
+                    Speed::Limited(self.speed_steps_per_sec)
+                };
                 self.worker.send(WorkerCommand::SetSpeed(speed));
             }
             ui.separator();
-            let l = ui.label("Run to step").on_hover_text("Run until the step counter reaches this value, then pause.");
-            ui.add(egui::DragValue::new(&mut self.run_until).speed(10.0)).labelled_by(l.id);
-            if ui.button("Go").on_hover_text("Run until that step.").clicked() {
+            let l = ui
+                .label("Run to step")
+                .on_hover_text("Run until the step counter reaches this value, then pause.");
+            ui.add(egui::DragValue::new(&mut self.run_until).speed(10.0))
+                .labelled_by(l.id);
+            if ui
+                .button("Go")
+                .on_hover_text("Run until that step.")
+                .clicked()
+            {
                 self.worker.send(WorkerCommand::RunUntil(self.run_until));
             }
             ui.separator();
             if let Some(p) = &self.latest {
                 let stimuli = p.snapshot.history.last().map_or(0, |r| r.stimuli);
-                ui.label(RichText::new(format!("step {}", p.snapshot.step)).strong().monospace());
+                ui.label(
+                    RichText::new(format!("step {}", p.snapshot.step))
+                        .strong()
+                        .monospace(),
+                );
                 ui.label(format!("· {stimuli} stimuli"));
                 if let Some(r) = p.snapshot.history.last() {
                     ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
@@ -745,7 +847,8 @@ impl InvarianceApp {
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             for v in View::ALL {
-                let text = RichText::new(v.name()).size(17.0 * if self.presentation { 1.4 } else { 1.0 });
+                let text =
+                    RichText::new(v.name()).size(17.0 * if self.presentation { 1.4 } else { 1.0 });
                 if ui.selectable_label(self.view == v, text).clicked() {
                     self.view = v;
                 }
@@ -769,15 +872,23 @@ impl InvarianceApp {
             labels: &model.labels,
             neuron,
         };
-        let hcx = HeatmapContext { labels: &model.labels, space: &model.config.space };
+        let hcx = HeatmapContext {
+            labels: &model.labels,
+            space: &model.config.space,
+        };
         let has_recovered = self.selected_permutation().is_some();
         match self.view {
             View::Overview => {
                 ui.columns(2, |cols| {
-                    self.heatmap.settings_ui(&mut cols[0], &mut self.order_mode, has_recovered);
+                    self.heatmap
+                        .settings_ui(&mut cols[0], &mut self.order_mode, has_recovered);
                     self.heatmap.ui(&mut cols[0], &hcx);
                     let h = cols[1].available_height();
-                    plots_panel::symmetry_error_ui(&mut cols[1], &p.snapshot.history, (h * 0.45).max(150.0));
+                    plots_panel::symmetry_error_ui(
+                        &mut cols[1],
+                        &p.snapshot.history,
+                        (h * 0.45).max(150.0),
+                    );
                     cols[1].add_space(6.0);
                     let rest = (cols[1].available_height() * 0.5 - 30.0).max(90.0);
                     self.stimulus.stimulus_ui(&mut cols[1], &scx, rest);
@@ -785,7 +896,8 @@ impl InvarianceApp {
                 });
             }
             View::Weights => {
-                self.heatmap.settings_ui(ui, &mut self.order_mode, has_recovered);
+                self.heatmap
+                    .settings_ui(ui, &mut self.order_mode, has_recovered);
                 self.heatmap.ui(ui, &hcx);
             }
             View::Learning => plots_panel::plots_ui(ui, &p.snapshot.history),
@@ -817,11 +929,14 @@ impl InvarianceApp {
             return;
         }
         let (order_id, order) = self.current_order(&p.model);
-        self.heatmap.update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
+        self.heatmap
+            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
     }
 
     fn unsaved_prompt_ui(&mut self) {
-        let Some(action) = self.prompt.clone() else { return };
+        let Some(action) = self.prompt.clone() else {
+            return;
+        };
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("unsaved-prompt")).show(&self.ctx, |ui| {
             ui.heading("Unsaved changes");
@@ -854,7 +969,9 @@ impl InvarianceApp {
     }
 
     fn screenshot_logic(&mut self) {
-        let Some(plan) = &mut self.screenshot else { return };
+        let Some(plan) = &mut self.screenshot else {
+            return;
+        };
         if plan.requested {
             let done = plan.outcome.lock().map(|o| o.is_some()).unwrap_or(true);
             if done {
@@ -868,9 +985,14 @@ impl InvarianceApp {
             self.ctx.request_repaint_after(Duration::from_millis(50));
             return;
         };
-        let steps_done = self.startup.steps.is_none_or(|s| p.snapshot.step >= s && !p.running);
-        let search_done = !self.startup.search || (self.startup.search_started && self.search.task.is_none());
-        let heatmap_ready = !matches!(self.view, View::Overview | View::Weights) || self.heatmap.is_current();
+        let steps_done = self
+            .startup
+            .steps
+            .is_none_or(|s| p.snapshot.step >= s && !p.running);
+        let search_done =
+            !self.startup.search || (self.startup.search_started && self.search.task.is_none());
+        let heatmap_ready =
+            !matches!(self.view, View::Overview | View::Weights) || self.heatmap.is_current();
         let ready = (steps_done && search_done && heatmap_ready && self.files.pending == 0)
             || plan.started.elapsed() > SCREENSHOT_PATIENCE;
         if ready {
@@ -882,7 +1004,9 @@ impl InvarianceApp {
             let outcome = plan.outcome.clone();
             let ctx = self.ctx.clone();
             self.ctx.request_screenshot(move |image| {
-                let result = super::files::save_png(&path, &image).map(|()| path.clone()).map_err(|e| format!("{e:#}"));
+                let result = super::files::save_png(&path, &image)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{e:#}"));
                 if let Ok(mut o) = outcome.lock() {
                     *o = Some(result);
                 }
@@ -899,7 +1023,13 @@ impl eframe::App for InvarianceApp {
         let ctx = ui.ctx().clone();
         self.poll();
         self.queued.extend(read_shortcuts(&ctx));
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         if let Some(path) = dropped.into_iter().next() {
             self.queued.push(AppAction::OpenPath(path));
         }
@@ -907,8 +1037,6 @@ impl eframe::App for InvarianceApp {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             self.prompt = Some(AppAction::Quit);
         }
-        self.update_heatmap();
-
         egui::Panel::top("menu-and-toolbar").show(ui, |ui| {
             self.menu_bar_ui(ui);
             self.toolbar_ui(ui);
@@ -917,7 +1045,11 @@ impl eframe::App for InvarianceApp {
             let right = match &self.latest {
                 Some(p) => format!(
                     "{}{:.0} steps/s · frame {:.1} ms",
-                    if p.running { "running · " } else { "paused · " },
+                    if p.running {
+                        "running · "
+                    } else {
+                        "paused · "
+                    },
                     p.steps_per_second,
                     self.frame_ms
                 ),
@@ -927,19 +1059,25 @@ impl eframe::App for InvarianceApp {
         });
         if !self.presentation {
             let config = self.latest.as_ref().map(|p| p.model.config.clone());
-            egui::Panel::left("parameters").resizable(true).default_size(360.0).show(ui, |ui| {
-                if let Some(ParamsAction::Apply(config)) = self.params.ui(ui, config.as_ref()) {
-                    self.worker.send(WorkerCommand::Configure(config));
-                    self.status.info("Applying the new settings (step 0)…");
+            egui::Panel::left("parameters")
+                .resizable(true)
+                .default_size(360.0)
+                .show(ui, |ui| {
+                    if let Some(ParamsAction::Apply(config)) = self.params.ui(ui, config.as_ref()) {
+                        self.worker.send(WorkerCommand::Configure(config));
+                        self.status.info("Applying the new settings (step 0)…");
+                    }
+                });
+        }
+        egui::Panel::right("search")
+            .resizable(true)
+            .default_size(430.0)
+            .show(ui, |ui| {
+                let can_start = self.latest.is_some();
+                for action in self.search.ui(ui, can_start) {
+                    self.handle_search(action);
                 }
             });
-        }
-        egui::Panel::right("search").resizable(true).default_size(430.0).show(ui, |ui| {
-            let can_start = self.latest.is_some();
-            for action in self.search.ui(ui, can_start) {
-                self.handle_search(action);
-            }
-        });
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
 
         self.unsaved_prompt_ui();
@@ -955,6 +1093,8 @@ impl eframe::App for InvarianceApp {
         for action in std::mem::take(&mut self.queued) {
             self.handle(action);
         }
+        // After the actions, so a changed order or colour map is requested in this frame.
+        self.update_heatmap();
         self.screenshot_logic();
         if self.search.is_running() {
             ctx.request_repaint_after(Duration::from_millis(100));
@@ -963,7 +1103,11 @@ impl eframe::App for InvarianceApp {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
         let ms = now.elapsed().as_secs_f64() * 1e3;
-        self.frame_ms = if self.last_frame.is_some() { 0.9 * self.frame_ms + 0.1 * ms } else { ms };
+        self.frame_ms = if self.last_frame.is_some() {
+            0.9 * self.frame_ms + 0.1 * ms
+        } else {
+            ms
+        };
         self.last_frame = Some(now);
     }
 }

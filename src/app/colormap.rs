@@ -123,16 +123,27 @@ mod tests {
         let lo = Colormap::Viridis.color(0.0);
         let hi = Colormap::Viridis.color(1.0);
         let close = |a: u8, b: u8| (i32::from(a) - i32::from(b)).abs() <= 6;
-        assert!(close(lo.r(), 0x44) && close(lo.g(), 0x01) && close(lo.b(), 0x54), "{lo:?}");
-        assert!(close(hi.r(), 0xfd) && close(hi.g(), 0xe7) && close(hi.b(), 0x25), "{hi:?}");
+        assert!(
+            close(lo.r(), 0x44) && close(lo.g(), 0x01) && close(lo.b(), 0x54),
+            "{lo:?}"
+        );
+        assert!(
+            close(hi.r(), 0xfd) && close(hi.g(), 0xe7) && close(hi.b(), 0x25),
+            "{hi:?}"
+        );
     }
 
     #[test]
     fn viridis_lightness_increases_monotonically() {
-        let lum = |c: Color32| 0.2126 * f32::from(c.r()) + 0.7152 * f32::from(c.g()) + 0.0722 * f32::from(c.b());
+        let lum = |c: Color32| {
+            0.2126 * f32::from(c.r()) + 0.7152 * f32::from(c.g()) + 0.0722 * f32::from(c.b())
+        };
         let lut = Colormap::Viridis.lut();
         for k in 1..256 {
-            assert!(lum(lut[k]) + 1.5 >= lum(lut[k - 1]), "lightness drops at {k}");
+            assert!(
+                lum(lut[k]) + 1.5 >= lum(lut[k - 1]),
+                "lightness drops at {k}"
+            );
         }
     }
 

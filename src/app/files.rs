@@ -18,16 +18,14 @@ use crate::model::{MetricsRecord, Simulation, Snapshot};
 /// File-name extension of experiment files.
 pub const EXPERIMENT_EXTENSION: &str = "json";
 
-/// Reads an experiment file (the same function the CLI uses).
+/// Reads an experiment file ([`crate::io::experiment::load`], as the CLI does).
 pub fn load_experiment(path: &Path) -> anyhow::Result<Simulation> {
-    let _ = path;
-    anyhow::bail!("experiment files are not supported by this build yet")
+    Ok(crate::io::experiment::load(path)?)
 }
 
-/// Writes an experiment file atomically (the same function the CLI uses).
+/// Writes an experiment file atomically ([`crate::io::experiment::save`], as the CLI does).
 pub fn save_experiment(path: &Path, sim: &Simulation) -> anyhow::Result<()> {
-    let _ = (path, sim);
-    anyhow::bail!("experiment files are not supported by this build yet")
+    Ok(crate::io::experiment::save(path, sim)?)
 }
 
 /// Writes the metric history as CSV (one row per record), atomically.
@@ -60,8 +58,13 @@ pub fn save_metrics_csv(path: &Path, history: &[MetricsRecord]) -> anyhow::Resul
 /// Writes an image as PNG, atomically.
 pub fn save_png(path: &Path, image: &ColorImage) -> anyhow::Result<()> {
     let [w, h] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba).context("image buffer has the wrong size")?;
+    let rgba: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(|c| c.to_srgba_unmultiplied())
+        .collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
+        .context("image buffer has the wrong size")?;
     crate::io::atomic::write_atomically(path, |out| {
         buffer
             .write_to(out, image::ImageFormat::Png)
@@ -203,7 +206,16 @@ impl Files {
             .and_then(|s| serde_json::from_str::<Vec<PathBuf>>(&s).ok())
             .unwrap_or_default();
         let (tx, rx) = mpsc::channel();
-        Self { current_path: None, recent, recent_store, native_dialogs, typed: None, pending: 0, tx, rx }
+        Self {
+            current_path: None,
+            recent,
+            recent_store,
+            native_dialogs,
+            typed: None,
+            pending: 0,
+            tx,
+            rx,
+        }
     }
 
     /// Events since the last call.
@@ -240,14 +252,22 @@ impl Files {
             let path = path.clone();
             move || {
                 let event = match load_experiment(&path) {
-                    Ok(sim) => FileEvent::Loaded { path, sim: Box::new(sim) },
-                    Err(e) => FileEvent::Failed(format!("Could not open {}: {e:#}", path.display())),
+                    Ok(sim) => FileEvent::Loaded {
+                        path,
+                        sim: Box::new(sim),
+                    },
+                    Err(e) => {
+                        FileEvent::Failed(format!("Could not open {}: {e:#}", path.display()))
+                    }
                 };
                 let _ = tx.send(event);
             }
         });
         if spawned.is_err() {
-            let _ = self.tx.send(FileEvent::Failed(format!("Could not open {}: no thread", path.display())));
+            let _ = self.tx.send(FileEvent::Failed(format!(
+                "Could not open {}: no thread",
+                path.display()
+            )));
         }
     }
 
@@ -258,7 +278,11 @@ impl Files {
         Box::new(move |sim: &Simulation| {
             let step = sim.step_count();
             let event = match save_experiment(&path, sim) {
-                Ok(()) => FileEvent::Saved { path, generation, step },
+                Ok(()) => FileEvent::Saved {
+                    path,
+                    generation,
+                    step,
+                },
                 Err(e) => FileEvent::Failed(format!("Could not save {}: {e:#}", path.display())),
             };
             let _ = tx.send(event);
@@ -266,23 +290,35 @@ impl Files {
     }
 
     /// Exports from a snapshot (or the displayed heatmap) on a helper thread.
-    pub fn start_export(&mut self, purpose: FilePurpose, path: PathBuf, snapshot: Arc<Snapshot>, heatmap: Option<ColorImage>) {
+    pub fn start_export(
+        &mut self,
+        purpose: FilePurpose,
+        path: PathBuf,
+        snapshot: Arc<Snapshot>,
+        heatmap: Option<ColorImage>,
+    ) {
         let tx = self.tx.clone();
         self.pending += 1;
         let spawned = std::thread::Builder::new().name("export".into()).spawn({
             let path = path.clone();
             move || {
                 let result: anyhow::Result<()> = match purpose {
-                    FilePurpose::ExportNpy => crate::io::matrix::save_npy(&path, snapshot.weights.view())
-                        .with_context(|| format!("could not write {}", path.display())),
-                    FilePurpose::ExportCsv => crate::io::matrix::save_csv(&path, snapshot.weights.view())
-                        .with_context(|| format!("could not write {}", path.display())),
+                    FilePurpose::ExportNpy => {
+                        crate::io::matrix::save_npy(&path, snapshot.weights.view())
+                            .with_context(|| format!("could not write {}", path.display()))
+                    }
+                    FilePurpose::ExportCsv => {
+                        crate::io::matrix::save_csv(&path, snapshot.weights.view())
+                            .with_context(|| format!("could not write {}", path.display()))
+                    }
                     FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
                     FilePurpose::ExportPng => match &heatmap {
                         Some(img) => save_png(&path, img),
                         None => Err(anyhow::anyhow!("no heatmap to export yet")),
                     },
-                    FilePurpose::Open | FilePurpose::SaveAs => Err(anyhow::anyhow!("not an export")),
+                    FilePurpose::Open | FilePurpose::SaveAs => {
+                        Err(anyhow::anyhow!("not an export"))
+                    }
                 };
                 let event = match result {
                     Ok(()) => FileEvent::Exported { path },
@@ -292,7 +328,9 @@ impl Files {
             }
         });
         if spawned.is_err() {
-            let _ = self.tx.send(FileEvent::Failed("Export failed: no thread".into()));
+            let _ = self
+                .tx
+                .send(FileEvent::Failed("Export failed: no thread".into()));
         }
     }
 
@@ -341,7 +379,9 @@ impl Files {
                 ui.heading(dialog.purpose.title());
                 ui.label("No native file dialog is available here; type the path of the file.");
                 let l = ui.label("Path");
-                let edit = ui.add(egui::TextEdit::singleline(&mut dialog.text).desired_width(520.0)).labelled_by(l.id);
+                let edit = ui
+                    .add(egui::TextEdit::singleline(&mut dialog.text).desired_width(520.0))
+                    .labelled_by(l.id);
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
                     if ui.button("OK").clicked() || enter {
@@ -351,7 +391,9 @@ impl Files {
                         }
                         close = true;
                     }
-                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    if ui.button("Cancel").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
                         close = true;
                     }
                 });

@@ -32,7 +32,11 @@ pub enum MatrixOrder {
 
 impl MatrixOrder {
     /// All orders, for selectors.
-    pub const ALL: [MatrixOrder; 3] = [MatrixOrder::Stored, MatrixOrder::Truth, MatrixOrder::Recovered];
+    pub const ALL: [MatrixOrder; 3] = [
+        MatrixOrder::Stored,
+        MatrixOrder::Truth,
+        MatrixOrder::Recovered,
+    ];
 
     /// Label in the order selector.
     pub fn name(self) -> &'static str {
@@ -217,7 +221,12 @@ impl HeatmapRenderer {
                 .spawn(move || render_loop(&jobs, &done, &busy, ctx.as_ref()))
                 .ok()
         };
-        Self { jobs, done, busy, _thread: thread }
+        Self {
+            jobs,
+            done,
+            busy,
+            _thread: thread,
+        }
     }
 
     /// Queues a job, replacing any queued one.
@@ -346,14 +355,23 @@ impl HeatmapView {
         order_id: u64,
         order: &Arc<Vec<usize>>,
     ) {
-        let key = HeatmapKey { snapshot_id, order_id, colormap: self.colormap, range: self.range };
+        let key = HeatmapKey {
+            snapshot_id,
+            order_id,
+            colormap: self.colormap,
+            range: self.range,
+        };
         if let Some(done) = self.renderer.as_ref().and_then(HeatmapRenderer::take) {
             self.install(ctx, done);
         }
         if self.requested == Some(key) || order.len() != weights.nrows() || weights.nrows() == 0 {
             return;
         }
-        let job = HeatmapJob { key, weights: weights.clone(), order: order.clone() };
+        let job = HeatmapJob {
+            key,
+            weights: weights.clone(),
+            order: order.clone(),
+        };
         let cells = order.len() * order.len();
         if cells <= INLINE_RENDER_CELLS || self.renderer.is_none() {
             self.requested = Some(key);
@@ -364,7 +382,9 @@ impl HeatmapView {
         let only_data_changed = self.requested.is_some_and(|r| {
             r.order_id == key.order_id && r.colormap == key.colormap && r.range == key.range
         });
-        let too_soon = self.last_submit.is_some_and(|t| t.elapsed().as_secs_f32() < 0.1);
+        let too_soon = self
+            .last_submit
+            .is_some_and(|t| t.elapsed().as_secs_f32() < 0.1);
         let busy = self.renderer.as_ref().is_some_and(HeatmapRenderer::is_busy);
         if only_data_changed && (too_soon || busy) {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
@@ -392,7 +412,8 @@ impl HeatmapView {
                 tex.set(image, TextureOptions::NEAREST);
             }
             _ => {
-                self.texture = Some(ctx.load_texture("weights-heatmap", image, TextureOptions::NEAREST));
+                self.texture =
+                    Some(ctx.load_texture("weights-heatmap", image, TextureOptions::NEAREST));
                 self.reset_view();
             }
         }
@@ -401,15 +422,21 @@ impl HeatmapView {
 
     /// Draws the heatmap and its colour bar into the available space.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &HeatmapContext<'_>) {
-        let (Some(tex_id), Some(shown)) = (self.texture.as_ref().map(TextureHandle::id), self.displayed.clone()) else {
-            ui.centered_and_justified(|ui| ui.label("No weights yet — choose a preset from the Presets menu."));
+        let (Some(tex_id), Some(shown)) = (
+            self.texture.as_ref().map(TextureHandle::id),
+            self.displayed.clone(),
+        ) else {
+            ui.centered_and_justified(|ui| {
+                ui.label("No weights yet — choose a preset from the Presets menu.")
+            });
             return;
         };
         let bar_width = 90.0;
         let avail = ui.available_size();
         let side = (avail.x - bar_width - 8.0).min(avail.y).max(64.0);
         ui.horizontal(|ui| {
-            let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
+            let (rect, response) =
+                ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
             ui.painter().rect_filled(rect, 0.0, Color32::from_gray(40));
             ui.painter().image(tex_id, rect, self.uv, Color32::WHITE);
             self.zoom_and_pan(ui, rect, &response);
@@ -421,7 +448,9 @@ impl HeatmapView {
                 self.hovered = Some(i);
                 let w = shown.values[r * shown.size + c];
                 let describe = |k: usize| {
-                    cx.labels.get(k).map_or_else(|| "?".to_owned(), |l| describe_neuron(l, cx.space))
+                    cx.labels
+                        .get(k)
+                        .map_or_else(|| "?".to_owned(), |l| describe_neuron(l, cx.space))
                 };
                 let text = format!(
                     "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}",
@@ -453,7 +482,10 @@ impl HeatmapView {
         }
         if response.dragged() {
             let d = response.drag_delta();
-            let shift = Vec2::new(-d.x / rect.width() * self.uv.width(), -d.y / rect.height() * self.uv.height());
+            let shift = Vec2::new(
+                -d.x / rect.width() * self.uv.width(),
+                -d.y / rect.height() * self.uv.height(),
+            );
             self.uv = self.uv.translate(shift);
         }
         if let Some(pos) = response.hover_pos() {
@@ -462,7 +494,10 @@ impl HeatmapView {
                 let factor = (-scroll * 0.003).exp();
                 let fx = (pos.x - rect.min.x) / rect.width();
                 let fy = (pos.y - rect.min.y) / rect.height();
-                let anchor = Pos2::new(self.uv.min.x + fx * self.uv.width(), self.uv.min.y + fy * self.uv.height());
+                let anchor = Pos2::new(
+                    self.uv.min.x + fx * self.uv.width(),
+                    self.uv.min.y + fy * self.uv.height(),
+                );
                 let size = (self.uv.size() * factor).clamp(Vec2::splat(0.01), Vec2::splat(1.0));
                 let min = Pos2::new(anchor.x - fx * size.x, anchor.y - fy * size.y);
                 self.uv = Rect::from_min_size(min, size);
@@ -470,30 +505,41 @@ impl HeatmapView {
         }
         // Keep the view inside the matrix.
         let size = self.uv.size().min(Vec2::splat(1.0));
-        let min = Pos2::new(self.uv.min.x.clamp(0.0, 1.0 - size.x), self.uv.min.y.clamp(0.0, 1.0 - size.y));
+        let min = Pos2::new(
+            self.uv.min.x.clamp(0.0, 1.0 - size.x),
+            self.uv.min.y.clamp(0.0, 1.0 - size.y),
+        );
         self.uv = Rect::from_min_size(min, size);
     }
 
     fn colour_bar_ui(&self, ui: &mut egui::Ui, height: f32, shown: &RenderedHeatmap) {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(90.0, height), Sense::hover());
-        let bar = Rect::from_min_size(rect.min + Vec2::new(4.0, 10.0), Vec2::new(22.0, height - 20.0));
+        let bar = Rect::from_min_size(
+            rect.min + Vec2::new(4.0, 10.0),
+            Vec2::new(22.0, height - 20.0),
+        );
         let steps = 128;
         for k in 0..steps {
             let t = 1.0 - (k as f32 + 0.5) / steps as f32;
             let y0 = bar.min.y + bar.height() * k as f32 / steps as f32;
             let y1 = bar.min.y + bar.height() * (k + 1) as f32 / steps as f32;
             let r = Rect::from_min_max(Pos2::new(bar.min.x, y0), Pos2::new(bar.max.x, y1 + 0.5));
-            ui.painter().rect_filled(r, 0.0, shown.key.colormap.color(t));
+            ui.painter()
+                .rect_filled(r, 0.0, shown.key.colormap.color(t));
         }
         let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
-        ui.painter().rect_stroke(bar, 0.0, stroke, egui::StrokeKind::Outside);
+        ui.painter()
+            .rect_stroke(bar, 0.0, stroke, egui::StrokeKind::Outside);
         let (lo, hi) = shown.range;
         let font = egui::TextStyle::Small.resolve(ui.style());
         for k in 0..=4 {
             let t = k as f32 / 4.0;
             let y = bar.max.y - t * bar.height();
             let v = lo + t * (hi - lo);
-            ui.painter().line_segment([Pos2::new(bar.max.x, y), Pos2::new(bar.max.x + 4.0, y)], stroke);
+            ui.painter().line_segment(
+                [Pos2::new(bar.max.x, y), Pos2::new(bar.max.x + 4.0, y)],
+                stroke,
+            );
             ui.painter().text(
                 Pos2::new(bar.max.x + 6.0, y),
                 egui::Align2::LEFT_CENTER,
@@ -512,8 +558,12 @@ impl HeatmapView {
                 let enabled = o != MatrixOrder::Recovered || has_recovered;
                 let tip = match o {
                     MatrixOrder::Stored => "The hidden, scrambled order the search works on.",
-                    MatrixOrder::Truth => "Sorted by kernel, rotation and position using the ground-truth labels.",
-                    MatrixOrder::Recovered => "The selected search result's cycles laid out one after another.",
+                    MatrixOrder::Truth => {
+                        "Sorted by kernel, rotation and position using the ground-truth labels."
+                    }
+                    MatrixOrder::Recovered => {
+                        "The selected search result's cycles laid out one after another."
+                    }
                 };
                 ui.add_enabled_ui(enabled, |ui| {
                     ui.selectable_value(order, o, o.name()).on_hover_text(tip);
@@ -545,7 +595,11 @@ impl HeatmapView {
                 ui.add(egui::DragValue::new(lo).speed(speed).prefix("min "));
                 ui.add(egui::DragValue::new(hi).speed(speed).prefix("max "));
             }
-            if ui.button("Reset zoom").on_hover_text("Scroll to zoom, drag to pan, double-click to reset.").clicked() {
+            if ui
+                .button("Reset zoom")
+                .on_hover_text("Scroll to zoom, drag to pan, double-click to reset.")
+                .clicked()
+            {
                 self.reset_view();
             }
         });
@@ -611,7 +665,12 @@ mod tests {
     fn pixels_use_the_range_ends() {
         let w = array![[0.0f32, -2.0], [4.0, 0.0]];
         let job = HeatmapJob {
-            key: HeatmapKey { snapshot_id: 0, order_id: 0, colormap: Colormap::Viridis, range: RangeMode::Auto },
+            key: HeatmapKey {
+                snapshot_id: 0,
+                order_id: 0,
+                colormap: Colormap::Viridis,
+                range: RangeMode::Auto,
+            },
             weights: Arc::new(w),
             order: Arc::new(vec![0, 1]),
         };
@@ -620,7 +679,10 @@ mod tests {
         assert_eq!(r.image.pixels[1], Colormap::Viridis.color(0.0));
         assert_eq!(r.image.pixels[2], Colormap::Viridis.color(1.0));
         let diverging = render_heatmap(&HeatmapJob {
-            key: HeatmapKey { colormap: Colormap::Diverging, ..job.key },
+            key: HeatmapKey {
+                colormap: Colormap::Diverging,
+                ..job.key
+            },
             ..job
         });
         assert_eq!(diverging.range, (-4.0, 4.0));

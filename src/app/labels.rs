@@ -13,8 +13,14 @@ pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
     };
     match label.kernel {
         Some(k) if matches!(space, Space::Ring { .. }) => format!("{place}, kernel {k}"),
-        Some(k) => format!("{place}, kernel {k}, rotated {}°", u32::from(label.rotation) * 90),
-        None => format!("{place} (random field, centre {:.1}, {:.1})", label.centre.0, label.centre.1),
+        Some(k) => format!(
+            "{place}, kernel {k}, rotated {}°",
+            u32::from(label.rotation) * 90
+        ),
+        None => format!(
+            "{place} (random field, centre {:.1}, {:.1})",
+            label.centre.0, label.centre.1
+        ),
     }
 }
 
@@ -24,12 +30,19 @@ pub fn describe_transformation(t: &Transformation) -> String {
         Transformation::Identity => "identity".to_owned(),
         Transformation::Shift { k } => format!("shift {k:+}"),
         Transformation::Translate { dx, dy } => format!("translate ({dx:+}, {dy:+})"),
-        Transformation::Rotate { quarter_turns } => format!("rotate {}°", u32::from(quarter_turns) * 90),
+        Transformation::Rotate { quarter_turns } => {
+            format!("rotate {}°", u32::from(quarter_turns) * 90)
+        }
         Transformation::Reflect { quarter_turns: 0 } => "reflect".to_owned(),
         Transformation::Reflect { quarter_turns } => {
             format!("reflect, then rotate {}°", u32::from(quarter_turns) * 90)
         }
-        Transformation::Rigid { reflect, quarter_turns, dx, dy } => {
+        Transformation::Rigid {
+            reflect,
+            quarter_turns,
+            dx,
+            dy,
+        } => {
             let mut parts = Vec::new();
             if reflect {
                 parts.push("reflect".to_owned());
@@ -40,7 +53,11 @@ pub fn describe_transformation(t: &Transformation) -> String {
             if dx != 0 || dy != 0 {
                 parts.push(format!("translate ({dx:+}, {dy:+})"));
             }
-            if parts.is_empty() { "identity".to_owned() } else { parts.join(", then ") }
+            if parts.is_empty() {
+                "identity".to_owned()
+            } else {
+                parts.join(", then ")
+            }
         }
     }
 }

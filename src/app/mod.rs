@@ -32,7 +32,8 @@ pub use heatmap::MatrixOrder;
 /// an error if it could not be written.
 pub fn run_native(options: StartOptions) -> anyhow::Result<()> {
     let screenshot_requested = options.screenshot.is_some();
-    let outcome: std::sync::Arc<std::sync::Mutex<Option<app_state::ScreenshotOutcome>>> = Default::default();
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<app_state::ScreenshotOutcome>>> =
+        Default::default();
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()

@@ -8,7 +8,8 @@
 use egui::{DragValue, Ui};
 
 use crate::model::{
-    Activation, BankConfig, KernelFamily, LearningRule, SimConfig, Space, StimulusKind, Transformation,
+    Activation, BankConfig, KernelFamily, LearningRule, SimConfig, Space, StimulusKind,
+    Transformation,
 };
 
 /// What the user asked for in the panel this frame.
@@ -34,26 +35,53 @@ fn grid_row<T: egui::emath::Numeric>(
     speed: f64,
 ) {
     let l = ui.label(label).on_hover_text(tip);
-    ui.add(DragValue::new(value).range(range).speed(speed)).labelled_by(l.id).on_hover_text(tip);
+    ui.add(DragValue::new(value).range(range).speed(speed))
+        .labelled_by(l.id)
+        .on_hover_text(tip);
     ui.end_row();
 }
 
-fn pair_row(ui: &mut Ui, label: &str, tip: &str, value: &mut (f32, f32), range: std::ops::RangeInclusive<f32>) {
+fn pair_row(
+    ui: &mut Ui,
+    label: &str,
+    tip: &str,
+    value: &mut (f32, f32),
+    range: std::ops::RangeInclusive<f32>,
+) {
     let l = ui.label(label).on_hover_text(tip);
     ui.horizontal(|ui| {
-        ui.add(DragValue::new(&mut value.0).range(range.clone()).speed(0.05).prefix("from "))
-            .labelled_by(l.id)
-            .on_hover_text(tip);
-        ui.add(DragValue::new(&mut value.1).range(range).speed(0.05).prefix("to "))
-            .labelled_by(l.id)
-            .on_hover_text(tip);
+        ui.add(
+            DragValue::new(&mut value.0)
+                .range(range.clone())
+                .speed(0.05)
+                .prefix("from "),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(tip);
+        ui.add(
+            DragValue::new(&mut value.1)
+                .range(range)
+                .speed(0.05)
+                .prefix("to "),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(tip);
     });
     ui.end_row();
 }
 
-fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: &str, tip: &str, value: &mut T, options: &[(T, &str)]) {
+fn combo<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    label: &str,
+    tip: &str,
+    value: &mut T,
+    options: &[(T, &str)],
+) {
     let l = ui.label(label).on_hover_text(tip);
-    let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
+    let current = options
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or("?", |(_, n)| n);
     egui::ComboBox::from_id_salt(label)
         .selected_text(current)
         .show_ui(ui, |ui| {
@@ -126,26 +154,87 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
             TransformChoice::Translate => Transformation::Translate { dx: 1, dy: 0 },
             TransformChoice::Rotate => Transformation::Rotate { quarter_turns: 1 },
             TransformChoice::Reflect => Transformation::Reflect { quarter_turns: 0 },
-            TransformChoice::Rigid => Transformation::Rigid { reflect: false, quarter_turns: 0, dx: 1, dy: 0 },
+            TransformChoice::Rigid => Transformation::Rigid {
+                reflect: false,
+                quarter_turns: 0,
+                dx: 1,
+                dy: 0,
+            },
         };
     }
     match t {
         Transformation::Identity => {}
-        Transformation::Shift { k } => grid_row(ui, "    shift k", "Pixels to shift by (negative = other way).", k, -512..=512, 0.1),
+        Transformation::Shift { k } => grid_row(
+            ui,
+            "    shift k",
+            "Pixels to shift by (negative = other way).",
+            k,
+            -512..=512,
+            0.1,
+        ),
         Transformation::Translate { dx, dy } => {
-            grid_row(ui, "    dx", "Translation along x in pixels.", dx, -64..=64, 0.1);
-            grid_row(ui, "    dy", "Translation along y in pixels.", dy, -64..=64, 0.1);
+            grid_row(
+                ui,
+                "    dx",
+                "Translation along x in pixels.",
+                dx,
+                -64..=64,
+                0.1,
+            );
+            grid_row(
+                ui,
+                "    dy",
+                "Translation along y in pixels.",
+                dy,
+                -64..=64,
+                0.1,
+            );
         }
         Transformation::Rotate { quarter_turns } | Transformation::Reflect { quarter_turns } => {
-            grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
+            grid_row(
+                ui,
+                "    quarter turns",
+                "Number of 90° counter-clockwise turns (0–3).",
+                quarter_turns,
+                0..=3,
+                0.05,
+            );
         }
-        Transformation::Rigid { reflect, quarter_turns, dx, dy } => {
-            let l = ui.label("    mirror first").on_hover_text("Mirror x -> side−1−x before turning.");
+        Transformation::Rigid {
+            reflect,
+            quarter_turns,
+            dx,
+            dy,
+        } => {
+            let l = ui
+                .label("    mirror first")
+                .on_hover_text("Mirror x -> side−1−x before turning.");
             ui.checkbox(reflect, "").labelled_by(l.id);
             ui.end_row();
-            grid_row(ui, "    quarter turns", "Number of 90° counter-clockwise turns (0–3).", quarter_turns, 0..=3, 0.05);
-            grid_row(ui, "    dx", "Translation along x in pixels, applied last.", dx, -64..=64, 0.1);
-            grid_row(ui, "    dy", "Translation along y in pixels, applied last.", dy, -64..=64, 0.1);
+            grid_row(
+                ui,
+                "    quarter turns",
+                "Number of 90° counter-clockwise turns (0–3).",
+                quarter_turns,
+                0..=3,
+                0.05,
+            );
+            grid_row(
+                ui,
+                "    dx",
+                "Translation along x in pixels, applied last.",
+                dx,
+                -64..=64,
+                0.1,
+            );
+            grid_row(
+                ui,
+                "    dy",
+                "Translation along y in pixels, applied last.",
+                dy,
+                -64..=64,
+                0.1,
+            );
         }
     }
 }
@@ -162,7 +251,11 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
         "Space",
         "The retina: pixels on a circle, a periodic square (torus) or an open square.",
         &mut kind,
-        &[(SpaceKind::Ring, "ring (1-D)"), (SpaceKind::Torus, "torus (2-D, periodic)"), (SpaceKind::Square, "square (2-D)")],
+        &[
+            (SpaceKind::Ring, "ring (1-D)"),
+            (SpaceKind::Torus, "torus (2-D, periodic)"),
+            (SpaceKind::Square, "square (2-D)"),
+        ],
     );
     if kind != before {
         *space = match kind {
@@ -172,9 +265,23 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
         };
     }
     match space {
-        Space::Ring { n } => grid_row(ui, "    pixels n", "Number of pixels on the ring.", n, 4..=4096, 1.0),
+        Space::Ring { n } => grid_row(
+            ui,
+            "    pixels n",
+            "Number of pixels on the ring.",
+            n,
+            4..=4096,
+            1.0,
+        ),
         Space::Torus { side } | Space::Square { side } => {
-            grid_row(ui, "    side", "Pixels per side of the square image.", side, 4..=128, 0.2);
+            grid_row(
+                ui,
+                "    side",
+                "Pixels per side of the square image.",
+                side,
+                4..=128,
+                0.2,
+            );
         }
     }
 }
@@ -207,42 +314,173 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
     );
     if choice != before {
         *kind = match choice {
-            StimulusChoice::Bumps => StimulusKind::Bumps { max_bumps: 2, width: (1.5, 4.0), amplitude: (0.5, 1.5) },
-            StimulusChoice::Bars => StimulusKind::Bars { max_bars: 2, length: (2, 10) },
+            StimulusChoice::Bumps => StimulusKind::Bumps {
+                max_bumps: 2,
+                width: (1.5, 4.0),
+                amplitude: (0.5, 1.5),
+            },
+            StimulusChoice::Bars => StimulusKind::Bars {
+                max_bars: 2,
+                length: (2, 10),
+            },
             StimulusChoice::SmoothNoise => StimulusKind::SmoothNoise { length: 3.0 },
-            StimulusChoice::NonGaussian => StimulusKind::NonGaussian { length: 3.0, gain: 3.0 },
-            StimulusChoice::Blobs => StimulusKind::Blobs { max_blobs: 2, width: (1.0, 3.0), aspect: 0.5 },
-            StimulusChoice::Edges => StimulusKind::Edges { max_edges: 2, length: (3.0, 10.0), thickness: 0.7 },
+            StimulusChoice::NonGaussian => StimulusKind::NonGaussian {
+                length: 3.0,
+                gain: 3.0,
+            },
+            StimulusChoice::Blobs => StimulusKind::Blobs {
+                max_blobs: 2,
+                width: (1.0, 3.0),
+                aspect: 0.5,
+            },
+            StimulusChoice::Edges => StimulusKind::Edges {
+                max_edges: 2,
+                length: (3.0, 10.0),
+                thickness: 0.7,
+            },
             StimulusChoice::ImagePatches => StimulusKind::ImagePatches,
         };
     }
     match kind {
-        StimulusKind::Bumps { max_bumps, width, amplitude } => {
-            grid_row(ui, "    max bumps", "Each stimulus has 1 to this many Gaussian bumps.", max_bumps, 1..=32, 0.1);
-            pair_row(ui, "    width (px)", "Range of the bumps' standard deviation in pixels.", width, 0.1..=100.0);
-            pair_row(ui, "    amplitude", "Range of the bumps' heights.", amplitude, 0.0..=100.0);
+        StimulusKind::Bumps {
+            max_bumps,
+            width,
+            amplitude,
+        } => {
+            grid_row(
+                ui,
+                "    max bumps",
+                "Each stimulus has 1 to this many Gaussian bumps.",
+                max_bumps,
+                1..=32,
+                0.1,
+            );
+            pair_row(
+                ui,
+                "    width (px)",
+                "Range of the bumps' standard deviation in pixels.",
+                width,
+                0.1..=100.0,
+            );
+            pair_row(
+                ui,
+                "    amplitude",
+                "Range of the bumps' heights.",
+                amplitude,
+                0.0..=100.0,
+            );
         }
         StimulusKind::Bars { max_bars, length } => {
-            grid_row(ui, "    max bars", "Each stimulus has 1 to this many binary runs.", max_bars, 1..=32, 0.1);
-            grid_row(ui, "    min length", "Shortest run in pixels.", &mut length.0, 1..=4096, 0.2);
-            grid_row(ui, "    max length", "Longest run in pixels.", &mut length.1, 1..=4096, 0.2);
+            grid_row(
+                ui,
+                "    max bars",
+                "Each stimulus has 1 to this many binary runs.",
+                max_bars,
+                1..=32,
+                0.1,
+            );
+            grid_row(
+                ui,
+                "    min length",
+                "Shortest run in pixels.",
+                &mut length.0,
+                1..=4096,
+                0.2,
+            );
+            grid_row(
+                ui,
+                "    max length",
+                "Longest run in pixels.",
+                &mut length.1,
+                1..=4096,
+                0.2,
+            );
         }
         StimulusKind::SmoothNoise { length } => {
-            grid_row(ui, "    correlation ℓ", "Length of the Gaussian filter smoothing white noise, in pixels.", length, 0.1..=100.0, 0.05);
+            grid_row(
+                ui,
+                "    correlation ℓ",
+                "Length of the Gaussian filter smoothing white noise, in pixels.",
+                length,
+                0.1..=100.0,
+                0.05,
+            );
         }
         StimulusKind::NonGaussian { length, gain } => {
-            grid_row(ui, "    correlation ℓ", "Correlation length of the underlying Gaussian field, in pixels.", length, 0.1..=100.0, 0.05);
-            grid_row(ui, "    gain", "Large gain makes the pattern nearly binary with sharp edges.", gain, 0.01..=100.0, 0.05);
+            grid_row(
+                ui,
+                "    correlation ℓ",
+                "Correlation length of the underlying Gaussian field, in pixels.",
+                length,
+                0.1..=100.0,
+                0.05,
+            );
+            grid_row(
+                ui,
+                "    gain",
+                "Large gain makes the pattern nearly binary with sharp edges.",
+                gain,
+                0.01..=100.0,
+                0.05,
+            );
         }
-        StimulusKind::Blobs { max_blobs, width, aspect } => {
-            grid_row(ui, "    max blobs", "Each image has 1 to this many anisotropic Gaussian blobs.", max_blobs, 1..=32, 0.1);
-            pair_row(ui, "    width (px)", "Range of the long-axis standard deviation in pixels.", width, 0.1..=100.0);
-            grid_row(ui, "    aspect", "Short axis / long axis of each blob (1 = round).", aspect, 0.05..=1.0, 0.01);
+        StimulusKind::Blobs {
+            max_blobs,
+            width,
+            aspect,
+        } => {
+            grid_row(
+                ui,
+                "    max blobs",
+                "Each image has 1 to this many anisotropic Gaussian blobs.",
+                max_blobs,
+                1..=32,
+                0.1,
+            );
+            pair_row(
+                ui,
+                "    width (px)",
+                "Range of the long-axis standard deviation in pixels.",
+                width,
+                0.1..=100.0,
+            );
+            grid_row(
+                ui,
+                "    aspect",
+                "Short axis / long axis of each blob (1 = round).",
+                aspect,
+                0.05..=1.0,
+                0.01,
+            );
         }
-        StimulusKind::Edges { max_edges, length, thickness } => {
-            grid_row(ui, "    max edges", "Each image has 1 to this many line segments.", max_edges, 1..=32, 0.1);
-            pair_row(ui, "    length (px)", "Range of segment lengths in pixels.", length, 0.5..=200.0);
-            grid_row(ui, "    half-width", "Half the line thickness in pixels.", thickness, 0.1..=20.0, 0.02);
+        StimulusKind::Edges {
+            max_edges,
+            length,
+            thickness,
+        } => {
+            grid_row(
+                ui,
+                "    max edges",
+                "Each image has 1 to this many line segments.",
+                max_edges,
+                1..=32,
+                0.1,
+            );
+            pair_row(
+                ui,
+                "    length (px)",
+                "Range of segment lengths in pixels.",
+                length,
+                0.5..=200.0,
+            );
+            grid_row(
+                ui,
+                "    half-width",
+                "Half the line thickness in pixels.",
+                thickness,
+                0.1..=20.0,
+                0.02,
+            );
         }
         StimulusKind::ImagePatches => {}
     }
@@ -260,16 +498,50 @@ fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
     );
     if tiled != before {
         *bank = if tiled {
-            BankConfig::Tiled { kernels: 4, size: 7, stride: 1, family: KernelFamily::Random }
+            BankConfig::Tiled {
+                kernels: 4,
+                size: 7,
+                stride: 1,
+                family: KernelFamily::Random,
+            }
         } else {
-            BankConfig::Random { count: 256, size: 7 }
+            BankConfig::Random {
+                count: 256,
+                size: 7,
+            }
         };
     }
     match bank {
-        BankConfig::Tiled { kernels, size, stride, family } => {
-            grid_row(ui, "    kernels", "Number of distinct base kernels copied to every position.", kernels, 1..=64, 0.1);
-            grid_row(ui, "    kernel size", "Kernel length (1-D) or side (2-D) in pixels.", size, 1..=64, 0.1);
-            grid_row(ui, "    stride", "Distance between neighbouring kernel positions in pixels.", stride, 1..=64, 0.1);
+        BankConfig::Tiled {
+            kernels,
+            size,
+            stride,
+            family,
+        } => {
+            grid_row(
+                ui,
+                "    kernels",
+                "Number of distinct base kernels copied to every position.",
+                kernels,
+                1..=64,
+                0.1,
+            );
+            grid_row(
+                ui,
+                "    kernel size",
+                "Kernel length (1-D) or side (2-D) in pixels.",
+                size,
+                1..=64,
+                0.1,
+            );
+            grid_row(
+                ui,
+                "    stride",
+                "Distance between neighbouring kernel positions in pixels.",
+                stride,
+                1..=64,
+                0.1,
+            );
             combo(
                 ui,
                 "    kernel family",
@@ -283,8 +555,22 @@ fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
             );
         }
         BankConfig::Random { count, size } => {
-            grid_row(ui, "    detectors", "Number of random local detectors.", count, 1..=8192, 1.0);
-            grid_row(ui, "    field size", "Field length (1-D) or side (2-D) in pixels.", size, 1..=64, 0.1);
+            grid_row(
+                ui,
+                "    detectors",
+                "Number of random local detectors.",
+                count,
+                1..=8192,
+                1.0,
+            );
+            grid_row(
+                ui,
+                "    field size",
+                "Field length (1-D) or side (2-D) in pixels.",
+                size,
+                1..=64,
+                0.1,
+            );
         }
     }
 }
@@ -377,7 +663,10 @@ impl ParamsPanel {
         ui.separator();
         let changed = draft != current;
         if changed {
-            ui.colored_label(ui.visuals().warn_fg_color, "Changed settings take effect after a reset to step 0.");
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "Changed settings take effect after a reset to step 0.",
+            );
         }
         ui.horizontal(|ui| {
             if ui
@@ -387,7 +676,11 @@ impl ParamsPanel {
             {
                 action = Some(ParamsAction::Apply(Box::new(draft.clone())));
             }
-            if ui.add_enabled(changed, egui::Button::new("Revert")).on_hover_text("Discard the edits.").clicked() {
+            if ui
+                .add_enabled(changed, egui::Button::new("Revert"))
+                .on_hover_text("Discard the edits.")
+                .clicked()
+            {
                 *draft = current.clone();
             }
         });

@@ -13,7 +13,10 @@ pub const TRUE_COLOR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
 pub const BASELINE_COLOR: Color32 = Color32::from_rgb(0xe6, 0x7e, 0x22);
 
 /// Points `(log10 x, log10 y)` of the records with positive `x` and `y`.
-pub fn log_log_points(history: &[MetricsRecord], y: impl Fn(&MetricsRecord) -> f64) -> Vec<[f64; 2]> {
+pub fn log_log_points(
+    history: &[MetricsRecord],
+    y: impl Fn(&MetricsRecord) -> f64,
+) -> Vec<[f64; 2]> {
     history
         .iter()
         .filter_map(|r| {
@@ -31,13 +34,24 @@ pub fn thin(points: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
     }
     let stride = points.len().div_ceil(max);
     let last = points.len() - 1;
-    points.into_iter().enumerate().filter(|(k, _)| k % stride == 0 || *k == last).map(|(_, p)| p).collect()
+    points
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| k % stride == 0 || *k == last)
+        .map(|(_, p)| p)
+        .collect()
 }
 
 fn pow10_label(v: f64) -> String {
     let x = 10f64.powf(v);
     if (1e-3..1e5).contains(&x) {
-        let digits = if x >= 10.0 { 0 } else if x >= 1.0 { 1 } else { 3 };
+        let digits = if x >= 10.0 {
+            0
+        } else if x >= 1.0 {
+            1
+        } else {
+            3
+        };
         format!("{x:.digits$}")
     } else {
         format!("{x:.0e}")
@@ -63,15 +77,31 @@ pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f
         .y_axis_formatter(|m, _| pow10_label(m.value))
         .label_formatter(|hover| {
             let (name, p) = match hover {
-                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => (*plot_name, position),
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, position),
                 egui_plot::HoverPosition::Elsewhere { position } => ("", position),
             };
-            Some(format!("{name}\n{} stimuli\nerror {:.4}", pow10_label(p.x), 10f64.powf(p.y)))
+            Some(format!(
+                "{name}\n{} stimuli\nerror {:.4}",
+                pow10_label(p.x),
+                10f64.powf(p.y)
+            ))
         })
         .allow_scroll(false)
         .show(ui, |plot| {
-            plot.line(Line::new("true transformation e_g", PlotPoints::new(truth)).color(TRUE_COLOR).width(2.5));
-            plot.line(Line::new("random permutation", PlotPoints::new(baseline)).color(BASELINE_COLOR).width(2.0));
+            plot.line(
+                Line::new("true transformation e_g", PlotPoints::new(truth))
+                    .color(TRUE_COLOR)
+                    .width(2.5),
+            );
+            plot.line(
+                Line::new("random permutation", PlotPoints::new(baseline))
+                    .color(BASELINE_COLOR)
+                    .width(2.0),
+            );
             if !guide.is_empty() {
                 plot.line(
                     Line::new("1/√N guide", PlotPoints::new(guide))
@@ -93,15 +123,24 @@ pub fn metric_ui(
     y: impl Fn(&MetricsRecord) -> f64,
     height: f32,
 ) {
-    ui.label(egui::RichText::new(title).strong()).on_hover_text(tooltip);
-    let points: Vec<[f64; 2]> = history.iter().map(|r| [r.stimuli as f64, y(r)]).filter(|p| p[1].is_finite()).collect();
+    ui.label(egui::RichText::new(title).strong())
+        .on_hover_text(tooltip);
+    let points: Vec<[f64; 2]> = history
+        .iter()
+        .map(|r| [r.stimuli as f64, y(r)])
+        .filter(|p| p[1].is_finite())
+        .collect();
     let points = thin(points, 2000);
     Plot::new(id)
         .height(height)
         .x_axis_label("stimuli seen")
         .allow_scroll(false)
         .show(ui, |plot| {
-            plot.line(Line::new(title, PlotPoints::new(points)).color(TRUE_COLOR).width(2.0));
+            plot.line(
+                Line::new(title, PlotPoints::new(points))
+                    .color(TRUE_COLOR)
+                    .width(2.0),
+            );
         });
 }
 
@@ -151,7 +190,10 @@ mod tests {
 
     #[test]
     fn log_log_points_turn_a_power_law_into_a_line_of_that_slope() {
-        let history: Vec<MetricsRecord> = [0u64, 100, 400, 1600].iter().map(|&n| record(n, if n == 0 { 1.0 } else { 1.0 / (n as f64).sqrt() })).collect();
+        let history: Vec<MetricsRecord> = [0u64, 100, 400, 1600]
+            .iter()
+            .map(|&n| record(n, if n == 0 { 1.0 } else { 1.0 / (n as f64).sqrt() }))
+            .collect();
         let pts = log_log_points(&history, |r| r.symmetry_error_true);
         assert_eq!(pts.len(), 3, "step 0 has no logarithm and is skipped");
         let slope = (pts[2][1] - pts[0][1]) / (pts[2][0] - pts[0][0]);

@@ -7,11 +7,26 @@ pub fn apply_text_sizes(ctx: &egui::Context, presentation: bool) {
     let scale = if presentation { 1.4 } else { 1.0 };
     ctx.all_styles_mut(|style| {
         style.text_styles = [
-            (TextStyle::Heading, FontId::new(22.0 * scale, FontFamily::Proportional)),
-            (TextStyle::Body, FontId::new(16.0 * scale, FontFamily::Proportional)),
-            (TextStyle::Button, FontId::new(16.0 * scale, FontFamily::Proportional)),
-            (TextStyle::Small, FontId::new(13.0 * scale, FontFamily::Proportional)),
-            (TextStyle::Monospace, FontId::new(15.0 * scale, FontFamily::Monospace)),
+            (
+                TextStyle::Heading,
+                FontId::new(22.0 * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(16.0 * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(16.0 * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(13.0 * scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(15.0 * scale, FontFamily::Monospace),
+            ),
         ]
         .into();
         style.spacing.interact_size.y = 24.0 * scale;

@@ -24,8 +24,11 @@ pub fn run(
     cancel: &CancelToken,
     report: &mut dyn FnMut(f64, Option<f64>),
 ) -> Result<Vec<(Permutation, f64, f64)>, String> {
-    let graph = WeightedGraph::new((*input.weights).clone(), Some((*input.node_weights).clone()))
-        .map_err(|e| e.to_string())?;
+    let graph = WeightedGraph::new(
+        (*input.weights).clone(),
+        Some((*input.node_weights).clone()),
+    )
+    .map_err(|e| e.to_string())?;
     let options = SearchOptions {
         method: method(settings.method),
         max_results: settings.max_results,
@@ -35,10 +38,17 @@ pub fn run(
         ..SearchOptions::default()
     };
     let mut progress = |p: crate::search::Progress| report(p.fraction, p.best_error);
-    let report = crate::search::search(&graph, &options, cancel, &mut progress).map_err(|e| e.to_string())?;
+    let report = crate::search::search(&graph, &options, cancel, &mut progress)
+        .map_err(|e| e.to_string())?;
     Ok(report
         .results
         .into_iter()
-        .map(|r| (r.permutation, r.relative_error, r.node_weight_error.unwrap_or(f64::NAN)))
+        .map(|r| {
+            (
+                r.permutation,
+                r.relative_error,
+                r.node_weight_error.unwrap_or(f64::NAN),
+            )
+        })
         .collect())
 }

@@ -56,55 +56,97 @@ impl SearchPanel {
         let mut actions = Vec::new();
         ui.heading("Symmetry search");
         ui.label("Looks for permutations π of the neurons with W[π(i)][π(j)] ≈ W[i][j] — without using any labels.");
-        egui::Grid::new("search-settings").num_columns(2).show(ui, |ui| {
-            let l = ui.label("Method").on_hover_text(self.settings.method.explanation());
-            egui::ComboBox::from_id_salt("search-method")
-                .selected_text(self.settings.method.name())
-                .show_ui(ui, |ui| {
-                    for m in SearchMethod::ALL {
-                        ui.selectable_value(&mut self.settings.method, m, m.name()).on_hover_text(m.explanation());
-                    }
-                })
-                .response
+        egui::Grid::new("search-settings")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let l = ui
+                    .label("Method")
+                    .on_hover_text(self.settings.method.explanation());
+                egui::ComboBox::from_id_salt("search-method")
+                    .selected_text(self.settings.method.name())
+                    .show_ui(ui, |ui| {
+                        for m in SearchMethod::ALL {
+                            ui.selectable_value(&mut self.settings.method, m, m.name())
+                                .on_hover_text(m.explanation());
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label("Time limit (s)").on_hover_text(
+                    "The search stops and reports its best results after this long.",
+                );
+                ui.add(
+                    DragValue::new(&mut self.settings.time_limit_secs)
+                        .range(0.1..=3600.0)
+                        .speed(0.2),
+                )
                 .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Time limit (s)").on_hover_text("The search stops and reports its best results after this long.");
-            ui.add(DragValue::new(&mut self.settings.time_limit_secs).range(0.1..=3600.0).speed(0.2)).labelled_by(l.id);
-            ui.end_row();
-            let l = ui
-                .label("Fixed-point penalty")
-                .on_hover_text("Cost per neuron left in place, so the trivial identity is not the answer.");
-            ui.add(DragValue::new(&mut self.settings.fixed_point_penalty).range(0.0..=10.0).speed(0.01)).labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Search seed").on_hover_text("Seed of the solver's randomness; same seed, same results.");
-            ui.add(DragValue::new(&mut self.settings.seed).speed(1.0)).labelled_by(l.id);
-            ui.end_row();
-        });
+                ui.end_row();
+                let l = ui.label("Fixed-point penalty").on_hover_text(
+                    "Cost per neuron left in place, so the trivial identity is not the answer.",
+                );
+                ui.add(
+                    DragValue::new(&mut self.settings.fixed_point_penalty)
+                        .range(0.0..=10.0)
+                        .speed(0.01),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+                let l = ui
+                    .label("Search seed")
+                    .on_hover_text("Seed of the solver's randomness; same seed, same results.");
+                ui.add(DragValue::new(&mut self.settings.seed).speed(1.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
         ui.horizontal(|ui| {
             if let Some(task) = &self.task {
-                let label = if task.is_cancelling() { "Cancelling…" } else { "Cancel" };
-                if ui.add_enabled(!task.is_cancelling(), egui::Button::new(label)).clicked() {
+                let label = if task.is_cancelling() {
+                    "Cancelling…"
+                } else {
+                    "Cancel"
+                };
+                if ui
+                    .add_enabled(!task.is_cancelling(), egui::Button::new(label))
+                    .clicked()
+                {
                     actions.push(SearchAction::Cancel);
                 }
             } else if ui
-                .add_enabled(can_start, egui::Button::new(RichText::new("Start search").strong()))
-                .on_hover_text("Search the current weights in the background; learning continues meanwhile.")
+                .add_enabled(
+                    can_start,
+                    egui::Button::new(RichText::new("Start search").strong()),
+                )
+                .on_hover_text(
+                    "Search the current weights in the background; learning continues meanwhile.",
+                )
                 .clicked()
             {
                 actions.push(SearchAction::Start);
             }
         });
         if let Some(task) = &self.task {
-            let best = task.best_error().map_or_else(|| "—".to_owned(), |e| format!("{e:.4}"));
+            let best = task
+                .best_error()
+                .map_or_else(|| "—".to_owned(), |e| format!("{e:.4}"));
             ui.add(
                 egui::ProgressBar::new(task.fraction() as f32)
                     .show_percentage()
-                    .text(format!("{:.0} %  ·  best error {best}  ·  {:.1} s", task.fraction() * 100.0, task.elapsed_secs())),
+                    .text(format!(
+                        "{:.0} %  ·  best error {best}  ·  {:.1} s",
+                        task.fraction() * 100.0,
+                        task.elapsed_secs()
+                    )),
             );
         }
         if let Some(outcome) = &self.outcome {
             ui.separator();
-            let how = if outcome.cancelled { "cancelled" } else { "finished" };
+            let how = if outcome.cancelled {
+                "cancelled"
+            } else {
+                "finished"
+            };
             ui.label(format!(
                 "{} permutations found on the weights of step {} ({how} after {:.1} s). Click a row to reorder the heatmap.",
                 outcome.results.len(),

@@ -34,8 +34,13 @@ pub enum SearchMethod {
 
 impl SearchMethod {
     /// All methods, for the selector.
-    pub const ALL: [SearchMethod; 5] =
-        [SearchMethod::Auto, SearchMethod::Seeded, SearchMethod::Spectral, SearchMethod::Faq, SearchMethod::Anneal];
+    pub const ALL: [SearchMethod; 5] = [
+        SearchMethod::Auto,
+        SearchMethod::Seeded,
+        SearchMethod::Spectral,
+        SearchMethod::Faq,
+        SearchMethod::Anneal,
+    ];
 
     /// Name as in the CLI and the README.
     pub fn name(self) -> &'static str {
@@ -51,14 +56,18 @@ impl SearchMethod {
     /// One-sentence explanation for tooltips.
     pub fn explanation(self) -> &'static str {
         match self {
-            SearchMethod::Auto => "Spectral and seeded search first; annealing and FAQ only if they find nothing good.",
+            SearchMethod::Auto => {
+                "Spectral and seeded search first; annealing and FAQ only if they find nothing good."
+            }
             SearchMethod::Seeded => {
                 "Fix π(i₀) = j₀ for every candidate j₀, grow π greedily, polish by pairwise swaps; finds whole groups."
             }
             SearchMethod::Faq => {
                 "Frank–Wolfe on the relaxed (doubly-stochastic) problem, then projection to a permutation and 2-opt."
             }
-            SearchMethod::Anneal => "Simulated annealing over transpositions with a fixed-point penalty.",
+            SearchMethod::Anneal => {
+                "Simulated annealing over transpositions with a fixed-point penalty."
+            }
             SearchMethod::Spectral => {
                 "Eigenvector-based similarity and one assignment; fast but blind to degenerate spectra."
             }
@@ -83,7 +92,13 @@ pub struct SearchSettings {
 
 impl Default for SearchSettings {
     fn default() -> Self {
-        Self { method: SearchMethod::Auto, time_limit_secs: 20.0, fixed_point_penalty: 0.5, seed: 0, max_results: 64 }
+        Self {
+            method: SearchMethod::Auto,
+            time_limit_secs: 20.0,
+            fixed_point_penalty: 0.5,
+            seed: 0,
+            max_results: 64,
+        }
     }
 }
 
@@ -153,7 +168,11 @@ pub struct SearchTask {
 
 impl SearchTask {
     /// Starts the search on its own thread; `repaint` is woken on progress and at the end.
-    pub fn start(input: SearchInput, settings: SearchSettings, repaint: Option<egui::Context>) -> Self {
+    pub fn start(
+        input: SearchInput,
+        settings: SearchSettings,
+        repaint: Option<egui::Context>,
+    ) -> Self {
         let cancel = CancelToken::new();
         let fraction_bits = Arc::new(AtomicU64::new(0f64.to_bits()));
         let best_bits = Arc::new(AtomicU64::new(f64::NAN.to_bits()));
@@ -181,16 +200,19 @@ impl SearchTask {
                             ctx.request_repaint();
                         }
                     };
-                    let outcome = search_engine::run(&input, &settings, &cancel, &mut report).map(|found| {
-                        let mut results: Vec<FoundPermutation> =
-                            found.into_iter().map(|(p, e, de)| describe(p, e, de, &input.ground_truth)).collect();
-                        results.sort_by(|a, b| a.error.total_cmp(&b.error));
-                        SearchOutcome {
-                            results,
-                            cancelled: cancel.is_cancelled(),
-                            elapsed_secs: start.elapsed().as_secs_f64(),
-                        }
-                    });
+                    let outcome =
+                        search_engine::run(&input, &settings, &cancel, &mut report).map(|found| {
+                            let mut results: Vec<FoundPermutation> = found
+                                .into_iter()
+                                .map(|(p, e, de)| describe(p, e, de, &input.ground_truth))
+                                .collect();
+                            results.sort_by(|a, b| a.error.total_cmp(&b.error));
+                            SearchOutcome {
+                                results,
+                                cancelled: cancel.is_cancelled(),
+                                elapsed_secs: start.elapsed().as_secs_f64(),
+                            }
+                        });
                     if let Ok(mut slot) = result.lock() {
                         *slot = Some(outcome);
                     }
@@ -205,7 +227,16 @@ impl SearchTask {
         {
             *slot = Some(Err("could not start the search thread".to_owned()));
         }
-        Self { cancel, fraction_bits, best_bits, result, started: Instant::now(), cancelled_at: None, step, thread }
+        Self {
+            cancel,
+            fraction_bits,
+            best_bits,
+            result,
+            started: Instant::now(),
+            cancelled_at: None,
+            step,
+            thread,
+        }
     }
 
     /// Asks the search to stop; it returns its best results so far within ~0.5 s.
@@ -274,7 +305,10 @@ pub fn describe(
 }
 
 /// The true transformation agreeing with `pi` on the most neurons, with that fraction.
-pub fn best_truth_match(pi: &Permutation, ground_truth: &[(Transformation, Permutation)]) -> Option<TruthMatch> {
+pub fn best_truth_match(
+    pi: &Permutation,
+    ground_truth: &[(Transformation, Permutation)],
+) -> Option<TruthMatch> {
     let n = pi.len();
     if n == 0 {
         return None;
@@ -284,7 +318,10 @@ pub fn best_truth_match(pi: &Permutation, ground_truth: &[(Transformation, Permu
         .filter(|(_, g)| g.len() == n)
         .map(|(t, g)| {
             let agree = (0..n).filter(|&i| pi.image(i) == g.image(i)).count();
-            TruthMatch { transformation: *t, consistency: agree as f64 / n as f64 }
+            TruthMatch {
+                transformation: *t,
+                consistency: agree as f64 / n as f64,
+            }
         })
         .max_by(|a, b| a.consistency.total_cmp(&b.consistency))
 }

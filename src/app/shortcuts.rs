@@ -18,7 +18,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+plus / Ctrl+minus / Ctrl+0", "zoom in / out / reset"),
     ("?  or  F1", "this overlay"),
     ("Esc", "close this overlay"),
-    ("Heatmap: scroll / drag / double-click", "zoom / pan / reset view"),
+    (
+        "Heatmap: scroll / drag / double-click",
+        "zoom / pan / reset view",
+    ),
 ];
 
 /// Reads this frame's shortcuts. Single-key shortcuts are ignored while a text field
@@ -61,7 +64,9 @@ pub fn read_shortcuts(ctx: &egui::Context) -> Vec<AppAction> {
         if i.consume_key(Modifiers::NONE, Key::R) {
             out.push(AppAction::Reset);
         }
-        if i.consume_key(Modifiers::NONE, Key::Questionmark) || i.consume_key(Modifiers::SHIFT, Key::Questionmark) {
+        if i.consume_key(Modifiers::NONE, Key::Questionmark)
+            || i.consume_key(Modifiers::SHIFT, Key::Questionmark)
+        {
             out.push(AppAction::ToggleHelp);
         }
     });
@@ -75,13 +80,17 @@ pub fn help_overlay_ui(ctx: &egui::Context, open: &mut bool) {
     }
     let response = egui::Modal::new(egui::Id::unique("shortcut-overlay")).show(ctx, |ui| {
         ui.heading("Keyboard shortcuts");
-        egui::Grid::new("shortcut-grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
-            for (keys, what) in SHORTCUTS {
-                ui.label(egui::RichText::new(*keys).monospace().strong());
-                ui.label(*what);
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("shortcut-grid")
+            .num_columns(2)
+            .spacing([24.0, 6.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for (keys, what) in SHORTCUTS {
+                    ui.label(egui::RichText::new(*keys).monospace().strong());
+                    ui.label(*what);
+                    ui.end_row();
+                }
+            });
         ui.add_space(8.0);
         if ui.button("Close").clicked() {
             *open = false;

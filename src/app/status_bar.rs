@@ -24,7 +24,11 @@ pub struct StatusLine {
 
 impl Default for StatusLine {
     fn default() -> Self {
-        Self { text: "Ready.".to_owned(), kind: StatusKind::Info, since: Instant::now() }
+        Self {
+            text: "Ready.".to_owned(),
+            kind: StatusKind::Info,
+            since: Instant::now(),
+        }
     }
 }
 
@@ -50,7 +54,9 @@ impl StatusLine {
         ui.horizontal(|ui| {
             let text = match self.kind {
                 StatusKind::Info => RichText::new(&self.text),
-                StatusKind::Error => RichText::new(format!("Error: {}", self.text)).color(ui.visuals().error_fg_color).strong(),
+                StatusKind::Error => RichText::new(format!("Error: {}", self.text))
+                    .color(ui.visuals().error_fg_color)
+                    .strong(),
             };
             ui.label(text);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -12,7 +12,11 @@ use crate::model::{NeuronLabel, Space};
 
 /// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
 pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
-    let (lo, hi) = values.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = values
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     let span = if hi > lo { hi - lo } else { 1.0 };
     let pixels = (0..side * side)
         .map(|k| {
@@ -25,7 +29,10 @@ pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
 
 /// Diverging image of a signed 2-D pattern (receptive fields are zero-mean), 0 = white.
 pub fn signed_image(values: &[f32], side: usize) -> ColorImage {
-    let m = values.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE);
+    let m = values
+        .iter()
+        .fold(0.0f32, |m, v| m.max(v.abs()))
+        .max(f32::MIN_POSITIVE);
     let pixels = (0..side * side)
         .map(|k| Colormap::Diverging.color(0.5 + 0.5 * values.get(k).copied().unwrap_or(0.0) / m))
         .collect();
@@ -66,7 +73,12 @@ fn side_of(space: &Space) -> Option<usize> {
     }
 }
 
-fn upload(ctx: &egui::Context, slot: &mut Option<TextureHandle>, name: &str, image: ColorImage) -> TextureHandle {
+fn upload(
+    ctx: &egui::Context,
+    slot: &mut Option<TextureHandle>,
+    name: &str,
+    image: ColorImage,
+) -> TextureHandle {
     match slot {
         Some(t) if t.size() == image.size => {
             t.set(image, TextureOptions::NEAREST);
@@ -87,18 +99,37 @@ impl StimulusPanel {
             .on_hover_text("The last pattern shown to the detectors.");
         match side_of(cx.space) {
             None => {
-                let pts: Vec<[f64; 2]> = cx.stimulus.iter().enumerate().map(|(k, &v)| [k as f64, f64::from(v)]).collect();
+                let pts: Vec<[f64; 2]> = cx
+                    .stimulus
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| [k as f64, f64::from(v)])
+                    .collect();
                 Plot::new("stimulus-plot")
                     .height(height)
                     .x_axis_label("pixel")
                     .allow_scroll(false)
-                    .show(ui, |p| p.line(Line::new("stimulus", PlotPoints::new(pts)).color(TRUE_COLOR).width(2.0)));
+                    .show(ui, |p| {
+                        p.line(
+                            Line::new("stimulus", PlotPoints::new(pts))
+                                .color(TRUE_COLOR)
+                                .width(2.0),
+                        )
+                    });
             }
             Some(side) => {
-                let needs = self.stimulus_tex.as_ref().is_none_or(|(id, _)| *id != cx.snapshot_id);
+                let needs = self
+                    .stimulus_tex
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != cx.snapshot_id);
                 if needs {
                     let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
-                    let tex = upload(ui.ctx(), &mut slot, "stimulus", grey_image(cx.stimulus, side));
+                    let tex = upload(
+                        ui.ctx(),
+                        &mut slot,
+                        "stimulus",
+                        grey_image(cx.stimulus, side),
+                    );
                     self.stimulus_tex = Some((cx.snapshot_id, tex));
                 }
                 if let Some((_, tex)) = &self.stimulus_tex {
@@ -111,7 +142,9 @@ impl StimulusPanel {
     /// Activities of all detectors in display order.
     pub fn activity_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
         ui.label(egui::RichText::new("Detector activities").strong())
-            .on_hover_text("Activity of every detector for the current stimulus, in the heatmap's order.");
+            .on_hover_text(
+                "Activity of every detector for the current stimulus, in the heatmap's order.",
+            );
         let pts: Vec<[f64; 2]> = cx
             .order
             .iter()
@@ -122,7 +155,13 @@ impl StimulusPanel {
             .height(height)
             .x_axis_label("neuron (heatmap order)")
             .allow_scroll(false)
-            .show(ui, |p| p.points(Points::new("activity", PlotPoints::new(pts)).color(TRUE_COLOR).radius(1.5)));
+            .show(ui, |p| {
+                p.points(
+                    Points::new("activity", PlotPoints::new(pts))
+                        .color(TRUE_COLOR)
+                        .radius(1.5),
+                )
+            });
     }
 
     /// Receptive field of the hovered or selected neuron.
@@ -132,24 +171,42 @@ impl StimulusPanel {
             return;
         };
         let title = match cx.labels.get(i) {
-            Some(l) => format!("Receptive field of neuron {i}: {}", describe_neuron(l, cx.space)),
+            Some(l) => format!(
+                "Receptive field of neuron {i}: {}",
+                describe_neuron(l, cx.space)
+            ),
             None => format!("Receptive field of neuron {i}"),
         };
         ui.label(egui::RichText::new(title).strong());
         let row: Vec<f32> = cx.fields.row(i).to_vec();
         match side_of(cx.space) {
             None => {
-                let pts: Vec<[f64; 2]> = row.iter().enumerate().map(|(k, &v)| [k as f64, f64::from(v)]).collect();
+                let pts: Vec<[f64; 2]> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| [k as f64, f64::from(v)])
+                    .collect();
                 Plot::new("field-plot")
                     .height(height)
                     .x_axis_label("pixel")
                     .allow_scroll(false)
-                    .show(ui, |p| p.line(Line::new("field", PlotPoints::new(pts)).color(TRUE_COLOR).width(2.0)));
+                    .show(ui, |p| {
+                        p.line(
+                            Line::new("field", PlotPoints::new(pts))
+                                .color(TRUE_COLOR)
+                                .width(2.0),
+                        )
+                    });
             }
             Some(side) => {
                 if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
                     let mut slot = self.field_tex.take().map(|(_, t)| t);
-                    let tex = upload(ui.ctx(), &mut slot, "receptive-field", signed_image(&row, side));
+                    let tex = upload(
+                        ui.ctx(),
+                        &mut slot,
+                        "receptive-field",
+                        signed_image(&row, side),
+                    );
                     self.field_tex = Some((i, tex));
                 }
                 if let Some((_, tex)) = &self.field_tex {

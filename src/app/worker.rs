@@ -106,30 +106,40 @@ impl WorkerHandle {
     /// Starts the worker thread (empty until `Configure` or `Load`). `repaint` is the
     /// egui context to wake after each publication; `publish_interval` bounds how often
     /// snapshots are taken while running (100 ms gives the heatmap its 10 Hz).
-    pub fn spawn(repaint: Option<egui::Context>, publish_interval: Duration) -> std::io::Result<Self> {
+    pub fn spawn(
+        repaint: Option<egui::Context>,
+        publish_interval: Duration,
+    ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel();
         let (event_tx, event_rx) = mpsc::channel();
         let latest = Arc::new(Mutex::new(None));
         let slot = latest.clone();
-        let thread = std::thread::Builder::new().name("simulation".into()).spawn(move || {
-            let mut worker = Worker {
-                sim: None,
-                model: None,
-                running: false,
-                target: None,
-                speed: Speed::Unlimited,
-                generation: 0,
-                publications: 0,
-                slot,
-                events: event_tx,
-                repaint,
-                publish_interval,
-                last_publish: Instant::now(),
-                steps_since_publish: 0,
-            };
-            worker.run(&rx);
-        })?;
-        Ok(Self { commands: tx, events: event_rx, latest, thread: Some(thread) })
+        let thread = std::thread::Builder::new()
+            .name("simulation".into())
+            .spawn(move || {
+                let mut worker = Worker {
+                    sim: None,
+                    model: None,
+                    running: false,
+                    target: None,
+                    speed: Speed::Unlimited,
+                    generation: 0,
+                    publications: 0,
+                    slot,
+                    events: event_tx,
+                    repaint,
+                    publish_interval,
+                    last_publish: Instant::now(),
+                    steps_since_publish: 0,
+                };
+                worker.run(&rx);
+            })?;
+        Ok(Self {
+            commands: tx,
+            events: event_rx,
+            latest,
+            thread: Some(thread),
+        })
     }
 
     /// Sends a command; returns `false` if the worker is gone.
@@ -211,7 +221,9 @@ impl Worker {
                 continue;
             }
             // 2. Stepping.
-            let Some(sim) = self.sim.as_mut() else { continue };
+            let Some(sim) = self.sim.as_mut() else {
+                continue;
+            };
             match self.speed {
                 Speed::Limited(per_second) => {
                     let now = Instant::now();
@@ -228,7 +240,10 @@ impl Worker {
                         self.running = false;
                     }
                     // Slow runs show every step; fast ones at the publication rate.
-                    if reached || per_second <= 20.0 || self.last_publish.elapsed() >= self.publish_interval {
+                    if reached
+                        || per_second <= 20.0
+                        || self.last_publish.elapsed() >= self.publish_interval
+                    {
                         self.publish();
                     }
                 }
@@ -322,13 +337,21 @@ impl Worker {
         self.sim = Some(sim);
         self.running = false;
         self.target = None;
-        let _ = self.events.send(WorkerEvent::Replaced { generation: self.generation });
+        let _ = self.events.send(WorkerEvent::Replaced {
+            generation: self.generation,
+        });
     }
 
     fn publish(&mut self) {
-        let (Some(sim), Some(model)) = (&self.sim, &self.model) else { return };
+        let (Some(sim), Some(model)) = (&self.sim, &self.model) else {
+            return;
+        };
         let elapsed = self.last_publish.elapsed().as_secs_f64();
-        let steps_per_second = if elapsed > 0.0 { self.steps_since_publish as f64 / elapsed } else { 0.0 };
+        let steps_per_second = if elapsed > 0.0 {
+            self.steps_since_publish as f64 / elapsed
+        } else {
+            0.0
+        };
         self.publications += 1;
         let published = Arc::new(Published {
             id: self.publications,

@@ -57,7 +57,8 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     if args.frames == Some(0) {
         bail!("--frames must be at least 1");
     }
-    let sim = experiment::load(&args.file).with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let sim = experiment::load(&args.file)
+        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
     let pi = match &args.permutation {
         Some(path) => read_permutation(path, sim.neurons())?,
         None if args.truth => sim.true_permutation().clone(),
@@ -68,8 +69,10 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     let frames = args
         .frames
         .unwrap_or_else(|| (pi.order().min(24) as usize) + 1);
-    let map = InducedMap::new(config.space, sim.fields(), sim.labels(), &pi).context("cannot induce a pixel map")?;
-    let decoder = Decoder::new(sim.fields(), transform::decode::DEFAULT_RIDGE).context("cannot invert the bank")?;
+    let map = InducedMap::new(config.space, sim.fields(), sim.labels(), &pi)
+        .context("cannot induce a pixel map")?;
+    let decoder = Decoder::new(sim.fields(), transform::decode::DEFAULT_RIDGE)
+        .context("cannot invert the bank")?;
     let orbit = orbit::orbit(config, sim.fields(), &pi, &map, &decoder, &pattern, frames)
         .context("cannot compute the orbit")?;
     let options = export::ExportOptions {
@@ -102,7 +105,10 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     );
     println!("equivariance error (32 test stimuli): {equivariance:.4}");
     let mean_agreement = orbit.agreement.iter().sum::<f64>() / orbit.len() as f64;
-    println!("honest vs crisp correlation: mean {mean_agreement:.3} over {} frames", orbit.len());
+    println!(
+        "honest vs crisp correlation: mean {mean_agreement:.3} over {} frames",
+        orbit.len()
+    );
     println!(
         "wrote {} frames, {} and {} to {}",
         summary.frames.len(),
@@ -114,21 +120,27 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
 /// Runs the search on the learned graph and returns result `args.result`.
 fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<Permutation> {
-    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights())).context("cannot search this graph")?;
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
+        .context("cannot search this graph")?;
     let options = SearchOptions {
         seed: args.seed,
         time_limit_secs: args.time_limit,
         ..SearchOptions::default()
     };
-    let report = search(&graph, &options, &CancelToken::new(), &mut |_| {}).context("the search failed")?;
+    let report =
+        search(&graph, &options, &CancelToken::new(), &mut |_| {}).context("the search failed")?;
     let count = report.results.len();
     let Some(found) = report.results.into_iter().nth(args.result) else {
-        bail!("the search found {count} results; --result {} does not exist", args.result);
+        bail!(
+            "the search found {count} results; --result {} does not exist",
+            args.result
+        );
     };
     eprintln!(
         "search: result {} of {count}, error {:.4}",
@@ -139,12 +151,17 @@ fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<
 
 /// Reads a permutation file: a JSON array, or an object with a `permutation` array.
 fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
     let list = value.get("permutation").cloned().unwrap_or(value);
-    let pi: Permutation = serde_json::from_value(list)
-        .with_context(|| format!("`{}` does not hold a permutation (a list of distinct indices)", path.display()))?;
+    let pi: Permutation = serde_json::from_value(list).with_context(|| {
+        format!(
+            "`{}` does not hold a permutation (a list of distinct indices)",
+            path.display()
+        )
+    })?;
     if pi.len() != neurons {
         bail!(
             "`{}` permutes {} elements but the experiment has {neurons} neurons",

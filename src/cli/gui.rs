@@ -62,17 +62,25 @@ impl GuiArgs {
         if let Some(name) = &self.preset
             && presets::by_name(name).is_none()
         {
-            anyhow::bail!("unknown preset '{name}'; choose one of: {}", presets::names().join(", "));
+            anyhow::bail!(
+                "unknown preset '{name}'; choose one of: {}",
+                presets::names().join(", ")
+            );
         }
         if let Some(file) = &self.file {
             std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
         }
         if !(self.search_time.is_finite() && self.search_time > 0.0) {
-            anyhow::bail!("--search-time must be a positive number of seconds, got {}", self.search_time);
+            anyhow::bail!(
+                "--search-time must be a positive number of seconds, got {}",
+                self.search_time
+            );
         }
         let order = self.order.as_deref().and_then(MatrixOrder::parse);
         if order == Some(MatrixOrder::Recovered) && !self.search {
-            anyhow::bail!("--order recovered needs --search (the order comes from a found permutation)");
+            anyhow::bail!(
+                "--order recovered needs --search (the order comes from a found permutation)"
+            );
         }
         Ok(StartOptions {
             file: self.file.clone(),
@@ -85,7 +93,8 @@ impl GuiArgs {
             screenshot: self.screenshot.clone(),
             presentation: self.presentation,
             recent_files: crate::app::files::default_recent_store(),
-            native_dialogs: self.screenshot.is_none() && crate::app::files::native_dialogs_plausible(),
+            native_dialogs: self.screenshot.is_none()
+                && crate::app::files::native_dialogs_plausible(),
         })
     }
 }

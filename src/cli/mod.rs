@@ -2,7 +2,7 @@
 //! library calls; errors travel up as `anyhow` errors and `main` prints them with `{:#}`
 //! and exits with code 2. No GUI types here.
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 pub mod animate;
 pub mod export;
@@ -58,7 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         None => gui::run(&gui::GuiArgs::default()),
         #[cfg(not(feature = "gui"))]
         None => {
-            Cli::command().print_help()?;
+            <Cli as clap::CommandFactory>::command().print_help()?;
             println!();
             Ok(())
         }

@@ -9,7 +9,10 @@ pub fn run() -> anyhow::Result<()> {
             "{:<16} {:>6} steps  {}",
             p.name,
             p.default_steps,
-            p.description.split_whitespace().collect::<Vec<_>>().join(" ")
+            p.description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
     Ok(())

@@ -69,8 +69,10 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     let progress_bar = (!args.json).then(|| {
         let bar = indicatif::ProgressBar::new(1000);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("searching {bar:40} {percent:>3}% best r = {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "searching {bar:40} {percent:>3}% best r = {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -80,8 +82,13 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
             bar.set_message(p.best_error.map_or("–".to_string(), |e| format!("{e:.4}")));
         }
     };
-    let report = search(&loaded.graph, &options, &CancelToken::new(), &mut on_progress)
-        .map_err(|e| BadInput(e.to_string()))?;
+    let report = search(
+        &loaded.graph,
+        &options,
+        &CancelToken::new(),
+        &mut on_progress,
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
     if let Some(bar) = progress_bar {
         bar.finish_and_clear();
     }
@@ -144,7 +151,11 @@ fn write_table(
         "n = {n}, method = {}, {:.2} s{}{}",
         report.method,
         report.elapsed_s,
-        if report.timed_out { " (time limit reached)" } else { "" },
+        if report.timed_out {
+            " (time limit reached)"
+        } else {
+            ""
+        },
         if report.cancelled { " (cancelled)" } else { "" }
     )?;
     writeln!(
@@ -153,7 +164,11 @@ fn write_table(
         "#", "rel.error", "exact", "fixed", "order", "cycle type", "best match (consistency)"
     )?;
     for (k, (r, m)) in report.results.iter().zip(matches).enumerate() {
-        let ct: Vec<String> = r.cycle_type.iter().map(|&(l, c)| format!("{l}^{c}")).collect();
+        let ct: Vec<String> = r
+            .cycle_type
+            .iter()
+            .map(|&(l, c)| format!("{l}^{c}"))
+            .collect();
         let mut ct = ct.join(" ");
         if ct.chars().count() > 24 {
             ct = ct.chars().take(23).collect::<String>() + "…";
@@ -188,9 +203,11 @@ fn write_table(
             report.group.tolerance,
             report.group.generators.len()
         )?,
-        None if report.group.generators.is_empty() => {
-            writeln!(out, "no results within the group tolerance {:.1e}", report.group.tolerance)?
-        }
+        None if report.group.generators.is_empty() => writeln!(
+            out,
+            "no results within the group tolerance {:.1e}",
+            report.group.tolerance
+        )?,
         None => writeln!(
             out,
             "group closure did not complete ({} generator(s))",
@@ -198,9 +215,18 @@ fn write_table(
         )?,
     }
     if !truths.is_empty() {
-        let found: Vec<Permutation> = report.results.iter().map(|r| r.permutation.clone()).collect();
+        let found: Vec<Permutation> = report
+            .results
+            .iter()
+            .map(|r| r.permutation.clone())
+            .collect();
         let rec = scoring::recovered(&found, truths);
-        writeln!(out, "recovered {} of {} true transformations", rec.len(), truths.len())?;
+        writeln!(
+            out,
+            "recovered {} of {} true transformations",
+            rec.len(),
+            truths.len()
+        )?;
     }
     Ok(())
 }
@@ -221,13 +247,15 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
             truths: Vec::new(),
         });
     }
-    load_experiment(path).with_context(|| format!("cannot read experiment file `{}`", path.display()))
+    load_experiment(path)
+        .with_context(|| format!("cannot read experiment file `{}`", path.display()))
 }
 
 /// Experiment files: the learned weights, node weights and true transformations.
 fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
     let sim = crate::io::experiment::load(path).map_err(|e| BadInput(e.to_string()))?;
-    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights())).map_err(|e| BadInput(e.to_string()))?;
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
+        .map_err(|e| BadInput(e.to_string()))?;
     let truths = sim
         .ground_truth_transformations()
         .into_iter()

@@ -56,9 +56,13 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
-        let sim = Simulation::new(config)
-            .with_context(|| format!("cannot build preset `{name}`"))?;
-        (sim, args.steps.unwrap_or(preset.default_steps), format!("preset {name}"))
+        let sim =
+            Simulation::new(config).with_context(|| format!("cannot build preset `{name}`"))?;
+        (
+            sim,
+            args.steps.unwrap_or(preset.default_steps),
+            format!("preset {name}"),
+        )
     };
     train_with_progress(&mut sim, steps);
     experiment::save(&args.out, &sim)

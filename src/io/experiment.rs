@@ -212,10 +212,12 @@ fn decode_bytes(
             ),
         });
     }
-    let raw = BASE64.decode(a.data.as_bytes()).map_err(|e| FileError::Encoding {
-        field,
-        reason: format!("invalid base64: {e}"),
-    })?;
+    let raw = BASE64
+        .decode(a.data.as_bytes())
+        .map_err(|e| FileError::Encoding {
+            field,
+            reason: format!("invalid base64: {e}"),
+        })?;
     if raw.len() != bytes {
         return Err(FileError::Encoding {
             field,
@@ -225,7 +227,11 @@ fn decode_bytes(
     Ok(raw)
 }
 
-fn decode_f32(field: &'static str, a: &EncodedArray, shape: &[usize]) -> Result<Vec<f32>, FileError> {
+fn decode_f32(
+    field: &'static str,
+    a: &EncodedArray,
+    shape: &[usize],
+) -> Result<Vec<f32>, FileError> {
     let raw = decode_bytes(field, a, "f32le", 4, shape)?;
     let values: Vec<f32> = raw
         .chunks_exact(4)
@@ -237,7 +243,11 @@ fn decode_f32(field: &'static str, a: &EncodedArray, shape: &[usize]) -> Result<
     Ok(values)
 }
 
-fn decode_f64(field: &'static str, a: &EncodedArray, shape: &[usize]) -> Result<Vec<f64>, FileError> {
+fn decode_f64(
+    field: &'static str,
+    a: &EncodedArray,
+    shape: &[usize],
+) -> Result<Vec<f64>, FileError> {
     let raw = decode_bytes(field, a, "f64le", 8, shape)?;
     let values: Vec<f64> = raw
         .chunks_exact(8)
@@ -338,7 +348,10 @@ pub fn from_json_str(text: &str) -> Result<Simulation, FileError> {
     if let Some(r) = file.history.iter().find(|r| r.step > file.step) {
         return Err(FileError::Mismatch {
             field: "history",
-            reason: format!("a record at step {} lies after the file's step {}", r.step, file.step),
+            reason: format!(
+                "a record at step {} lies after the file's step {}",
+                r.step, file.step
+            ),
         });
     }
     let scale = f64::from_bits(file.weight_scale_bits);
@@ -346,11 +359,17 @@ pub fn from_json_str(text: &str) -> Result<Simulation, FileError> {
         field: "weights",
         reason: e.to_string(),
     })?;
-    let state = HebbianState::from_parts(w, Array1::from(d), scale, Array1::from(mean), file.mean_count)
-        .map_err(|e| FileError::Mismatch {
-            field: "weights",
-            reason: e.to_string(),
-        })?;
+    let state = HebbianState::from_parts(
+        w,
+        Array1::from(d),
+        scale,
+        Array1::from(mean),
+        file.mean_count,
+    )
+    .map_err(|e| FileError::Mismatch {
+        field: "weights",
+        reason: e.to_string(),
+    })?;
     if !file.last_mean_activity.is_finite() {
         return Err(FileError::NonFinite {
             field: "last_mean_activity",

@@ -338,7 +338,12 @@ mod tests {
     fn text_errors_name_the_problem() {
         assert!(matches!(
             parse_text("1,2\n3\n"),
-            Err(MatrixError::Ragged { row: 1, line: 2, found: 1, expected: 2 })
+            Err(MatrixError::Ragged {
+                row: 1,
+                line: 2,
+                found: 1,
+                expected: 2
+            })
         ));
         assert!(matches!(
             parse_text("1,2\n3,nan\n"),
@@ -346,19 +351,31 @@ mod tests {
         ));
         assert!(matches!(
             parse_text("1,2\n3,x\n"),
-            Err(MatrixError::NotANumber { line: 2, col: 1, .. })
+            Err(MatrixError::NotANumber {
+                line: 2,
+                col: 1,
+                ..
+            })
         ));
-        assert!(matches!(parse_text("# nothing\n"), Err(MatrixError::Empty { .. })));
+        assert!(matches!(
+            parse_text("# nothing\n"),
+            Err(MatrixError::Empty { .. })
+        ));
     }
 
     #[test]
     fn npy_errors_name_the_problem() {
         let mut buf = Vec::new();
-        ndarray::Array1::<f32>::zeros(3).write_npy(&mut buf).unwrap();
+        ndarray::Array1::<f32>::zeros(3)
+            .write_npy(&mut buf)
+            .unwrap();
         assert!(matches!(parse_npy(&buf), Err(MatrixError::NotAMatrix(1))));
         let mut buf = Vec::new();
         array![[1i32, 2]].write_npy(&mut buf).unwrap();
-        assert!(matches!(parse_npy(&buf), Err(MatrixError::UnsupportedType(_))));
+        assert!(matches!(
+            parse_npy(&buf),
+            Err(MatrixError::UnsupportedType(_))
+        ));
         let mut buf = Vec::new();
         array![[1.0f32, f32::INFINITY]].write_npy(&mut buf).unwrap();
         assert!(matches!(
@@ -366,9 +383,14 @@ mod tests {
             Err(MatrixError::NonFinite { row: 0, col: 1, .. })
         ));
         let mut buf = Vec::new();
-        array![[1.0f32, 2.0], [3.0, 4.0]].write_npy(&mut buf).unwrap();
+        array![[1.0f32, 2.0], [3.0, 4.0]]
+            .write_npy(&mut buf)
+            .unwrap();
         buf.truncate(buf.len() - 3);
         assert!(matches!(parse_npy(&buf), Err(MatrixError::InvalidNpy(_))));
-        assert!(matches!(parse_npy(b"garbage"), Err(MatrixError::InvalidNpy(_))));
+        assert!(matches!(
+            parse_npy(b"garbage"),
+            Err(MatrixError::InvalidNpy(_))
+        ));
     }
 }

@@ -103,7 +103,9 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
             if m > MAX_NEURONS {
                 return Err(invalid(
                     "bank.kernels",
-                    format!("the bank would have {m} detectors; at most {MAX_NEURONS} are supported"),
+                    format!(
+                        "the bank would have {m} detectors; at most {MAX_NEURONS} are supported"
+                    ),
                 ));
             }
         }

@@ -96,7 +96,8 @@ pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError>
     for y in 0..side {
         for x in 0..side {
             let (sx, sy) = d4_source(side, x, y, quarter_turns, mirror);
-            patch[y * side + x] = image.get_pixel((x0 + sx) as u32, (y0 + sy) as u32).0[0] as f32 / 255.0;
+            patch[y * side + x] =
+                image.get_pixel((x0 + sx) as u32, (y0 + sy) as u32).0[0] as f32 / 255.0;
         }
     }
     crate::transform::image_input::normalise(&mut patch);

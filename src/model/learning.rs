@@ -29,7 +29,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use super::config::LearningRule;
 
 /// How much faster (per multiply-add) the dense matrix product runs than the scattered
-/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Measured with
+/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Set from
 /// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
 const DENSE_SPEEDUP: f64 = 24.0;
 
@@ -140,7 +140,9 @@ impl HebbianState {
             )));
         }
         if !(scale.is_finite() && scale > 0.0) {
-            return Err(StateError(format!("decay scale must be positive, got {scale}")));
+            return Err(StateError(format!(
+                "decay scale must be positive, got {scale}"
+            )));
         }
         if (0..m).any(|i| w_raw[[i, i]] != 0.0) {
             return Err(StateError("the diagonal of W must be zero".into()));
@@ -246,8 +248,18 @@ impl HebbianState {
                 true,
             ),
             LearningRule::Temporal => {
-                let prev = previous.filter(|p| p.dim() == current.dim()).unwrap_or(current);
-                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, prev, path, false)
+                let prev = previous
+                    .filter(|p| p.dim() == current.dim())
+                    .unwrap_or(current);
+                accumulate(
+                    &mut self.w_raw,
+                    &mut self.d_raw,
+                    c,
+                    current,
+                    prev,
+                    path,
+                    false,
+                )
             }
             LearningRule::Covariance => {
                 for row in current.rows() {
@@ -285,7 +297,15 @@ impl HebbianState {
                         self.d_raw[i] *= factor;
                     }
                 }
-                accumulate(&mut self.w_raw, &mut self.d_raw, c, current, current, path, false)
+                accumulate(
+                    &mut self.w_raw,
+                    &mut self.d_raw,
+                    c,
+                    current,
+                    current,
+                    path,
+                    false,
+                )
             }
         };
         if self.scale < RENORMALISE_BELOW {
@@ -298,7 +318,10 @@ impl HebbianState {
     }
 }
 
-fn materialise<D: ndarray::Dimension>(raw: &ndarray::Array<f32, D>, scale: f64) -> ndarray::Array<f32, D> {
+fn materialise<D: ndarray::Dimension>(
+    raw: &ndarray::Array<f32, D>,
+    scale: f64,
+) -> ndarray::Array<f32, D> {
     if scale == 1.0 {
         raw.clone()
     } else {
@@ -326,7 +349,11 @@ fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
             *f |= x != 0.0;
         }
     }
-    any.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect()
+    any.iter()
+        .enumerate()
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// `W_raw += c·LᵀR` off the diagonal, `d_raw += c·diag(LᵀR)`. With `upper_only`
@@ -343,7 +370,11 @@ fn accumulate(
     let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
     let upper_only = upper_only && same;
     let cols_l = active_columns(left);
-    let cols_r = if same { cols_l.clone() } else { active_columns(right) };
+    let cols_r = if same {
+        cols_l.clone()
+    } else {
+        active_columns(right)
+    };
     if cols_l.is_empty() || cols_r.is_empty() {
         return PathTaken::Idle;
     }
@@ -351,7 +382,8 @@ fn accumulate(
         PathChoice::Sparse => true,
         PathChoice::Dense => false,
         PathChoice::Auto => {
-            let count = |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
+            let count =
+                |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
             let sparse_cost: f64 = (0..left.nrows())
                 .map(|b| {
                     let nl = count(left, b);
@@ -359,7 +391,11 @@ fn accumulate(
                     (nl * nr) as f64
                 })
                 .sum();
-            let sparse_cost = if upper_only { sparse_cost / 2.0 } else { sparse_cost };
+            let sparse_cost = if upper_only {
+                sparse_cost / 2.0
+            } else {
+                sparse_cost
+            };
             let u = (cols_l.len() * cols_r.len()) as f64;
             let dense_cost = left.nrows() as f64 * u / DENSE_SPEEDUP + u;
             sparse_cost <= dense_cost
@@ -479,7 +515,10 @@ mod tests {
             s.reset();
             s.update(&p, a.view(), None, path);
             // c = 0.25; AᵀA = [[1,2,0],[2,5,3],[0,3,9]]
-            assert_eq!(s.weights(), array![[0.0, 0.5, 0.0], [0.5, 0.0, 0.75], [0.0, 0.75, 0.0]]);
+            assert_eq!(
+                s.weights(),
+                array![[0.0, 0.5, 0.0], [0.5, 0.0, 0.75], [0.0, 0.75, 0.0]]
+            );
             assert_eq!(s.node_weights(), array![0.25, 1.25, 2.25]);
         }
     }

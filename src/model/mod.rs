@@ -3,15 +3,15 @@
 
 pub mod config;
 pub mod detectors;
+pub mod image_patches;
 pub mod kernels;
 pub mod learning;
 pub mod metrics;
 pub mod presets;
 pub mod rng;
+pub mod simulation;
 pub mod space;
 pub mod stimulus;
-pub mod image_patches;
-pub mod simulation;
 pub mod validate;
 
 pub use config::*;

@@ -110,6 +110,7 @@ pub fn all() -> Vec<Preset> {
         },
         quarter,
     );
+    square.batch = 100;
     square.seed = 4;
 
     let mut image = base(
@@ -123,6 +124,7 @@ pub fn all() -> Vec<Preset> {
         },
         quarter,
     );
+    image.batch = 100;
     image.seed = 5;
 
     let mut temporal = base(ring, ring_bumps(), ring_tiled(), shift);
@@ -157,14 +159,14 @@ pub fn all() -> Vec<Preset> {
             description: "Square 16×16, oriented edge detectors × 4 rotations, line segments: \
                           rotation by 90°",
             config: square,
-            default_steps: 100,
+            default_steps: 300,
         },
         Preset {
             name: "image-rotate",
             description: "Square 24×24, tiled Gabor bank, patches of natural images with random \
                           90° turns and flips: rotation by 90°",
             config: image,
-            default_steps: 100,
+            default_steps: 1500,
         },
         Preset {
             name: "ring-temporal",

@@ -94,20 +94,17 @@ impl Simulation {
                     config.true_transformation
                 ),
             })?;
-        let true_permutation = bank
-            .best_neuron_permutation(&pixel_perm)
-            .ok_or_else(|| {
-                ConfigError::Inconsistent(format!(
-                    "no neuron permutation corresponds to {}",
-                    config.true_transformation
-                ))
-            })?;
+        let true_permutation = bank.best_neuron_permutation(&pixel_perm).ok_or_else(|| {
+            ConfigError::Inconsistent(format!(
+                "no neuron permutation corresponds to {}",
+                config.true_transformation
+            ))
+        })?;
         let m = bank.len();
         let mut images: Vec<usize> = (0..m).collect();
         images.shuffle(&mut derived_rng(config.seed, Purpose::RandomBaseline, 0, 0));
-        let random_permutation = Permutation::from_images(images).map_err(|e| {
-            ConfigError::Inconsistent(format!("random baseline permutation: {e}"))
-        })?;
+        let random_permutation = Permutation::from_images(images)
+            .map_err(|e| ConfigError::Inconsistent(format!("random baseline permutation: {e}")))?;
         // Surface generator errors (e.g. missing assets) now rather than in `step`.
         stimulus::sample(
             &config.stimulus.kind,
@@ -197,11 +194,16 @@ impl Simulation {
                 (Some(g), Some(prev)) => {
                     let frames = stimulus::sequence(&base, space, g, 2);
                     if let [first, second] = frames.as_slice() {
-                        prev.row_mut(b).assign(&ndarray::ArrayView1::from(first.as_slice()));
-                        stimuli.row_mut(b).assign(&ndarray::ArrayView1::from(second.as_slice()));
+                        prev.row_mut(b)
+                            .assign(&ndarray::ArrayView1::from(first.as_slice()));
+                        stimuli
+                            .row_mut(b)
+                            .assign(&ndarray::ArrayView1::from(second.as_slice()));
                     }
                 }
-                _ => stimuli.row_mut(b).assign(&ndarray::ArrayView1::from(base.as_slice())),
+                _ => stimuli
+                    .row_mut(b)
+                    .assign(&ndarray::ArrayView1::from(base.as_slice())),
             }
         }
         Batch { stimuli, previous }

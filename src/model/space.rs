@@ -273,9 +273,7 @@ impl Space {
 
     /// `a` followed by `b`, named simply, or `None` if either is not exact on this space.
     pub fn compose(&self, a: Transformation, b: Transformation) -> Option<Transformation> {
-        let perm = self
-            .pixel_permutation(a)?
-            .then(&self.pixel_permutation(b)?);
+        let perm = self.pixel_permutation(a)?.then(&self.pixel_permutation(b)?);
         self.identify(&perm)
     }
 
@@ -373,7 +371,9 @@ impl fmt::Display for Transformation {
             Transformation::Translate { dx, dy } => {
                 write!(f, "translate ({}, {})", signed_text(dx), signed_text(dy))
             }
-            Transformation::Rotate { quarter_turns } => write!(f, "{}", rotation_text(quarter_turns)),
+            Transformation::Rotate { quarter_turns } => {
+                write!(f, "{}", rotation_text(quarter_turns))
+            }
             Transformation::Reflect { quarter_turns } => {
                 if quarter_turns % 4 == 0 {
                     write!(f, "reflect")

@@ -57,7 +57,10 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
     if one_d && space.is_2d() {
         return Err(invalid(
             "stimulus.kind",
-            format!("{} is a 1-D generator and needs a ring space", kind_name(kind)),
+            format!(
+                "{} is a 1-D generator and needs a ring space",
+                kind_name(kind)
+            ),
         ));
     }
     if !one_d && !space.is_2d() {

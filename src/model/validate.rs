@@ -17,19 +17,31 @@ impl SimConfig {
         stimulus::validate_config(&self.stimulus, self.space)?;
         detectors::validate(&self.bank, self.space)?;
         if !self.threshold.is_finite() {
-            return Err(invalid("threshold", format!("must be finite, got {}", self.threshold)));
+            return Err(invalid(
+                "threshold",
+                format!("must be finite, got {}", self.threshold),
+            ));
         }
         if self.k_winners == Some(0) {
-            return Err(invalid("k_winners", "must be at least 1 (or absent)".into()));
+            return Err(invalid(
+                "k_winners",
+                "must be at least 1 (or absent)".into(),
+            ));
         }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate <= 1e6) {
+        if !(self.learning_rate.is_finite()
+            && self.learning_rate > 0.0
+            && self.learning_rate <= 1e6)
+        {
             return Err(invalid(
                 "learning_rate",
                 format!("must be in (0, 1e6], got {}", self.learning_rate),
             ));
         }
         if !(self.decay.is_finite() && (0.0..1.0).contains(&self.decay)) {
-            return Err(invalid("decay", format!("must be in [0, 1), got {}", self.decay)));
+            return Err(invalid(
+                "decay",
+                format!("must be in [0, 1), got {}", self.decay),
+            ));
         }
         if self.batch == 0 || self.batch > MAX_BATCH {
             return Err(invalid(

@@ -29,7 +29,13 @@ pub(crate) fn run(
     let mut p = start.unwrap_or_else(|| random_derangement(n, &mut rng));
     // Strength ranks for guided proposals.
     let strength: Vec<f32> = (0..n)
-        .map(|u| obj.row(u).iter().zip(obj.col(u)).map(|(a, b)| a.abs() + b.abs()).sum())
+        .map(|u| {
+            obj.row(u)
+                .iter()
+                .zip(obj.col(u))
+                .map(|(a, b)| a.abs() + b.abs())
+                .sum()
+        })
         .collect();
     let mut by_strength: Vec<usize> = (0..n).collect();
     by_strength.sort_by(|&a, &b| strength[a].total_cmp(&strength[b]).then(a.cmp(&b)));

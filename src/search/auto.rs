@@ -7,7 +7,13 @@ use super::seeded::{self, SeededSetup};
 use super::{anneal, faq, polish, spectral};
 
 /// Runs the combination within the context's deadline.
-pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed: u64, ctx: &mut Ctx) {
+pub(crate) fn run(
+    obj: &Objective,
+    setup: &SeededSetup,
+    max_results: usize,
+    seed: u64,
+    ctx: &mut Ctx,
+) {
     let n = obj.n;
     if n < 2 {
         return;
@@ -39,4 +45,3 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, seed
     }
     ctx.set_stage(0.0, 1.0);
 }
-

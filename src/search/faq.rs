@@ -27,7 +27,9 @@ pub(crate) fn run(obj: &Objective, symmetric: bool, starts: usize, seed: u64, ct
     if n < 2 {
         return;
     }
-    let Some(w) = ArrayView2::from_shape((n, n), &obj.w).ok() else { return };
+    let Some(w) = ArrayView2::from_shape((n, n), &obj.w).ok() else {
+        return;
+    };
     let c = obj.penalty * obj.norm2 / (2.0 * n as f64);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for start in 0..starts.max(1) {
@@ -39,7 +41,9 @@ pub(crate) fn run(obj: &Objective, symmetric: bool, starts: usize, seed: u64, ct
         } else {
             random_doubly_stochastic(n, &mut rng)
         };
-        let Some(p) = frank_wolfe(w, p0, c, symmetric, ctx) else { return };
+        let Some(p) = frank_wolfe(w, p0, c, symmetric, ctx) else {
+            return;
+        };
         // Projection: the permutation closest to P (max Σ_u P[π u][u]).
         let mut cost = vec![0.0f64; n * n];
         for u in 0..n {
@@ -47,7 +51,9 @@ pub(crate) fn run(obj: &Objective, symmetric: bool, starts: usize, seed: u64, ct
                 cost[u * n + v] = -(p[[v, u]] as f64);
             }
         }
-        let Some(mut pi) = assignment::solve(n, &cost, || ctx.should_stop()) else { return };
+        let Some(mut pi) = assignment::solve(n, &cost, || ctx.should_stop()) else {
+            return;
+        };
         polish::polish(obj, &mut pi, symmetric, 5, ctx);
         ctx.offer(obj, &pi);
         ctx.report((start + 1) as f64 / starts.max(1) as f64);
@@ -55,7 +61,13 @@ pub(crate) fn run(obj: &Objective, symmetric: bool, starts: usize, seed: u64, ct
 }
 
 /// Frank–Wolfe iterations from `p`; `None` if stopped.
-fn frank_wolfe(w: ArrayView2<f32>, mut p: Array2<f32>, c: f64, symmetric: bool, ctx: &mut Ctx) -> Option<Array2<f32>> {
+fn frank_wolfe(
+    w: ArrayView2<f32>,
+    mut p: Array2<f32>,
+    c: f64,
+    symmetric: bool,
+    ctx: &mut Ctx,
+) -> Option<Array2<f32>> {
     let n = w.nrows();
     let wt = w.t();
     for _ in 0..MAX_ITER {
@@ -84,10 +96,18 @@ fn frank_wolfe(w: ArrayView2<f32>, mut p: Array2<f32>, c: f64, symmetric: bool, 
             d[[v, u]] += 1.0;
         }
         // f(P + αD) = f(P) + α·b + α²·a.
-        let b: f64 = grad.iter().zip(d.iter()).map(|(&g, &x)| g as f64 * x as f64).sum();
+        let b: f64 = grad
+            .iter()
+            .zip(d.iter())
+            .map(|(&g, &x)| g as f64 * x as f64)
+            .sum();
         let wd = mm(w, d.view(), ctx)?;
         let dtwd = mm(d.t(), wd.view(), ctx)?;
-        let a: f64 = w.iter().zip(dtwd.iter()).map(|(&x, &y)| x as f64 * y as f64).sum();
+        let a: f64 = w
+            .iter()
+            .zip(dtwd.iter())
+            .map(|(&x, &y)| x as f64 * y as f64)
+            .sum();
         let alpha = if a < 0.0 {
             (-b / (2.0 * a)).clamp(0.0, 1.0)
         } else if a + b > 0.0 {

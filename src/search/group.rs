@@ -77,7 +77,11 @@ pub fn closure_checked(
 /// joins when it is not yet generated and every element of the enlarged
 /// closure passes `check` and stays within the bounds), and the order of the
 /// group they generate (`None` if the analysis ran out of time).
-pub fn analyse(elements: &[Permutation], tolerance: f64, check: &dyn Fn(&Permutation) -> bool) -> GroupSummary {
+pub fn analyse(
+    elements: &[Permutation],
+    tolerance: f64,
+    check: &dyn Fn(&Permutation) -> bool,
+) -> GroupSummary {
     let mut generators: Vec<Permutation> = Vec::new();
     let mut current: HashSet<Permutation> = HashSet::new();
     let mut complete = true;
@@ -135,7 +139,9 @@ mod tests {
         assert_eq!(g.order, Some(24));
         assert_eq!(g.generators.len(), 2);
         // A check that rejects reflections keeps only the rotations.
-        let g = analyse(&with_refl, 0.0, &|p| p.image(0) + p.image(1) != n + 1 && p.image(1) != p.image(0) + n - 1);
+        let g = analyse(&with_refl, 0.0, &|p| {
+            p.image(0) + p.image(1) != n + 1 && p.image(1) != p.image(0) + n - 1
+        });
         assert_eq!(g.order, Some(12));
     }
 }

@@ -128,7 +128,10 @@ impl WeightedGraph {
     /// Validates a double-precision matrix (checked before the cast to `f32`,
     /// so values beyond `f32` range are rejected as non-finite).
     pub fn from_f64(w: ArrayView2<f64>) -> Result<Self, SearchError> {
-        if let Some(((row, col), &value)) = w.indexed_iter().find(|(_, x)| !x.is_finite() || x.abs() > f32::MAX as f64) {
+        if let Some(((row, col), &value)) = w
+            .indexed_iter()
+            .find(|(_, x)| !x.is_finite() || x.abs() > f32::MAX as f64)
+        {
             return Err(SearchError::NonFinite { row, col, value });
         }
         Self::new(w.mapv(|x| x as f32), None)
@@ -175,7 +178,13 @@ pub enum Method {
 
 impl Method {
     /// All methods, in CLI order.
-    pub const ALL: [Method; 5] = [Method::Auto, Method::Seeded, Method::Spectral, Method::Faq, Method::Anneal];
+    pub const ALL: [Method; 5] = [
+        Method::Auto,
+        Method::Seeded,
+        Method::Spectral,
+        Method::Faq,
+        Method::Anneal,
+    ];
 
     /// The lowercase name used by the CLI and JSON.
     pub fn name(self) -> &'static str {
@@ -201,7 +210,11 @@ impl FromStr for Method {
         Method::ALL
             .into_iter()
             .find(|m| m.name() == s)
-            .ok_or_else(|| SearchError::InvalidOption(format!("unknown method '{s}' (auto|seeded|spectral|faq|anneal)")))
+            .ok_or_else(|| {
+                SearchError::InvalidOption(format!(
+                    "unknown method '{s}' (auto|seeded|spectral|faq|anneal)"
+                ))
+            })
     }
 }
 
@@ -242,7 +255,9 @@ impl SearchOptions {
     /// Checks the ranges.
     pub fn check(&self) -> Result<(), SearchError> {
         if self.max_results == 0 {
-            return Err(SearchError::InvalidOption("max_results must be at least 1".into()));
+            return Err(SearchError::InvalidOption(
+                "max_results must be at least 1".into(),
+            ));
         }
         if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
             return Err(SearchError::InvalidOption(format!(
@@ -251,7 +266,10 @@ impl SearchOptions {
             )));
         }
         if !(self.penalty.is_finite() && self.penalty >= 0.0) {
-            return Err(SearchError::InvalidOption(format!("penalty must be ≥ 0, got {}", self.penalty)));
+            return Err(SearchError::InvalidOption(format!(
+                "penalty must be ≥ 0, got {}",
+                self.penalty
+            )));
         }
         if !(self.group_tolerance.is_finite() && self.group_tolerance >= 0.0) {
             return Err(SearchError::InvalidOption(format!(
@@ -286,7 +304,9 @@ impl SearchResult {
     fn new(graph: &WeightedGraph, permutation: Permutation) -> Self {
         let relative_error = perm::relative_error(graph.weights(), &permutation);
         Self {
-            node_weight_error: graph.node_weights().map(|d| perm::node_weight_error(d, &permutation)),
+            node_weight_error: graph
+                .node_weights()
+                .map(|d| perm::node_weight_error(d, &permutation)),
             fixed_points: permutation.fixed_points(),
             order: permutation.order(),
             cycle_type: permutation.cycle_type(),
@@ -351,7 +371,14 @@ pub fn search(
         Method::Faq => faq::run(&obj, symmetric, 3, options.seed, &mut ctx),
         Method::Anneal => {
             let budget = ctx.remaining_secs();
-            anneal::run(&obj, None, options.seed, 1000 * n.max(200), budget, &mut ctx);
+            anneal::run(
+                &obj,
+                None,
+                options.seed,
+                1000 * n.max(200),
+                budget,
+                &mut ctx,
+            );
         }
     }
     let cancelled = cancel.is_cancelled();
@@ -461,7 +488,11 @@ fn sampled_error(obj: &objective::Objective, p: &Permutation) -> f64 {
             norm += (row[j] as f64) * (row[j] as f64);
         }
     }
-    if norm <= 0.0 { 0.0 } else { (diff / norm).sqrt() }
+    if norm <= 0.0 {
+        0.0
+    } else {
+        (diff / norm).sqrt()
+    }
 }
 
 /// Mean relative error of a few random derangements: the "no structure" level.

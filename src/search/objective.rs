@@ -110,8 +110,10 @@ impl Objective {
             wrong += (w(a, j) - w(b, j)) * (w(pb, pj) - w(pa, pj));
             wrong += (w(j, a) - w(j, b)) * (w(pj, pb) - w(pj, pa));
         }
-        let old = w(a, a) * w(pa, pa) + w(a, b) * w(pa, pb) + w(b, a) * w(pb, pa) + w(b, b) * w(pb, pb);
-        let new = w(a, a) * w(pb, pb) + w(a, b) * w(pb, pa) + w(b, a) * w(pa, pb) + w(b, b) * w(pa, pa);
+        let old =
+            w(a, a) * w(pa, pa) + w(a, b) * w(pa, pb) + w(b, a) * w(pb, pa) + w(b, b) * w(pb, pb);
+        let new =
+            w(a, a) * w(pb, pb) + w(a, b) * w(pb, pa) + w(b, a) * w(pa, pb) + w(b, b) * w(pa, pa);
         (acc - wrong + new - old) as f64
     }
 
@@ -178,7 +180,11 @@ mod tests {
                 q.swap(a, b);
                 let after = obj.cost(&q);
                 let delta = obj.swap_delta_cost(&p, a, b);
-                assert!((after - before - delta).abs() < 1e-4, "{a} {b}: {} vs {delta}", after - before);
+                assert!(
+                    (after - before - delta).abs() < 1e-4,
+                    "{a} {b}: {} vs {delta}",
+                    after - before
+                );
             }
         }
         let perm = Permutation::from_images(p.clone()).unwrap();

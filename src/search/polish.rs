@@ -117,7 +117,11 @@ fn three_cycles(obj: &Objective, p: &mut [usize], k: usize) -> bool {
 }
 
 /// `a · bᵀ` in row blocks, checking for a stop between blocks.
-pub(crate) fn gemm_nt(a: ArrayView2<f32>, b: ArrayView2<f32>, ctx: &mut Ctx) -> Option<Array2<f32>> {
+pub(crate) fn gemm_nt(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    ctx: &mut Ctx,
+) -> Option<Array2<f32>> {
     let (n, m) = (a.nrows(), b.nrows());
     let mut out = Array2::<f32>::zeros((n, m));
     let bt = b.t();
@@ -136,7 +140,12 @@ pub(crate) fn gemm_nt(a: ArrayView2<f32>, b: ArrayView2<f32>, ctx: &mut Ctx) -> 
 }
 
 /// The linearisation of `S` at `π`: `G[u][v] = Σ_j W[u][j]·W[v][π j] + W[j][u]·W[π j][v]`.
-pub(crate) fn linearisation(obj: &Objective, p: &[usize], symmetric: bool, ctx: &mut Ctx) -> Option<Array2<f32>> {
+pub(crate) fn linearisation(
+    obj: &Objective,
+    p: &[usize],
+    symmetric: bool,
+    ctx: &mut Ctx,
+) -> Option<Array2<f32>> {
     let n = obj.n;
     let w = ArrayView2::from_shape((n, n), &obj.w).ok()?;
     let c = w.select(Axis(1), p);
@@ -152,7 +161,11 @@ pub(crate) fn linearisation(obj: &Objective, p: &[usize], symmetric: bool, ctx: 
 }
 
 /// Solves `max_π' Σ_u G[u][π' u] − (c‖W‖²/n)·fix(π')` (one linear assignment).
-pub(crate) fn assign_from_gain(obj: &Objective, gain: &Array2<f32>, ctx: &mut Ctx) -> Option<Vec<usize>> {
+pub(crate) fn assign_from_gain(
+    obj: &Objective,
+    gain: &Array2<f32>,
+    ctx: &mut Ctx,
+) -> Option<Vec<usize>> {
     let n = obj.n;
     let pen = obj.penalty * obj.norm2 / n as f64;
     let mut cost = vec![0.0f64; n * n];
@@ -165,11 +178,21 @@ pub(crate) fn assign_from_gain(obj: &Objective, gain: &Array2<f32>, ctx: &mut Ct
 }
 
 /// Repeats "re-map every node given the rest" while the cost drops (at most `rounds` times).
-pub(crate) fn refine(obj: &Objective, p: &mut Vec<usize>, symmetric: bool, rounds: usize, ctx: &mut Ctx) {
+pub(crate) fn refine(
+    obj: &Objective,
+    p: &mut Vec<usize>,
+    symmetric: bool,
+    rounds: usize,
+    ctx: &mut Ctx,
+) {
     let mut cost = obj.cost(p);
     for _ in 0..rounds {
-        let Some(g) = linearisation(obj, p, symmetric, ctx) else { return };
-        let Some(q) = assign_from_gain(obj, &g, ctx) else { return };
+        let Some(g) = linearisation(obj, p, symmetric, ctx) else {
+            return;
+        };
+        let Some(q) = assign_from_gain(obj, &g, ctx) else {
+            return;
+        };
         let c = obj.cost(&q);
         if c < cost - 1e-12 {
             *p = q;
@@ -181,7 +204,13 @@ pub(crate) fn refine(obj: &Objective, p: &mut Vec<usize>, symmetric: bool, round
 }
 
 /// Full polish: assignment refinement (when asked) then 2-opt.
-pub(crate) fn polish(obj: &Objective, p: &mut Vec<usize>, symmetric: bool, refine_rounds: usize, ctx: &mut Ctx) {
+pub(crate) fn polish(
+    obj: &Objective,
+    p: &mut Vec<usize>,
+    symmetric: bool,
+    refine_rounds: usize,
+    ctx: &mut Ctx,
+) {
     if refine_rounds > 0 {
         refine(obj, p, symmetric, refine_rounds, ctx);
     }

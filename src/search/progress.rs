@@ -56,7 +56,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(cancel: &'a CancelToken, time_limit: Duration, progress: &'a mut dyn FnMut(Progress)) -> Self {
+    pub fn new(
+        cancel: &'a CancelToken,
+        time_limit: Duration,
+        progress: &'a mut dyn FnMut(Progress),
+    ) -> Self {
         Self {
             cancel,
             deadline: Instant::now() + time_limit,
@@ -86,7 +90,9 @@ impl<'a> Ctx<'a> {
 
     /// Seconds left before the deadline.
     pub fn remaining_secs(&self) -> f64 {
-        self.deadline.saturating_duration_since(Instant::now()).as_secs_f64()
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
     }
 
     /// Sets the sub-range of the overall progress the next stage reports into.

@@ -28,7 +28,12 @@ pub fn consistency(a: &Permutation, b: &Permutation) -> f64 {
     if a.len() != b.len() || a.is_empty() {
         return 0.0;
     }
-    let same = a.images().iter().zip(b.images()).filter(|(x, y)| x == y).count();
+    let same = a
+        .images()
+        .iter()
+        .zip(b.images())
+        .filter(|(x, y)| x == y)
+        .count();
     same as f64 / a.len() as f64
 }
 
@@ -64,7 +69,8 @@ mod tests {
     #[test]
     fn best_match_picks_the_most_consistent_truth() {
         let n = 40;
-        let shift = |k: usize| Permutation::from_images((0..n).map(|i| (i + k) % n).collect()).unwrap();
+        let shift =
+            |k: usize| Permutation::from_images((0..n).map(|i| (i + k) % n).collect()).unwrap();
         let truths = vec![("shift +1", shift(1)), ("shift +2", shift(2))];
         let mut noisy: Vec<usize> = shift(2).images().to_vec();
         noisy.swap(0, 1);

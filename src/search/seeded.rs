@@ -167,7 +167,12 @@ pub(crate) struct SeededSetup {
 pub(crate) fn pivot(obj: &Objective) -> usize {
     let mut best = (f64::NEG_INFINITY, 0usize);
     for u in 0..obj.n {
-        let s: f64 = obj.row(u).iter().zip(obj.col(u)).map(|(&a, &b)| (a.abs() + b.abs()) as f64).sum();
+        let s: f64 = obj
+            .row(u)
+            .iter()
+            .zip(obj.col(u))
+            .map(|(&a, &b)| (a.abs() + b.abs()) as f64)
+            .sum();
         if s > best.0 + 1e-9 * s.abs() {
             best = (s, u);
         }

@@ -50,12 +50,19 @@ impl Signatures {
         // Standardise each feature by its spread (features constant across nodes vanish).
         for k in 0..f {
             let mean = (0..n).map(|i| data[i * f + k]).sum::<f64>() / n as f64;
-            let var = (0..n).map(|i| (data[i * f + k] - mean).powi(2)).sum::<f64>() / n as f64;
+            let var = (0..n)
+                .map(|i| (data[i * f + k] - mean).powi(2))
+                .sum::<f64>()
+                / n as f64;
             let scale = var.sqrt();
             let tiny = 1e-9 * (mean.abs() + 1e-12);
             for i in 0..n {
                 let x = &mut data[i * f + k];
-                *x = if scale > tiny { (*x - mean) / scale } else { 0.0 };
+                *x = if scale > tiny {
+                    (*x - mean) / scale
+                } else {
+                    0.0
+                };
             }
         }
         Self { f, data }
@@ -71,7 +78,10 @@ impl Signatures {
 
     /// All nodes other than `i`, nearest signature first (ties by index).
     pub fn candidates(&self, i: usize, n: usize) -> Vec<usize> {
-        let mut c: Vec<(f64, usize)> = (0..n).filter(|&j| j != i).map(|j| (self.dist2(i, j), j)).collect();
+        let mut c: Vec<(f64, usize)> = (0..n)
+            .filter(|&j| j != i)
+            .map(|j| (self.dist2(i, j), j))
+            .collect();
         c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         c.into_iter().map(|x| x.1).collect()
     }

@@ -30,7 +30,8 @@ pub(crate) fn mm(a: ArrayView2<f32>, b: ArrayView2<f32>, ctx: &mut Ctx) -> Optio
             return None;
         }
         let end = (start + 256).min(n);
-        out.slice_mut(s![start..end, ..]).assign(&a.slice(s![start..end, ..]).dot(&b));
+        out.slice_mut(s![start..end, ..])
+            .assign(&a.slice(s![start..end, ..]).dot(&b));
         start = end;
     }
     Some(out)
@@ -64,7 +65,12 @@ pub(crate) fn kernels(obj: &Objective, symmetric: bool, ctx: &mut Ctx) -> Option
 }
 
 /// Unseeded candidate: node signatures plus kernel diagonals, diagonal forbidden.
-pub(crate) fn unseeded(obj: &Objective, setup: &SeededSetup, ks: &[Array2<f32>], ctx: &mut Ctx) -> Option<Vec<usize>> {
+pub(crate) fn unseeded(
+    obj: &Objective,
+    setup: &SeededSetup,
+    ks: &[Array2<f32>],
+    ctx: &mut Ctx,
+) -> Option<Vec<usize>> {
     let n = obj.n;
     let mut cost = vec![0.0f64; n * n];
     let mut maxc = 0.0f64;
@@ -127,7 +133,12 @@ pub(crate) fn relative_to(
 
 /// The second seed for pivot pair `i₀ → j₀`: `i₁` = strongest neighbour of
 /// `i₀`, `j₁` = the node whose kernel entries towards `j₀` match best.
-fn second_seed(setup: &SeededSetup, ks: &[Array2<f32>], i0: usize, j0: usize) -> Option<(usize, usize)> {
+fn second_seed(
+    setup: &SeededSetup,
+    ks: &[Array2<f32>],
+    i0: usize,
+    j0: usize,
+) -> Option<(usize, usize)> {
     let i1 = *setup.nb.of(i0).first()? as usize;
     let n = ks.first()?.nrows();
     let mut best = (f64::INFINITY, usize::MAX);
@@ -156,7 +167,9 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, ctx:
     if n < 2 {
         return;
     }
-    let Some(ks) = kernels(obj, setup.symmetric, ctx) else { return };
+    let Some(ks) = kernels(obj, setup.symmetric, ctx) else {
+        return;
+    };
     ctx.report(0.1);
     if let Some(mut p) = unseeded(obj, setup, &ks, ctx) {
         polish::polish(obj, &mut p, setup.symmetric, 5, ctx);

@@ -21,7 +21,11 @@ use crate::model::{Activation, SimConfig};
 pub const DEFAULT_RIDGE: f64 = 1e-3;
 
 /// Activities of the bank for one pattern: `φ(F s − θ)`, then k-winners-take-all.
-pub fn encode(config: &SimConfig, fields: &Array2<f32>, stimulus: &[f32]) -> Result<Vec<f32>, TransformError> {
+pub fn encode(
+    config: &SimConfig,
+    fields: &Array2<f32>,
+    stimulus: &[f32],
+) -> Result<Vec<f32>, TransformError> {
     check_len("stimulus", fields.ncols(), stimulus.len())?;
     let drive = fields.dot(&ArrayView1::from(stimulus));
     let mut activity: Vec<f32> = drive
@@ -183,7 +187,12 @@ impl Decoder {
 
     /// Solves `(Fᵀ D F + εI) s = Fᵀ D t` (D: rows with a target, t: the targets) by
     /// conjugate gradients preconditioned with `(FᵀF + εI)⁻¹`, starting from `start`.
-    fn solve_rows(&self, fields: &Array2<f32>, rows: &[Option<f32>], start: &[f32]) -> Result<Vec<f32>, TransformError> {
+    fn solve_rows(
+        &self,
+        fields: &Array2<f32>,
+        rows: &[Option<f32>],
+        start: &[f32],
+    ) -> Result<Vec<f32>, TransformError> {
         let n = self.pixels;
         let epsilon = self.epsilon;
         let apply = |v: &[f64]| -> Vec<f64> {
@@ -195,14 +204,27 @@ impl Decoder {
                 .map(|(&x, r)| if r.is_some() { x } else { 0.0 })
                 .collect();
             let back = self.fields_t.dot(&ArrayView1::from(&masked[..]));
-            back.iter().zip(v).map(|(&b, &x)| b as f64 + epsilon * x).collect()
+            back.iter()
+                .zip(v)
+                .map(|(&b, &x)| b as f64 + epsilon * x)
+                .collect()
         };
         let t: Vec<f32> = rows.iter().map(|r| r.unwrap_or(0.0)).collect();
-        let b: Vec<f64> = self.fields_t.dot(&ArrayView1::from(&t[..])).iter().map(|&x| x as f64).collect();
+        let b: Vec<f64> = self
+            .fields_t
+            .dot(&ArrayView1::from(&t[..]))
+            .iter()
+            .map(|&x| x as f64)
+            .collect();
         let mut x: Vec<f64> = start.iter().map(|&v| v as f64).collect();
         let ax = apply(&x);
         let mut r: Vec<f64> = b.iter().zip(&ax).map(|(b, a)| b - a).collect();
-        let b_norm = b.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+        let b_norm = b
+            .iter()
+            .map(|v| v * v)
+            .sum::<f64>()
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
         let mut z = self.precondition(&r);
         let mut p = z.clone();
         let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
@@ -237,7 +259,11 @@ impl Decoder {
         let l = &self.cholesky;
         let mut y = vec![0.0f64; n];
         for i in 0..n {
-            let s: f64 = l[i * n..i * n + i].iter().zip(&y[..i]).map(|(a, b)| a * b).sum();
+            let s: f64 = l[i * n..i * n + i]
+                .iter()
+                .zip(&y[..i])
+                .map(|(a, b)| a * b)
+                .sum();
             y[i] = (r[i] - s) / l[i * n + i];
         }
         let mut x = vec![0.0f64; n];

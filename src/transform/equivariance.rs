@@ -48,7 +48,11 @@ where
         total += diff / norm;
         counted += 1;
     }
-    Ok(if counted == 0 { f64::NAN } else { total / counted as f64 })
+    Ok(if counted == 0 {
+        f64::NAN
+    } else {
+        total / counted as f64
+    })
 }
 
 /// Equivariance error of a found permutation `pi` of `sim`'s neurons over `test` held-out

@@ -114,12 +114,12 @@ pub fn write_orbit(
     write_bytes(&gif, &gif_bytes(&images, options.frame_ms, &gif)?)?;
     let npy = dir.join("orbit.npy");
     let array = crisp_array(orbit);
-    write_atomically(&npy, |w| array.write_npy(w).map_err(std::io::Error::other)).map_err(|source| {
-        ExportError::Io {
+    write_atomically(&npy, |w| array.write_npy(w).map_err(std::io::Error::other)).map_err(
+        |source| ExportError::Io {
             path: npy.clone(),
             source,
-        }
-    })?;
+        },
+    )?;
     Ok(ExportSummary { frames, gif, npy })
 }
 
@@ -130,7 +130,11 @@ pub fn crisp_array(orbit: &Orbit) -> Array2<f32> {
 }
 
 /// Renders every frame of `orbit` (crisp left, honest right) as an RGB image.
-pub fn render_frames(space: Space, orbit: &Orbit, options: &ExportOptions) -> Result<Vec<RgbImage>, ExportError> {
+pub fn render_frames(
+    space: Space,
+    orbit: &Orbit,
+    options: &ExportOptions,
+) -> Result<Vec<RgbImage>, ExportError> {
     let pixels = super::pixel_count(space);
     if orbit.is_empty() {
         return Err(ExportError::BadOrbit("the orbit has no frames".into()));
@@ -141,7 +145,9 @@ pub fn render_frames(space: Space, orbit: &Orbit, options: &ExportOptions) -> Re
         .chain(&orbit.honest)
         .any(|f| f.len() != pixels)
     {
-        return Err(ExportError::BadOrbit(format!("frames do not have {pixels} pixels")));
+        return Err(ExportError::BadOrbit(format!(
+            "frames do not have {pixels} pixels"
+        )));
     }
     let crisp_range = value_range(&orbit.crisp);
     let honest_range = value_range(&orbit.honest);
@@ -150,8 +156,22 @@ pub fn render_frames(space: Space, orbit: &Orbit, options: &ExportOptions) -> Re
             Space::Ring { .. } => {
                 let (w, h) = options.plot_size;
                 let mut img = RgbImage::from_pixel(2 * w + GAP, h, BACKGROUND);
-                draw_plot(&mut img, 0, (w, h), &orbit.crisp[k], crisp_range, CRISP_COLOUR);
-                draw_plot(&mut img, w + GAP, (w, h), &orbit.honest[k], honest_range, HONEST_COLOUR);
+                draw_plot(
+                    &mut img,
+                    0,
+                    (w, h),
+                    &orbit.crisp[k],
+                    crisp_range,
+                    CRISP_COLOUR,
+                );
+                draw_plot(
+                    &mut img,
+                    w + GAP,
+                    (w, h),
+                    &orbit.honest[k],
+                    honest_range,
+                    HONEST_COLOUR,
+                );
                 img
             }
             Space::Torus { side } | Space::Square { side } => {
@@ -159,7 +179,14 @@ pub fn render_frames(space: Space, orbit: &Orbit, options: &ExportOptions) -> Re
                 let panel = side as u32 * s;
                 let mut img = RgbImage::from_pixel(2 * panel + GAP, panel, BACKGROUND);
                 draw_grey(&mut img, 0, side, s, &orbit.crisp[k], crisp_range);
-                draw_grey(&mut img, panel + GAP, side, s, &orbit.honest[k], honest_range);
+                draw_grey(
+                    &mut img,
+                    panel + GAP,
+                    side,
+                    s,
+                    &orbit.honest[k],
+                    honest_range,
+                );
                 img
             }
         })
@@ -199,7 +226,9 @@ fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
         .iter()
         .flatten()
         .filter(|v| v.is_finite())
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() || !hi.is_finite() {
         (0.0, 1.0)
     } else if hi - lo < 1e-12 {
@@ -209,7 +238,14 @@ fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
     }
 }
 
-fn draw_grey(img: &mut RgbImage, left: u32, side: usize, scale: u32, frame: &[f32], (lo, hi): (f32, f32)) {
+fn draw_grey(
+    img: &mut RgbImage,
+    left: u32,
+    side: usize,
+    scale: u32,
+    frame: &[f32],
+    (lo, hi): (f32, f32),
+) {
     for (p, &v) in frame.iter().enumerate() {
         let (x, y) = ((p % side) as u32, (p / side) as u32);
         let g = (((v - lo) / (hi - lo)).clamp(0.0, 1.0) * 255.0).round() as u8;
@@ -285,7 +321,9 @@ mod tests {
 
     fn ring_orbit() -> Orbit {
         let base: Vec<f32> = (0..10).map(|x| if x == 2 { 1.0 } else { 0.0 }).collect();
-        let frames: Vec<Vec<f32>> = (0..3).map(|k| (0..10).map(|q| base[(q + 10 - k) % 10]).collect()).collect();
+        let frames: Vec<Vec<f32>> = (0..3)
+            .map(|k| (0..10).map(|q| base[(q + 10 - k) % 10]).collect())
+            .collect();
         Orbit {
             crisp: frames.clone(),
             honest: frames,
@@ -297,7 +335,13 @@ mod tests {
     fn writes_frames_gif_and_npy_that_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let orbit = ring_orbit();
-        let summary = write_orbit(dir.path().join("out"), Space::Ring { n: 10 }, &orbit, &ExportOptions::default()).unwrap();
+        let summary = write_orbit(
+            dir.path().join("out"),
+            Space::Ring { n: 10 },
+            &orbit,
+            &ExportOptions::default(),
+        )
+        .unwrap();
         assert_eq!(summary.frames.len(), 3);
         let png = image::open(&summary.frames[1]).unwrap();
         assert_eq!(png.width(), 2 * 480 + GAP);

@@ -69,9 +69,12 @@ pub fn open_grey(path: impl AsRef<Path>) -> Result<GrayImage, ImageInputError> {
 pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
     let format = image::guess_format(bytes).map_err(|e| e.to_string())?;
     if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
-        return Err(format!("{format:?} images are not supported (PNG or JPEG only)"));
+        return Err(format!(
+            "{format:?} images are not supported (PNG or JPEG only)"
+        ));
     }
-    let decoded: DynamicImage = image::load_from_memory_with_format(bytes, format).map_err(|e| e.to_string())?;
+    let decoded: DynamicImage =
+        image::load_from_memory_with_format(bytes, format).map_err(|e| e.to_string())?;
     Ok(decoded.to_luma8())
 }
 
@@ -88,7 +91,9 @@ pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
     let mut pattern: Vec<f32> = match space {
         Space::Ring { .. } => {
             let row = (side / 2) as u32;
-            (0..side as u32).map(|x| fitted.get_pixel(x, row).0[0]).collect()
+            (0..side as u32)
+                .map(|x| fitted.get_pixel(x, row).0[0])
+                .collect()
         }
         Space::Torus { .. } | Space::Square { .. } => fitted.pixels().map(|p| p.0[0]).collect(),
     };
@@ -115,7 +120,11 @@ pub fn normalise(pattern: &mut [f32]) {
     }
     let n = pattern.len() as f64;
     let mean = pattern.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let var = pattern.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+    let var = pattern
+        .iter()
+        .map(|&x| (x as f64 - mean).powi(2))
+        .sum::<f64>()
+        / n;
     let scale = if var > 1e-12 { 1.0 / var.sqrt() } else { 0.0 };
     for x in pattern.iter_mut() {
         *x = ((*x as f64 - mean) * scale) as f32;
@@ -163,7 +172,13 @@ mod tests {
         assert!(matches!(err, ImageInputError::NotAnImage { .. }), "{err}");
         assert!(err.to_string().contains("notes.png"));
         let missing = dir.path().join("missing.jpg");
-        assert!(matches!(open_grey(&missing), Err(ImageInputError::Unreadable { .. })));
-        assert!(matches!(open_grey(dir.path()), Err(ImageInputError::Unreadable { .. })));
+        assert!(matches!(
+            open_grey(&missing),
+            Err(ImageInputError::Unreadable { .. })
+        ));
+        assert!(matches!(
+            open_grey(dir.path()),
+            Err(ImageInputError::Unreadable { .. })
+        ));
     }
 }

@@ -97,7 +97,11 @@ impl InducedMap {
     ) -> Result<Self, TransformError> {
         let neurons = fields.nrows();
         let pixels = fields.ncols();
-        check_len("receptive fields (pixels)", super::pixel_count(space), pixels)?;
+        check_len(
+            "receptive fields (pixels)",
+            super::pixel_count(space),
+            pixels,
+        )?;
         check_len("permutation", neurons, pi.len())?;
         check_len("labels", neurons, labels.len())?;
         if neurons == 0 || pixels == 0 {
@@ -166,7 +170,13 @@ fn pixel_vote(
     space: Space,
     fields: &Array2<f32>,
     pi: &Permutation,
-) -> (Vec<usize>, Vec<usize>, Vec<f32>, Vec<bool>, Option<(Transformation, f64)>) {
+) -> (
+    Vec<usize>,
+    Vec<usize>,
+    Vec<f32>,
+    Vec<bool>,
+    Option<(Transformation, f64)>,
+) {
     let pixels = fields.ncols();
     // Row i of `permuted` is the field of π(i).
     let permuted = fields.select(Axis(0), pi.images());
@@ -181,10 +191,17 @@ fn pixel_vote(
         .iter()
         .map(|&c| max_coverage > 0.0 && c > 1e-9 * max_coverage)
         .collect();
-    let norm = |p: usize, q: usize| -> f64 { score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt() };
+    let norm =
+        |p: usize, q: usize| -> f64 { score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt() };
     // For every covered pixel: its best score and all tied best candidates, both ways.
     let best = |from: usize, forward: bool| -> (f64, Vec<usize>) {
-        let value = |to: usize| if forward { norm(from, to) } else { norm(to, from) };
+        let value = |to: usize| {
+            if forward {
+                norm(from, to)
+            } else {
+                norm(to, from)
+            }
+        };
         let top = (0..pixels)
             .filter(|&t| covered[t])
             .map(value)
@@ -215,7 +232,9 @@ fn pixel_vote(
             None => preferred.filter(|&q| !covered[q]).unwrap_or(p),
         }
     };
-    let target: Vec<usize> = (0..pixels).map(|p| choose(p, &forward[p], helper.as_ref())).collect();
+    let target: Vec<usize> = (0..pixels)
+        .map(|p| choose(p, &forward[p], helper.as_ref()))
+        .collect();
     let source: Vec<usize> = (0..pixels)
         .map(|q| choose(q, &backward[q], helper_inverse.as_ref()))
         .collect();
@@ -324,7 +343,11 @@ fn majority<K: Copy + Eq + std::hash::Hash>(
     (votes, fraction)
 }
 
-fn position_vote(space: Space, labels: &[NeuronLabel], pi: &Permutation) -> (Vec<PositionVote>, f64) {
+fn position_vote(
+    space: Space,
+    labels: &[NeuronLabel],
+    pi: &Permutation,
+) -> (Vec<PositionVote>, f64) {
     let keys: Vec<(i64, i64)> = labels.iter().map(|l| centre_key(space, l.centre)).collect();
     let mut centre_of_key: HashMap<(i64, i64), (f32, f32)> = HashMap::new();
     for (k, l) in keys.iter().zip(labels) {
@@ -344,7 +367,10 @@ fn position_vote(space: Space, labels: &[NeuronLabel], pi: &Permutation) -> (Vec
 }
 
 fn kernel_vote(labels: &[NeuronLabel], pi: &Permutation) -> (Vec<KernelVote>, Option<f64>) {
-    let keys: Option<Vec<(usize, u8)>> = labels.iter().map(|l| l.kernel.map(|k| (k, l.rotation))).collect();
+    let keys: Option<Vec<(usize, u8)>> = labels
+        .iter()
+        .map(|l| l.kernel.map(|k| (k, l.rotation)))
+        .collect();
     match keys {
         Some(keys) if !keys.is_empty() => {
             let (votes, confidence) = majority(&keys, pi);
@@ -369,7 +395,11 @@ pub(crate) mod tests {
 
     /// A ring of `n` pixels with `kernels` random local kernels (odd ones the negatives of even ones) copied to every position,
     /// stored in a scrambled order. Returns fields, labels and the neuron permutation of the unit shift.
-    pub(crate) fn ring_bank(n: usize, kernels: usize, size: usize) -> (Array2<f32>, Vec<NeuronLabel>, Permutation) {
+    pub(crate) fn ring_bank(
+        n: usize,
+        kernels: usize,
+        size: usize,
+    ) -> (Array2<f32>, Vec<NeuronLabel>, Permutation) {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         // Odd kernels are the negatives of the even ones, so relu codes lose nothing.
@@ -429,8 +459,14 @@ pub(crate) mod tests {
     fn planted_ring_shift_induces_the_pixel_shift() {
         let (fields, labels, shift) = ring_bank(20, 3, 4);
         let map = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift).unwrap();
-        assert_eq!(map.target, (0..20).map(|p| (p + 1) % 20).collect::<Vec<_>>());
-        assert_eq!(map.source, (0..20).map(|q| (q + 19) % 20).collect::<Vec<_>>());
+        assert_eq!(
+            map.target,
+            (0..20).map(|p| (p + 1) % 20).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            map.source,
+            (0..20).map(|q| (q + 19) % 20).collect::<Vec<_>>()
+        );
         assert!((map.confidence - 1.0).abs() < 1e-12);
         assert_eq!(map.kernel_confidence, Some(1.0));
         assert!(map.kernels.iter().all(|k| k.kernel == k.target));
@@ -439,17 +475,23 @@ pub(crate) mod tests {
         let moved = map.apply(&pattern).unwrap();
         assert_eq!(moved[5], 4.0);
         assert_eq!(moved[0], 19.0);
-        let double = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift.pow(2)).unwrap();
+        let double =
+            InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift.pow(2)).unwrap();
         assert_eq!(double.target[3], 5);
     }
 
     #[test]
     fn a_random_permutation_has_low_confidence() {
         let (fields, labels, _) = ring_bank(20, 3, 4);
-        let scrambled = Permutation::from_images((0..60).map(|i| (i * 7 + 3) % 60).collect()).unwrap();
+        let scrambled =
+            Permutation::from_images((0..60).map(|i| (i * 7 + 3) % 60).collect()).unwrap();
         let map = InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &scrambled).unwrap();
         assert!(map.confidence < 0.5, "confidence {}", map.confidence);
-        assert!(map.mean_pixel_score() < 0.9, "score {}", map.mean_pixel_score());
+        assert!(
+            map.mean_pixel_score() < 0.9,
+            "score {}",
+            map.mean_pixel_score()
+        );
     }
 
     #[test]
@@ -458,8 +500,19 @@ pub(crate) mod tests {
         let small = Permutation::identity(5);
         assert!(matches!(
             InducedMap::new(Space::Ring { n: 10 }, &fields, &labels, &small),
-            Err(TransformError::SizeMismatch { what: "permutation", .. })
+            Err(TransformError::SizeMismatch {
+                what: "permutation",
+                ..
+            })
         ));
-        assert!(InducedMap::new(Space::Ring { n: 11 }, &fields, &labels, &Permutation::identity(20)).is_err());
+        assert!(
+            InducedMap::new(
+                Space::Ring { n: 11 },
+                &fields,
+                &labels,
+                &Permutation::identity(20)
+            )
+            .is_err()
+        );
     }
 }

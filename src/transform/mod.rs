@@ -66,7 +66,11 @@ pub fn image_shape(space: Space) -> (usize, usize) {
 }
 
 /// Checks that a slice has the expected length.
-pub(crate) fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), TransformError> {
+pub(crate) fn check_len(
+    what: &'static str,
+    expected: usize,
+    found: usize,
+) -> Result<(), TransformError> {
     if expected == found {
         Ok(())
     } else {

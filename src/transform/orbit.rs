@@ -87,7 +87,8 @@ pub fn orbit(
 mod tests {
     use super::*;
     use crate::model::{
-        Activation, BankConfig, KernelFamily, LearningRule, Space, StimulusConfig, StimulusKind, Transformation,
+        Activation, BankConfig, KernelFamily, LearningRule, Space, StimulusConfig, StimulusKind,
+        Transformation,
     };
 
     pub(crate) fn ring_config(n: usize) -> SimConfig {
@@ -135,11 +136,18 @@ mod tests {
             let rolled: Vec<f32> = (0..n).map(|q| bump[(q + n - k) % n]).collect();
             assert_eq!(orbit.crisp[k], rolled, "frame {k}");
             // The honest frames are the frame-0 reconstruction rolled by k (exact automorphism).
-            let rolled_honest: Vec<f32> = (0..n).map(|q| orbit.honest[0][(q + n - k) % n]).collect();
+            let rolled_honest: Vec<f32> =
+                (0..n).map(|q| orbit.honest[0][(q + n - k) % n]).collect();
             for (a, b) in orbit.honest[k].iter().zip(&rolled_honest) {
                 assert!((a - b).abs() < 1e-3, "frame {k}: {a} vs {b}");
             }
         }
-        assert!(orbit.agreement.iter().all(|&c| c > 0.9), "agreement {:?} crisp {:?} honest {:?}", orbit.agreement, orbit.crisp[0], orbit.honest[0]);
+        assert!(
+            orbit.agreement.iter().all(|&c| c > 0.9),
+            "agreement {:?} crisp {:?} honest {:?}",
+            orbit.agreement,
+            orbit.crisp[0],
+            orbit.honest[0]
+        );
     }
 }

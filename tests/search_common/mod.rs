@@ -33,12 +33,18 @@ pub fn noisy_circulant(n: usize, width: f32, noise: f32, seed: u64) -> Array2<f3
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let normal = Normal::new(0.0f32, noise).unwrap();
     let mut w = Array2::from_shape_fn((n, n), |(i, j)| {
-        let d = (i as i64 - j as i64).rem_euclid(n as i64).min((j as i64 - i as i64).rem_euclid(n as i64)) as f32;
+        let d = (i as i64 - j as i64)
+            .rem_euclid(n as i64)
+            .min((j as i64 - i as i64).rem_euclid(n as i64)) as f32;
         (-d * d / (2.0 * width * width)).exp()
     });
     for i in 0..n {
         for j in i..n {
-            let e = if noise > 0.0 { normal.sample(&mut rng) } else { 0.0 };
+            let e = if noise > 0.0 {
+                normal.sample(&mut rng)
+            } else {
+                0.0
+            };
             w[[i, j]] += e;
             if i != j {
                 w[[j, i]] += e;
@@ -55,7 +61,11 @@ pub fn directed_circulant(n: usize, noise: f32, seed: u64) -> Array2<f32> {
     Array2::from_shape_fn((n, n), |(i, j)| {
         let d = (j as i64 - i as i64).rem_euclid(n as i64) as f32;
         let base = if d == 0.0 { 0.0 } else { (-d / 3.0).exp() };
-        base + if noise > 0.0 { normal.sample(&mut rng) } else { 0.0 }
+        base + if noise > 0.0 {
+            normal.sample(&mut rng)
+        } else {
+            0.0
+        }
     })
 }
 
@@ -69,7 +79,11 @@ pub fn torus(l: usize, width: f32) -> Array2<f32> {
     Array2::from_shape_fn((n, n), |(i, j)| {
         let (xi, yi, xj, yj) = (i % l, i / l, j % l, j / l);
         let d2 = pd(xi, xj).powi(2) + pd(yi, yj).powi(2);
-        if i == j { 0.0 } else { (-d2 / (2.0 * width * width)).exp() }
+        if i == j {
+            0.0
+        } else {
+            (-d2 / (2.0 * width * width)).exp()
+        }
     })
 }
 
@@ -196,14 +210,20 @@ pub fn consistency(a: &Permutation, b: &Permutation) -> f64 {
 
 /// True if some result agrees with `g` on ≥ 95 % of the nodes.
 pub fn recovered(report: &SearchReport, g: &Permutation) -> bool {
-    report.results.iter().any(|r| consistency(&r.permutation, g) >= 0.95)
+    report
+        .results
+        .iter()
+        .any(|r| consistency(&r.permutation, g) >= 0.95)
 }
 
 /// Asserts the invariants every report must satisfy.
 pub fn check_report(report: &SearchReport) {
     let mut seen = std::collections::HashSet::new();
     for w in report.results.windows(2) {
-        assert!(w[0].relative_error <= w[1].relative_error, "results not sorted by error");
+        assert!(
+            w[0].relative_error <= w[1].relative_error,
+            "results not sorted by error"
+        );
     }
     for r in &report.results {
         assert!(!r.permutation.is_identity(), "identity returned");

@@ -1,0 +1,79 @@
+//! The search on graphs learned by the presets: the true transformations must
+//! be recovered (consistency ≥ 0.95).
+
+use invariance_lab::model::config::Transformation;
+use invariance_lab::model::presets;
+use invariance_lab::model::simulation::Simulation;
+use invariance_lab::perm::Permutation;
+use invariance_lab::search::{
+    CancelToken, SearchOptions, SearchReport, WeightedGraph, scoring, search,
+};
+
+fn trained(name: &str) -> Simulation {
+    let preset = presets::by_name(name).unwrap();
+    let mut sim = Simulation::new(preset.config).unwrap();
+    sim.run_steps(preset.default_steps);
+    sim
+}
+
+fn search_sim(sim: &Simulation, max_results: usize) -> SearchReport {
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights())).unwrap();
+    let options = SearchOptions {
+        max_results,
+        time_limit_secs: 40.0,
+        ..SearchOptions::default()
+    };
+    search(&graph, &options, &CancelToken::new(), &mut |_| {}).unwrap()
+}
+
+#[test]
+fn ring_shift_recovers_all_63_shifts() {
+    let sim = trained("ring-shift");
+    let truths = sim.ground_truth_transformations();
+    let shifts: Vec<(Transformation, Permutation)> = truths
+        .into_iter()
+        .filter(|(t, _)| matches!(t, Transformation::Shift { k } if *k != 0))
+        .collect();
+    assert_eq!(shifts.len(), 63);
+    let report = search_sim(&sim, 128);
+    let found: Vec<Permutation> = report
+        .results
+        .iter()
+        .map(|r| r.permutation.clone())
+        .collect();
+    let recovered = scoring::recovered(&found, &shifts);
+    assert_eq!(recovered.len(), 63, "recovered only {recovered:?}");
+    assert!(report.elapsed_s < 10.0, "took {:.1} s", report.elapsed_s);
+    // The best results are shifts, and the group closes to the 64 shifts.
+    let best = scoring::best_match(&report.results[0].permutation, &shifts).unwrap();
+    assert!(best.recovered(), "best result matches {best:?}");
+    assert_eq!(report.group.order, Some(64));
+}
+
+#[test]
+fn square_rotate_recovers_the_quarter_turn() {
+    let sim = trained("square-rotate");
+    let truths = sim.ground_truth_transformations();
+    let quarter: Vec<(Transformation, Permutation)> = truths
+        .into_iter()
+        .filter(|(t, _)| matches!(t, Transformation::Rotate { quarter_turns: 1 }))
+        .collect();
+    assert_eq!(quarter.len(), 1);
+    let report = search_sim(&sim, 16);
+    let found: Vec<Permutation> = report
+        .results
+        .iter()
+        .map(|r| r.permutation.clone())
+        .collect();
+    assert_eq!(
+        scoring::recovered(&found, &quarter).len(),
+        1,
+        "best errors: {:?}",
+        report
+            .results
+            .iter()
+            .take(5)
+            .map(|r| r.relative_error)
+            .collect::<Vec<_>>()
+    );
+}
