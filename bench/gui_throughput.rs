@@ -37,7 +37,10 @@ struct WindowFigures {
 }
 
 fn with_app(seconds: f64) -> WindowFigures {
-    let options = StartOptions { preset: Some(PRESET.to_owned()), ..StartOptions::default() };
+    let options = StartOptions {
+        preset: Some(PRESET.to_owned()),
+        ..StartOptions::default()
+    };
     let mut h: Harness<'static, InvarianceApp> = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .with_accessibility_check(false)
@@ -79,7 +82,10 @@ fn with_app(seconds: f64) -> WindowFigures {
     let steps = h.state().step_count().unwrap_or(0).saturating_sub(step0);
     frame_ms.sort_by(f64::total_cmp);
     let mean = frame_ms.iter().sum::<f64>() / frame_ms.len().max(1) as f64;
-    let p95 = frame_ms.get(frame_ms.len() * 95 / 100).copied().unwrap_or(0.0);
+    let p95 = frame_ms
+        .get(frame_ms.len() * 95 / 100)
+        .copied()
+        .unwrap_or(0.0);
     WindowFigures {
         steps_per_second: steps as f64 / elapsed,
         frame_ms_mean: mean,

@@ -330,7 +330,11 @@ fn switching_from_a_symmetric_to_a_directed_rule_keeps_both_triangles() {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let mut state = HebbianState::new(m);
     let mut reference = Reference::new(m);
-    for (rule, steps) in [(LearningRule::Hebb, 6), (LearningRule::Oja, 6), (LearningRule::Hebb, 3)] {
+    for (rule, steps) in [
+        (LearningRule::Hebb, 6),
+        (LearningRule::Oja, 6),
+        (LearningRule::Hebb, 3),
+    ] {
         let params = UpdateParams {
             rule,
             learning_rate: 0.1,
@@ -344,5 +348,10 @@ fn switching_from_a_symmetric_to_a_directed_rule_keeps_both_triangles() {
     }
     let err = max_relative_difference(&state.weights(), &reference.w);
     assert!(err < 1e-5, "{err:e}");
-    assert_eq!(state.weights(), state.raw_weights().mapv(|w| (f64::from(w) * state.scale()) as f32));
+    assert_eq!(
+        state.weights(),
+        state
+            .raw_weights()
+            .mapv(|w| (f64::from(w) * state.scale()) as f32)
+    );
 }

@@ -819,6 +819,18 @@ fn presets_match_the_spec_table() {
             "torus-translate" => Some(2048),
             _ => None,
         };
+        let expected_t = match c.space {
+            Space::Ring { .. } => Transformation::Shift { k: 1 },
+            Space::Torus { .. } => Transformation::Translate { dx: 1, dy: 0 },
+            Space::Square { .. } => Transformation::Rotate { quarter_turns: 1 },
+        };
+        assert_eq!(c.true_transformation, expected_t, "{}", p.name);
+        let temporal = p.name == "ring-temporal";
+        assert_eq!(
+            c.rule == invariance_lab::model::LearningRule::Temporal,
+            temporal
+        );
+        assert_eq!(c.stimulus.sequence.is_some(), temporal);
         if let Some(m) = expected_m {
             assert_eq!(bank.len(), m, "{}", p.name);
         }

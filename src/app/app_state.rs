@@ -128,6 +128,7 @@ struct Startup {
     steps_sent: bool,
     search_started: bool,
     first_generation: Option<u64>,
+    announce_trained: bool,
 }
 
 /// The application state.
@@ -213,6 +214,7 @@ impl InvarianceApp {
                 steps_sent: false,
                 search_started: false,
                 first_generation: None,
+                announce_trained: false,
             },
             screenshot: options.screenshot.map(|path| ScreenshotPlan {
                 path,
@@ -403,12 +405,22 @@ impl InvarianceApp {
             self.worker.send(WorkerCommand::SetSpeed(Speed::Unlimited));
             self.worker.send(WorkerCommand::RunUntil(steps));
             self.status.info(format!("Training to step {steps}…"));
+            self.startup.announce_trained = true;
             return;
         }
         let steps_done = self
             .startup
             .steps
             .is_none_or(|s| p.snapshot.step >= s && !p.running);
+        if steps_done && self.startup.announce_trained {
+            self.startup.announce_trained = false;
+            if let Some(r) = p.snapshot.history.last() {
+                self.status.info(format!(
+                    "Trained to step {} ({} stimuli); e_g = {:.4}.",
+                    p.snapshot.step, r.stimuli, r.symmetry_error_true
+                ));
+            }
+        }
         if self.startup.search && !self.startup.search_started && steps_done {
             self.startup.search_started = true;
             self.start_search();
@@ -861,7 +873,19 @@ impl InvarianceApp {
         };
         let model = p.model.clone();
         let (_, order) = self.current_order(&model);
-        let neuron = self.heatmap.hovered.or(self.heatmap.selected);
+        // Without a hovered or clicked neuron, show the most active one.
+        let most_active = p
+            .snapshot
+            .activity
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i);
+        let neuron = self
+            .heatmap
+            .hovered
+            .or(self.heatmap.selected)
+            .or(most_active);
         let scx = StimulusContext {
             space: &model.config.space,
             snapshot_id: p.id,
@@ -902,10 +926,12 @@ impl InvarianceApp {
             }
             View::Learning => plots_panel::plots_ui(ui, &p.snapshot.history),
             View::Stimulus => {
-                let h = (ui.available_height() / 3.0 - 30.0).max(100.0);
-                self.stimulus.stimulus_ui(ui, &scx, h);
+                let h = (ui.available_height() / 2.0 - 40.0).max(120.0);
+                ui.columns(2, |cols| {
+                    self.stimulus.stimulus_ui(&mut cols[0], &scx, h);
+                    self.stimulus.field_ui(&mut cols[1], &scx, h);
+                });
                 self.stimulus.activity_ui(ui, &scx, h);
-                self.stimulus.field_ui(ui, &scx, h);
             }
             View::Transformation => {
                 let selected = self.selected_permutation().cloned();
@@ -1071,7 +1097,8 @@ impl eframe::App for InvarianceApp {
         }
         egui::Panel::right("search")
             .resizable(true)
-            .default_size(430.0)
+            .default_size(420.0)
+            .max_size(560.0)
             .show(ui, |ui| {
                 let can_start = self.latest.is_some();
                 for action in self.search.ui(ui, can_start) {

@@ -25,7 +25,7 @@ impl Colormap {
     pub fn name(self) -> &'static str {
         match self {
             Colormap::Viridis => "viridis",
-            Colormap::Diverging => "diverging (blue–white–red)",
+            Colormap::Diverging => "blue–white–red",
         }
     }
 

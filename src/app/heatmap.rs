@@ -553,30 +553,34 @@ impl HeatmapView {
     /// The settings row: order, colour map, range.
     pub fn settings_ui(&mut self, ui: &mut egui::Ui, order: &mut MatrixOrder, has_recovered: bool) {
         ui.horizontal_wrapped(|ui| {
-            ui.label("Order:");
-            for o in MatrixOrder::ALL {
-                let enabled = o != MatrixOrder::Recovered || has_recovered;
-                let tip = match o {
-                    MatrixOrder::Stored => "The hidden, scrambled order the search works on.",
-                    MatrixOrder::Truth => {
-                        "Sorted by kernel, rotation and position using the ground-truth labels."
+            let l = ui.label("Order").on_hover_text("How rows and columns of W are arranged on screen.");
+            egui::ComboBox::from_id_salt("matrix-order")
+                .selected_text(order.name())
+                .show_ui(ui, |ui| {
+                    for o in MatrixOrder::ALL {
+                        let enabled = o != MatrixOrder::Recovered || has_recovered;
+                        let tip = match o {
+                            MatrixOrder::Stored => "The hidden, scrambled order the search works on.",
+                            MatrixOrder::Truth => "Sorted by kernel, rotation and position using the ground-truth labels.",
+                            MatrixOrder::Recovered => "The selected search result's cycles laid out one after another.",
+                        };
+                        ui.add_enabled_ui(enabled, |ui| {
+                            ui.selectable_value(order, o, o.name()).on_hover_text(tip);
+                        });
                     }
-                    MatrixOrder::Recovered => {
-                        "The selected search result's cycles laid out one after another."
-                    }
-                };
-                ui.add_enabled_ui(enabled, |ui| {
-                    ui.selectable_value(order, o, o.name()).on_hover_text(tip);
-                });
-            }
-            ui.separator();
-            egui::ComboBox::from_label("Colours")
+                })
+                .response
+                .labelled_by(l.id);
+            let l = ui.label("Colours").on_hover_text("Colour-blind-safe maps: viridis for weights ≥ 0, blue–white–red for signed weights.");
+            egui::ComboBox::from_id_salt("matrix-colours")
                 .selected_text(self.colormap.name())
                 .show_ui(ui, |ui| {
                     for c in Colormap::ALL {
                         ui.selectable_value(&mut self.colormap, c, c.name());
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
             let mut fixed = matches!(self.range, RangeMode::Fixed(..));
             if ui
                 .checkbox(&mut fixed, "Fixed range")
@@ -592,12 +596,14 @@ impl HeatmapView {
             }
             if let RangeMode::Fixed(lo, hi) = &mut self.range {
                 let speed = ((*hi - *lo).abs() * 0.01).max(1e-6);
-                ui.add(egui::DragValue::new(lo).speed(speed).prefix("min "));
-                ui.add(egui::DragValue::new(hi).speed(speed).prefix("max "));
+                ui.add(egui::DragValue::new(lo).speed(speed).prefix("min "))
+                    .on_hover_text("Lower end of the colour scale.");
+                ui.add(egui::DragValue::new(hi).speed(speed).prefix("max "))
+                    .on_hover_text("Upper end of the colour scale.");
             }
             if ui
                 .button("Reset zoom")
-                .on_hover_text("Scroll to zoom, drag to pan, double-click to reset.")
+                .on_hover_text("Scroll over the matrix to zoom, drag to pan, double-click to reset.")
                 .clicked()
             {
                 self.reset_view();

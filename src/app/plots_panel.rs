@@ -58,6 +58,31 @@ fn pow10_label(v: f64) -> String {
     }
 }
 
+/// Grid marks of a log10 axis: decades (labelled), and 2× / 5× in between.
+fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let mut marks = Vec::new();
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 60.0 {
+        return marks;
+    }
+    let mut k = lo.floor() - 1.0;
+    while k <= hi + 1.0 {
+        marks.push(egui_plot::GridMark {
+            value: k,
+            step_size: 1.0,
+        });
+        for f in [2.0f64, 5.0] {
+            marks.push(egui_plot::GridMark {
+                value: k + f.log10(),
+                step_size: 0.1,
+            });
+        }
+        k += 1.0;
+    }
+    marks.retain(|m| m.value >= lo && m.value <= hi);
+    marks
+}
+
 /// The central plot: `e_g` and the baseline against stimuli seen, log–log.
 pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f32) {
     ui.label(egui::RichText::new("Symmetry error of the true transformation").strong())
@@ -70,7 +95,9 @@ pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f
     };
     Plot::new("symmetry-error")
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+        .x_grid_spacer(decade_spacer)
+        .y_grid_spacer(decade_spacer)
         .x_axis_label("stimuli seen")
         .y_axis_label("error")
         .x_axis_formatter(|m, _| pow10_label(m.value))

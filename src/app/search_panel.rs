@@ -153,9 +153,9 @@ impl SearchPanel {
                 self.outcome_step,
                 outcome.elapsed_secs
             ));
-            egui::ScrollArea::vertical().id_salt("search-results").auto_shrink([false, false]).show(ui, |ui| {
+            egui::ScrollArea::both().id_salt("search-results").auto_shrink([false, false]).show(ui, |ui| {
                 egui::Grid::new("search-results-grid").num_columns(6).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
-                    for h in ["#", "error", "fixed", "order", "cycle type", "ground truth"] {
+                    for h in ["#", "error", "true match", "fixed", "order", "cycles"] {
                         ui.label(RichText::new(h).strong());
                     }
                     ui.end_row();
@@ -165,14 +165,11 @@ impl SearchPanel {
                         }
                         ui.label(format!("{:.4}", r.error))
                             .on_hover_text(format!("node-weight error ||d − πd|| / ||d|| = {:.4}", r.node_error));
-                        ui.label(r.fixed_points.to_string());
-                        ui.label(r.order.to_string());
-                        ui.label(describe_cycle_type(&r.cycle_type));
                         match &r.truth {
                             Some(t) => {
-                                let text = format!("{} ({:.0} %)", describe_transformation(&t.transformation), t.consistency * 100.0);
+                                let text = format!("{} {:.0} %", describe_transformation(&t.transformation), t.consistency * 100.0);
                                 if t.consistency >= 0.95 {
-                                    ui.label(RichText::new(format!("{text}  recovered")).strong())
+                                    ui.label(RichText::new(text).strong().color(ui.visuals().strong_text_color()))
                                         .on_hover_text("Recovered: agrees with this true transformation on ≥ 95 % of neurons.");
                                 } else {
                                     ui.label(text).on_hover_text("Closest true transformation and the fraction of neurons on which it agrees.");
@@ -181,6 +178,15 @@ impl SearchPanel {
                             None => {
                                 ui.label("—");
                             }
+                        }
+                        ui.label(r.fixed_points.to_string());
+                        ui.label(r.order.to_string());
+                        let cycles = describe_cycle_type(&r.cycle_type);
+                        if cycles.chars().count() > 14 {
+                            let short: String = cycles.chars().take(12).collect();
+                            ui.label(format!("{short}…")).on_hover_text(cycles);
+                        } else {
+                            ui.label(cycles);
                         }
                         ui.end_row();
                     }

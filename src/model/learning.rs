@@ -24,6 +24,8 @@
 //! triangle `j > i` and the lower triangle is mirrored when the weights are read; this
 //! halves the memory traffic of a single-stimulus update, which is memory-bound.
 
+use std::borrow::Cow;
+
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
 use super::config::LearningRule;
@@ -81,6 +83,9 @@ pub struct HebbianState {
     /// True when only the upper triangle of `w_raw` is current (symmetric rules); the
     /// lower triangle is then stale and is mirrored on every read.
     lower_stale: bool,
+    /// True while `W` is exactly symmetric (only symmetric rules so far), which is
+    /// what allows the upper-triangle shortcut.
+    symmetric: bool,
     d_raw: Array1<f32>,
     scale: f64,
     mean_sum: Array1<f64>,
@@ -90,7 +95,7 @@ pub struct HebbianState {
 impl PartialEq for HebbianState {
     /// Equal when every observable part is equal (a stale lower triangle is not observable).
     fn eq(&self, other: &Self) -> bool {
-        self.raw_weights() == other.raw_weights()
+        *self.raw_weights() == *other.raw_weights()
             && self.d_raw == other.d_raw
             && self.scale.to_bits() == other.scale.to_bits()
             && self.mean_sum == other.mean_sum
@@ -98,12 +103,20 @@ impl PartialEq for HebbianState {
     }
 }
 
-/// Copies the upper triangle onto the lower one.
+/// Copies the upper triangle onto the lower one, in cache-sized tiles.
 fn mirror_upper(w: &mut Array2<f32>) {
+    const TILE: usize = 64;
     let m = w.nrows();
-    for i in 0..m {
-        for j in 0..i {
-            w[[i, j]] = w[[j, i]];
+    let Some(ws) = w.as_slice_mut() else {
+        return;
+    };
+    for ib in (0..m).step_by(TILE) {
+        for jb in (0..=ib).step_by(TILE) {
+            for i in ib..(ib + TILE).min(m) {
+                for j in jb..(jb + TILE).min(i) {
+                    ws[i * m + j] = ws[j * m + i];
+                }
+            }
         }
     }
 }
@@ -114,6 +127,7 @@ impl HebbianState {
         Self {
             w_raw: Array2::zeros((m, m)),
             lower_stale: false,
+            symmetric: true,
             d_raw: Array1::zeros(m),
             scale: 1.0,
             mean_sum: Array1::zeros(m),
@@ -147,9 +161,11 @@ impl HebbianState {
         if (0..m).any(|i| w_raw[[i, i]] != 0.0) {
             return Err(StateError("the diagonal of W must be zero".into()));
         }
+        let symmetric = w_raw == w_raw.t();
         Ok(Self {
             w_raw: w_raw.as_standard_layout().into_owned(),
             lower_stale: false,
+            symmetric,
             d_raw,
             scale,
             mean_sum,
@@ -162,13 +178,16 @@ impl HebbianState {
         self.d_raw.len()
     }
 
-    /// The raw weight buffer (`W = scale · W_raw`), both triangles current.
-    pub fn raw_weights(&self) -> Array2<f32> {
-        let mut w = self.w_raw.clone();
+    /// The raw weight buffer (`W = scale · W_raw`), both triangles current (borrowed
+    /// when no mirroring is pending).
+    pub fn raw_weights(&self) -> Cow<'_, Array2<f32>> {
         if self.lower_stale {
+            let mut w = self.w_raw.clone();
             mirror_upper(&mut w);
+            Cow::Owned(w)
+        } else {
+            Cow::Borrowed(&self.w_raw)
         }
-        w
     }
 
     /// The raw node weights (`d = scale · d_raw`).
@@ -230,12 +249,16 @@ impl HebbianState {
         let new_scale = self.scale * keep;
         let c = (f64::from(params.learning_rate) / batch as f64 / new_scale) as f32;
         self.scale = new_scale;
-        let symmetric = matches!(params.rule, LearningRule::Hebb | LearningRule::Covariance);
-        if symmetric {
+        let symmetric_rule = matches!(params.rule, LearningRule::Hebb | LearningRule::Covariance);
+        let upper = symmetric_rule && self.symmetric;
+        if upper {
             self.lower_stale = true;
-        } else if self.lower_stale {
-            mirror_upper(&mut self.w_raw);
-            self.lower_stale = false;
+        } else {
+            if self.lower_stale {
+                mirror_upper(&mut self.w_raw);
+                self.lower_stale = false;
+            }
+            self.symmetric &= symmetric_rule;
         }
         let taken = match params.rule {
             LearningRule::Hebb => accumulate(
@@ -245,7 +268,7 @@ impl HebbianState {
                 current,
                 current,
                 path,
-                true,
+                upper,
             ),
             LearningRule::Temporal => {
                 let prev = previous
@@ -278,7 +301,7 @@ impl HebbianState {
                     centred.view(),
                     centred.view(),
                     path,
-                    true,
+                    upper,
                 )
             }
             LearningRule::Oja => {

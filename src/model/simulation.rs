@@ -48,7 +48,8 @@ pub struct Snapshot {
     pub step: u64,
     /// Materialised weights `W` (M × M, stored order).
     pub weights: Arc<Array2<f32>>,
-    /// Node weights `d` (mean activity per detector).
+    /// Node weights `d` (what the rule put on the diagonal, e.g. accumulated mean squared
+    /// activity for Hebb; see the README's Model section).
     pub node_weights: Arc<Array1<f32>>,
     /// The last stimulus shown (pixels).
     pub stimulus: Arc<Vec<f32>>,
@@ -242,7 +243,7 @@ impl Simulation {
         self.last_stimulus = batch.stimuli.row(0).to_vec();
         self.last_activity = current.row(0).to_vec();
         self.step += 1;
-        if metrics::on_schedule(self.step) {
+        if metrics::on_schedule(self.step, self.neurons()) {
             self.history.push(self.metrics());
         }
     }

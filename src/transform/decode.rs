@@ -15,7 +15,7 @@
 use ndarray::{Array1, Array2, ArrayView1};
 
 use super::{TransformError, check_len};
-use crate::model::{Activation, SimConfig};
+use crate::model::{Activation, SimConfig, Space};
 
 /// Default relative ridge of the decoder.
 pub const DEFAULT_RIDGE: f64 = 1e-3;
@@ -73,6 +73,18 @@ pub struct Decoder {
 impl Decoder {
     /// Factorises `FᵀF + εI` for `fields` (M × pixels) with relative ridge `ridge` (see module docs).
     pub fn new(fields: &Array2<f32>, ridge: f64) -> Result<Self, TransformError> {
+        Self::build(fields, ridge, None)
+    }
+
+    /// Like [`Decoder::new`], with an additional smoothness prior `σ · ε_s ‖∇s‖²` on the
+    /// grid of `space` (neighbouring pixels, periodic on a ring or torus), where `ε_s` is
+    /// scaled like the ridge. It fills in what the bank does not see (between sparse
+    /// detectors, below threshold) with the smoothest pattern rather than with zeros.
+    pub fn with_smoothness(space: Space, fields: &Array2<f32>, ridge: f64, smoothness: f64) -> Result<Self, TransformError> {
+        Self::build(fields, ridge, Some((space, smoothness)))
+    }
+
+    fn build(fields: &Array2<f32>, ridge: f64, smooth: Option<(Space, f64)>) -> Result<Self, TransformError> {
         let (neurons, pixels) = fields.dim();
         if neurons == 0 || pixels == 0 {
             return Err(TransformError::EmptyBank(format!(
@@ -86,6 +98,17 @@ impl Decoder {
         let mut a: Vec<f64> = gram.iter().map(|&x| x as f64).collect();
         for p in 0..pixels {
             a[p * pixels + p] += epsilon;
+        }
+        if let Some((space, smoothness)) = smooth {
+            super::check_len("receptive fields (pixels)", super::pixel_count(space), pixels)?;
+            let weight = smoothness.max(0.0) * (trace / pixels as f64);
+            for (p, q) in grid_edges(space) {
+                // ‖∇s‖² = Σ_edges (s_p − s_q)²: the graph Laplacian.
+                a[p * pixels + p] += weight;
+                a[q * pixels + q] += weight;
+                a[p * pixels + q] -= weight;
+                a[q * pixels + p] -= weight;
+            }
         }
         let cholesky = cholesky_in_place(a, pixels)?;
         Ok(Self {
@@ -280,6 +303,33 @@ impl Decoder {
 
 /// Conjugate-gradient iterations per Newton step of [`Decoder::reconstruct`].
 const CG_ITERATIONS: usize = 60;
+
+/// Neighbouring pixel pairs of a space (right and down neighbours; periodic where the space is).
+fn grid_edges(space: Space) -> Vec<(usize, usize)> {
+    match space {
+        Space::Ring { n } => (0..n).map(|x| (x, (x + 1) % n)).filter(|(a, b)| a != b).collect(),
+        Space::Torus { side } | Space::Square { side } => {
+            let periodic = matches!(space, Space::Torus { .. });
+            let mut edges = Vec::new();
+            for y in 0..side {
+                for x in 0..side {
+                    let p = y * side + x;
+                    if x + 1 < side {
+                        edges.push((p, p + 1));
+                    } else if periodic && side > 2 {
+                        edges.push((p, y * side));
+                    }
+                    if y + 1 < side {
+                        edges.push((p, p + side));
+                    } else if periodic && side > 2 {
+                        edges.push((p, x));
+                    }
+                }
+            }
+            edges
+        }
+    }
+}
 
 /// Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite row-major matrix.
 fn cholesky_in_place(mut a: Vec<f64>, n: usize) -> Result<Vec<f64>, TransformError> {
