@@ -4,7 +4,7 @@
 # Usage: bench/run_search.sh [SIZES…]   (default 128 512 1024 2048)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATA=bench/data
+DATA=${DATA:-target/bench-search}
 SIZES=("$@")
 if [ ${#SIZES[@]} -eq 0 ]; then SIZES=(128 512 1024 2048); fi
 # 1. Build (release), write the matrices, run the engine.

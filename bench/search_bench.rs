@@ -26,7 +26,12 @@ use serde_json::json;
 const FAMILIES: [&str; 3] = ["circulant", "directed", "planted"];
 
 /// True if `p` (on scrambled labels) is a non-identity element of the planted group.
-fn is_planted(family: &str, p: &Permutation, sigma: &Permutation, planted: Option<&Permutation>) -> bool {
+fn is_planted(
+    family: &str,
+    p: &Permutation,
+    sigma: &Permutation,
+    planted: Option<&Permutation>,
+) -> bool {
     let n = p.len();
     if family == "planted" {
         return planted.is_some_and(|g| consistency(p, g) >= 0.95);
@@ -41,14 +46,24 @@ fn is_planted(family: &str, p: &Permutation, sigma: &Permutation, planted: Optio
         refl[(q.image(i) + i) % n] += 1;
     }
     let best_shift = (1..n).map(|k| shift[k]).max().unwrap_or(0);
-    let best_refl = if family == "circulant" { refl.iter().copied().max().unwrap_or(0) } else { 0 };
+    let best_refl = if family == "circulant" {
+        refl.iter().copied().max().unwrap_or(0)
+    } else {
+        0
+    };
     best_shift >= need || best_refl >= need
 }
 
 fn generate(family: &str, n: usize, seed: u64) -> (Array2<f32>, Option<Permutation>) {
     match family {
-        "circulant" => (add_relative_noise(&noisy_circulant(n, 4.0, 0.0, seed), 0.05, seed + 1), None),
-        "directed" => (add_relative_noise(&directed_circulant(n, 0.0, seed), 0.05, seed + 1), None),
+        "circulant" => (
+            add_relative_noise(&noisy_circulant(n, 4.0, 0.0, seed), 0.05, seed + 1),
+            None,
+        ),
+        "directed" => (
+            add_relative_noise(&directed_circulant(n, 0.0, seed), 0.05, seed + 1),
+            None,
+        ),
         _ => {
             let (w, g) = planted_involution(n, 0.0, seed);
             (add_relative_noise(&w, 0.05, seed + 1), Some(g))
@@ -57,16 +72,25 @@ fn generate(family: &str, n: usize, seed: u64) -> (Array2<f32>, Option<Permutati
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let dir = PathBuf::from(args.first().cloned().unwrap_or_else(|| "bench/data".into()));
     let sizes: Vec<usize> = if args.len() > 1 {
-        args[1..].iter().map(|s| s.parse()).collect::<Result<_, _>>()?
+        args[1..]
+            .iter()
+            .map(|s| s.parse())
+            .collect::<Result<_, _>>()?
     } else {
         vec![128, 512, 1024, 2048]
     };
     std::fs::create_dir_all(&dir)?;
     let mut rows = Vec::new();
-    println!("{:<10} {:>5}  {:>9}  {:>9}  {:>8}", "family", "n", "recovered", "best r", "time s");
+    println!(
+        "{:<10} {:>5}  {:>9}  {:>9}  {:>8}",
+        "family", "n", "recovered", "best r", "time s"
+    );
     for family in FAMILIES {
         for &n in &sizes {
             let seed = 1000 + n as u64;
@@ -91,12 +115,19 @@ fn main() -> anyhow::Result<()> {
             let report = search(&graph, &options, &CancelToken::new(), &mut |_| {})?;
             let secs = t.elapsed().as_secs_f64();
             let best = report.results.first();
-            let ok = best.is_some_and(|r| is_planted(family, &r.permutation, &sigma, planted.as_ref()));
+            let ok =
+                best.is_some_and(|r| is_planted(family, &r.permutation, &sigma, planted.as_ref()));
             let err = best.map_or(f64::NAN, |r| r.relative_error);
-            println!("{family:<10} {n:>5}  {:>9}  {err:>9.4}  {secs:>8.3}", if ok { "yes" } else { "no" });
+            println!(
+                "{family:<10} {n:>5}  {:>9}  {err:>9.4}  {secs:>8.3}",
+                if ok { "yes" } else { "no" }
+            );
             rows.push(json!({"family": family, "n": n, "recovered": ok, "best_error": err, "seconds": secs}));
         }
     }
-    std::fs::write(dir.join("engine.json"), serde_json::to_string_pretty(&rows)?)?;
+    std::fs::write(
+        dir.join("engine.json"),
+        serde_json::to_string_pretty(&rows)?,
+    )?;
     Ok(())
 }

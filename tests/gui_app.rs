@@ -226,6 +226,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     // The texture's pixels are exactly the colours of the ordered values.
     assert_eq!(shown.image.pixels.len(), n * n);
     let recovered = circulant_deviation(&shown.values, n, &cycle_lengths);
+    eprintln!("circulant deviation: recovered order {recovered:.3}, stored order {scrambled:.3}");
     assert!(
         recovered < 0.25 && recovered < scrambled / 3.0,
         "recovered order deviation {recovered:.3} vs scrambled {scrambled:.3}"
@@ -347,4 +348,44 @@ fn a_corrupt_file_shows_an_error_and_leaves_the_open_experiment_untouched() {
     assert_eq!(h.state().published().expect("p").model.config, config);
     // The error is on screen.
     assert!(h.query_by_label_contains("corrupt.json").is_some());
+}
+
+#[test]
+fn cancel_stops_a_running_search_within_half_a_second() {
+    let mut h = harness(StartOptions {
+        steps: Some(20),
+        ..preset("ring-random")
+    });
+    wait_for(&mut h, "training", PATIENCE, |a| {
+        a.step_count() == Some(20) && !a.is_running()
+    });
+    // Annealing with a long limit would run for a minute.
+    h.state_mut().search.settings.method = invariance_lab::app::search_task::SearchMethod::Anneal;
+    h.state_mut().search.settings.time_limit_secs = 60.0;
+    h.get_by_label("Start search").click();
+    wait_for(
+        &mut h,
+        "the search to start",
+        PATIENCE,
+        InvarianceApp::search_running,
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    h.step();
+    h.get_by_label("Cancel").click();
+    let cancelled_at = Instant::now();
+    wait_for(&mut h, "the search to stop", Duration::from_secs(5), |a| {
+        !a.search_running()
+    });
+    let took = cancelled_at.elapsed();
+    assert!(
+        took < Duration::from_millis(500) + Duration::from_millis(200),
+        "cancel took {took:?}"
+    );
+    let outcome = h
+        .state()
+        .search
+        .outcome
+        .as_ref()
+        .expect("partial results are kept");
+    assert!(outcome.cancelled);
 }

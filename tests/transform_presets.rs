@@ -57,7 +57,7 @@ fn ring_shift_crisp_orbit_of_a_bump_rolls_one_pixel_per_frame_and_the_honest_one
     assert!(c >= 0.95, "unit shift not recovered (consistency {c})");
     let map = InducedMap::new(space, sim.fields(), sim.labels(), &pi).unwrap();
     assert!(map.confidence >= 0.95, "confidence {}", map.confidence);
-    let decoder = Decoder::new(sim.fields(), transform::decode::DEFAULT_RIDGE).unwrap();
+    let decoder = Decoder::for_space(space, sim.fields()).unwrap();
     let bump: Vec<f32> = (0..n)
         .map(|x| (-((x as f32 - 20.0).powi(2)) / (2.0 * 2.5f32.powi(2))).exp())
         .collect();
@@ -95,12 +95,20 @@ fn check_quarter_turn(sim: &Simulation, pi: &Permutation) {
     let quarter = Transformation::Rotate { quarter_turns: 1 };
     let map = InducedMap::new(space, sim.fields(), sim.labels(), pi).unwrap();
     let g = space.pixel_permutation(quarter).unwrap();
-    let agree = (0..space.pixels()).filter(|&p| map.target[p] == g.image(p)).count();
+    let agree = (0..space.pixels())
+        .filter(|&p| map.target[p] == g.image(p))
+        .count();
     let fraction = agree as f64 / space.pixels() as f64;
-    assert!(fraction >= 0.95, "induced map equals the rotation on only {fraction:.3} of pixels");
-    assert_eq!(map.matched.map(|(t, _)| space.canonical(t)), Some(space.canonical(quarter)));
+    assert!(
+        fraction >= 0.95,
+        "induced map equals the rotation on only {fraction:.3} of pixels"
+    );
+    assert_eq!(
+        map.matched.map(|(t, _)| space.canonical(t)),
+        Some(space.canonical(quarter))
+    );
 
-    let decoder = Decoder::new(sim.fields(), transform::decode::DEFAULT_RIDGE).unwrap();
+    let decoder = Decoder::for_space(space, sim.fields()).unwrap();
     let stimuli = sim.test_stimuli(8);
     let mut correlations = Vec::new();
     for s in &stimuli {
@@ -111,7 +119,10 @@ fn check_quarter_turn(sim: &Simulation, pi: &Permutation) {
     }
     let mean = correlations.iter().sum::<f64>() / correlations.len() as f64;
     eprintln!("square-rotate honest vs truly turned: mean correlation {mean:.3} {correlations:?}");
-    assert!(mean >= 0.8, "honest rendering correlates only {mean:.3} with the turned stimuli");
+    assert!(
+        mean >= 0.85,
+        "honest rendering correlates only {mean:.3} with the turned stimuli"
+    );
     let e = transform::equivariance_error(sim, pi, 16);
     assert!(e < 0.05, "equivariance error {e}");
 }
@@ -135,7 +146,10 @@ fn square_rotate_true_quarter_turn_induces_the_pixel_rotation() {
 fn square_rotate_recovered_quarter_turn_induces_the_pixel_rotation() {
     let sim = trained("square-rotate");
     let (pi, c) = recovered(&sim, Transformation::Rotate { quarter_turns: 1 }, 16);
-    assert!(c >= 0.95, "the search did not recover the quarter turn (best consistency {c:.3})");
+    assert!(
+        c >= 0.95,
+        "the search did not recover the quarter turn (best consistency {c:.3})"
+    );
     check_quarter_turn(&sim, &pi);
 }
 
@@ -158,22 +172,4 @@ fn the_space_layout_used_by_the_transform_module_matches_the_model() {
     let space = Space::Square { side: 5 };
     assert_eq!(transform::pixel_count(space), space.pixels());
     assert_eq!(transform::image_shape(space), space.shape());
-}
-
-#[test]
-#[ignore]
-fn explore_smoothness() {
-    let sim = trained("square-rotate");
-    let space = sim.config().space;
-    for &(ridge, smooth) in &[(1e-3, 0.0), (1e-2, 0.0), (1e-3, 1e-3), (1e-3, 1e-2), (1e-3, 3e-2), (1e-3, 1e-1)] {
-        let decoder = Decoder::with_smoothness(space, sim.fields(), ridge, smooth).unwrap();
-        let stimuli = sim.test_stimuli(8);
-        let mut c = 0.0;
-        for s in &stimuli {
-            let a = sim.encode(s);
-            let r = decoder.reconstruct(sim.config(), sim.fields(), &a, 12).unwrap();
-            c += correlation(&r, s);
-        }
-        eprintln!("ridge {ridge} smooth {smooth}: {:.3}", c / 8.0);
-    }
 }

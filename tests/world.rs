@@ -786,6 +786,10 @@ fn bank_validation_names_the_field() {
         field_of(Bank::build(&tiled(100, 5, 1), Space::Torus { side: 16 }, 0).unwrap_err()),
         "bank.kernels"
     );
+    assert_eq!(
+        field_of(Bank::build(&tiled(usize::MAX, 5, 1), Space::Torus { side: 16 }, 0).unwrap_err()),
+        "bank.kernels"
+    );
     let random = BankConfig::Random { count: 0, size: 5 };
     assert_eq!(
         field_of(Bank::build(&random, ring, 0).unwrap_err()),
@@ -846,4 +850,57 @@ fn presets_match_the_spec_table() {
         assert_eq!(presets::by_name(p.name).unwrap(), p);
     }
     assert!(presets::by_name("no-such-preset").is_none());
+}
+
+// ---------------------------------------------------------------- trained presets
+
+/// Trains a preset for its default length; returns `(e_g, random baseline)`.
+fn trained_errors(name: &str) -> (f64, f64) {
+    let preset = presets::by_name(name).unwrap();
+    let mut sim = invariance_lab::model::Simulation::new(preset.config).unwrap();
+    sim.run_steps(preset.default_steps);
+    let m = sim.metrics();
+    (m.symmetry_error_true, m.symmetry_error_random)
+}
+
+fn assert_learned(name: &str) {
+    let (e, baseline) = trained_errors(name);
+    assert!(e < 0.1, "{name}: e_g = {e}");
+    assert!(e < 0.1 * baseline, "{name}: e_g = {e}, baseline {baseline}");
+}
+
+#[test]
+fn ring_shift_learns_its_symmetry_by_5000_stimuli() {
+    let preset = presets::by_name("ring-shift").unwrap();
+    assert_eq!(preset.default_steps * preset.config.batch as u64, 5_000);
+    assert_learned("ring-shift");
+}
+
+#[test]
+fn ring_temporal_learns_its_symmetry() {
+    assert_learned("ring-temporal");
+}
+
+#[test]
+fn torus_translate_learns_its_symmetry() {
+    assert_learned("torus-translate");
+}
+
+#[test]
+fn square_rotate_learns_its_symmetry() {
+    assert_learned("square-rotate");
+}
+
+#[test]
+fn image_rotate_learns_its_symmetry() {
+    assert_learned("image-rotate");
+}
+
+#[test]
+fn ring_random_shift_is_only_approximate() {
+    // No exact symmetry exists: the best field-matching permutation for the shift
+    // stays far from an automorphism, though better than a random permutation.
+    let (e, baseline) = trained_errors("ring-random");
+    assert!(e > 0.3, "e_g = {e}");
+    assert!(e < baseline, "e_g = {e}, baseline {baseline}");
 }

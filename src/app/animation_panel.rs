@@ -524,8 +524,7 @@ impl Job {
         let space = self.config.space;
         let map = InducedMap::new(space, &self.fields, &self.labels, &self.pi)
             .map_err(|e| e.to_string())?;
-        let decoder = Decoder::new(&self.fields, transform::decode::DEFAULT_RIDGE)
-            .map_err(|e| e.to_string())?;
+        let decoder = Decoder::for_space(space, &self.fields).map_err(|e| e.to_string())?;
         let orbit = orbit::orbit(
             &self.config,
             &self.fields,

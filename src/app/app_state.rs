@@ -1069,16 +1069,11 @@ impl eframe::App for InvarianceApp {
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             let right = match &self.latest {
-                Some(p) => format!(
-                    "{}{:.0} steps/s · frame {:.1} ms",
-                    if p.running {
-                        "running · "
-                    } else {
-                        "paused · "
-                    },
-                    p.steps_per_second,
-                    self.frame_ms
+                Some(p) if p.running => format!(
+                    "running · {:.0} steps/s · frame {:.1} ms",
+                    p.steps_per_second, self.frame_ms
                 ),
+                Some(_) => format!("paused · frame {:.1} ms", self.frame_ms),
                 None => String::new(),
             };
             self.status.ui(ui, &right);

@@ -159,7 +159,7 @@ impl StimulusPanel {
                 p.points(
                     Points::new("activity", PlotPoints::new(pts))
                         .color(TRUE_COLOR)
-                        .radius(1.5),
+                        .radius(2.5),
                 )
             });
     }

@@ -71,8 +71,8 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| (pi.order().min(24) as usize) + 1);
     let map = InducedMap::new(config.space, sim.fields(), sim.labels(), &pi)
         .context("cannot induce a pixel map")?;
-    let decoder = Decoder::new(sim.fields(), transform::decode::DEFAULT_RIDGE)
-        .context("cannot invert the bank")?;
+    let decoder =
+        Decoder::for_space(config.space, sim.fields()).context("cannot invert the bank")?;
     let orbit = orbit::orbit(config, sim.fields(), &pi, &map, &decoder, &pattern, frames)
         .context("cannot compute the orbit")?;
     let options = export::ExportOptions {

@@ -160,8 +160,8 @@ fn write_table(
     )?;
     writeln!(
         out,
-        "{:>4}  {:>10}  {:>5}  {:>5}  {:>6}  {:<24}  {}",
-        "#", "rel.error", "exact", "fixed", "order", "cycle type", "best match (consistency)"
+        "{:>4}  {:>10}  {:>5}  {:>5}  {:>6}  {:<24}  best match (consistency)",
+        "#", "rel.error", "exact", "fixed", "order", "cycle type"
     )?;
     for (k, (r, m)) in report.results.iter().zip(matches).enumerate() {
         let ct: Vec<String> = r

@@ -162,9 +162,12 @@ fn square_offsets(side: usize, size: usize, stride: usize) -> Option<(usize, usi
 fn tiled_count(space: Space, kernels: usize, size: usize, stride: usize) -> usize {
     let per_axis = axis_anchors(space, size, stride).len();
     if space.is_2d() {
-        per_axis * per_axis * kernels * 4
+        per_axis
+            .saturating_mul(per_axis)
+            .saturating_mul(kernels)
+            .saturating_mul(4)
     } else {
-        per_axis * kernels
+        per_axis.saturating_mul(kernels)
     }
 }
 

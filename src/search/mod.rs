@@ -233,8 +233,9 @@ pub struct SearchOptions {
     pub seed: u64,
     /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
     pub penalty: f64,
-    /// Upper bound on the error of results treated as group elements; below
-    /// it the cluster of lowest errors is used (see the README, `search`).
+    /// Upper bound on the error of (non-exact) results treated as group
+    /// elements (which must also be within 1.5× the best error); when exact
+    /// results exist, only they are used.
     pub group_tolerance: f64,
 }
 
@@ -246,7 +247,7 @@ impl Default for SearchOptions {
             time_limit_secs: 60.0,
             seed: 0,
             penalty: 0.5,
-            group_tolerance: 0.1,
+            group_tolerance: 0.15,
         }
     }
 }
@@ -394,26 +395,37 @@ pub fn search(
         .filter(|r| r.exact || 2 * r.fixed_points <= n)
         .collect();
     sort_results(&mut results);
-    let tolerance = group_tolerance(&results, options.group_tolerance);
+    // Group elements: exact results if there are any, otherwise results at
+    // most 1.5× the best error (and below `group_tolerance` and half the
+    // random-permutation level). Composites of near-symmetries are
+    // near-symmetries (r(gh) ≤ r(g) + r(h)), so closure elements are checked
+    // against the acceptance level; spurious members make the closure explode
+    // and are left out by the size bound.
+    let exact_mode = results.first().is_some_and(|r| r.exact);
+    let (tolerance, bound) = if exact_mode {
+        (EXACT_TOLERANCE, EXACT_TOLERANCE)
+    } else {
+        let best = results.first().map_or(0.0, |r| r.relative_error);
+        let tol = options
+            .group_tolerance
+            .min(setup.accept)
+            .min(1.5 * best + 1e-9);
+        (tol, setup.accept)
+    };
     let members: Vec<Permutation> = results
         .iter()
         .filter(|r| r.relative_error <= tolerance)
         .map(|r| r.permutation.clone())
         .collect();
-    // A composite of genuine (noisy) symmetries is about as good as they are;
-    // one involving a spurious result is not.
-    let bound = 1.25 * tolerance + 1e-6;
-    let check = |p: &Permutation| sampled_error(&obj, p) <= bound;
+    let check = |p: &Permutation| sampled_error(&obj, p) <= bound.max(1e-6);
     let group = group::analyse(&members, tolerance, &check);
     // Complete the results with group elements that were not found directly.
     if !cancelled
-        && results.len() < max
         && let Some(order) = group.order
         && order <= 4096
         && let Some(all) = group::closure(&group.generators)
     {
-        // Cheap estimates for all, exact errors for the best that still fit.
-        let room = max.saturating_sub(results.len());
+        // Cheap estimates for all, exact errors for the best that can fit.
         let mut extra: Vec<(f64, Permutation)> = all
             .into_iter()
             .filter(|p| !p.is_identity() && !results.iter().any(|r| &r.permutation == p))
@@ -422,7 +434,7 @@ pub fn search(
         extra.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let mut extra: Vec<SearchResult> = extra
             .into_iter()
-            .take(room)
+            .take(max)
             .map(|(_, p)| SearchResult::new(graph, p))
             .filter(|r| r.relative_error <= bound)
             .collect();
@@ -448,29 +460,6 @@ fn sort_results(results: &mut [SearchResult]) {
             .total_cmp(&b.relative_error)
             .then_with(|| a.permutation.images().cmp(b.permutation.images()))
     });
-}
-
-/// The errors of the best results form a cluster (the symmetries, all about
-/// equally good) followed by a jump: the tolerance is the end of that cluster
-/// — the last error before the first rise of more than 10 % — capped by `cap`
-/// and at least 1e-6.
-fn group_tolerance(results: &[SearchResult], cap: f64) -> f64 {
-    let mut tol = 1e-6f64;
-    let mut prev: Option<f64> = None;
-    for r in results {
-        let e = r.relative_error;
-        if e > cap {
-            break;
-        }
-        if let Some(p) = prev
-            && e > 1.1 * p + 1e-6
-        {
-            break;
-        }
-        tol = tol.max(e);
-        prev = Some(e);
-    }
-    tol
 }
 
 /// Relative error of `π` estimated from at most 32 evenly spaced rows:
