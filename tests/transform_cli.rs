@@ -82,7 +82,7 @@ fn animate_ring_shift_writes_frames_gif_and_an_npy_whose_frames_roll() {
             "animate",
             "ring.json",
             "--result",
-            "0",
+            "1",
             "--frames",
             "3",
             "--out",

@@ -103,6 +103,11 @@ impl Default for AnimationPanel {
 const EQUIVARIANCE_STIMULI: usize = 16;
 
 impl AnimationPanel {
+    /// True while an orbit is being computed in the background (a screenshot should wait).
+    pub fn is_computing(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &AnimationContext<'_>) {
         ui.heading("Transformation on the input");
@@ -463,7 +468,7 @@ impl AnimationPanel {
                         Color32::from_rgb(31, 78, 160),
                     );
                     cols[1].label(
-                        RichText::new(format!("Honest: decode(πᵏ · encode(s)), frame {k}"))
+                        RichText::new(format!("Honest: decode(π^k · encode(s)), frame {k}"))
                             .strong(),
                     );
                     line_plot(
@@ -491,7 +496,7 @@ impl AnimationPanel {
                             &self.crisp_tex,
                         ),
                         (
-                            format!("Honest: decode(πᵏ · encode(s)), frame {k}"),
+                            format!("Honest: decode(π^k · encode(s)), frame {k}"),
                             &self.honest_tex,
                         ),
                     ] {
@@ -647,8 +652,9 @@ fn line_plot(ui: &mut egui::Ui, id: &str, values: &[f32], (lo, hi): (f32, f32), 
         .enumerate()
         .map(|(k, &v)| [k as f64, f64::from(v)])
         .collect();
+    let height = (ui.available_height() - 30.0).clamp(200.0, 520.0);
     Plot::new(id)
-        .height(260.0)
+        .height(height)
         .x_axis_label("pixel")
         .include_y(f64::from(lo))
         .include_y(f64::from(hi))

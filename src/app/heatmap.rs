@@ -90,9 +90,15 @@ pub fn recovered_order(pi: &Permutation) -> Vec<usize> {
 pub fn ordered_values(w: ArrayView2<f32>, order: &[usize]) -> Vec<f32> {
     let n = order.len();
     let mut out = Vec::with_capacity(n * n);
+    let identity = order.iter().enumerate().all(|(k, &i)| k == i);
     for &i in order {
         let row = w.row(i);
-        out.extend(order.iter().map(|&j| row[j]));
+        match row.as_slice() {
+            // Stored order: whole rows at memcpy speed.
+            Some(slice) if identity => out.extend_from_slice(slice),
+            Some(slice) => out.extend(order.iter().map(|&j| slice[j])),
+            None => out.extend(order.iter().map(|&j| row[j])),
+        }
     }
     out
 }
@@ -109,10 +115,12 @@ pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) ->
     }
     let mut lo = f32::INFINITY;
     let mut hi = f32::NEG_INFINITY;
-    for ((i, j), &v) in w.indexed_iter() {
-        if i != j && v.is_finite() {
-            lo = lo.min(v);
-            hi = hi.max(v);
+    for (i, row) in w.rows().into_iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            if i != j && v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
         }
     }
     if !lo.is_finite() {

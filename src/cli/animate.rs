@@ -19,8 +19,9 @@ pub struct AnimateArgs {
     /// The experiment file (trained weights are searched for the transformation).
     #[arg(value_name = "FILE.json")]
     pub file: PathBuf,
-    /// Which search result to animate: 0 is the best (lowest error), as in `search --json`.
-    #[arg(long, value_name = "K", default_value_t = 0, conflicts_with_all = ["permutation", "truth"])]
+    /// Which search result to animate, numbered as in the `search` table: 1 is the best
+    /// (lowest error). The search runs with the default options and `--seed`.
+    #[arg(long, value_name = "K", default_value_t = 1, conflicts_with_all = ["permutation", "truth"])]
     pub result: usize,
     /// Animate this permutation of neurons instead of searching: a JSON list of images
     /// (`[π(0), π(1), …]`) or an object with a `permutation` field.
@@ -136,9 +137,13 @@ fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<
     let report =
         search(&graph, &options, &CancelToken::new(), &mut |_| {}).context("the search failed")?;
     let count = report.results.len();
-    let Some(found) = report.results.into_iter().nth(args.result) else {
+    let found = args
+        .result
+        .checked_sub(1)
+        .and_then(|k| report.results.into_iter().nth(k));
+    let Some(found) = found else {
         bail!(
-            "the search found {count} results; --result {} does not exist",
+            "the search found {count} results; --result {} does not exist (results are numbered from 1)",
             args.result
         );
     };

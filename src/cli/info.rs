@@ -38,6 +38,7 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
             "true_transformation": c.true_transformation.to_string(),
             "symmetry_error_true": m.symmetry_error_true,
             "symmetry_error_random": m.symmetry_error_random,
+            "equivariance_error_true": crate::transform::equivariance_error_of_true_transformation(&sim, 32),
             "weight_norm": m.weight_norm,
             "max_weight": m.max_weight,
             "sparsity": m.sparsity,
@@ -53,6 +54,9 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         );
         println!("recorded metric points: {}", sim.history().len());
         super::train::print_metrics(&sim, &m);
+        if let Some(e) = crate::transform::equivariance_error_of_true_transformation(&sim, 32) {
+            println!("equivariance error of the true transformation (32 test stimuli): {e:.4}");
+        }
     }
     Ok(())
 }

@@ -190,7 +190,25 @@ impl Decoder {
         activities: &[f32],
         iterations: usize,
     ) -> Result<Vec<f32>, TransformError> {
+        self.reconstruct_from(config, fields, activities, iterations, None)
+    }
+
+    /// [`Decoder::reconstruct`] starting the iteration at `start` instead of zero. The
+    /// problem is strictly convex, so the start changes only how fast it converges, not
+    /// the answer; a good guess (the previous frame moved by the pixel map) saves most
+    /// of the work along an orbit.
+    pub fn reconstruct_from(
+        &self,
+        config: &SimConfig,
+        fields: &Array2<f32>,
+        activities: &[f32],
+        iterations: usize,
+        start: Option<&[f32]>,
+    ) -> Result<Vec<f32>, TransformError> {
         check_len("activities", self.neurons(), activities.len())?;
+        if let Some(start) = start {
+            check_len("starting pattern", self.pixels, start.len())?;
+        }
         check_len("receptive fields", self.neurons(), fields.nrows())?;
         check_len("receptive fields (pixels)", self.pixels, fields.ncols())?;
         let theta = config.threshold;
@@ -223,7 +241,7 @@ impl Decoder {
                 })
                 .collect()
         };
-        let mut s = vec![0.0f32; self.pixels];
+        let mut s = start.map_or_else(|| vec![0.0f32; self.pixels], <[f32]>::to_vec);
         let mut previous: Option<Vec<Option<f32>>> = None;
         for _ in 0..iterations.max(1) {
             let u = fields.dot(&ArrayView1::from(&s[..])).to_vec();

@@ -62,7 +62,7 @@ pub fn orbit(
     check_len("induced map", fields.ncols(), map.pixels())?;
     check_len("decoder", fields.ncols(), decoder.pixels())?;
     let mut crisp = Vec::with_capacity(frames);
-    let mut honest = Vec::with_capacity(frames);
+    let mut honest: Vec<Vec<f32>> = Vec::with_capacity(frames);
     let mut agreement = Vec::with_capacity(frames);
     let mut image = pattern.to_vec();
     let mut code = encode(config, fields, pattern)?;
@@ -71,7 +71,18 @@ pub fn orbit(
             image = map.apply(&image)?;
             code = pi.apply_to_vector(&code);
         }
-        let decoded = decoder.reconstruct(config, fields, &code, RECONSTRUCTION_ITERATIONS)?;
+        // Warm start: the previous honest frame moved by the pixel map (speed only).
+        let start = match honest.last() {
+            Some(previous) => Some(map.apply(previous)?),
+            None => None,
+        };
+        let decoded = decoder.reconstruct_from(
+            config,
+            fields,
+            &code,
+            RECONSTRUCTION_ITERATIONS,
+            start.as_deref(),
+        )?;
         agreement.push(correlation(&image, &decoded));
         crisp.push(image.clone());
         honest.push(decoded);

@@ -141,9 +141,9 @@ pub fn frucht() -> Array2<f32> {
     let lcf = [-5i64, -2, -4, 2, 5, -2, 2, 5, -2, -5, 4, 2];
     let n = 12;
     let mut e = Vec::new();
-    for i in 0..n {
+    for (i, &step) in lcf.iter().enumerate() {
         e.push((i, (i + 1) % n));
-        let j = (i as i64 + lcf[i]).rem_euclid(n as i64) as usize;
+        let j = (i as i64 + step).rem_euclid(n as i64) as usize;
         e.push((i, j));
     }
     from_edges(n, &e)
