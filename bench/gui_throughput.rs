@@ -125,9 +125,17 @@ fn main() {
         sim.run_steps(3);
         let snapshot = sim.snapshot();
         let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
-        for (name, order) in [("stored", (0..m).collect::<Vec<_>>()), ("permuted", recovered)] {
+        for (name, order) in [
+            ("stored", (0..m).collect::<Vec<_>>()),
+            ("permuted", recovered),
+        ] {
             let job = HeatmapJob {
-                key: HeatmapKey { snapshot_id: 0, order_id: 0, colormap: Colormap::Viridis, range: RangeMode::Auto },
+                key: HeatmapKey {
+                    snapshot_id: 0,
+                    order_id: 0,
+                    colormap: Colormap::Viridis,
+                    range: RangeMode::Auto,
+                },
                 weights: snapshot.weights.clone(),
                 order: std::sync::Arc::new(order),
             };
@@ -136,13 +144,19 @@ fn main() {
             for _ in 0..reps {
                 std::hint::black_box(render_heatmap(&job));
             }
-            println!("heatmap colouring ({name} order, {m}×{m}): {:.1} ms", t.elapsed().as_secs_f64() * 1e3 / f64::from(reps));
+            println!(
+                "heatmap colouring ({name} order, {m}×{m}): {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3 / f64::from(reps)
+            );
         }
         let t = Instant::now();
         for _ in 0..5 {
             std::hint::black_box(sim.snapshot());
         }
-        println!("snapshot (W copy + history): {:.1} ms", t.elapsed().as_secs_f64() * 1e3 / 5.0);
+        println!(
+            "snapshot (W copy + history): {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3 / 5.0
+        );
     }
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
         println!("load average:  {}", load.trim());

@@ -164,3 +164,47 @@ fn bad_input_exits_with_code_2_and_a_message() {
     assert!(err.contains("truncated"), "{err}");
     assert!(!d.join("x.json").exists());
 }
+
+#[test]
+fn search_json_on_an_experiment_reports_matches_and_equivariance() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &["train", "--preset", "ring-shift", "--out", "ring.json"],
+    );
+    let text = ok(
+        dir.path(),
+        &["search", "ring.json", "--max-results", "3", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    let n = v["n"].as_u64().unwrap() as usize;
+    assert_eq!(n, 256);
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty(), "{text}");
+    for r in results {
+        let perm = r["permutation"].as_array().unwrap();
+        assert_eq!(perm.len(), n);
+        let consistency = r["match"]["consistency"].as_f64().unwrap();
+        assert!(consistency >= 0.95, "{r}");
+        assert!(
+            r["match"]["transformation"]
+                .as_str()
+                .unwrap()
+                .starts_with("shift"),
+            "{r}"
+        );
+        // A recovered shift moves encoded stimuli exactly like the stimuli themselves.
+        let eq = r["equivariance_error"].as_f64().unwrap();
+        assert!(eq < 0.05, "equivariance error {eq} for {r}");
+    }
+
+    // On a bare matrix there is no bank to encode with: the field is null.
+    ok(dir.path(), &["export", "ring.json", "--weights", "w.npy"]);
+    let text = ok(
+        dir.path(),
+        &["search", "w.npy", "--max-results", "2", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert!(v["results"][0]["equivariance_error"].is_null(), "{text}");
+    assert!(v["results"][0]["match"].is_null(), "{text}");
+}

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The desktop app driven by egui_kittest (no screen needed): the real app state,
 //! the real worker thread, clicks on the real buttons.
 
@@ -216,7 +217,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
         c
     };
     let stored = h.state().displayed_heatmap().expect("heatmap");
-    let scrambled = circulant_deviation(&stored.values, n, &cycle_lengths);
+    let scrambled = circulant_deviation(&stored.ordered_values(), n, &cycle_lengths);
 
     h.get_by_label("#1").click();
     wait_for(&mut h, "the recovered order", PATIENCE, |a| {
@@ -225,13 +226,13 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     let shown = h.state().displayed_heatmap().expect("heatmap");
     // The texture's pixels are exactly the colours of the ordered values.
     assert_eq!(shown.image.pixels.len(), n * n);
-    let recovered = circulant_deviation(&shown.values, n, &cycle_lengths);
+    let recovered = circulant_deviation(&shown.ordered_values(), n, &cycle_lengths);
     eprintln!("circulant deviation: recovered order {recovered:.3}, stored order {scrambled:.3}");
     assert!(
         recovered < 0.25 && recovered < scrambled / 3.0,
         "recovered order deviation {recovered:.3} vs scrambled {scrambled:.3}"
     );
-    // And the values really are W in that order.
+    // The texture's pixels are the colour map applied to the published W in that order.
     let w = h
         .state()
         .published()
@@ -240,8 +241,13 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
         .weights
         .clone();
     let order = &shown.order;
+    let (lo, hi) = shown.range;
     for &(r, c) in &[(0usize, 1usize), (5, 17), (n - 1, 3)] {
-        assert_eq!(shown.values[r * n + c], w[[order[r], order[c]]]);
+        let v = w[[order[r], order[c]]];
+        assert_eq!(shown.value(r, c), v);
+        let expected = invariance_lab::app::colormap::Colormap::Viridis.lut()
+            [((v - lo) * (255.0 / (hi - lo))).clamp(0.0, 255.0) as usize];
+        assert_eq!(shown.image.pixels[r * n + c], expected);
     }
 }
 
@@ -359,18 +365,13 @@ fn cancel_stops_a_running_search_within_half_a_second() {
     wait_for(&mut h, "training", PATIENCE, |a| {
         a.step_count() == Some(20) && !a.is_running()
     });
-    // Annealing with a long limit would run for a minute.
-    h.state_mut().search.settings.method = invariance_lab::app::search_task::SearchMethod::Anneal;
+    // Seeded enumeration of every candidate image with a long limit runs for seconds.
+    h.state_mut().search.settings.method = invariance_lab::app::search_task::SearchMethod::Seeded;
     h.state_mut().search.settings.time_limit_secs = 60.0;
+    h.state_mut().search.settings.max_results = 100_000;
     h.get_by_label("Start search").click();
-    wait_for(
-        &mut h,
-        "the search to start",
-        PATIENCE,
-        InvarianceApp::search_running,
-    );
-    std::thread::sleep(Duration::from_millis(300));
-    h.step();
+    wait_for(&mut h, "the search to start", PATIENCE, InvarianceApp::search_running);
+    h.step(); // draw the panel with its Cancel button
     h.get_by_label("Cancel").click();
     let cancelled_at = Instant::now();
     wait_for(&mut h, "the search to stop", Duration::from_secs(5), |a| {

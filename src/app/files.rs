@@ -295,7 +295,7 @@ impl Files {
         purpose: FilePurpose,
         path: PathBuf,
         snapshot: Arc<Snapshot>,
-        heatmap: Option<ColorImage>,
+        heatmap: Option<Arc<ColorImage>>,
     ) {
         let tx = self.tx.clone();
         self.pending += 1;

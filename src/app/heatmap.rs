@@ -1,6 +1,6 @@
 //! The weight matrix as a texture: ordering, colouring, colour bar, zoom/pan and tooltip.
 //!
-//! The pure part — "matrix + order + colour map + range → ordered values and RGBA
+//! The pure part — "matrix + order + colour map + range → RGBA
 //! pixels" ([`render_heatmap`]) — is separate from the widget so tests can assert on
 //! exactly the data behind the texture. Large matrices (M = 2048 is 4 M cells) are
 //! rendered on a helper thread ([`HeatmapRenderer`]) so the UI thread only uploads.
@@ -168,39 +168,58 @@ pub struct RenderedHeatmap {
     pub size: usize,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
-    /// Weights in display order, row-major (`values[r·M + c]`).
-    pub values: Vec<f32>,
+    /// The weights in stored order (the texture shows `W[order[r]][order[c]]`).
+    pub weights: Arc<Array2<f32>>,
     /// Colour range used.
     pub range: (f32, f32),
-    /// Pixels, one per cell.
-    pub image: ColorImage,
+    /// Pixels, one per cell (shared with the texture upload, never copied).
+    pub image: Arc<ColorImage>,
 }
 
-/// Pure: matrix → ordered values and RGBA pixels.
+impl RenderedHeatmap {
+    /// The weight shown at display row `r`, column `c`.
+    pub fn value(&self, r: usize, c: usize) -> f32 {
+        self.weights[[self.order[r], self.order[c]]]
+    }
+
+    /// All shown weights in display order, row-major (`values[r·M + c]`).
+    pub fn ordered_values(&self) -> Vec<f32> {
+        ordered_values(self.weights.view(), &self.order)
+    }
+}
+
+/// Pure: matrix + order + colour map + range → RGBA pixels, one per cell, in one pass
+/// (no intermediate copy of the 4 M weights at M = 2048).
 pub fn render_heatmap(job: &HeatmapJob) -> RenderedHeatmap {
     let n = job.order.len();
     let range = resolve_range(job.weights.view(), job.key.colormap, job.key.range);
-    let values = ordered_values(job.weights.view(), &job.order);
     let (lo, hi) = range;
     let scale = 255.0 / (hi - lo);
     let lut = job.key.colormap.lut();
-    let pixels: Vec<Color32> = values
-        .iter()
-        .map(|&v| {
-            if v.is_finite() {
-                lut[((v - lo) * scale).clamp(0.0, 255.0) as usize]
-            } else {
-                Color32::GRAY
-            }
-        })
-        .collect();
+    let colour = |v: f32| {
+        if v.is_finite() {
+            lut[((v - lo) * scale).clamp(0.0, 255.0) as usize]
+        } else {
+            Color32::GRAY
+        }
+    };
+    let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
+    let mut pixels: Vec<Color32> = Vec::with_capacity(n * n);
+    for &i in job.order.iter() {
+        let row = job.weights.row(i);
+        match row.as_slice() {
+            Some(slice) if identity => pixels.extend(slice.iter().map(|&v| colour(v))),
+            Some(slice) => pixels.extend(job.order.iter().map(|&j| colour(slice[j]))),
+            None => pixels.extend(job.order.iter().map(|&j| colour(row[j]))),
+        }
+    }
     RenderedHeatmap {
         key: job.key,
         size: n,
         order: job.order.clone(),
-        values,
+        weights: job.weights.clone(),
         range,
-        image: ColorImage::new([n, n], pixels),
+        image: Arc::new(ColorImage::new([n, n], pixels)),
     }
 }
 
@@ -454,7 +473,7 @@ impl HeatmapView {
                 let i = shown.order[r];
                 let j = shown.order[c];
                 self.hovered = Some(i);
-                let w = shown.values[r * shown.size + c];
+                let w = shown.value(r, c);
                 let describe = |k: usize| {
                     cx.labels
                         .get(k)

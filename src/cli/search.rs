@@ -46,7 +46,12 @@ pub struct BadInput(String);
 struct Loaded {
     graph: WeightedGraph,
     truths: Vec<(String, Permutation)>,
+    /// The experiment, when the input was one (for the equivariance error).
+    sim: Option<crate::model::Simulation>,
 }
+
+/// Held-out stimuli per result for the equivariance error of SPEC §7.
+const EQUIVARIANCE_TEST_STIMULI: usize = 32;
 
 /// Runs the subcommand (`main` prints an error and exits with code 2).
 pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
@@ -99,7 +104,21 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        let value = to_json(&report, &matches);
+        let equivariance: Vec<Option<f64>> = report
+            .results
+            .iter()
+            .map(|r| {
+                loaded.sim.as_ref().and_then(|sim| {
+                    let e = crate::transform::equivariance_error(
+                        sim,
+                        &r.permutation,
+                        EQUIVARIANCE_TEST_STIMULI,
+                    );
+                    e.is_finite().then_some(e)
+                })
+            })
+            .collect();
+        let value = to_json(&report, &matches, &equivariance);
         writeln!(out, "{}", serde_json::to_string(&value)?)?;
     } else {
         write_table(&mut out, n, &report, &matches, &loaded.truths)?;
@@ -107,13 +126,19 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The JSON object documented in the README (`search` section).
-pub fn to_json(report: &SearchReport, matches: &[Option<Match>]) -> Value {
+/// The JSON object documented in the README (`search` section). `equivariance[k]` is the
+/// equivariance error of result `k` (`None` for a bare matrix, written as `null`).
+pub fn to_json(
+    report: &SearchReport,
+    matches: &[Option<Match>],
+    equivariance: &[Option<f64>],
+) -> Value {
     let results: Vec<Value> = report
         .results
         .iter()
         .zip(matches)
-        .map(|(r, m)| {
+        .zip(equivariance.iter().copied().chain(std::iter::repeat(None)))
+        .map(|((r, m), eq)| {
             json!({
                 "permutation": r.permutation.images(),
                 "relative_error": r.relative_error,
@@ -123,7 +148,7 @@ pub fn to_json(report: &SearchReport, matches: &[Option<Match>]) -> Value {
                 "cycle_type": r.cycle_type.iter().map(|&(l, c)| [l, c]).collect::<Vec<_>>(),
                 "exact": r.exact,
                 "match": m.as_ref().map(|m| json!({"transformation": m.transformation, "consistency": m.consistency})),
-                "equivariance_error": Value::Null,
+                "equivariance_error": eq,
             })
         })
         .collect();
@@ -245,6 +270,7 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
         return Ok(Loaded {
             graph,
             truths: Vec::new(),
+            sim: None,
         });
     }
     load_experiment(path)
@@ -261,5 +287,9 @@ fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
         .into_iter()
         .map(|(t, p)| (t.to_string(), p))
         .collect();
-    Ok(Loaded { graph, truths })
+    Ok(Loaded {
+        graph,
+        truths,
+        sim: Some(sim),
+    })
 }

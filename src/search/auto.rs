@@ -24,7 +24,7 @@ pub(crate) fn run(
     ctx.report(1.0);
     // 2. Not enough good results: one unseeded spectral assignment (exact
     //    where node signatures differ, useless where all nodes look alike).
-    if ctx.found.count_below(setup.accept) < max_results && !ctx.should_stop() {
+    if ctx.found.count_below(setup.good) < max_results && !ctx.should_stop() {
         ctx.set_stage(0.7, 0.8);
         if let Some(ks) = spectral::kernels(obj, setup.symmetric, ctx)
             && let Some(mut p) = spectral::unseeded(obj, setup, &ks, ctx)
@@ -35,7 +35,7 @@ pub(crate) fn run(
         ctx.report(1.0);
     }
     // 3. Nothing acceptable yet: anneal from the best, then FAQ.
-    if ctx.found.count_below(setup.accept) == 0 && !ctx.should_stop() {
+    if ctx.found.count_below(setup.good) == 0 && !ctx.should_stop() {
         ctx.set_stage(0.8, 0.9);
         let start = ctx.found.best().map(|b| b.0);
         let budget = 0.5 * ctx.remaining_secs();

@@ -224,8 +224,8 @@ pub struct SearchOptions {
     /// Solver.
     pub method: Method,
     /// Most results returned (best first). Also a stopping rule: the
-    /// enumeration ends once this many results below the acceptance error
-    /// (half the error of a random permutation) exist.
+    /// enumeration ends once this many results below a tenth of the error
+    /// of a random permutation exist.
     pub max_results: usize,
     /// Wall-clock limit in seconds; the best results so far are returned.
     pub time_limit_secs: f64,
@@ -357,12 +357,14 @@ pub fn search(
     let mut ctx = progress::Ctx::new(cancel, limit, progress);
     let sig = signature::Signatures::compute(&obj);
     let nb = seeded::Neighbours::compute(&obj);
-    let accept = 0.5 * random_baseline(&obj, options.seed);
+    let baseline = random_baseline(&obj, options.seed);
+    let accept = 0.5 * baseline;
     let setup = seeded::SeededSetup {
         nb,
         sig,
         symmetric,
         accept,
+        good: 0.1 * baseline,
     };
     let max = options.max_results;
     match options.method {

@@ -159,8 +159,12 @@ pub(crate) struct SeededSetup {
     pub nb: Neighbours,
     pub sig: Signatures,
     pub symmetric: bool,
-    /// Relative error above which a result is not counted towards `max_results`.
+    /// Half the random-permutation error: above it a candidate is junk (no
+    /// full polish) and a closure element is rejected.
     pub accept: f64,
+    /// Relative error below which a result counts towards `max_results`
+    /// (a tenth of the random-permutation error).
+    pub good: f64,
 }
 
 /// The pivot: the most strongly connected node (ties: lowest index).
@@ -227,7 +231,7 @@ pub(crate) fn enumerate(obj: &Objective, setup: &SeededSetup, max_results: usize
             return;
         }
         ctx.report(stage1_share * (k + 1) as f64 / cands.len() as f64);
-        if ctx.found.count_below(setup.accept) >= max_results {
+        if ctx.found.count_below(setup.good) >= max_results {
             return;
         }
     }
@@ -257,7 +261,7 @@ pub(crate) fn enumerate(obj: &Objective, setup: &SeededSetup, max_results: usize
                 return;
             }
             ctx.report(stage1_share + (1.0 - stage1_share) * done as f64 / total as f64);
-            if ctx.found.count_below(setup.accept) >= max_results {
+            if ctx.found.count_below(setup.good) >= max_results {
                 return;
             }
         }

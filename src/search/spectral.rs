@@ -179,7 +179,7 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, max_results: usize, ctx:
     let i0 = seeded::pivot(obj);
     let cands = setup.sig.candidates(i0, n);
     for (k, &j0) in cands.iter().enumerate() {
-        if ctx.should_stop() || ctx.found.count_below(setup.accept) >= max_results {
+        if ctx.should_stop() || ctx.found.count_below(setup.good) >= max_results {
             return;
         }
         let mut seeds = vec![(i0, j0)];
