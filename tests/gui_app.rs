@@ -370,7 +370,12 @@ fn cancel_stops_a_running_search_within_half_a_second() {
     h.state_mut().search.settings.time_limit_secs = 60.0;
     h.state_mut().search.settings.max_results = 100_000;
     h.get_by_label("Start search").click();
-    wait_for(&mut h, "the search to start", PATIENCE, InvarianceApp::search_running);
+    wait_for(
+        &mut h,
+        "the search to start",
+        PATIENCE,
+        InvarianceApp::search_running,
+    );
     h.step(); // draw the panel with its Cancel button
     h.get_by_label("Cancel").click();
     let cancelled_at = Instant::now();
