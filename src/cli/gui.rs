@@ -12,7 +12,7 @@ use crate::model::presets;
 /// Options of the `gui` subcommand.
 #[derive(clap::Args, Debug, Clone)]
 pub struct GuiArgs {
-    /// Experiment file to open (as saved by the app or by `invariance-lab run`).
+    /// Experiment file to open (as saved by the app or by `invariance-lab train`).
     pub file: Option<PathBuf>,
     /// Start from this preset instead (default: ring-shift).
     #[arg(long, value_name = "NAME")]

@@ -15,7 +15,7 @@
 use ndarray::{Array1, Array2, ArrayView1};
 
 use super::{TransformError, check_len};
-use crate::model::{Activation, SimConfig, Space};
+use crate::model::{Activation, SimConfig, Space, StimulusKind};
 
 /// Default relative ridge of the decoder.
 pub const DEFAULT_RIDGE: f64 = 1e-3;
@@ -63,6 +63,38 @@ pub fn encode(
     Ok(activity)
 }
 
+/// The interval every pixel of every stimulus of a generator lies in (either end may be open).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PixelRange {
+    /// Smallest possible pixel value, if bounded below.
+    pub lower: Option<f32>,
+    /// Largest possible pixel value, if bounded above.
+    pub upper: Option<f32>,
+}
+
+impl PixelRange {
+    /// No bound at all.
+    pub const UNBOUNDED: PixelRange = PixelRange {
+        lower: None,
+        upper: None,
+    };
+
+    /// The range of the generator `kind` (SPEC §3).
+    pub fn of(kind: &StimulusKind) -> PixelRange {
+        match kind {
+            StimulusKind::Edges { .. } | StimulusKind::Bars { .. } => PixelRange {
+                lower: Some(0.0),
+                upper: Some(1.0),
+            },
+            StimulusKind::Bumps { .. } | StimulusKind::Blobs { .. } => PixelRange {
+                lower: Some(0.0),
+                upper: None,
+            },
+            _ => PixelRange::UNBOUNDED,
+        }
+    }
+}
+
 /// Least-squares decoder of one bank, factorised once.
 #[derive(Clone, Debug)]
 pub struct Decoder {
@@ -70,10 +102,16 @@ pub struct Decoder {
     fields_t: Array2<f32>,
     /// Lower Cholesky factor `L` of `FᵀF + εI`, row-major `pixels × pixels`.
     cholesky: Vec<f64>,
+    /// `FᵀF + εI` (row-major, without the smoothness prior).
+    normal: Vec<f64>,
+    /// Factor of the bounded reconstruction's preconditioner, see [`Decoder::bounded_factor`].
+    bounded_cholesky: std::sync::OnceLock<Option<Vec<f64>>>,
     /// The absolute ridge `ε`.
     epsilon: f64,
     /// Grid edges and weight of the smoothness prior, if any.
     smoothness: Option<(Vec<(usize, usize)>, f64)>,
+    /// Absolute weight of the penalty on pixels outside the stimuli's range.
+    bound_weight: f64,
     pixels: usize,
 }
 
@@ -128,24 +166,50 @@ impl Decoder {
                 pixels,
             )?;
             let weight = smoothness.max(0.0) * (trace / pixels as f64);
-            let edges = grid_edges(space);
-            // ‖∇s‖² = Σ_edges (s_p − s_q)²: the graph Laplacian.
-            for &(p, q) in &edges {
-                a[p * pixels + p] += weight;
-                a[q * pixels + q] += weight;
-                a[p * pixels + q] -= weight;
-                a[q * pixels + p] -= weight;
-            }
-            prior = Some((edges, weight));
+            prior = Some((grid_edges(space), weight));
         }
-        let cholesky = cholesky_in_place(a, pixels)?;
+        let cholesky = cholesky_in_place(
+            with_laplacian(a.clone(), pixels, prior.as_ref(), 1.0),
+            pixels,
+        )?;
         Ok(Self {
             fields_t,
             cholesky,
+            normal: a,
+            bounded_cholesky: std::sync::OnceLock::new(),
             epsilon,
             smoothness: prior,
+            bound_weight: std::env::var("BW")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1.0)
+                * (trace / pixels as f64),
             pixels,
         })
+    }
+
+    /// The Cholesky factor of the system with the smoothness prior scaled by
+    /// [`BOUNDED_SMOOTHNESS`] (the preconditioner of bounded reconstructions), built once.
+    fn bounded_factor(&self) -> &[f64] {
+        self.bounded_cholesky
+            .get_or_init(|| {
+                let pd: f64 = std::env::var("PD")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0);
+                let mut a = with_laplacian(
+                    self.normal.clone(),
+                    self.pixels,
+                    self.smoothness.as_ref(),
+                    BOUNDED_SMOOTHNESS,
+                );
+                for p in 0..self.pixels {
+                    a[p * self.pixels + p] += pd * self.bound_weight;
+                }
+                cholesky_in_place(a, self.pixels).ok()
+            })
+            .as_deref()
+            .unwrap_or(&self.cholesky)
     }
 
     /// Number of pixels of the decoded pattern.
@@ -222,6 +286,50 @@ impl Decoder {
                 .collect();
             return self.decode(&drive);
         }
+        let range = PixelRange::of(&config.stimulus.kind);
+        let bounded = self.active_set(config, fields, activities, iterations, start, range)?;
+        if range == PixelRange::UNBOUNDED {
+            return Ok(bounded);
+        }
+        // A code no pattern of the generator's range explains (a photo opened on a preset
+        // trained on line segments, or a badly permuted code) is decoded without the range.
+        let misfit = code_misfit(config, fields, &bounded, activities);
+        if std::env::var("DBG").is_ok() {
+            eprintln!("misfit {misfit}");
+        }
+        if misfit <= MISFIT_TOLERANCE {
+            return Ok(bounded);
+        }
+        let free = self.active_set(
+            config,
+            fields,
+            activities,
+            iterations,
+            start,
+            PixelRange::UNBOUNDED,
+        )?;
+        if std::env::var("DBG").is_ok() {
+            eprintln!("misfit free {}", code_misfit(config, fields, &free, activities));
+        }
+        Ok(if code_misfit(config, fields, &free, activities) < misfit {
+            free
+        } else {
+            bounded
+        })
+    }
+
+    /// The active-set Newton iteration of [`Decoder::reconstruct`] for a relu or binary
+    /// code, with pixels kept (by a penalty) in `range`.
+    fn active_set(
+        &self,
+        config: &SimConfig,
+        fields: &Array2<f32>,
+        activities: &[f32],
+        iterations: usize,
+        start: Option<&[f32]>,
+        range: PixelRange,
+    ) -> Result<Vec<f32>, TransformError> {
+        let theta = config.threshold;
         let binary = config.activation == Activation::Binary;
         // Which rows are in the quadratic, and what each asks for, given the drive `u`.
         let targets = |u: &[f32]| -> Vec<Option<f32>> {
@@ -241,15 +349,30 @@ impl Decoder {
                 })
                 .collect()
         };
+        // Pixels outside the range, and the bound each is pulled back to.
+        let outside = |s: &[f32]| -> Vec<Option<f32>> {
+            s.iter()
+                .map(|&v| match (range.lower, range.upper) {
+                    (Some(lo), _) if v < lo => Some(lo),
+                    (_, Some(hi)) if v > hi => Some(hi),
+                    _ => None,
+                })
+                .collect()
+        };
+        let smooth_scale = if range == PixelRange::UNBOUNDED {
+            1.0
+        } else {
+            BOUNDED_SMOOTHNESS
+        };
         let mut s = start.map_or_else(|| vec![0.0f32; self.pixels], <[f32]>::to_vec);
-        let mut previous: Option<Vec<Option<f32>>> = None;
+        let mut previous: Option<(Vec<Option<f32>>, Vec<Option<f32>>)> = None;
         for _ in 0..iterations.max(1) {
             let u = fields.dot(&ArrayView1::from(&s[..])).to_vec();
-            let rows = targets(&u);
+            let rows = (targets(&u), outside(&s));
             if previous.as_ref() == Some(&rows) {
                 break;
             }
-            s = self.solve_rows(fields, &rows, &s)?;
+            s = self.solve_rows(fields, &rows.0, &rows.1, smooth_scale, &s)?;
             previous = Some(rows);
         }
         Ok(s)
@@ -261,10 +384,13 @@ impl Decoder {
         &self,
         fields: &Array2<f32>,
         rows: &[Option<f32>],
+        bounds: &[Option<f32>],
+        smooth_scale: f64,
         start: &[f32],
     ) -> Result<Vec<f32>, TransformError> {
         let n = self.pixels;
         let epsilon = self.epsilon;
+        let bound_weight = self.bound_weight;
         let apply = |v: &[f64]| -> Vec<f64> {
             let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
             let fv = fields.dot(&ArrayView1::from(&v32[..]));
@@ -281,9 +407,14 @@ impl Decoder {
                 .collect();
             if let Some((edges, weight)) = &self.smoothness {
                 for &(p, q) in edges {
-                    let d = weight * (v[p] - v[q]);
+                    let d = smooth_scale * weight * (v[p] - v[q]);
                     out[p] += d;
                     out[q] -= d;
+                }
+            }
+            for (o, (b, &x)) in out.iter_mut().zip(bounds.iter().zip(v)) {
+                if b.is_some() {
+                    *o += bound_weight * x;
                 }
             }
             out
@@ -293,7 +424,8 @@ impl Decoder {
             .fields_t
             .dot(&ArrayView1::from(&t[..]))
             .iter()
-            .map(|&x| x as f64)
+            .zip(bounds)
+            .map(|(&x, b)| x as f64 + b.map_or(0.0, |t| bound_weight * t as f64))
             .collect();
         let mut x: Vec<f64> = start.iter().map(|&v| v as f64).collect();
         let ax = apply(&x);
@@ -304,11 +436,19 @@ impl Decoder {
             .sum::<f64>()
             .sqrt()
             .max(f64::MIN_POSITIVE);
-        let mut z = self.precondition(&r);
+        let factor = if smooth_scale == 1.0 {
+            &self.cholesky[..]
+        } else {
+            self.bounded_factor()
+        };
+        let mut z = self.solve_factor(factor, &r);
         let mut p = z.clone();
         let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
-        for _ in 0..CG_ITERATIONS {
+        for _it in 0..CG_ITERATIONS {
             if r.iter().map(|v| v * v).sum::<f64>().sqrt() <= 1e-5 * b_norm {
+                if std::env::var("DBG").is_ok() {
+                    eprint!("cg{_it} ");
+                }
                 break;
             }
             let ap = apply(&p);
@@ -321,7 +461,7 @@ impl Decoder {
                 x[k] += alpha * p[k];
                 r[k] -= alpha * ap[k];
             }
-            z = self.precondition(&r);
+            z = self.solve_factor(factor, &r);
             let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
             let beta = rz_new / rz;
             rz = rz_new;
@@ -334,8 +474,12 @@ impl Decoder {
 
     /// `(FᵀF + εI)⁻¹ r` by the stored Cholesky factor.
     fn precondition(&self, r: &[f64]) -> Vec<f64> {
+        self.solve_factor(&self.cholesky, r)
+    }
+
+    /// `(L Lᵀ)⁻¹ r` for a lower Cholesky factor `l`.
+    fn solve_factor(&self, l: &[f64], r: &[f64]) -> Vec<f64> {
         let n = self.pixels;
-        let l = &self.cholesky;
         let mut y = vec![0.0f64; n];
         for i in 0..n {
             let s: f64 = l[i * n..i * n + i]
@@ -389,6 +533,56 @@ fn grid_edges(space: Space) -> Vec<(usize, usize)> {
         }
     }
 }
+
+/// Adds `scale · weight ·` (graph Laplacian of `edges`) to the row-major `n × n` matrix `a`.
+fn with_laplacian(
+    mut a: Vec<f64>,
+    n: usize,
+    prior: Option<&(Vec<(usize, usize)>, f64)>,
+    scale: f64,
+) -> Vec<f64> {
+    if let Some((edges, weight)) = prior {
+        let w = weight * scale;
+        // ‖∇s‖² = Σ_edges (s_p − s_q)²: the graph Laplacian.
+        for &(p, q) in edges {
+            a[p * n + p] += w;
+            a[q * n + q] += w;
+            a[p * n + q] -= w;
+            a[q * n + p] -= w;
+        }
+    }
+    a
+}
+
+/// Largest relative code misfit `‖φ(F ŝ − θ) − a‖ / ‖a‖` at which a reconstruction
+/// kept in the generator's pixel range is accepted without trying an unbounded one.
+const MISFIT_TOLERANCE: f64 = 0.3;
+
+/// `‖φ(F s − θ) − a‖ / ‖a‖` (k-winners not modelled, as in [`Decoder::reconstruct`]).
+fn code_misfit(config: &SimConfig, fields: &Array2<f32>, s: &[f32], activities: &[f32]) -> f64 {
+    let drive = fields.dot(&ArrayView1::from(s));
+    let (mut err, mut norm) = (0.0f64, 0.0f64);
+    for (&u, &a) in drive.iter().zip(activities) {
+        let x = u - config.threshold;
+        let y = match config.activation {
+            Activation::Relu => x.max(0.0),
+            Activation::Binary => {
+                if x > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+        };
+        err += f64::from(y - a).powi(2);
+        norm += f64::from(a).powi(2);
+    }
+    (err / norm.max(f64::MIN_POSITIVE)).sqrt()
+}
+
+/// Smoothness weight of bounded reconstructions relative to unbounded ones.
+const BOUNDED_SMOOTHNESS: f64 = 0.1;
 
 /// Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite row-major matrix.
 fn cholesky_in_place(mut a: Vec<f64>, n: usize) -> Result<Vec<f64>, TransformError> {
