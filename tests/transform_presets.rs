@@ -120,7 +120,7 @@ fn check_quarter_turn(sim: &Simulation, pi: &Permutation) {
     let mean = correlations.iter().sum::<f64>() / correlations.len() as f64;
     eprintln!("square-rotate honest vs truly turned: mean correlation {mean:.3} {correlations:?}");
     assert!(
-        mean >= 0.85,
+        mean >= 0.9,
         "honest rendering correlates only {mean:.3} with the turned stimuli"
     );
     let e = transform::equivariance_error(sim, pi, 16);
@@ -172,55 +172,4 @@ fn the_space_layout_used_by_the_transform_module_matches_the_model() {
     let space = Space::Square { side: 5 };
     assert_eq!(transform::pixel_count(space), space.pixels());
     assert_eq!(transform::image_shape(space), space.shape());
-}
-
-#[test]
-#[ignore]
-fn zz_decode_experiment() {
-    use invariance_lab::transform::encode;
-    let sweep: Vec<(f64, f64, usize)> = std::env::var("SWEEP")
-        .unwrap_or("0.001,0.01,12".into())
-        .split(';')
-        .map(|t| {
-            let v: Vec<&str> = t.split(',').collect();
-            (
-                v[0].parse().unwrap(),
-                v[1].parse().unwrap(),
-                v[2].parse().unwrap(),
-            )
-        })
-        .collect();
-    for name in ["square-rotate", "image-rotate", "ring-shift"] {
-        let preset = presets::by_name(name).unwrap();
-        let sim = Simulation::new(preset.config).unwrap();
-        let space = sim.config().space;
-        let t = sim.config().true_transformation;
-        for &(ridge, smooth, iters) in &sweep {
-            let decoder = Decoder::with_smoothness(space, sim.fields(), ridge, smooth).unwrap();
-            let mut cs = Vec::new();
-            let start = std::time::Instant::now();
-            let mut stimuli = sim.test_stimuli(8);
-            if std::env::var("PHOTO").is_ok() && space.pixels() == 256 {
-                let img = presets::by_name("image-rotate").unwrap();
-                let mut c = img.config.clone();
-                c.space = space;
-                let other = Simulation::new(c).unwrap();
-                stimuli = other.test_stimuli(4);
-            }
-            for s in stimuli {
-                let turned = space.transform_pattern(t, &s).unwrap();
-                let code = encode(sim.config(), sim.fields(), &turned).unwrap();
-                let back = decoder
-                    .reconstruct(sim.config(), sim.fields(), &code, iters)
-                    .unwrap();
-                cs.push(correlation(&back, &turned));
-            }
-            let mean = cs.iter().sum::<f64>() / cs.len() as f64;
-            eprintln!(
-                "{name} r={ridge} s={smooth} it={iters}: mean {mean:.4} {:?} ({:?}/decode)",
-                cs.iter().map(|c| format!("{c:.3}")).collect::<Vec<_>>(),
-                start.elapsed() / 8
-            );
-        }
-    }
 }

@@ -452,8 +452,8 @@ fn sequences_apply_the_step_repeatedly() {
     assert_eq!(frames.len(), 13);
     assert_eq!(frames[0], base);
     let argmax = |v: &[f32]| (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap();
-    for k in 1..13 {
-        assert_eq!(argmax(&frames[k]), (argmax(&base) + k) % 12, "frame {k}");
+    for (k, frame) in frames.iter().enumerate().skip(1) {
+        assert_eq!(argmax(frame), (argmax(&base) + k) % 12, "frame {k}");
     }
     assert_eq!(frames[12], base);
     let sq = Space::Square { side: 6 };
@@ -690,11 +690,11 @@ fn activities_match_a_hand_computation() {
     // derivative of a Gaussian at taps −½, +½: (+, −) after normalisation
     for (i, label) in bank.labels.iter().enumerate() {
         let p = label.position;
-        let mut expected = vec![0.0; 4];
+        let mut expected = [0.0; 4];
         expected[p] = h;
         expected[(p + 1) % 4] = -h;
-        for x in 0..4 {
-            assert!((bank.fields[[i, x]] - expected[x]).abs() < 1e-6);
+        for (x, want) in expected.iter().enumerate() {
+            assert!((bank.fields[[i, x]] - want).abs() < 1e-6);
         }
     }
     let stimuli = ndarray::array![[1.0f32, 0.0, 0.0, 2.0]];

@@ -596,7 +596,12 @@ impl InvarianceApp {
             return;
         };
         let image = (purpose == FilePurpose::ExportPng)
-            .then(|| self.heatmap.displayed.as_ref().map(|d| d.image.clone()))
+            .then(|| {
+                self.heatmap
+                    .displayed
+                    .as_ref()
+                    .map(|d| d.full_resolution_image())
+            })
             .flatten();
         self.files
             .start_export(purpose, path, p.snapshot.clone(), image);

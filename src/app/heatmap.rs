@@ -18,6 +18,11 @@ use crate::perm::Permutation;
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
 
+/// Largest texture side: the heatmap panel is at most about this many pixels wide, so
+/// bigger matrices are coloured as block means at display resolution (M = 2048 → 1024²
+/// pixels of 2 × 2 blocks). Tooltips still read the exact `w_ij` from the full matrix.
+pub const MAX_TEXTURE_SIDE: usize = 1024;
+
 /// How rows and columns of `W` are laid out on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum MatrixOrder {
@@ -106,12 +111,8 @@ pub fn ordered_values(w: ArrayView2<f32>, order: &[usize]) -> Vec<f32> {
 /// The colour range actually used: `[min, max]` of the off-diagonal entries for
 /// sequential maps, `[−m, m]` with `m = max |w|` for diverging maps.
 pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) -> (f32, f32) {
-    if let RangeMode::Fixed(lo, hi) = mode
-        && lo.is_finite()
-        && hi.is_finite()
-        && hi > lo
-    {
-        return (lo, hi);
+    if let Some(fixed) = fixed_range(mode) {
+        return fixed;
     }
     let mut lo = f32::INFINITY;
     let mut hi = f32::NEG_INFINITY;
@@ -123,7 +124,19 @@ pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) ->
             }
         }
     }
-    if !lo.is_finite() {
+    finish_range(lo, hi, colormap)
+}
+
+fn fixed_range(mode: RangeMode) -> Option<(f32, f32)> {
+    match mode {
+        RangeMode::Fixed(lo, hi) if lo.is_finite() && hi.is_finite() && hi > lo => Some((lo, hi)),
+        _ => None,
+    }
+}
+
+/// Turns the off-diagonal `[lo, hi]` of the data into the range used for colouring.
+fn finish_range(lo: f32, hi: f32, colormap: Colormap) -> (f32, f32) {
+    if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
     if colormap.is_diverging() {
@@ -134,6 +147,71 @@ pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) ->
         return (lo, lo + 1.0);
     }
     (lo, hi)
+}
+
+/// Side of the texture, in pixels, for an `n × n` matrix: matrices larger than
+/// [`MAX_TEXTURE_SIDE`] are shown as `k × k` blocks (`k = ⌈n / MAX_TEXTURE_SIDE⌉`).
+pub fn block_factor(n: usize, max_side: usize) -> usize {
+    n.div_ceil(max_side.max(1)).max(1)
+}
+
+/// `k × k` block means of the matrix in display order (diagonal entries left out), plus
+/// the off-diagonal `[min, max]` of the full matrix over finite values, in one pass.
+/// Returns `(means, side, lo, hi)`; a block holding a non-finite weight is non-finite
+/// (drawn grey), a block with nothing to average (a 1 × 1 diagonal block) is `NaN`.
+pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, usize, f32, f32) {
+    let n = order.len();
+    let k = k.max(1);
+    let side = n.div_ceil(k);
+    let identity = order.iter().enumerate().all(|(a, &i)| a == i);
+    let mut means = Vec::with_capacity(side * side);
+    let mut sums = vec![0.0f32; side];
+    // One display row, gathered into display order (stays in cache; the simple loops
+    // below vectorise).
+    let mut shown = vec![0.0f32; n];
+    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    for rb in 0..side {
+        sums.fill(0.0);
+        let rows = rb * k..((rb + 1) * k).min(n);
+        let height = rows.len();
+        for r in rows {
+            let row = w.row(order[r]);
+            match (row.as_slice(), identity) {
+                (Some(slice), true) => shown.copy_from_slice(slice),
+                (Some(slice), false) => {
+                    for (dst, &j) in shown.iter_mut().zip(order) {
+                        *dst = slice[j];
+                    }
+                }
+                (None, _) => {
+                    for (dst, &j) in shown.iter_mut().zip(order) {
+                        *dst = row[j];
+                    }
+                }
+            }
+            // Range: the diagonal cell takes a neighbour's value, which changes nothing.
+            if n > 1 {
+                shown[r] = shown[if r == 0 { 1 } else { r - 1 }];
+            }
+            for &v in &shown {
+                let finite = v.is_finite();
+                lo = if finite && v < lo { v } else { lo };
+                hi = if finite && v > hi { v } else { hi };
+            }
+            // Means: the diagonal cell adds nothing and is not counted.
+            shown[r] = 0.0;
+            for (chunk, sum) in shown.chunks(k).zip(&mut sums) {
+                *sum += chunk.iter().sum::<f32>();
+            }
+        }
+        means.extend(sums.iter().enumerate().map(|(cb, &s)| {
+            let width = (((cb + 1) * k).min(n) - cb * k) as f32;
+            let diagonal = if cb == rb { height.min(width as usize) } else { 0 };
+            let cells = height as f32 * width - diagonal as f32;
+            if cells > 0.0 { s / cells } else { f32::NAN }
+        }));
+    }
+    (means, side, lo, hi)
 }
 
 /// What to render: one matrix in one order, colour map and range.
@@ -166,13 +244,16 @@ pub struct RenderedHeatmap {
     pub key: HeatmapKey,
     /// Matrix side `M`.
     pub size: usize,
+    /// Each texture pixel shows the mean of a `block × block` block of cells (1: one
+    /// pixel per cell, which is the case for `M ≤` [`MAX_TEXTURE_SIDE`]).
+    pub block: usize,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
     /// The weights in stored order (the texture shows `W[order[r]][order[c]]`).
     pub weights: Arc<Array2<f32>>,
     /// Colour range used.
     pub range: (f32, f32),
-    /// Pixels, one per cell (shared with the texture upload, never copied).
+    /// Pixels, one per block (shared with the texture upload, never copied).
     pub image: Arc<ColorImage>,
 }
 
@@ -182,44 +263,81 @@ impl RenderedHeatmap {
         self.weights[[self.order[r], self.order[c]]]
     }
 
+    /// The picture at one pixel per cell (for exporting): the displayed image itself when
+    /// it already is, otherwise rendered again from the full matrix.
+    pub fn full_resolution_image(&self) -> Arc<ColorImage> {
+        if self.block == 1 {
+            return self.image.clone();
+        }
+        let job = HeatmapJob {
+            key: self.key,
+            weights: self.weights.clone(),
+            order: self.order.clone(),
+        };
+        render_heatmap_at(&job, usize::MAX).image
+    }
+
     /// All shown weights in display order, row-major (`values[r·M + c]`).
     pub fn ordered_values(&self) -> Vec<f32> {
         ordered_values(self.weights.view(), &self.order)
     }
 }
 
-/// Pure: matrix + order + colour map + range → RGBA pixels, one per cell, in one pass
-/// (no intermediate copy of the 4 M weights at M = 2048).
+/// Pure: matrix + order + colour map + range → RGBA pixels at display resolution
+/// (see [`render_heatmap_at`] with [`MAX_TEXTURE_SIDE`]).
 pub fn render_heatmap(job: &HeatmapJob) -> RenderedHeatmap {
+    render_heatmap_at(job, MAX_TEXTURE_SIDE)
+}
+
+/// Pure: matrix + order + colour map + range → RGBA pixels, at most `max_side` pixels a
+/// side. Matrices up to `max_side` get one pixel per cell, in one pass (no intermediate
+/// copy); larger ones one pixel per `k × k` block showing the block's mean (diagonal
+/// left out) — the mean rather than the maximum so that structure of either sign and
+/// the overall level stay visible. The range is always that of the full matrix.
+pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
     let n = job.order.len();
-    let range = resolve_range(job.weights.view(), job.key.colormap, job.key.range);
-    let (lo, hi) = range;
-    let scale = 255.0 / (hi - lo);
+    let block = block_factor(n, max_side);
     let lut = job.key.colormap.lut();
-    let colour = |v: f32| {
+    let (range, side, pixels) = if block == 1 {
+        let range = resolve_range(job.weights.view(), job.key.colormap, job.key.range);
+        let colour = colourer(lut, range);
+        let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
+        let mut pixels: Vec<Color32> = Vec::with_capacity(n * n);
+        for &i in job.order.iter() {
+            let row = job.weights.row(i);
+            match row.as_slice() {
+                Some(slice) if identity => pixels.extend(slice.iter().map(|&v| colour(v))),
+                Some(slice) => pixels.extend(job.order.iter().map(|&j| colour(slice[j]))),
+                None => pixels.extend(job.order.iter().map(|&j| colour(row[j]))),
+            }
+        }
+        (range, n, pixels)
+    } else {
+        let (means, side, lo, hi) = block_means(job.weights.view(), &job.order, block);
+        let range =
+            fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
+        let colour = colourer(lut, range);
+        (range, side, means.iter().map(|&v| colour(v)).collect())
+    };
+    RenderedHeatmap {
+        key: job.key,
+        size: n,
+        block,
+        order: job.order.clone(),
+        weights: job.weights.clone(),
+        range,
+        image: Arc::new(ColorImage::new([side, side], pixels)),
+    }
+}
+
+fn colourer(lut: &[Color32], (lo, hi): (f32, f32)) -> impl Fn(f32) -> Color32 + '_ {
+    let scale = 255.0 / (hi - lo);
+    move |v: f32| {
         if v.is_finite() {
             lut[((v - lo) * scale).clamp(0.0, 255.0) as usize]
         } else {
             Color32::GRAY
         }
-    };
-    let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
-    let mut pixels: Vec<Color32> = Vec::with_capacity(n * n);
-    for &i in job.order.iter() {
-        let row = job.weights.row(i);
-        match row.as_slice() {
-            Some(slice) if identity => pixels.extend(slice.iter().map(|&v| colour(v))),
-            Some(slice) => pixels.extend(job.order.iter().map(|&j| colour(slice[j]))),
-            None => pixels.extend(job.order.iter().map(|&j| colour(row[j]))),
-        }
-    }
-    RenderedHeatmap {
-        key: job.key,
-        size: n,
-        order: job.order.clone(),
-        weights: job.weights.clone(),
-        range,
-        image: Arc::new(ColorImage::new([n, n], pixels)),
     }
 }
 
@@ -435,7 +553,7 @@ impl HeatmapView {
     fn install(&mut self, ctx: &egui::Context, rendered: Arc<RenderedHeatmap>) {
         let image = rendered.image.clone();
         match &mut self.texture {
-            Some(tex) if tex.size() == [rendered.size, rendered.size] => {
+            Some(tex) if tex.size() == rendered.image.size => {
                 tex.set(image, TextureOptions::NEAREST);
             }
             _ => {
@@ -719,5 +837,56 @@ mod tests {
             ..job
         });
         assert_eq!(diverging.range, (-4.0, 4.0));
+    }
+
+    #[test]
+    fn large_matrices_are_shown_as_block_means_with_the_full_range() {
+        // 5 × 5 in order [4, 3, 2, 1, 0], shown with at most 3 pixels a side → 2 × 2 blocks.
+        let n = 5;
+        let w = Array2::from_shape_fn(
+            (n, n),
+            |(i, j)| if i == j { 100.0 } else { (i * n + j) as f32 },
+        );
+        let order: Vec<usize> = (0..n).rev().collect();
+        let job = HeatmapJob {
+            key: HeatmapKey {
+                snapshot_id: 0,
+                order_id: 0,
+                colormap: Colormap::Viridis,
+                range: RangeMode::Auto,
+            },
+            weights: Arc::new(w.clone()),
+            order: Arc::new(order.clone()),
+        };
+        let r = render_heatmap_at(&job, 3);
+        assert_eq!(r.block, 2);
+        assert_eq!(r.image.size, [3, 3]);
+        // Range of the full matrix, diagonal left out: 1 (w_01) … 23 (w_43).
+        assert_eq!(r.range, (1.0, 23.0));
+        let shown = |d: usize| order[d];
+        for br in 0..3 {
+            for bc in 0..3 {
+                let cells: Vec<f32> = (2 * br..(2 * br + 2).min(n))
+                    .flat_map(|a| (2 * bc..(2 * bc + 2).min(n)).map(move |b| (a, b)))
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, b)| w[[shown(a), shown(b)]])
+                    .collect();
+                let expected = if cells.is_empty() {
+                    Color32::GRAY
+                } else {
+                    let mean = cells.iter().sum::<f32>() / cells.len() as f32;
+                    Colormap::Viridis.lut()
+                        [((mean - 1.0) * 255.0 / 22.0).clamp(0.0, 255.0) as usize]
+                };
+                assert_eq!(r.image.pixels[br * 3 + bc], expected, "block ({br}, {bc})");
+            }
+        }
+        // Tooltips read exact cells; the export re-renders one pixel per cell.
+        assert_eq!(r.value(0, 1), w[[4, 3]]);
+        let full = r.full_resolution_image();
+        assert_eq!(full.size, [n, n]);
+        assert_eq!(*full, *render_heatmap_at(&job, n).image);
+        // Small matrices keep one pixel per cell.
+        assert_eq!(render_heatmap(&job).block, 1);
     }
 }

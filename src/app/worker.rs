@@ -2,6 +2,7 @@
 //! immutable [`Published`] pictures (latest wins) and asks egui to repaint — never while
 //! holding the lock the UI reads. The UI never waits for the worker.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -99,6 +100,9 @@ pub struct WorkerHandle {
     commands: Sender<WorkerCommand>,
     events: Receiver<WorkerEvent>,
     latest: Arc<Mutex<Option<Arc<Published>>>>,
+    /// Set when the UI has read the newest publication (the worker skips periodic
+    /// snapshots — a 16 MB copy at M = 2048 — nobody would look at).
+    seen: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -114,6 +118,8 @@ impl WorkerHandle {
         let (event_tx, event_rx) = mpsc::channel();
         let latest = Arc::new(Mutex::new(None));
         let slot = latest.clone();
+        let seen = Arc::new(AtomicBool::new(true));
+        let seen_by_ui = seen.clone();
         let thread = std::thread::Builder::new()
             .name("simulation".into())
             .spawn(move || {
@@ -126,6 +132,7 @@ impl WorkerHandle {
                     generation: 0,
                     publications: 0,
                     slot,
+                    seen: seen_by_ui,
                     events: event_tx,
                     repaint,
                     publish_interval,
@@ -138,6 +145,7 @@ impl WorkerHandle {
             commands: tx,
             events: event_rx,
             latest,
+            seen,
             thread: Some(thread),
         })
     }
@@ -149,7 +157,10 @@ impl WorkerHandle {
 
     /// The newest publication (cheap: clones an `Arc`).
     pub fn latest(&self) -> Option<Arc<Published>> {
-        self.latest.lock().ok().and_then(|g| g.clone())
+        let guard = self.latest.lock().ok()?;
+        // Under the lock, so a publication cannot slip in between reading and marking.
+        self.seen.store(true, Ordering::Release);
+        guard.clone()
     }
 
     /// Events since the last call.
@@ -176,6 +187,7 @@ struct Worker {
     generation: u64,
     publications: u64,
     slot: Arc<Mutex<Option<Arc<Published>>>>,
+    seen: Arc<AtomicBool>,
     events: Sender<WorkerEvent>,
     repaint: Option<egui::Context>,
     publish_interval: Duration,
@@ -240,10 +252,7 @@ impl Worker {
                         self.running = false;
                     }
                     // Slow runs show every step; fast ones at the publication rate.
-                    if reached
-                        || per_second <= 20.0
-                        || self.last_publish.elapsed() >= self.publish_interval
-                    {
+                    if reached || per_second <= 20.0 || self.periodic_publication_due() {
                         self.publish();
                     }
                 }
@@ -263,7 +272,7 @@ impl Worker {
                         self.target = None;
                         self.running = false;
                     }
-                    if reached || self.last_publish.elapsed() >= self.publish_interval {
+                    if reached || self.periodic_publication_due() {
                         self.publish();
                     }
                 }
@@ -342,6 +351,11 @@ impl Worker {
         });
     }
 
+    /// A periodic snapshot is due: the interval has passed and the UI has read the last one.
+    fn periodic_publication_due(&self) -> bool {
+        self.last_publish.elapsed() >= self.publish_interval && self.seen.load(Ordering::Acquire)
+    }
+
     fn publish(&mut self) {
         let (Some(sim), Some(model)) = (&self.sim, &self.model) else {
             return;
@@ -363,6 +377,7 @@ impl Worker {
         });
         if let Ok(mut slot) = self.slot.lock() {
             *slot = Some(published);
+            self.seen.store(false, Ordering::Release);
         }
         // The lock is released here, before waking the UI.
         self.last_publish = Instant::now();

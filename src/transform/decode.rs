@@ -17,12 +17,16 @@ use ndarray::{Array1, Array2, ArrayView1};
 use super::{TransformError, check_len};
 use crate::model::{Activation, SimConfig, Space, StimulusKind};
 
-/// Default relative ridge of the decoder.
-pub const DEFAULT_RIDGE: f64 = 1e-3;
+/// Default relative ridge of the decoder. Chosen on `image-rotate` (unbounded pixels),
+/// where [`Decoder::reconstruct`] of 32 held-out rotated stimuli correlates 0.90 on
+/// average with them (0.86 with a ridge of 1e-3); bounded reconstructions use ten times
+/// this ridge (see [`PixelRange`]).
+pub const DEFAULT_RIDGE: f64 = 1e-4;
 
 /// Default relative weight of the smoothness prior ([`Decoder::for_space`]); chosen on
-/// `square-rotate`, where it raised the mean correlation of reconstructions with the
-/// stimuli from 0.77 (ridge only) to 0.90 (0.88–0.89 for weights 0.001–0.1).
+/// `square-rotate`, where it raised the mean correlation of linear-ridge reconstructions
+/// with the stimuli from 0.77 (ridge only) to 0.90. Bounded reconstructions (see
+/// [`PixelRange`]) use a tenth of it: the range then fills in what the bank does not see.
 pub const DEFAULT_SMOOTHNESS: f64 = 0.01;
 
 /// Activities of the bank for one pattern: `φ(F s − θ)`, then k-winners-take-all.
@@ -63,7 +67,15 @@ pub fn encode(
     Ok(activity)
 }
 
-/// The interval every pixel of every stimulus of a generator lies in (either end may be open).
+/// The interval every pixel of every stimulus of a generator lies in (either end may be
+/// open): a generic prior of [`Decoder::reconstruct`], true of every stimulus the
+/// generator can draw, never derived from a particular pattern.
+///
+/// It matters where the bank is blind: the fields are zero-mean, so a code does not fix
+/// the mean level, and silent detectors only bound their drive. Line segments on a
+/// black background (`Edges`, values in `[0, 1]`) are then recovered much better: on
+/// `square-rotate` the mean correlation of honest renderings with the turned stimuli
+/// rose from 0.895 to 0.927 (8 test stimuli; 0.921 over 32).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PixelRange {
     /// Smallest possible pixel value, if bounded below.
@@ -110,6 +122,9 @@ pub struct Decoder {
     epsilon: f64,
     /// Grid edges and weight of the smoothness prior, if any.
     smoothness: Option<(Vec<(usize, usize)>, f64)>,
+    /// True when every field sums to (nearly) zero, so a constant added to a pattern
+    /// changes no drive.
+    blind_to_mean: bool,
     /// Absolute weight of the penalty on pixels outside the stimuli's range.
     bound_weight: f64,
     pixels: usize,
@@ -179,11 +194,12 @@ impl Decoder {
             bounded_cholesky: std::sync::OnceLock::new(),
             epsilon,
             smoothness: prior,
-            bound_weight: std::env::var("BW")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1.0)
-                * (trace / pixels as f64),
+            blind_to_mean: fields.rows().into_iter().all(|f| {
+                let sum: f32 = f.sum();
+                let norm1: f32 = f.iter().map(|v| v.abs()).sum();
+                sum.abs() <= 1e-4 * norm1.max(f32::MIN_POSITIVE)
+            }),
+            bound_weight: BOUND_WEIGHT * (trace / pixels as f64),
             pixels,
         })
     }
@@ -193,10 +209,6 @@ impl Decoder {
     fn bounded_factor(&self) -> &[f64] {
         self.bounded_cholesky
             .get_or_init(|| {
-                let pd: f64 = std::env::var("PD")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0.0);
                 let mut a = with_laplacian(
                     self.normal.clone(),
                     self.pixels,
@@ -204,7 +216,7 @@ impl Decoder {
                     BOUNDED_SMOOTHNESS,
                 );
                 for p in 0..self.pixels {
-                    a[p * self.pixels + p] += pd * self.bound_weight;
+                    a[p * self.pixels + p] += (BOUNDED_RIDGE - 1.0) * self.epsilon;
                 }
                 cholesky_in_place(a, self.pixels).ok()
             })
@@ -245,6 +257,14 @@ impl Decoder {
     /// - binary: the same with the active detectors asking for a drive of at least
     ///   `θ + 1` (their size is not revealed by the code).
     ///
+    /// When the stimulus generator of `config` keeps every pixel in a [`PixelRange`]
+    /// (segments, bars, bumps, blobs), pixels outside it are penalised too (another
+    /// set of rows of the same active-set scheme), with ten times the ridge and a tenth
+    /// of the smoothness. If the result does not explain the code (relative misfit
+    /// `‖φ(F ŝ − θ) − a‖ / ‖a‖` above 0.05: e.g. a photo opened on a preset trained on
+    /// segments, or a code permuted by a poor automorphism), the code is decoded again
+    /// without the range, and whichever explains it better is returned.
+    ///
     /// `iterations` bounds the Newton steps. k-winners-take-all is not modelled (a
     /// loser above threshold counts as silent).
     pub fn reconstruct(
@@ -257,10 +277,10 @@ impl Decoder {
         self.reconstruct_from(config, fields, activities, iterations, None)
     }
 
-    /// [`Decoder::reconstruct`] starting the iteration at `start` instead of zero. The
+    /// [`Decoder::reconstruct`] starting the iteration at `start` instead of zero. Each
     /// problem is strictly convex, so the start changes only how fast it converges, not
-    /// the answer; a good guess (the previous frame moved by the pixel map) saves most
-    /// of the work along an orbit.
+    /// the answer (up to the iteration limit); a good guess (the previous frame moved by
+    /// the pixel map) saves most of the work along an orbit.
     pub fn reconstruct_from(
         &self,
         config: &SimConfig,
@@ -294,9 +314,6 @@ impl Decoder {
         // A code no pattern of the generator's range explains (a photo opened on a preset
         // trained on line segments, or a badly permuted code) is decoded without the range.
         let misfit = code_misfit(config, fields, &bounded, activities);
-        if std::env::var("DBG").is_ok() {
-            eprintln!("misfit {misfit}");
-        }
         if misfit <= MISFIT_TOLERANCE {
             return Ok(bounded);
         }
@@ -308,9 +325,6 @@ impl Decoder {
             start,
             PixelRange::UNBOUNDED,
         )?;
-        if std::env::var("DBG").is_ok() {
-            eprintln!("misfit free {}", code_misfit(config, fields, &free, activities));
-        }
         Ok(if code_misfit(config, fields, &free, activities) < misfit {
             free
         } else {
@@ -359,37 +373,53 @@ impl Decoder {
                 })
                 .collect()
         };
-        let smooth_scale = if range == PixelRange::UNBOUNDED {
-            1.0
-        } else {
-            BOUNDED_SMOOTHNESS
-        };
+        let bounded = range != PixelRange::UNBOUNDED;
         let mut s = start.map_or_else(|| vec![0.0f32; self.pixels], <[f32]>::to_vec);
-        let mut previous: Option<(Vec<Option<f32>>, Vec<Option<f32>>)> = None;
-        for _ in 0..iterations.max(1) {
+        let mut previous: Option<(Targets, Targets)> = None;
+        for step in 0..iterations.max(1) {
             let u = fields.dot(&ArrayView1::from(&s[..])).to_vec();
             let rows = (targets(&u), outside(&s));
             if previous.as_ref() == Some(&rows) {
                 break;
             }
-            s = self.solve_rows(fields, &rows.0, &rows.1, smooth_scale, &s)?;
+            s = self.solve_rows(fields, &rows.0, &rows.1, bounded, &s)?;
             previous = Some(rows);
+            // The bank does not see the mean level (zero-mean fields), and the first step
+            // from zero leaves it at zero: move the median pixel to the lower bound, which
+            // changes no detector's drive and saves most of the iterations. The problem
+            // is convex, so this changes only the speed, not the answer.
+            if step == 0
+                && start.is_none()
+                && self.blind_to_mean
+                && let Some(lo) = range.lower
+            {
+                let mut sorted = s.clone();
+                sorted.sort_by(f32::total_cmp);
+                let shift = lo - sorted[sorted.len() / 2];
+                s.iter_mut().for_each(|v| *v += shift);
+            }
         }
         Ok(s)
     }
 
-    /// Solves `(Fᵀ D F + εI) s = Fᵀ D t` (D: rows with a target, t: the targets) by
-    /// conjugate gradients preconditioned with `(FᵀF + εI)⁻¹`, starting from `start`.
+    /// Solves `(Fᵀ D F + εI + σL + w B) s = Fᵀ D t + w B b` (D: rows with a target, t:
+    /// the targets; B: pixels outside the range, b: their bounds; `ε`, `σ` scaled for a
+    /// bounded problem if `bounded`) by conjugate gradients preconditioned with the
+    /// matching factorisation without `D` and `B`, starting from `start`.
     fn solve_rows(
         &self,
         fields: &Array2<f32>,
         rows: &[Option<f32>],
         bounds: &[Option<f32>],
-        smooth_scale: f64,
+        bounded: bool,
         start: &[f32],
     ) -> Result<Vec<f32>, TransformError> {
         let n = self.pixels;
-        let epsilon = self.epsilon;
+        let (epsilon, smooth_scale) = if bounded {
+            (self.epsilon * BOUNDED_RIDGE, BOUNDED_SMOOTHNESS)
+        } else {
+            (self.epsilon, 1.0)
+        };
         let bound_weight = self.bound_weight;
         let apply = |v: &[f64]| -> Vec<f64> {
             let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
@@ -436,19 +466,16 @@ impl Decoder {
             .sum::<f64>()
             .sqrt()
             .max(f64::MIN_POSITIVE);
-        let factor = if smooth_scale == 1.0 {
-            &self.cholesky[..]
-        } else {
+        let factor = if bounded {
             self.bounded_factor()
+        } else {
+            &self.cholesky[..]
         };
         let mut z = self.solve_factor(factor, &r);
         let mut p = z.clone();
         let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
-        for _it in 0..CG_ITERATIONS {
+        for _ in 0..CG_ITERATIONS {
             if r.iter().map(|v| v * v).sum::<f64>().sqrt() <= 1e-5 * b_norm {
-                if std::env::var("DBG").is_ok() {
-                    eprint!("cg{_it} ");
-                }
                 break;
             }
             let ap = apply(&p);
@@ -556,7 +583,7 @@ fn with_laplacian(
 
 /// Largest relative code misfit `‖φ(F ŝ − θ) − a‖ / ‖a‖` at which a reconstruction
 /// kept in the generator's pixel range is accepted without trying an unbounded one.
-const MISFIT_TOLERANCE: f64 = 0.3;
+const MISFIT_TOLERANCE: f64 = 0.05;
 
 /// `‖φ(F s − θ) − a‖ / ‖a‖` (k-winners not modelled, as in [`Decoder::reconstruct`]).
 fn code_misfit(config: &SimConfig, fields: &Array2<f32>, s: &[f32], activities: &[f32]) -> f64 {
@@ -580,6 +607,16 @@ fn code_misfit(config: &SimConfig, fields: &Array2<f32>, s: &[f32], activities: 
     }
     (err / norm.max(f64::MIN_POSITIVE)).sqrt()
 }
+
+/// Relative weight (like the ridge, in units of `trace(FᵀF) / pixels`) of the penalty
+/// `Σ (s_p − bound)²` on pixels outside the generator's range.
+const BOUND_WEIGHT: f64 = 1.0;
+
+/// Per row (detector or pixel): the value it is pulled to, if it is in the quadratic.
+type Targets = Vec<Option<f32>>;
+
+/// Ridge of bounded reconstructions relative to unbounded ones.
+const BOUNDED_RIDGE: f64 = 10.0;
 
 /// Smoothness weight of bounded reconstructions relative to unbounded ones.
 const BOUNDED_SMOOTHNESS: f64 = 0.1;
@@ -636,6 +673,102 @@ mod tests {
             assert!((x - y).abs() < 1e-12);
         }
         assert!(cholesky_in_place(vec![1.0, 2.0, 2.0, 1.0], 2).is_err());
+    }
+
+    /// A ring of `n` pixels with `per` random zero-mean fields of width 5 at every position.
+    fn ring_setup(n: usize, per: usize, kind: StimulusKind) -> (SimConfig, Array2<f32>) {
+        use crate::model::{
+            BankConfig, KernelFamily, LearningRule, StimulusConfig, Transformation,
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut fields = Array2::<f32>::zeros((n * per, n));
+        for pos in 0..n {
+            for k in 0..per {
+                let w: Vec<f32> = (0..5).map(|_| rng.random::<f32>() - 0.5).collect();
+                let mean = w.iter().sum::<f32>() / 5.0;
+                for (d, &v) in w.iter().enumerate() {
+                    fields[[pos * per + k, (pos + d) % n]] = v - mean;
+                }
+            }
+        }
+        let config = SimConfig {
+            space: Space::Ring { n },
+            stimulus: StimulusConfig {
+                kind,
+                sequence: None,
+            },
+            bank: BankConfig::Tiled {
+                kernels: per,
+                size: 5,
+                stride: 1,
+                family: KernelFamily::Random,
+            },
+            activation: Activation::Relu,
+            threshold: 0.0,
+            k_winners: None,
+            rule: LearningRule::Hebb,
+            learning_rate: 0.01,
+            decay: 0.0,
+            batch: 1,
+            seed: 1,
+            true_transformation: Transformation::Shift { k: 1 },
+        };
+        (config, fields)
+    }
+
+    fn corr(a: &[f32], b: &[f32]) -> f64 {
+        crate::transform::correlation(a, b)
+    }
+
+    #[test]
+    fn the_generators_range_sharpens_a_sparse_non_negative_pattern() {
+        let n = 32;
+        let bumps = StimulusKind::Bumps {
+            max_bumps: 1,
+            width: (1.0, 2.0),
+            amplitude: (1.0, 1.0),
+        };
+        let (bounded_config, fields) = ring_setup(n, 2, bumps);
+        let mut free_config = bounded_config.clone();
+        free_config.stimulus.kind = StimulusKind::SmoothNoise { length: 3.0 };
+        let decoder = Decoder::with_smoothness(bounded_config.space, &fields, 1e-4, 0.01).unwrap();
+        let bump: Vec<f32> = (0..n)
+            .map(|x| (-((x as f32 - 9.0).powi(2)) / 3.0).exp())
+            .collect();
+        let code = encode(&bounded_config, &fields, &bump).unwrap();
+        let bounded = decoder
+            .reconstruct(&bounded_config, &fields, &code, 20)
+            .unwrap();
+        let free = decoder
+            .reconstruct(&free_config, &fields, &code, 20)
+            .unwrap();
+        let (cb, cf) = (corr(&bounded, &bump), corr(&free, &bump));
+        assert!(
+            cb > 0.95 && cb >= cf - 1e-3,
+            "bounded {cb:.4}, unbounded {cf:.4}"
+        );
+        let min = bounded.iter().copied().fold(f32::INFINITY, f32::min);
+        assert!(min > -0.05, "bounded reconstruction dips to {min}");
+    }
+
+    #[test]
+    fn a_code_outside_the_generators_range_is_decoded_without_it() {
+        let n = 32;
+        let bars = StimulusKind::Bars {
+            max_bars: 1,
+            length: (2, 6),
+        };
+        let (config, fields) = ring_setup(n, 2, bars);
+        let decoder = Decoder::with_smoothness(config.space, &fields, 1e-4, 0.01).unwrap();
+        // Spans 6 units: no pattern of bars (all pixels in [0, 1]) has this code.
+        let wave: Vec<f32> = (0..n)
+            .map(|x| 3.0 * (x as f32 * std::f32::consts::TAU * 3.0 / n as f32).sin())
+            .collect();
+        let code = encode(&config, &fields, &wave).unwrap();
+        let back = decoder.reconstruct(&config, &fields, &code, 20).unwrap();
+        assert!(code_misfit(&config, &fields, &back, &code) < MISFIT_TOLERANCE);
+        let c = corr(&back, &wave);
+        assert!(c > 0.95, "correlation {c:.4}");
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //!   ([`InducedMap::apply`]); it shows what `π` *means* on the input;
 //! - **honest**: frame `k` is `decode(π^k · encode(s))` — the activities of `s` are
 //!   permuted `k` times and decoded by least squares with the bank, through the
-//!   detectors' non-linearity ([`Decoder::reconstruct`]). Nothing
-//!   is assumed about `π`, so an imperfect automorphism looks imperfect. Frame 0 is the
-//!   bank's own reconstruction of `s`, not `s` itself.
+//!   detectors' non-linearity ([`Decoder::reconstruct`]), with only generic priors
+//!   (smoothness, and the pixel range every stimulus of the generator keeps to).
+//!   Nothing is assumed about `π`, so an imperfect automorphism looks imperfect.
+//!   Frame 0 is the bank's own reconstruction of `s`, not `s` itself.
 //!
 //! [`Orbit::agreement`] is the correlation of the two renderings per frame.
 
