@@ -30,6 +30,8 @@ shot weights-recovered --preset ring-shift --steps 400 --search --order recovere
 shot learning       --preset ring-shift --steps 400 --view learning
 shot stimulus       --preset ring-shift --steps 50 --view stimulus
 shot transformation --preset ring-shift --steps 400 --search --view transformation
+shot transform-ring-shift --preset ring-shift --steps 100 --search --view transformation
+shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
 
 # One per preset (overview, trained to its default length, searched).

@@ -24,6 +24,11 @@ use super::stimulus_panel::{StimulusContext, StimulusPanel};
 use super::worker::{ModelInfo, Published, Speed, WorkerCommand, WorkerEvent, WorkerHandle};
 use crate::model::presets;
 
+/// How often the running worker publishes a snapshot: a little under 100 ms, so that with
+/// the step granularity (~20 ms at M = 2048) the heatmap still refreshes ≥ 10 times a
+/// second.
+const PUBLISH_INTERVAL: Duration = Duration::from_millis(85);
+
 /// The main views of the central area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum View {
@@ -180,7 +185,7 @@ impl InvarianceApp {
     pub fn with_context(ctx: egui::Context, options: StartOptions) -> anyhow::Result<Self> {
         apply_text_sizes(&ctx, options.presentation);
         let status = StatusLine::default();
-        let worker = WorkerHandle::spawn(Some(ctx.clone()), Duration::from_millis(100))
+        let worker = WorkerHandle::spawn(Some(ctx.clone()), PUBLISH_INTERVAL)
             .map_err(|e| anyhow::anyhow!("could not start the simulation thread: {e}"))?;
         let mut app = Self {
             ctx: ctx.clone(),
@@ -908,20 +913,35 @@ impl InvarianceApp {
         let has_recovered = self.selected_permutation().is_some();
         match self.view {
             View::Overview => {
-                ui.columns(2, |cols| {
-                    self.heatmap
-                        .settings_ui(&mut cols[0], &mut self.order_mode, has_recovered);
-                    self.heatmap.ui(&mut cols[0], &hcx);
-                    let h = cols[1].available_height();
-                    plots_panel::symmetry_error_ui(
-                        &mut cols[1],
-                        &p.snapshot.history,
-                        (h * 0.45).max(150.0),
-                    );
-                    cols[1].add_space(6.0);
-                    let rest = (cols[1].available_height() * 0.5 - 30.0).max(90.0);
-                    self.stimulus.stimulus_ui(&mut cols[1], &scx, rest);
-                    self.stimulus.activity_ui(&mut cols[1], &scx, rest);
+                // The heatmap column is as wide as the height allows (a square matrix
+                // plus its colour bar), up to 60 % of the width; the plots take the rest.
+                let avail = ui.available_size();
+                let spacing = ui.spacing().item_spacing.x;
+                let left = (avail.y - 40.0 + 98.0)
+                    .min(avail.x * 0.6)
+                    .max(avail.x * 0.4);
+                let right = (avail.x - left - spacing).max(100.0);
+                let top_down = egui::Layout::top_down(egui::Align::Min);
+                ui.horizontal_top(|ui| {
+                    ui.allocate_ui_with_layout(egui::vec2(left, avail.y), top_down, |ui| {
+                        ui.set_width(left);
+                        self.heatmap
+                            .settings_ui(ui, &mut self.order_mode, has_recovered);
+                        self.heatmap.ui(ui, &hcx);
+                    });
+                    ui.allocate_ui_with_layout(egui::vec2(right, avail.y), top_down, |ui| {
+                        ui.set_width(right);
+                        let h = ui.available_height();
+                        plots_panel::symmetry_error_ui(
+                            ui,
+                            &p.snapshot.history,
+                            (h * 0.45).max(150.0),
+                        );
+                        ui.add_space(6.0);
+                        let rest = (ui.available_height() * 0.5 - 30.0).max(90.0);
+                        self.stimulus.stimulus_ui(ui, &scx, rest);
+                        self.stimulus.activity_ui(ui, &scx, rest);
+                    });
                 });
             }
             View::Weights => {
@@ -1024,7 +1044,13 @@ impl InvarianceApp {
             !self.startup.search || (self.startup.search_started && self.search.task.is_none());
         let heatmap_ready =
             !matches!(self.view, View::Overview | View::Weights) || self.heatmap.is_current();
-        let ready = (steps_done && search_done && heatmap_ready && self.files.pending == 0)
+        // The transformation view computes its orbit in the background: wait for it.
+        let animation_ready = !self.animation.is_computing();
+        let ready = (steps_done
+            && search_done
+            && heatmap_ready
+            && animation_ready
+            && self.files.pending == 0)
             || plan.started.elapsed() > SCREENSHOT_PATIENCE;
         if ready {
             plan.ready_frames += 1;

@@ -206,7 +206,11 @@ pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, 
         }
         means.extend(sums.iter().enumerate().map(|(cb, &s)| {
             let width = (((cb + 1) * k).min(n) - cb * k) as f32;
-            let diagonal = if cb == rb { height.min(width as usize) } else { 0 };
+            let diagonal = if cb == rb {
+                height.min(width as usize)
+            } else {
+                0
+            };
             let cells = height as f32 * width - diagonal as f32;
             if cells > 0.0 { s / cells } else { f32::NAN }
         }));
@@ -529,7 +533,7 @@ impl HeatmapView {
         });
         let too_soon = self
             .last_submit
-            .is_some_and(|t| t.elapsed().as_secs_f32() < 0.1);
+            .is_some_and(|t| t.elapsed().as_secs_f32() < 0.075);
         let busy = self.renderer.as_ref().is_some_and(HeatmapRenderer::is_busy);
         if only_data_changed && (too_soon || busy) {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));

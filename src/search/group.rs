@@ -12,8 +12,11 @@ use crate::perm::Permutation;
 const MAX_ENTRIES: usize = 20_000_000;
 /// ... or beyond this many elements (larger groups are reported without an order).
 const MAX_ELEMENTS: usize = 20_000;
-/// ... or after this long.
+/// ... or after this long, once the closure is past `TIMED_AFTER` elements. Small
+/// groups always complete, so their analysis never depends on machine load.
 const MAX_TIME: Duration = Duration::from_secs(2);
+/// Closures smaller than this are never cut short by the clock.
+const TIMED_AFTER: usize = 1_000;
 
 /// What the results generate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -60,7 +63,9 @@ pub fn closure_checked(
         for g in gens {
             let x = e.then(g);
             if !set.contains(&x) {
-                if set.len() >= max_elements || start.elapsed() > MAX_TIME {
+                if set.len() >= max_elements
+                    || (set.len() >= TIMED_AFTER && start.elapsed() > MAX_TIME)
+                {
                     return Err(ClosureFailure::TooLarge);
                 }
                 if !x.is_identity() && !check(&x) {
@@ -94,7 +99,7 @@ pub fn analyse(
         generators.push(e.clone());
         match closure_checked(&generators, check) {
             Ok(c) => current = c,
-            Err(_) if begin.elapsed() > MAX_TIME => {
+            Err(ClosureFailure::TooLarge) if begin.elapsed() > MAX_TIME => {
                 // Out of time: the accepted generators' closure is still complete.
                 generators.pop();
                 break;
