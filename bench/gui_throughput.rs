@@ -5,7 +5,8 @@
 //! its helper thread, plots, panels) through egui_kittest at ~30 frames per second; the
 //! GPU upload of the texture is the only part of a real window not included.
 //!
-//! Run: `cargo bench --bench gui_throughput` (optional argument: seconds per phase).
+//! Run: `cargo bench --profile test --bench gui_throughput -- 6` (optional argument:
+//! seconds per phase, default 10).
 
 use std::time::{Duration, Instant};
 
