@@ -147,6 +147,7 @@ pub fn to_json(
                 "order": r.order,
                 "cycle_type": r.cycle_type.iter().map(|&(l, c)| [l, c]).collect::<Vec<_>>(),
                 "exact": r.exact,
+                "net_flow": r.net_flow,
                 "match": m.as_ref().map(|m| json!({"transformation": m.transformation, "consistency": m.consistency})),
                 "equivariance_error": eq,
             })
@@ -185,8 +186,8 @@ fn write_table(
     )?;
     writeln!(
         out,
-        "{:>4}  {:>10}  {:>5}  {:>5}  {:>6}  {:<24}  best match (consistency)",
-        "#", "rel.error", "exact", "fixed", "order", "cycle type"
+        "{:>4}  {:>10}  {:>5}  {:>5}  {:>6}  {:>6}  {:<24}  best match (consistency)",
+        "#", "rel.error", "exact", "fixed", "order", "flow", "cycle type"
     )?;
     for (k, (r, m)) in report.results.iter().zip(matches).enumerate() {
         let ct: Vec<String> = r
@@ -208,12 +209,13 @@ fn write_table(
         });
         writeln!(
             out,
-            "{:>4}  {:>10.3e}  {:>5}  {:>5}  {:>6}  {:<24}  {}",
+            "{:>4}  {:>10.3e}  {:>5}  {:>5}  {:>6}  {:>+6.2}  {:<24}  {}",
             k + 1,
             r.relative_error,
             if r.exact { "yes" } else { "no" },
             r.fixed_points,
             r.order,
+            r.net_flow,
             ct,
             m
         )?;

@@ -299,6 +299,30 @@ pub struct SearchResult {
     pub cycle_type: Vec<(usize, usize)>,
     /// `r(π) ≤ 1e-9`.
     pub exact: bool,
+    /// Net flow along `π` in `[−1, 1]` (see [`net_flow`]): positive when the weights run
+    /// from each node to its image more than back. It tells a transformation from its
+    /// inverse on directed graphs, where both are equally good automorphisms; 0 on
+    /// symmetric graphs.
+    pub net_flow: f64,
+}
+
+/// Net flow along `π`:
+/// `Σ_i (W[π(i)][i] − W[i][π(i)]) / Σ_i (|W[π(i)][i]| + |W[i][π(i)]|)`, in `[−1, 1]`
+/// (0 when the denominator is 0).
+///
+/// Under the `Temporal` rule `W[i][j]` grows when `j` fires one frame before `i`, so the
+/// true step `g` of the sequences has a positive net flow and `g⁻¹` the opposite one,
+/// although both are automorphisms of the learned circulant graph with the same error.
+/// `net_flow(π⁻¹) = −net_flow(π)`; on symmetric graphs it is 0.
+pub fn net_flow(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
+    let (mut net, mut total) = (0.0f64, 0.0f64);
+    for i in 0..pi.len() {
+        let forward = f64::from(w[[pi.image(i), i]]);
+        let backward = f64::from(w[[i, pi.image(i)]]);
+        net += forward - backward;
+        total += forward.abs() + backward.abs();
+    }
+    if total == 0.0 { 0.0 } else { net / total }
 }
 
 impl SearchResult {
@@ -312,6 +336,7 @@ impl SearchResult {
             order: permutation.order(),
             cycle_type: permutation.cycle_type(),
             exact: relative_error <= EXACT_TOLERANCE,
+            net_flow: net_flow(graph.weights(), &permutation),
             relative_error,
             permutation,
         }
