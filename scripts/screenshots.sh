@@ -32,6 +32,8 @@ shot stimulus       --preset ring-shift --steps 50 --view stimulus
 shot transformation --preset ring-shift --steps 400 --search --view transformation
 shot transform-ring-shift --preset ring-shift --steps 100 --search --view transformation
 shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
+# The photo turning under the quarter turn the network found by itself.
+shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
 
 # One per preset (overview, trained to its default length, searched).

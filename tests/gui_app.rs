@@ -395,3 +395,29 @@ fn cancel_stops_a_running_search_within_half_a_second() {
         .expect("partial results are kept");
     assert!(outcome.cancelled);
 }
+
+#[test]
+fn start_up_select_picks_the_requested_true_transformation() {
+    let steps = presets::by_name("ring-shift")
+        .expect("preset")
+        .default_steps;
+    let mut h = harness(StartOptions {
+        steps: Some(steps),
+        search: true,
+        search_time_secs: Some(20.0),
+        select_match: Some("shift +3".to_owned()),
+        ..preset("ring-shift")
+    });
+    wait_for(&mut h, "search results", Duration::from_secs(180), |a| {
+        !a.search_running() && !a.search_results().is_empty()
+    });
+    let row = h.state().search.selected.expect("a row is selected");
+    let truth = h.state().search_results()[row]
+        .truth
+        .clone()
+        .expect("ground truth");
+    assert_eq!(truth.transformation.to_string(), "shift +3");
+    assert!(truth.consistency >= 0.95, "{truth:?}");
+    // The best result is a unit shift, so the selection really moved.
+    assert_ne!(row, 0);
+}

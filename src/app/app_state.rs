@@ -94,6 +94,9 @@ pub struct StartOptions {
     pub search_time_secs: Option<f64>,
     /// Heatmap order to show (recovered: as soon as a search result exists).
     pub order: Option<MatrixOrder>,
+    /// After the start-up search, select the first result recovering this true
+    /// transformation (its display name, e.g. "rotate 90°") instead of the best one.
+    pub select_match: Option<String>,
     /// Which view to show.
     pub view: Option<View>,
     /// Save a screenshot of the whole window here once everything is done, then exit.
@@ -130,6 +133,7 @@ struct Startup {
     steps: Option<u64>,
     search: bool,
     order: Option<MatrixOrder>,
+    select_match: Option<String>,
     steps_sent: bool,
     search_started: bool,
     first_generation: Option<u64>,
@@ -216,6 +220,7 @@ impl InvarianceApp {
                 steps: options.steps,
                 search: options.search,
                 order: options.order,
+                select_match: options.select_match,
                 steps_sent: false,
                 search_started: false,
                 first_generation: None,
@@ -455,6 +460,21 @@ impl InvarianceApp {
                 }
                 if n > 0 && self.startup.order == Some(MatrixOrder::Recovered) {
                     self.order_mode = MatrixOrder::Recovered;
+                }
+                if let Some(name) = self.startup.select_match.take() {
+                    let row = self.search.outcome.as_ref().and_then(|o| {
+                        o.results.iter().position(|r| {
+                            r.truth.as_ref().is_some_and(|t| {
+                                t.consistency >= 0.95 && t.transformation.to_string() == name
+                            })
+                        })
+                    });
+                    match row {
+                        Some(row) => self.select_result(row),
+                        None => self
+                            .status
+                            .error(format!("No search result recovers \"{name}\".")),
+                    }
                 }
             }
             Err(e) => self.status.error(format!("Search failed: {e}")),

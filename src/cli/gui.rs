@@ -29,6 +29,10 @@ pub struct GuiArgs {
     /// Heatmap order: stored (scrambled), truth, or recovered (needs --search).
     #[arg(long, value_name = "ORDER", value_parser = ["stored", "truth", "recovered"])]
     pub order: Option<String>,
+    /// After the search, select the first result that recovers this true transformation
+    /// (as the results table names it, e.g. "rotate 90°") instead of the best result.
+    #[arg(long, value_name = "TRANSFORMATION", requires = "search")]
+    pub select: Option<String>,
     /// Main view: overview, weights, learning, stimulus or transformation.
     #[arg(long, value_name = "VIEW", value_parser = ["overview", "weights", "learning", "stimulus", "transformation"])]
     pub view: Option<String>,
@@ -49,6 +53,7 @@ impl Default for GuiArgs {
             search: false,
             search_time: 20.0,
             order: None,
+            select: None,
             view: None,
             presentation: false,
             screenshot: None,
@@ -89,6 +94,7 @@ impl GuiArgs {
             search: self.search,
             search_time_secs: Some(self.search_time),
             order,
+            select_match: self.select.clone(),
             view: self.view.as_deref().and_then(View::parse),
             screenshot: self.screenshot.clone(),
             presentation: self.presentation,
