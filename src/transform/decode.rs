@@ -15,6 +15,7 @@
 use ndarray::{Array1, Array2, ArrayView1};
 
 use super::{TransformError, check_len};
+use crate::model::detectors::apply_activation;
 use crate::model::{Activation, SimConfig, Space, StimulusKind};
 
 /// Default relative ridge of the decoder. Chosen on `image-rotate` (unbounded pixels),
@@ -39,20 +40,7 @@ pub fn encode(
     let drive = fields.dot(&ArrayView1::from(stimulus));
     let mut activity: Vec<f32> = drive
         .iter()
-        .map(|&u| {
-            let x = u - config.threshold;
-            match config.activation {
-                Activation::Relu => x.max(0.0),
-                Activation::Binary => {
-                    if x > 0.0 {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                }
-                Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-            }
-        })
+        .map(|&u| apply_activation(config.activation, u - config.threshold))
         .collect();
     if let Some(k) = config.k_winners
         && k < activity.len()
@@ -590,18 +578,7 @@ fn code_misfit(config: &SimConfig, fields: &Array2<f32>, s: &[f32], activities: 
     let drive = fields.dot(&ArrayView1::from(s));
     let (mut err, mut norm) = (0.0f64, 0.0f64);
     for (&u, &a) in drive.iter().zip(activities) {
-        let x = u - config.threshold;
-        let y = match config.activation {
-            Activation::Relu => x.max(0.0),
-            Activation::Binary => {
-                if x > 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
-            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-        };
+        let y = apply_activation(config.activation, u - config.threshold);
         err += f64::from(y - a).powi(2);
         norm += f64::from(a).powi(2);
     }
