@@ -454,8 +454,10 @@ impl AnimationPanel {
         let width = ((ui.available_width() - 24.0) / 2.0).max(120.0);
         match space {
             Space::Ring { .. } => {
-                let (crisp_range, honest_range) =
-                    (range(&computed.orbit.crisp), range(&computed.orbit.honest));
+                let (crisp_range, honest_range) = (
+                    export::value_range(&computed.orbit.crisp),
+                    export::value_range(&computed.orbit.honest),
+                );
                 ui.columns(2, |cols| {
                     cols[0].label(
                         RichText::new(format!("Crisp: induced pixel map, frame {k}")).strong(),
@@ -482,8 +484,8 @@ impl AnimationPanel {
             }
             Space::Torus { side } | Space::Square { side } => {
                 if self.shown != Some((key, k)) {
-                    let c = grey(crisp, side, range(&computed.orbit.crisp));
-                    let h = grey(honest, side, range(&computed.orbit.honest));
+                    let c = grey(crisp, side, export::value_range(&computed.orbit.crisp));
+                    let h = grey(honest, side, export::value_range(&computed.orbit.honest));
                     set_texture(ui.ctx(), &mut self.crisp_tex, "animation-crisp", c);
                     set_texture(ui.ctx(), &mut self.honest_tex, "animation-honest", h);
                     self.shown = Some((key, k));
@@ -607,21 +609,6 @@ fn orbit_key(cx: &AnimationContext<'_>, pi: &Permutation, pattern: &[f32], frame
 fn is_square(n: usize) -> bool {
     let s = (n as f64).sqrt().round() as usize;
     s * s == n
-}
-
-fn range(frames: &[Vec<f32>]) -> (f32, f32) {
-    let (lo, hi) = frames
-        .iter()
-        .flatten()
-        .filter(|v| v.is_finite())
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    if lo.is_finite() && hi > lo {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
-    }
 }
 
 fn grey(values: &[f32], side: usize, (lo, hi): (f32, f32)) -> ColorImage {

@@ -220,8 +220,9 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     })
 }
 
-/// `(min, max)` over all frames, widened to a non-empty interval.
-fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
+/// `(min, max)` over all frames, widened to a non-empty interval: the grey scale of the
+/// exported frames and of the app's animation view.
+pub fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
     let (lo, hi) = frames
         .iter()
         .flatten()
