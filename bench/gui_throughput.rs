@@ -1,130 +1,354 @@
 //! Benchmark (not a test): simulation throughput with the app running versus headless,
 //! and the UI's frame time, at M = 2048 (`torus-translate`).
 //!
-//! "With the app" drives the real `InvarianceApp` (worker thread, heatmap colouring on
-//! its helper thread, plots, panels) through egui_kittest at ~30 frames per second; the
-//! GPU upload of the texture is the only part of a real window not included.
+//! "With the app" drives the real `InvarianceApp` (worker thread, snapshot finishing and
+//! heatmap colouring on their helper threads, plots, panels) through egui_kittest at ~30
+//! frames per second; the GPU upload of the texture is the only part of a real window
+//! not included.
 //!
-//! Run: `cargo bench --profile test --bench gui_throughput -- 6` (optional argument:
-//! seconds per phase, default 10).
+//! Fairness on a noisy shared machine: one app and one headless `Simulation` of the same
+//! preset and seed advance through the same steps in alternating slices. In each slice
+//! the app runs `n` steps ("Run to step"), then, with the app paused and idle, the
+//! headless simulation takes the very same `n` steps (same batches, same log-spaced
+//! metric evaluations). Load drifts over seconds, so each slice compares like with like.
+//!
+//! Run: `cargo bench --profile test --bench gui_throughput -- 3 12` (optional arguments:
+//! seconds per slice, default 3, and slices, default 12; add `control` for the A/A run
+//! that replaces the app by a second headless simulation on its own thread).
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use invariance_lab::app::{InvarianceApp, StartOptions};
+use invariance_lab::app::{AppAction, InvarianceApp, StartOptions};
 use invariance_lab::model::{Simulation, presets};
 
 const PRESET: &str = "torus-translate";
 
-fn headless(seconds: f64) -> (u64, f64) {
-    let config = presets::by_name(PRESET).expect("preset exists").config;
-    let mut sim = Simulation::new(config).expect("valid preset");
-    sim.step(); // warm-up
-    let start = Instant::now();
-    let mut steps = 0u64;
-    while start.elapsed().as_secs_f64() < seconds {
-        sim.step();
-        steps += 1;
-    }
-    (steps, steps as f64 / start.elapsed().as_secs_f64())
-}
+/// Both run to this step before measuring (about two seconds in).
+const FIRST_STEP: u64 = 200;
 
-struct WindowFigures {
-    steps_per_second: f64,
-    frame_ms_mean: f64,
-    frame_ms_p95: f64,
-    heatmap_updates_per_second: f64,
-    frames_per_second: f64,
-}
+/// One frame every 1/30 s: eframe repaints on request (new snapshots, finished renders,
+/// input), so 30 frames per second is a busy user moving the mouse over the heatmap.
+const FRAME: Duration = Duration::from_nanos(33_333_333);
 
-fn with_app(seconds: f64) -> WindowFigures {
-    let options = StartOptions {
-        preset: Some(PRESET.to_owned()),
-        ..StartOptions::default()
+/// CPU seconds used so far by each thread of this process, keyed `name#tid` (Linux
+/// `/proc/self/task/*/stat`; empty elsewhere). Threads that ended are not counted.
+fn thread_cpu_seconds() -> BTreeMap<String, f64> {
+    let mut by_thread = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return by_thread;
     };
-    let mut h: Harness<'static, InvarianceApp> = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_accessibility_check(false)
-        .build_eframe(move |cc| InvarianceApp::new(cc, options).expect("app starts"));
-    let ready = Instant::now();
-    while h.state().step_count().is_none() && ready.elapsed() < Duration::from_secs(120) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ..." — comm may hold spaces; fields 14 and 15 are
+        // utime and stime in clock ticks (100 per second on Linux).
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let tid = task.file_name().to_string_lossy().into_owned();
+        let name = format!("{}#{tid}", &stat[open + 1..close]);
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        let ticks: f64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum())
+            .unwrap_or(0.0);
+        by_thread.insert(name, ticks / 100.0);
     }
-    h.state_mut().perform(invariance_lab::app::AppAction::Run);
-    h.step();
-    // Warm-up: the first snapshot and heatmap.
-    let warm = Instant::now();
-    while warm.elapsed() < Duration::from_secs(2) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(16));
+    by_thread
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
     }
-    let step0 = h.state().step_count().unwrap_or(0);
-    let mut frame_ms = Vec::new();
-    let mut last_key = None;
-    let mut heatmap_updates = 0u32;
-    let start = Instant::now();
-    while start.elapsed().as_secs_f64() < seconds {
-        let t = Instant::now();
-        h.step();
-        let ms = t.elapsed().as_secs_f64() * 1e3;
-        frame_ms.push(ms);
-        let key = h.state().displayed_heatmap().map(|d| d.key.snapshot_id);
-        if key != last_key {
-            heatmap_updates += 1;
-            last_key = key;
+}
+
+/// The app under test, driven one frame at a time.
+struct App {
+    h: Harness<'static, InvarianceApp>,
+}
+
+impl App {
+    fn start() -> Self {
+        let options = StartOptions {
+            preset: Some(PRESET.to_owned()),
+            ..StartOptions::default()
+        };
+        let h = Harness::builder()
+            .with_size(egui::vec2(1600.0, 1000.0))
+            .with_accessibility_check(false)
+            .build_eframe(move |cc| InvarianceApp::new(cc, options).expect("app starts"));
+        let mut app = Self { h };
+        let ready = Instant::now();
+        while app.step() < 1 && ready.elapsed() < Duration::from_secs(120) {
+            app.frame();
+            if app.h.state().step_count().is_some() && !app.h.state().is_running() {
+                break;
+            }
         }
-        // eframe repaints on request (10 Hz snapshots, finished renders, input); 30 frames
-        // per second is a busy user moving the mouse over the heatmap.
-        let frame = Duration::from_secs_f64(1.0 / 30.0);
-        if let Some(rest) = frame.checked_sub(t.elapsed()) {
+        app
+    }
+
+    /// One frame, then sleep out the rest of 1/30 s. Returns the frame's CPU time in ms.
+    fn frame(&mut self) -> f64 {
+        let t = Instant::now();
+        self.h.step();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        if let Some(rest) = FRAME.checked_sub(t.elapsed()) {
             std::thread::sleep(rest);
         }
+        ms
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    let steps = h.state().step_count().unwrap_or(0).saturating_sub(step0);
-    frame_ms.sort_by(f64::total_cmp);
-    let mean = frame_ms.iter().sum::<f64>() / frame_ms.len().max(1) as f64;
-    let p95 = frame_ms
-        .get(frame_ms.len() * 95 / 100)
-        .copied()
-        .unwrap_or(0.0);
-    WindowFigures {
-        steps_per_second: steps as f64 / elapsed,
-        frame_ms_mean: mean,
-        frame_ms_p95: p95,
-        heatmap_updates_per_second: f64::from(heatmap_updates) / elapsed,
-        frames_per_second: frame_ms.len() as f64 / elapsed,
+
+    fn step(&self) -> u64 {
+        self.h.state().step_count().unwrap_or(0)
+    }
+
+    fn heatmap_id(&self) -> Option<u64> {
+        self.h
+            .state()
+            .displayed_heatmap()
+            .map(|d| d.key.snapshot_id)
+    }
+
+    /// "Run to step" `target`; frames until the app shows it has arrived and stopped.
+    /// The app's rate comes from the simulation thread's own clock: the steps and
+    /// snapshot times of the first publication seen after the command and of the last,
+    /// so neither the frame rate nor the command's trip to the worker biases it.
+    fn run_to(&mut self, target: u64, slice: &mut Slice) {
+        let before = self.h.state().published().map(|p| p.id);
+        self.h.state_mut().perform(AppAction::RunUntil(target));
+        let start = Instant::now();
+        let mut first: Option<(u64, Instant)> = None;
+        let mut last_heatmap = self.heatmap_id();
+        loop {
+            slice.frame_ms.push(self.frame());
+            let heatmap = self.heatmap_id();
+            if heatmap != last_heatmap {
+                slice.heatmap_refreshes += 1;
+                last_heatmap = heatmap;
+            }
+            if let Some(p) = self.h.state().published() {
+                if first.is_none() && Some(p.id) != before {
+                    first = Some((p.snapshot.step, p.taken_at));
+                }
+                if p.snapshot.step >= target && !p.running {
+                    if let Some((s0, t0)) = first {
+                        slice.app_steps = p.snapshot.step - s0;
+                        slice.app_seconds = (p.taken_at - t0).as_secs_f64();
+                    }
+                    break;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(600),
+                "the app did not reach step {target}"
+            );
+        }
+        slice.wall_seconds = start.elapsed().as_secs_f64();
+    }
+
+    /// Frames until the heatmap shows the newest snapshot (the app is then idle).
+    fn settle(&mut self) {
+        let start = Instant::now();
+        while !self.h.state().heatmap_is_current() && start.elapsed() < Duration::from_secs(5) {
+            self.frame();
+        }
+        self.frame();
+    }
+}
+
+/// What runs the "app" half of each slice.
+enum Subject {
+    /// The real app.
+    App(Box<App>),
+    /// Control run (`control` argument): a second headless simulation stepping on its own
+    /// thread, as the app's worker does, with nothing else running. Its "GUI cost" is the
+    /// benchmark's own noise and bias.
+    Control(Option<Box<Simulation>>),
+}
+
+impl Subject {
+    fn step(&self) -> u64 {
+        match self {
+            Subject::App(app) => app.step(),
+            Subject::Control(sim) => sim.as_ref().map_or(0, |s| s.step_count()),
+        }
+    }
+
+    fn run_to(&mut self, target: u64, slice: &mut Slice) {
+        match self {
+            Subject::App(app) => app.run_to(target, slice),
+            Subject::Control(slot) => {
+                let Some(mut sim) = slot.take() else { return };
+                let s0 = sim.step_count();
+                let thread = std::thread::Builder::new()
+                    .name("simulation".into())
+                    .spawn(move || {
+                        let t = Instant::now();
+                        while sim.step_count() < target {
+                            sim.step();
+                        }
+                        (sim, t.elapsed().as_secs_f64())
+                    })
+                    .expect("thread starts");
+                let (sim, seconds) = thread.join().expect("control thread");
+                slice.app_steps = sim.step_count() - s0;
+                slice.app_seconds = seconds;
+                slice.wall_seconds = seconds;
+                *slot = Some(sim);
+            }
+        }
+    }
+
+    fn settle(&mut self) {
+        if let Subject::App(app) = self {
+            app.settle();
+        }
+    }
+}
+
+/// Figures of one slice.
+#[derive(Default)]
+struct Slice {
+    steps: u64,
+    /// Steps the app took between its first and last publication of the slice.
+    app_steps: u64,
+    /// Simulation-thread time between those publications.
+    app_seconds: f64,
+    /// Wall time of the slice as the UI saw it.
+    wall_seconds: f64,
+    headless_seconds: f64,
+    frame_ms: Vec<f64>,
+    heatmap_refreshes: u32,
+}
+
+impl Slice {
+    fn app_rate(&self) -> f64 {
+        self.app_steps as f64 / self.app_seconds
+    }
+
+    fn headless_rate(&self) -> f64 {
+        self.steps as f64 / self.headless_seconds
+    }
+
+    fn cost_percent(&self) -> f64 {
+        100.0 * (1.0 - self.app_rate() / self.headless_rate())
     }
 }
 
 fn main() {
-    let seconds: f64 = std::env::args()
+    let control = std::env::args().any(|a| a == "control");
+    let mut numbers = std::env::args()
         .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10.0);
-    let m = {
-        let config = presets::by_name(PRESET).expect("preset exists").config;
-        Simulation::new(config).expect("valid preset").neurons()
+        .filter_map(|a| a.parse::<f64>().ok());
+    let slice_seconds = numbers.next().unwrap_or(3.0);
+    let slices = numbers.next().map_or(12, |r| r.max(1.0) as usize);
+
+    let config = presets::by_name(PRESET).expect("preset exists").config;
+    let mut headless = Simulation::new(config).expect("valid preset");
+    let m = headless.neurons();
+    while headless.step_count() < FIRST_STEP {
+        headless.step();
+    }
+    let mut app = if control {
+        Subject::Control(Some(Box::new(headless.clone())))
+    } else {
+        Subject::App(Box::new(App::start()))
     };
-    println!("gui_throughput: preset {PRESET}, M = {m}, {seconds} s per phase");
-    // Headless before and after the app phase: on a shared machine the load drifts, and
-    // the mean of the two brackets the app phase fairly.
-    let (steps_a, rate_a) = headless(seconds);
-    let w = with_app(seconds);
-    let (steps_b, rate_b) = headless(seconds);
-    let headless_rate = 0.5 * (rate_a + rate_b);
-    println!(
-        "headless:      {rate_a:.2} steps/s before, {rate_b:.2} after ({} steps); mean {headless_rate:.2}",
-        steps_a + steps_b
+    let mut warm = Slice::default();
+    app.run_to(FIRST_STEP, &mut warm);
+    app.settle();
+    assert_eq!(
+        app.step(),
+        headless.step_count(),
+        "both start at the same step"
     );
+
+    // Steps per slice from a short headless measurement (on a copy, so the trajectory
+    // of the measured simulation is untouched).
+    let steps_per_slice = {
+        let mut probe = headless.clone();
+        let t = Instant::now();
+        let mut n = 0u64;
+        while t.elapsed().as_secs_f64() < 1.0 {
+            probe.step();
+            n += 1;
+        }
+        ((n as f64 * slice_seconds).round() as u64).max(1)
+    };
+    println!(
+        "gui_throughput: preset {PRESET}, M = {m}; {slices} slices of {steps_per_slice} steps \
+         (~{slice_seconds} s) from step {FIRST_STEP}, each run by the {} and then headless",
+        if control {
+            "control (a headless simulation on its own thread)"
+        } else {
+            "app"
+        }
+    );
+
+    let cpu_before = thread_cpu_seconds();
+    let mut app_total = 0.0;
+    let mut results = Vec::new();
+    for k in 1..=slices {
+        let mut slice = Slice {
+            steps: steps_per_slice,
+            ..Slice::default()
+        };
+        let target = app.step() + steps_per_slice;
+        app.run_to(target, &mut slice);
+        app_total += slice.wall_seconds;
+        app.settle();
+        let t = Instant::now();
+        while headless.step_count() < target {
+            headless.step();
+        }
+        slice.headless_seconds = t.elapsed().as_secs_f64();
+        assert_eq!(app.step(), headless.step_count());
+        println!(
+            "slice {k:2}: steps {}..{target}: headless {:.1} steps/s, app {:.1} steps/s → GUI cost {:5.1} %; \
+             frame mean {:.2} ms; heatmap {:.1}×/s",
+            target - slice.steps,
+            slice.headless_rate(),
+            slice.app_rate(),
+            slice.cost_percent(),
+            slice.frame_ms.iter().sum::<f64>() / slice.frame_ms.len().max(1) as f64,
+            f64::from(slice.heatmap_refreshes) / slice.wall_seconds,
+        );
+        results.push(slice);
+    }
+    let cpu_after = thread_cpu_seconds();
+
+    // Background threads of the app, as a share of a core while the app was running
+    // (threads of the headless simulation and matrixmultiply's pool excluded).
+    let helpers: Vec<String> = cpu_after
+        .iter()
+        .filter(|(name, _)| {
+            ["simulation#", "heatmap-render#", "snapshot-finish#"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        })
+        .map(|(name, t)| {
+            let used = t - cpu_before.get(name).copied().unwrap_or(0.0);
+            format!("{name} {:.2}", used / app_total)
+        })
+        .collect();
+
+    // Pieces of the work, timed in isolation.
     {
         use invariance_lab::app::colormap::Colormap;
         use invariance_lab::app::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
-        let config = presets::by_name(PRESET).expect("preset exists").config;
-        let mut sim = Simulation::new(config).expect("valid preset");
-        sim.run_steps(3);
-        let snapshot = sim.snapshot();
+        let snapshot = headless.snapshot();
         let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
         for (name, order) in [
             ("stored", (0..m).collect::<Vec<_>>()),
@@ -140,36 +364,86 @@ fn main() {
                 weights: snapshot.weights.clone(),
                 order: std::sync::Arc::new(order),
             };
-            let t = Instant::now();
-            let reps = 5;
-            for _ in 0..reps {
-                std::hint::black_box(render_heatmap(&job));
-            }
+            let times: Vec<f64> = (0..9)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(render_heatmap(&job));
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
             println!(
-                "heatmap colouring ({name} order, {m}×{m}): {:.1} ms",
-                t.elapsed().as_secs_f64() * 1e3 / f64::from(reps)
+                "heatmap colouring ({name} order, {m}×{m}, helper thread): median {:.1} ms",
+                median(&times)
             );
         }
-        let t = Instant::now();
-        for _ in 0..5 {
-            std::hint::black_box(sim.snapshot());
+        let full: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(headless.snapshot());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        let mut buffer = std::sync::Arc::try_unwrap(snapshot.weights).ok();
+        let (mut copy, mut finish) = (Vec::new(), Vec::new());
+        for _ in 0..9 {
+            let t = Instant::now();
+            let pending = headless.snapshot_deferred(buffer.take());
+            copy.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            let finished = pending.finish();
+            finish.push(t.elapsed().as_secs_f64() * 1e3);
+            buffer = std::sync::Arc::try_unwrap(finished.weights).ok();
         }
         println!(
-            "snapshot (W copy + history): {:.1} ms",
-            t.elapsed().as_secs_f64() * 1e3 / 5.0
+            "snapshot: median {:.1} ms in one go; in the app {:.1} ms on the simulation thread \
+             (raw copy into a reused matrix) + {:.1} ms on the finishing helper",
+            median(&full),
+            median(&copy),
+            median(&finish)
         );
     }
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!("load average:  {}", load.trim());
+        println!("load average: {}", load.trim());
     }
+    let costs: Vec<f64> = results.iter().map(Slice::cost_percent).collect();
+    let mut sorted = costs.clone();
+    sorted.sort_by(f64::total_cmp);
+    let app_rate_total = results.iter().map(|s| s.app_steps as f64).sum::<f64>()
+        / results.iter().map(|s| s.app_seconds).sum::<f64>();
+    let headless_rate_total = results.iter().map(|s| s.steps as f64).sum::<f64>()
+        / results.iter().map(|s| s.headless_seconds).sum::<f64>();
     println!(
-        "with the app:  {:.2} steps/s ({:.1} % of headless, GUI cost {:.1} %)",
-        w.steps_per_second,
-        100.0 * w.steps_per_second / headless_rate,
-        100.0 * (1.0 - w.steps_per_second / headless_rate)
+        "GUI cost: median {:.1} % over {slices} slices (sorted: {}); all slices together {:.1} %",
+        median(&costs),
+        sorted
+            .iter()
+            .map(|c| format!("{c:.1}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        100.0 * (1.0 - app_rate_total / headless_rate_total)
+    );
+    let frames: Vec<f64> = results.iter().flat_map(|s| s.frame_ms.clone()).collect();
+    let mut sorted_frames = frames.clone();
+    sorted_frames.sort_by(f64::total_cmp);
+    let p95 = sorted_frames
+        .get(sorted_frames.len() * 95 / 100)
+        .copied()
+        .unwrap_or(f64::NAN);
+    let refreshes: Vec<f64> = results
+        .iter()
+        .map(|s| f64::from(s.heatmap_refreshes) / s.wall_seconds)
+        .collect();
+    println!(
+        "UI frame time: median {:.2} ms, p95 {p95:.2} ms, max {:.2} ms ({} frames at ≤ 30/s); \
+         heatmap refreshed median {:.1}×/s (slowest slice {:.1}×/s)",
+        median(&frames),
+        sorted_frames.last().copied().unwrap_or(f64::NAN),
+        frames.len(),
+        median(&refreshes),
+        refreshes.iter().copied().fold(f64::INFINITY, f64::min)
     );
     println!(
-        "UI frame time: mean {:.2} ms, p95 {:.2} ms ({:.1} frames/s driven); heatmap refreshed {:.1}×/s",
-        w.frame_ms_mean, w.frame_ms_p95, w.frames_per_second, w.heatmap_updates_per_second
+        "app threads while running (share of a core): {}",
+        helpers.join(", ")
     );
 }

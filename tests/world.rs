@@ -199,7 +199,7 @@ fn transformations_have_short_names() {
     );
     assert_eq!(
         Transformation::Reflect { quarter_turns: 1 }.to_string(),
-        "reflect + rotate 90°"
+        "reflect, then rotate 90°"
     );
 }
 

@@ -9,6 +9,8 @@ pub enum AppAction {
     Run,
     /// Pause.
     Pause,
+    /// Run until the step counter reaches this value, then pause.
+    RunUntil(u64),
     /// Run if paused, pause if running.
     ToggleRun,
     /// One step.

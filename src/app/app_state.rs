@@ -13,6 +13,7 @@ use super::files::{FileEvent, FilePurpose, Files};
 use super::heatmap::{
     HeatmapContext, HeatmapView, MatrixOrder, RenderedHeatmap, recovered_order, truth_order,
 };
+use super::labels::describe_transformation;
 use super::params_panel::{ParamsAction, ParamsPanel};
 use super::plots_panel;
 use super::presentation::apply_text_sizes;
@@ -27,7 +28,7 @@ use crate::model::presets;
 /// How often the running worker publishes a snapshot: a little under 100 ms, so that with
 /// the step granularity (~20 ms at M = 2048) the heatmap still refreshes ≥ 10 times a
 /// second.
-const PUBLISH_INTERVAL: Duration = Duration::from_millis(85);
+const PUBLISH_INTERVAL: Duration = Duration::from_millis(80);
 
 /// The main views of the central area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -462,10 +463,13 @@ impl InvarianceApp {
                     self.order_mode = MatrixOrder::Recovered;
                 }
                 if let Some(name) = self.startup.select_match.take() {
+                    let space = self.latest.as_ref().map(|p| p.model.config.space);
                     let row = self.search.outcome.as_ref().and_then(|o| {
                         o.results.iter().position(|r| {
                             r.truth.as_ref().is_some_and(|t| {
-                                t.consistency >= 0.95 && t.transformation.to_string() == name
+                                t.consistency >= 0.95
+                                    && describe_transformation(&t.transformation, space.as_ref())
+                                        == name
                             })
                         })
                     });
@@ -537,6 +541,9 @@ impl InvarianceApp {
             }
             AppAction::Pause => {
                 self.worker.send(WorkerCommand::Pause);
+            }
+            AppAction::RunUntil(step) => {
+                self.worker.send(WorkerCommand::RunUntil(step));
             }
             AppAction::ToggleRun => {
                 self.worker.send(if running {
@@ -866,7 +873,7 @@ impl InvarianceApp {
                 .on_hover_text("Run until that step.")
                 .clicked()
             {
-                self.worker.send(WorkerCommand::RunUntil(self.run_until));
+                self.perform(AppAction::RunUntil(self.run_until));
             }
             ui.separator();
             if let Some(p) = &self.latest {
@@ -1147,7 +1154,8 @@ impl eframe::App for InvarianceApp {
             .max_size(560.0)
             .show(ui, |ui| {
                 let can_start = self.latest.is_some();
-                for action in self.search.ui(ui, can_start) {
+                let space = self.latest.as_ref().map(|p| p.model.config.space);
+                for action in self.search.ui(ui, can_start, space.as_ref()) {
                     self.handle_search(action);
                 }
             });

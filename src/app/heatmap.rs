@@ -23,6 +23,11 @@ const INLINE_RENDER_CELLS: usize = 512 * 512;
 /// pixels of 2 × 2 blocks). Tooltips still read the exact `w_ij` from the full matrix.
 pub const MAX_TEXTURE_SIDE: usize = 1024;
 
+/// Shortest time between two background renders that only bring new data (a render
+/// must also have finished). Below the publication interval, so that frames arriving
+/// every 33 ms do not round the refresh down to every third frame (10 Hz at best).
+const MIN_RERENDER_SECONDS: f32 = 0.05;
+
 /// How rows and columns of `W` are laid out on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum MatrixOrder {
@@ -165,57 +170,95 @@ pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, 
     let side = n.div_ceil(k);
     let identity = order.iter().enumerate().all(|(a, &i)| a == i);
     let mut means = Vec::with_capacity(side * side);
-    let mut sums = vec![0.0f32; side];
-    // One display row, gathered into display order (stays in cache; the simple loops
-    // below vectorise).
-    let mut shown = vec![0.0f32; n];
-    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    // Column sums of the current block of display rows (diagonal cells taken out).
+    let mut column_sums = vec![0.0f32; n];
+    // One display row gathered into display order when the order is not the identity.
+    let mut gathered = vec![0.0f32; n];
+    let mut range = LaneRange::new();
     for rb in 0..side {
-        sums.fill(0.0);
+        column_sums.fill(0.0);
         let rows = rb * k..((rb + 1) * k).min(n);
         let height = rows.len();
         for r in rows {
             let row = w.row(order[r]);
-            match (row.as_slice(), identity) {
-                (Some(slice), true) => shown.copy_from_slice(slice),
+            let shown: &[f32] = match (row.as_slice(), identity) {
+                (Some(slice), true) => slice,
                 (Some(slice), false) => {
-                    for (dst, &j) in shown.iter_mut().zip(order) {
+                    for (dst, &j) in gathered.iter_mut().zip(order) {
                         *dst = slice[j];
                     }
+                    &gathered
                 }
                 (None, _) => {
-                    for (dst, &j) in shown.iter_mut().zip(order) {
+                    for (dst, &j) in gathered.iter_mut().zip(order) {
                         *dst = row[j];
                     }
+                    &gathered
                 }
-            }
-            // Range: the diagonal cell takes a neighbour's value, which changes nothing.
-            if n > 1 {
-                shown[r] = shown[if r == 0 { 1 } else { r - 1 }];
-            }
-            for &v in &shown {
-                let finite = v.is_finite();
-                lo = if finite && v < lo { v } else { lo };
-                hi = if finite && v > hi { v } else { hi };
-            }
-            // Means: the diagonal cell adds nothing and is not counted.
-            shown[r] = 0.0;
-            for (chunk, sum) in shown.chunks(k).zip(&mut sums) {
-                *sum += chunk.iter().sum::<f32>();
-            }
-        }
-        means.extend(sums.iter().enumerate().map(|(cb, &s)| {
-            let width = (((cb + 1) * k).min(n) - cb * k) as f32;
-            let diagonal = if cb == rb {
-                height.min(width as usize)
-            } else {
-                0
             };
-            let cells = height as f32 * width - diagonal as f32;
-            if cells > 0.0 { s / cells } else { f32::NAN }
+            // Range over the off-diagonal cells.
+            range.add(&shown[..r]);
+            range.add(&shown[r + 1..]);
+            // The diagonal cell adds nothing to its block's mean.
+            let before = column_sums[r];
+            for (sum, &v) in column_sums.iter_mut().zip(shown) {
+                *sum += v;
+            }
+            column_sums[r] = before;
+        }
+        means.extend(column_sums.chunks(k).enumerate().map(|(cb, chunk)| {
+            let width = chunk.len();
+            let diagonal = if cb == rb { height.min(width) } else { 0 };
+            let cells = (height * width - diagonal) as f32;
+            if cells > 0.0 {
+                chunk.iter().sum::<f32>() / cells
+            } else {
+                f32::NAN
+            }
         }));
     }
+    let (lo, hi) = range.finish();
     (means, side, lo, hi)
+}
+
+/// Minimum and maximum over finite values, kept in eight lanes so the loop vectorises.
+struct LaneRange {
+    lo: [f32; 8],
+    hi: [f32; 8],
+}
+
+impl LaneRange {
+    fn new() -> Self {
+        Self {
+            lo: [f32::INFINITY; 8],
+            hi: [f32::NEG_INFINITY; 8],
+        }
+    }
+
+    fn add(&mut self, values: &[f32]) {
+        let chunks = values.chunks_exact(8);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for ((lo, hi), &v) in self.lo.iter_mut().zip(&mut self.hi).zip(chunk) {
+                let finite = v.abs() < f32::INFINITY;
+                *lo = if finite && v < *lo { v } else { *lo };
+                *hi = if finite && v > *hi { v } else { *hi };
+            }
+        }
+        for (k, &v) in rest.iter().enumerate() {
+            if v.is_finite() {
+                self.lo[k] = self.lo[k].min(v);
+                self.hi[k] = self.hi[k].max(v);
+            }
+        }
+    }
+
+    fn finish(&self) -> (f32, f32) {
+        (
+            self.lo.iter().copied().fold(f32::INFINITY, f32::min),
+            self.hi.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+        )
+    }
 }
 
 /// What to render: one matrix in one order, colour map and range.
@@ -413,6 +456,7 @@ fn render_loop(
     ctx: Option<&egui::Context>,
 ) {
     use std::sync::atomic::Ordering;
+    super::background::lower_current_thread_priority();
     loop {
         let job = {
             let Some(jobs) = jobs.upgrade() else { return };
@@ -533,7 +577,7 @@ impl HeatmapView {
         });
         let too_soon = self
             .last_submit
-            .is_some_and(|t| t.elapsed().as_secs_f32() < 0.075);
+            .is_some_and(|t| t.elapsed().as_secs_f32() < MIN_RERENDER_SECONDS);
         let busy = self.renderer.as_ref().is_some_and(HeatmapRenderer::is_busy);
         if only_data_changed && (too_soon || busy) {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
@@ -841,6 +885,49 @@ mod tests {
             ..job
         });
         assert_eq!(diverging.range, (-4.0, 4.0));
+    }
+
+    #[test]
+    fn block_means_match_a_direct_average_in_any_order() {
+        let n = 37;
+        let w = Array2::from_shape_fn((n, n), |(i, j)| {
+            ((i * 31 + j * 17) % 23) as f32 - 11.0 + if i == j { 1000.0 } else { 0.0 }
+        });
+        let mut poisoned = w.clone();
+        poisoned[[5, 9]] = f32::NAN;
+        poisoned[[2, 2]] = f32::INFINITY; // a diagonal cell: ignored
+        let shuffled: Vec<usize> = (0..n).map(|a| (a * 10 + 3) % n).collect();
+        for order in [(0..n).collect::<Vec<_>>(), shuffled] {
+            for k in [1, 2, 4, 5] {
+                for matrix in [&w, &poisoned] {
+                    let (means, side, lo, hi) = block_means(matrix.view(), &order, k);
+                    assert_eq!(side, n.div_ceil(k));
+                    let off: Vec<f32> = (0..n)
+                        .flat_map(|i| (0..n).map(move |j| (i, j)))
+                        .filter(|(i, j)| i != j && matrix[[*i, *j]].is_finite())
+                        .map(|(i, j)| matrix[[i, j]])
+                        .collect();
+                    assert_eq!(lo, off.iter().copied().fold(f32::INFINITY, f32::min));
+                    assert_eq!(hi, off.iter().copied().fold(f32::NEG_INFINITY, f32::max));
+                    for br in 0..side {
+                        for bc in 0..side {
+                            let cells: Vec<f32> = (br * k..((br + 1) * k).min(n))
+                                .flat_map(|a| (bc * k..((bc + 1) * k).min(n)).map(move |b| (a, b)))
+                                .filter(|(a, b)| a != b)
+                                .map(|(a, b)| matrix[[order[a], order[b]]])
+                                .collect();
+                            let got = means[br * side + bc];
+                            if cells.is_empty() || cells.iter().any(|v| !v.is_finite()) {
+                                assert!(!got.is_finite(), "block ({br}, {bc}) k {k}: {got}");
+                            } else {
+                                let want = cells.iter().sum::<f32>() / cells.len() as f32;
+                                assert!((got - want).abs() < 1e-4, "block ({br}, {bc}) k {k}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

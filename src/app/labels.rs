@@ -24,41 +24,13 @@ pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
     }
 }
 
-/// Short name of a transformation, e.g. "shift +3" or "rotate 90°".
-pub fn describe_transformation(t: &Transformation) -> String {
-    match *t {
-        Transformation::Identity => "identity".to_owned(),
-        Transformation::Shift { k } => format!("shift {k:+}"),
-        Transformation::Translate { dx, dy } => format!("translate ({dx:+}, {dy:+})"),
-        Transformation::Rotate { quarter_turns } => {
-            format!("rotate {}°", u32::from(quarter_turns) * 90)
-        }
-        Transformation::Reflect { quarter_turns: 0 } => "reflect".to_owned(),
-        Transformation::Reflect { quarter_turns } => {
-            format!("reflect, then rotate {}°", u32::from(quarter_turns) * 90)
-        }
-        Transformation::Rigid {
-            reflect,
-            quarter_turns,
-            dx,
-            dy,
-        } => {
-            let mut parts = Vec::new();
-            if reflect {
-                parts.push("reflect".to_owned());
-            }
-            if quarter_turns != 0 {
-                parts.push(format!("rotate {}°", u32::from(quarter_turns) * 90));
-            }
-            if dx != 0 || dy != 0 {
-                parts.push(format!("translate ({dx:+}, {dy:+})"));
-            }
-            if parts.is_empty() {
-                "identity".to_owned()
-            } else {
-                parts.join(", then ")
-            }
-        }
+/// Short name of a transformation, e.g. "shift +3" or "rotate 90°" — the library's
+/// space-aware name ([`Space::describe`]), so the app and the CLI use the same words
+/// (and `gui --select` accepts what the table shows).
+pub fn describe_transformation(t: &Transformation, space: Option<&Space>) -> String {
+    match space {
+        Some(space) => space.describe(*t),
+        None => t.to_string(),
     }
 }
 

@@ -4,11 +4,14 @@
 //! Threads: the UI thread only draws and sends commands; the simulation runs on the
 //! `simulation` thread ([`worker`]), big heatmaps are coloured on `heatmap-render`
 //! ([`heatmap`]), searches run on `search` ([`search_task`]) and file work on short-lived
-//! helper threads ([`files`]). The UI never waits for any of them.
+//! helper threads ([`files`]). The UI never waits for any of them. The heatmap and
+//! snapshot helpers run at a lower priority so they yield to the simulation
+//! ([`background`]).
 
 pub mod actions;
 pub mod animation_panel;
 pub mod app_state;
+pub mod background;
 pub mod colormap;
 pub mod files;
 pub mod heatmap;

@@ -5,6 +5,7 @@ use egui::{DragValue, RichText, Ui};
 
 use super::labels::{describe_cycle_type, describe_transformation};
 use super::search_task::{SearchMethod, SearchOutcome, SearchSettings, SearchTask};
+use crate::model::Space;
 
 /// What the user asked for in the panel this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,7 @@ impl SearchPanel {
     }
 
     /// Draws the panel; returns the actions requested.
-    pub fn ui(&mut self, ui: &mut Ui, can_start: bool) -> Vec<SearchAction> {
+    pub fn ui(&mut self, ui: &mut Ui, can_start: bool, space: Option<&Space>) -> Vec<SearchAction> {
         let mut actions = Vec::new();
         ui.heading("Symmetry search");
         ui.label("Looks for permutations π of the neurons with W[π(i)][π(j)] ≈ W[i][j] — without using any labels.");
@@ -167,7 +168,7 @@ impl SearchPanel {
                             .on_hover_text(format!("node-weight error ||d − πd|| / ||d|| = {:.4}", r.node_error));
                         match &r.truth {
                             Some(t) => {
-                                let text = format!("{} {:.0} %", describe_transformation(&t.transformation), t.consistency * 100.0);
+                                let text = format!("{} {:.0} %", describe_transformation(&t.transformation, space), t.consistency * 100.0);
                                 if t.consistency >= 0.95 {
                                     ui.label(RichText::new(text).strong().color(ui.visuals().strong_text_color()))
                                         .on_hover_text("Recovered: agrees with this true transformation on ≥ 95 % of neurons.");

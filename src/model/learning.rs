@@ -103,6 +103,30 @@ impl PartialEq for HebbianState {
     }
 }
 
+/// The raw weights of a [`HebbianState`] copied at one moment, not yet scaled or
+/// mirrored (see [`HebbianState::raw_copy_into`]).
+#[derive(Clone, Debug)]
+pub struct RawWeightsCopy {
+    raw: Array2<f32>,
+    scale: f64,
+    lower_stale: bool,
+}
+
+impl RawWeightsCopy {
+    /// Finishes the copy in place into `W = scale · W_raw` with both triangles current —
+    /// bit-identical to [`HebbianState::weights`] at the moment of the copy.
+    pub fn materialise(mut self) -> Array2<f32> {
+        let s = self.scale;
+        if s != 1.0 {
+            self.raw.mapv_inplace(|w| (f64::from(w) * s) as f32);
+        }
+        if self.lower_stale {
+            mirror_upper(&mut self.raw);
+        }
+        self.raw
+    }
+}
+
 /// Copies the upper triangle onto the lower one, in cache-sized tiles.
 fn mirror_upper(w: &mut Array2<f32>) {
     const TILE: usize = 64;
@@ -217,6 +241,28 @@ impl HebbianState {
             mirror_upper(&mut w);
         }
         w
+    }
+
+    /// A plain copy of the raw weight buffer into `buffer` (reused when it already has
+    /// the shape `M × M` in standard layout), to be finished into `W` later, on any
+    /// thread, by [`RawWeightsCopy::materialise`]. The copy is one sequential pass; the
+    /// scaling and mirroring that [`HebbianState::weights`] does are left for the
+    /// finishing step, so a simulation thread taking snapshots is held up as little as
+    /// possible.
+    pub fn raw_copy_into(&self, buffer: Option<Array2<f32>>) -> RawWeightsCopy {
+        let m = self.neurons();
+        let raw = match buffer {
+            Some(mut b) if b.dim() == (m, m) && b.is_standard_layout() => {
+                b.assign(&self.w_raw);
+                b
+            }
+            _ => self.w_raw.clone(),
+        };
+        RawWeightsCopy {
+            raw,
+            scale: self.scale,
+            lower_stale: self.lower_stale,
+        }
     }
 
     /// Materialised node weights `d = scale · d_raw`.
@@ -543,6 +589,52 @@ mod tests {
                 array![[0.0, 0.5, 0.0], [0.5, 0.0, 0.75], [0.0, 0.75, 0.0]]
             );
             assert_eq!(s.node_weights(), array![0.25, 1.25, 2.25]);
+        }
+    }
+
+    #[test]
+    fn a_materialised_raw_copy_is_bit_identical_to_weights_for_any_buffer() {
+        let m = 150; // not a multiple of the tile size
+        let a = Array2::from_shape_fn((6, m), |(b, i)| {
+            if (i * 7 + b * 3) % 5 == 0 {
+                ((i * 13 + b * 29) % 17) as f32 / 7.0
+            } else {
+                0.0
+            }
+        });
+        for rule in [LearningRule::Hebb, LearningRule::Temporal] {
+            for decay in [0.0, 0.1] {
+                let mut s = HebbianState::new(m);
+                let p = UpdateParams {
+                    rule,
+                    learning_rate: 0.3,
+                    decay,
+                };
+                let previous = a.slice(ndarray::s![..;-1, ..]);
+                for _ in 0..3 {
+                    s.update(&p, a.view(), Some(previous), PathChoice::Sparse);
+                }
+                assert_eq!(s.lower_stale, rule == LearningRule::Hebb);
+                let want = s.weights();
+                let buffers = [
+                    None,
+                    Some(Array2::from_elem((m, m), f32::NAN)),
+                    Some(Array2::zeros((3, 4))),
+                    Some(Array2::zeros((m, m)).reversed_axes()),
+                ];
+                for buffer in buffers {
+                    let out = s.raw_copy_into(buffer).materialise();
+                    assert_eq!(out.dim(), (m, m));
+                    let same = out
+                        .iter()
+                        .zip(&want)
+                        .all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(
+                        same,
+                        "{rule:?}, decay {decay}: the materialised copy differs"
+                    );
+                }
+            }
         }
     }
 }

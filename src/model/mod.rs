@@ -15,4 +15,4 @@ pub mod stimulus;
 pub mod validate;
 
 pub use config::*;
-pub use simulation::{MetricsRecord, Simulation, Snapshot};
+pub use simulation::{MetricsRecord, PendingSnapshot, Simulation, Snapshot};

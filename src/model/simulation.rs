@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{ConfigError, LearningRule, NeuronLabel, SimConfig, Transformation};
 use super::detectors::Bank;
-use super::learning::{HebbianState, PathChoice, UpdateParams};
+use super::learning::{HebbianState, PathChoice, RawWeightsCopy, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::rng::{Purpose, derived_rng};
 use super::stimulus;
@@ -57,6 +57,35 @@ pub struct Snapshot {
     pub activity: Arc<Vec<f32>>,
     /// Metric history so far.
     pub history: Arc<Vec<MetricsRecord>>,
+}
+
+/// A snapshot whose weights are still a raw copy (see [`Simulation::snapshot_deferred`]).
+pub struct PendingSnapshot {
+    step: u64,
+    weights: RawWeightsCopy,
+    node_weights: Arc<Array1<f32>>,
+    stimulus: Arc<Vec<f32>>,
+    activity: Arc<Vec<f32>>,
+    history: Arc<Vec<MetricsRecord>>,
+}
+
+impl PendingSnapshot {
+    /// The step the copy was taken at.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Scales and mirrors the weights (the expensive half) and returns the snapshot.
+    pub fn finish(self) -> Snapshot {
+        Snapshot {
+            step: self.step,
+            weights: Arc::new(self.weights.materialise()),
+            node_weights: self.node_weights,
+            stimulus: self.stimulus,
+            activity: self.activity,
+            history: self.history,
+        }
+    }
 }
 
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
@@ -387,9 +416,17 @@ impl Simulation {
 
     /// An immutable snapshot for display.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
+        self.snapshot_deferred(None).finish()
+    }
+
+    /// The cheap half of [`Simulation::snapshot`]: copies the raw weights into `buffer`
+    /// (reused when its shape fits) and everything else as is; [`PendingSnapshot::finish`]
+    /// does the rest (scaling and mirroring `W`) on whichever thread calls it. The
+    /// finished snapshot equals [`Simulation::snapshot`] taken at the same moment.
+    pub fn snapshot_deferred(&self, buffer: Option<Array2<f32>>) -> PendingSnapshot {
+        PendingSnapshot {
             step: self.step,
-            weights: Arc::new(self.weights()),
+            weights: self.state.raw_copy_into(buffer),
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),

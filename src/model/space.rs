@@ -319,7 +319,8 @@ impl Space {
     }
 
     /// A short, space-aware name: like `Display`, but a ring's reflection followed by a
-    /// shift reads "reflect + shift +3".
+    /// shift reads "reflect, then shift +3". The app and the CLI both name
+    /// transformations with this.
     pub fn describe(&self, t: Transformation) -> String {
         match (*self, t) {
             (
@@ -330,7 +331,7 @@ impl Space {
                     dy: 0,
                     ..
                 },
-            ) => format!("reflect + shift {}", signed_text(dx)),
+            ) => format!("reflect, then shift {}", signed_text(dx)),
             _ => t.to_string(),
         }
     }
@@ -378,7 +379,7 @@ impl fmt::Display for Transformation {
                 if quarter_turns % 4 == 0 {
                     write!(f, "reflect")
                 } else {
-                    write!(f, "reflect + {}", rotation_text(quarter_turns))
+                    write!(f, "reflect, then {}", rotation_text(quarter_turns))
                 }
             }
             Transformation::Rigid {
@@ -404,7 +405,7 @@ impl fmt::Display for Transformation {
                 if parts.is_empty() {
                     write!(f, "identity")
                 } else {
-                    write!(f, "{}", parts.join(" + "))
+                    write!(f, "{}", parts.join(", then "))
                 }
             }
         }
@@ -433,7 +434,7 @@ mod tests {
         );
         assert_eq!(
             Transformation::Reflect { quarter_turns: 1 }.to_string(),
-            "reflect + rotate 90°"
+            "reflect, then rotate 90°"
         );
     }
 }
