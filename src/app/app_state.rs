@@ -1007,8 +1007,14 @@ impl InvarianceApp {
             return;
         }
         let (order_id, order) = self.current_order(&p.model);
-        self.heatmap
-            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
+        self.heatmap.update(
+            &self.ctx,
+            p.id,
+            &p.snapshot.weights,
+            p.snapshot.symmetric,
+            order_id,
+            &order,
+        );
     }
 
     fn unsaved_prompt_ui(&mut self) {
@@ -1162,7 +1168,8 @@ impl eframe::App for InvarianceApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
 
         self.unsaved_prompt_ui();
-        if let Some((purpose, path)) = self.files.typed_dialog_ui(&ctx) {
+        let chosen = self.files.typed_dialog_ui(&ctx);
+        if let Some((purpose, path)) = chosen.or_else(|| self.files.take_picked()) {
             match purpose {
                 FilePurpose::Open => self.files.start_load(path),
                 FilePurpose::SaveAs => self.save_to(path),
@@ -1180,7 +1187,7 @@ impl eframe::App for InvarianceApp {
         if self.search.is_running() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
-        if self.files.pending > 0 {
+        if self.files.pending > 0 || self.files.native_dialog_open {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
         let ms = now.elapsed().as_secs_f64() * 1e3;

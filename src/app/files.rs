@@ -173,9 +173,24 @@ pub struct Files {
     pub pending: usize,
     tx: Sender<FileEvent>,
     rx: Receiver<FileEvent>,
+    /// A native dialog is open on its helper thread (its answer comes through `picked`).
+    pub native_dialog_open: bool,
+    picked_tx: Sender<PickedPath>,
+    picked_rx: Receiver<PickedPath>,
+}
+
+/// A native dialog's answer, sent from its helper thread.
+struct PickedPath {
+    purpose: FilePurpose,
+    path: Option<PathBuf>,
+    /// How long the dialog was open.
+    open_for: Duration,
 }
 
 const MAX_RECENT: usize = 8;
+
+/// Nobody cancels a dialog this fast: a native dialog that returns sooner was not shown.
+const NO_DIALOG_SHOWN: Duration = Duration::from_millis(150);
 
 /// Where recent files are remembered by default (`$XDG_CONFIG_HOME/invariance-lab/recent.json`).
 pub fn default_recent_store() -> Option<PathBuf> {
@@ -206,6 +221,7 @@ impl Files {
             .and_then(|s| serde_json::from_str::<Vec<PathBuf>>(&s).ok())
             .unwrap_or_default();
         let (tx, rx) = mpsc::channel();
+        let (picked_tx, picked_rx) = mpsc::channel();
         Self {
             current_path: None,
             recent,
@@ -215,6 +231,9 @@ impl Files {
             pending: 0,
             tx,
             rx,
+            native_dialog_open: false,
+            picked_tx,
+            picked_rx,
         }
     }
 
@@ -334,30 +353,61 @@ impl Files {
         }
     }
 
-    /// Asks for a path: native dialog if plausible, else the typed-path dialog.
-    /// Returns a path at once if the native dialog produced one.
+    /// Asks for a path: the native dialog if plausible, else the typed-path dialog.
+    /// Neither blocks the UI: the native dialog runs on a helper thread and its answer
+    /// arrives through [`Files::take_picked`], the typed one through
+    /// [`Files::typed_dialog_ui`]. Returns a path at once only where the platform needs
+    /// the dialog on the UI thread (macOS).
     pub fn ask_path(&mut self, purpose: FilePurpose) -> Option<PathBuf> {
         if self.native_dialogs {
-            let started = Instant::now();
-            let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
-            let ext = purpose.extension();
-            dialog = dialog.add_filter(ext, &[ext]);
-            if let Some(dir) = self.current_path.as_deref().and_then(Path::parent) {
-                dialog = dialog.set_directory(dir);
+            if self.native_dialog_open {
+                return None; // one dialog at a time
             }
-            let picked = if purpose == FilePurpose::Open {
-                dialog.pick_file()
-            } else {
-                dialog.set_file_name(purpose.default_name()).save_file()
+            let directory = self
+                .current_path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_path_buf);
+            let show = move || {
+                let started = Instant::now();
+                let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
+                let ext = purpose.extension();
+                dialog = dialog.add_filter(ext, &[ext]);
+                if let Some(dir) = directory {
+                    dialog = dialog.set_directory(dir);
+                }
+                let path = if purpose == FilePurpose::Open {
+                    dialog.pick_file()
+                } else {
+                    dialog.set_file_name(purpose.default_name()).save_file()
+                };
+                PickedPath {
+                    purpose,
+                    path,
+                    open_for: started.elapsed(),
+                }
             };
-            if picked.is_some() {
-                return picked;
-            }
-            // Nobody cancels a dialog within 150 ms: no dialog could be shown.
-            if started.elapsed() < Duration::from_millis(150) {
+            if cfg!(target_os = "macos") {
+                let picked = show();
+                if picked.path.is_some() {
+                    return picked.path;
+                }
+                if picked.open_for >= NO_DIALOG_SHOWN {
+                    return None;
+                }
                 self.native_dialogs = false;
             } else {
-                return None;
+                let tx = self.picked_tx.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("file-dialog".into())
+                    .spawn(move || {
+                        let _ = tx.send(show());
+                    });
+                if spawned.is_ok() {
+                    self.native_dialog_open = true;
+                    return None;
+                }
+                self.native_dialogs = false;
             }
         }
         let text = match (purpose, &self.current_path) {
@@ -368,6 +418,24 @@ impl Files {
         };
         self.typed = Some(TypedPathDialog { purpose, text });
         None
+    }
+
+    /// The native dialog's answer, once it has closed: `(purpose, path)` when a path was
+    /// chosen. A dialog that "closed" faster than anyone could cancel it was never shown
+    /// (no portal): native dialogs are switched off and the typed-path dialog opens.
+    pub fn take_picked(&mut self) -> Option<(FilePurpose, PathBuf)> {
+        let picked = self.picked_rx.try_recv().ok()?;
+        self.native_dialog_open = false;
+        match picked.path {
+            Some(path) => Some((picked.purpose, path)),
+            None => {
+                if picked.open_for < NO_DIALOG_SHOWN {
+                    self.native_dialogs = false;
+                    self.ask_path(picked.purpose);
+                }
+                None
+            }
+        }
     }
 
     /// Shows the typed-path dialog if open; returns `(purpose, path)` on OK.

@@ -221,6 +221,74 @@ pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, 
     (means, side, lo, hi)
 }
 
+/// [`block_means`] for an exactly symmetric `W`: the block means matrix is then
+/// symmetric too (rows and columns share one order), so only blocks on and above the
+/// diagonal are summed — reading each display row from its block's first column on —
+/// and the rest is mirrored. The range is complete, since every off-diagonal value
+/// appears above the diagonal.
+pub fn block_means_symmetric(
+    w: ArrayView2<f32>,
+    order: &[usize],
+    k: usize,
+) -> (Vec<f32>, usize, f32, f32) {
+    let n = order.len();
+    let k = k.max(1);
+    let side = n.div_ceil(k);
+    let identity = order.iter().enumerate().all(|(a, &i)| a == i);
+    let mut means = vec![0.0f32; side * side];
+    let mut column_sums = vec![0.0f32; n];
+    let mut gathered = vec![0.0f32; n];
+    let mut range = LaneRange::new();
+    for rb in 0..side {
+        let first = rb * k;
+        let sums = &mut column_sums[first..];
+        sums.fill(0.0);
+        let rows = first..((rb + 1) * k).min(n);
+        let height = rows.len();
+        for r in rows {
+            let row = w.row(order[r]);
+            let shown: &[f32] = match (row.as_slice(), identity) {
+                (Some(slice), true) => &slice[first..],
+                (Some(slice), false) => {
+                    for (dst, &j) in gathered[first..].iter_mut().zip(&order[first..]) {
+                        *dst = slice[j];
+                    }
+                    &gathered[first..]
+                }
+                (None, _) => {
+                    for (dst, &j) in gathered[first..].iter_mut().zip(&order[first..]) {
+                        *dst = row[j];
+                    }
+                    &gathered[first..]
+                }
+            };
+            let diagonal = r - first;
+            range.add(&shown[..diagonal]);
+            range.add(&shown[diagonal + 1..]);
+            let before = sums[diagonal];
+            for (sum, &v) in sums.iter_mut().zip(shown) {
+                *sum += v;
+            }
+            sums[diagonal] = before;
+        }
+        for (offset, chunk) in sums.chunks(k).enumerate() {
+            let cb = rb + offset;
+            let width = chunk.len();
+            let diagonal = if cb == rb { height.min(width) } else { 0 };
+            let cells = (height * width - diagonal) as f32;
+            let mean = if cells > 0.0 {
+                chunk.iter().sum::<f32>() / cells
+            } else {
+                f32::NAN
+            };
+            means[rb * side + cb] = mean;
+            means[cb * side + rb] = mean;
+        }
+    }
+    let (lo, hi) = range.finish();
+    (means, side, lo, hi)
+}
+
 /// Minimum and maximum over finite values, kept in eight lanes so the loop vectorises.
 struct LaneRange {
     lo: [f32; 8],
@@ -268,6 +336,9 @@ pub struct HeatmapJob {
     pub key: HeatmapKey,
     /// The weights in stored order.
     pub weights: Arc<Array2<f32>>,
+    /// `W` is known to be exactly symmetric: block means are then computed for one
+    /// triangle of blocks and mirrored (half the reading).
+    pub symmetric: bool,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
 }
@@ -319,6 +390,7 @@ impl RenderedHeatmap {
         let job = HeatmapJob {
             key: self.key,
             weights: self.weights.clone(),
+            symmetric: false,
             order: self.order.clone(),
         };
         render_heatmap_at(&job, usize::MAX).image
@@ -360,7 +432,11 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
         }
         (range, n, pixels)
     } else {
-        let (means, side, lo, hi) = block_means(job.weights.view(), &job.order, block);
+        let (means, side, lo, hi) = if job.symmetric {
+            block_means_symmetric(job.weights.view(), &job.order, block)
+        } else {
+            block_means(job.weights.view(), &job.order, block)
+        };
         let range =
             fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
         let colour = colourer(lut, range);
@@ -545,6 +621,7 @@ impl HeatmapView {
         ctx: &egui::Context,
         snapshot_id: u64,
         weights: &Arc<Array2<f32>>,
+        symmetric: bool,
         order_id: u64,
         order: &Arc<Vec<usize>>,
     ) {
@@ -563,6 +640,7 @@ impl HeatmapView {
         let job = HeatmapJob {
             key,
             weights: weights.clone(),
+            symmetric,
             order: order.clone(),
         };
         let cells = order.len() * order.len();
@@ -871,6 +949,7 @@ mod tests {
                 range: RangeMode::Auto,
             },
             weights: Arc::new(w),
+            symmetric: false,
             order: Arc::new(vec![0, 1]),
         };
         let r = render_heatmap(&job);
@@ -931,6 +1010,29 @@ mod tests {
     }
 
     #[test]
+    fn symmetric_block_means_equal_the_full_computation() {
+        let n = 41;
+        let mut w = Array2::from_shape_fn((n, n), |(i, j)| {
+            let (a, b) = (i.min(j), i.max(j));
+            ((a * 13 + b * 7) % 19) as f32 - 9.0 + if i == j { 500.0 } else { 0.0 }
+        });
+        w[[3, 8]] = f32::NAN;
+        w[[8, 3]] = f32::NAN;
+        let shuffled: Vec<usize> = (0..n).map(|a| (a * 12 + 5) % n).collect();
+        for order in [(0..n).collect::<Vec<_>>(), shuffled] {
+            for k in [1, 2, 3, 4, 5] {
+                let (full, side, lo, hi) = block_means(w.view(), &order, k);
+                let (half, side_s, lo_s, hi_s) = block_means_symmetric(w.view(), &order, k);
+                assert_eq!((side, lo, hi), (side_s, lo_s, hi_s), "k {k}");
+                for (b, (x, y)) in full.iter().zip(&half).enumerate() {
+                    let same = (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-4;
+                    assert!(same, "k {k}, block {b}: {x} vs {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn large_matrices_are_shown_as_block_means_with_the_full_range() {
         // 5 × 5 in order [4, 3, 2, 1, 0], shown with at most 3 pixels a side → 2 × 2 blocks.
         let n = 5;
@@ -947,6 +1049,7 @@ mod tests {
                 range: RangeMode::Auto,
             },
             weights: Arc::new(w.clone()),
+            symmetric: false,
             order: Arc::new(order.clone()),
         };
         let r = render_heatmap_at(&job, 3);

@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub step: u64,
     /// Materialised weights `W` (M × M, stored order).
     pub weights: Arc<Array2<f32>>,
+    /// `W` is exactly symmetric (see [`HebbianState::is_symmetric`]); views may then read
+    /// one triangle only.
+    pub symmetric: bool,
     /// Node weights `d` (what the rule put on the diagonal, e.g. accumulated mean squared
     /// activity for Hebb; see the README's Model section).
     pub node_weights: Arc<Array1<f32>>,
@@ -63,6 +66,7 @@ pub struct Snapshot {
 pub struct PendingSnapshot {
     step: u64,
     weights: RawWeightsCopy,
+    symmetric: bool,
     node_weights: Arc<Array1<f32>>,
     stimulus: Arc<Vec<f32>>,
     activity: Arc<Vec<f32>>,
@@ -80,6 +84,7 @@ impl PendingSnapshot {
         Snapshot {
             step: self.step,
             weights: Arc::new(self.weights.materialise()),
+            symmetric: self.symmetric,
             node_weights: self.node_weights,
             stimulus: self.stimulus,
             activity: self.activity,
@@ -427,6 +432,7 @@ impl Simulation {
         PendingSnapshot {
             step: self.step,
             weights: self.state.raw_copy_into(buffer),
+            symmetric: self.state.is_symmetric(),
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),
