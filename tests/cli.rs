@@ -1,25 +1,7 @@
 //! The command-line front, run as a user would: the built binary in a temporary directory.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invariance-lab"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod cli_common;
+use cli_common::{ok, run};
 
 #[test]
 fn presets_lists_six_lines_with_the_spec_names() {

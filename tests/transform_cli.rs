@@ -1,27 +1,9 @@
 //! `invariance-lab animate` end to end, run as a separate process in a temp dir.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_common;
+use cli_common::{ok, run};
 
 use ndarray::Array2;
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invariance-lab"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn animate_ring_shift_writes_frames_gif_and_an_npy_whose_frames_roll() {

@@ -25,9 +25,9 @@ use super::stimulus_panel::{StimulusContext, StimulusPanel};
 use super::worker::{ModelInfo, Published, Speed, WorkerCommand, WorkerEvent, WorkerHandle};
 use crate::model::presets;
 
-/// How often the running worker publishes a snapshot: a little under 100 ms, so that with
-/// the step granularity (~20 ms at M = 2048) the heatmap still refreshes ≥ 10 times a
-/// second.
+/// How often the running worker publishes a snapshot. The worker stops stepping when one
+/// is due, so the cadence is this plus at most one step (~9 ms at M = 2048): the heatmap
+/// refreshes more than 10 times a second.
 const PUBLISH_INTERVAL: Duration = Duration::from_millis(80);
 
 /// The main views of the central area.

@@ -165,60 +165,7 @@ pub fn block_factor(n: usize, max_side: usize) -> usize {
 /// Returns `(means, side, lo, hi)`; a block holding a non-finite weight is non-finite
 /// (drawn grey), a block with nothing to average (a 1 × 1 diagonal block) is `NaN`.
 pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, usize, f32, f32) {
-    let n = order.len();
-    let k = k.max(1);
-    let side = n.div_ceil(k);
-    let identity = order.iter().enumerate().all(|(a, &i)| a == i);
-    let mut means = Vec::with_capacity(side * side);
-    // Column sums of the current block of display rows (diagonal cells taken out).
-    let mut column_sums = vec![0.0f32; n];
-    // One display row gathered into display order when the order is not the identity.
-    let mut gathered = vec![0.0f32; n];
-    let mut range = LaneRange::new();
-    for rb in 0..side {
-        column_sums.fill(0.0);
-        let rows = rb * k..((rb + 1) * k).min(n);
-        let height = rows.len();
-        for r in rows {
-            let row = w.row(order[r]);
-            let shown: &[f32] = match (row.as_slice(), identity) {
-                (Some(slice), true) => slice,
-                (Some(slice), false) => {
-                    for (dst, &j) in gathered.iter_mut().zip(order) {
-                        *dst = slice[j];
-                    }
-                    &gathered
-                }
-                (None, _) => {
-                    for (dst, &j) in gathered.iter_mut().zip(order) {
-                        *dst = row[j];
-                    }
-                    &gathered
-                }
-            };
-            // Range over the off-diagonal cells.
-            range.add(&shown[..r]);
-            range.add(&shown[r + 1..]);
-            // The diagonal cell adds nothing to its block's mean.
-            let before = column_sums[r];
-            for (sum, &v) in column_sums.iter_mut().zip(shown) {
-                *sum += v;
-            }
-            column_sums[r] = before;
-        }
-        means.extend(column_sums.chunks(k).enumerate().map(|(cb, chunk)| {
-            let width = chunk.len();
-            let diagonal = if cb == rb { height.min(width) } else { 0 };
-            let cells = (height * width - diagonal) as f32;
-            if cells > 0.0 {
-                chunk.iter().sum::<f32>() / cells
-            } else {
-                f32::NAN
-            }
-        }));
-    }
-    let (lo, hi) = range.finish();
-    (means, side, lo, hi)
+    block_means_with(w, order, k, false)
 }
 
 /// [`block_means`] for an exactly symmetric `W`: the block means matrix is then
@@ -231,19 +178,33 @@ pub fn block_means_symmetric(
     order: &[usize],
     k: usize,
 ) -> (Vec<f32>, usize, f32, f32) {
+    block_means_with(w, order, k, true)
+}
+
+/// The one pass behind [`block_means`] and [`block_means_symmetric`]: the rows of each
+/// block are read from column `first` on (0, or the block's own first column when
+/// `symmetric`), summed per column, and the column sums folded into block means.
+fn block_means_with(
+    w: ArrayView2<f32>,
+    order: &[usize],
+    k: usize,
+    symmetric: bool,
+) -> (Vec<f32>, usize, f32, f32) {
     let n = order.len();
     let k = k.max(1);
     let side = n.div_ceil(k);
     let identity = order.iter().enumerate().all(|(a, &i)| a == i);
     let mut means = vec![0.0f32; side * side];
+    // Column sums of the current block of display rows (diagonal cells taken out).
     let mut column_sums = vec![0.0f32; n];
+    // One display row gathered into display order when the order is not the identity.
     let mut gathered = vec![0.0f32; n];
     let mut range = LaneRange::new();
     for rb in 0..side {
-        let first = rb * k;
+        let first = if symmetric { rb * k } else { 0 };
         let sums = &mut column_sums[first..];
         sums.fill(0.0);
-        let rows = first..((rb + 1) * k).min(n);
+        let rows = rb * k..((rb + 1) * k).min(n);
         let height = rows.len();
         for r in rows {
             let row = w.row(order[r]);
@@ -262,6 +223,8 @@ pub fn block_means_symmetric(
                     &gathered[first..]
                 }
             };
+            // Range over the off-diagonal cells; the diagonal cell adds nothing to its
+            // block's mean.
             let diagonal = r - first;
             range.add(&shown[..diagonal]);
             range.add(&shown[diagonal + 1..]);
@@ -271,8 +234,9 @@ pub fn block_means_symmetric(
             }
             sums[diagonal] = before;
         }
+        let first_block = first / k;
         for (offset, chunk) in sums.chunks(k).enumerate() {
-            let cb = rb + offset;
+            let cb = first_block + offset;
             let width = chunk.len();
             let diagonal = if cb == rb { height.min(width) } else { 0 };
             let cells = (height * width - diagonal) as f32;
@@ -282,7 +246,9 @@ pub fn block_means_symmetric(
                 f32::NAN
             };
             means[rb * side + cb] = mean;
-            means[cb * side + rb] = mean;
+            if symmetric {
+                means[cb * side + rb] = mean;
+            }
         }
     }
     let (lo, hi) = range.finish();
@@ -432,11 +398,8 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
         }
         (range, n, pixels)
     } else {
-        let (means, side, lo, hi) = if job.symmetric {
-            block_means_symmetric(job.weights.view(), &job.order, block)
-        } else {
-            block_means(job.weights.view(), &job.order, block)
-        };
+        let (means, side, lo, hi) =
+            block_means_with(job.weights.view(), &job.order, block, job.symmetric);
         let range =
             fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
         let colour = colourer(lut, range);

@@ -111,7 +111,8 @@ pub struct WorkerHandle {
 impl WorkerHandle {
     /// Starts the worker thread (empty until `Configure` or `Load`). `repaint` is the
     /// egui context to wake after each publication; `publish_interval` bounds how often
-    /// snapshots are taken while running (100 ms gives the heatmap its 10 Hz).
+    /// snapshots are taken while running (the app's 80 ms, plus at most one step, gives
+    /// the heatmap more than 10 refreshes a second).
     pub fn spawn(
         repaint: Option<egui::Context>,
         publish_interval: Duration,

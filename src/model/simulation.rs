@@ -74,11 +74,6 @@ pub struct PendingSnapshot {
 }
 
 impl PendingSnapshot {
-    /// The step the copy was taken at.
-    pub fn step(&self) -> u64 {
-        self.step
-    }
-
     /// Scales and mirrors the weights (the expensive half) and returns the snapshot.
     pub fn finish(self) -> Snapshot {
         Snapshot {
