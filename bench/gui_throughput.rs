@@ -1,20 +1,21 @@
 //! Benchmark (not a test): simulation throughput with the app running versus headless,
 //! and the UI's frame time, at M = 2048 (`torus-translate`).
 //!
-//! "With the app" drives the real `InvarianceApp` (worker thread, snapshot finishing and
-//! heatmap colouring on their helper threads, plots, panels) through egui_kittest at ~30
+//! "With the app" drives the real `InvarianceApp` (worker thread publishing snapshots,
+//! heatmap colouring on its helper thread, plots, panels) through egui_kittest at ~30
 //! frames per second; the GPU upload of the texture is the only part of a real window
 //! not included.
 //!
 //! Fairness on a noisy shared machine: one app and one headless `Simulation` of the same
-//! preset and seed advance through the same steps in alternating slices. In each slice
-//! the app runs `n` steps ("Run to step"), then, with the app paused and idle, the
-//! headless simulation takes the very same `n` steps (same batches, same log-spaced
-//! metric evaluations). Load drifts over seconds, so each slice compares like with like.
+//! preset and seed advance through the same steps in many short slices. In each slice
+//! both take the very same `n` steps (same batches, same log-spaced metric evaluations),
+//! one after the other while the other is idle, in ABBA order (odd slices app first,
+//! even slices headless first). Load drifts over seconds, so each slice compares like
+//! with like; the median over many slices is the figure.
 //!
-//! Run: `cargo bench --profile test --bench gui_throughput -- 3 12` (optional arguments:
-//! seconds per slice, default 3, and slices, default 12; add `control` for the A/A run
-//! that replaces the app by a second headless simulation on its own thread).
+//! Run: `cargo bench --bench gui_throughput` (optimised like `--release`; optional
+//! arguments: seconds per slice, default 1, and slices, default 60; add `control` for
+//! the A/A run that replaces the app by a second headless simulation on its own thread).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -252,8 +253,8 @@ fn main() {
     let mut numbers = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse::<f64>().ok());
-    let slice_seconds = numbers.next().unwrap_or(3.0);
-    let slices = numbers.next().map_or(12, |r| r.max(1.0) as usize);
+    let slice_seconds = numbers.next().unwrap_or(1.0);
+    let slices = numbers.next().map_or(60, |r| r.max(1.0) as usize);
 
     let config = presets::by_name(PRESET).expect("preset exists").config;
     let mut headless = Simulation::new(config).expect("valid preset");
@@ -289,7 +290,7 @@ fn main() {
     };
     println!(
         "gui_throughput: preset {PRESET}, M = {m}; {slices} slices of {steps_per_slice} steps \
-         (~{slice_seconds} s) from step {FIRST_STEP}, each run by the {} and then headless",
+         (~{slice_seconds} s) from step {FIRST_STEP}, run by the {} and headless in ABBA order",
         if control {
             "control (a headless simulation on its own thread)"
         } else {
@@ -306,14 +307,24 @@ fn main() {
             ..Slice::default()
         };
         let target = app.step() + steps_per_slice;
+        // ABBA order: odd slices run the app first, even ones the headless simulation,
+        // so neither always follows the other (caches, frequency, drifting load).
+        let mut run_headless = |slice: &mut Slice| {
+            let t = Instant::now();
+            while headless.step_count() < target {
+                headless.step();
+            }
+            slice.headless_seconds = t.elapsed().as_secs_f64();
+        };
+        if k % 2 == 0 {
+            run_headless(&mut slice);
+        }
         app.run_to(target, &mut slice);
         app_total += slice.wall_seconds;
         app.settle();
-        let t = Instant::now();
-        while headless.step_count() < target {
-            headless.step();
+        if k % 2 == 1 {
+            run_headless(&mut slice);
         }
-        slice.headless_seconds = t.elapsed().as_secs_f64();
         assert_eq!(app.step(), headless.step_count());
         println!(
             "slice {k:2}: steps {}..{target}: headless {:.1} steps/s, app {:.1} steps/s → GUI cost {:5.1} %; \
@@ -334,7 +345,7 @@ fn main() {
     let helpers: Vec<String> = cpu_after
         .iter()
         .filter(|(name, _)| {
-            ["simulation#", "heatmap-render#", "snapshot-finish#"]
+            ["simulation#", "heatmap-render#"]
                 .iter()
                 .any(|p| name.starts_with(p))
         })
@@ -380,27 +391,32 @@ fn main() {
         let full: Vec<f64> = (0..9)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(headless.snapshot());
+                std::hint::black_box(headless.snapshot().weights.full());
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
-        let mut buffer = std::sync::Arc::try_unwrap(snapshot.weights).ok();
-        let (mut copy, mut finish) = (Vec::new(), Vec::new());
+        let mut buffer = std::sync::Arc::try_unwrap(snapshot.weights)
+            .ok()
+            .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
+        let (mut copy, mut materialise) = (Vec::new(), Vec::new());
         for _ in 0..9 {
             let t = Instant::now();
-            let pending = headless.snapshot_deferred(buffer.take());
+            let taken = headless.snapshot_into(buffer.take());
             copy.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
-            let finished = pending.finish();
-            finish.push(t.elapsed().as_secs_f64() * 1e3);
-            buffer = std::sync::Arc::try_unwrap(finished.weights).ok();
+            std::hint::black_box(taken.weights.full());
+            materialise.push(t.elapsed().as_secs_f64() * 1e3);
+            buffer = std::sync::Arc::try_unwrap(taken.weights)
+                .ok()
+                .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
         }
         println!(
-            "snapshot: median {:.1} ms in one go; in the app {:.1} ms on the simulation thread \
-             (raw copy into a reused matrix) + {:.1} ms on the finishing helper",
-            median(&full),
+            "snapshot: {:.1} ms on the simulation thread (raw copy into a reused matrix); \
+             materialising W, which only a search or an export asks for, {:.1} ms more; \
+             a fresh snapshot with W at once {:.1} ms (medians)",
             median(&copy),
-            median(&finish)
+            median(&materialise),
+            median(&full)
         );
     }
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {

@@ -49,7 +49,12 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     let p = app.published().expect("published");
-    p.snapshot.weights.iter().map(|w| w.to_bits()).collect()
+    p.snapshot
+        .weights
+        .full()
+        .iter()
+        .map(|w| w.to_bits())
+        .collect()
 }
 
 #[test]
@@ -239,6 +244,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
         .expect("published")
         .snapshot
         .weights
+        .full()
         .clone();
     let order = &shown.order;
     let (lo, hi) = shown.range;

@@ -299,7 +299,12 @@ fn simulation_api_is_consistent() {
     sim.run_steps(3);
     let snap = sim.snapshot();
     assert_eq!(snap.step, 3);
-    assert_eq!(*snap.weights, sim.weights());
+    let w = sim.weights();
+    assert_eq!(**snap.weights.full(), w);
+    assert!(
+        w.indexed_iter()
+            .all(|((i, j), v)| snap.weights.value(i, j) == *v)
+    );
     assert_eq!(snap.activity.len(), m);
     assert_eq!(snap.stimulus.len(), 64);
     assert_eq!(snap.history.last().unwrap().step, 3);

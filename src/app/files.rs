@@ -323,11 +323,11 @@ impl Files {
             move || {
                 let result: anyhow::Result<()> = match purpose {
                     FilePurpose::ExportNpy => {
-                        crate::io::matrix::save_npy(&path, snapshot.weights.view())
+                        crate::io::matrix::save_npy(&path, snapshot.weights.full().view())
                             .with_context(|| format!("could not write {}", path.display()))
                     }
                     FilePurpose::ExportCsv => {
-                        crate::io::matrix::save_csv(&path, snapshot.weights.view())
+                        crate::io::matrix::save_csv(&path, snapshot.weights.full().view())
                             .with_context(|| format!("could not write {}", path.display()))
                     }
                     FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),

@@ -8,11 +8,11 @@
 use std::sync::{Arc, Condvar, Mutex};
 
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 
 use super::colormap::Colormap;
 use super::labels::describe_neuron;
-use crate::model::{NeuronLabel, Space};
+use crate::model::{NeuronLabel, SnapshotWeights, Space};
 use crate::perm::Permutation;
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
@@ -169,10 +169,11 @@ pub fn block_means(w: ArrayView2<f32>, order: &[usize], k: usize) -> (Vec<f32>, 
 }
 
 /// [`block_means`] for an exactly symmetric `W`: the block means matrix is then
-/// symmetric too (rows and columns share one order), so only blocks on and above the
-/// diagonal are summed — reading each display row from its block's first column on —
-/// and the rest is mirrored. The range is complete, since every off-diagonal value
-/// appears above the diagonal.
+/// symmetric too (rows and columns share one order), so only the cells above the
+/// diagonal are read — each display row from just right of its diagonal cell — and the
+/// block means are mirrored. The strictly upper triangle (in display order) is all that
+/// has to be valid, and the range is complete, since every off-diagonal value appears
+/// there.
 pub fn block_means_symmetric(
     w: ArrayView2<f32>,
     order: &[usize],
@@ -182,8 +183,8 @@ pub fn block_means_symmetric(
 }
 
 /// The one pass behind [`block_means`] and [`block_means_symmetric`]: the rows of each
-/// block are read from column `first` on (0, or the block's own first column when
-/// `symmetric`), summed per column, and the column sums folded into block means.
+/// block of display rows are summed per column — from column 0, or when `symmetric`
+/// from just right of the diagonal — and the column sums folded into block means.
 fn block_means_with(
     w: ArrayView2<f32>,
     order: &[usize],
@@ -201,55 +202,83 @@ fn block_means_with(
     let mut gathered = vec![0.0f32; n];
     let mut range = LaneRange::new();
     for rb in 0..side {
+        // Column sums are kept from `first` on: the block's own first column when only
+        // blocks on and right of the diagonal are computed.
         let first = if symmetric { rb * k } else { 0 };
         let sums = &mut column_sums[first..];
         sums.fill(0.0);
         let rows = rb * k..((rb + 1) * k).min(n);
         let height = rows.len();
         for r in rows {
+            let start = if symmetric { r + 1 } else { 0 };
             let row = w.row(order[r]);
             let shown: &[f32] = match (row.as_slice(), identity) {
-                (Some(slice), true) => &slice[first..],
+                (Some(slice), true) => &slice[start..],
                 (Some(slice), false) => {
-                    for (dst, &j) in gathered[first..].iter_mut().zip(&order[first..]) {
+                    for (dst, &j) in gathered[start..].iter_mut().zip(&order[start..]) {
                         *dst = slice[j];
                     }
-                    &gathered[first..]
+                    &gathered[start..]
                 }
                 (None, _) => {
-                    for (dst, &j) in gathered[first..].iter_mut().zip(&order[first..]) {
+                    for (dst, &j) in gathered[start..].iter_mut().zip(&order[start..]) {
                         *dst = row[j];
                     }
-                    &gathered[first..]
+                    &gathered[start..]
                 }
             };
-            // Range over the off-diagonal cells; the diagonal cell adds nothing to its
-            // block's mean.
-            let diagonal = r - first;
-            range.add(&shown[..diagonal]);
-            range.add(&shown[diagonal + 1..]);
-            let before = sums[diagonal];
-            for (sum, &v) in sums.iter_mut().zip(shown) {
-                *sum += v;
+            let row_sums = &mut sums[start - first..];
+            if symmetric {
+                range.add(shown);
+                for (sum, &v) in row_sums.iter_mut().zip(shown) {
+                    *sum += v;
+                }
+            } else {
+                // Range over the off-diagonal cells; the diagonal cell adds nothing to
+                // its block's mean.
+                range.add(&shown[..r]);
+                range.add(&shown[r + 1..]);
+                let before = row_sums[r];
+                for (sum, &v) in row_sums.iter_mut().zip(shown) {
+                    *sum += v;
+                }
+                row_sums[r] = before;
             }
-            sums[diagonal] = before;
         }
         let first_block = first / k;
-        for (offset, chunk) in sums.chunks(k).enumerate() {
-            let cb = first_block + offset;
+        let row_means = &mut means[rb * side + first_block..(rb + 1) * side];
+        // Full blocks share one cell count (a multiply, and for k = 2 a pair add, per
+        // block); the diagonal block and a ragged last block are redone below.
+        let inverse = 1.0 / (height * k) as f32;
+        let full = sums.chunks_exact(k);
+        if k == 2 {
+            for (mean, pair) in row_means.iter_mut().zip(full) {
+                *mean = (pair[0] + pair[1]) * inverse;
+            }
+        } else {
+            for (mean, chunk) in row_means.iter_mut().zip(full) {
+                *mean = chunk.iter().sum::<f32>() * inverse;
+            }
+        }
+        let last = first_block + sums.len().div_ceil(k) - 1;
+        let diagonal_block = (rb >= first_block).then_some(rb);
+        for cb in diagonal_block.into_iter().chain([last]) {
+            let from = (cb - first_block) * k;
+            let chunk = &sums[from..(from + k).min(sums.len())];
             let width = chunk.len();
             let diagonal = if cb == rb { height.min(width) } else { 0 };
             let cells = (height * width - diagonal) as f32;
-            let mean = if cells > 0.0 {
-                chunk.iter().sum::<f32>() / cells
+            // Read above the diagonal only, the diagonal block holds half its cells.
+            let twice = if symmetric && cb == rb { 2.0 } else { 1.0 };
+            row_means[cb - first_block] = if cells > 0.0 {
+                twice * chunk.iter().sum::<f32>() / cells
             } else {
                 f32::NAN
             };
-            means[rb * side + cb] = mean;
-            if symmetric {
-                means[cb * side + rb] = mean;
-            }
         }
+    }
+    if symmetric {
+        crate::model::learning::mirror_upper_triangle(&mut means, side);
     }
     let (lo, hi) = range.finish();
     (means, side, lo, hi)
@@ -270,19 +299,32 @@ impl LaneRange {
     }
 
     fn add(&mut self, values: &[f32]) {
+        // Fast pass: plain compares skip NaN and vectorise; an infinity would win them,
+        // so if one shows up the slice is redone from the previous state, exactly.
+        let (mut lo, mut hi) = (self.lo, self.hi);
         let chunks = values.chunks_exact(8);
         let rest = chunks.remainder();
         for chunk in chunks {
-            for ((lo, hi), &v) in self.lo.iter_mut().zip(&mut self.hi).zip(chunk) {
-                let finite = v.abs() < f32::INFINITY;
-                *lo = if finite && v < *lo { v } else { *lo };
-                *hi = if finite && v > *hi { v } else { *hi };
+            for lane in 0..8 {
+                let v = chunk[lane];
+                lo[lane] = if v < lo[lane] { v } else { lo[lane] };
+                hi[lane] = if v > hi[lane] { v } else { hi[lane] };
             }
         }
-        for (k, &v) in rest.iter().enumerate() {
+        for (lane, &v) in rest.iter().enumerate() {
+            lo[lane] = if v < lo[lane] { v } else { lo[lane] };
+            hi[lane] = if v > hi[lane] { v } else { hi[lane] };
+        }
+        let saw_infinity = lo.contains(&f32::NEG_INFINITY) || hi.contains(&f32::INFINITY);
+        if !saw_infinity {
+            (self.lo, self.hi) = (lo, hi);
+            return;
+        }
+        for (k, &v) in values.iter().enumerate() {
             if v.is_finite() {
-                self.lo[k] = self.lo[k].min(v);
-                self.hi[k] = self.hi[k].max(v);
+                let lane = k % 8;
+                self.lo[lane] = self.lo[lane].min(v);
+                self.hi[lane] = self.hi[lane].max(v);
             }
         }
     }
@@ -301,9 +343,9 @@ pub struct HeatmapJob {
     /// Identifies the request; the widget re-renders when it changes.
     pub key: HeatmapKey,
     /// The weights in stored order.
-    pub weights: Arc<Array2<f32>>,
-    /// `W` is known to be exactly symmetric: block means are then computed for one
-    /// triangle of blocks and mirrored (half the reading).
+    pub weights: Arc<SnapshotWeights>,
+    /// `W` is known to be exactly symmetric: block means are then computed from the
+    /// cells above the diagonal and mirrored (half the reading).
     pub symmetric: bool,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
@@ -334,7 +376,7 @@ pub struct RenderedHeatmap {
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
     /// The weights in stored order (the texture shows `W[order[r]][order[c]]`).
-    pub weights: Arc<Array2<f32>>,
+    pub weights: Arc<SnapshotWeights>,
     /// Colour range used.
     pub range: (f32, f32),
     /// Pixels, one per block (shared with the texture upload, never copied).
@@ -344,7 +386,7 @@ pub struct RenderedHeatmap {
 impl RenderedHeatmap {
     /// The weight shown at display row `r`, column `c`.
     pub fn value(&self, r: usize, c: usize) -> f32 {
-        self.weights[[self.order[r], self.order[c]]]
+        self.weights.value(self.order[r], self.order[c])
     }
 
     /// The picture at one pixel per cell (for exporting): the displayed image itself when
@@ -364,7 +406,7 @@ impl RenderedHeatmap {
 
     /// All shown weights in display order, row-major (`values[r·M + c]`).
     pub fn ordered_values(&self) -> Vec<f32> {
-        ordered_values(self.weights.view(), &self.order)
+        ordered_values(self.weights.full().view(), &self.order)
     }
 }
 
@@ -384,12 +426,13 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
     let block = block_factor(n, max_side);
     let lut = job.key.colormap.lut();
     let (range, side, pixels) = if block == 1 {
-        let range = resolve_range(job.weights.view(), job.key.colormap, job.key.range);
+        let w = job.weights.full();
+        let range = resolve_range(w.view(), job.key.colormap, job.key.range);
         let colour = colourer(lut, range);
         let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
         let mut pixels: Vec<Color32> = Vec::with_capacity(n * n);
         for &i in job.order.iter() {
-            let row = job.weights.row(i);
+            let row = w.row(i);
             match row.as_slice() {
                 Some(slice) if identity => pixels.extend(slice.iter().map(|&v| colour(v))),
                 Some(slice) => pixels.extend(job.order.iter().map(|&j| colour(slice[j]))),
@@ -398,8 +441,23 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
         }
         (range, n, pixels)
     } else {
-        let (means, side, lo, hi) =
-            block_means_with(job.weights.view(), &job.order, block, job.symmetric);
+        // Read the snapshot's raw copy where it will do (stored order: its upper
+        // triangle is the upper triangle shown), the materialised `W` otherwise.
+        let source = job.weights.source();
+        let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
+        let (values, scale) = if source.upper_only && !identity {
+            (job.weights.full().view(), 1.0)
+        } else {
+            (source.values, source.scale)
+        };
+        let symmetric = job.symmetric || source.upper_only;
+        let (mut means, side, mut lo, mut hi) =
+            block_means_with(values, &job.order, block, symmetric);
+        if scale != 1.0 {
+            let scale = scale as f32;
+            means.iter_mut().for_each(|m| *m *= scale);
+            (lo, hi) = (lo * scale, hi * scale);
+        }
         let range =
             fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
         let colour = colourer(lut, range);
@@ -583,7 +641,7 @@ impl HeatmapView {
         &mut self,
         ctx: &egui::Context,
         snapshot_id: u64,
-        weights: &Arc<Array2<f32>>,
+        weights: &Arc<SnapshotWeights>,
         symmetric: bool,
         order_id: u64,
         order: &Arc<Vec<usize>>,
@@ -597,7 +655,8 @@ impl HeatmapView {
         if let Some(done) = self.renderer.as_ref().and_then(HeatmapRenderer::take) {
             self.install(ctx, done);
         }
-        if self.requested == Some(key) || order.len() != weights.nrows() || weights.nrows() == 0 {
+        let n = weights.neurons();
+        if self.requested == Some(key) || order.len() != n || n == 0 {
             return;
         }
         let job = HeatmapJob {
@@ -860,7 +919,7 @@ fn format_tick(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{Array2, array};
 
     #[test]
     fn ordered_values_follow_the_order() {
@@ -911,7 +970,7 @@ mod tests {
                 colormap: Colormap::Viridis,
                 range: RangeMode::Auto,
             },
-            weights: Arc::new(w),
+            weights: Arc::new(SnapshotWeights::from_full(w)),
             symmetric: false,
             order: Arc::new(vec![0, 1]),
         };
@@ -996,6 +1055,74 @@ mod tests {
     }
 
     #[test]
+    fn a_raw_snapshot_copy_renders_like_the_materialised_matrix() {
+        use crate::model::LearningRule;
+        use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
+        let m = 23;
+        let a = Array2::from_shape_fn((4, m), |(b, i)| ((i * 5 + b * 3) % 7) as f32 / 6.0);
+        for decay in [0.0, 0.1] {
+            let mut state = HebbianState::new(m);
+            let p = UpdateParams {
+                rule: LearningRule::Hebb,
+                learning_rate: 0.5,
+                decay,
+            };
+            for _ in 0..3 {
+                state.update(&p, a.view(), None, PathChoice::Sparse);
+            }
+            // The stale lower triangle of a reused buffer is NaN: any read of it shows.
+            let copy = state.raw_copy_into(Some(Array2::from_elem((m, m), f32::NAN)));
+            let lazy = Arc::new(SnapshotWeights::from_raw(copy));
+            assert!(lazy.source().upper_only);
+            let full = Arc::new(SnapshotWeights::from_full(state.weights()));
+            let shuffled: Vec<usize> = (0..m).map(|i| (i * 7 + 2) % m).collect();
+            for order in [(0..m).collect::<Vec<_>>(), shuffled] {
+                let job = |weights: &Arc<SnapshotWeights>| HeatmapJob {
+                    key: HeatmapKey {
+                        snapshot_id: 0,
+                        order_id: 0,
+                        colormap: Colormap::Viridis,
+                        range: RangeMode::Auto,
+                    },
+                    weights: weights.clone(),
+                    symmetric: true,
+                    order: Arc::new(order.clone()),
+                };
+                for max_side in [8, 12, m] {
+                    let want = render_heatmap_at(&job(&full), max_side);
+                    let got = render_heatmap_at(&job(&lazy), max_side);
+                    let (lo, hi) = got.range;
+                    assert!((lo - want.range.0).abs() <= 1e-6 * lo.abs().max(1e-3));
+                    assert!((hi - want.range.1).abs() <= 1e-6 * hi.abs().max(1e-3));
+                    let differing = got
+                        .image
+                        .pixels
+                        .iter()
+                        .zip(&want.image.pixels)
+                        .filter(|(x, y)| x != y)
+                        .count();
+                    // Means scaled after summing may round to the neighbouring colour.
+                    assert!(
+                        differing <= 1,
+                        "decay {decay}, side {max_side}: {differing}"
+                    );
+                    let grey = |r: &RenderedHeatmap| {
+                        r.image
+                            .pixels
+                            .iter()
+                            .filter(|&&p| p == Color32::GRAY)
+                            .count()
+                    };
+                    assert_eq!(grey(&got), grey(&want), "a stale cell leaked in");
+                    for (r, c) in [(0, 1), (5, 2), (m - 1, 0)] {
+                        assert_eq!(got.value(r, c).to_bits(), want.value(r, c).to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn large_matrices_are_shown_as_block_means_with_the_full_range() {
         // 5 × 5 in order [4, 3, 2, 1, 0], shown with at most 3 pixels a side → 2 × 2 blocks.
         let n = 5;
@@ -1011,7 +1138,7 @@ mod tests {
                 colormap: Colormap::Viridis,
                 range: RangeMode::Auto,
             },
-            weights: Arc::new(w.clone()),
+            weights: Arc::new(SnapshotWeights::from_full(w.clone())),
             symmetric: false,
             order: Arc::new(order.clone()),
         };

@@ -25,7 +25,7 @@ pub fn run(
     report: &mut dyn FnMut(f64, Option<f64>),
 ) -> Result<Vec<(Permutation, f64, f64)>, String> {
     let graph = WeightedGraph::new(
-        (*input.weights).clone(),
+        (**input.weights.full()).clone(),
         Some((*input.node_weights).clone()),
     )
     .map_err(|e| e.to_string())?;

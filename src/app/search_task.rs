@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ndarray::{Array1, Array2};
+use ndarray::Array1;
 
 use super::search_engine;
-use crate::model::Transformation;
+use crate::model::{SnapshotWeights, Transformation};
 use crate::perm::Permutation;
 use crate::search::CancelToken;
 
@@ -143,8 +143,8 @@ pub struct SearchOutcome {
 
 /// Input of a search: a snapshot of the graph plus the ground truth for scoring.
 pub struct SearchInput {
-    /// Weights `W`.
-    pub weights: Arc<Array2<f32>>,
+    /// Weights `W` (materialised on the search thread if they are not yet).
+    pub weights: Arc<SnapshotWeights>,
     /// Node weights `d`.
     pub node_weights: Arc<Array1<f32>>,
     /// Ground-truth transformations (scoring only).

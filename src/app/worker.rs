@@ -2,7 +2,7 @@
 //! immutable [`Published`] pictures (latest wins) and asks egui to repaint — never while
 //! holding the lock the UI reads. The UI never waits for the worker.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ndarray::Array2;
 
-use crate::model::{NeuronLabel, PendingSnapshot, SimConfig, Simulation, Snapshot, Transformation};
+use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, SnapshotWeights, Transformation};
 use crate::perm::Permutation;
 
 /// How fast the worker steps while running.
@@ -126,9 +126,6 @@ impl WorkerHandle {
         let thread = std::thread::Builder::new()
             .name("simulation".into())
             .spawn(move || {
-                let Ok(finisher) = Finisher::spawn(slot, seen_by_ui.clone(), repaint) else {
-                    return;
-                };
                 let mut worker = Worker {
                     sim: None,
                     model: None,
@@ -137,9 +134,11 @@ impl WorkerHandle {
                     speed: Speed::Unlimited,
                     generation: 0,
                     publications: 0,
+                    slot,
                     seen: seen_by_ui,
+                    repaint,
                     events: event_tx,
-                    finisher,
+                    buffers: BufferPool::default(),
                     publish_interval,
                     last_publish: Instant::now(),
                     steps_since_publish: 0,
@@ -191,9 +190,13 @@ struct Worker {
     speed: Speed,
     generation: u64,
     publications: u64,
+    /// Where the newest publication goes (the UI reads it from here).
+    slot: Arc<Mutex<Option<Arc<Published>>>>,
     seen: Arc<AtomicBool>,
+    /// The egui context to wake after each publication.
+    repaint: Option<egui::Context>,
     events: Sender<WorkerEvent>,
-    finisher: Finisher,
+    buffers: BufferPool,
     publish_interval: Duration,
     last_publish: Instant,
     steps_since_publish: u64,
@@ -203,111 +206,30 @@ struct Worker {
 /// publication, the displayed heatmap's matrix and a running search's copy).
 const WEIGHT_BUFFERS: usize = 4;
 
-/// A publication whose snapshot still has to be finished.
-struct FinishJob {
-    pending: PendingSnapshot,
-    id: u64,
-    model: Arc<ModelInfo>,
-    running: bool,
-    target: Option<u64>,
-    steps_per_second: f64,
-    taken_at: Instant,
+/// Weight matrices of recent publications: one nobody else holds any more is overwritten
+/// by the next snapshot instead of allocating (and page-faulting) 16 MB anew.
+#[derive(Default)]
+struct BufferPool {
+    recent: Vec<Arc<SnapshotWeights>>,
 }
 
-/// The second half of publishing, on its own thread: the simulation thread only copies
-/// the raw weights (one sequential pass); this thread scales and mirrors them, stores
-/// the publication for the UI and wakes it. Publications are finished in order.
-struct Finisher {
-    jobs: Option<Sender<FinishJob>>,
-    thread: Option<JoinHandle<()>>,
-    /// Weight matrices of recent publications; one nobody else holds any more is
-    /// overwritten by the next snapshot instead of allocating (and page-faulting) anew.
-    buffers: Arc<Mutex<Vec<Arc<Array2<f32>>>>>,
-    /// Jobs sent and not yet stored.
-    in_flight: Arc<AtomicUsize>,
-}
-
-impl Finisher {
-    fn spawn(
-        slot: Arc<Mutex<Option<Arc<Published>>>>,
-        seen: Arc<AtomicBool>,
-        repaint: Option<egui::Context>,
-    ) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::channel::<FinishJob>();
-        let buffers: Arc<Mutex<Vec<Arc<Array2<f32>>>>> = Arc::default();
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let thread = {
-            let buffers = buffers.clone();
-            let in_flight = in_flight.clone();
-            std::thread::Builder::new()
-                .name("snapshot-finish".into())
-                .spawn(move || {
-                    super::background::lower_current_thread_priority();
-                    for job in rx {
-                        let snapshot = job.pending.finish();
-                        if let Ok(mut pool) = buffers.lock() {
-                            pool.push(snapshot.weights.clone());
-                            if pool.len() > WEIGHT_BUFFERS {
-                                pool.remove(0);
-                            }
-                        }
-                        let published = Arc::new(Published {
-                            id: job.id,
-                            snapshot: Arc::new(snapshot),
-                            model: job.model,
-                            running: job.running,
-                            target: job.target,
-                            steps_per_second: job.steps_per_second,
-                            taken_at: job.taken_at,
-                        });
-                        if let Ok(mut slot) = slot.lock() {
-                            *slot = Some(published);
-                            seen.store(false, Ordering::Release);
-                        }
-                        // The lock is released here, before waking the UI.
-                        in_flight.fetch_sub(1, Ordering::AcqRel);
-                        if let Some(ctx) = &repaint {
-                            ctx.request_repaint();
-                        }
-                    }
-                })?
-        };
-        Ok(Self {
-            jobs: Some(tx),
-            thread: Some(thread),
-            buffers,
-            in_flight,
-        })
-    }
-
+impl BufferPool {
     /// A weight buffer of shape `m × m` that no publication uses any more, if any.
-    fn free_buffer(&self, m: usize) -> Option<Array2<f32>> {
-        let mut pool = self.buffers.lock().ok()?;
-        let k = pool
+    fn take_free(&mut self, m: usize) -> Option<Array2<f32>> {
+        let k = self
+            .recent
             .iter()
-            .position(|w| Arc::strong_count(w) == 1 && w.dim() == (m, m))?;
-        Arc::try_unwrap(pool.remove(k)).ok()
+            .position(|w| Arc::strong_count(w) == 1 && w.neurons() == m)?;
+        Arc::try_unwrap(self.recent.remove(k))
+            .ok()
+            .and_then(SnapshotWeights::into_buffer)
     }
 
-    fn idle(&self) -> bool {
-        self.in_flight.load(Ordering::Acquire) == 0
-    }
-
-    fn submit(&self, job: FinishJob) {
-        if let Some(jobs) = &self.jobs {
-            self.in_flight.fetch_add(1, Ordering::AcqRel);
-            if jobs.send(job).is_err() {
-                self.in_flight.fetch_sub(1, Ordering::AcqRel);
-            }
-        }
-    }
-}
-
-impl Drop for Finisher {
-    fn drop(&mut self) {
-        self.jobs = None; // ends the thread's loop
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+    /// Remembers the weights of a new publication.
+    fn keep(&mut self, weights: Arc<SnapshotWeights>) {
+        self.recent.push(weights);
+        if self.recent.len() > WEIGHT_BUFFERS {
+            self.recent.remove(0);
         }
     }
 }
@@ -475,14 +397,14 @@ impl Worker {
         });
     }
 
-    /// A periodic snapshot is due: the interval has passed, the previous one is finished
-    /// and the UI has read it.
+    /// A periodic snapshot is due: the interval has passed and the UI has read the
+    /// previous one.
     fn periodic_publication_due(&self) -> bool {
-        self.last_publish.elapsed() >= self.publish_interval
-            && self.finisher.idle()
-            && self.seen.load(Ordering::Acquire)
+        self.last_publish.elapsed() >= self.publish_interval && self.seen.load(Ordering::Acquire)
     }
 
+    /// Takes a snapshot (one pass over the raw weights into a recycled buffer; nothing
+    /// else is done to them here), stores the publication and wakes the UI.
     fn publish(&mut self) {
         let (Some(sim), Some(model)) = (&self.sim, &self.model) else {
             return;
@@ -494,17 +416,26 @@ impl Worker {
             0.0
         };
         self.publications += 1;
-        let buffer = self.finisher.free_buffer(model.neurons);
         let taken_at = Instant::now();
-        self.finisher.submit(FinishJob {
-            pending: sim.snapshot_deferred(buffer),
-            taken_at,
+        let snapshot = sim.snapshot_into(self.buffers.take_free(model.neurons));
+        self.buffers.keep(snapshot.weights.clone());
+        let published = Arc::new(Published {
             id: self.publications,
+            snapshot: Arc::new(snapshot),
             model: model.clone(),
             running: self.running || self.target.is_some(),
             target: self.target,
             steps_per_second,
+            taken_at,
         });
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some(published);
+            self.seen.store(false, Ordering::Release);
+        }
+        // The lock is released here, before waking the UI.
+        if let Some(ctx) = &self.repaint {
+            ctx.request_repaint();
+        }
         self.last_publish = Instant::now();
         self.steps_since_publish = 0;
     }

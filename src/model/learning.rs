@@ -26,7 +26,7 @@
 
 use std::borrow::Cow;
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 
 use super::config::LearningRule;
 
@@ -117,26 +117,123 @@ impl RawWeightsCopy {
     /// bit-identical to [`HebbianState::weights`] at the moment of the copy.
     pub fn materialise(mut self) -> Array2<f32> {
         let s = self.scale;
-        if s != 1.0 {
-            self.raw.mapv_inplace(|w| (f64::from(w) * s) as f32);
-        }
+        let scale = |w: &mut f32| *w = (f64::from(*w) * s) as f32;
         if self.lower_stale {
+            // Only the upper triangle (diagonal included) was copied; scale it, then
+            // mirror it over whatever the buffer held below.
+            if s != 1.0 {
+                for (i, mut row) in self.raw.rows_mut().into_iter().enumerate() {
+                    row.slice_mut(s![i..]).iter_mut().for_each(scale);
+                }
+            }
             mirror_upper(&mut self.raw);
+        } else if s != 1.0 {
+            self.raw.iter_mut().for_each(scale);
         }
+        self.raw
+    }
+
+    /// Whether the copy already is `W` (no scaling or mirroring pending).
+    pub fn is_materialised(&self) -> bool {
+        self.scale == 1.0 && !self.lower_stale
+    }
+
+    /// The copied buffer: `W = scale · raw`, where only the upper triangle (diagonal
+    /// included) is meaningful when [`RawWeightsCopy::upper_only`].
+    pub fn raw(&self) -> ArrayView2<'_, f32> {
+        self.raw.view()
+    }
+
+    /// The lazy decay scale of the copy.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// Only the upper triangle was copied (`W` is symmetric; the lower one is stale).
+    pub fn upper_only(&self) -> bool {
+        self.lower_stale
+    }
+
+    /// `w_ij`, bit-identical to the materialised matrix's entry.
+    pub fn value(&self, i: usize, j: usize) -> f32 {
+        let (i, j) = if self.lower_stale && i > j {
+            (j, i)
+        } else {
+            (i, j)
+        };
+        let w = self.raw[[i, j]];
+        if self.scale == 1.0 {
+            w
+        } else {
+            (f64::from(w) * self.scale) as f32
+        }
+    }
+
+    /// The buffer, for reuse by the next copy.
+    pub fn into_buffer(self) -> Array2<f32> {
         self.raw
     }
 }
 
-/// Copies the upper triangle onto the lower one. Off-diagonal 8 × 8 blocks are read as
-/// eight row pieces and written transposed as eight row pieces (twice as fast as a
-/// tiled element-by-element copy at M = 2048); the diagonal blocks and a ragged edge
-/// go element by element.
+/// Copies `src` into `dst` (equal lengths) with non-temporal stores where the CPU has
+/// them: a snapshot's copy is read next by another thread, not by the simulation, so
+/// writing it around the caches keeps the simulation's own working set (its 16 MB
+/// weight matrix at M = 2048) cached and skips reading every destination line first.
+/// Call [`streaming_done`] after the last one.
+fn copy_streaming(dst: &mut [f32], src: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_loadu_ps, _mm_stream_ps};
+        let n = dst.len().min(src.len());
+        // Plain stores up to the first 16-byte boundary of the destination.
+        let head = dst.as_ptr().align_offset(16).min(n);
+        dst[..head].copy_from_slice(&src[..head]);
+        let body = (n - head) / 4 * 4;
+        for k in (head..head + body).step_by(4) {
+            // SAFETY: SSE is part of x86_64. `k + 4 <= n` for both slices; the load is
+            // unaligned-safe and the destination address is 16-byte aligned, since it
+            // starts at the boundary `head` and advances by 16 bytes.
+            unsafe {
+                let v = _mm_loadu_ps(src.as_ptr().add(k));
+                _mm_stream_ps(dst.as_mut_ptr().add(k), v);
+            }
+        }
+        dst[head + body..n].copy_from_slice(&src[head + body..n]);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    dst.copy_from_slice(src);
+}
+
+/// Orders the non-temporal stores of [`copy_streaming`] before anything that follows
+/// (the copy is then handed to another thread).
+fn streaming_done() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of x86_64; a store fence has no other effect.
+    unsafe {
+        std::arch::x86_64::_mm_sfence();
+    }
+}
+
+/// Copies the upper triangle onto the lower one (a square matrix in standard layout;
+/// anything else is left alone).
 fn mirror_upper(w: &mut Array2<f32>) {
-    const B: usize = 8;
     let m = w.nrows();
-    let Some(ws) = w.as_slice_mut() else {
+    if let Some(ws) = w.as_slice_mut() {
+        mirror_upper_triangle(ws, m);
+    }
+}
+
+/// Copies the upper triangle of the row-major `m × m` matrix `ws` onto the lower one.
+/// Off-diagonal 8 × 8 blocks are read as eight row pieces and written transposed as
+/// eight row pieces (twice as fast as a tiled element-by-element copy at M = 2048, and
+/// clear of the cache-set conflicts a power-of-two row length gives bigger tiles); the
+/// diagonal blocks and a ragged edge go element by element. Does nothing unless
+/// `ws.len() == m * m`.
+pub fn mirror_upper_triangle(ws: &mut [f32], m: usize) {
+    const B: usize = 8;
+    if ws.len() != m * m {
         return;
-    };
+    }
     let whole = m / B * B;
     for ib in (0..whole).step_by(B) {
         for jb in (0..ib).step_by(B) {
@@ -274,16 +371,29 @@ impl HebbianState {
     }
 
     /// A plain copy of the raw weight buffer into `buffer` (reused when it already has
-    /// the shape `M × M` in standard layout), to be finished into `W` later, on any
-    /// thread, by [`RawWeightsCopy::materialise`]. The copy is one sequential pass; the
-    /// scaling and mirroring that [`HebbianState::weights`] does are left for the
-    /// finishing step, so a simulation thread taking snapshots is held up as little as
-    /// possible.
+    /// the shape `M × M` in standard layout), to be turned into `W` later, on any
+    /// thread, by [`RawWeightsCopy::materialise`] — or read as it is through
+    /// [`RawWeightsCopy::value`]. The copy is one sequential pass, over the upper
+    /// triangle only while the lower one is stale; the scaling and mirroring that
+    /// [`HebbianState::weights`] does are left for later, so a simulation thread taking
+    /// snapshots is held up as little as possible.
     pub fn raw_copy_into(&self, buffer: Option<Array2<f32>>) -> RawWeightsCopy {
         let m = self.neurons();
         let raw = match buffer {
             Some(mut b) if b.dim() == (m, m) && b.is_standard_layout() => {
-                b.assign(&self.w_raw);
+                match (self.lower_stale, b.as_slice_mut(), self.w_raw.as_slice()) {
+                    // The lower triangle is stale anyway: copy the upper one (diagonal
+                    // included) only, half the traffic; materialising mirrors it.
+                    (true, Some(dst), Some(src)) => {
+                        for (i, (d, s)) in
+                            dst.chunks_exact_mut(m).zip(src.chunks_exact(m)).enumerate()
+                        {
+                            copy_streaming(&mut d[i..], &s[i..]);
+                        }
+                        streaming_done();
+                    }
+                    _ => b.assign(&self.w_raw),
+                }
                 b
             }
             _ => self.w_raw.clone(),

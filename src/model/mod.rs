@@ -10,9 +10,11 @@ pub mod metrics;
 pub mod presets;
 pub mod rng;
 pub mod simulation;
+pub mod snapshot_weights;
 pub mod space;
 pub mod stimulus;
 pub mod validate;
 
 pub use config::*;
-pub use simulation::{MetricsRecord, PendingSnapshot, Simulation, Snapshot};
+pub use simulation::{MetricsRecord, Simulation, Snapshot};
+pub use snapshot_weights::{SnapshotWeights, WeightsSource};

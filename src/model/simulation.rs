@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{ConfigError, LearningRule, NeuronLabel, SimConfig, Transformation};
 use super::detectors::Bank;
-use super::learning::{HebbianState, PathChoice, RawWeightsCopy, UpdateParams};
+use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::rng::{Purpose, derived_rng};
+use super::snapshot_weights::SnapshotWeights;
 use super::stimulus;
 use crate::perm::Permutation;
 
@@ -46,8 +47,9 @@ pub struct MetricsRecord {
 pub struct Snapshot {
     /// Steps taken.
     pub step: u64,
-    /// Materialised weights `W` (M × M, stored order).
-    pub weights: Arc<Array2<f32>>,
+    /// Weights `W` (M × M, stored order): exact values at once, the whole matrix on first
+    /// use of [`SnapshotWeights::full`].
+    pub weights: Arc<SnapshotWeights>,
     /// `W` is exactly symmetric (see [`HebbianState::is_symmetric`]); views may then read
     /// one triangle only.
     pub symmetric: bool,
@@ -60,32 +62,6 @@ pub struct Snapshot {
     pub activity: Arc<Vec<f32>>,
     /// Metric history so far.
     pub history: Arc<Vec<MetricsRecord>>,
-}
-
-/// A snapshot whose weights are still a raw copy (see [`Simulation::snapshot_deferred`]).
-pub struct PendingSnapshot {
-    step: u64,
-    weights: RawWeightsCopy,
-    symmetric: bool,
-    node_weights: Arc<Array1<f32>>,
-    stimulus: Arc<Vec<f32>>,
-    activity: Arc<Vec<f32>>,
-    history: Arc<Vec<MetricsRecord>>,
-}
-
-impl PendingSnapshot {
-    /// Scales and mirrors the weights (the expensive half) and returns the snapshot.
-    pub fn finish(self) -> Snapshot {
-        Snapshot {
-            step: self.step,
-            weights: Arc::new(self.weights.materialise()),
-            symmetric: self.symmetric,
-            node_weights: self.node_weights,
-            stimulus: self.stimulus,
-            activity: self.activity,
-            history: self.history,
-        }
-    }
 }
 
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
@@ -414,19 +390,19 @@ impl Simulation {
         &self.history
     }
 
-    /// An immutable snapshot for display.
+    /// An immutable snapshot for display (see [`Simulation::snapshot_into`]).
     pub fn snapshot(&self) -> Snapshot {
-        self.snapshot_deferred(None).finish()
+        self.snapshot_into(None)
     }
 
-    /// The cheap half of [`Simulation::snapshot`]: copies the raw weights into `buffer`
-    /// (reused when its shape fits) and everything else as is; [`PendingSnapshot::finish`]
-    /// does the rest (scaling and mirroring `W`) on whichever thread calls it. The
-    /// finished snapshot equals [`Simulation::snapshot`] taken at the same moment.
-    pub fn snapshot_deferred(&self, buffer: Option<Array2<f32>>) -> PendingSnapshot {
-        PendingSnapshot {
+    /// An immutable snapshot whose weights are copied into `buffer` (reused when its
+    /// shape fits). The simulation pays only for one pass over its raw weights — the
+    /// upper triangle when the rule is symmetric — and the scaling and mirroring into
+    /// `W` happen later, on whichever thread first asks for [`SnapshotWeights::full`].
+    pub fn snapshot_into(&self, buffer: Option<Array2<f32>>) -> Snapshot {
+        Snapshot {
             step: self.step,
-            weights: self.state.raw_copy_into(buffer),
+            weights: Arc::new(SnapshotWeights::from_raw(self.state.raw_copy_into(buffer))),
             symmetric: self.state.is_symmetric(),
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
