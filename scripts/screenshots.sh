@@ -16,10 +16,12 @@ export INVARIANCE_LAB_NO_DIALOGS=1
 # Software rendering; no desktop portal; a fixed scale so screenshots are comparable.
 export LIBGL_ALWAYS_SOFTWARE=1 WINIT_UNIX_BACKEND=x11 WAYLAND_DISPLAY= WINIT_X11_SCALE_FACTOR=1
 
+# The 1600 x 1000 window sits at the top left of a bigger screen, so the X pointer,
+# which starts at the screen's centre, is outside it and no hover tooltip shows.
 shot() {
     local name="$1"; shift
     echo "== $name: $*"
-    xvfb-run -a -s "-screen 0 1600x1000x24" "$BIN" gui "$@" --screenshot "$OUT/$name.png"
+    xvfb-run -a -s "-screen 0 3400x2200x24" "$BIN" gui "$@" --screenshot "$OUT/$name.png"
 }
 
 # One per main view, on the central story: ring-shift trained, searched, recovered.
