@@ -373,7 +373,6 @@ fn main() {
                     range: RangeMode::Auto,
                 },
                 weights: snapshot.weights.clone(),
-                symmetric: snapshot.symmetric,
                 order: std::sync::Arc::new(order),
             };
             let times: Vec<f64> = (0..9)

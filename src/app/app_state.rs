@@ -1007,14 +1007,8 @@ impl InvarianceApp {
             return;
         }
         let (order_id, order) = self.current_order(&p.model);
-        self.heatmap.update(
-            &self.ctx,
-            p.id,
-            &p.snapshot.weights,
-            p.snapshot.symmetric,
-            order_id,
-            &order,
-        );
+        self.heatmap
+            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
     }
 
     fn unsaved_prompt_ui(&mut self) {

@@ -344,9 +344,6 @@ pub struct HeatmapJob {
     pub key: HeatmapKey,
     /// The weights in stored order.
     pub weights: Arc<SnapshotWeights>,
-    /// `W` is known to be exactly symmetric: block means are then computed from the
-    /// cells above the diagonal and mirrored (half the reading).
-    pub symmetric: bool,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
 }
@@ -398,7 +395,6 @@ impl RenderedHeatmap {
         let job = HeatmapJob {
             key: self.key,
             weights: self.weights.clone(),
-            symmetric: false,
             order: self.order.clone(),
         };
         render_heatmap_at(&job, usize::MAX).image
@@ -450,9 +446,10 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
         } else {
             (source.values, source.scale)
         };
-        let symmetric = job.symmetric || source.upper_only;
+        // For an exactly symmetric `W` the cells above the diagonal are read and the
+        // block means mirrored (half the reading).
         let (mut means, side, mut lo, mut hi) =
-            block_means_with(values, &job.order, block, symmetric);
+            block_means_with(values, &job.order, block, source.symmetric);
         if scale != 1.0 {
             let scale = scale as f32;
             means.iter_mut().for_each(|m| *m *= scale);
@@ -642,7 +639,6 @@ impl HeatmapView {
         ctx: &egui::Context,
         snapshot_id: u64,
         weights: &Arc<SnapshotWeights>,
-        symmetric: bool,
         order_id: u64,
         order: &Arc<Vec<usize>>,
     ) {
@@ -662,7 +658,6 @@ impl HeatmapView {
         let job = HeatmapJob {
             key,
             weights: weights.clone(),
-            symmetric,
             order: order.clone(),
         };
         let cells = order.len() * order.len();
@@ -971,7 +966,6 @@ mod tests {
                 range: RangeMode::Auto,
             },
             weights: Arc::new(SnapshotWeights::from_full(w)),
-            symmetric: false,
             order: Arc::new(vec![0, 1]),
         };
         let r = render_heatmap(&job);
@@ -1085,7 +1079,6 @@ mod tests {
                         range: RangeMode::Auto,
                     },
                     weights: weights.clone(),
-                    symmetric: true,
                     order: Arc::new(order.clone()),
                 };
                 for max_side in [8, 12, m] {
@@ -1139,7 +1132,6 @@ mod tests {
                 range: RangeMode::Auto,
             },
             weights: Arc::new(SnapshotWeights::from_full(w.clone())),
-            symmetric: false,
             order: Arc::new(order.clone()),
         };
         let r = render_heatmap_at(&job, 3);

@@ -110,6 +110,7 @@ pub struct RawWeightsCopy {
     raw: Array2<f32>,
     scale: f64,
     lower_stale: bool,
+    symmetric: bool,
 }
 
 impl RawWeightsCopy {
@@ -117,7 +118,7 @@ impl RawWeightsCopy {
     /// bit-identical to [`HebbianState::weights`] at the moment of the copy.
     pub fn materialise(mut self) -> Array2<f32> {
         let s = self.scale;
-        let scale = |w: &mut f32| *w = (f64::from(*w) * s) as f32;
+        let scale = |w: &mut f32| *w = scaled(*w, s);
         if self.lower_stale {
             // Only the upper triangle (diagonal included) was copied; scale it, then
             // mirror it over whatever the buffer held below.
@@ -154,6 +155,11 @@ impl RawWeightsCopy {
         self.lower_stale
     }
 
+    /// `W` is exactly symmetric (see [`HebbianState::is_symmetric`]).
+    pub fn is_symmetric(&self) -> bool {
+        self.symmetric
+    }
+
     /// `w_ij`, bit-identical to the materialised matrix's entry.
     pub fn value(&self, i: usize, j: usize) -> f32 {
         let (i, j) = if self.lower_stale && i > j {
@@ -161,12 +167,7 @@ impl RawWeightsCopy {
         } else {
             (i, j)
         };
-        let w = self.raw[[i, j]];
-        if self.scale == 1.0 {
-            w
-        } else {
-            (f64::from(w) * self.scale) as f32
-        }
+        scaled(self.raw[[i, j]], self.scale)
     }
 
     /// The buffer, for reuse by the next copy.
@@ -363,11 +364,7 @@ impl HebbianState {
 
     /// Materialised weights `W = scale · W_raw`.
     pub fn weights(&self) -> Array2<f32> {
-        let mut w = materialise(&self.w_raw, self.scale);
-        if self.lower_stale {
-            mirror_upper(&mut w);
-        }
-        w
+        self.raw_copy_into(None).materialise()
     }
 
     /// A plain copy of the raw weight buffer into `buffer` (reused when it already has
@@ -402,6 +399,7 @@ impl HebbianState {
             raw,
             scale: self.scale,
             lower_stale: self.lower_stale,
+            symmetric: self.symmetric,
         }
     }
 
@@ -534,7 +532,17 @@ fn materialise<D: ndarray::Dimension>(
     if scale == 1.0 {
         raw.clone()
     } else {
-        raw.mapv(|w| (f64::from(w) * scale) as f32)
+        raw.mapv(|w| scaled(w, scale))
+    }
+}
+
+/// One raw weight times the lazy decay scale, rounded as every materialised copy
+/// rounds it (a scale of exactly 1 leaves the bits alone).
+fn scaled(w: f32, scale: f64) -> f32 {
+    if scale == 1.0 {
+        w
+    } else {
+        (f64::from(w) * scale) as f32
     }
 }
 

@@ -50,9 +50,6 @@ pub struct Snapshot {
     /// Weights `W` (M × M, stored order): exact values at once, the whole matrix on first
     /// use of [`SnapshotWeights::full`].
     pub weights: Arc<SnapshotWeights>,
-    /// `W` is exactly symmetric (see [`HebbianState::is_symmetric`]); views may then read
-    /// one triangle only.
-    pub symmetric: bool,
     /// Node weights `d` (what the rule put on the diagonal, e.g. accumulated mean squared
     /// activity for Hebb; see the README's Model section).
     pub node_weights: Arc<Array1<f32>>,
@@ -403,7 +400,6 @@ impl Simulation {
         Snapshot {
             step: self.step,
             weights: Arc::new(SnapshotWeights::from_raw(self.state.raw_copy_into(buffer))),
-            symmetric: self.state.is_symmetric(),
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),

@@ -25,7 +25,12 @@ pub enum SnapshotWeights {
         full: OnceLock<Arc<Array2<f32>>>,
     },
     /// `W` itself (the copy needed no finishing, or the matrix came from elsewhere).
-    Full(Arc<Array2<f32>>),
+    Full {
+        /// The matrix.
+        w: Arc<Array2<f32>>,
+        /// It equals its transpose exactly.
+        symmetric: bool,
+    },
 }
 
 /// Where a view can read the weights from without materialising them.
@@ -38,13 +43,19 @@ pub struct WeightsSource<'a> {
     /// Only the upper triangle of `values` (diagonal included) is valid; `W` is
     /// symmetric.
     pub upper_only: bool,
+    /// `W` is exactly symmetric: a view may read one triangle only.
+    pub symmetric: bool,
 }
 
 impl SnapshotWeights {
     /// Wraps a raw copy (materialised lazily unless it already is `W`).
     pub fn from_raw(copy: RawWeightsCopy) -> Self {
         if copy.is_materialised() {
-            Self::from_full(copy.into_buffer())
+            let symmetric = copy.is_symmetric();
+            Self::Full {
+                w: Arc::new(copy.into_buffer()),
+                symmetric,
+            }
         } else {
             Self::Raw {
                 copy,
@@ -53,9 +64,14 @@ impl SnapshotWeights {
         }
     }
 
-    /// Wraps a finished matrix.
+    /// Wraps a finished matrix (one comparison with its transpose finds out whether it
+    /// is exactly symmetric).
     pub fn from_full(w: Array2<f32>) -> Self {
-        Self::Full(Arc::new(w))
+        let symmetric = w == w.t();
+        Self::Full {
+            w: Arc::new(w),
+            symmetric,
+        }
     }
 
     /// Number of detectors `M`.
@@ -68,7 +84,7 @@ impl SnapshotWeights {
     pub fn full(&self) -> &Arc<Array2<f32>> {
         match self {
             Self::Raw { copy, full } => full.get_or_init(|| Arc::new(copy.clone().materialise())),
-            Self::Full(w) => w,
+            Self::Full { w, .. } => w,
         }
     }
 
@@ -76,7 +92,7 @@ impl SnapshotWeights {
     pub fn is_materialised(&self) -> bool {
         match self {
             Self::Raw { full, .. } => full.get().is_some(),
-            Self::Full(_) => true,
+            Self::Full { .. } => true,
         }
     }
 
@@ -84,27 +100,29 @@ impl SnapshotWeights {
     pub fn value(&self, i: usize, j: usize) -> f32 {
         match self {
             Self::Raw { copy, .. } => copy.value(i, j),
-            Self::Full(w) => w[[i, j]],
+            Self::Full { w, .. } => w[[i, j]],
         }
     }
 
     /// The cheapest place to read values from: `W` if it exists, the raw copy otherwise.
     pub fn source<'a>(&'a self) -> WeightsSource<'a> {
-        let whole = |w: &'a Arc<Array2<f32>>| WeightsSource {
+        let whole = |w: &'a Arc<Array2<f32>>, symmetric| WeightsSource {
             values: w.view(),
             scale: 1.0,
             upper_only: false,
+            symmetric,
         };
         match self {
             Self::Raw { copy, full } => match full.get() {
-                Some(w) => whole(w),
+                Some(w) => whole(w, copy.is_symmetric()),
                 None => WeightsSource {
                     values: copy.raw(),
                     scale: copy.scale(),
                     upper_only: copy.upper_only(),
+                    symmetric: copy.is_symmetric(),
                 },
             },
-            Self::Full(w) => whole(w),
+            Self::Full { w, symmetric } => whole(w, *symmetric),
         }
     }
 
@@ -113,7 +131,7 @@ impl SnapshotWeights {
     pub fn into_buffer(self) -> Option<Array2<f32>> {
         match self {
             Self::Raw { copy, .. } => Some(copy.into_buffer()),
-            Self::Full(w) => Arc::try_unwrap(w).ok(),
+            Self::Full { w, .. } => Arc::try_unwrap(w).ok(),
         }
     }
 }
@@ -155,6 +173,7 @@ mod tests {
             let lazy = SnapshotWeights::from_raw(copy);
             let upper_only = rule == LearningRule::Hebb;
             assert_eq!(lazy.source().upper_only, upper_only, "{rule:?}");
+            assert_eq!(lazy.source().symmetric, state.is_symmetric(), "{rule:?}");
             assert_eq!(lazy.is_materialised(), !upper_only && decay == 0.0);
             assert_eq!(lazy.neurons(), m);
             let bits = |v: f32| v.to_bits();
