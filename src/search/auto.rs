@@ -1,30 +1,30 @@
 //! The default solver: seeded enumeration, then one spectral assignment, then annealing and FAQ if
 //! nothing acceptable was found and time remains.
 
+use super::generators::{self, Generators};
 use super::objective::Objective;
 use super::progress::Ctx;
-use super::seeded::{self, SeededSetup};
+use super::seeded::SeededSetup;
 use super::{anneal, faq, polish, spectral};
 
-/// Runs the combination within the context's deadline.
-pub(crate) fn run(
-    obj: &Objective,
-    setup: &SeededSetup,
-    max_results: usize,
-    seed: u64,
-    ctx: &mut Ctx,
-) {
+/// Above this size the spectral stage (three dense matrix products, `O(n³)`) is
+/// skipped: the generator-first enumeration is quadratic and would be dwarfed.
+const SPECTRAL_MAX_N: usize = 2048;
+
+/// Runs the combination within the context's deadline; returns the generators the
+/// enumeration accepted.
+pub(crate) fn run(obj: &Objective, setup: &SeededSetup, seed: u64, ctx: &mut Ctx) -> Generators {
     let n = obj.n;
     if n < 2 {
-        return;
+        return Generators::default();
     }
-    // 1. Seeded enumeration of the pivot's images (nearest signature first).
+    // 1. Generator-first enumeration (pivot images, then stabilisers).
     ctx.set_stage(0.0, 0.7);
-    seeded::enumerate(obj, setup, max_results, ctx);
+    let found = generators::enumerate(obj, setup, seed, ctx);
     ctx.report(1.0);
-    // 2. Not enough good results: one unseeded spectral assignment (exact
-    //    where node signatures differ, useless where all nodes look alike).
-    if ctx.found.count_below(setup.good) < max_results && !ctx.should_stop() {
+    // 2. No generator: one unseeded spectral assignment (exact where node
+    //    signatures differ, useless where all nodes look alike).
+    if found.gens.is_empty() && n <= SPECTRAL_MAX_N && !ctx.should_stop() {
         ctx.set_stage(0.7, 0.8);
         if let Some(ks) = spectral::kernels(obj, setup.symmetric, ctx)
             && let Some(mut p) = spectral::unseeded(obj, setup, &ks, ctx)
@@ -44,4 +44,5 @@ pub(crate) fn run(
         faq::run(obj, setup.symmetric, 1, seed, ctx);
     }
     ctx.set_stage(0.0, 1.0);
+    found
 }

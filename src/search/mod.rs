@@ -16,7 +16,9 @@
 mod anneal;
 pub(crate) mod assignment;
 mod auto;
+pub mod exact;
 mod faq;
+mod generators;
 pub mod group;
 mod objective;
 mod polish;
@@ -152,6 +154,29 @@ impl WeightedGraph {
         self.d.as_ref().map(|d| d.view())
     }
 
+    /// The same graph with `W` and `d` multiplied by the power of two that brings
+    /// `max|w|` into `[0.5, 1)`: exact in floating point (no rounding), so the search's
+    /// `f32` arithmetic neither overflows nor underflows whatever the input's scale,
+    /// and the results for `cW` equal those for `W`. `None` when already in range
+    /// (or `W = 0`).
+    pub fn normalised(&self) -> Option<Self> {
+        let max = self.w.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
+        if max == 0.0 {
+            return None;
+        }
+        let exponent = (max as f64).log2().floor() as i32 + 1;
+        if exponent == 0 {
+            return None;
+        }
+        let factor = 2f64.powi(-exponent);
+        // Scale in f64 and round once: exact unless the result is subnormal in f32.
+        let scale = |x: f32| (x as f64 * factor) as f32;
+        Some(Self {
+            w: self.w.mapv(scale),
+            d: self.d.as_ref().map(|d| d.mapv(scale)),
+        })
+    }
+
     /// True if `W = Wᵀ` exactly.
     pub fn is_symmetric(&self) -> bool {
         let n = self.n();
@@ -174,16 +199,20 @@ pub enum Method {
     Faq,
     /// Simulated annealing over transpositions.
     Anneal,
+    /// Branch and bound that proves the minimum of the penalised objective over
+    /// non-identity permutations (small graphs, n ≲ 20).
+    Exact,
 }
 
 impl Method {
     /// All methods, in CLI order.
-    pub const ALL: [Method; 5] = [
+    pub const ALL: [Method; 6] = [
         Method::Auto,
         Method::Seeded,
         Method::Spectral,
         Method::Faq,
         Method::Anneal,
+        Method::Exact,
     ];
 
     /// The lowercase name used by the CLI and JSON.
@@ -194,6 +223,7 @@ impl Method {
             Method::Spectral => "spectral",
             Method::Faq => "faq",
             Method::Anneal => "anneal",
+            Method::Exact => "exact",
         }
     }
 }
@@ -212,7 +242,7 @@ impl FromStr for Method {
             .find(|m| m.name() == s)
             .ok_or_else(|| {
                 SearchError::InvalidOption(format!(
-                    "unknown method '{s}' (auto|seeded|spectral|faq|anneal)"
+                    "unknown method '{s}' (auto|seeded|spectral|faq|anneal|exact)"
                 ))
             })
     }
@@ -237,6 +267,9 @@ pub struct SearchOptions {
     /// elements (which must also be within 1.5× the best error); when exact
     /// results exist, only they are used.
     pub group_tolerance: f64,
+    /// The exact group's colour tolerance: weights within `exact_tolerance · max|w|`
+    /// count as equal (0: exact equality).
+    pub exact_tolerance: f64,
 }
 
 impl Default for SearchOptions {
@@ -248,6 +281,7 @@ impl Default for SearchOptions {
             seed: 0,
             penalty: 0.5,
             group_tolerance: 0.15,
+            exact_tolerance: 0.0,
         }
     }
 }
@@ -276,6 +310,12 @@ impl SearchOptions {
             return Err(SearchError::InvalidOption(format!(
                 "group tolerance must be ≥ 0, got {}",
                 self.group_tolerance
+            )));
+        }
+        if !(self.exact_tolerance.is_finite() && (0.0..1.0).contains(&self.exact_tolerance)) {
+            return Err(SearchError::InvalidOption(format!(
+                "exact-group tolerance must be in [0, 1), got {}",
+                self.exact_tolerance
             )));
         }
         Ok(())
@@ -362,6 +402,11 @@ pub struct SearchReport {
     pub cancelled: bool,
     /// True if the time limit ended the search.
     pub timed_out: bool,
+    /// The exact automorphism group (colours by exact weight equality), or why it
+    /// was not proved.
+    pub exact_group: Result<crate::group::ExactGroup, String>,
+    /// `--method exact`: the proved optimum, or the gap left when the time ran out.
+    pub certificate: Option<exact::Certificate>,
 }
 
 /// Runs the search. `progress` is called from the calling thread every ~50 ms.
@@ -376,6 +421,23 @@ pub fn search(
     options.check()?;
     let begin = Instant::now();
     let n = graph.n();
+    // The exact group first: on learned (noisy) graphs colour refinement settles it
+    // as trivial in one pass, so it costs a small share of the search.
+    let exact_options = crate::group::ExactOptions {
+        tolerance: options.exact_tolerance,
+        ..crate::group::ExactOptions::default()
+    };
+    let exact_group = crate::group::exact_group(
+        graph.weights(),
+        graph.node_weights(),
+        &exact_options,
+        cancel,
+    )
+    .map_err(|e| e.to_string());
+    // Every result is relative (errors are ratios of norms), so the search runs on a
+    // copy scaled into a safe floating-point range.
+    let normalised = graph.normalised();
+    let graph = normalised.as_ref().unwrap_or(graph);
     let obj = objective::Objective::new(graph, options.penalty);
     let symmetric = graph.is_symmetric();
     let limit = Duration::from_secs_f64(options.time_limit_secs.min(1e7));
@@ -392,11 +454,16 @@ pub fn search(
         good: 0.1 * baseline,
     };
     let max = options.max_results;
+    let mut certificate = None;
+    let mut enumerated = generators::Generators::default();
     match options.method {
-        Method::Auto => auto::run(&obj, &setup, max, options.seed, &mut ctx),
-        Method::Seeded => seeded::enumerate(&obj, &setup, max, &mut ctx),
+        Method::Auto => enumerated = auto::run(&obj, &setup, options.seed, &mut ctx),
+        Method::Seeded => {
+            enumerated = generators::enumerate(&obj, &setup, options.seed, &mut ctx);
+        }
         Method::Spectral => spectral::run(&obj, &setup, max, &mut ctx),
         Method::Faq => faq::run(&obj, symmetric, 3, options.seed, &mut ctx),
+        Method::Exact => certificate = Some(exact::run(&obj, &mut ctx)),
         Method::Anneal => {
             let budget = ctx.remaining_secs();
             anneal::run(
@@ -422,12 +489,11 @@ pub fn search(
         .filter(|r| r.exact || 2 * r.fixed_points <= n)
         .collect();
     sort_results(&mut results);
-    // Group elements: exact results if there are any, otherwise results at
+    // The acceptance level: exact results if there are any, otherwise results at
     // most 1.5× the best error (and below `group_tolerance` and half the
-    // random-permutation level). Composites of near-symmetries are
-    // near-symmetries (r(gh) ≤ r(g) + r(h)), so closure elements are checked
-    // against the acceptance level; spurious members make the closure explode
-    // and are left out by the size bound.
+    // random-permutation level). Composites of near-symmetries are near-symmetries
+    // (r(gh) ≤ r(g) + r(h)), so a group's random elements must stay below the
+    // random level's half; a spurious generator makes them fail.
     let exact_mode = results.first().is_some_and(|r| r.exact);
     let (tolerance, bound) = if exact_mode {
         (EXACT_TOLERANCE, EXACT_TOLERANCE)
@@ -439,35 +505,36 @@ pub fn search(
             .min(1.5 * best + 1e-9);
         (tol, setup.accept)
     };
-    let members: Vec<Permutation> = results
+    // Generators found level by level come first, then the other results by error.
+    let mut candidates: Vec<(Permutation, f64)> = enumerated
+        .gens
         .iter()
-        .filter(|r| r.relative_error <= tolerance)
-        .map(|r| r.permutation.clone())
+        .map(|g| (g.clone(), perm::relative_error(graph.weights(), g)))
         .collect();
-    let check = |p: &Permutation| sampled_error(&obj, p) <= bound.max(1e-6);
-    let group = group::analyse(&members, tolerance, &check);
-    // Complete the results with group elements that were not found directly.
-    if !cancelled
-        && let Some(order) = group.order
-        && order <= 4096
-        && let Some(all) = group::closure(&group.generators)
-    {
-        // Cheap estimates for all, exact errors for the best that can fit.
-        let mut extra: Vec<(f64, Permutation)> = all
-            .into_iter()
-            .filter(|p| !p.is_identity() && !results.iter().any(|r| &r.permutation == p))
-            .map(|p| (sampled_error(&obj, &p), p))
-            .collect();
-        extra.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        let mut extra: Vec<SearchResult> = extra
-            .into_iter()
-            .take(max)
-            .map(|(_, p)| SearchResult::new(graph, p))
-            .filter(|r| r.relative_error <= bound)
-            .collect();
-        results.append(&mut extra);
-        sort_results(&mut results);
-    }
+    candidates.extend(
+        results
+            .iter()
+            .filter(|r| r.relative_error <= tolerance)
+            .map(|r| (r.permutation.clone(), r.relative_error)),
+    );
+    let (group, mut measured) = group::analyse(&obj, &candidates, tolerance, bound, options.seed);
+    // Complete the results with the best measured group elements not found directly.
+    measured.retain(|m| m.error <= bound.max(EXACT_TOLERANCE) && !m.permutation.is_identity());
+    measured.sort_by(|a, b| {
+        a.error
+            .total_cmp(&b.error)
+            .then_with(|| a.permutation.cmp(&b.permutation))
+    });
+    let known: std::collections::HashSet<Permutation> =
+        results.iter().map(|r| r.permutation.clone()).collect();
+    let extra: Vec<SearchResult> = measured
+        .into_iter()
+        .filter(|m| !known.contains(&m.permutation))
+        .take(max)
+        .map(|m| SearchResult::new(graph, m.permutation))
+        .collect();
+    results.extend(extra);
+    sort_results(&mut results);
     results.truncate(max);
     ctx.report(1.0);
     Ok(SearchReport {
@@ -478,6 +545,8 @@ pub fn search(
         group,
         cancelled,
         timed_out,
+        exact_group,
+        certificate,
     })
 }
 
@@ -491,7 +560,7 @@ fn sort_results(results: &mut [SearchResult]) {
 
 /// Relative error of `π` estimated from at most 32 evenly spaced rows:
 /// `O(32·n)` instead of `O(n²)`.
-fn sampled_error(obj: &objective::Objective, p: &Permutation) -> f64 {
+pub(crate) fn sampled_error(obj: &objective::Objective, p: &Permutation) -> f64 {
     let n = obj.n;
     let step = n.div_ceil(32).max(1);
     let img = p.images();

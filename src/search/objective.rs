@@ -72,6 +72,23 @@ impl Objective {
         s
     }
 
+    /// `r(π) = ‖W − πW‖_F / ‖W‖_F` computed directly (not from the score, whose
+    /// cancellation loses the small errors of near-symmetries); rows are
+    /// accumulated in `f32`, the sum in `f64`.
+    pub fn relative_error(&self, p: &[usize]) -> f64 {
+        let mut sum = 0.0f64;
+        for (i, &pi) in p.iter().enumerate() {
+            let (row, prow) = (self.row(i), self.row(pi));
+            let mut acc = 0.0f32;
+            for (&x, &pj) in row.iter().zip(p) {
+                let d = prow[pj] - x;
+                acc += d * d;
+            }
+            sum += acc as f64;
+        }
+        (sum / self.norm2).sqrt()
+    }
+
     /// Relative squared error `r²` from a score.
     #[inline]
     pub fn rel_sq_from_score(&self, s: f64) -> f64 {

@@ -5,7 +5,7 @@
 //! of `u`'s strongest mapped neighbours match best:
 //! `Σ_m (W[u][m] − W[v][π m])² + (W[m][u] − W[π m][v])²` over at most
 //! [`NEIGHBOURS`] neighbours `m`, so one growth costs `O(n²·K)`.
-//! One run per candidate `j₀` enumerates the group elements moving `i₀`.
+//! [`super::generators`] decides which seeds to grow from.
 
 use super::objective::Objective;
 use super::polish;
@@ -184,13 +184,18 @@ pub(crate) fn pivot(obj: &Objective) -> usize {
     best.1
 }
 
-/// One seeded candidate: grow from `seeds`, polish, record. Returns the error.
-pub(crate) fn run_one(
+/// Above this size the whole-permutation re-assignment (`O(n³)`) is skipped: growth
+/// and pairwise swaps alone are accurate there, and a cubic step would dominate.
+const REFINE_MAX_N: usize = 2048;
+
+/// One seeded candidate: grow from `seeds`, polish, record in `ctx`; returns the
+/// polished permutation (`None` if stopped).
+pub(crate) fn run_one_permutation(
     obj: &Objective,
     setup: &SeededSetup,
     seeds: &[(usize, usize)],
     ctx: &mut Ctx,
-) -> Option<f64> {
+) -> Option<Vec<usize>> {
     let mut p = grow(obj, &setup.nb, seeds, setup.symmetric, ctx)?;
     let best = ctx.found.best_error().unwrap_or(f64::INFINITY);
     let grown = obj.rel_sq_from_score(obj.score(&p)).sqrt();
@@ -199,73 +204,21 @@ pub(crate) fn run_one(
         polish::two_opt_rounds(obj, &mut p, 2, ctx);
         let r = ctx.offer(obj, &p);
         if r > setup.accept {
-            return Some(r);
+            return Some(p);
         }
     }
     polish::two_opt(obj, &mut p, ctx);
     let r = ctx.offer(obj, &p);
     // An imperfect but competitive growth is re-mapped as a whole, which fixes
     // scattered mistakes; junk from a wrong j₀ is not worth the O(n³) step.
-    let competitive = obj.n <= 256 || (r <= 1.5 * best + 0.02 && has_outliers(obj, &p));
+    let competitive =
+        obj.n <= 256 || (obj.n <= REFINE_MAX_N && r <= 1.5 * best + 0.02 && has_outliers(obj, &p));
     if r > 1e-9 && competitive && !ctx.should_stop() {
         polish::refine(obj, &mut p, setup.symmetric, 3, ctx);
         polish::two_opt(obj, &mut p, ctx);
     }
-    Some(ctx.offer(obj, &p))
-}
-
-/// Enumerates: pivot `i₀`, every candidate `j₀` (nearest signature first);
-/// for small graphs also a second seed pair, to reach the pivot's stabiliser.
-/// Stops early once `max_results` results below the acceptance error exist.
-pub(crate) fn enumerate(obj: &Objective, setup: &SeededSetup, max_results: usize, ctx: &mut Ctx) {
-    let n = obj.n;
-    if n < 2 {
-        return;
-    }
-    let i0 = pivot(obj);
-    let cands = setup.sig.candidates(i0, n);
-    let second_stage = n <= 64;
-    let stage1_share = if second_stage { 0.4 } else { 1.0 };
-    for (k, &j0) in cands.iter().enumerate() {
-        if ctx.should_stop() || run_one(obj, setup, &[(i0, j0)], ctx).is_none() {
-            return;
-        }
-        ctx.report(stage1_share * (k + 1) as f64 / cands.len() as f64);
-        if ctx.found.count_below(setup.good) >= max_results {
-            return;
-        }
-    }
-    if !second_stage {
-        return;
-    }
-    // Second seed: the pivot's strongest neighbour i₁ → every j₁.
-    let i1 = setup.nb.of(i0)[0] as usize;
-    let mut all: Vec<usize> = vec![i0];
-    all.extend(&cands);
-    let total = all.len() * (n - 1);
-    let mut done = 0usize;
-    for &j0 in &all {
-        for &j1 in &setup.sig.candidates(i1, n) {
-            done += 1;
-            if j1 == j0 {
-                continue;
-            }
-            // Skip pairs whose connecting weights clearly differ.
-            let a = obj.w[i0 * n + i1] - obj.w[j0 * n + j1];
-            let b = obj.w[i1 * n + i0] - obj.w[j1 * n + j0];
-            let scale = obj.w[i0 * n + i1].abs() + obj.w[i1 * n + i0].abs() + 1e-12;
-            if (a.abs() + b.abs()) > 0.5 * scale {
-                continue;
-            }
-            if ctx.should_stop() || run_one(obj, setup, &[(i0, j0), (i1, j1)], ctx).is_none() {
-                return;
-            }
-            ctx.report(stage1_share + (1.0 - stage1_share) * done as f64 / total as f64);
-            if ctx.found.count_below(setup.good) >= max_results {
-                return;
-            }
-        }
-    }
+    ctx.offer(obj, &p);
+    Some(p)
 }
 
 /// True if a few nodes are matched much worse than the typical one (the

@@ -1,0 +1,219 @@
+//! Generator-first enumeration: find a few approximate generators instead of one
+//! seeded growth per candidate image of the pivot.
+//!
+//! Level 0 fixes a pivot `b₀` and tries its candidate images `j₀` (nearest node
+//! signature first), skipping every `j₀` already in the orbit of `b₀` under the
+//! generators accepted so far: once `⟨gens⟩` moves `b₀` to `j₀`, a growth towards
+//! `j₀` could only find another element of a known coset. Level `l ≥ 1` does the
+//! same in the stabiliser of `b₀ … b_{l−1}` (seeds `b_k → b_k`, candidates ranked by
+//! how well their weights to the fixed base points match `b_l`'s), to reach
+//! elements such as a circulant's reflections. A level ends when its candidates
+//! run out or after a few consecutive failed growths, so the number of growths
+//! grows with the number of generators, not with `n`.
+//!
+//! A growth is accepted as a generator when its error is below the acceptance
+//! level and the enlarged group still consists of near-symmetries: a spurious
+//! generator makes the group explode, and its random elements (Schreier–Sims gives
+//! uniformly random elements) then have errors near the random-permutation level.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::objective::Objective;
+use super::progress::Ctx;
+use super::seeded::{self, SeededSetup};
+use crate::group::Bsgs;
+use crate::perm::Permutation;
+
+/// Consecutive failed growths that end level 0 (the pivot's images).
+const LEVEL0_FAILURES: usize = 8;
+/// ... and a deeper level (a stabiliser's candidates).
+const DEEPER_FAILURES: usize = 4;
+/// Random elements of an enlarged group checked before a generator is accepted.
+const CHECKED_RANDOM_ELEMENTS: usize = 8;
+
+/// How many base levels to search: stabilisers are cheap to reach on small graphs
+/// and rarely hold anything the first two levels miss on large ones.
+fn max_levels(n: usize) -> usize {
+    match n {
+        0..=64 => 4,
+        65..=512 => 3,
+        _ => 2,
+    }
+}
+
+/// Accepted generators, in the order they were found, each with its growth error.
+#[derive(Default)]
+pub(crate) struct Generators {
+    pub gens: Vec<Permutation>,
+}
+
+impl Generators {
+    /// The stabiliser chain of `⟨gens⟩` with `base` first.
+    fn chain(&self, n: usize, base: &[usize]) -> Bsgs {
+        Bsgs::from_generators(n, &self.gens, base)
+    }
+}
+
+/// True if every one of a few seeded random elements of `⟨gens⟩` has a (sampled)
+/// error within `bound`.
+pub(crate) fn group_is_near_symmetric(
+    obj: &Objective,
+    chain: &Bsgs,
+    bound: f64,
+    seed: u64,
+) -> bool {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e6e_7261);
+    (0..CHECKED_RANDOM_ELEMENTS).all(|_| {
+        let g = chain.random_element(&mut rng);
+        g.is_identity() || super::sampled_error(obj, &g) <= bound
+    })
+}
+
+/// Orbit of `point` under the strong generators that fix every point of `fixed`.
+fn stabiliser_orbit(chain: &Bsgs, fixed: &[usize], point: usize) -> Vec<bool> {
+    let n = chain.degree();
+    let gens: Vec<Permutation> = chain
+        .strong_generators()
+        .into_iter()
+        .filter(|g| fixed.iter().all(|&b| g.image(b) == b))
+        .collect();
+    let mut seen = vec![false; n];
+    seen[point] = true;
+    let mut stack = vec![point];
+    while let Some(x) = stack.pop() {
+        for g in &gens {
+            let y = g.image(x);
+            if !seen[y] {
+                seen[y] = true;
+                stack.push(y);
+            }
+        }
+    }
+    seen
+}
+
+/// The next base point: the non-base node most strongly attached to the base.
+fn next_base_point(obj: &Objective, base: &[usize]) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
+    for x in 0..obj.n {
+        if base.contains(&x) {
+            continue;
+        }
+        let a: f64 = base
+            .iter()
+            .map(|&b| (obj.w[b * obj.n + x].abs() + obj.w[x * obj.n + b].abs()) as f64)
+            .sum();
+        if best.is_none_or(|(s, _)| a > s) {
+            best = Some((a, x));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Candidate images of `b` with `base` fixed: the weights to the fixed points must
+/// match `b`'s; node signatures break ties.
+fn stabiliser_candidates(
+    obj: &Objective,
+    setup: &SeededSetup,
+    base: &[usize],
+    b: usize,
+) -> Vec<usize> {
+    let n = obj.n;
+    let scale = (obj.norm2 / (n * n) as f64).sqrt().max(1e-300);
+    let mut c: Vec<(f64, usize)> = (0..n)
+        .filter(|&j| j != b && !base.contains(&j))
+        .map(|j| {
+            let mismatch: f64 = base
+                .iter()
+                .map(|&k| {
+                    let d1 = (obj.w[k * n + j] - obj.w[k * n + b]) as f64;
+                    let d2 = (obj.w[j * n + k] - obj.w[b * n + k]) as f64;
+                    d1 * d1 + d2 * d2
+                })
+                .sum::<f64>()
+                / (scale * scale);
+            (mismatch + setup.sig.dist2(b, j), j)
+        })
+        .collect();
+    c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    c.into_iter().map(|x| x.1).collect()
+}
+
+/// Runs the levels; returns the accepted generators. Every growth is also offered to
+/// `ctx` (so rejected candidates still appear as non-symmetries in the results).
+pub(crate) fn enumerate(
+    obj: &Objective,
+    setup: &SeededSetup,
+    seed: u64,
+    ctx: &mut Ctx,
+) -> Generators {
+    let n = obj.n;
+    let mut found = Generators::default();
+    if n < 2 {
+        return found;
+    }
+    let levels = max_levels(n);
+    let mut base = vec![seeded::pivot(obj)];
+    for level in 0..levels {
+        if ctx.should_stop() {
+            break;
+        }
+        let b = base[level];
+        let fixed = &base[..level];
+        let candidates = if level == 0 {
+            setup.sig.candidates(b, n)
+        } else {
+            stabiliser_candidates(obj, setup, fixed, b)
+        };
+        let max_failures = if level == 0 {
+            LEVEL0_FAILURES
+        } else {
+            DEEPER_FAILURES
+        };
+        let mut chain = found.chain(n, &base);
+        let mut orbit = stabiliser_orbit(&chain, fixed, b);
+        let mut failures = 0;
+        for (k, &j) in candidates.iter().enumerate() {
+            ctx.report((level as f64 + k as f64 / candidates.len() as f64) / levels as f64);
+            if orbit[j] {
+                continue;
+            }
+            let mut seeds: Vec<(usize, usize)> = fixed.iter().map(|&x| (x, x)).collect();
+            seeds.push((b, j));
+            let Some(p) = seeded::run_one_permutation(obj, setup, &seeds, ctx) else {
+                break;
+            };
+            let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
+            let accepted = r <= setup.accept
+                && Permutation::from_images(p).ok().is_some_and(|g| {
+                    let mut gens = found.gens.clone();
+                    gens.push(g.clone());
+                    let enlarged = Bsgs::from_generators(n, &gens, &base);
+                    if enlarged.order() == chain.order()
+                        || !group_is_near_symmetric(obj, &enlarged, setup.accept, seed)
+                    {
+                        return false;
+                    }
+                    found.gens.push(g);
+                    chain = enlarged;
+                    true
+                });
+            if accepted {
+                failures = 0;
+                orbit = stabiliser_orbit(&chain, fixed, b);
+            } else {
+                failures += 1;
+                if failures >= max_failures || ctx.should_stop() {
+                    break;
+                }
+            }
+        }
+        match next_base_point(obj, &base) {
+            Some(x) => base.push(x),
+            None => break,
+        }
+    }
+    ctx.report(1.0);
+    found
+}
