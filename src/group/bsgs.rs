@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::GroupOrder;
 use super::chain::{Perm, is_identity, then};
-use super::schreier::{Chain, schreier_sims};
+use super::schreier::{Chain, schreier_sims, schreier_sims_bounded};
 use crate::perm::Permutation;
 
 /// Why a chain cannot be built from the given permutations.
@@ -114,6 +114,20 @@ impl Bsgs {
         let perms = to_perms(n, gens)?;
         let prefix = to_points(n, base_prefix)?;
         Ok(Self::from_chain(schreier_sims(n, &perms, &prefix)))
+    }
+
+    /// [`Bsgs::try_from_generators`] that gives up (`Ok(None)`) as soon as the group is
+    /// known to have more than `2^max_order_log2` elements, before paying for the
+    /// chain of a huge group (a spurious generator often generates one).
+    pub fn try_from_generators_bounded(
+        n: usize,
+        gens: &[Permutation],
+        base_prefix: &[usize],
+        max_order_log2: f64,
+    ) -> Result<Option<Self>, BsgsError> {
+        let perms = to_perms(n, gens)?;
+        let prefix = to_points(n, base_prefix)?;
+        Ok(schreier_sims_bounded(n, &perms, &prefix, max_order_log2).map(Self::from_chain))
     }
 
     /// Trusts that `strong_gens` is a strong generating set relative to `base`

@@ -338,6 +338,27 @@ impl Builder {
 /// Schreier–Sims on `gens` (image lists of degree `n`, checked by the caller),
 /// with `prefix` (distinct points `< n`) first in the base.
 pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
+    schreier_sims_bounded(n, gens, prefix, f64::INFINITY).expect("no bound, no abort")
+}
+
+/// `log2` of the product of the current basic orbit lengths: a lower bound on the
+/// final order, since orbits only grow while the chain is built.
+fn order_log2_lower_bound(chain: &Chain) -> f64 {
+    chain
+        .levels
+        .iter()
+        .map(|l| (l.orbit.len() as f64).log2())
+        .sum()
+}
+
+/// [`schreier_sims`], giving up (`None`) as soon as the group is known to have more
+/// than `2^max_order_log2` elements — before the cost of building a huge group.
+pub(super) fn schreier_sims_bounded(
+    n: usize,
+    gens: &[Perm],
+    prefix: &[u32],
+    max_order_log2: f64,
+) -> Option<Chain> {
     let mut b = Builder {
         chain: Chain {
             n,
@@ -363,6 +384,9 @@ pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
             j = b.chain.levels.len() - 1;
         }
         b.add_strong(g.clone(), 0, j);
+        if order_log2_lower_bound(&b.chain) > max_order_log2 {
+            return None;
+        }
     }
     let mut i = b.chain.levels.len();
     while i > 0 {
@@ -373,6 +397,9 @@ pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
                     b.push_level(first_moved_point(&h));
                 }
                 b.add_strong(h, i, stop);
+                if order_log2_lower_bound(&b.chain) > max_order_log2 {
+                    return None;
+                }
                 i = stop + 1;
             }
         }
@@ -380,5 +407,5 @@ pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
     let mut chain = b.chain;
     drop(b.rows);
     chain.make_shallow();
-    chain
+    Some(chain)
 }

@@ -31,6 +31,9 @@ const LEVEL0_FAILURES: usize = 8;
 const DEEPER_FAILURES: usize = 4;
 /// Random elements of an enlarged group checked before a generator is accepted.
 const CHECKED_RANDOM_ELEMENTS: usize = 8;
+/// An approximate group larger than `2^40` elements is taken for a spurious
+/// generator's explosion: the chain is abandoned before it gets expensive.
+const MAX_ORDER_LOG2: f64 = 40.0;
 
 /// How many base levels to search: stabilisers are cheap to reach on small graphs
 /// and rarely hold anything the first two levels miss on large ones.
@@ -53,6 +56,33 @@ impl Generators {
     fn chain(&self, n: usize, base: &[usize]) -> Bsgs {
         Bsgs::from_generators(n, &self.gens, base)
     }
+}
+
+/// The chain of `⟨gens, candidate⟩` with `base` first, if the candidate passes as a
+/// generator: its square and its products with the current generators (cheap words
+/// that a spurious candidate usually fails) and a few random elements of the
+/// enlarged group all have (sampled) errors within `bound`, and the group is not
+/// absurdly large. `None` otherwise.
+pub(crate) fn enlarged_group(
+    obj: &Objective,
+    gens: &[Permutation],
+    candidate: &Permutation,
+    base: &[usize],
+    bound: f64,
+    seed: u64,
+) -> Option<Bsgs> {
+    let within = |p: &Permutation| p.is_identity() || super::sampled_error(obj, p) <= bound;
+    if !within(&candidate.then(candidate))
+        || !gens
+            .iter()
+            .all(|g| within(&candidate.then(g)) && within(&g.then(candidate)))
+    {
+        return None;
+    }
+    let mut all = gens.to_vec();
+    all.push(candidate.clone());
+    let chain = Bsgs::try_from_generators_bounded(obj.n, &all, base, MAX_ORDER_LOG2).ok()??;
+    group_is_near_symmetric(obj, &chain, bound, seed).then_some(chain)
 }
 
 /// True if every one of a few seeded random elements of `⟨gens⟩` has a (sampled)
@@ -187,14 +217,14 @@ pub(crate) fn enumerate(
             let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
             let accepted = r <= setup.accept
                 && Permutation::from_images(p).ok().is_some_and(|g| {
-                    let mut gens = found.gens.clone();
-                    gens.push(g.clone());
-                    let enlarged = Bsgs::from_generators(n, &gens, &base);
-                    if enlarged.order() == chain.order()
-                        || !group_is_near_symmetric(obj, &enlarged, setup.accept, seed)
-                    {
+                    if chain.contains(&g) {
                         return false;
                     }
+                    let Some(enlarged) =
+                        enlarged_group(obj, &found.gens, &g, &base, setup.accept, seed)
+                    else {
+                        return false;
+                    };
                     found.gens.push(g);
                     chain = enlarged;
                     true

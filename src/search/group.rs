@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::generators::group_is_near_symmetric;
+use super::generators::enlarged_group;
 use super::objective::Objective;
 use crate::group::{Bsgs, GroupOrder, name_group};
 use crate::perm::Permutation;
@@ -93,13 +93,11 @@ pub(crate) fn analyse(
         if *r > tolerance || p.is_identity() || chain.contains(p) {
             continue;
         }
-        gens.push(p.clone());
-        let enlarged = Bsgs::from_generators(n, &gens, &[]);
-        if group_is_near_symmetric(obj, &enlarged, bound.max(1e-6), seed) {
+        if let Some(enlarged) = enlarged_group(obj, &gens, p, &[], bound.max(1e-6), seed) {
+            gens.push(p.clone());
             chain = enlarged;
             errors.push(*r);
         } else {
-            gens.pop();
             rejected += 1;
             if rejected >= MAX_REJECTED {
                 break;
@@ -151,7 +149,7 @@ fn elements_to_measure(
         return (all, true);
     }
     let want = affordable.max(MIN_SAMPLE);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5a3b_1e);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005a_3b1e);
     let mut picked: Vec<Permutation> = gens.to_vec();
     let mut seen: std::collections::HashSet<Permutation> = picked.iter().cloned().collect();
     // A bounded number of draws: in a small group most draws repeat.
