@@ -544,6 +544,17 @@ fn timing_zoo() {
             )
         }),
         ("zeros 2048", Array2::zeros((2048, 2048)), factorial(2048)),
+        // Directed: a distinct weight per forward offset leaves only rotations.
+        (
+            "directed circulant 2048",
+            Array2::from_shape_fn((2048, 2048), |(i, j)| ((j + 2048 - i) % 2048) as f32),
+            2048.into(),
+        ),
+        (
+            "noisy directed 4096",
+            &noisy(4096, 5) + &Array2::from_shape_fn((4096, 4096), |(i, j)| (i < j) as u8 as f32),
+            GroupOrder::one(),
+        ),
     ];
     for (name, w, expected) in cases {
         let (w, _) = scramble(&w, None, 99);
@@ -565,4 +576,25 @@ fn timing_zoo() {
         assert_automorphisms(&w, None, &g);
         assert_eq!(g.order, expected, "{name}");
     }
+}
+
+#[test]
+fn strongly_regular_twins_are_told_apart_by_the_search() {
+    // Both SRG(16, 6, 2, 2), so refinement alone sees nothing; the groups differ.
+    let cell = |v: usize| (v / 4, v % 4);
+    // The 4 × 4 rook's graph K_4 □ K_4: |Aut| = 2 · 4!² = 1152.
+    let rook = Array2::from_shape_fn((16, 16), |(u, v)| {
+        let ((a, b), (c, d)) = (cell(u), cell(v));
+        f32::from(u8::from((a == c) != (b == d)))
+    });
+    assert_eq!(order(&rook, 91).to_u64(), Some(1152));
+    // Shrikhande: Cayley graph of Z_4² with connection set ±(1,0), ±(0,1), ±(1,1):
+    // |Aut| = 192.
+    let shrikhande = Array2::from_shape_fn((16, 16), |(u, v)| {
+        let ((a, b), (c, d)) = (cell(u), cell(v));
+        let diff = ((a + 4 - c) % 4, (b + 4 - d) % 4);
+        let s = [(1, 0), (3, 0), (0, 1), (0, 3), (1, 1), (3, 3)];
+        f32::from(u8::from(s.contains(&diff)))
+    });
+    assert_eq!(order(&shrikhande, 92).to_u64(), Some(192));
 }
