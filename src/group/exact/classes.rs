@@ -1,0 +1,352 @@
+//! Weights to colours: exact equality of `f32` values, or deterministic grouping
+//! within a tolerance (see the parent module's docs for the rule).
+
+use ndarray::{ArrayView1, ArrayView2};
+use rayon::iter::{IntoParallelRefMutIterator, ParallelIterator};
+
+use super::ExactGroupError;
+use crate::group::refine::{ColouredGraph, is_symmetric};
+use crate::search::CancelToken;
+
+/// An order-preserving `u32` key of a finite `f32`: `key(a) < key(b) ⇔ a < b`, and
+/// `key(a) = key(b) ⇔ a == b` (so −0 and +0 share a key).
+#[inline]
+fn key(x: f32) -> u32 {
+    let b = if x == 0.0 { 0 } else { x.to_bits() };
+    if b & 0x8000_0000 != 0 {
+        !b
+    } else {
+        b | 0x8000_0000
+    }
+}
+
+/// True for the key of an infinity or NaN (all exponent bits set, either sign).
+#[inline]
+fn is_non_finite_key(k: u32) -> bool {
+    let b = if k & 0x8000_0000 != 0 {
+        k & 0x7FFF_FFFF
+    } else {
+        !k
+    };
+    b & 0x7F80_0000 == 0x7F80_0000
+}
+
+/// The value behind a key (inverse of [`key`] on canonical values).
+#[inline]
+fn value(k: u32) -> f64 {
+    let b = if k & 0x8000_0000 != 0 {
+        k & 0x7FFF_FFFF
+    } else {
+        !k
+    };
+    f32::from_bits(b) as f64
+}
+
+/// Smallest key of each class of the sorted distinct `keys`, grouped within
+/// `threshold` (absolute): a class starts at its smallest value and takes every
+/// following value at most `threshold` above it.
+fn class_starts(keys: &[u32], threshold: f64) -> Vec<u32> {
+    let mut starts = Vec::new();
+    let mut lo = f64::NEG_INFINITY;
+    for &k in keys {
+        let v = value(k);
+        if starts.is_empty() || v - lo > threshold {
+            starts.push(k);
+            lo = v;
+        }
+    }
+    starts
+}
+
+/// The class id (rank) of `k` among classes starting at `starts`.
+#[inline]
+fn class_of(starts: &[u32], k: u32) -> u32 {
+    (starts.partition_point(|&s| s <= k) - 1) as u32
+}
+
+/// Classes of a short list of values (node weights): ranks `0..k` in ascending
+/// value order, grouped within `tolerance · max|x|`.
+fn vector_classes(x: &[f32], tolerance: f64) -> Vec<u32> {
+    let keys: Vec<u32> = x.iter().map(|&v| key(v)).collect();
+    let mut distinct = keys.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let scale = x.iter().fold(0.0f64, |m, &v| m.max((v as f64).abs()));
+    let starts = class_starts(&distinct, tolerance * scale);
+    keys.iter().map(|&k| class_of(&starts, k)).collect()
+}
+
+/// Number of buckets of [`sorted_distinct`]'s distribution pass.
+const BUCKET_BITS: u32 = 15;
+
+/// Largest key range (in bits, 32 MiB) always handled by a bitmap.
+const MAX_BITMAP_BITS: u64 = 1 << 28;
+
+/// The distinct keys (all in `lo..lo + span`) of `rows()`, ascending, by marking
+/// them in a bitmap over the range: linear time, no sorting.
+fn distinct_by_bitmap<'a, I: Iterator<Item = &'a [u32]>>(
+    rows: impl Fn() -> I,
+    lo: u32,
+    span: u64,
+) -> Vec<u32> {
+    let mut bits = vec![0u64; span.div_ceil(64) as usize];
+    for row in rows() {
+        for &k in row {
+            let i = (k - lo) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let total: u32 = bits.iter().map(|w| w.count_ones()).sum();
+    let mut out = Vec::with_capacity(total as usize);
+    for (wi, &word) in bits.iter().enumerate() {
+        let mut w = word;
+        while w != 0 {
+            let b = w.trailing_zeros();
+            out.push(lo + (wi as u32) * 64 + b);
+            w &= w - 1;
+        }
+    }
+    out
+}
+
+/// The distinct keys in the slices produced by `rows()`, ascending. One pass
+/// distributes them into buckets by value range, then each bucket (a few thousand
+/// keys, in cache) is sorted and deduplicated on its own: much faster than one
+/// comparison sort of the `n²` weights of a large noisy matrix.
+fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> Vec<u32> {
+    let mut range: Option<(u32, u32)> = None;
+    for row in rows() {
+        for &k in row {
+            range = Some(range.map_or((k, k), |(a, b)| (a.min(k), b.max(k))));
+        }
+    }
+    let Some((lo, hi)) = range else {
+        return Vec::new();
+    };
+    let span = (hi - lo) as u64 + 1;
+    let count: u64 = rows().map(|r| r.len() as u64).sum();
+    // Up to 32 bits per key the bitmap takes no more memory than the buckets' copy.
+    if span <= MAX_BITMAP_BITS.max(32 * count) {
+        return distinct_by_bitmap(rows, lo, span);
+    }
+    let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
+    let bucket = |k: u32| ((k - lo) >> shift) as usize;
+    let mut starts = vec![0usize; (1 << BUCKET_BITS) + 1];
+    for row in rows() {
+        for &k in row {
+            starts[bucket(k) + 1] += 1;
+        }
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    let mut sorted = vec![0u32; starts[starts.len() - 1]];
+    let mut next = starts.clone();
+    for row in rows() {
+        for &k in row {
+            let b = bucket(k);
+            sorted[next[b]] = k;
+            next[b] += 1;
+        }
+    }
+    let mut rest = sorted.as_mut_slice();
+    let mut chunks = Vec::with_capacity(1 << BUCKET_BITS);
+    for b in 0..1 << BUCKET_BITS {
+        let (chunk, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    let kept: Vec<usize> = chunks
+        .par_iter_mut()
+        .map(|c| {
+            c.sort_unstable();
+            let mut m = 0;
+            for i in 0..c.len() {
+                if i == 0 || c[i] != c[m - 1] {
+                    c[m] = c[i];
+                    m += 1;
+                }
+            }
+            m
+        })
+        .collect();
+    // Buckets hold disjoint ranges: compacting their distinct prefixes is enough.
+    let mut len = 0;
+    for (b, m) in kept.into_iter().enumerate() {
+        sorted.copy_within(starts[b]..starts[b] + m, len);
+        len += m;
+    }
+    sorted.truncate(len);
+    sorted
+}
+
+/// The coloured graph of `(W, d)` and its number of edge colours.
+///
+/// Edge colours are opaque `u32`s: with `tolerance = 0` the order-preserving key of
+/// the weight itself (no lookup needed), otherwise the class rank. Vertex colours
+/// pack the class rank of `d[i]` with the colour of `W[i][i]`. `cancel` is checked
+/// between the linear passes (each well under a second at n = 8192).
+pub(super) fn colour_graph(
+    w: ArrayView2<f32>,
+    d: Option<ArrayView1<f32>>,
+    tolerance: f64,
+    cancel: &CancelToken,
+) -> Result<(ColouredGraph, usize), ExactGroupError> {
+    let check = || {
+        if cancel.is_cancelled() {
+            Err(ExactGroupError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
+    let (rows, cols) = w.dim();
+    if rows != cols {
+        return Err(ExactGroupError::BadInput(format!(
+            "the weight matrix is not square: {rows} × {cols}"
+        )));
+    }
+    if !(tolerance.is_finite() && tolerance >= 0.0) {
+        return Err(ExactGroupError::BadInput(format!(
+            "the tolerance must be finite and non-negative, not {tolerance}"
+        )));
+    }
+    let n = rows;
+    if n > u32::MAX as usize {
+        return Err(ExactGroupError::BadInput(format!("too many vertices: {n}")));
+    }
+    let node = match d {
+        None => vec![0; n],
+        Some(d) => {
+            if d.len() != n {
+                return Err(ExactGroupError::BadInput(format!(
+                    "{} node weights for {n} vertices",
+                    d.len()
+                )));
+            }
+            if let Some((i, x)) = d.indexed_iter().find(|(_, x)| !x.is_finite()) {
+                return Err(ExactGroupError::BadInput(format!(
+                    "node weight d[{i}] is not finite ({x})"
+                )));
+            }
+            vector_classes(&d.to_vec(), tolerance)
+        }
+    };
+
+    let mut out: Vec<u32> = Vec::with_capacity(n * n);
+    match w.as_slice() {
+        Some(all) => out.extend(all.iter().map(|&x| key(x))),
+        None => {
+            for row in w.rows() {
+                out.extend(row.iter().map(|&x| key(x)));
+            }
+        }
+    }
+    // Keys of non-finite values (and only those) have all exponent bits set.
+    let finite = out.iter().all(|&k| !is_non_finite_key(k));
+    if !finite && let Some(((row, col), x)) = w.indexed_iter().find(|(_, x)| !x.is_finite()) {
+        return Err(ExactGroupError::BadInput(format!(
+            "weight W[{row}][{col}] is not finite ({x})"
+        )));
+    }
+    check()?;
+    // Distinct values: an undirected matrix needs only its upper triangle.
+    let mut symmetric = is_symmetric(n, &out);
+    check()?;
+    let distinct = if symmetric {
+        sorted_distinct(|| (0..n).map(|i| &out[i * n + i..(i + 1) * n]))
+    } else {
+        sorted_distinct(|| out.chunks(n.max(1)))
+    };
+    check()?;
+    let edge_colours = if tolerance > 0.0 {
+        let scale = w.iter().fold(0.0f64, |m, &x| m.max((x as f64).abs()));
+        let starts = class_starts(&distinct, tolerance * scale);
+        drop(distinct);
+        for c in out.iter_mut() {
+            *c = class_of(&starts, *c);
+        }
+        // Grouping can make a slightly asymmetric (noisy) matrix symmetric.
+        symmetric = symmetric || is_symmetric(n, &out);
+        starts.len()
+    } else {
+        distinct.len()
+    };
+    let vertex = (0..n)
+        .map(|i| (node[i] as u64) << 32 | out[i * n + i] as u64)
+        .collect();
+    let graph = ColouredGraph::with_symmetry(n, out, vertex, symmetric)
+        .ok_or_else(|| ExactGroupError::BadInput("inconsistent sizes".into()))?;
+    Ok((graph, edge_colours))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_preserve_order_and_equality() {
+        for x in [f32::NAN, -f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            assert!(is_non_finite_key(key(x)));
+        }
+        let xs = [
+            -3.5f32,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-30,
+            0.5,
+            2.0,
+            f32::MAX,
+            -f32::MAX,
+        ];
+        for a in xs {
+            for b in xs {
+                assert_eq!(key(a) < key(b), a < b, "{a} {b}");
+                assert_eq!(key(a) == key(b), a == b, "{a} {b}");
+            }
+            assert_eq!(value(key(a)), a as f64);
+            assert!(!is_non_finite_key(key(a)));
+        }
+    }
+
+    #[test]
+    fn tolerance_groups_from_the_smallest_value_of_each_class() {
+        // Threshold 0.25 · 4 = 1: {0, 0.5, 1} {1.5, 2.5} {4}; 1.5 is within 1 of 1.0
+        // but not of its class's smallest value, so chains do not merge.
+        let x = [4.0f32, 0.0, 1.5, 0.5, 2.5, 1.0];
+        assert_eq!(vector_classes(&x, 0.25), vec![2, 0, 1, 0, 1, 0]);
+        assert_eq!(vector_classes(&x, 0.0), vec![5, 0, 3, 1, 4, 2]);
+    }
+
+    #[test]
+    fn bucketed_sort_matches_a_plain_sort() {
+        let mut state = 7u64;
+        let keys: Vec<u32> = (0..50_000)
+            .map(|i| {
+                state = crate::group::refine::mix64(state);
+                // Skewed: mostly a narrow range, a few far-off values, many repeats.
+                match i % 10 {
+                    0 => state as u32,
+                    1..=3 => 1000 + (state % 50) as u32,
+                    _ => 0x8000_0000 + (state % 100_000) as u32,
+                }
+            })
+            .collect();
+        let mut expected = keys.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        // Keys spread over the whole u32 range take the bucket path…
+        assert_eq!(sorted_distinct(|| keys.chunks(77)), expected);
+        // …a narrow range the bitmap path.
+        let narrow: Vec<u32> = keys.iter().map(|&k| k % 100_000 + 12).collect();
+        let mut expected: Vec<u32> = narrow.clone();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(sorted_distinct(|| narrow.chunks(77)), expected);
+        assert_eq!(
+            sorted_distinct(|| [&[5u32, 5][..], &[5]].into_iter()),
+            vec![5]
+        );
+        assert!(sorted_distinct(std::iter::empty::<&[u32]>).is_empty());
+    }
+}
