@@ -10,9 +10,7 @@ if [ ${#SIZES[@]} -eq 0 ]; then SIZES=(128 512 1024 2048); fi
 # 1. Build (release), write the matrices, run the engine.
 cargo bench --no-default-features --bench search_bench -- "$DATA" "${SIZES[@]}"
 # 2. Python peers in their own venv.
-if [ ! -x bench/.venv/bin/python ]; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install --quiet numpy scipy
-fi
+source bench/venv.sh
+ensure_venv numpy scipy
 # These two variables (set on some machines) slow NumPy's BLAS down a lot.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE bench/.venv/bin/python bench/search_peers.py "$DATA"
