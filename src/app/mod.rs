@@ -20,6 +20,7 @@ pub mod params_panel;
 pub mod plots_panel;
 pub mod presentation;
 pub mod search_engine;
+pub mod search_flow;
 pub mod search_panel;
 pub mod search_task;
 pub mod shortcuts;
