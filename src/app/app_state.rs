@@ -1044,7 +1044,8 @@ impl eframe::App for InvarianceApp {
             .show(ui, |ui| {
                 let can_start = self.latest.is_some();
                 let space = self.latest.as_ref().map(|p| p.model.config.space);
-                for action in self.search.ui(ui, can_start, space.as_ref()) {
+                let neurons = self.latest.as_ref().map(|p| p.model.neurons);
+                for action in self.search.ui(ui, can_start, space.as_ref(), neurons) {
                     self.handle_search(action);
                 }
             });

@@ -6,9 +6,10 @@
 use super::actions::AppAction;
 use super::app_state::InvarianceApp;
 use super::heatmap::MatrixOrder;
-use super::labels::describe_transformation;
-use super::search_panel::SearchAction;
+use super::search_outcome::SearchOutcome;
+use super::search_panel::{Pick, SearchAction};
 use super::search_task::{FoundPermutation, SearchInput, SearchTask};
+use crate::perm::Permutation;
 
 impl InvarianceApp {
     /// Rows of the results table.
@@ -26,7 +27,26 @@ impl InvarianceApp {
 
     /// Selects a result row (as clicking it does): the heatmap switches to the recovered order.
     pub fn select_result(&mut self, row: usize) {
-        self.handle_search(SearchAction::Select(row));
+        self.handle_search(SearchAction::Select(Pick::Result(row)));
+    }
+
+    /// Selects anything the panel offers (a generator link, an element, a row), as
+    /// clicking it does.
+    pub fn select(&mut self, pick: Pick) {
+        self.handle_search(SearchAction::Select(pick));
+    }
+
+    /// The selected permutation: what the heatmap is ordered by and the Transformation
+    /// view animates.
+    pub fn selected_permutation(&self) -> Option<&Permutation> {
+        self.search.permutation(self.search.selected?)
+    }
+
+    /// Shows a finished search as if it had just arrived from the search thread (for
+    /// outcomes computed elsewhere, and for tests of the panel).
+    pub fn show_search_outcome(&mut self, outcome: SearchOutcome, step: u64) {
+        self.search.outcome_step = step;
+        self.on_search_outcome(outcome);
     }
 
     pub(super) fn poll_search(&mut self) {
@@ -38,41 +58,41 @@ impl InvarianceApp {
         };
         self.search.task = None;
         match result {
-            Ok(outcome) => {
-                let n = outcome.results.len();
-                let best = outcome.results.first().map(|r| r.error);
-                self.search.outcome = Some(outcome);
-                self.search.selected = (n > 0).then_some(0);
-                self.search.serial += 1;
-                match best {
-                    Some(b) => self
-                        .status
-                        .info(format!("Search found {n} permutations; best error {b:.4}.")),
-                    None => self.status.info("Search found no permutation."),
-                }
-                if n > 0 && self.startup.order == Some(MatrixOrder::Recovered) {
-                    self.order_mode = MatrixOrder::Recovered;
-                }
-                if let Some(name) = self.startup.select_match.take() {
-                    let space = self.latest.as_ref().map(|p| p.model.config.space);
-                    let row = self.search.outcome.as_ref().and_then(|o| {
-                        o.results.iter().position(|r| {
-                            r.truth.as_ref().is_some_and(|t| {
-                                t.consistency >= 0.95
-                                    && describe_transformation(&t.transformation, space.as_ref())
-                                        == name
-                            })
-                        })
-                    });
-                    match row {
-                        Some(row) => self.select_result(row),
-                        None => self
-                            .status
-                            .error(format!("No search result recovers \"{name}\".")),
-                    }
-                }
-            }
+            Ok(outcome) => self.on_search_outcome(outcome),
             Err(e) => self.status.error(format!("Search failed: {e}")),
+        }
+    }
+
+    fn on_search_outcome(&mut self, outcome: SearchOutcome) {
+        let n = outcome.results.len();
+        let best = outcome.results.first().map(|r| r.error);
+        let group = outcome
+            .group
+            .summary
+            .name
+            .clone()
+            .filter(|_| !outcome.group.generators.is_empty());
+        self.search.set_outcome(outcome);
+        match (group, best) {
+            (Some(name), _) => self.status.info(format!(
+                "Search found the group {name} ({n} candidate permutations)."
+            )),
+            (None, Some(b)) => self.status.info(format!(
+                "Search found {n} permutations but no symmetry; best error {b:.4}."
+            )),
+            (None, None) => self.status.info("Search found no permutation."),
+        }
+        if self.search.selected.is_some() && self.startup.order == Some(MatrixOrder::Recovered) {
+            self.order_mode = MatrixOrder::Recovered;
+        }
+        if let Some(name) = self.startup.select_match.take() {
+            let space = self.latest.as_ref().map(|p| p.model.config.space);
+            match self.search.pick_recovering(&name, space.as_ref()) {
+                Some(pick) => self.select(pick),
+                None => self
+                    .status
+                    .error(format!("No search result recovers \"{name}\".")),
+            }
         }
     }
 
@@ -106,18 +126,13 @@ impl InvarianceApp {
         match action {
             SearchAction::Start => self.start_search(),
             SearchAction::Cancel => self.execute(AppAction::CancelSearch),
-            SearchAction::Select(row) => {
-                if row < self.search_results().len() {
-                    self.search.selected = Some(row);
+            SearchAction::Select(pick) => {
+                if self.search.permutation(pick).is_some() {
+                    self.search.selected = Some(pick);
                     self.search.serial += 1;
                     self.order_mode = MatrixOrder::Recovered;
                 }
             }
         }
-    }
-
-    pub(super) fn selected_permutation(&self) -> Option<&crate::perm::Permutation> {
-        let row = self.search.selected?;
-        self.search_results().get(row).map(|r| &r.permutation)
     }
 }
