@@ -6,13 +6,20 @@
 //! Permutations follow [`crate::perm`]: `p.image(i)` is where `i` goes, and
 //! `a.then(b)` applies `a` first.
 
+mod abelian;
 pub mod bsgs;
+mod chain;
 pub mod exact;
 pub mod name;
+mod name_cube;
+mod name_torus;
 pub mod order;
 pub mod refine;
+mod schreier;
+#[cfg(test)]
+pub(crate) mod test_groups;
 
-pub use bsgs::Bsgs;
+pub use bsgs::{Bsgs, BsgsError};
 pub use exact::{ExactGroup, ExactGroupError, ExactOptions, exact_group};
 pub use name::name_group;
 pub use order::GroupOrder;

@@ -1,0 +1,384 @@
+//! Deterministic Schreier–Sims (Holt–Eick–O'Brien 2005, §4.4.2, `SCHREIERSIMS`):
+//! levels are completed from the bottom up; at level `i` every Schreier generator
+//! `u_x · s · u_{s(x)}⁻¹` is sifted through the levels below, and a non-trivial
+//! residue becomes a new strong generator.
+//!
+//! Cost. A Schreier generator whose edge `x → s(x)` is a tree edge labelled `s` is
+//! the identity and is skipped, so a level with orbit `Δ` and generators `S` sifts
+//! about `|Δ|(|S| − 1) + 1` of them. Each costs a few `O(n)` passes when the
+//! level's inverse coset representatives are stored explicitly (`u16` rows when
+//! `n ≤ 65536`, within [`REP_BUDGET_BYTES`] for the whole chain; 128 MiB for an
+//! orbit of 8192 points at `n = 8192`), and `O(n · depth)` with a shallow Schreier
+//! tree otherwise. The explicit rows exist only while building; the finished chain
+//! keeps shallow Schreier trees (a few words per point and generator).
+//!
+//! Bookkeeping. Each orbit point remembers how many of its level's generators have
+//! been checked. Representatives of existing points never change while a level is
+//! extended (new points are appended to the tree), so earlier checks stay valid: the
+//! levels below only grow. Only rebuilding a tree to make it shallow changes the
+//! representatives, and then that level's checks start again.
+
+use super::chain::{Elem, Level, Perm, depth_limit, is_identity, then};
+
+/// Memory for explicit inverse coset representatives while building, for the
+/// whole chain (128 MiB holds a transitive level of 8192 points in `u16`).
+pub(super) const REP_BUDGET_BYTES: usize = 192 << 20;
+
+/// A stabiliser chain: the element pool and the levels.
+#[derive(Clone, Debug)]
+pub(super) struct Chain {
+    /// Degree.
+    pub n: usize,
+    /// Strong generators and tree shortcuts, with inverses.
+    pub pool: Vec<Elem>,
+    /// Levels, base point first.
+    pub levels: Vec<Level>,
+}
+
+impl Chain {
+    /// `h ← h · u⁻¹` level by level from `from`; returns the first level whose basic
+    /// orbit does not contain the image of its base point (`levels.len()` if `h`
+    /// sifted through; then `h` is the identity iff it was a member).
+    pub fn sift(&self, h: &mut [u32], from: usize) -> usize {
+        for (l, level) in self.levels.iter().enumerate().skip(from) {
+            let Some(idx) = level.orbit.index_of(h[level.point as usize]) else {
+                return l;
+            };
+            level.orbit.apply_inv_rep(&self.pool, idx, h);
+        }
+        self.levels.len()
+    }
+
+    /// Adds a level for `point`.
+    fn push_level(&mut self, point: u32) {
+        self.levels.push(Level::new(point, self.n));
+    }
+
+    /// The first level whose base point `g` moves, or `levels.len()`.
+    fn first_moved_level(&self, g: &[u32]) -> usize {
+        self.levels
+            .iter()
+            .position(|l| g[l.point as usize] != l.point)
+            .unwrap_or(self.levels.len())
+    }
+
+    /// Makes every level's tree shallow (the finished chain is queried by walking
+    /// trees).
+    pub fn make_shallow(&mut self) {
+        let Chain { pool, levels, .. } = self;
+        for level in levels.iter_mut() {
+            level.orbit.make_shallow(pool);
+        }
+    }
+
+    /// Trusts `base` and `gens` to be a base and strong generating set: files each
+    /// generator under the levels whose base points it fixes and builds the trees,
+    /// without sifting anything. Base points are added for generators that fix the
+    /// whole base (a valid input has none).
+    pub fn from_strong(n: usize, base: &[u32], gens: &[Perm]) -> Self {
+        let mut chain = Self {
+            n,
+            pool: Vec::new(),
+            levels: Vec::new(),
+        };
+        for &b in base {
+            chain.push_level(b);
+        }
+        for g in gens.iter().filter(|g| !is_identity(g)) {
+            let mut j = chain.first_moved_level(g);
+            if j == chain.levels.len() {
+                chain.push_level(first_moved_point(g));
+                j = chain.levels.len() - 1;
+            }
+            chain.pool.push(Elem::new(g.clone(), true));
+            let id = (chain.pool.len() - 1) as u32;
+            let Chain { pool, levels, .. } = &mut chain;
+            for level in &mut levels[..=j] {
+                level.gens.push(id);
+                level.orbit.add_generator(pool, id);
+            }
+        }
+        chain.make_shallow();
+        chain
+    }
+}
+
+/// The smallest point `g` moves (0 for the identity, which is never asked).
+fn first_moved_point(g: &[u32]) -> u32 {
+    g.iter()
+        .enumerate()
+        .find(|&(i, &x)| i as u32 != x)
+        .map_or(0, |(i, _)| i as u32)
+}
+
+/// Explicit inverse coset representatives of one level, one row per orbit point.
+enum Rows {
+    /// Points fit in 16 bits (`n ≤ 65536`).
+    U16(Vec<u16>),
+    /// Larger degrees.
+    U32(Vec<u32>),
+}
+
+impl Rows {
+    fn new(n: usize) -> Self {
+        if n <= 1 << 16 {
+            Rows::U16(Vec::new())
+        } else {
+            Rows::U32(Vec::new())
+        }
+    }
+
+    fn row_bytes(n: usize) -> usize {
+        if n <= 1 << 16 { 2 * n } else { 4 * n }
+    }
+
+    /// Appends the row `r[p] = parent_row[ginv[p]]`, or the identity row.
+    fn push(&mut self, n: usize, parent: Option<(usize, &[u32])>) {
+        match self {
+            Rows::U16(v) => {
+                let start = v.len();
+                match parent {
+                    None => v.extend((0..n).map(|p| p as u16)),
+                    Some((pi, ginv)) => {
+                        v.reserve(n);
+                        for &q in ginv {
+                            let x = v[pi * n + q as usize];
+                            v.push(x);
+                        }
+                    }
+                }
+                debug_assert_eq!(v.len(), start + n);
+            }
+            Rows::U32(v) => match parent {
+                None => v.extend(0..n as u32),
+                Some((pi, ginv)) => {
+                    v.reserve(n);
+                    for &q in ginv {
+                        let x = v[pi * n + q as usize];
+                        v.push(x);
+                    }
+                }
+            },
+        }
+    }
+
+    /// `h ← h · u⁻¹` with row `idx`.
+    #[inline]
+    fn apply(&self, n: usize, idx: usize, h: &mut [u32]) {
+        match self {
+            Rows::U16(v) => {
+                let row = &v[idx * n..(idx + 1) * n];
+                for x in h.iter_mut() {
+                    *x = row[*x as usize] as u32;
+                }
+            }
+            Rows::U32(v) => {
+                let row = &v[idx * n..(idx + 1) * n];
+                for x in h.iter_mut() {
+                    *x = row[*x as usize];
+                }
+            }
+        }
+    }
+
+    /// The representative itself (the inverse of row `idx`).
+    fn rep(&self, n: usize, idx: usize) -> Perm {
+        let mut u = vec![0u32; n];
+        match self {
+            Rows::U16(v) => {
+                for (i, &x) in v[idx * n..(idx + 1) * n].iter().enumerate() {
+                    u[x as usize] = i as u32;
+                }
+            }
+            Rows::U32(v) => {
+                for (i, &x) in v[idx * n..(idx + 1) * n].iter().enumerate() {
+                    u[x as usize] = i as u32;
+                }
+            }
+        }
+        u
+    }
+}
+
+/// The chain under construction with its explicit representatives and checks.
+struct Builder {
+    chain: Chain,
+    /// Per level, explicit inverse representatives (while within budget).
+    rows: Vec<Option<Rows>>,
+    /// Per level and orbit point, how many of the level's generators are checked.
+    checked: Vec<Vec<u32>>,
+    /// Bytes held in `rows`.
+    rep_bytes: usize,
+}
+
+impl Builder {
+    fn n(&self) -> usize {
+        self.chain.n
+    }
+
+    fn push_level(&mut self, point: u32) {
+        self.chain.push_level(point);
+        let row = Rows::row_bytes(self.n());
+        let rows = (self.rep_bytes + row <= REP_BUDGET_BYTES).then(|| {
+            let mut r = Rows::new(self.n());
+            r.push(self.n(), None);
+            r
+        });
+        if rows.is_some() {
+            self.rep_bytes += row;
+        }
+        self.rows.push(rows);
+        self.checked.push(vec![0]);
+    }
+
+    /// Adds strong generator `g` to levels `from..=to`, extending their orbits (and
+    /// explicit representatives, or shallow trees beyond the budget).
+    fn add_strong(&mut self, g: Perm, from: usize, to: usize) {
+        self.chain.pool.push(Elem::new(g, true));
+        let id = (self.chain.pool.len() - 1) as u32;
+        let n = self.n();
+        for l in from..=to {
+            let Chain { pool, levels, .. } = &mut self.chain;
+            let level = &mut levels[l];
+            level.gens.push(id);
+            let start = level.orbit.add_generator(pool, id);
+            let len = level.orbit.len();
+            self.checked[l].resize(len, 0);
+            let row = Rows::row_bytes(n);
+            let fits = self.rep_bytes + (len - start) * row <= REP_BUDGET_BYTES;
+            match (&mut self.rows[l], fits) {
+                (Some(rows), true) => {
+                    for j in start..len {
+                        let (parent, gid) = level.orbit.parent(pool, j).unwrap_or((0, id));
+                        let pi = level.orbit.index_of(parent).unwrap_or(0);
+                        rows.push(n, Some((pi, &pool[gid as usize].inv)));
+                    }
+                    self.rep_bytes += (len - start) * row;
+                }
+                (slot, _) => {
+                    // Beyond the budget: walk the tree instead. Dropping the rows
+                    // keeps the representatives (the tree is the same), so checks stay.
+                    if slot.take().is_some() {
+                        self.rep_bytes -= start * row;
+                    }
+                    let limit = depth_limit(len);
+                    if level.orbit.deepest().0 > limit && level.orbit.make_shallow(pool) {
+                        self.checked[l].iter_mut().for_each(|c| *c = 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `h ← h · u⁻¹` for the point at `idx` of level `l`.
+    fn apply_inv(&self, l: usize, idx: usize, h: &mut [u32]) {
+        match &self.rows[l] {
+            Some(rows) => rows.apply(self.n(), idx, h),
+            None => self.chain.levels[l]
+                .orbit
+                .apply_inv_rep(&self.chain.pool, idx, h),
+        }
+    }
+
+    /// Sifts `h` from level `from` (see [`Chain::sift`]).
+    fn sift(&self, h: &mut [u32], from: usize) -> usize {
+        for l in from..self.chain.levels.len() {
+            let level = &self.chain.levels[l];
+            let Some(idx) = level.orbit.index_of(h[level.point as usize]) else {
+                return l;
+            };
+            self.apply_inv(l, idx, h);
+        }
+        self.chain.levels.len()
+    }
+
+    /// Checks level `i`'s unchecked Schreier generators; the first that does not
+    /// sift to the identity is returned with the level where it stopped.
+    fn check_level(&mut self, i: usize) -> Option<(Perm, usize)> {
+        let n = self.n();
+        let depth = self.chain.levels.len();
+        let ngens = self.chain.levels[i].gens.len();
+        for idx in 0..self.chain.levels[i].orbit.len() {
+            let first = self.checked[i][idx] as usize;
+            if first >= ngens {
+                continue;
+            }
+            let x = self.chain.levels[i].orbit.points[idx];
+            let mut ux: Option<Perm> = None;
+            for k in first..ngens {
+                let level = &self.chain.levels[i];
+                let s = level.gens[k];
+                let y = self.chain.pool[s as usize].fwd[x as usize];
+                let Some(yidx) = level.orbit.index_of(y) else {
+                    // Cannot happen: the orbit is closed under the level's generators.
+                    continue;
+                };
+                if level.orbit.parent(&self.chain.pool, yidx) == Some((x, s)) {
+                    self.checked[i][idx] = k as u32 + 1;
+                    continue;
+                }
+                let u = ux.get_or_insert_with(|| match &self.rows[i] {
+                    Some(rows) => rows.rep(n, idx),
+                    None => level.orbit.rep(&self.chain.pool, idx),
+                });
+                let mut h = then(u, &self.chain.pool[s as usize].fwd);
+                self.apply_inv(i, yidx, &mut h);
+                let stop = self.sift(&mut h, i + 1);
+                if stop < depth || !is_identity(&h) {
+                    self.checked[i][idx] = k as u32;
+                    return Some((h, stop));
+                }
+                self.checked[i][idx] = k as u32 + 1;
+            }
+        }
+        None
+    }
+}
+
+/// Schreier–Sims on `gens` (image lists of degree `n`, checked by the caller),
+/// with `prefix` (distinct points `< n`) first in the base.
+pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
+    let mut b = Builder {
+        chain: Chain {
+            n,
+            pool: Vec::new(),
+            levels: Vec::new(),
+        },
+        rows: Vec::new(),
+        checked: Vec::new(),
+        rep_bytes: 0,
+    };
+    for &p in prefix {
+        b.push_level(p);
+    }
+    let mut seen: Vec<&Perm> = Vec::new();
+    for g in gens {
+        if is_identity(g) || seen.contains(&g) {
+            continue;
+        }
+        seen.push(g);
+        let mut j = b.chain.first_moved_level(g);
+        if j == b.chain.levels.len() {
+            b.push_level(first_moved_point(g));
+            j = b.chain.levels.len() - 1;
+        }
+        b.add_strong(g.clone(), 0, j);
+    }
+    let mut i = b.chain.levels.len();
+    while i > 0 {
+        match b.check_level(i - 1) {
+            None => i -= 1,
+            Some((h, stop)) => {
+                if stop == b.chain.levels.len() {
+                    b.push_level(first_moved_point(&h));
+                }
+                b.add_strong(h, i, stop);
+                i = stop + 1;
+            }
+        }
+    }
+    let mut chain = b.chain;
+    drop(b.rows);
+    chain.make_shallow();
+    chain
+}
