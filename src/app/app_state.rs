@@ -13,12 +13,10 @@ use super::files::{FileEvent, FilePurpose, Files};
 use super::heatmap::{
     HeatmapContext, HeatmapView, MatrixOrder, RenderedHeatmap, recovered_order, truth_order,
 };
-use super::labels::describe_transformation;
 use super::params_panel::{ParamsAction, ParamsPanel};
 use super::plots_panel;
 use super::presentation::apply_text_sizes;
-use super::search_panel::{SearchAction, SearchPanel};
-use super::search_task::{FoundPermutation, SearchInput, SearchTask};
+use super::search_panel::SearchPanel;
 use super::shortcuts::{help_overlay_ui, read_shortcuts};
 use super::status_bar::{StatusKind, StatusLine};
 use super::stimulus_panel::{StimulusContext, StimulusPanel};
@@ -130,11 +128,12 @@ struct ScreenshotPlan {
 /// Give up waiting for steps/search after this long and take the screenshot anyway.
 const SCREENSHOT_PATIENCE: Duration = Duration::from_secs(900);
 
-struct Startup {
+/// What the command line asked for at start-up, and how far it got.
+pub(super) struct Startup {
     steps: Option<u64>,
     search: bool,
-    order: Option<MatrixOrder>,
-    select_match: Option<String>,
+    pub(super) order: Option<MatrixOrder>,
+    pub(super) select_match: Option<String>,
     steps_sent: bool,
     search_started: bool,
     first_generation: Option<u64>,
@@ -143,9 +142,9 @@ struct Startup {
 
 /// The application state.
 pub struct InvarianceApp {
-    ctx: egui::Context,
+    pub(super) ctx: egui::Context,
     worker: WorkerHandle,
-    latest: Option<Arc<Published>>,
+    pub(super) latest: Option<Arc<Published>>,
     generation_seen: u64,
     clean: Option<(u64, u64)>,
     /// The heatmap widget (its `displayed` field is the data behind the texture).
@@ -173,7 +172,7 @@ pub struct InvarianceApp {
     prompt: Option<AppAction>,
     after_save: Option<AppAction>,
     allow_close: bool,
-    startup: Startup,
+    pub(super) startup: Startup,
     screenshot: Option<ScreenshotPlan>,
     frame_ms: f64,
     last_frame: Option<Instant>,
@@ -285,24 +284,6 @@ impl InvarianceApp {
     /// Whether the heatmap shows the newest snapshot in the chosen order.
     pub fn heatmap_is_current(&self) -> bool {
         self.heatmap.is_current()
-    }
-
-    /// Rows of the results table.
-    pub fn search_results(&self) -> &[FoundPermutation] {
-        self.search
-            .outcome
-            .as_ref()
-            .map_or(&[], |o| o.results.as_slice())
-    }
-
-    /// Whether a search is running.
-    pub fn search_running(&self) -> bool {
-        self.search.is_running()
-    }
-
-    /// Selects a result row (as clicking it does): the heatmap switches to the recovered order.
-    pub fn select_result(&mut self, row: usize) {
-        self.handle_search(SearchAction::Select(row));
     }
 
     /// The status message and its kind.
@@ -438,53 +419,6 @@ impl InvarianceApp {
         }
     }
 
-    fn poll_search(&mut self) {
-        let Some(task) = &mut self.search.task else {
-            return;
-        };
-        let Some(result) = task.take_result() else {
-            return;
-        };
-        self.search.task = None;
-        match result {
-            Ok(outcome) => {
-                let n = outcome.results.len();
-                let best = outcome.results.first().map(|r| r.error);
-                self.search.outcome = Some(outcome);
-                self.search.selected = (n > 0).then_some(0);
-                self.search.serial += 1;
-                match best {
-                    Some(b) => self
-                        .status
-                        .info(format!("Search found {n} permutations; best error {b:.4}.")),
-                    None => self.status.info("Search found no permutation."),
-                }
-                if n > 0 && self.startup.order == Some(MatrixOrder::Recovered) {
-                    self.order_mode = MatrixOrder::Recovered;
-                }
-                if let Some(name) = self.startup.select_match.take() {
-                    let space = self.latest.as_ref().map(|p| p.model.config.space);
-                    let row = self.search.outcome.as_ref().and_then(|o| {
-                        o.results.iter().position(|r| {
-                            r.truth.as_ref().is_some_and(|t| {
-                                t.consistency >= 0.95
-                                    && describe_transformation(&t.transformation, space.as_ref())
-                                        == name
-                            })
-                        })
-                    });
-                    match row {
-                        Some(row) => self.select_result(row),
-                        None => self
-                            .status
-                            .error(format!("No search result recovers \"{name}\".")),
-                    }
-                }
-            }
-            Err(e) => self.status.error(format!("Search failed: {e}")),
-        }
-    }
-
     fn on_file_event(&mut self, event: FileEvent) {
         match event {
             FileEvent::Saved {
@@ -533,7 +467,7 @@ impl InvarianceApp {
         self.execute(action);
     }
 
-    fn execute(&mut self, action: AppAction) {
+    pub(super) fn execute(&mut self, action: AppAction) {
         let running = self.is_running();
         match action {
             AppAction::Run => {
@@ -637,51 +571,6 @@ impl InvarianceApp {
             .flatten();
         self.files
             .start_export(purpose, path, p.snapshot.clone(), image);
-    }
-
-    fn start_search(&mut self) {
-        if self.search.is_running() {
-            return;
-        }
-        let Some(p) = &self.latest else {
-            self.status.error("Nothing to search yet.");
-            return;
-        };
-        let input = SearchInput {
-            weights: p.snapshot.weights.clone(),
-            node_weights: p.snapshot.node_weights.clone(),
-            ground_truth: p.model.ground_truth.clone(),
-            step: p.snapshot.step,
-        };
-        self.search.outcome_step = p.snapshot.step;
-        self.search.task = Some(SearchTask::start(
-            input,
-            self.search.settings.clone(),
-            Some(self.ctx.clone()),
-        ));
-        self.status.info(format!(
-            "Searching the weights of step {}…",
-            p.snapshot.step
-        ));
-    }
-
-    fn handle_search(&mut self, action: SearchAction) {
-        match action {
-            SearchAction::Start => self.start_search(),
-            SearchAction::Cancel => self.execute(AppAction::CancelSearch),
-            SearchAction::Select(row) => {
-                if row < self.search_results().len() {
-                    self.search.selected = Some(row);
-                    self.search.serial += 1;
-                    self.order_mode = MatrixOrder::Recovered;
-                }
-            }
-        }
-    }
-
-    fn selected_permutation(&self) -> Option<&crate::perm::Permutation> {
-        let row = self.search.selected?;
-        self.search_results().get(row).map(|r| &r.permutation)
     }
 
     fn current_order(&mut self, model: &ModelInfo) -> (u64, Arc<Vec<usize>>) {
@@ -1155,7 +1044,8 @@ impl eframe::App for InvarianceApp {
             .show(ui, |ui| {
                 let can_start = self.latest.is_some();
                 let space = self.latest.as_ref().map(|p| p.model.config.space);
-                for action in self.search.ui(ui, can_start, space.as_ref()) {
+                let neurons = self.latest.as_ref().map(|p| p.model.neurons);
+                for action in self.search.ui(ui, can_start, space.as_ref(), neurons) {
                     self.handle_search(action);
                 }
             });

@@ -2,8 +2,7 @@
 //! ([`crate::search::search`]), which checks the cancel flag and reports progress.
 
 use super::search_task::{SearchInput, SearchMethod, SearchSettings};
-use crate::perm::Permutation;
-use crate::search::{CancelToken, Method, SearchOptions, WeightedGraph};
+use crate::search::{CancelToken, Method, SearchOptions, SearchReport, WeightedGraph};
 
 fn method(m: SearchMethod) -> Method {
     match m {
@@ -12,10 +11,12 @@ fn method(m: SearchMethod) -> Method {
         SearchMethod::Spectral => Method::Spectral,
         SearchMethod::Faq => Method::Faq,
         SearchMethod::Anneal => Method::Anneal,
+        SearchMethod::Exact => Method::Exact,
     }
 }
 
-/// Runs the engine; returns `(π, relative error, node-weight error)` triples.
+/// Runs the engine and returns its whole report: results, the approximate group, the
+/// exact group and (for `exact`) the optimality certificate.
 /// `report(fraction, best_error)` is called as it progresses; setting `cancel` makes
 /// the engine return its best results so far within about half a second.
 pub fn run(
@@ -23,7 +24,7 @@ pub fn run(
     settings: &SearchSettings,
     cancel: &CancelToken,
     report: &mut dyn FnMut(f64, Option<f64>),
-) -> Result<Vec<(Permutation, f64, f64)>, String> {
+) -> Result<SearchReport, String> {
     let graph = WeightedGraph::new(
         (**input.weights.full()).clone(),
         Some((*input.node_weights).clone()),
@@ -38,17 +39,5 @@ pub fn run(
         ..SearchOptions::default()
     };
     let mut progress = |p: crate::search::Progress| report(p.fraction, p.best_error);
-    let report = crate::search::search(&graph, &options, cancel, &mut progress)
-        .map_err(|e| e.to_string())?;
-    Ok(report
-        .results
-        .into_iter()
-        .map(|r| {
-            (
-                r.permutation,
-                r.relative_error,
-                r.node_weight_error.unwrap_or(f64::NAN),
-            )
-        })
-        .collect())
+    crate::search::search(&graph, &options, cancel, &mut progress).map_err(|e| e.to_string())
 }

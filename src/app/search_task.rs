@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use ndarray::Array1;
 
 use super::search_engine;
+use super::search_outcome::SearchOutcome;
 use crate::model::{SnapshotWeights, Transformation};
 use crate::perm::Permutation;
 use crate::search::CancelToken;
@@ -30,17 +31,24 @@ pub enum SearchMethod {
     Anneal,
     /// One eigendecomposition and one linear assignment.
     Spectral,
+    /// Branch and bound that proves the optimum; small graphs only (n ≲ 20).
+    Exact,
 }
 
 impl SearchMethod {
     /// All methods, for the selector.
-    pub const ALL: [SearchMethod; 5] = [
+    pub const ALL: [SearchMethod; 6] = [
         SearchMethod::Auto,
         SearchMethod::Seeded,
         SearchMethod::Spectral,
         SearchMethod::Faq,
         SearchMethod::Anneal,
+        SearchMethod::Exact,
     ];
+
+    /// Above this many neurons `exact` cannot finish: it runs to the time limit and
+    /// reports the gap left.
+    pub const EXACT_MAX_NEURONS: usize = 20;
 
     /// Name as in the CLI and the README.
     pub fn name(self) -> &'static str {
@@ -50,6 +58,7 @@ impl SearchMethod {
             SearchMethod::Faq => "faq",
             SearchMethod::Anneal => "anneal",
             SearchMethod::Spectral => "spectral",
+            SearchMethod::Exact => "exact",
         }
     }
 
@@ -70,6 +79,9 @@ impl SearchMethod {
             }
             SearchMethod::Spectral => {
                 "Eigenvector-based similarity and one assignment; fast but blind to degenerate spectra."
+            }
+            SearchMethod::Exact => {
+                "Branch and bound: proves the best permutation is optimal (or reports the gap left). For small graphs only, n ≲ 20."
             }
         }
     }
@@ -128,17 +140,6 @@ pub struct FoundPermutation {
     pub cycle_type: Vec<(usize, usize)>,
     /// Best ground-truth match, when labels exist.
     pub truth: Option<TruthMatch>,
-}
-
-/// What a finished search produced.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SearchOutcome {
-    /// Found permutations, best (lowest error) first.
-    pub results: Vec<FoundPermutation>,
-    /// Whether it stopped because of Cancel.
-    pub cancelled: bool,
-    /// Wall-clock time taken.
-    pub elapsed_secs: f64,
 }
 
 /// Input of a search: a snapshot of the graph plus the ground truth for scoring.
@@ -202,16 +203,13 @@ impl SearchTask {
                     };
                     let outcome =
                         search_engine::run(&input, &settings, &cancel, &mut report).map(|found| {
-                            let mut results: Vec<FoundPermutation> = found
-                                .into_iter()
-                                .map(|(p, e, de)| describe(p, e, de, &input.ground_truth))
-                                .collect();
-                            results.sort_by(|a, b| a.error.total_cmp(&b.error));
-                            SearchOutcome {
-                                results,
-                                cancelled: cancel.is_cancelled(),
-                                elapsed_secs: start.elapsed().as_secs_f64(),
-                            }
+                            SearchOutcome::from_report(
+                                found,
+                                input.weights.full().clone(),
+                                &input.node_weights,
+                                input.ground_truth.clone(),
+                                start.elapsed().as_secs_f64(),
+                            )
                         });
                     if let Ok(mut slot) = result.lock() {
                         *slot = Some(outcome);
