@@ -28,7 +28,7 @@ use crate::perm::Permutation;
 /// Consecutive failed growths that end level 0 (the pivot's images).
 const LEVEL0_FAILURES: usize = 8;
 /// ... and a deeper level (a stabiliser's candidates).
-const DEEPER_FAILURES: usize = 4;
+const DEEPER_FAILURES: usize = 6;
 /// Random elements of an enlarged group checked before a generator is accepted.
 const CHECKED_RANDOM_ELEMENTS: usize = 8;
 /// An approximate group larger than `2^40` elements is taken for a spurious
@@ -71,7 +71,17 @@ pub(crate) fn enlarged_group(
     bound: f64,
     seed: u64,
 ) -> Option<Bsgs> {
-    let within = |p: &Permutation| p.is_identity() || super::sampled_error(obj, p) <= bound;
+    // Near-identities (more than half the nodes fixed) are the trap the fixed-point
+    // penalty exists for: their error is small because they barely move anything.
+    let within = |p: &Permutation| {
+        p.is_identity() || {
+            let e = super::sampled_error(obj, p);
+            e <= bound && (e == 0.0 || 2 * p.fixed_points() <= obj.n)
+        }
+    };
+    if !within(candidate) {
+        return None;
+    }
     if !within(&candidate.then(candidate))
         || !gens
             .iter()
@@ -82,6 +92,12 @@ pub(crate) fn enlarged_group(
     let mut all = gens.to_vec();
     all.push(candidate.clone());
     let chain = Bsgs::try_from_generators_bounded(obj.n, &all, base, MAX_ORDER_LOG2).ok()??;
+    // Slightly wrong generators (a few nodes mis-mapped) generate the true group
+    // extended by the permutations of those few nodes; Schreier–Sims exposes them as
+    // strong generators deep in the chain that move almost nothing.
+    if !chain.strong_generators().iter().all(within) {
+        return None;
+    }
     group_is_near_symmetric(obj, &chain, bound, seed).then_some(chain)
 }
 
@@ -96,7 +112,10 @@ pub(crate) fn group_is_near_symmetric(
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e6e_7261);
     (0..CHECKED_RANDOM_ELEMENTS).all(|_| {
         let g = chain.random_element(&mut rng);
-        g.is_identity() || super::sampled_error(obj, &g) <= bound
+        g.is_identity() || {
+            let e = super::sampled_error(obj, &g);
+            e <= bound && (e == 0.0 || 2 * g.fixed_points() <= obj.n)
+        }
     })
 }
 
@@ -215,7 +234,7 @@ pub(crate) fn enumerate(
                 break;
             };
             let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
-            let accepted = r <= setup.accept
+            let accepted = r <= setup.accept.min(setup.group_tolerance)
                 && Permutation::from_images(p).ok().is_some_and(|g| {
                     if chain.contains(&g) {
                         return false;

@@ -452,6 +452,7 @@ pub fn search(
         symmetric,
         accept,
         good: 0.1 * baseline,
+        group_tolerance: options.group_tolerance,
     };
     let max = options.max_results;
     let mut certificate = None;
@@ -489,21 +490,16 @@ pub fn search(
         .filter(|r| r.exact || 2 * r.fixed_points <= n)
         .collect();
     sort_results(&mut results);
-    // The acceptance level: exact results if there are any, otherwise results at
-    // most 1.5× the best error (and below `group_tolerance` and half the
-    // random-permutation level). Composites of near-symmetries are near-symmetries
-    // (r(gh) ≤ r(g) + r(h)), so a group's random elements must stay below the
-    // random level's half; a spurious generator makes them fail.
+    // The acceptance level: exact results if there are any, otherwise results below
+    // `group_tolerance` and half the random-permutation level. A candidate joins the
+    // group only if the group stays made of near-symmetries (its random elements and
+    // short words below half the random level, none a near-identity): a spurious
+    // generator makes the group explode into near-random permutations.
     let exact_mode = results.first().is_some_and(|r| r.exact);
     let (tolerance, bound) = if exact_mode {
         (EXACT_TOLERANCE, EXACT_TOLERANCE)
     } else {
-        let best = results.first().map_or(0.0, |r| r.relative_error);
-        let tol = options
-            .group_tolerance
-            .min(setup.accept)
-            .min(1.5 * best + 1e-9);
-        (tol, setup.accept)
+        (options.group_tolerance.min(setup.accept), setup.accept)
     };
     // Generators found level by level come first, then the other results by error.
     let mut candidates: Vec<(Permutation, f64)> = enumerated

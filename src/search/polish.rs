@@ -203,6 +203,71 @@ pub(crate) fn refine(
     }
 }
 
+/// How many worst nodes [`refine_worst`] re-assigns at once.
+pub(crate) const REFINE_WORST: usize = 96;
+
+/// Re-assigns the `k` worst-matched nodes among their own images at once, given all
+/// the other nodes (one `k × k` linear assignment on the exact mismatch of their rows
+/// and columns against the fixed rest; `O(k²·n)`), while `J` drops. It fixes the
+/// scattered mistakes and longer cycles of wrong images that pairwise swaps cannot,
+/// at a fraction of the cost of re-assigning all `n` nodes.
+pub(crate) fn refine_worst(
+    obj: &Objective,
+    p: &mut [usize],
+    k: usize,
+    rounds: usize,
+    ctx: &mut Ctx,
+) {
+    let n = obj.n;
+    let k = k.min(n);
+    if k < 2 {
+        return;
+    }
+    let pen = obj.penalty * obj.norm2 / n as f64;
+    let mut current = obj.cost(p);
+    let mut inside = vec![false; n];
+    for _ in 0..rounds {
+        if ctx.should_stop() {
+            return;
+        }
+        let set = worst_nodes(obj, p, k);
+        let images: Vec<usize> = set.iter().map(|&a| p[a]).collect();
+        set.iter().for_each(|&a| inside[a] = true);
+        let outside: Vec<usize> = (0..n).filter(|&m| !inside[m]).collect();
+        let mut cost = vec![0.0f64; k * k];
+        for (x, &a) in set.iter().enumerate() {
+            let (ra, ca) = (obj.row(a), obj.col(a));
+            for (y, &b) in images.iter().enumerate() {
+                let (rb, cb) = (obj.row(b), obj.col(b));
+                let mut acc = 0.0f32;
+                for &m in &outside {
+                    let pm = p[m];
+                    let d1 = ra[m] - rb[pm];
+                    let d2 = ca[m] - cb[pm];
+                    acc += d1 * d1 + d2 * d2;
+                }
+                let dd = (ra[a] - rb[b]) as f64;
+                cost[x * k + y] = acc as f64 + dd * dd + if a == b { pen } else { 0.0 };
+            }
+        }
+        set.iter().for_each(|&a| inside[a] = false);
+        let Some(assign) = assignment::solve(k, &cost, || ctx.should_stop()) else {
+            return;
+        };
+        let mut q = p.to_vec();
+        for (x, &a) in set.iter().enumerate() {
+            q[a] = images[assign[x]];
+        }
+        let c = obj.cost(&q);
+        if c < current - 1e-12 {
+            p.copy_from_slice(&q);
+            current = c;
+        } else {
+            return;
+        }
+    }
+}
+
 /// Full polish: assignment refinement (when asked) then 2-opt.
 pub(crate) fn polish(
     obj: &Objective,

@@ -162,6 +162,9 @@ pub(crate) struct SeededSetup {
     /// Half the random-permutation error: above it a candidate is junk (no
     /// full polish) and a closure element is rejected.
     pub accept: f64,
+    /// Relative error above which a growth is not taken as a generator
+    /// (`SearchOptions::group_tolerance`).
+    pub group_tolerance: f64,
     /// Relative error below which a result counts towards `max_results`
     /// (a tenth of the random-permutation error).
     pub good: f64,
@@ -184,9 +187,10 @@ pub(crate) fn pivot(obj: &Objective) -> usize {
     best.1
 }
 
-/// Above this size the whole-permutation re-assignment (`O(n³)`) is skipped: growth
-/// and pairwise swaps alone are accurate there, and a cubic step would dominate.
-const REFINE_MAX_N: usize = 2048;
+/// Above this size the whole-permutation re-assignment (`O(n³)`) is skipped: the
+/// worst-node re-assignment ([`polish::refine_worst`]) fixes what growth and pairwise
+/// swaps miss at `O(k²·n)`, and a cubic step would dominate the search.
+const REFINE_MAX_N: usize = 256;
 
 /// One seeded candidate: grow from `seeds`, polish, record in `ctx`; returns the
 /// polished permutation (`None` if stopped).
@@ -207,6 +211,8 @@ pub(crate) fn run_one_permutation(
             return Some(p);
         }
     }
+    polish::two_opt(obj, &mut p, ctx);
+    polish::refine_worst(obj, &mut p, polish::REFINE_WORST, 4, ctx);
     polish::two_opt(obj, &mut p, ctx);
     let r = ctx.offer(obj, &p);
     // An imperfect but competitive growth is re-mapped as a whole, which fixes
