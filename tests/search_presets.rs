@@ -43,7 +43,6 @@ fn ring_shift_recovers_all_63_shifts() {
         .collect();
     let recovered = scoring::recovered(&found, &shifts);
     assert_eq!(recovered.len(), 63, "recovered only {recovered:?}");
-    assert!(report.elapsed_s < 10.0, "took {:.1} s", report.elapsed_s);
     // The best results are shifts, and the group closes to the 64 shifts.
     let best = scoring::best_match(&report.results[0].permutation, &shifts).unwrap();
     assert!(best.recovered(), "best result matches {best:?}");

@@ -25,10 +25,15 @@ use super::seeded::{self, SeededSetup};
 use crate::group::Bsgs;
 use crate::perm::Permutation;
 
+/// Pivots whose images level 0 tries (each outside the earlier pivots' orbits).
+const PIVOTS: usize = 3;
+/// Up to this size level 0 tries every candidate image of the first pivot outside the known orbit
+/// (`n` growths of `O(n²)`): cheap there, and single-seed growth misses some.
+const EXHAUSTIVE_MAX_N: usize = 512;
 /// Consecutive failed growths that end level 0 (the pivot's images).
 const LEVEL0_FAILURES: usize = 8;
 /// ... and a deeper level (a stabiliser's candidates).
-const DEEPER_FAILURES: usize = 6;
+const DEEPER_FAILURES: usize = 4;
 /// Random elements of an enlarged group checked before a generator is accepted.
 const CHECKED_RANDOM_ELEMENTS: usize = 8;
 /// An approximate group larger than `2^40` elements is taken for a spurious
@@ -189,6 +194,81 @@ fn stabiliser_candidates(
     c.into_iter().map(|x| x.1).collect()
 }
 
+/// Nodes by decreasing strength (`Σ_j |W[i][j]| + |W[j][i]|`), ties by index.
+fn pivot_order(obj: &Objective) -> Vec<usize> {
+    let strength: Vec<f64> = (0..obj.n)
+        .map(|u| {
+            obj.row(u)
+                .iter()
+                .zip(obj.col(u))
+                .map(|(&a, &b)| (a.abs() + b.abs()) as f64)
+                .sum()
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..obj.n).collect();
+    order.sort_by(|&a, &b| strength[b].total_cmp(&strength[a]).then(a.cmp(&b)));
+    order
+}
+
+/// One level: `base[..level]` stay fixed and `base[level]` is sent to each candidate
+/// not yet in its orbit under the stabiliser, until `max_failures` consecutive growths
+/// fail. Accepted generators are added to `found`.
+#[allow(clippy::too_many_arguments)]
+fn search_level(
+    obj: &Objective,
+    setup: &SeededSetup,
+    seed: u64,
+    ctx: &mut Ctx,
+    found: &mut Generators,
+    base: &[usize],
+    level: usize,
+    candidates: &[usize],
+    max_failures: usize,
+) {
+    let n = obj.n;
+    let (fixed, b) = (&base[..level], base[level]);
+    let mut chain = found.chain(n, base);
+    let mut orbit = stabiliser_orbit(&chain, fixed, b);
+    let mut failures = 0;
+    for &j in candidates {
+        if orbit[j] {
+            continue;
+        }
+        let mut seeds: Vec<(usize, usize)> = fixed.iter().map(|&x| (x, x)).collect();
+        seeds.push((b, j));
+        let Some(p) = seeded::run_one_permutation(obj, setup, &seeds, ctx) else {
+            return;
+        };
+        let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
+        let accepted = r
+            <= setup
+                .accept
+                .min(setup.group_tolerance)
+                .min(3.0 * ctx.found.best_error().unwrap_or(r) + 1e-9)
+            && Permutation::from_images(p).ok().is_some_and(|g| {
+                if chain.contains(&g) {
+                    return false;
+                }
+                let Some(enlarged) = enlarged_group(obj, &found.gens, &g, base, setup.accept, seed)
+                else {
+                    return false;
+                };
+                found.gens.push(g);
+                chain = enlarged;
+                true
+            });
+        if accepted {
+            failures = 0;
+            orbit = stabiliser_orbit(&chain, fixed, b);
+        } else {
+            failures += 1;
+            if failures >= max_failures || ctx.should_stop() {
+                return;
+            }
+        }
+    }
+}
+
 /// Runs the levels; returns the accepted generators. Every growth is also offered to
 /// `ctx` (so rejected candidates still appear as non-symmetries in the results).
 pub(crate) fn enumerate(
@@ -204,64 +284,58 @@ pub(crate) fn enumerate(
     }
     let levels = max_levels(n);
     let mut base = vec![seeded::pivot(obj)];
-    for level in 0..levels {
-        if ctx.should_stop() {
+    // Level 0 from a few pivots: growth from a single seed pair is fragile, and a
+    // transformation missed from one pivot is often found from another. A pivot in
+    // the orbit of an earlier one under the generators found so far adds nothing.
+    let mut pivots: Vec<usize> = Vec::new();
+    for p in pivot_order(obj) {
+        if pivots.len() >= PIVOTS || ctx.should_stop() {
             break;
         }
-        let b = base[level];
-        let fixed = &base[..level];
-        let candidates = if level == 0 {
-            setup.sig.candidates(b, n)
+        let chain = found.chain(n, &[]);
+        if pivots.iter().any(|&q| stabiliser_orbit(&chain, &[], q)[p]) {
+            continue;
+        }
+        pivots.push(p);
+        let candidates = setup.sig.candidates(p, n);
+        let budget = if n <= EXHAUSTIVE_MAX_N && pivots.len() == 1 {
+            n
         } else {
-            stabiliser_candidates(obj, setup, fixed, b)
-        };
-        let max_failures = if level == 0 {
             LEVEL0_FAILURES
-        } else {
-            DEEPER_FAILURES
         };
-        let mut chain = found.chain(n, &base);
-        let mut orbit = stabiliser_orbit(&chain, fixed, b);
-        let mut failures = 0;
-        for (k, &j) in candidates.iter().enumerate() {
-            ctx.report((level as f64 + k as f64 / candidates.len() as f64) / levels as f64);
-            if orbit[j] {
-                continue;
-            }
-            let mut seeds: Vec<(usize, usize)> = fixed.iter().map(|&x| (x, x)).collect();
-            seeds.push((b, j));
-            let Some(p) = seeded::run_one_permutation(obj, setup, &seeds, ctx) else {
-                break;
-            };
-            let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
-            let accepted = r <= setup.accept.min(setup.group_tolerance)
-                && Permutation::from_images(p).ok().is_some_and(|g| {
-                    if chain.contains(&g) {
-                        return false;
-                    }
-                    let Some(enlarged) =
-                        enlarged_group(obj, &found.gens, &g, &base, setup.accept, seed)
-                    else {
-                        return false;
-                    };
-                    found.gens.push(g);
-                    chain = enlarged;
-                    true
-                });
-            if accepted {
-                failures = 0;
-                orbit = stabiliser_orbit(&chain, fixed, b);
-            } else {
-                failures += 1;
-                if failures >= max_failures || ctx.should_stop() {
-                    break;
-                }
-            }
+        search_level(
+            obj,
+            setup,
+            seed,
+            ctx,
+            &mut found,
+            &[p],
+            0,
+            &candidates,
+            budget,
+        );
+    }
+    for level in 1..levels {
+        if ctx.should_stop() {
+            break;
         }
         match next_base_point(obj, &base) {
             Some(x) => base.push(x),
             None => break,
         }
+        let candidates = stabiliser_candidates(obj, setup, &base[..level], base[level]);
+        ctx.report(level as f64 / levels as f64);
+        search_level(
+            obj,
+            setup,
+            seed,
+            ctx,
+            &mut found,
+            &base,
+            level,
+            &candidates,
+            DEEPER_FAILURES,
+        );
     }
     ctx.report(1.0);
     found

@@ -491,7 +491,8 @@ pub fn search(
         .collect();
     sort_results(&mut results);
     // The acceptance level: exact results if there are any, otherwise results below
-    // `group_tolerance` and half the random-permutation level. A candidate joins the
+    // `group_tolerance`, three times the best error and half the random-permutation
+    // level. A candidate joins the
     // group only if the group stays made of near-symmetries (its random elements and
     // short words below half the random level, none a near-identity): a spurious
     // generator makes the group explode into near-random permutations.
@@ -499,7 +500,12 @@ pub fn search(
     let (tolerance, bound) = if exact_mode {
         (EXACT_TOLERANCE, EXACT_TOLERANCE)
     } else {
-        (options.group_tolerance.min(setup.accept), setup.accept)
+        let best = results.first().map_or(0.0, |r| r.relative_error);
+        let tol = options
+            .group_tolerance
+            .min(setup.accept)
+            .min(3.0 * best + 1e-9);
+        (tol, setup.accept)
     };
     // Generators found level by level come first, then the other results by error.
     let mut candidates: Vec<(Permutation, f64)> = enumerated
@@ -532,7 +538,7 @@ pub fn search(
     results.extend(extra);
     sort_results(&mut results);
     results.truncate(max);
-    ctx.report(1.0);
+    ctx.report_final(results.first().map(|r| r.relative_error));
     Ok(SearchReport {
         n,
         method: options.method,

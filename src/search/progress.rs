@@ -116,6 +116,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The last report: the whole search is done, and the best error is that of the
+    /// final results (which may include group elements the solvers never offered).
+    pub fn report_final(&mut self, best_error: Option<f64>) {
+        self.last_report = Some(Instant::now());
+        (self.progress)(Progress {
+            fraction: 1.0,
+            best_error,
+        });
+    }
+
     /// Records a candidate (identity ignored); returns its relative error.
     pub fn offer(&mut self, obj: &Objective, p: &[usize]) -> f64 {
         let r = obj.rel_sq_from_score(obj.score(p)).sqrt();
