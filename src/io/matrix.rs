@@ -2,28 +2,49 @@
 //!
 //! Loading accepts `.npy` files holding a 2-D `float32` or `float64` array (either byte
 //! order, C or Fortran layout) and text files (`.csv`, `.txt`, `.tsv`) with one matrix row
-//! per line, numbers separated by commas, semicolons and/or whitespace. A first line that
-//! is not numeric is taken as a header and skipped; lines starting with `#` are comments.
-//! The matrix need not be square (the caller decides whether it must be).
+//! per line (see [`super::matrix_text`]). The matrix need not be square (the caller
+//! decides whether it must be). Files are read through [`read_limited`]: regular files of
+//! at most [`MAX_MATRIX_FILE_BYTES`].
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
+use ndarray_npy::npy::header::{Header, ParseHeaderError, ReadHeaderError};
 use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
 
 use super::atomic::write_atomically;
+use super::read::{ReadError, read_limited};
+
+pub use super::matrix_text::{parse_text, parse_text_bytes};
 
 /// The largest matrix accepted on load (`rows · cols`), to refuse absurd files before
 /// allocating (8192 × 8192).
 pub const MAX_MATRIX_ELEMENTS: usize = 8192 * 8192;
 
+/// The largest matrix file read: an 8192 × 8192 `float64` `.npy` is 512 MiB; text of
+/// that many entries could be longer, but 1 GiB of text is more than any real matrix.
+pub const MAX_MATRIX_FILE_BYTES: u64 = 1 << 30;
+
+/// The longest `.npy` header accepted (NumPy writes 128 bytes or a little more).
+const MAX_NPY_HEADER_BYTES: usize = 1 << 16;
+
 /// Why a matrix file could not be read or written; every variant names the problem.
 #[derive(Debug, thiserror::Error)]
 pub enum MatrixError {
-    /// The file could not be opened, read or written.
-    #[error("cannot access `{path}`: {cause}")]
+    /// The file could not be read: missing, not a regular file, or too large.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A problem with the contents of a file, and the file.
+    #[error("`{path}`: {problem}")]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        problem: Box<MatrixError>,
+    },
+    /// The file could not be written.
+    #[error("cannot write `{path}`: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -89,40 +110,122 @@ pub enum MatrixError {
         line: usize,
         /// Column index (0-based).
         col: usize,
-        /// The offending text.
+        /// The offending text (at most 40 characters of it).
         text: String,
+    },
+    /// A text line is not valid UTF-8.
+    #[error("line {line} is not UTF-8 text (byte {byte} of the line)")]
+    NotUtf8 {
+        /// Line number in the file (1-based).
+        line: usize,
+        /// Offset of the first invalid byte within the line (0-based).
+        byte: usize,
     },
 }
 
-/// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file.
+/// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file. Every error names
+/// the file.
 pub fn load_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>, MatrixError> {
     let path = path.as_ref();
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let io_err = |cause| MatrixError::Io {
-        path: path.to_path_buf(),
-        cause,
-    };
-    match ext.as_str() {
-        "npy" => {
-            let bytes = fs::read(path).map_err(io_err)?;
-            parse_npy(&bytes)
-        }
+    let parsed = match ext.as_str() {
+        "npy" => parse_npy(&read_limited(path, MAX_MATRIX_FILE_BYTES)?),
         "csv" | "tsv" | "txt" => {
-            let text = fs::read_to_string(path).map_err(io_err)?;
-            parse_text(&text)
+            super::matrix_text::parse_text_bytes(&read_limited(path, MAX_MATRIX_FILE_BYTES)?)
         }
-        _ => Err(MatrixError::UnsupportedFormat(path.to_path_buf())),
+        _ => return Err(MatrixError::UnsupportedFormat(path.to_path_buf())),
+    };
+    parsed.map_err(|problem| MatrixError::InFile {
+        path: path.to_path_buf(),
+        problem: Box::new(problem),
+    })
+}
+
+/// Checks the fixed part of an `.npy` header (magic, version, header length) against the
+/// bytes present, so a lying header length is refused before anything is allocated.
+fn check_npy_preamble(bytes: &[u8]) -> Result<(), MatrixError> {
+    let bad = |m: String| Err(MatrixError::InvalidNpy(m));
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return bad("does not start with the .npy magic string".into());
     }
+    let (len, start) = match bytes[6] {
+        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+        major => return bad(format!("unsupported .npy version {major}.{}", bytes[7])),
+    };
+    if len > MAX_NPY_HEADER_BYTES || start + len > bytes.len() {
+        return bad(format!(
+            "the header declares {len} bytes but the file has {} after the preamble",
+            bytes.len() - start
+        ));
+    }
+    Ok(())
+}
+
+/// A value from a header, shortened for a one-line message.
+fn short(value: impl std::fmt::Display) -> String {
+    let text = value.to_string();
+    let mut out: String = text.chars().take(40).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// One line saying what is wrong with a header (the library's own message can be a
+/// multi-line parser diagram, or name a key `shaper`).
+fn header_problem(e: ReadHeaderError) -> String {
+    let p = match e {
+        ReadHeaderError::Io(err) => return format!("the header ends early ({err})"),
+        ReadHeaderError::Parse(p) => p,
+    };
+    match p {
+        ParseHeaderError::MagicString => "does not start with the .npy magic string".into(),
+        ParseHeaderError::Version { major, minor } => {
+            format!("unsupported .npy version {major}.{minor}")
+        }
+        ParseHeaderError::HeaderLengthOverflow(n) => format!("header length {n} is too large"),
+        ParseHeaderError::NonAscii => "the header is not ASCII text".into(),
+        ParseHeaderError::Utf8Parse(_) => "the header is not UTF-8 text".into(),
+        ParseHeaderError::UnknownKey(k) => format!("the header has an unknown key {}", short(k)),
+        ParseHeaderError::MissingKey(k) => {
+            // ndarray-npy 0.10 misspells the shape key in this message.
+            let key = if k == "shaper" { "shape" } else { k.as_str() };
+            format!("the header has no `{key}` key")
+        }
+        ParseHeaderError::IllegalValue { key, value } => {
+            format!("the header's `{}` is invalid: {}", short(key), short(value))
+        }
+        ParseHeaderError::DictParse(_) => "the header is not a Python dictionary literal".into(),
+        ParseHeaderError::MetaNotDict(v) => format!("the header is not a dictionary: {}", short(v)),
+        ParseHeaderError::MissingNewline => "the header does not end with a newline".into(),
+    }
+}
+
+/// One line for a data error (the header was already checked).
+fn data_problem(e: ReadNpyError) -> MatrixError {
+    let message = match e {
+        ReadNpyError::MissingData => "the data is shorter than the header declares".into(),
+        ReadNpyError::ExtraBytes(n) => format!("{n} bytes follow the data"),
+        ReadNpyError::LengthOverflow => "the declared shape overflows".into(),
+        ReadNpyError::ParseHeader(p) => header_problem(ReadHeaderError::Parse(p)),
+        other => short(other.to_string().lines().next().unwrap_or_default()),
+    };
+    MatrixError::InvalidNpy(message)
 }
 
 /// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array.
 pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
+    check_npy_preamble(bytes)?;
     let mut cursor = bytes;
-    let header = ndarray_npy::npy::header::Header::from_reader(&mut cursor)
-        .map_err(|e| MatrixError::InvalidNpy(e.to_string()))?;
+    let header =
+        Header::from_reader(&mut cursor).map_err(|e| MatrixError::InvalidNpy(header_problem(e)))?;
     if header.shape.len() != 2 {
         return Err(MatrixError::NotAMatrix(header.shape.len()));
     }
@@ -131,7 +234,7 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
     // At least 4 bytes per element: refuse before allocating when the data is missing.
     if rows * cols * 4 > cursor.len() {
         return Err(MatrixError::InvalidNpy(format!(
-            "header declares {rows} × {cols} entries but only {} data bytes follow",
+            "the header declares {rows} × {cols} entries but only {} data bytes follow",
             cursor.len()
         )));
     }
@@ -140,11 +243,11 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
         Err(ReadNpyError::WrongDescriptor(_)) => match Array2::<f32>::read_npy(bytes) {
             Ok(m) => m.mapv(f64::from),
             Err(ReadNpyError::WrongDescriptor(d)) => {
-                return Err(MatrixError::UnsupportedType(format!("{d:?}")));
+                return Err(MatrixError::UnsupportedType(short(d)));
             }
-            Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
+            Err(e) => return Err(data_problem(e)),
         },
-        Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
+        Err(e) => return Err(data_problem(e)),
     };
     // Normalise to standard (C) layout so callers can rely on contiguous rows.
     let matrix = if matrix.is_standard_layout() {
@@ -158,85 +261,7 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
     Ok(matrix)
 }
 
-/// Parses a text matrix: one row per line, separators `,` `;` or whitespace, an optional
-/// non-numeric header line, `#` comments and blank lines ignored.
-pub fn parse_text(text: &str) -> Result<Array2<f64>, MatrixError> {
-    let mut values: Vec<f64> = Vec::new();
-    let mut cols = 0usize;
-    let mut rows = 0usize;
-    let mut seen_first = false;
-    for (line_index, line) in text.lines().enumerate() {
-        let line_no = line_index + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let tokens: Vec<&str> = trimmed
-            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let parsed: Vec<Result<f64, &str>> = tokens
-            .iter()
-            .map(|t| t.parse::<f64>().map_err(|_| *t))
-            .collect();
-        if !seen_first {
-            seen_first = true;
-            if parsed.iter().any(|p| p.is_err()) && !looks_numeric(&tokens) {
-                // A header line (column names): skip it.
-                continue;
-            }
-        }
-        if rows == 0 {
-            cols = tokens.len();
-        } else if tokens.len() != cols {
-            return Err(MatrixError::Ragged {
-                row: rows,
-                line: line_no,
-                found: tokens.len(),
-                expected: cols,
-            });
-        }
-        for (col, p) in parsed.into_iter().enumerate() {
-            match p {
-                Ok(v) if v.is_finite() => values.push(v),
-                Ok(v) => {
-                    return Err(MatrixError::NonFinite {
-                        row: rows,
-                        col,
-                        value: v,
-                    });
-                }
-                Err(text) => {
-                    return Err(MatrixError::NotANumber {
-                        line: line_no,
-                        col,
-                        text: text.to_string(),
-                    });
-                }
-            }
-        }
-        rows += 1;
-        if rows.saturating_mul(cols) > MAX_MATRIX_ELEMENTS {
-            return Err(MatrixError::TooLarge {
-                rows,
-                cols,
-                max: MAX_MATRIX_ELEMENTS,
-            });
-        }
-    }
-    if rows == 0 || cols == 0 {
-        return Err(MatrixError::Empty { rows, cols });
-    }
-    Array2::from_shape_vec((rows, cols), values).map_err(|e| MatrixError::InvalidNpy(e.to_string()))
-}
-
-/// A row whose tokens mostly parse as numbers is data with a typo, not a header.
-fn looks_numeric(tokens: &[&str]) -> bool {
-    let numeric = tokens.iter().filter(|t| t.parse::<f64>().is_ok()).count();
-    numeric * 2 > tokens.len()
-}
-
-fn check_size(rows: usize, cols: usize) -> Result<(), MatrixError> {
+pub(super) fn check_size(rows: usize, cols: usize) -> Result<(), MatrixError> {
     if rows == 0 || cols == 0 {
         return Err(MatrixError::Empty { rows, cols });
     }
