@@ -50,9 +50,9 @@ pub(super) struct ExperimentFile<'a> {
     pub step: u64,
     pub neurons: usize,
     pub pixels: usize,
-    #[serde(deserialize_with = "neuron_list")]
+    #[serde(deserialize_with = "label_list")]
     pub labels: Vec<NeuronLabel>,
-    #[serde(deserialize_with = "neuron_list")]
+    #[serde(deserialize_with = "order_list")]
     pub hidden_order: Vec<usize>,
     pub weight_scale: f64,
     pub weight_scale_bits: u64,
@@ -242,16 +242,20 @@ fn capped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     })
 }
 
-fn neuron_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    capped(d, MAX_NEURONS, "entries (one per neuron)")
+fn label_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NeuronLabel>, D::Error> {
+    capped(d, MAX_NEURONS, "`labels` (one per neuron)")
+}
+
+fn order_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    capped(d, MAX_NEURONS, "`hidden_order` entries (one per neuron)")
 }
 
 fn shape_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
-    capped(d, MAX_DIMENSIONS, "dimensions")
+    capped(d, MAX_DIMENSIONS, "dimensions in a `shape`")
 }
 
 fn history_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<MetricsRecord>, D::Error> {
-    capped(d, MAX_HISTORY, "metric records")
+    capped(d, MAX_HISTORY, "`history` records")
 }
 
 /// Encodes values as base64 of their little-endian bytes.
