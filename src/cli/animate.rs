@@ -242,7 +242,7 @@ fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> 
         ),
     };
     let pi = Permutation::from_images(images)
-        .map_err(|e| anyhow::anyhow!("`{}` is not a permutation: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("`{}` does not hold a permutation: {e}", path.display()))?;
     if pi.len() != neurons {
         bail!(
             "`{}` permutes {} elements but the experiment has {neurons} neurons",
