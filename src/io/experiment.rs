@@ -35,7 +35,7 @@ use super::experiment_format::{
 };
 use super::read::{ReadError, read_limited};
 use crate::model::detectors::MAX_NEURONS;
-use crate::model::learning::HebbianState;
+use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
 use crate::model::simulation::{Diverged, MAX_STEPS};
 use crate::model::{ConfigError, MetricsRecord, Simulation};
 
@@ -76,7 +76,7 @@ pub enum FileError {
     },
     /// The simulation's state is unusable (training diverged); nothing is written.
     #[error("not saved: {0}")]
-    Diverged(#[from] Diverged),
+    Diverged(Diverged),
     /// The text is not valid JSON (or ends too early).
     #[error("{}not valid JSON: {message}", if *.truncated { "truncated file, " } else { "" })]
     Json {
@@ -101,7 +101,7 @@ pub enum FileError {
     Schema(String),
     /// The stored configuration is out of range.
     #[error("invalid configuration in file: {0}")]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
     /// An array has the wrong shape or size.
     #[error("`{field}` has shape {found:?}, expected {expected:?}")]
     Shape {
@@ -155,6 +155,20 @@ impl FileError {
             self,
             FileError::Io { .. } | FileError::NotRegular { .. } | FileError::TooLarge { .. }
         )
+    }
+}
+
+// Not `#[from]`: that would also make the inner error the `source`, and fronts that print
+// the chain would repeat its message.
+impl From<ConfigError> for FileError {
+    fn from(e: ConfigError) -> Self {
+        FileError::Config(e)
+    }
+}
+
+impl From<Diverged> for FileError {
+    fn from(e: Diverged) -> Self {
+        FileError::Diverged(e)
     }
 }
 
@@ -403,6 +417,15 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         &file.history,
     )?;
     let scale = f64::from_bits(file.weight_scale_bits);
+    if !(RENORMALISE_BELOW..=1.0).contains(&scale) {
+        return Err(FileError::Mismatch {
+            field: "weight_scale_bits",
+            reason: format!(
+                "decay scale {scale:e} is outside [{RENORMALISE_BELOW:e}, 1], the only values \
+                 training produces"
+            ),
+        });
+    }
     let w = Array2::from_shape_vec((m, m), w).map_err(|e| FileError::Encoding {
         field: "weights",
         reason: e.to_string(),
@@ -416,7 +439,7 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
     )
     .map_err(|e| FileError::Mismatch {
         field: "weights",
-        reason: e.to_string(),
+        reason: e.0,
     })?;
     Ok(Simulation::restore(
         file.config,
