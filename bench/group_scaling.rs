@@ -34,12 +34,7 @@ fn timed(graph: &WeightedGraph, repeats: usize) -> anyhow::Result<(SearchReport,
     let mut last = None;
     for _ in 0..repeats {
         let t = Instant::now();
-        let report = search(
-            graph,
-            &SearchOptions::default(),
-            &CancelToken::new(),
-            &mut |_| {},
-        )?;
+        let report = search(graph, &SearchOptions::default(), &CancelToken::new(), &mut |_| {})?;
         times.push(t.elapsed().as_secs_f64());
         last = Some(report);
     }
@@ -52,23 +47,11 @@ fn elements(report: &SearchReport) -> Vec<Permutation> {
     if chain.order().to_u64().is_some_and(|o| o <= 100_000) {
         chain.elements().collect()
     } else {
-        report
-            .results
-            .iter()
-            .map(|r| r.permutation.clone())
-            .collect()
+        report.results.iter().map(|r| r.permutation.clone()).collect()
     }
 }
 
-fn row(
-    case: &str,
-    n: usize,
-    expected: u64,
-    report: &SearchReport,
-    truths: usize,
-    recovered: usize,
-    secs: f64,
-) {
+fn row(case: &str, n: usize, expected: u64, report: &SearchReport, truths: usize, recovered: usize, secs: f64) {
     let g = &report.group;
     println!(
         "{case:<22} {n:>5}  {:>8}  {expected:>8}  {:<26} {:>8.4} {:>6}{}  {:>5}/{:<5} {secs:>8.2}",
@@ -109,29 +92,15 @@ fn preset_case(name: &str, side: Option<usize>, repeats: usize) -> anyhow::Resul
     let (report, secs) = timed(&graph, repeats)?;
     let flags = recovered_flags(&elements(&report), &truths);
     let recovered = flags.iter().filter(|&&f| f).count();
-    row(
-        name,
-        sim.neurons(),
-        truths.len() as u64 + 1,
-        &report,
-        truths.len(),
-        recovered,
-        secs,
-    );
+    row(name, sim.neurons(), truths.len() as u64 + 1, &report, truths.len(), recovered, secs);
     Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let repeats: usize = args.first().map(|s| s.parse()).transpose()?.unwrap_or(3);
     let sizes: Vec<usize> = if args.len() > 1 {
-        args[1..]
-            .iter()
-            .map(|s| s.parse())
-            .collect::<Result<_, _>>()?
+        args[1..].iter().map(|s| s.parse()).collect::<Result<_, _>>()?
     } else {
         vec![1024, 2048, 4096, 8192]
     };
@@ -149,32 +118,19 @@ fn main() -> anyhow::Result<()> {
         let truths = dihedral_truths(n, &sigma);
         let flags = recovered_flags(&elements(&report), &truths);
         let recovered = flags.iter().filter(|&&f| f).count();
-        row(
-            "noisy circulant",
-            n,
-            2 * n as u64,
-            &report,
-            truths.len(),
-            recovered,
-            secs,
-        );
+        row("noisy circulant", n, 2 * n as u64, &report, truths.len(), recovered, secs);
         points.push(((n as f64).ln(), secs.ln()));
     }
     preset_case("torus-translate", None, repeats)?;
     preset_case("torus 14×14 (learned)", Some(14), repeats)?;
     if points.len() >= 2 {
         let m = points.len() as f64;
-        let (sx, sy) = points
-            .iter()
-            .fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+        let (sx, sy) = points.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
         let (mx, my) = (sx / m, sy / m);
         let (num, den) = points.iter().fold((0.0, 0.0), |a, p| {
             (a.0 + (p.0 - mx) * (p.1 - my), a.1 + (p.0 - mx) * (p.0 - mx))
         });
-        println!(
-            "cost growth over the circulants: time ∝ n^{:.2} (least squares on log–log)",
-            num / den
-        );
+        println!("cost growth over the circulants: time ∝ n^{:.2} (least squares on log–log)", num / den);
     }
     Ok(())
 }
