@@ -279,6 +279,15 @@ fn regenerate() {
             &f64_data,
         ),
     );
+    // Found by fuzz/matrix_file: the general Python-literal parser backtracked for
+    // minutes on nested brackets (a hang, not a crash).
+    write(
+        "matrix/bad-nested-brackets.npy",
+        &npy(
+            &format!("{{'descr': '<f8', 'shape': {}1", "[".repeat(25)),
+            &f64_data,
+        ),
+    );
     let mut lying_len = ok_npy.clone();
     lying_len[6] = 2;
     lying_len.splice(8..10, 0xffff_fff0u32.to_le_bytes());

@@ -10,10 +10,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
-use ndarray_npy::npy::header::{Header, ParseHeaderError, ReadHeaderError};
-use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 
 use super::atomic::write_atomically;
+use super::npy_header::parse_header;
 use super::read::{ReadError, read_limited};
 
 pub use super::matrix_text::{parse_text, parse_text_bytes};
@@ -25,9 +25,6 @@ pub const MAX_MATRIX_ELEMENTS: usize = 8192 * 8192;
 /// The largest matrix file read: an 8192 × 8192 `float64` `.npy` is 512 MiB; text of
 /// that many entries could be longer, but 1 GiB of text is more than any real matrix.
 pub const MAX_MATRIX_FILE_BYTES: u64 = 1 << 30;
-
-/// The longest `.npy` header accepted (NumPy writes 128 bytes or a little more).
-const MAX_NPY_HEADER_BYTES: usize = 1 << 16;
 
 /// Why a matrix file could not be read or written; every variant names the problem.
 #[derive(Debug, thiserror::Error)]
@@ -144,118 +141,51 @@ pub fn load_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>, MatrixError> {
     })
 }
 
-/// Checks the fixed part of an `.npy` header (magic, version, header length) against the
-/// bytes present, so a lying header length is refused before anything is allocated.
-fn check_npy_preamble(bytes: &[u8]) -> Result<(), MatrixError> {
-    let bad = |m: String| Err(MatrixError::InvalidNpy(m));
-    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
-        return bad("does not start with the .npy magic string".into());
-    }
-    let (len, start) = match bytes[6] {
-        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        ),
-        major => return bad(format!("unsupported .npy version {major}.{}", bytes[7])),
-    };
-    if len > MAX_NPY_HEADER_BYTES || start + len > bytes.len() {
-        return bad(format!(
-            "the header declares {len} bytes but the file has {} after the preamble",
-            bytes.len() - start
-        ));
-    }
-    Ok(())
-}
-
-/// A value from a header, shortened for a one-line message.
-fn short(value: impl std::fmt::Display) -> String {
-    let text = value.to_string();
-    let mut out: String = text.chars().take(40).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
-}
-
-/// One line saying what is wrong with a header (the library's own message can be a
-/// multi-line parser diagram, or name a key `shaper`).
-fn header_problem(e: ReadHeaderError) -> String {
-    let p = match e {
-        ReadHeaderError::Io(err) => return format!("the header ends early ({err})"),
-        ReadHeaderError::Parse(p) => p,
-    };
-    match p {
-        ParseHeaderError::MagicString => "does not start with the .npy magic string".into(),
-        ParseHeaderError::Version { major, minor } => {
-            format!("unsupported .npy version {major}.{minor}")
-        }
-        ParseHeaderError::HeaderLengthOverflow(n) => format!("header length {n} is too large"),
-        ParseHeaderError::NonAscii => "the header is not ASCII text".into(),
-        ParseHeaderError::Utf8Parse(_) => "the header is not UTF-8 text".into(),
-        ParseHeaderError::UnknownKey(k) => format!("the header has an unknown key {}", short(k)),
-        ParseHeaderError::MissingKey(k) => {
-            // ndarray-npy 0.10 misspells the shape key in this message.
-            let key = if k == "shaper" { "shape" } else { k.as_str() };
-            format!("the header has no `{key}` key")
-        }
-        ParseHeaderError::IllegalValue { key, value } => {
-            format!("the header's `{}` is invalid: {}", short(key), short(value))
-        }
-        ParseHeaderError::DictParse(_) => "the header is not a Python dictionary literal".into(),
-        ParseHeaderError::MetaNotDict(v) => format!("the header is not a dictionary: {}", short(v)),
-        ParseHeaderError::MissingNewline => "the header does not end with a newline".into(),
-    }
-}
-
-/// One line for a data error (the header was already checked).
-fn data_problem(e: ReadNpyError) -> MatrixError {
-    let message = match e {
-        ReadNpyError::MissingData => "the data is shorter than the header declares".into(),
-        ReadNpyError::ExtraBytes(n) => format!("{n} bytes follow the data"),
-        ReadNpyError::LengthOverflow => "the declared shape overflows".into(),
-        ReadNpyError::ParseHeader(p) => header_problem(ReadHeaderError::Parse(p)),
-        other => short(other.to_string().lines().next().unwrap_or_default()),
-    };
-    MatrixError::InvalidNpy(message)
-}
-
-/// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array.
+/// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array (either byte
+/// order, C or Fortran layout).
 pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
-    check_npy_preamble(bytes)?;
-    let mut cursor = bytes;
-    let header =
-        Header::from_reader(&mut cursor).map_err(|e| MatrixError::InvalidNpy(header_problem(e)))?;
+    let header = parse_header(bytes).map_err(MatrixError::InvalidNpy)?;
     if header.shape.len() != 2 {
         return Err(MatrixError::NotAMatrix(header.shape.len()));
     }
     let (rows, cols) = (header.shape[0], header.shape[1]);
     check_size(rows, cols)?;
-    // At least 4 bytes per element: refuse before allocating when the data is missing.
-    if rows * cols * 4 > cursor.len() {
+    let (little, width) = match header.descr.as_str() {
+        "<f8" => (true, 8),
+        ">f8" => (false, 8),
+        "<f4" => (true, 4),
+        ">f4" => (false, 4),
+        other => {
+            return Err(MatrixError::UnsupportedType(
+                other.chars().take(20).collect(),
+            ));
+        }
+    };
+    let data = &bytes[header.data_offset..];
+    let expected = rows * cols * width;
+    if data.len() != expected {
         return Err(MatrixError::InvalidNpy(format!(
-            "the header declares {rows} × {cols} entries but only {} data bytes follow",
-            cursor.len()
+            "the header declares {rows} × {cols} entries ({expected} bytes) but {} data bytes follow",
+            data.len()
         )));
     }
-    let matrix = match Array2::<f64>::read_npy(bytes) {
-        Ok(m) => m,
-        Err(ReadNpyError::WrongDescriptor(_)) => match Array2::<f32>::read_npy(bytes) {
-            Ok(m) => m.mapv(f64::from),
-            Err(ReadNpyError::WrongDescriptor(d)) => {
-                return Err(MatrixError::UnsupportedType(short(d)));
-            }
-            Err(e) => return Err(data_problem(e)),
-        },
-        Err(e) => return Err(data_problem(e)),
-    };
+    let values: Vec<f64> = data
+        .chunks_exact(width)
+        .map(|c| match (width, little) {
+            (8, true) => f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            (8, false) => f64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            (_, true) => f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            (_, false) => f64::from(f32::from_be_bytes([c[0], c[1], c[2], c[3]])),
+        })
+        .collect();
+    let shape = (rows, cols).set_f(header.fortran_order);
+    let matrix = Array2::from_shape_vec(shape, values)
+        .map_err(|e| MatrixError::InvalidNpy(e.to_string()))?;
     // Normalise to standard (C) layout so callers can rely on contiguous rows.
     let matrix = if matrix.is_standard_layout() {
         matrix
     } else {
-        let mut c = Array2::<f64>::zeros((rows, cols).set_f(false));
-        c.assign(&matrix);
-        c
+        matrix.as_standard_layout().into_owned()
     };
     check_finite(&matrix)?;
     Ok(matrix)

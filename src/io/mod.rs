@@ -5,6 +5,7 @@ pub mod experiment;
 mod experiment_format;
 pub mod matrix;
 mod matrix_text;
+mod npy_header;
 pub mod read;
 
 pub use experiment::FileError;
