@@ -1,17 +1,31 @@
 //! `invariance-lab animate FILE.json [--result K] [--permutation P.json] [--image PNG]
 //! [--frames F] --out DIR`: the orbit of a pattern under a found transformation, written as
 //! `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7, issue 5).
+//!
+//! Every count is bounded and checked before the experiment is loaded or searched.
+//! Ctrl+C stops the search (or the work between steps) and nothing is written.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
+use serde::Deserialize;
 
-use crate::io::experiment;
+use super::interrupt::{self, Interrupted};
+use crate::io::read_limited;
 use crate::model::{Simulation, StimulusKind, image_patches};
 use crate::perm::Permutation;
-use crate::search::{CancelToken, SearchOptions, WeightedGraph, search};
+use crate::search::{SearchOptions, WeightedGraph, search};
 use crate::transform::{self, Decoder, InducedMap, export, image_input, orbit};
+
+/// Most frames an animation may have (each is a PNG and a GIF frame in memory).
+pub const MAX_FRAMES: usize = 256;
+
+/// Longest GIF frame delay in milliseconds.
+pub const MAX_FRAME_MS: u32 = 60_000;
+
+/// Largest permutation file read (4096 neurons as JSON take about 25 KB).
+pub const MAX_PERMUTATION_FILE_BYTES: u64 = 1 << 20;
 
 /// Arguments of `animate`.
 #[derive(Debug, Args)]
@@ -20,7 +34,7 @@ pub struct AnimateArgs {
     #[arg(value_name = "FILE.json")]
     pub file: PathBuf,
     /// Which search result to animate, numbered as in the `search` table: 1 is the best
-    /// (lowest error). The search runs with the default options and `--seed`.
+    /// (lowest error), at most 64. The search runs with the default options and `--seed`.
     #[arg(long, value_name = "K", default_value_t = 1, conflicts_with_all = ["permutation", "truth"])]
     pub result: usize,
     /// Animate this permutation of neurons instead of searching: a JSON list of images
@@ -35,8 +49,8 @@ pub struct AnimateArgs {
     /// bundled astronaut photo for image presets, otherwise a held-out test stimulus.
     #[arg(long, value_name = "PNG")]
     pub image: Option<PathBuf>,
-    /// Frames including the starting pattern. Default: the permutation's order + 1
-    /// (back to the start), at most 25.
+    /// Frames including the starting pattern, 1..=256. Default: the permutation's order
+    /// + 1 (back to the start), at most 25.
     #[arg(long, value_name = "F")]
     pub frames: Option<usize>,
     /// Seed of the search.
@@ -45,7 +59,7 @@ pub struct AnimateArgs {
     /// Time limit of the search in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit: f64,
-    /// Delay between GIF frames in milliseconds.
+    /// Delay between GIF frames in milliseconds, 1..=60000.
     #[arg(long, value_name = "MS", default_value_t = 500)]
     pub frame_ms: u32,
     /// Output directory (created if missing).
@@ -53,20 +67,66 @@ pub struct AnimateArgs {
     pub out: PathBuf,
 }
 
+/// The search options of `animate` (the defaults with `--seed` and `--time-limit`).
+fn search_options(args: &AnimateArgs) -> SearchOptions {
+    SearchOptions {
+        seed: args.seed,
+        time_limit_secs: args.time_limit,
+        ..SearchOptions::default()
+    }
+}
+
+/// The cheap checks of the arguments, before anything is loaded or searched.
+fn check_arguments(args: &AnimateArgs) -> anyhow::Result<()> {
+    if let Some(frames) = args.frames
+        && !(1..=MAX_FRAMES).contains(&frames)
+    {
+        bail!("--frames {frames} is out of range: give 1 to {MAX_FRAMES}");
+    }
+    if !(1..=MAX_FRAME_MS).contains(&args.frame_ms) {
+        bail!(
+            "--frame-ms {} is out of range: give 1 to {MAX_FRAME_MS}",
+            args.frame_ms
+        );
+    }
+    if args.permutation.is_none() && !args.truth {
+        let options = search_options(args);
+        options
+            .check()
+            .map_err(|e| anyhow::anyhow!("invalid search options: {e}"))?;
+        if !(1..=options.max_results).contains(&args.result) {
+            bail!(
+                "--result {} does not exist: the search returns at most {} results, numbered from 1",
+                args.result,
+                options.max_results
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs `animate`.
 pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
-    if args.frames == Some(0) {
-        bail!("--frames must be at least 1");
+    check_arguments(args)?;
+    if let Err(e) = interrupt::install() {
+        eprintln!("warning: Ctrl+C will not stop the animation cleanly: {e}");
     }
-    let sim = experiment::load(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let sim = super::load_experiment(&args.file)?;
+    // The input files are read before the (expensive) search, so a bad one fails fast.
+    let (pattern, origin) = pattern(&sim, args.image.as_deref())?;
     let pi = match &args.permutation {
         Some(path) => read_permutation(path, sim.neurons())?,
         None if args.truth => sim.true_permutation().clone(),
         None => searched_permutation(&sim, args)?,
     };
+    let stopped = || {
+        anyhow::Error::new(Interrupted).context(format!(
+            "animation stopped; nothing written to {}",
+            args.out.display()
+        ))
+    };
+    interrupt::check().map_err(|_| stopped())?;
     let config = sim.config();
-    let (pattern, origin) = pattern(&sim, args.image.as_deref())?;
     let frames = args
         .frames
         .unwrap_or_else(|| (pi.order().min(24) as usize) + 1);
@@ -76,6 +136,7 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
         Decoder::for_space(config.space, sim.fields()).context("cannot invert the bank")?;
     let orbit = orbit::orbit(config, sim.fields(), &pi, &map, &decoder, &pattern, frames)
         .context("cannot compute the orbit")?;
+    interrupt::check().map_err(|_| stopped())?;
     let options = export::ExportOptions {
         frame_ms: args.frame_ms,
         ..export::ExportOptions::default()
@@ -129,13 +190,15 @@ fn file_name(path: &Path) -> String {
 fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<Permutation> {
     let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
         .context("cannot search this graph")?;
-    let options = SearchOptions {
-        seed: args.seed,
-        time_limit_secs: args.time_limit,
-        ..SearchOptions::default()
-    };
-    let report =
-        search(&graph, &options, &CancelToken::new(), &mut |_| {}).context("the search failed")?;
+    let options = search_options(args);
+    let cancel = interrupt::cancel_token();
+    let report = search(&graph, &options, &cancel, &mut |_| {}).context("the search failed")?;
+    if cancel.is_cancelled() {
+        return Err(anyhow::Error::new(Interrupted).context(format!(
+            "search stopped after {} results; nothing written",
+            report.results.len()
+        )));
+    }
     let count = report.results.len();
     let found = args
         .result
@@ -154,19 +217,32 @@ fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<
     Ok(found.permutation)
 }
 
-/// Reads a permutation file: a JSON array, or an object with a `permutation` array.
+/// A permutation file: a bare list of images, or an object with a `permutation` list.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PermutationFile {
+    List(Vec<usize>),
+    Object { permutation: Vec<usize> },
+}
+
+/// Reads a permutation file (at most [`MAX_PERMUTATION_FILE_BYTES`]).
 fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
-    let list = value.get("permutation").cloned().unwrap_or(value);
-    let pi: Permutation = serde_json::from_value(list).with_context(|| {
-        format!(
-            "`{}` does not hold a permutation (a list of distinct indices)",
+    let bytes = read_limited(path, MAX_PERMUTATION_FILE_BYTES)?;
+    let images = match serde_json::from_slice::<PermutationFile>(&bytes) {
+        Ok(
+            PermutationFile::List(images)
+            | PermutationFile::Object {
+                permutation: images,
+            },
+        ) => images,
+        Err(_) => bail!(
+            "`{}` does not hold a permutation (a JSON list of distinct indices 0..n, or an \
+             object with a `permutation` list)",
             path.display()
-        )
-    })?;
+        ),
+    };
+    let pi = Permutation::from_images(images)
+        .map_err(|e| anyhow::anyhow!("`{}` does not hold a permutation: {e}", path.display()))?;
     if pi.len() != neurons {
         bail!(
             "`{}` permutes {} elements but the experiment has {neurons} neurons",

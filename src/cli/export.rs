@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::io::{experiment, save_csv, save_npy};
+use crate::io::{save_csv, save_npy};
 
 /// Arguments of `export`.
 #[derive(Debug, Args)]
@@ -31,8 +31,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
             args.weights.display()
         );
     }
-    let sim = experiment::load(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    crate::io::atomic::resolve_target(&args.weights)
+        .with_context(|| format!("cannot write `{}`", args.weights.display()))?;
+    let sim = super::load_experiment(&args.file)?;
     let w = sim.weights();
     if ext == "npy" {
         save_npy(&args.weights, w.view())?;

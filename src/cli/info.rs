@@ -2,10 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
-
-use crate::io::experiment;
 
 /// Arguments of `info`.
 #[derive(Debug, Args)]
@@ -20,8 +17,7 @@ pub struct InfoArgs {
 
 /// Runs `info`.
 pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
-    let sim = experiment::load(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let sim = super::load_experiment(&args.file)?;
     let m = sim.metrics();
     let c = sim.config();
     if args.json {

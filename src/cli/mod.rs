@@ -1,6 +1,7 @@
 //! The headless command-line front (clap). Every subcommand is a thin wrapper around
 //! library calls; errors travel up as `anyhow` errors and `main` prints them with `{:#}`
-//! and exits with code 2. No GUI types here.
+//! and exits with code 2 (130 when Ctrl+C stopped the work, see [`interrupt`]). No GUI
+//! types here.
 
 use clap::{Parser, Subcommand};
 
@@ -9,6 +10,7 @@ pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod info;
+pub mod interrupt;
 pub mod presets;
 pub mod search;
 pub mod train;
@@ -41,6 +43,17 @@ pub enum Command {
     /// Open the desktop app (optionally on a file or preset, trained, searched, screenshotted).
     #[cfg(feature = "gui")]
     Gui(gui::GuiArgs),
+}
+
+/// Loads an experiment file for a subcommand; the error names the file exactly once.
+pub fn load_experiment(path: &std::path::Path) -> anyhow::Result<crate::model::Simulation> {
+    crate::io::experiment::load(path).map_err(|e| {
+        if e.names_file() {
+            anyhow::Error::new(e)
+        } else {
+            anyhow::Error::new(e).context(format!("`{}`", path.display()))
+        }
+    })
 }
 
 /// Runs a parsed command line.

@@ -1,4 +1,9 @@
 //! `invariance-lab train`: train a preset, or continue a saved run, and save it.
+//!
+//! Ctrl+C stops training at the end of the current step; nothing is saved unless
+//! `--save-on-interrupt` asks for the run as it stands (a consistent state that
+//! `--resume` continues exactly). Training that diverges is an error naming the step, and
+//! nothing is saved.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -6,7 +11,9 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::io::experiment;
+use super::interrupt::{self, Interrupted};
+use crate::io::{atomic, experiment};
+use crate::model::simulation::MAX_STEPS;
 use crate::model::{MetricsRecord, Simulation, presets};
 
 /// Arguments of `train`.
@@ -30,13 +37,29 @@ pub struct TrainArgs {
     /// Where to save the experiment file (written atomically).
     #[arg(long, value_name = "FILE.json")]
     pub out: PathBuf,
+    /// On Ctrl+C, save the run at the last completed step instead of nothing.
+    #[arg(long)]
+    pub save_on_interrupt: bool,
+}
+
+/// How the training loop ended.
+enum Ended {
+    /// All steps done.
+    Done,
+    /// Ctrl+C stopped it after this many of the requested steps.
+    Interrupted(u64),
 }
 
 /// Runs `train`.
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    if let Err(e) = interrupt::install() {
+        eprintln!("warning: Ctrl+C will not stop training cleanly: {e}");
+    }
+    // Cheap checks first: an output we could never write is refused before training.
+    atomic::resolve_target(&args.out)
+        .with_context(|| format!("cannot save to `{}`", args.out.display()))?;
     let (mut sim, steps, origin) = if let Some(path) = &args.resume {
-        let sim = experiment::load(path)
-            .with_context(|| format!("cannot resume from `{}`", path.display()))?;
+        let sim = super::load_experiment(path).context("cannot resume")?;
         let steps = args.steps.unwrap_or(0);
         (sim, steps, format!("resumed from {}", path.display()))
     } else {
@@ -64,19 +87,46 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             format!("preset {name}"),
         )
     };
-    train_with_progress(&mut sim, steps);
+    let room = MAX_STEPS - sim.step_count().min(MAX_STEPS);
+    if steps > room {
+        bail!(
+            "--steps {steps} is too many: the run is at step {} and at most {MAX_STEPS} steps \
+             are supported (at most {room} more)",
+            sim.step_count()
+        );
+    }
+    let ended = train_with_progress(&mut sim, steps);
+    if let Some(d) = sim.divergence() {
+        bail!("{d}; nothing saved");
+    }
+    if let Ended::Interrupted(done) = ended
+        && !args.save_on_interrupt
+    {
+        return Err(anyhow::Error::new(Interrupted).context(format!(
+            "training stopped after {done} of {steps} steps (at step {}); nothing saved \
+             (--save-on-interrupt keeps the run)",
+            sim.step_count()
+        )));
+    }
     experiment::save(&args.out, &sim)
         .with_context(|| format!("cannot save the experiment to `{}`", args.out.display()))?;
-    println!("{origin}; saved to {}", args.out.display());
+    match ended {
+        Ended::Done => println!("{origin}; saved to {}", args.out.display()),
+        Ended::Interrupted(done) => println!(
+            "{origin}; interrupted after {done} of {steps} steps; saved step {} to {}",
+            sim.step_count(),
+            args.out.display()
+        ),
+    }
     print_metrics(&sim, &sim.metrics());
     Ok(())
 }
 
 /// Trains `steps` steps, with a progress bar on a terminal and a few plain progress
-/// lines otherwise (both on stderr).
-fn train_with_progress(sim: &mut Simulation, steps: u64) {
+/// lines otherwise (both on stderr). Stops early on Ctrl+C or divergence.
+fn train_with_progress(sim: &mut Simulation, steps: u64) -> Ended {
     let start = sim.step_count();
-    if std::io::stderr().is_terminal() {
+    let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(steps);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -84,21 +134,35 @@ fn train_with_progress(sim: &mut Simulation, steps: u64) {
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        for _ in 0..steps {
-            sim.step();
-            bar.inc(1);
+        bar
+    });
+    if bar.is_none() {
+        eprintln!("training {steps} steps from step {start}");
+    }
+    let every = (steps / 10).max(1);
+    let mut ended = Ended::Done;
+    for i in 0..steps {
+        if interrupt::interrupted() {
+            ended = Ended::Interrupted(i);
+            break;
         }
-        bar.finish_and_clear();
-    } else {
-        let every = (steps / 10).max(1);
-        for i in 0..steps {
-            sim.step();
-            if (i + 1) % every == 0 || i + 1 == steps {
+        sim.step();
+        if sim.divergence().is_some() {
+            break;
+        }
+        match &bar {
+            Some(bar) => bar.inc(1),
+            None if (i + 1) % every == 0 || i + 1 == steps => {
                 eprintln!("step {}/{}", sim.step_count() - start, steps);
             }
+            None => {}
         }
     }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     sim.record_metrics();
+    ended
 }
 
 /// The final metrics, human-readable, on stdout.

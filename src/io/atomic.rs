@@ -1,50 +1,108 @@
 //! Atomic file writes: write to a temporary file in the target's directory, flush and
 //! `fsync` it, then rename it over the target. A crash or a failed write never leaves a
 //! half-written file under the target name.
+//!
+//! Only regular files are ever replaced: a target that is a device, FIFO, socket or
+//! directory is refused with a message naming it. A symbolic link is written *through*,
+//! as editors do: its final target is replaced and the link stays a link. Temporary files
+//! are named `.NAME.tmp-PID-N`; those that a killed process left behind (its PID no
+//! longer runs) are removed by the next save into the same folder, never those of a live
+//! process.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::read::describe;
+
 /// Distinguishes temporary files of concurrent writers within one process.
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `path` atomically: `write` fills a buffered temporary file next to `path`,
-/// which is then flushed, synced to disk and renamed onto `path`. On any error the
-/// temporary file is removed and `path` is left untouched.
+/// Symbolic links followed before giving up (the kernel's own limit is 40).
+const MAX_LINKS: usize = 40;
+
+/// Writes `path` atomically: `write` fills a buffered temporary file next to the file
+/// `path` resolves to, which is then flushed, synced to disk and renamed onto it. On any
+/// error the temporary file is removed and the target is left untouched.
 pub fn write_atomically<F>(path: impl AsRef<Path>, write: F) -> io::Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 {
-    let path = path.as_ref();
-    let tmp = temporary_path(path)?;
+    let target = resolve_target(path.as_ref())?;
+    remove_stale_temporaries(&target);
+    let tmp = temporary_path(&target)?;
     let result = (|| {
-        let file = File::create(&tmp)?;
+        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        // Keep the mode of the file being replaced (e.g. a file shared with a group).
+        if let Ok(meta) = fs::metadata(&target) {
+            let _ = file.set_permissions(meta.permissions());
+        }
         let mut writer = BufWriter::new(file);
         write(&mut writer)?;
         writer.flush()?;
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, &target)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
         return result;
     }
     // Make the rename itself durable where the platform allows it (best effort).
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+    if let Ok(d) = File::open(directory_of(&target)) {
+        let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The file a save to `path` replaces: `path` itself, or the end of its chain of
+/// symbolic links. Anything but a regular file (or nothing yet) is refused.
+pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let meta = match fs::symlink_metadata(&current) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+            Ok(meta) => meta,
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let link = fs::read_link(&current)?;
+            current = if link.is_absolute() {
+                link
+            } else {
+                directory_of(&current).join(link)
+            };
+        } else if kind.is_file() {
+            return Ok(current);
+        } else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "`{}` is {}, not a regular file; refusing to replace it",
+                    current.display(),
+                    describe(&kind)
+                ),
+            ));
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "`{}`: more than {MAX_LINKS} symbolic links to follow",
+            path.display()
+        ),
+    ))
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 /// `dir/.name.tmp-PID-N` next to the target.
@@ -63,6 +121,40 @@ fn temporary_path(path: &Path) -> io::Result<PathBuf> {
         n
     );
     Ok(path.with_file_name(tmp_name))
+}
+
+/// The PID in a temporary file name `.NAME.tmp-PID-N`, if `name` is one.
+fn temporary_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let (_, tail) = rest.rsplit_once(".tmp-")?;
+    let (pid, n) = tail.split_once('-')?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Removes temporary files in the target's folder whose writing process no longer runs
+/// (best effort). Only Linux can tell a live PID cheaply (`/proc/PID`); elsewhere
+/// nothing is removed rather than risk a live writer's file.
+fn remove_stale_temporaries(target: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(directory_of(target)) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temporary_owner) else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if pid != own && is_file && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,5 +183,60 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_exactly() {
+        assert_eq!(temporary_owner(".out.json.tmp-123-0"), Some(123));
+        assert_eq!(temporary_owner(".a.tmp-b.tmp-7-12"), Some(7));
+        assert_eq!(temporary_owner("out.json"), None);
+        assert_eq!(temporary_owner(".out.json.tmp-123-"), None);
+        assert_eq!(temporary_owner(".out.json.tmp-x-1"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // PID 0x7fff_fff0 is above Linux's PID_MAX_LIMIT (2^22): never alive.
+        let dead = dir.path().join(".out.json.tmp-2147483632-0");
+        let live = dir
+            .path()
+            .join(format!(".out.json.tmp-{}-999999", std::process::id()));
+        let init = dir.path().join(".other.tmp-1-0");
+        for p in [&dead, &live, &init] {
+            fs::write(p, b"partial").unwrap();
+        }
+        write_atomically(dir.path().join("out.json"), |w| w.write_all(b"x")).unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && init.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn symbolic_links_are_written_through_and_specials_refused() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_atomically(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        let err = write_atomically(dir.path(), |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("a directory"), "{err}");
+        // A FIFO of our own (never a device node: as root, a regression would replace it).
+        let fifo = dir.path().join("fifo");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let err = write_atomically(&fifo, |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("a FIFO"), "{err}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     }
 }

@@ -2,28 +2,46 @@
 //!
 //! Loading accepts `.npy` files holding a 2-D `float32` or `float64` array (either byte
 //! order, C or Fortran layout) and text files (`.csv`, `.txt`, `.tsv`) with one matrix row
-//! per line, numbers separated by commas, semicolons and/or whitespace. A first line that
-//! is not numeric is taken as a header and skipped; lines starting with `#` are comments.
-//! The matrix need not be square (the caller decides whether it must be).
+//! per line (see [`super::matrix_text`]). The matrix need not be square (the caller
+//! decides whether it must be). Files are read through [`read_limited`]: regular files of
+//! at most [`MAX_MATRIX_FILE_BYTES`].
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
-use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
+use ndarray_npy::WriteNpyExt;
 
 use super::atomic::write_atomically;
+use super::npy_header::parse_header;
+use super::read::{ReadError, read_limited};
+
+pub use super::matrix_text::{parse_text, parse_text_bytes};
 
 /// The largest matrix accepted on load (`rows · cols`), to refuse absurd files before
 /// allocating (8192 × 8192).
 pub const MAX_MATRIX_ELEMENTS: usize = 8192 * 8192;
 
+/// The largest matrix file read: an 8192 × 8192 `float64` `.npy` is 512 MiB; text of
+/// that many entries could be longer, but 1 GiB of text is more than any real matrix.
+pub const MAX_MATRIX_FILE_BYTES: u64 = 1 << 30;
+
 /// Why a matrix file could not be read or written; every variant names the problem.
 #[derive(Debug, thiserror::Error)]
 pub enum MatrixError {
-    /// The file could not be opened, read or written.
-    #[error("cannot access `{path}`: {cause}")]
+    /// The file could not be read: missing, not a regular file, or too large.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A problem with the contents of a file, and the file.
+    #[error("`{path}`: {problem}")]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        problem: Box<MatrixError>,
+    },
+    /// The file could not be written.
+    #[error("cannot write `{path}`: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -89,154 +107,91 @@ pub enum MatrixError {
         line: usize,
         /// Column index (0-based).
         col: usize,
-        /// The offending text.
+        /// The offending text (at most 40 characters of it).
         text: String,
+    },
+    /// A text line is not valid UTF-8.
+    #[error("line {line} is not UTF-8 text (byte {byte} of the line)")]
+    NotUtf8 {
+        /// Line number in the file (1-based).
+        line: usize,
+        /// Offset of the first invalid byte within the line (0-based).
+        byte: usize,
     },
 }
 
-/// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file.
+/// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file. Every error names
+/// the file.
 pub fn load_matrix(path: impl AsRef<Path>) -> Result<Array2<f64>, MatrixError> {
     let path = path.as_ref();
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let io_err = |cause| MatrixError::Io {
-        path: path.to_path_buf(),
-        cause,
-    };
-    match ext.as_str() {
-        "npy" => {
-            let bytes = fs::read(path).map_err(io_err)?;
-            parse_npy(&bytes)
-        }
+    let parsed = match ext.as_str() {
+        "npy" => parse_npy(&read_limited(path, MAX_MATRIX_FILE_BYTES)?),
         "csv" | "tsv" | "txt" => {
-            let text = fs::read_to_string(path).map_err(io_err)?;
-            parse_text(&text)
+            super::matrix_text::parse_text_bytes(&read_limited(path, MAX_MATRIX_FILE_BYTES)?)
         }
-        _ => Err(MatrixError::UnsupportedFormat(path.to_path_buf())),
-    }
+        _ => return Err(MatrixError::UnsupportedFormat(path.to_path_buf())),
+    };
+    parsed.map_err(|problem| MatrixError::InFile {
+        path: path.to_path_buf(),
+        problem: Box::new(problem),
+    })
 }
 
-/// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array.
+/// Parses the bytes of a `.npy` file holding a 2-D float32/float64 array (either byte
+/// order, C or Fortran layout).
 pub fn parse_npy(bytes: &[u8]) -> Result<Array2<f64>, MatrixError> {
-    let mut cursor = bytes;
-    let header = ndarray_npy::npy::header::Header::from_reader(&mut cursor)
-        .map_err(|e| MatrixError::InvalidNpy(e.to_string()))?;
+    let header = parse_header(bytes).map_err(MatrixError::InvalidNpy)?;
     if header.shape.len() != 2 {
         return Err(MatrixError::NotAMatrix(header.shape.len()));
     }
     let (rows, cols) = (header.shape[0], header.shape[1]);
     check_size(rows, cols)?;
-    // At least 4 bytes per element: refuse before allocating when the data is missing.
-    if rows * cols * 4 > cursor.len() {
+    let (little, width) = match header.descr.as_str() {
+        "<f8" => (true, 8),
+        ">f8" => (false, 8),
+        "<f4" => (true, 4),
+        ">f4" => (false, 4),
+        other => {
+            return Err(MatrixError::UnsupportedType(
+                other.chars().take(20).collect(),
+            ));
+        }
+    };
+    let data = &bytes[header.data_offset..];
+    let expected = rows * cols * width;
+    if data.len() != expected {
         return Err(MatrixError::InvalidNpy(format!(
-            "header declares {rows} × {cols} entries but only {} data bytes follow",
-            cursor.len()
+            "the header declares {rows} × {cols} entries ({expected} bytes) but {} data bytes follow",
+            data.len()
         )));
     }
-    let matrix = match Array2::<f64>::read_npy(bytes) {
-        Ok(m) => m,
-        Err(ReadNpyError::WrongDescriptor(_)) => match Array2::<f32>::read_npy(bytes) {
-            Ok(m) => m.mapv(f64::from),
-            Err(ReadNpyError::WrongDescriptor(d)) => {
-                return Err(MatrixError::UnsupportedType(format!("{d:?}")));
-            }
-            Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
-        },
-        Err(e) => return Err(MatrixError::InvalidNpy(e.to_string())),
-    };
+    let values: Vec<f64> = data
+        .chunks_exact(width)
+        .map(|c| match (width, little) {
+            (8, true) => f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            (8, false) => f64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            (_, true) => f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            (_, false) => f64::from(f32::from_be_bytes([c[0], c[1], c[2], c[3]])),
+        })
+        .collect();
+    let shape = (rows, cols).set_f(header.fortran_order);
+    let matrix = Array2::from_shape_vec(shape, values)
+        .map_err(|e| MatrixError::InvalidNpy(e.to_string()))?;
     // Normalise to standard (C) layout so callers can rely on contiguous rows.
     let matrix = if matrix.is_standard_layout() {
         matrix
     } else {
-        let mut c = Array2::<f64>::zeros((rows, cols).set_f(false));
-        c.assign(&matrix);
-        c
+        matrix.as_standard_layout().into_owned()
     };
     check_finite(&matrix)?;
     Ok(matrix)
 }
 
-/// Parses a text matrix: one row per line, separators `,` `;` or whitespace, an optional
-/// non-numeric header line, `#` comments and blank lines ignored.
-pub fn parse_text(text: &str) -> Result<Array2<f64>, MatrixError> {
-    let mut values: Vec<f64> = Vec::new();
-    let mut cols = 0usize;
-    let mut rows = 0usize;
-    let mut seen_first = false;
-    for (line_index, line) in text.lines().enumerate() {
-        let line_no = line_index + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let tokens: Vec<&str> = trimmed
-            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let parsed: Vec<Result<f64, &str>> = tokens
-            .iter()
-            .map(|t| t.parse::<f64>().map_err(|_| *t))
-            .collect();
-        if !seen_first {
-            seen_first = true;
-            if parsed.iter().any(|p| p.is_err()) && !looks_numeric(&tokens) {
-                // A header line (column names): skip it.
-                continue;
-            }
-        }
-        if rows == 0 {
-            cols = tokens.len();
-        } else if tokens.len() != cols {
-            return Err(MatrixError::Ragged {
-                row: rows,
-                line: line_no,
-                found: tokens.len(),
-                expected: cols,
-            });
-        }
-        for (col, p) in parsed.into_iter().enumerate() {
-            match p {
-                Ok(v) if v.is_finite() => values.push(v),
-                Ok(v) => {
-                    return Err(MatrixError::NonFinite {
-                        row: rows,
-                        col,
-                        value: v,
-                    });
-                }
-                Err(text) => {
-                    return Err(MatrixError::NotANumber {
-                        line: line_no,
-                        col,
-                        text: text.to_string(),
-                    });
-                }
-            }
-        }
-        rows += 1;
-        if rows.saturating_mul(cols) > MAX_MATRIX_ELEMENTS {
-            return Err(MatrixError::TooLarge {
-                rows,
-                cols,
-                max: MAX_MATRIX_ELEMENTS,
-            });
-        }
-    }
-    if rows == 0 || cols == 0 {
-        return Err(MatrixError::Empty { rows, cols });
-    }
-    Array2::from_shape_vec((rows, cols), values).map_err(|e| MatrixError::InvalidNpy(e.to_string()))
-}
-
-/// A row whose tokens mostly parse as numbers is data with a typo, not a header.
-fn looks_numeric(tokens: &[&str]) -> bool {
-    let numeric = tokens.iter().filter(|t| t.parse::<f64>().is_ok()).count();
-    numeric * 2 > tokens.len()
-}
-
-fn check_size(rows: usize, cols: usize) -> Result<(), MatrixError> {
+pub(super) fn check_size(rows: usize, cols: usize) -> Result<(), MatrixError> {
     if rows == 0 || cols == 0 {
         return Err(MatrixError::Empty { rows, cols });
     }

@@ -1,8 +1,13 @@
-//! Files: versioned experiment files, matrix import/export, atomic writes.
+//! Files: versioned experiment files, matrix import/export, atomic writes, bounded reads.
 
 pub mod atomic;
 pub mod experiment;
+mod experiment_format;
 pub mod matrix;
+mod matrix_text;
+mod npy_header;
+pub mod read;
 
 pub use experiment::FileError;
 pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};
+pub use read::{ReadError, read_limited};

@@ -35,8 +35,14 @@ use super::config::LearningRule;
 /// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
 const DENSE_SPEEDUP: f64 = 24.0;
 
-/// When the lazy decay scale falls below this, it is folded into the raw buffers.
-const RENORMALISE_BELOW: f64 = 1e-6;
+/// When the lazy decay scale falls below this, it is folded into the raw buffers; so a
+/// healthy state's scale always lies in `[RENORMALISE_BELOW, 1]`.
+pub const RENORMALISE_BELOW: f64 = 1e-6;
+
+/// The largest `|w|` or `|d|` a healthy state holds. Beyond it training has diverged (a
+/// real run stays many orders of magnitude below; squares of such weights still fit
+/// comfortably in the `f64` sums of the metrics and the search).
+pub const MAX_WEIGHT_MAGNITUDE: f64 = 1e18;
 
 /// Which accumulation path to use for one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,16 +305,11 @@ impl HebbianState {
                 mean_sum.len()
             )));
         }
-        if !(scale.is_finite() && scale > 0.0) {
-            return Err(StateError(format!(
-                "decay scale must be positive, got {scale}"
-            )));
-        }
         if (0..m).any(|i| w_raw[[i, i]] != 0.0) {
             return Err(StateError("the diagonal of W must be zero".into()));
         }
         let symmetric = w_raw == w_raw.t();
-        Ok(Self {
+        let state = Self {
             w_raw: w_raw.as_standard_layout().into_owned(),
             lower_stale: false,
             symmetric,
@@ -316,7 +317,49 @@ impl HebbianState {
             scale,
             mean_sum,
             mean_count,
-        })
+        };
+        state.check_health()?;
+        Ok(state)
+    }
+
+    /// Checks the whole state: the decay scale in `[RENORMALISE_BELOW, 1]` (the only
+    /// values training produces), every weight and node weight finite with magnitude at
+    /// most [`MAX_WEIGHT_MAGNITUDE`], the running sums finite. Loading and saving both
+    /// call it, so a file is written only if it will be read back. `O(M²)`.
+    pub fn check_health(&self) -> Result<(), StateError> {
+        let s = self.scale;
+        if !(RENORMALISE_BELOW..=1.0).contains(&s) {
+            return Err(StateError(format!(
+                "decay scale {s:e} outside [{RENORMALISE_BELOW:e}, 1]"
+            )));
+        }
+        self.check_node_weights()?;
+        let w = self.raw_weights();
+        if let Some(((i, j), &v)) = w.indexed_iter().find(|(_, v)| !within_limit(**v, s)) {
+            return Err(StateError(format!(
+                "weight ({i}, {j}) = {:e} is not finite or beyond ±{MAX_WEIGHT_MAGNITUDE:e}",
+                f64::from(v) * s
+            )));
+        }
+        if let Some(i) = self.mean_sum.iter().position(|v| !v.is_finite()) {
+            return Err(StateError(format!(
+                "running activity sum {i} is not finite"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The cheap part of [`HebbianState::check_health`]: the `M` node weights. For the
+    /// symmetric rules `|W_ij| ≤ √(d_i d_j)`, so this notices most divergence at once.
+    pub fn check_node_weights(&self) -> Result<(), StateError> {
+        let s = self.scale;
+        match self.d_raw.iter().position(|&v| !within_limit(v, s)) {
+            Some(i) => Err(StateError(format!(
+                "node weight {i} = {:e} is not finite or beyond ±{MAX_WEIGHT_MAGNITUDE:e}",
+                f64::from(self.d_raw[i]) * s
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Whether `W` is exactly symmetric (so far only the symmetric rules, Hebb and
@@ -523,6 +566,11 @@ impl HebbianState {
         }
         taken
     }
+}
+
+/// Whether the raw value `v` times `scale` is finite and within the magnitude limit.
+fn within_limit(v: f32, scale: f64) -> bool {
+    (f64::from(v) * scale).abs() <= MAX_WEIGHT_MAGNITUDE
 }
 
 fn materialise<D: ndarray::Dimension>(

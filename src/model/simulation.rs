@@ -21,6 +21,21 @@ use super::snapshot_weights::SnapshotWeights;
 use super::stimulus;
 use crate::perm::Permutation;
 
+/// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
+/// `steps · batch` and every running count inside `u64`.
+pub const MAX_STEPS: u64 = 1 << 40;
+
+/// Training stopped because its state is no longer usable: a weight, node weight or
+/// activity became non-finite or absurdly large, or the step limit was reached.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("training diverged at step {step}: {reason}")]
+pub struct Diverged {
+    /// The step after which the problem was found.
+    pub step: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
 /// Metrics at one recorded step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsRecord {
@@ -74,6 +89,8 @@ pub struct Simulation {
     last_stimulus: Vec<f32>,
     last_activity: Vec<f32>,
     last_mean_activity: f64,
+    /// Set once the state is unusable; [`Simulation::step`] then does nothing.
+    diverged: Option<Diverged>,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -125,6 +142,7 @@ impl Simulation {
             step: 0,
             history: Vec::new(),
             last_mean_activity: 0.0,
+            diverged: None,
         })
     }
 
@@ -221,8 +239,19 @@ impl Simulation {
         )
     }
 
-    /// Advances one step (one batch).
+    /// Advances one step (one batch). Once training has diverged (see
+    /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing.
     pub fn step(&mut self) {
+        if self.diverged.is_some() {
+            return;
+        }
+        if self.step >= MAX_STEPS {
+            self.diverged = Some(Diverged {
+                step: self.step,
+                reason: format!("the step limit {MAX_STEPS} is reached"),
+            });
+            return;
+        }
         let batch = self.batch_for(self.step, self.config.batch);
         let current = self.activities(&batch.stimuli);
         let previous = match (&batch.previous, self.config.rule) {
@@ -245,9 +274,71 @@ impl Simulation {
         self.last_stimulus = batch.stimuli.row(0).to_vec();
         self.last_activity = current.row(0).to_vec();
         self.step += 1;
-        if metrics::on_schedule(self.step, self.neurons()) {
-            self.history.push(self.metrics());
+        // Cheap checks every step (O(B·M) activities, O(M) node weights); the O(M²)
+        // weights are checked through the scheduled metrics and before every save.
+        if !total.is_finite() {
+            self.diverge("a detector activity is not finite or too large".into());
+            return;
         }
+        if let Err(e) = self.state.check_node_weights() {
+            self.diverge(e.0);
+            return;
+        }
+        if metrics::on_schedule(self.step, self.neurons()) {
+            self.push_metrics();
+        }
+    }
+
+    /// Records that training diverged at the current step.
+    fn diverge(&mut self, reason: String) {
+        self.diverged = Some(Diverged {
+            step: self.step,
+            reason,
+        });
+    }
+
+    /// Appends the current metrics, or marks the run diverged when they are not finite
+    /// or the weights exceed the limit (such a record is never kept).
+    fn push_metrics(&mut self) {
+        let m = self.metrics();
+        let values = [
+            m.weight_norm,
+            m.sparsity,
+            m.max_weight,
+            m.mean_activity,
+            m.symmetry_error_true,
+            m.symmetry_error_random,
+        ];
+        if values.iter().any(|v| !v.is_finite()) {
+            self.diverge("the metrics are not finite (a weight overflowed)".into());
+        } else if m.max_weight > super::learning::MAX_WEIGHT_MAGNITUDE {
+            self.diverge(format!(
+                "max |w| = {:e} exceeds {:e}",
+                m.max_weight,
+                super::learning::MAX_WEIGHT_MAGNITUDE
+            ));
+        } else {
+            self.history.push(m);
+        }
+    }
+
+    /// Why training stopped, once it has diverged (`None` while the state is healthy as
+    /// far as the per-step checks see).
+    pub fn divergence(&self) -> Option<&Diverged> {
+        self.diverged.as_ref()
+    }
+
+    /// The full `O(M²)` check of the learned state (every weight finite and within
+    /// [`super::learning::MAX_WEIGHT_MAGNITUDE`]); also reports an earlier divergence.
+    /// Saving calls it, so nothing non-finite is ever written.
+    pub fn check_health(&self) -> Result<(), Diverged> {
+        if let Some(d) = &self.diverged {
+            return Err(d.clone());
+        }
+        self.state.check_health().map_err(|e| Diverged {
+            step: self.step,
+            reason: e.0,
+        })
     }
 
     /// Advances `n` steps, then makes sure the metric history ends at the current step.
@@ -263,8 +354,8 @@ impl Simulation {
     /// Appends the current metrics to the history unless the last record is already of
     /// this step.
     pub fn record_metrics(&mut self) {
-        if self.history.last().map(|r| r.step) != Some(self.step) {
-            self.history.push(self.metrics());
+        if self.diverged.is_none() && self.history.last().map(|r| r.step) != Some(self.step) {
+            self.push_metrics();
         }
     }
 
@@ -276,6 +367,7 @@ impl Simulation {
         self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
         self.last_activity.iter_mut().for_each(|x| *x = 0.0);
         self.last_mean_activity = 0.0;
+        self.diverged = None;
     }
 
     /// Number of detectors `M`.

@@ -9,21 +9,28 @@
 use std::path::{Path, PathBuf};
 
 use image::imageops::FilterType;
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, ImageReader, Limits};
 
+use crate::io::read::{ReadError, read_limited};
 use crate::model::Space;
+
+/// Largest image file read (a photo from a phone is a few MiB).
+pub const MAX_IMAGE_FILE_BYTES: u64 = 64 << 20;
+
+/// Largest width or height decoded: a small file can declare a huge image (a
+/// decompression bomb), so the decoder refuses it before allocating.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+
+/// Most memory the decoder may allocate (an 8192 × 8192 RGBA image is 256 MiB).
+pub const MAX_DECODE_BYTES: u64 = 256 << 20;
 
 /// Why an image could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageInputError {
-    /// The file could not be read (missing, a directory, no permission).
-    #[error("cannot read {path}: {source}")]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, not a regular file, too large, no
+    /// permission); the message names the file.
+    #[error(transparent)]
+    Unreadable(#[from] ReadError),
     /// The file was read but is not a PNG or JPEG image this program can decode.
     #[error("{path} is not a readable PNG or JPEG image: {reason}")]
     NotAnImage {
@@ -47,10 +54,7 @@ pub enum ImageInputError {
 /// Opens `path` as a grey image (format guessed from the content, not the extension).
 pub fn open_grey(path: impl AsRef<Path>) -> Result<GrayImage, ImageInputError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| ImageInputError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_limited(path, MAX_IMAGE_FILE_BYTES)?;
     let image = grey_from_bytes(&bytes).map_err(|reason| ImageInputError::NotAnImage {
         path: path.to_path_buf(),
         reason,
@@ -65,7 +69,8 @@ pub fn open_grey(path: impl AsRef<Path>) -> Result<GrayImage, ImageInputError> {
     Ok(image)
 }
 
-/// Decodes PNG or JPEG bytes to grey; the error is the decoder's message.
+/// Decodes PNG or JPEG bytes to grey within [`MAX_IMAGE_SIDE`] and [`MAX_DECODE_BYTES`];
+/// the error is the decoder's message.
 pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
     let format = image::guess_format(bytes).map_err(|e| e.to_string())?;
     if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
@@ -73,8 +78,13 @@ pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
             "{format:?} images are not supported (PNG or JPEG only)"
         ));
     }
-    let decoded: DynamicImage =
-        image::load_from_memory_with_format(bytes, format).map_err(|e| e.to_string())?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    reader.limits(limits);
+    let decoded: DynamicImage = reader.decode().map_err(|e| e.to_string())?;
     Ok(decoded.to_luma8())
 }
 
@@ -174,11 +184,40 @@ mod tests {
         let missing = dir.path().join("missing.jpg");
         assert!(matches!(
             open_grey(&missing),
-            Err(ImageInputError::Unreadable { .. })
+            Err(ImageInputError::Unreadable(ReadError::Io { .. }))
         ));
-        assert!(matches!(
-            open_grey(dir.path()),
-            Err(ImageInputError::Unreadable { .. })
-        ));
+        let err = open_grey(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("a directory"), "{err}");
+        #[cfg(unix)]
+        {
+            let err = open_grey("/dev/zero").unwrap_err();
+            assert!(err.to_string().contains("a character device"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // A valid 1 × 1 PNG whose header claims 100 000 × 100 000 pixels.
+        let mut png = Vec::new();
+        image::GrayImage::new(1, 1)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        // The IHDR CRC covers bytes 12..29 (type and data).
+        let mut crc = 0xffff_ffffu32;
+        for &b in &png[12..29] {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        let err = grey_from_bytes(&png).unwrap_err();
+        assert!(err.to_lowercase().contains("limit"), "{err}");
     }
 }
