@@ -5,12 +5,11 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
-use crate::search::{CancelToken, Method, SearchOptions, SearchReport, WeightedGraph, search};
+use crate::search::{Method, SearchOptions, SearchReport, WeightedGraph, search};
 
 /// Options of the `search` subcommand.
 #[derive(clap::Args, Debug, Clone)]
@@ -91,13 +90,15 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
             bar.set_message(p.best_error.map_or("–".to_string(), |e| format!("{e:.4}")));
         }
     };
-    let report = search(
-        &loaded.graph,
-        &options,
-        &CancelToken::new(),
-        &mut on_progress,
-    )
-    .map_err(|e| BadInput(e.to_string()))?;
+    // The first Ctrl+C cancels like the app's Cancel button (the best results so far
+    // are printed and `main` exits with 130); a second one exits at once.
+    let _ = super::interrupt::install();
+    let cancel = super::interrupt::cancel_token();
+    let report = search(&loaded.graph, &options, &cancel, &mut on_progress)
+        .map_err(|e| BadInput(e.to_string()))?;
+    if cancel.is_cancelled() {
+        eprintln!("interrupted: the best results so far");
+    }
     if let Some(bar) = progress_bar {
         bar.finish_and_clear();
     }
@@ -402,12 +403,11 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
         });
     }
     load_experiment(path)
-        .with_context(|| format!("cannot read experiment file `{}`", path.display()))
 }
 
 /// Experiment files: the learned weights, node weights and true transformations.
 fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
-    let sim = crate::io::experiment::load(path).map_err(|e| BadInput(e.to_string()))?;
+    let sim = super::load_experiment(path)?;
     let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
         .map_err(|e| BadInput(e.to_string()))?;
     let truths = sim

@@ -42,6 +42,9 @@ use crate::perm::{self, Permutation};
 pub use group::GroupSummary;
 pub use progress::{CancelToken, Progress};
 
+/// Most results a search may be asked for (each costs an `O(n²)` error measurement).
+pub const MAX_RESULTS_LIMIT: usize = 100_000;
+
 /// Relative error at or below which a result is labelled exact.
 pub const EXACT_TOLERANCE: f64 = 1e-9;
 
@@ -289,10 +292,11 @@ impl Default for SearchOptions {
 impl SearchOptions {
     /// Checks the ranges.
     pub fn check(&self) -> Result<(), SearchError> {
-        if self.max_results == 0 {
-            return Err(SearchError::InvalidOption(
-                "max_results must be at least 1".into(),
-            ));
+        if !(1..=MAX_RESULTS_LIMIT).contains(&self.max_results) {
+            return Err(SearchError::InvalidOption(format!(
+                "max_results must be between 1 and {MAX_RESULTS_LIMIT}, got {}",
+                self.max_results
+            )));
         }
         if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
             return Err(SearchError::InvalidOption(format!(
