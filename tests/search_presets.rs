@@ -79,3 +79,29 @@ fn square_rotate_recovers_the_quarter_turn() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn torus_translate_gives_its_whole_group_of_2048() {
+    // The bank is closed under 256 translations × the 8 symmetries of the square.
+    let sim = trained("torus-translate");
+    let truths = sim.ground_truth_transformations();
+    assert_eq!(truths.len(), 2047);
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights())).unwrap();
+    // No deadline in reach: the outcome must not depend on the machine's load.
+    let options = SearchOptions {
+        time_limit_secs: 3600.0,
+        ..SearchOptions::default()
+    };
+    let report = search(&graph, &options, &CancelToken::new(), &mut |_| {}).unwrap();
+    assert!(!report.timed_out);
+    let group = &report.group;
+    assert_eq!(group.order.as_ref().and_then(|o| o.to_u64()), Some(2048));
+    // Every true transformation is an element of the group found, and every
+    // generator is one of them.
+    let chain = group.chain(report.n);
+    assert!(truths.iter().all(|(_, g)| chain.contains(g)));
+    for g in &group.generators {
+        assert!(truths.iter().any(|(_, t)| t == g), "a generator is not a true symmetry");
+    }
+    assert_eq!(group.name.as_deref(), Some("(C_16 × C_16) ⋊ D_4"));
+}

@@ -5,6 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::perm::Permutation;
@@ -109,9 +110,10 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
+        // Independent per result (each encodes held-out stimuli twice): on all cores.
         let equivariance: Vec<Option<f64>> = report
             .results
-            .iter()
+            .par_iter()
             .map(|r| {
                 loaded.sim.as_ref().and_then(|sim| {
                     let e = crate::transform::equivariance_error(
@@ -123,7 +125,12 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
                 })
             })
             .collect();
-        let value = to_json(&report, &matches, &equivariance);
+        let recovered = (!loaded.truths.is_empty()).then(|| {
+            let (k, how) = recovered_truths(&report, &loaded.truths);
+            json!({"recovered": k, "total": loaded.truths.len(), "how": how})
+        });
+        let mut value = to_json(&report, &matches, &equivariance);
+        value["recovered_truths"] = recovered.unwrap_or(Value::Null);
         writeln!(out, "{}", serde_json::to_string(&value)?)?;
     } else {
         write_table(&mut out, n, &report, &matches, &loaded.truths)?;

@@ -19,6 +19,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::growth::{self, Growth};
 use super::objective::Objective;
 use super::progress::Ctx;
 use super::seeded::{self, SeededSetup};
@@ -33,7 +34,7 @@ const EXHAUSTIVE_MAX_N: usize = 512;
 /// Consecutive failed growths that end level 0 (the pivot's images).
 const LEVEL0_FAILURES: usize = 8;
 /// ... and a deeper level (a stabiliser's candidates).
-const DEEPER_FAILURES: usize = 4;
+const DEEPER_FAILURES: usize = 8;
 /// Random elements of an enlarged group checked before a generator is accepted.
 const CHECKED_RANDOM_ELEMENTS: usize = 8;
 /// An approximate group larger than `2^40` elements is taken for a spurious
@@ -147,7 +148,9 @@ fn stabiliser_orbit(chain: &Bsgs, fixed: &[usize], point: usize) -> Vec<bool> {
     seen
 }
 
-/// The next base point: the non-base node most strongly attached to the base.
+/// The next base point: the non-base node most strongly attached to the base. (Not
+/// the most distinctive one: on an exact graph a node with a unique relation to the
+/// base is fixed by the whole stabiliser, and its level would find nothing.)
 fn next_base_point(obj: &Objective, base: &[usize]) -> Option<usize> {
     let mut best: Option<(f64, usize)> = None;
     for x in 0..obj.n {
@@ -165,19 +168,79 @@ fn next_base_point(obj: &Objective, base: &[usize]) -> Option<usize> {
     best.map(|b| b.1)
 }
 
-/// Candidate images of `b` with `base` fixed: the weights to the fixed points must
-/// match `b`'s; node signatures break ties.
+/// How far a candidate image's weights to the fixed points may differ from `b`'s, in
+/// multiples of what the generators found so far change of weights that size
+/// ([`relative_entry_noise`]). On `torus-translate` the missing reflections change
+/// the compared weight 19 times more than the translations change the strongest
+/// weights on average (they are the worse symmetries, and the compared weight is a
+/// single one), so the margin is generous; images whose weights to the base are
+/// plainly different (on a noisy circulant, hundreds) are still not grown at all.
+const BASE_MISMATCH_FACTOR: f64 = 64.0;
+/// Strongest weights of a node on which [`relative_entry_noise`] is measured.
+const NOISE_ENTRIES: usize = 32;
+
+/// `Σ (W[g b][g m] − W[b][m])² / Σ W[b][m]²` over the generators `g` and `b`'s
+/// strongest weights `m` (rows and columns): the relative change a near-symmetry
+/// makes to weights around `b`. `None` without generators.
+fn relative_entry_noise(
+    obj: &Objective,
+    setup: &SeededSetup,
+    gens: &[Permutation],
+    b: usize,
+) -> Option<f64> {
+    if gens.is_empty() {
+        return None;
+    }
+    let n = obj.n;
+    let strongest: Vec<usize> = setup
+        .nb
+        .of(b)
+        .iter()
+        .map(|&m| m as usize)
+        .filter(|&m| m != b)
+        .take(NOISE_ENTRIES)
+        .collect();
+    let (mut change, mut size) = (0.0f64, 0.0f64);
+    for g in gens {
+        let gb = g.image(b);
+        for &m in &strongest {
+            let gm = g.image(m);
+            let (x, y) = (obj.w[b * n + m] as f64, obj.w[m * n + b] as f64);
+            let d1 = obj.w[gb * n + gm] as f64 - x;
+            let d2 = obj.w[gm * n + gb] as f64 - y;
+            change += d1 * d1 + d2 * d2;
+            size += x * x + y * y;
+        }
+    }
+    (size > 0.0).then(|| change / size)
+}
+
+/// Candidate images of `b` with `base` fixed, best first: by how well their weights
+/// to the fixed points match `b`'s; node signatures break ties. With a relative
+/// change estimate `noise` ([`relative_entry_noise`]), images whose mismatch exceeds
+/// `BASE_MISMATCH_FACTOR` times what that change explains are left out.
 fn stabiliser_candidates(
     obj: &Objective,
     setup: &SeededSetup,
     base: &[usize],
     b: usize,
+    noise: Option<f64>,
 ) -> Vec<usize> {
     let n = obj.n;
-    let scale = (obj.norm2 / (n * n) as f64).sqrt().max(1e-300);
-    let mut c: Vec<(f64, usize)> = (0..n)
+    let scale2 = (obj.norm2 / (n * n) as f64).max(1e-300);
+    // The size of b's weights to the base, floored at the typical weight so that a
+    // node barely attached to the base is not held to a zero tolerance.
+    let size: f64 = base
+        .iter()
+        .map(|&k| {
+            let (x, y) = (obj.w[k * n + b] as f64, obj.w[b * n + k] as f64);
+            x * x + y * y + 2.0 * scale2
+        })
+        .sum();
+    let cutoff = noise.map_or(f64::INFINITY, |e| BASE_MISMATCH_FACTOR * e * size);
+    let mut c: Vec<(f64, f64, usize)> = (0..n)
         .filter(|&j| j != b && !base.contains(&j))
-        .map(|j| {
+        .filter_map(|j| {
             let mismatch: f64 = base
                 .iter()
                 .map(|&k| {
@@ -185,13 +248,19 @@ fn stabiliser_candidates(
                     let d2 = (obj.w[j * n + k] - obj.w[b * n + k]) as f64;
                     d1 * d1 + d2 * d2
                 })
-                .sum::<f64>()
-                / (scale * scale);
-            (mismatch + setup.sig.dist2(b, j), j)
+                .sum::<f64>();
+            (mismatch <= cutoff).then(|| (mismatch, setup.sig.dist2(b, j), j))
         })
         .collect();
-    c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    c.into_iter().map(|x| x.1).collect()
+    // The weights to the fixed points are a hard constraint; node signatures only
+    // break ties (on a graph whose nodes all look alike, such as a circulant, their
+    // noise would otherwise bury the right image among hundreds).
+    c.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    c.into_iter().map(|x| x.2).collect()
 }
 
 /// Nodes by decreasing strength (`Σ_j |W[i][j]| + |W[j][i]|`), ties by index.
@@ -229,15 +298,32 @@ fn search_level(
     let (fixed, b) = (&base[..level], base[level]);
     let mut chain = found.chain(n, base);
     let mut orbit = stabiliser_orbit(&chain, fixed, b);
-    let mut failures = 0;
+    // Consecutive failures are counted in growth steps (nodes mapped): a completed
+    // growth that is not a generator costs `n`, an abandoned one what it mapped, so a
+    // level can try many cheap wrong seeds but only `max_failures` growths' worth.
+    let mut failed_steps = 0;
+    let limit = max_failures * n;
+    // The node to branch on after the seeds: the seeds' sources are the same for
+    // every candidate image, so it is picked once.
+    let mut sources = vec![false; n];
+    base[..=level].iter().for_each(|&x| sources[x] = true);
+    let first = growth::distinctive_node(obj, &base[..=level], &sources);
     for &j in candidates {
         if orbit[j] {
             continue;
         }
         let mut seeds: Vec<(usize, usize)> = fixed.iter().map(|&x| (x, x)).collect();
         seeds.push((b, j));
-        let Some(p) = seeded::run_one_permutation(obj, setup, &seeds, ctx) else {
-            return;
+        let p = match seeded::run_one_permutation(obj, setup, &seeds, first, ctx) {
+            Growth::Grown(p) => p,
+            Growth::Stopped => return,
+            Growth::Abandoned { steps } => {
+                failed_steps += steps.max(1);
+                if failed_steps >= limit {
+                    return;
+                }
+                continue;
+            }
         };
         let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
         let accepted = r
@@ -258,11 +344,11 @@ fn search_level(
                 true
             });
         if accepted {
-            failures = 0;
+            failed_steps = 0;
             orbit = stabiliser_orbit(&chain, fixed, b);
         } else {
-            failures += 1;
-            if failures >= max_failures || ctx.should_stop() {
+            failed_steps += n;
+            if failed_steps >= limit || ctx.should_stop() {
                 return;
             }
         }
@@ -288,15 +374,27 @@ pub(crate) fn enumerate(
     // transformation missed from one pivot is often found from another. A pivot in
     // the orbit of an earlier one under the generators found so far adds nothing.
     let mut pivots: Vec<usize> = Vec::new();
+    // Nodes in the orbit of an earlier pivot, recomputed only when generators were added.
+    let mut covered = vec![false; n];
+    let mut covered_gens = 0;
     for p in pivot_order(obj) {
         if pivots.len() >= PIVOTS || ctx.should_stop() {
             break;
         }
-        let chain = found.chain(n, &[]);
-        if pivots.iter().any(|&q| stabiliser_orbit(&chain, &[], q)[p]) {
+        if covered_gens != found.gens.len() {
+            covered_gens = found.gens.len();
+            let chain = found.chain(n, &[]);
+            covered.fill(false);
+            for &q in &pivots {
+                let orbit = stabiliser_orbit(&chain, &[], q);
+                covered.iter_mut().zip(orbit).for_each(|(c, o)| *c |= o);
+            }
+        }
+        if covered[p] {
             continue;
         }
         pivots.push(p);
+        covered[p] = true;
         let candidates = setup.sig.candidates(p, n);
         let budget = if n <= EXHAUSTIVE_MAX_N && pivots.len() == 1 {
             n
@@ -323,7 +421,13 @@ pub(crate) fn enumerate(
             Some(x) => base.push(x),
             None => break,
         }
-        let candidates = stabiliser_candidates(obj, setup, &base[..level], base[level]);
+        // Small graphs try every candidate: growth is cheap there, and on exact graphs
+        // with large stabilisers a growth from a mismatched seed is sometimes polished
+        // into a new generator.
+        let noise = (n > growth::ABANDON_MIN_N)
+            .then(|| relative_entry_noise(obj, setup, &found.gens, base[level]))
+            .flatten();
+        let candidates = stabiliser_candidates(obj, setup, &base[..level], base[level], noise);
         ctx.report(level as f64 / levels as f64);
         search_level(
             obj,

@@ -16,7 +16,7 @@ use crate::perm::Permutation;
 /// Work budget (multiply-adds, `elements × n²`) for measuring element errors: within
 /// it every element is measured, beyond it a uniform sample of that cost. A count,
 /// not a clock, so what is measured never depends on the machine's load.
-const MEASURE_BUDGET: usize = 1 << 32;
+const MEASURE_BUDGET: usize = 1 << 30;
 /// At most this many elements are listed for measuring in full.
 const MAX_LISTED_ELEMENTS: u64 = 100_000;
 /// A sample has at least this many elements, whatever `n`.

@@ -20,6 +20,7 @@ pub mod exact;
 mod faq;
 mod generators;
 pub mod group;
+mod growth;
 mod objective;
 mod polish;
 mod progress;
@@ -35,6 +36,7 @@ use std::time::{Duration, Instant};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::perm::{self, Permutation};
@@ -490,6 +492,8 @@ pub fn search(
         .into_iter()
         .take(max.saturating_mul(2).max(16))
         .filter_map(|(p, _)| Permutation::from_images(p).ok())
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .map(|p| SearchResult::new(graph, p))
         .filter(|r| r.exact || 2 * r.fixed_points <= n)
         .collect();
@@ -537,6 +541,8 @@ pub fn search(
         .into_iter()
         .filter(|m| !known.contains(&m.permutation))
         .take(max)
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .map(|m| SearchResult::new(graph, m.permutation))
         .collect();
     results.extend(extra);

@@ -19,6 +19,9 @@ pub(crate) struct Objective {
     pub norm2: f64,
     /// Fixed-point penalty `c`.
     pub penalty: f64,
+    /// `W = Wᵀ` exactly: the column terms of node errors and swap deltas equal the
+    /// row terms, so they are computed once and doubled.
+    pub symmetric: bool,
 }
 
 impl Objective {
@@ -36,12 +39,14 @@ impl Objective {
             }
         }
         let norm2 = w.iter().map(|&x| (x as f64) * (x as f64)).sum::<f64>();
+        let symmetric = w == wt;
         Self {
             n,
             w,
             wt,
             norm2: norm2.max(1e-300),
             penalty,
+            symmetric,
         }
     }
 
@@ -114,10 +119,17 @@ impl Objective {
         let (rpa, rpb) = (self.row(pa), self.row(pb));
         let (cpa, cpb) = (self.col(pa), self.col(pb));
         let mut acc = 0.0f32;
-        for (j, &pj) in p.iter().enumerate() {
-            let r = (ra[j] - rb[j]) * (rpb[pj] - rpa[pj]);
-            let c = (ca[j] - cb[j]) * (cpb[pj] - cpa[pj]);
-            acc += r + c;
+        if self.symmetric {
+            for (j, &pj) in p.iter().enumerate() {
+                acc += (ra[j] - rb[j]) * (rpb[pj] - rpa[pj]);
+            }
+            acc *= 2.0;
+        } else {
+            for (j, &pj) in p.iter().enumerate() {
+                let r = (ra[j] - rb[j]) * (rpb[pj] - rpa[pj]);
+                let c = (ca[j] - cb[j]) * (cpb[pj] - cpa[pj]);
+                acc += r + c;
+            }
         }
         // The loop above counted j ∈ {a, b} as if they were ordinary columns; fix them.
         let w = |i: usize, j: usize| self.w[i * self.n + j];
@@ -152,10 +164,18 @@ impl Objective {
             let col = self.col(i);
             let pcol = self.col(p[i]);
             let mut acc = 0.0f32;
-            for j in 0..n {
-                let d1 = prow[p[j]] - row[j];
-                let d2 = pcol[p[j]] - col[j];
-                acc += d1 * d1 + d2 * d2;
+            if self.symmetric {
+                for (&x, &pj) in row.iter().zip(p) {
+                    let d = prow[pj] - x;
+                    acc += d * d;
+                }
+                acc *= 2.0;
+            } else {
+                for j in 0..n {
+                    let d1 = prow[p[j]] - row[j];
+                    let d2 = pcol[p[j]] - col[j];
+                    acc += d1 * d1 + d2 * d2;
+                }
             }
             e[i] = acc as f64;
         }

@@ -4,9 +4,10 @@
 //! mapped set and maps it onto the free node `v` whose weights to the images
 //! of `u`'s strongest mapped neighbours match best:
 //! `Σ_m (W[u][m] − W[v][π m])² + (W[m][u] − W[π m][v])²` over at most
-//! [`NEIGHBOURS`] neighbours `m`, so one growth costs `O(n²·K)`.
+//! [`NEIGHBOURS`] neighbours `m`, so one growth costs `O(n²·K)` (see [`growth`]).
 //! [`super::generators`] decides which seeds to grow from.
 
+use super::growth::{self, Growth};
 use super::objective::Objective;
 use super::polish;
 use super::progress::Ctx;
@@ -14,7 +15,6 @@ use super::signature::Signatures;
 
 /// How many mapped neighbours each growth step compares.
 pub(crate) const NEIGHBOURS: usize = 24;
-const NONE: usize = usize::MAX;
 /// How many strongest neighbours per node are kept sorted.
 const SORTED_NEIGHBOURS: usize = 128;
 
@@ -60,100 +60,6 @@ impl Neighbours {
     }
 }
 
-/// Grows a full permutation from the given seed pairs. `None` if stopped.
-pub(crate) fn grow(
-    obj: &Objective,
-    nb: &Neighbours,
-    seeds: &[(usize, usize)],
-    symmetric: bool,
-    ctx: &mut Ctx,
-) -> Option<Vec<usize>> {
-    let n = obj.n;
-    let mut img = vec![NONE; n];
-    let mut used = vec![false; n];
-    let mut attach = vec![0.0f32; n];
-    let mut cost = vec![0.0f32; n];
-    let mut mapped = 0usize;
-    let map = |u: usize, v: usize, img: &mut [usize], used: &mut [bool], attach: &mut [f32]| {
-        img[u] = v;
-        used[v] = true;
-        let (row, col) = (obj.row(u), obj.col(u));
-        for x in 0..n {
-            attach[x] += row[x].abs() + col[x].abs();
-        }
-    };
-    for &(s, t) in seeds {
-        if img[s] == NONE && !used[t] {
-            map(s, t, &mut img, &mut used, &mut attach);
-            mapped += 1;
-        }
-    }
-    let mut neigh: Vec<usize> = Vec::with_capacity(NEIGHBOURS);
-    while mapped < n {
-        if mapped % 32 == 0 && ctx.should_stop() {
-            return None;
-        }
-        // The unmapped node most attached to the mapped set.
-        let mut u = NONE;
-        let mut best = f32::NEG_INFINITY;
-        for x in 0..n {
-            if img[x] == NONE && attach[x] > best {
-                best = attach[x];
-                u = x;
-            }
-        }
-        neigh.clear();
-        for &m in nb.of(u) {
-            let m = m as usize;
-            if m != u && img[m] != NONE {
-                neigh.push(m);
-                if neigh.len() == NEIGHBOURS {
-                    break;
-                }
-            }
-        }
-        let wuu = obj.w[u * n + u];
-        for (v, c) in cost.iter_mut().enumerate() {
-            let d = wuu - obj.w[v * n + v];
-            *c = d * d;
-        }
-        for &m in &neigh {
-            let pm = img[m];
-            let a = obj.w[u * n + m];
-            let into = obj.col(pm); // W[v][π m] over v
-            if symmetric {
-                for (c, &x) in cost.iter_mut().zip(into) {
-                    let d = a - x;
-                    *c += 2.0 * d * d;
-                }
-            } else {
-                let b = obj.w[m * n + u];
-                let out = obj.row(pm); // W[π m][v] over v
-                for ((c, &x), &y) in cost.iter_mut().zip(into).zip(out) {
-                    let d1 = a - x;
-                    let d2 = b - y;
-                    *c += d1 * d1 + d2 * d2;
-                }
-            }
-        }
-        let mut v = NONE;
-        let mut best = f32::INFINITY;
-        for (x, &c) in cost.iter().enumerate() {
-            if !used[x] && c < best {
-                best = c;
-                v = x;
-            }
-        }
-        if v == NONE {
-            // Only with non-finite intermediate values; fall back to the first free node.
-            v = used.iter().position(|&b| !b)?;
-        }
-        map(u, v, &mut img, &mut used, &mut attach);
-        mapped += 1;
-    }
-    Some(img)
-}
-
 /// Shared, precomputed data for seeded runs on one graph.
 pub(crate) struct SeededSetup {
     pub nb: Neighbours,
@@ -192,15 +98,33 @@ pub(crate) fn pivot(obj: &Objective) -> usize {
 /// swaps miss at `O(k²·n)`, and a cubic step would dominate the search.
 const REFINE_MAX_N: usize = 256;
 
-/// One seeded candidate: grow from `seeds`, polish, record in `ctx`; returns the
-/// polished permutation (`None` if stopped).
+/// At most this many alternations of worst-node re-assignment and 2-opt per candidate.
+const POLISH_ROUNDS: usize = 6;
+
+/// A growth's running mismatch above this multiple of the acceptance level marks a
+/// wrong seed. The running mismatch of a growth that ends as a symmetry is about half
+/// its final error (the greedy choice picks the best of many), so a symmetry at the
+/// acceptance level runs at about half of it; see [`growth::PROBE_STEPS`] for figures.
+const ABANDON_FACTOR: f64 = 1.0;
+
+/// One seeded candidate: grow from `seeds` (branching on `first`'s image, see
+/// [`growth::grow_branching`]), polish, record in `ctx`; returns the
+/// polished permutation (`Abandoned` for a wrong seed, `Stopped` if stopped).
 pub(crate) fn run_one_permutation(
     obj: &Objective,
     setup: &SeededSetup,
     seeds: &[(usize, usize)],
+    first: Option<usize>,
     ctx: &mut Ctx,
-) -> Option<Vec<usize>> {
-    let mut p = grow(obj, &setup.nb, seeds, setup.symmetric, ctx)?;
+) -> Growth {
+    let abandon = ABANDON_FACTOR * setup.accept.min(setup.group_tolerance);
+    let mut p = match growth::grow_branching(obj, &setup.nb, seeds, first, abandon, ctx) {
+        Growth::Grown(p) => p,
+        other => return other,
+    };
+    if obj.n > growth::ABANDON_MIN_N && seed_is_outlier(obj, &p, seeds) {
+        return Growth::Abandoned { steps: obj.n };
+    }
     let best = ctx.found.best_error().unwrap_or(f64::INFINITY);
     let grown = obj.rel_sq_from_score(obj.score(&p)).sqrt();
     if grown > setup.accept {
@@ -208,12 +132,23 @@ pub(crate) fn run_one_permutation(
         polish::two_opt_rounds(obj, &mut p, 2, ctx);
         let r = ctx.offer(obj, &p);
         if r > setup.accept {
-            return Some(p);
+            return Growth::Grown(p);
         }
     }
     polish::two_opt(obj, &mut p, ctx);
-    polish::refine_worst(obj, &mut p, polish::REFINE_WORST, 4, ctx);
-    polish::two_opt(obj, &mut p, ctx);
+    // Alternate the two while they help: a swap often moves a mis-mapped node into the
+    // worst set only after the re-assignment ran, and the few mistakes left behind make
+    // a candidate generator explode the group (see `generators::enlarged_group`).
+    let mut cost = obj.cost(&p);
+    for _ in 0..POLISH_ROUNDS {
+        polish::refine_worst(obj, &mut p, polish::REFINE_WORST, 4, ctx);
+        polish::two_opt(obj, &mut p, ctx);
+        let c = obj.cost(&p);
+        if c >= cost - 1e-12 || ctx.should_stop() {
+            break;
+        }
+        cost = c;
+    }
     let r = ctx.offer(obj, &p);
     // An imperfect but competitive growth is re-mapped as a whole, which fixes
     // scattered mistakes; junk from a wrong j₀ is not worth the O(n³) step.
@@ -224,7 +159,40 @@ pub(crate) fn run_one_permutation(
         polish::two_opt(obj, &mut p, ctx);
     }
     ctx.offer(obj, &p);
-    Some(p)
+    Growth::Grown(p)
+}
+
+/// How much worse than the typical node the last seed may match before the growth
+/// is taken for a wrong seed. A wrong seed on a graph with local structure leaves
+/// the rest of the growth right and the seed itself mismatched by about `1/r²` times
+/// the typical node (hundreds of times); a right one is typical.
+const SEED_OUTLIER_FACTOR: f64 = 16.0;
+/// Nodes sampled for the typical node error.
+const TYPICAL_SAMPLE: usize = 64;
+
+/// True if a seed's node error is an outlier among a strided sample of node errors:
+/// the growth followed a known element that disagrees with a seed pair and matched
+/// everything else, so polishing it could only find an element already known.
+fn seed_is_outlier(obj: &Objective, p: &[usize], seeds: &[(usize, usize)]) -> bool {
+    let n = obj.n;
+    let node_error = |i: usize| -> f64 {
+        let (row, prow) = (obj.row(i), obj.row(p[i]));
+        let (col, pcol) = (obj.col(i), obj.col(p[i]));
+        let mut acc = 0.0f64;
+        for j in 0..n {
+            let d1 = (prow[p[j]] - row[j]) as f64;
+            let d2 = (pcol[p[j]] - col[j]) as f64;
+            acc += d1 * d1 + d2 * d2;
+        }
+        acc
+    };
+    let step = n.div_ceil(TYPICAL_SAMPLE).max(1);
+    let mut sample: Vec<f64> = (0..n).step_by(step).map(node_error).collect();
+    sample.sort_by(f64::total_cmp);
+    let median = sample[sample.len() / 2];
+    seeds
+        .iter()
+        .any(|&(b, _)| node_error(b) > SEED_OUTLIER_FACTOR * median + 1e-300)
 }
 
 /// True if a few nodes are matched much worse than the typical one (the

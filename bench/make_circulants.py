@@ -1,0 +1,38 @@
+"""Writes noisy, scrambled symmetric circulants for bench/run_scaling.sh.
+
+For each size n: W = P·(C + N)·Pᵀ where C is a symmetric circulant, N symmetric
+Gaussian noise with σ = 0.05·‖C‖_F/n (the planted symmetries then have a relative
+error of about 0.07), and P a random relabelling. Profiles:
+  gaussian  c[d] = exp(−d²/32), d the ring distance (as tests/search_common's
+            noisy_circulant(n, 4.0, …) + add_relative_noise(…, 0.05, …));
+  random    c[d] = c[n−d] uniform in [−1, 1]: every entry carries little
+            information, so growth needs many tries (a hard case).
+Both have exactly the dihedral group D_n (order 2n) as automorphisms before noise.
+Also writes the relabelling (`…_labels.npy`: node i of the circulant is node
+labels[i]) so the benchmark can check that every generator found is planted.
+Usage: make_circulants.py OUT_DIR SEED PROFILE N…
+"""
+import sys
+import numpy as np
+
+out, seed, profile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for n in [int(x) for x in sys.argv[4:]]:
+    rng = np.random.default_rng(seed + n)
+    d = np.arange(n)
+    d = np.minimum(d, n - d)
+    if profile == "gaussian":
+        c = np.exp(-(d.astype(np.float64) ** 2) / 32.0)
+    elif profile == "random":
+        c = rng.uniform(-1.0, 1.0, n // 2 + 1)[d]
+    else:
+        sys.exit(f"unknown profile {profile!r}")
+    idx = (np.arange(n)[None, :] - np.arange(n)[:, None]) % n
+    w = c[idx]
+    sigma = 0.05 * np.linalg.norm(w) / n
+    noise = np.triu(rng.normal(0.0, sigma, (n, n)))
+    w = w + noise + np.triu(noise, 1).T
+    labels = rng.permutation(n)
+    scrambled = np.empty_like(w)
+    scrambled[np.ix_(labels, labels)] = w
+    np.save(f"{out}/{profile}_{n}.npy", scrambled.astype(np.float32))
+    np.save(f"{out}/{profile}_{n}_labels.npy", labels)
