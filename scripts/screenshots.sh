@@ -38,6 +38,22 @@ shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
 
+# Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
+# imported graph — what a researcher does with their own model's weights — with node
+# names from a labels file; then runs overlaid on the learning curves.
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+"$BIN" train --preset ring-shift --steps 400 --out "$WORK/ring.json" >/dev/null
+"$BIN" export --weights "$WORK/ring.npy" "$WORK/ring.json" >/dev/null
+for i in $(seq 0 255); do echo "unit$i"; done > "$WORK/units.txt"
+shot imported-matrix "$WORK/ring.npy" --labels "$WORK/units.txt" --search --order recovered --view weights
+for seed in 2 3; do
+    "$BIN" train --preset ring-shift --seed "$seed" --steps 2000 --out "$WORK/seed$seed.json" >/dev/null
+done
+"$BIN" train --preset ring-shift --batch 10 --steps 2000 --out "$WORK/batch10.json" >/dev/null
+shot compare-runs --preset ring-shift --steps 2000 --view learning \
+    --compare "$WORK/seed2.json" --compare "$WORK/seed3.json" --compare "$WORK/batch10.json"
+
 # One per preset (overview, trained to its default length, searched).
 for preset in ring-shift ring-random torus-translate square-rotate image-rotate ring-temporal; do
     shot "preset-$preset" --preset "$preset" --steps "${STEPS:-200}" --search --order recovered

@@ -35,6 +35,12 @@ pub enum AppAction {
     ExportPng,
     /// Export the metric history as `.csv`.
     ExportMetrics,
+    /// Load names for the imported matrix's nodes via a dialog.
+    LoadNodeLabels,
+    /// Add experiment files or a sweep CSV to the learning-curve comparison via a dialog.
+    AddRuns,
+    /// Export the learning-curve figure as `.png` via a dialog.
+    ExportFigure,
     /// Quit (asks about unsaved changes first).
     Quit,
     /// Start a search on the current weights.

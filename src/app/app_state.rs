@@ -5,22 +5,22 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use egui::{RichText, ViewportCommand};
+use egui::ViewportCommand;
 
 use super::actions::AppAction;
-use super::animation_panel::{AnimationContext, AnimationPanel};
-use super::files::{FileEvent, FilePurpose, Files};
-use super::heatmap::{
-    HeatmapContext, HeatmapView, MatrixOrder, RenderedHeatmap, recovered_order, truth_order,
-};
+use super::animation_panel::AnimationPanel;
+use super::compare_panel::ComparePanel;
+use super::files::{FilePurpose, Files};
+use super::heatmap::{HeatmapView, MatrixOrder, RenderedHeatmap};
+use super::import_flow::Shown;
+use super::imported::{AppSource, is_matrix_path};
 use super::params_panel::{ParamsAction, ParamsPanel};
-use super::plots_panel;
 use super::presentation::apply_text_sizes;
 use super::search_panel::SearchPanel;
 use super::shortcuts::{help_overlay_ui, read_shortcuts};
 use super::status_bar::{StatusKind, StatusLine};
-use super::stimulus_panel::{StimulusContext, StimulusPanel};
-use super::worker::{ModelInfo, Published, Speed, WorkerCommand, WorkerEvent, WorkerHandle};
+use super::stimulus_panel::StimulusPanel;
+use super::worker::{Published, Speed, WorkerCommand, WorkerEvent, WorkerHandle};
 use crate::model::presets;
 
 /// How often the running worker publishes a snapshot. The worker stops stepping when one
@@ -106,18 +106,23 @@ pub struct StartOptions {
     pub recent_files: Option<PathBuf>,
     /// Try native file dialogs (false: always typed paths).
     pub native_dialogs: bool,
+    /// Experiment files or sweep CSVs to overlay on the learning curves.
+    pub compare: Vec<PathBuf>,
+    /// Node labels for the matrix in `file`, read once it has opened.
+    pub labels: Option<PathBuf>,
 }
 
-struct OrderCache {
-    key: (u64, MatrixOrder, u64),
-    id: u64,
-    order: Arc<Vec<usize>>,
+/// The heatmap order last computed, and what it was computed for.
+pub(super) struct OrderCache {
+    pub(super) key: (u64, MatrixOrder, u64),
+    pub(super) id: u64,
+    pub(super) order: Arc<Vec<usize>>,
 }
 
 /// Shared result of a screenshot request: `Some(Ok)` once saved.
 pub type ScreenshotOutcome = Arc<Mutex<Option<Result<PathBuf, String>>>>;
 
-struct ScreenshotPlan {
+pub(super) struct ScreenshotPlan {
     path: PathBuf,
     ready_frames: u32,
     requested: bool,
@@ -143,16 +148,23 @@ pub(super) struct Startup {
 /// The application state.
 pub struct InvarianceApp {
     pub(super) ctx: egui::Context,
-    worker: WorkerHandle,
+    pub(super) worker: WorkerHandle,
     pub(super) latest: Option<Arc<Published>>,
-    generation_seen: u64,
-    clean: Option<(u64, u64)>,
+    /// What the views show: the simulation or an imported matrix.
+    pub(super) source: AppSource,
+    pub(super) import_counter: u64,
+    /// Node labels to read once the matrix opens (`gui FILE.npy --labels NAMES`).
+    pub(super) pending_labels: Option<PathBuf>,
+    /// Runs overlaid on the learning curves.
+    pub compare: ComparePanel,
+    pub(super) generation_seen: u64,
+    pub(super) clean: Option<(u64, u64)>,
     /// The heatmap widget (its `displayed` field is the data behind the texture).
     pub heatmap: HeatmapView,
     /// Current heatmap order.
     pub order_mode: MatrixOrder,
-    order_cache: Option<OrderCache>,
-    order_counter: u64,
+    pub(super) order_cache: Option<OrderCache>,
+    pub(super) order_counter: u64,
     /// Current central view.
     pub view: View,
     params: ParamsPanel,
@@ -162,21 +174,21 @@ pub struct InvarianceApp {
     pub files: Files,
     /// Status bar.
     pub status: StatusLine,
-    stimulus: StimulusPanel,
-    animation: AnimationPanel,
-    presentation: bool,
+    pub(super) stimulus: StimulusPanel,
+    pub(super) animation: AnimationPanel,
+    pub(super) presentation: bool,
     show_help: bool,
-    speed_steps_per_sec: f64,
-    max_speed: bool,
-    run_until: u64,
+    pub(super) speed_steps_per_sec: f64,
+    pub(super) max_speed: bool,
+    pub(super) run_until: u64,
     prompt: Option<AppAction>,
-    after_save: Option<AppAction>,
+    pub(super) after_save: Option<AppAction>,
     allow_close: bool,
     pub(super) startup: Startup,
-    screenshot: Option<ScreenshotPlan>,
+    pub(super) screenshot: Option<ScreenshotPlan>,
     frame_ms: f64,
     last_frame: Option<Instant>,
-    queued: Vec<AppAction>,
+    pub(super) queued: Vec<AppAction>,
 }
 
 impl InvarianceApp {
@@ -195,6 +207,10 @@ impl InvarianceApp {
             ctx: ctx.clone(),
             worker,
             latest: None,
+            source: AppSource::Simulation,
+            import_counter: 0,
+            pending_labels: options.labels,
+            compare: ComparePanel::default(),
             generation_seen: 0,
             clean: None,
             heatmap: HeatmapView::new(Some(ctx.clone())),
@@ -245,6 +261,9 @@ impl InvarianceApp {
         {
             app.order_mode = order;
         }
+        for run in options.compare {
+            app.add_runs(run);
+        }
         if let Some(file) = options.file {
             app.files.start_load(file);
         } else {
@@ -293,6 +312,9 @@ impl InvarianceApp {
 
     /// Whether the open experiment has changes that were not saved.
     pub fn is_dirty(&self) -> bool {
+        if matches!(self.source, AppSource::Imported(_)) {
+            return false; // an imported matrix is never changed by the app
+        }
         match &self.latest {
             Some(p) => self.clean != Some((p.model.generation, p.snapshot.step)),
             None => false,
@@ -307,26 +329,6 @@ impl InvarianceApp {
     /// Queues an action, as a menu item or shortcut would (runs on the next frame).
     pub fn perform(&mut self, action: AppAction) {
         self.queued.push(action);
-    }
-
-    /// Saves the experiment to `path` (the function Save As uses after its dialog).
-    pub fn save_to(&mut self, path: PathBuf) {
-        let Some(p) = &self.latest else {
-            self.status.error("Nothing to save yet.");
-            return;
-        };
-        let job = self.files.save_job(path, p.model.generation);
-        if !self.worker.send(WorkerCommand::With(job)) {
-            self.files.pending = self.files.pending.saturating_sub(1);
-            self.status
-                .error("The simulation thread has stopped; cannot save.");
-        }
-    }
-
-    /// Opens an experiment file (the function Open uses after its dialog); asks about
-    /// unsaved changes first.
-    pub fn open_path(&mut self, path: PathBuf) {
-        self.handle(AppAction::OpenPath(path));
     }
 
     /// Where a requested screenshot ended up.
@@ -345,6 +347,25 @@ impl InvarianceApp {
     }
 
     // ----- per-frame bookkeeping -----
+
+    /// Dropped files: in the learning-curve view experiments and sweep CSVs are added
+    /// to the comparison; anywhere else the first file is opened (an experiment, or a
+    /// matrix as an imported graph).
+    fn on_dropped(&mut self, dropped: Vec<PathBuf>) {
+        if self.view == View::Learning {
+            let (runs, others): (Vec<PathBuf>, Vec<PathBuf>) = dropped.into_iter().partition(|p| {
+                !is_matrix_path(p) || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            });
+            for path in runs {
+                self.add_runs(path);
+            }
+            if let Some(path) = others.into_iter().next() {
+                self.queued.push(AppAction::OpenPath(path));
+            }
+        } else if let Some(path) = dropped.into_iter().next() {
+            self.queued.push(AppAction::OpenPath(path));
+        }
+    }
 
     fn poll(&mut self) {
         for event in self.worker.drain_events() {
@@ -370,6 +391,8 @@ impl InvarianceApp {
     }
 
     fn on_new_generation(&mut self, p: &Published) {
+        // A preset or an experiment replaced whatever was shown, an imported matrix too.
+        self.source = AppSource::Simulation;
         self.generation_seen = p.model.generation;
         self.clean = Some((p.model.generation, p.snapshot.step));
         self.search.clear();
@@ -386,6 +409,13 @@ impl InvarianceApp {
     }
 
     fn startup_progress(&mut self) {
+        if matches!(self.source, AppSource::Imported(_)) {
+            if self.startup.search && !self.startup.search_started {
+                self.startup.search_started = true;
+                self.start_search();
+            }
+            return;
+        }
         let Some(p) = self.latest.clone() else { return };
         if self.startup.first_generation != Some(p.model.generation) {
             return;
@@ -419,47 +449,7 @@ impl InvarianceApp {
         }
     }
 
-    fn on_file_event(&mut self, event: FileEvent) {
-        match event {
-            FileEvent::Saved {
-                path,
-                generation,
-                step,
-            } => {
-                self.status
-                    .info(format!("Saved {} (step {step}).", path.display()));
-                self.files.remember(&path);
-                self.files.current_path = Some(path);
-                if generation == self.generation_seen {
-                    self.clean = Some((generation, step));
-                }
-                if let Some(next) = self.after_save.take() {
-                    self.execute(next);
-                }
-            }
-            FileEvent::Loaded { path, sim } => {
-                self.status.info(format!(
-                    "Opened {} (step {}).",
-                    path.display(),
-                    sim.step_count()
-                ));
-                self.files.remember(&path);
-                self.files.current_path = Some(path);
-                self.worker.send(WorkerCommand::Load(sim));
-            }
-            FileEvent::Exported { path } => {
-                self.status.info(format!("Exported {}.", path.display()))
-            }
-            FileEvent::Failed(msg) => {
-                self.after_save = None;
-                self.status.error(msg);
-            }
-        }
-    }
-
-    // ----- actions -----
-
-    fn handle(&mut self, action: AppAction) {
+    pub(super) fn handle(&mut self, action: AppAction) {
         if action.discards_experiment() && self.is_dirty() && !self.allow_close {
             self.prompt = Some(action);
             return;
@@ -469,6 +459,18 @@ impl InvarianceApp {
 
     pub(super) fn execute(&mut self, action: AppAction) {
         let running = self.is_running();
+        let trains = matches!(
+            action,
+            AppAction::Run
+                | AppAction::Pause
+                | AppAction::RunUntil(_)
+                | AppAction::ToggleRun
+                | AppAction::Step
+                | AppAction::Reset
+        );
+        if trains && self.training_blocked() {
+            return;
+        }
         match action {
             AppAction::Run => {
                 self.worker.send(WorkerCommand::Run);
@@ -527,6 +529,19 @@ impl InvarianceApp {
             AppAction::ExportCsv => self.export(FilePurpose::ExportCsv),
             AppAction::ExportPng => self.export(FilePurpose::ExportPng),
             AppAction::ExportMetrics => self.export(FilePurpose::ExportMetrics),
+            AppAction::ExportFigure => self.export(FilePurpose::ExportFigure),
+            AppAction::LoadNodeLabels => {
+                if self.imported().is_none() {
+                    self.load_node_labels(PathBuf::new()); // says why not
+                } else if let Some(path) = self.files.ask_path(FilePurpose::NodeLabels) {
+                    self.load_node_labels(path);
+                }
+            }
+            AppAction::AddRuns => {
+                if let Some(path) = self.files.ask_path(FilePurpose::AddRuns) {
+                    self.add_runs(path);
+                }
+            }
             AppAction::Quit => {
                 self.allow_close = true;
                 self.ctx.send_viewport_cmd(ViewportCommand::Close);
@@ -548,356 +563,6 @@ impl InvarianceApp {
             }
             AppAction::ToggleHelp => self.show_help = !self.show_help,
         }
-    }
-
-    fn export(&mut self, purpose: FilePurpose) {
-        if let Some(path) = self.files.ask_path(purpose) {
-            self.export_to(purpose, path);
-        }
-    }
-
-    fn export_to(&mut self, purpose: FilePurpose, path: PathBuf) {
-        let Some(p) = &self.latest else {
-            self.status.error("Nothing to export yet.");
-            return;
-        };
-        let image = (purpose == FilePurpose::ExportPng)
-            .then(|| {
-                self.heatmap
-                    .displayed
-                    .as_ref()
-                    .map(|d| d.full_resolution_image())
-            })
-            .flatten();
-        self.files
-            .start_export(purpose, path, p.snapshot.clone(), image);
-    }
-
-    fn current_order(&mut self, model: &ModelInfo) -> (u64, Arc<Vec<usize>>) {
-        let mode =
-            if self.order_mode == MatrixOrder::Recovered && self.selected_permutation().is_none() {
-                MatrixOrder::Stored
-            } else {
-                self.order_mode
-            };
-        let serial = if mode == MatrixOrder::Recovered {
-            self.search.serial
-        } else {
-            0
-        };
-        let key = (model.generation, mode, serial);
-        if let Some(c) = &self.order_cache
-            && c.key == key
-        {
-            return (c.id, c.order.clone());
-        }
-        let order = match mode {
-            MatrixOrder::Stored => (0..model.neurons).collect(),
-            MatrixOrder::Truth => truth_order(&model.labels),
-            MatrixOrder::Recovered => match self.selected_permutation() {
-                Some(pi) if pi.len() == model.neurons => recovered_order(pi),
-                _ => (0..model.neurons).collect(),
-            },
-        };
-        self.order_counter += 1;
-        let order = Arc::new(order);
-        self.order_cache = Some(OrderCache {
-            key,
-            id: self.order_counter,
-            order: order.clone(),
-        });
-        (self.order_counter, order)
-    }
-
-    // ----- layout -----
-
-    fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                ui.menu_button("New from preset", |ui| {
-                    for p in presets::all() {
-                        if ui.button(p.name).on_hover_text(p.description).clicked() {
-                            self.queued
-                                .push(AppAction::NewFromPreset(p.name.to_owned()));
-                        }
-                    }
-                });
-                if ui.button("Open…  (Ctrl+O)").clicked() {
-                    self.queued.push(AppAction::Open);
-                }
-                ui.menu_button("Open recent", |ui| {
-                    if self.files.recent.is_empty() {
-                        ui.label("No recent files.");
-                    }
-                    for path in self.files.recent.clone() {
-                        if ui.button(path.display().to_string()).clicked() {
-                            self.queued.push(AppAction::OpenPath(path));
-                        }
-                    }
-                });
-                if ui.button("Save  (Ctrl+S)").clicked() {
-                    self.queued.push(AppAction::Save);
-                }
-                if ui.button("Save As…  (Ctrl+Shift+S)").clicked() {
-                    self.queued.push(AppAction::SaveAs);
-                }
-                ui.separator();
-                if ui.button("Export weights (.npy)…").clicked() {
-                    self.queued.push(AppAction::ExportNpy);
-                }
-                if ui.button("Export weights (.csv)…").clicked() {
-                    self.queued.push(AppAction::ExportCsv);
-                }
-                if ui.button("Export heatmap (.png)…").clicked() {
-                    self.queued.push(AppAction::ExportPng);
-                }
-                if ui.button("Export metrics (.csv)…").clicked() {
-                    self.queued.push(AppAction::ExportMetrics);
-                }
-                ui.separator();
-                let mut typed = !self.files.native_dialogs;
-                ui.checkbox(&mut typed, "Type paths instead of native dialogs")
-                    .on_hover_text(
-                        "Use when the system file dialog cannot be shown (e.g. no desktop portal).",
-                    );
-                self.files.native_dialogs = !typed;
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    self.queued.push(AppAction::Quit);
-                }
-            });
-            ui.menu_button("Presets", |ui| {
-                for p in presets::all() {
-                    if ui.button(p.name).on_hover_text(p.description).clicked() {
-                        self.queued
-                            .push(AppAction::NewFromPreset(p.name.to_owned()));
-                    }
-                }
-            });
-            ui.menu_button("View", |ui| {
-                for v in View::ALL {
-                    if ui.selectable_label(self.view == v, v.name()).clicked() {
-                        self.view = v;
-                    }
-                }
-                ui.separator();
-                if ui
-                    .selectable_label(self.presentation, "Presentation mode  (F5)")
-                    .clicked()
-                {
-                    self.queued.push(AppAction::TogglePresentation);
-                }
-                if ui.button("Full screen  (F11)").clicked() {
-                    self.queued.push(AppAction::ToggleFullscreen);
-                }
-                egui::gui_zoom::zoom_menu_buttons(ui);
-            });
-            ui.menu_button("Help", |ui| {
-                if ui.button("Keyboard shortcuts  (?)").clicked() {
-                    self.queued.push(AppAction::ToggleHelp);
-                }
-                ui.label("Invariance Lab: Hebbian concurrence graphs and their symmetries.");
-            });
-        });
-    }
-
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let running = self.is_running();
-        ui.horizontal_wrapped(|ui| {
-            let run_label = if running { "Pause" } else { "Run" };
-            if ui
-                .button(RichText::new(run_label).strong())
-                .on_hover_text("Run or pause the learning (Space).")
-                .clicked()
-            {
-                self.queued.push(if running {
-                    AppAction::Pause
-                } else {
-                    AppAction::Run
-                });
-            }
-            if ui
-                .button("Step")
-                .on_hover_text("Present one batch of stimuli (Right arrow).")
-                .clicked()
-            {
-                self.queued.push(AppAction::Step);
-            }
-            if ui
-                .button("Reset")
-                .on_hover_text("Back to step 0 with the initial weights (R).")
-                .clicked()
-            {
-                self.queued.push(AppAction::Reset);
-            }
-            ui.separator();
-            let l = ui
-                .label("Speed")
-                .on_hover_text("Steps per second; 'max' runs as fast as the machine allows.");
-            let slider = ui
-                .add_enabled(
-                    !self.max_speed,
-                    egui::Slider::new(&mut self.speed_steps_per_sec, 1.0..=2000.0)
-                        .logarithmic(true)
-                        .suffix(" steps/s"),
-                )
-                .labelled_by(l.id);
-            let max = ui.checkbox(&mut self.max_speed, "max");
-            if slider.changed() || max.changed() {
-                let speed = if self.max_speed {
-                    Speed::Unlimited
-                } else {
-                    Speed::Limited(self.speed_steps_per_sec)
-                };
-                self.worker.send(WorkerCommand::SetSpeed(speed));
-            }
-            ui.separator();
-            let l = ui
-                .label("Run to step")
-                .on_hover_text("Run until the step counter reaches this value, then pause.");
-            ui.add(egui::DragValue::new(&mut self.run_until).speed(10.0))
-                .labelled_by(l.id);
-            if ui
-                .button("Go")
-                .on_hover_text("Run until that step.")
-                .clicked()
-            {
-                self.perform(AppAction::RunUntil(self.run_until));
-            }
-            ui.separator();
-            if let Some(p) = &self.latest {
-                let stimuli = p.snapshot.history.last().map_or(0, |r| r.stimuli);
-                ui.label(
-                    RichText::new(format!("step {}", p.snapshot.step))
-                        .strong()
-                        .monospace(),
-                );
-                ui.label(format!("· {stimuli} stimuli"));
-                if let Some(r) = p.snapshot.history.last() {
-                    ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
-                        .on_hover_text("Current symmetry error of the true transformation.");
-                }
-                ui.label(format!("· {} neurons", p.model.neurons));
-            }
-        });
-    }
-
-    fn central_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            for v in View::ALL {
-                let text =
-                    RichText::new(v.name()).size(17.0 * if self.presentation { 1.4 } else { 1.0 });
-                if ui.selectable_label(self.view == v, text).clicked() {
-                    self.view = v;
-                }
-            }
-        });
-        ui.separator();
-        let Some(p) = self.latest.clone() else {
-            ui.centered_and_justified(|ui| ui.label("Starting the simulation…"));
-            return;
-        };
-        let model = p.model.clone();
-        let (_, order) = self.current_order(&model);
-        // Without a hovered or clicked neuron, show the most active one.
-        let most_active = p
-            .snapshot
-            .activity
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, _)| i);
-        let neuron = self
-            .heatmap
-            .hovered
-            .or(self.heatmap.selected)
-            .or(most_active);
-        let scx = StimulusContext {
-            space: &model.config.space,
-            snapshot_id: p.id,
-            stimulus: &p.snapshot.stimulus,
-            activity: &p.snapshot.activity,
-            order: &order,
-            fields: &model.fields,
-            labels: &model.labels,
-            neuron,
-        };
-        let hcx = HeatmapContext {
-            labels: &model.labels,
-            space: &model.config.space,
-        };
-        let has_recovered = self.selected_permutation().is_some();
-        match self.view {
-            View::Overview => {
-                // The heatmap column is as wide as the height allows (a square matrix
-                // plus its colour bar), up to 60 % of the width; the plots take the rest.
-                let avail = ui.available_size();
-                let spacing = ui.spacing().item_spacing.x;
-                let left = (avail.y - 40.0 + 98.0)
-                    .min(avail.x * 0.6)
-                    .max(avail.x * 0.4);
-                let right = (avail.x - left - spacing).max(100.0);
-                let top_down = egui::Layout::top_down(egui::Align::Min);
-                ui.horizontal_top(|ui| {
-                    ui.allocate_ui_with_layout(egui::vec2(left, avail.y), top_down, |ui| {
-                        ui.set_width(left);
-                        self.heatmap
-                            .settings_ui(ui, &mut self.order_mode, has_recovered);
-                        self.heatmap.ui(ui, &hcx);
-                    });
-                    ui.allocate_ui_with_layout(egui::vec2(right, avail.y), top_down, |ui| {
-                        ui.set_width(right);
-                        let h = ui.available_height();
-                        plots_panel::symmetry_error_ui(
-                            ui,
-                            &p.snapshot.history,
-                            (h * 0.45).max(150.0),
-                        );
-                        ui.add_space(6.0);
-                        let rest = (ui.available_height() * 0.5 - 30.0).max(90.0);
-                        self.stimulus.stimulus_ui(ui, &scx, rest);
-                        self.stimulus.activity_ui(ui, &scx, rest);
-                    });
-                });
-            }
-            View::Weights => {
-                self.heatmap
-                    .settings_ui(ui, &mut self.order_mode, has_recovered);
-                self.heatmap.ui(ui, &hcx);
-            }
-            View::Learning => plots_panel::plots_ui(ui, &p.snapshot.history),
-            View::Stimulus => {
-                let h = (ui.available_height() / 2.0 - 40.0).max(120.0);
-                ui.columns(2, |cols| {
-                    self.stimulus.stimulus_ui(&mut cols[0], &scx, h);
-                    self.stimulus.field_ui(&mut cols[1], &scx, h);
-                });
-                self.stimulus.activity_ui(ui, &scx, h);
-            }
-            View::Transformation => {
-                let selected = self.selected_permutation().cloned();
-                let acx = AnimationContext {
-                    config: &model.config,
-                    fields: &model.fields,
-                    labels: &model.labels,
-                    permutation: selected.as_ref(),
-                    current_stimulus: Some(&p.snapshot.stimulus),
-                };
-                self.animation.ui(ui, &acx);
-            }
-        }
-    }
-
-    fn update_heatmap(&mut self) {
-        let Some(p) = self.latest.clone() else { return };
-        let n = p.model.neurons;
-        let visible = matches!(self.view, View::Overview | View::Weights);
-        if !visible && n > 512 && self.screenshot.is_none() && self.heatmap.displayed.is_some() {
-            return;
-        }
-        let (order_id, order) = self.current_order(&p.model);
-        self.heatmap
-            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
     }
 
     fn unsaved_prompt_ui(&mut self) {
@@ -948,14 +613,17 @@ impl InvarianceApp {
             }
             return;
         }
-        let Some(p) = &self.latest else {
-            self.ctx.request_repaint_after(Duration::from_millis(50));
-            return;
+        let steps_done = match (&self.source, &self.latest) {
+            (AppSource::Imported(_), _) => true,
+            (AppSource::Simulation, Some(p)) => self
+                .startup
+                .steps
+                .is_none_or(|s| p.snapshot.step >= s && !p.running),
+            (AppSource::Simulation, None) => {
+                self.ctx.request_repaint_after(Duration::from_millis(50));
+                return;
+            }
         };
-        let steps_done = self
-            .startup
-            .steps
-            .is_none_or(|s| p.snapshot.step >= s && !p.running);
         let search_done =
             !self.startup.search || (self.startup.search_started && self.search.task.is_none());
         let heatmap_ready =
@@ -966,6 +634,7 @@ impl InvarianceApp {
             && search_done
             && heatmap_ready
             && animation_ready
+            && !self.compare.export_pending()
             && self.files.pending == 0)
             || plan.started.elapsed() > SCREENSHOT_PATIENCE;
         if ready {
@@ -1003,9 +672,7 @@ impl eframe::App for InvarianceApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        if let Some(path) = dropped.into_iter().next() {
-            self.queued.push(AppAction::OpenPath(path));
-        }
+        self.on_dropped(dropped);
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             self.prompt = Some(AppAction::Quit);
@@ -1031,7 +698,11 @@ impl eframe::App for InvarianceApp {
                 .resizable(true)
                 .default_size(360.0)
                 .show(ui, |ui| {
-                    if let Some(ParamsAction::Apply(config)) = self.params.ui(ui, config.as_ref()) {
+                    if self.imported().is_some() {
+                        self.facts_panel_ui(ui);
+                    } else if let Some(ParamsAction::Apply(config)) =
+                        self.params.ui(ui, config.as_ref())
+                    {
                         self.worker.send(WorkerCommand::Configure(config));
                         self.status.info("Applying the new settings (step 0)…");
                     }
@@ -1042,9 +713,10 @@ impl eframe::App for InvarianceApp {
             .default_size(420.0)
             .max_size(560.0)
             .show(ui, |ui| {
-                let can_start = self.latest.is_some();
-                let space = self.latest.as_ref().map(|p| p.model.config.space);
-                let neurons = self.latest.as_ref().map(|p| p.model.neurons);
+                let shown = self.shown();
+                let can_start = shown.is_some();
+                let space = shown.as_ref().and_then(|s| s.space);
+                let neurons = shown.as_ref().map(Shown::neurons);
                 for action in self.search.ui(ui, can_start, space.as_ref(), neurons) {
                     self.handle_search(action);
                 }
@@ -1053,12 +725,11 @@ impl eframe::App for InvarianceApp {
 
         self.unsaved_prompt_ui();
         let chosen = self.files.typed_dialog_ui(&ctx);
-        if let Some((purpose, path)) = chosen.or_else(|| self.files.take_picked()) {
-            match purpose {
-                FilePurpose::Open => self.files.start_load(path),
-                FilePurpose::SaveAs => self.save_to(path),
-                other => self.export_to(other, path),
-            }
+        for (purpose, path) in chosen.into_iter().chain(self.files.take_picked()) {
+            self.on_path_chosen(purpose, path);
+        }
+        if let Some(shot) = self.compare.poll_export(&ctx) {
+            shot.capture(&ctx, self.files.figure_saver());
         }
         help_overlay_ui(&ctx, &mut self.show_help);
 

@@ -13,6 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use egui::ColorImage;
 
+use super::compare_runs::RunCurve;
+use super::imported::{ImportedGraph, NodeNames, is_matrix_path, load_imported, load_node_names};
+use super::runs_loader::RunsLoader;
+
+pub use super::file_purpose::FilePurpose;
 use crate::model::{MetricsRecord, Simulation, Snapshot};
 
 /// File-name extension of experiment files.
@@ -73,56 +78,6 @@ pub fn save_png(path: &Path, image: &ColorImage) -> anyhow::Result<()> {
     .with_context(|| format!("could not write {}", path.display()))
 }
 
-/// What a file dialog is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilePurpose {
-    /// Open an experiment.
-    Open,
-    /// Save the experiment under a new name.
-    SaveAs,
-    /// Export `W` as `.npy`.
-    ExportNpy,
-    /// Export `W` as `.csv`.
-    ExportCsv,
-    /// Export the heatmap as it is displayed, as `.png`.
-    ExportPng,
-    /// Export the metric history as `.csv`.
-    ExportMetrics,
-}
-
-impl FilePurpose {
-    /// Title of the dialog.
-    pub fn title(self) -> &'static str {
-        match self {
-            FilePurpose::Open => "Open experiment",
-            FilePurpose::SaveAs => "Save experiment as",
-            FilePurpose::ExportNpy => "Export weights (.npy)",
-            FilePurpose::ExportCsv => "Export weights (.csv)",
-            FilePurpose::ExportPng => "Export heatmap (.png)",
-            FilePurpose::ExportMetrics => "Export metrics (.csv)",
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            FilePurpose::Open | FilePurpose::SaveAs => EXPERIMENT_EXTENSION,
-            FilePurpose::ExportNpy => "npy",
-            FilePurpose::ExportCsv | FilePurpose::ExportMetrics => "csv",
-            FilePurpose::ExportPng => "png",
-        }
-    }
-
-    fn default_name(self) -> &'static str {
-        match self {
-            FilePurpose::Open | FilePurpose::SaveAs => "experiment.json",
-            FilePurpose::ExportNpy => "weights.npy",
-            FilePurpose::ExportCsv => "weights.csv",
-            FilePurpose::ExportPng => "heatmap.png",
-            FilePurpose::ExportMetrics => "metrics.csv",
-        }
-    }
-}
-
 /// Results of background file work, drained by the UI every frame.
 pub enum FileEvent {
     /// An experiment was written.
@@ -140,6 +95,25 @@ pub enum FileEvent {
         path: PathBuf,
         /// The simulation.
         sim: Box<Simulation>,
+    },
+    /// A matrix was read and validated; the app shows it as an imported graph.
+    Imported {
+        /// The matrix.
+        graph: Box<ImportedGraph>,
+    },
+    /// Node names were read for the imported matrix with this key.
+    NamesLoaded {
+        /// The names.
+        names: NodeNames,
+        /// [`super::imported::ImportedSource::key`] of the matrix they were read for.
+        key: u64,
+    },
+    /// Runs were read for the comparison.
+    RunsLoaded {
+        /// From where.
+        path: PathBuf,
+        /// The runs (one for an experiment, one per row group for a sweep CSV).
+        runs: Vec<RunCurve>,
     },
     /// An export finished.
     Exported {
@@ -160,7 +134,8 @@ pub struct TypedPathDialog {
 
 /// File state: current path, recent files, pending work.
 pub struct Files {
-    /// Path of the open experiment, if it was loaded or saved.
+    /// Path of the open experiment, if it was loaded or saved (None for an imported
+    /// matrix: it is exported, never saved as an experiment).
     pub current_path: Option<PathBuf>,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
@@ -177,12 +152,32 @@ pub struct Files {
     pub native_dialog_open: bool,
     picked_tx: Sender<PickedPath>,
     picked_rx: Receiver<PickedPath>,
+    runs: RunsLoader,
+}
+
+/// Runs `job` on a named helper thread and sends its event; counts it as pending.
+fn spawn_job(
+    files: &mut Files,
+    name: &str,
+    job: impl FnOnce() -> FileEvent + Send + 'static,
+    on_no_thread: String,
+) {
+    let tx = files.tx.clone();
+    files.pending += 1;
+    let spawned = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let _ = tx.send(job());
+        });
+    if spawned.is_err() {
+        let _ = files.tx.send(FileEvent::Failed(on_no_thread));
+    }
 }
 
 /// A native dialog's answer, sent from its helper thread.
 struct PickedPath {
     purpose: FilePurpose,
-    path: Option<PathBuf>,
+    paths: Vec<PathBuf>,
     /// How long the dialog was open.
     open_for: Duration,
 }
@@ -234,6 +229,7 @@ impl Files {
             native_dialog_open: false,
             picked_tx,
             picked_rx,
+            runs: RunsLoader::default(),
         }
     }
 
@@ -263,30 +259,88 @@ impl Files {
         }
     }
 
-    /// Reads an experiment on a helper thread; the result arrives as a [`FileEvent`].
+    /// Reads an experiment — or, for `.npy`/`.csv`/`.tsv`/`.txt`, a matrix — on a helper
+    /// thread; the result arrives as a [`FileEvent`]. Nothing changes in the app until
+    /// it does, so a file that fails to load leaves the open experiment untouched.
     pub fn start_load(&mut self, path: PathBuf) {
+        let failed = format!("Could not open {}: no thread", path.display());
+        if is_matrix_path(&path) {
+            spawn_job(
+                self,
+                "open-matrix",
+                move || match load_imported(&path) {
+                    Ok(graph) => FileEvent::Imported {
+                        graph: Box::new(graph),
+                    },
+                    Err(e) => FileEvent::Failed(format!("Could not open the matrix: {e}")),
+                },
+                failed,
+            );
+            return;
+        }
+        spawn_job(
+            self,
+            "open-file",
+            move || match load_experiment(&path) {
+                Ok(sim) => FileEvent::Loaded {
+                    path,
+                    sim: Box::new(sim),
+                },
+                Err(e) => FileEvent::Failed(format!("Could not open {}: {e:#}", path.display())),
+            },
+            failed,
+        );
+    }
+
+    /// Reads node names for the imported matrix `key` of `nodes` nodes, off the UI thread.
+    pub fn start_names_load(&mut self, path: PathBuf, nodes: usize, key: u64) {
+        let failed = format!("Could not read {}: no thread", path.display());
+        spawn_job(
+            self,
+            "open-labels",
+            move || match load_node_names(&path, nodes) {
+                Ok(names) => FileEvent::NamesLoaded { names, key },
+                Err(e) => FileEvent::Failed(format!("Could not use the labels: {e}")),
+            },
+            failed,
+        );
+    }
+
+    /// Reads runs to compare (an experiment or a sweep CSV) off the UI thread; runs
+    /// arrive in the order they were asked for ([`super::runs_loader`]).
+    pub fn start_runs_load(&mut self, path: PathBuf) {
+        self.pending += 1;
+        let failed = format!("Could not read {}: no thread", path.display());
+        if !self.runs.load(path, &self.tx) {
+            let _ = self.tx.send(FileEvent::Failed(failed));
+        }
+    }
+
+    /// Writes an image (the exported figure) on a helper thread; the screenshot
+    /// callback calls this, so it returns at once.
+    pub fn figure_saver(
+        &mut self,
+    ) -> impl FnOnce(PathBuf, Result<ColorImage, String>) + Send + 'static {
         let tx = self.tx.clone();
         self.pending += 1;
-        let spawned = std::thread::Builder::new().name("open-file".into()).spawn({
-            let path = path.clone();
-            move || {
-                let event = match load_experiment(&path) {
-                    Ok(sim) => FileEvent::Loaded {
-                        path,
-                        sim: Box::new(sim),
-                    },
-                    Err(e) => {
-                        FileEvent::Failed(format!("Could not open {}: {e:#}", path.display()))
-                    }
-                };
-                let _ = tx.send(event);
+        move |path: PathBuf, image: Result<ColorImage, String>| {
+            let fallback = tx.clone();
+            let job = move || {
+                let written = image
+                    .map_err(anyhow::Error::msg)
+                    .and_then(|img| save_png(&path, &img));
+                let _ = tx.send(match written {
+                    Ok(()) => FileEvent::Exported { path },
+                    Err(e) => FileEvent::Failed(format!("Export failed: {e:#}")),
+                });
+            };
+            // The write must not hold up the frame that delivered the screenshot.
+            let spawned = std::thread::Builder::new()
+                .name("export-figure".into())
+                .spawn(job);
+            if spawned.is_err() {
+                let _ = fallback.send(FileEvent::Failed("Export failed: no thread".into()));
             }
-        });
-        if spawned.is_err() {
-            let _ = self.tx.send(FileEvent::Failed(format!(
-                "Could not open {}: no thread",
-                path.display()
-            )));
         }
     }
 
@@ -335,9 +389,7 @@ impl Files {
                         Some(img) => save_png(&path, img),
                         None => Err(anyhow::anyhow!("no heatmap to export yet")),
                     },
-                    FilePurpose::Open | FilePurpose::SaveAs => {
-                        Err(anyhow::anyhow!("not an export"))
-                    }
+                    _ => Err(anyhow::anyhow!("not an export")),
                 };
                 let event = match result {
                     Ok(()) => FileEvent::Exported { path },
@@ -371,26 +423,30 @@ impl Files {
             let show = move || {
                 let started = Instant::now();
                 let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
-                let ext = purpose.extension();
-                dialog = dialog.add_filter(ext, &[ext]);
+                let exts = purpose.extensions();
+                dialog = dialog.add_filter(exts.join(", "), exts);
                 if let Some(dir) = directory {
                     dialog = dialog.set_directory(dir);
                 }
-                let path = if purpose == FilePurpose::Open {
-                    dialog.pick_file()
-                } else {
-                    dialog.set_file_name(purpose.default_name()).save_file()
+                let paths = match purpose {
+                    FilePurpose::AddRuns => dialog.pick_files().unwrap_or_default(),
+                    p if p.picks() => dialog.pick_file().into_iter().collect(),
+                    _ => dialog
+                        .set_file_name(purpose.default_name())
+                        .save_file()
+                        .into_iter()
+                        .collect(),
                 };
                 PickedPath {
                     purpose,
-                    path,
+                    paths,
                     open_for: started.elapsed(),
                 }
             };
             if cfg!(target_os = "macos") {
                 let picked = show();
-                if picked.path.is_some() {
-                    return picked.path;
+                if !picked.paths.is_empty() {
+                    return picked.paths.into_iter().next();
                 }
                 if picked.open_for >= NO_DIALOG_SHOWN {
                     return None;
@@ -420,22 +476,24 @@ impl Files {
         None
     }
 
-    /// The native dialog's answer, once it has closed: `(purpose, path)` when a path was
-    /// chosen. A dialog that "closed" faster than anyone could cancel it was never shown
-    /// (no portal): native dialogs are switched off and the typed-path dialog opens.
-    pub fn take_picked(&mut self) -> Option<(FilePurpose, PathBuf)> {
-        let picked = self.picked_rx.try_recv().ok()?;
+    /// The native dialog's answer, once it has closed: `(purpose, path)` for every path
+    /// chosen (several only when adding runs). A dialog that "closed" faster than anyone
+    /// could cancel it was never shown (no portal): native dialogs are switched off and
+    /// the typed-path dialog opens.
+    pub fn take_picked(&mut self) -> Vec<(FilePurpose, PathBuf)> {
+        let Ok(picked) = self.picked_rx.try_recv() else {
+            return Vec::new();
+        };
         self.native_dialog_open = false;
-        match picked.path {
-            Some(path) => Some((picked.purpose, path)),
-            None => {
-                if picked.open_for < NO_DIALOG_SHOWN {
-                    self.native_dialogs = false;
-                    self.ask_path(picked.purpose);
-                }
-                None
-            }
+        if picked.paths.is_empty() && picked.open_for < NO_DIALOG_SHOWN {
+            self.native_dialogs = false;
+            self.ask_path(picked.purpose);
         }
+        picked
+            .paths
+            .into_iter()
+            .map(|p| (picked.purpose, p))
+            .collect()
     }
 
     /// Shows the typed-path dialog if open; returns `(purpose, path)` on OK.

@@ -582,12 +582,27 @@ fn render_loop(
     }
 }
 
-/// What the heatmap widget needs to know about the model for tooltips.
+/// What the heatmap widget needs to know about the nodes for tooltips.
 pub struct HeatmapContext<'a> {
-    /// Labels in stored order.
+    /// Detector labels in stored order (empty for an imported matrix).
     pub labels: &'a [NeuronLabel],
-    /// The space, to format positions.
-    pub space: &'a Space,
+    /// The space, to format positions (None for an imported matrix).
+    pub space: Option<&'a Space>,
+    /// Node names from a labels file; they take precedence over `labels`.
+    pub names: Option<&'a [String]>,
+}
+
+impl HeatmapContext<'_> {
+    /// One line naming node `k`.
+    pub fn describe(&self, k: usize) -> String {
+        if let Some(name) = self.names.and_then(|n| n.get(k)) {
+            return name.clone();
+        }
+        match (self.labels.get(k), self.space) {
+            (Some(l), Some(space)) => describe_neuron(l, space),
+            _ => format!("node {k}"),
+        }
+    }
 }
 
 /// The heatmap widget: texture, colour bar, zoom/pan, tooltip and settings.
@@ -735,15 +750,10 @@ impl HeatmapView {
                 let j = shown.order[c];
                 self.hovered = Some(i);
                 let w = shown.value(r, c);
-                let describe = |k: usize| {
-                    cx.labels
-                        .get(k)
-                        .map_or_else(|| "?".to_owned(), |l| describe_neuron(l, cx.space))
-                };
                 let text = format!(
                     "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}",
-                    describe(i),
-                    describe(j)
+                    cx.describe(i),
+                    cx.describe(j)
                 );
                 response.clone().on_hover_text_at_pointer(text);
                 if response.clicked() {
@@ -838,15 +848,26 @@ impl HeatmapView {
         }
     }
 
-    /// The settings row: order, colour map, range.
-    pub fn settings_ui(&mut self, ui: &mut egui::Ui, order: &mut MatrixOrder, has_recovered: bool) {
+    /// The settings row: order, colour map, range. `has_truth` is false for an imported
+    /// matrix (no ground-truth labels to sort by).
+    pub fn settings_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        order: &mut MatrixOrder,
+        has_recovered: bool,
+        has_truth: bool,
+    ) {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("Order").on_hover_text("How rows and columns of W are arranged on screen.");
             egui::ComboBox::from_id_salt("matrix-order")
                 .selected_text(order.name())
                 .show_ui(ui, |ui| {
                     for o in MatrixOrder::ALL {
-                        let enabled = o != MatrixOrder::Recovered || has_recovered;
+                        let enabled = match o {
+                            MatrixOrder::Stored => true,
+                            MatrixOrder::Truth => has_truth,
+                            MatrixOrder::Recovered => has_recovered,
+                        };
                         let tip = match o {
                             MatrixOrder::Stored => "The hidden, scrambled order the search works on.",
                             MatrixOrder::Truth => "Sorted by kernel, rotation and position using the ground-truth labels.",

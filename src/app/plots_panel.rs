@@ -42,7 +42,9 @@ pub fn thin(points: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
         .collect()
 }
 
-fn pow10_label(v: f64) -> String {
+/// Tick label of a log10 axis value: the number itself (`300`, `0.020`), or `1e-5`
+/// style outside a readable range.
+pub fn pow10_label(v: f64) -> String {
     let x = 10f64.powf(v);
     if (1e-3..1e5).contains(&x) {
         let digits = if x >= 10.0 {
@@ -59,7 +61,7 @@ fn pow10_label(v: f64) -> String {
 }
 
 /// Grid marks of a log10 axis: decades (labelled), and 2× / 5× in between.
-fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+pub fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     let mut marks = Vec::new();
     if !(lo.is_finite() && hi.is_finite()) || hi - lo > 60.0 {
@@ -171,12 +173,10 @@ pub fn metric_ui(
         });
 }
 
-/// All three plots stacked, sharing the available height.
-pub fn plots_ui(ui: &mut egui::Ui, history: &[MetricsRecord]) {
-    let h = ui.available_height();
-    symmetry_error_ui(ui, history, (h * 0.5).max(160.0));
+/// ‖W‖ and the mean activity side by side, `height` points tall.
+pub fn metrics_row_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f32) {
     ui.columns(2, |cols| {
-        let small = (h * 0.35).max(120.0);
+        let small = height;
         metric_ui(
             &mut cols[0],
             "weight-norm",

@@ -25,11 +25,10 @@ pub fn run(
     cancel: &CancelToken,
     report: &mut dyn FnMut(f64, Option<f64>),
 ) -> Result<SearchReport, String> {
-    let graph = WeightedGraph::new(
-        (**input.weights.full()).clone(),
-        Some((*input.node_weights).clone()),
-    )
-    .map_err(|e| e.to_string())?;
+    // An imported matrix has no node weights (empty), as `invariance-lab search FILE.npy`.
+    let node_weights = (!input.node_weights.is_empty()).then(|| (*input.node_weights).clone());
+    let graph = WeightedGraph::new((**input.weights.full()).clone(), node_weights)
+        .map_err(|e| e.to_string())?;
     let options = SearchOptions {
         method: method(settings.method),
         max_results: settings.max_results,

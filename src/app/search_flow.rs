@@ -86,7 +86,7 @@ impl InvarianceApp {
             self.order_mode = MatrixOrder::Recovered;
         }
         if let Some(name) = self.startup.select_match.take() {
-            let space = self.latest.as_ref().map(|p| p.model.config.space);
+            let space = self.shown().and_then(|s| s.space);
             match self.search.pick_recovering(&name, space.as_ref()) {
                 Some(pick) => self.select(pick),
                 None => self
@@ -100,26 +100,29 @@ impl InvarianceApp {
         if self.search.is_running() {
             return;
         }
-        let Some(p) = &self.latest else {
+        let Some(p) = self.shown() else {
             self.status.error("Nothing to search yet.");
             return;
         };
         let input = SearchInput {
             weights: p.snapshot.weights.clone(),
             node_weights: p.snapshot.node_weights.clone(),
-            ground_truth: p.model.ground_truth.clone(),
+            ground_truth: p.ground_truth.clone(),
             step: p.snapshot.step,
         };
         self.search.outcome_step = p.snapshot.step;
+        self.search.outcome_subject = self
+            .imported()
+            .map(|i| format!("The matrix {}", i.graph.file_name()));
         self.search.task = Some(SearchTask::start(
             input,
             self.search.settings.clone(),
             Some(self.ctx.clone()),
         ));
-        self.status.info(format!(
-            "Searching the weights of step {}…",
-            p.snapshot.step
-        ));
+        self.status.info(match self.imported() {
+            Some(i) => format!("Searching the matrix {}…", i.graph.file_name()),
+            None => format!("Searching the weights of step {}…", p.snapshot.step),
+        });
     }
 
     pub(super) fn handle_search(&mut self, action: SearchAction) {

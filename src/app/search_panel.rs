@@ -50,6 +50,8 @@ pub struct SearchPanel {
     pub outcome: Option<SearchOutcome>,
     /// Step of the snapshot the outcome was computed on.
     pub outcome_step: u64,
+    /// What was searched, when it was not a simulation step (an imported matrix's name).
+    pub outcome_subject: Option<String>,
     /// What is selected.
     pub selected: Option<Pick>,
     /// The approximate group's elements listed so far (belongs to `outcome`).
@@ -162,8 +164,11 @@ impl SearchPanel {
         };
         ui.label(
             RichText::new(format!(
-                "Weights of step {} · {how} after {:.1} s",
-                self.outcome_step, outcome.elapsed_secs
+                "{} · {how} after {:.1} s",
+                self.outcome_subject
+                    .clone()
+                    .unwrap_or_else(|| format!("Weights of step {}", self.outcome_step)),
+                outcome.elapsed_secs
             ))
             .small(),
         );

@@ -9,7 +9,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "run / pause"),
     ("Right arrow", "one step"),
     ("R", "reset to step 0"),
-    ("Ctrl+O", "open experiment"),
+    ("Ctrl+O", "open experiment or matrix"),
     ("Ctrl+S", "save experiment"),
     ("Ctrl+Shift+S", "save experiment as"),
     ("Ctrl+F", "start the symmetry search"),

@@ -1,6 +1,8 @@
-//! `invariance-lab gui [FILE] [--preset NAME] [--steps N] [--search] [--order …] [--screenshot PNG]`:
-//! opens the desktop app in a given state; with `--screenshot` it waits until the
-//! requested training and search are done, saves the whole window as PNG and exits.
+//! `invariance-lab gui [FILE] [--preset NAME] [--steps N] [--search] [--order …]
+//! [--compare RUN…] [--screenshot PNG]`: opens the desktop app in a given state — FILE
+//! is an experiment, or a matrix (`.npy`, `.csv`) shown as an imported graph; with
+//! `--screenshot` it waits until the requested training, search and file work are
+//! done, saves the whole window as PNG and exits.
 
 use std::path::PathBuf;
 
@@ -12,7 +14,8 @@ use crate::model::presets;
 /// Options of the `gui` subcommand.
 #[derive(clap::Args, Debug, Clone)]
 pub struct GuiArgs {
-    /// Experiment file to open (as saved by the app or by `invariance-lab train`).
+    /// Experiment file to open (as saved by the app or by `invariance-lab train`), or a
+    /// square matrix (.npy float32/float64, .csv) to view and search as an imported graph.
     pub file: Option<PathBuf>,
     /// Start from this preset instead (default: ring-shift).
     #[arg(long, value_name = "NAME")]
@@ -39,6 +42,13 @@ pub struct GuiArgs {
     /// Start in presentation mode (no parameter panel, bigger text).
     #[arg(long)]
     pub presentation: bool,
+    /// Names for the nodes of a matrix FILE: one per line, or the first column of a CSV.
+    #[arg(long, value_name = "NAMES", requires = "file")]
+    pub labels: Option<PathBuf>,
+    /// Overlay this run on the learning curves: an experiment file or a sweep CSV
+    /// (repeatable).
+    #[arg(long, value_name = "RUN")]
+    pub compare: Vec<PathBuf>,
     /// Save a screenshot of the whole window here when done, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
@@ -56,6 +66,8 @@ impl Default for GuiArgs {
             select: None,
             view: None,
             presentation: false,
+            labels: None,
+            compare: Vec::new(),
             screenshot: None,
         }
     }
@@ -74,6 +86,36 @@ impl GuiArgs {
         }
         if let Some(file) = &self.file {
             std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
+            if crate::app::imported::is_matrix_path(file) {
+                if self.steps.is_some() || self.preset.is_some() {
+                    anyhow::bail!(
+                        "{} is a matrix: it can be viewed and searched but not trained (drop --steps and --preset)",
+                        file.display()
+                    );
+                }
+                if self.order.as_deref() == Some("truth") {
+                    anyhow::bail!(
+                        "--order truth needs the ground-truth labels of a simulation; {} is a matrix",
+                        file.display()
+                    );
+                }
+            }
+        }
+        if let Some(labels) = &self.labels {
+            if !self
+                .file
+                .as_deref()
+                .is_some_and(crate::app::imported::is_matrix_path)
+            {
+                anyhow::bail!(
+                    "--labels names the nodes of a matrix file (.npy, .csv); FILE is not one"
+                );
+            }
+            std::fs::metadata(labels)
+                .with_context(|| format!("cannot open {}", labels.display()))?;
+        }
+        for run in &self.compare {
+            std::fs::metadata(run).with_context(|| format!("cannot open {}", run.display()))?;
         }
         if !(self.search_time.is_finite() && self.search_time > 0.0) {
             anyhow::bail!(
@@ -99,6 +141,8 @@ impl GuiArgs {
             screenshot: self.screenshot.clone(),
             presentation: self.presentation,
             recent_files: crate::app::files::default_recent_store(),
+            compare: self.compare.clone(),
+            labels: self.labels.clone(),
             native_dialogs: self.screenshot.is_none()
                 && crate::app::files::native_dialogs_plausible(),
         })

@@ -1,0 +1,248 @@
+//! The central area: view tabs, the heatmap with its order, the learning curves with
+//! overlaid runs, stimulus and transformation views — for the simulation or for an
+//! imported matrix (where views that need a simulation explain why they are empty).
+
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::actions::AppAction;
+use super::animation_panel::AnimationContext;
+use super::app_state::{InvarianceApp, OrderCache, View};
+use super::compare_panel::{CompareAction, LiveRun};
+use super::compare_runs::flatten_config;
+use super::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
+use super::imported::ImportedSource;
+use super::plots_panel;
+use super::stimulus_panel::StimulusContext;
+use super::worker::Published;
+use crate::model::NeuronLabel;
+
+impl InvarianceApp {
+    pub(super) fn central_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            for v in View::ALL {
+                let text =
+                    RichText::new(v.name()).size(17.0 * if self.presentation { 1.4 } else { 1.0 });
+                if ui.selectable_label(self.view == v, text).clicked() {
+                    self.view = v;
+                }
+            }
+        });
+        ui.separator();
+        if let Some(imported) = self.imported().cloned() {
+            self.imported_central_ui(ui, &imported);
+            return;
+        }
+        let Some(p) = self.latest.clone() else {
+            ui.centered_and_justified(|ui| ui.label("Starting the simulation…"));
+            return;
+        };
+        let model = p.model.clone();
+        let (_, order) = self.current_order(model.generation, model.neurons, &model.labels);
+        // Without a hovered or clicked neuron, show the most active one.
+        let most_active = p
+            .snapshot
+            .activity
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i);
+        let neuron = self
+            .heatmap
+            .hovered
+            .or(self.heatmap.selected)
+            .or(most_active);
+        let scx = StimulusContext {
+            space: &model.config.space,
+            snapshot_id: p.id,
+            stimulus: &p.snapshot.stimulus,
+            activity: &p.snapshot.activity,
+            order: &order,
+            fields: &model.fields,
+            labels: &model.labels,
+            neuron,
+        };
+        let hcx = HeatmapContext {
+            labels: &model.labels,
+            space: Some(&model.config.space),
+            names: None,
+        };
+        let has_recovered = self.selected_permutation().is_some();
+        match self.view {
+            View::Overview => {
+                // The heatmap column is as wide as the height allows (a square matrix
+                // plus its colour bar), up to 60 % of the width; the plots take the rest.
+                let avail = ui.available_size();
+                let spacing = ui.spacing().item_spacing.x;
+                let left = (avail.y - 40.0 + 98.0)
+                    .min(avail.x * 0.6)
+                    .max(avail.x * 0.4);
+                let right = (avail.x - left - spacing).max(100.0);
+                let top_down = egui::Layout::top_down(egui::Align::Min);
+                ui.horizontal_top(|ui| {
+                    ui.allocate_ui_with_layout(egui::vec2(left, avail.y), top_down, |ui| {
+                        ui.set_width(left);
+                        self.heatmap
+                            .settings_ui(ui, &mut self.order_mode, has_recovered, true);
+                        self.heatmap.ui(ui, &hcx);
+                    });
+                    ui.allocate_ui_with_layout(egui::vec2(right, avail.y), top_down, |ui| {
+                        ui.set_width(right);
+                        let h = ui.available_height();
+                        plots_panel::symmetry_error_ui(
+                            ui,
+                            &p.snapshot.history,
+                            (h * 0.45).max(150.0),
+                        );
+                        ui.add_space(6.0);
+                        let rest = (ui.available_height() * 0.5 - 30.0).max(90.0);
+                        self.stimulus.stimulus_ui(ui, &scx, rest);
+                        self.stimulus.activity_ui(ui, &scx, rest);
+                    });
+                });
+            }
+            View::Weights => {
+                self.heatmap
+                    .settings_ui(ui, &mut self.order_mode, has_recovered, true);
+                self.heatmap.ui(ui, &hcx);
+            }
+            View::Learning => self.learning_ui(ui, Some(&p)),
+            View::Stimulus => {
+                let h = (ui.available_height() / 2.0 - 40.0).max(120.0);
+                ui.columns(2, |cols| {
+                    self.stimulus.stimulus_ui(&mut cols[0], &scx, h);
+                    self.stimulus.field_ui(&mut cols[1], &scx, h);
+                });
+                self.stimulus.activity_ui(ui, &scx, h);
+            }
+            View::Transformation => {
+                let selected = self.selected_permutation().cloned();
+                let acx = AnimationContext {
+                    config: &model.config,
+                    fields: &model.fields,
+                    labels: &model.labels,
+                    permutation: selected.as_ref(),
+                    current_stimulus: Some(&p.snapshot.stimulus),
+                };
+                self.animation.ui(ui, &acx);
+            }
+        }
+    }
+
+    pub(super) fn update_heatmap(&mut self) {
+        let Some(p) = self.shown() else { return };
+        let n = p.neurons();
+        let visible = matches!(self.view, View::Overview | View::Weights);
+        if !visible && n > 512 && self.screenshot.is_none() && self.heatmap.displayed.is_some() {
+            return;
+        }
+        let (order_id, order) = self.current_order(p.key, n, &p.labels);
+        self.heatmap
+            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
+    }
+
+    /// The heatmap order of the graph `key` with `neurons` nodes (cached until the
+    /// graph, the mode or the selection changes).
+    fn current_order(
+        &mut self,
+        key: u64,
+        neurons: usize,
+        labels: &[NeuronLabel],
+    ) -> (u64, Arc<Vec<usize>>) {
+        let mode =
+            if self.order_mode == MatrixOrder::Recovered && self.selected_permutation().is_none() {
+                MatrixOrder::Stored
+            } else {
+                self.order_mode
+            };
+        let serial = if mode == MatrixOrder::Recovered {
+            self.search.serial
+        } else {
+            0
+        };
+        let key = (key, mode, serial);
+        if let Some(c) = &self.order_cache
+            && c.key == key
+        {
+            return (c.id, c.order.clone());
+        }
+        let order = match mode {
+            MatrixOrder::Stored => (0..neurons).collect(),
+            MatrixOrder::Truth if labels.len() == neurons => truth_order(labels),
+            MatrixOrder::Truth => (0..neurons).collect(),
+            MatrixOrder::Recovered => match self.selected_permutation() {
+                Some(pi) if pi.len() == neurons => recovered_order(pi),
+                _ => (0..neurons).collect(),
+            },
+        };
+        self.order_counter += 1;
+        let order = Arc::new(order);
+        self.order_cache = Some(OrderCache {
+            key,
+            id: self.order_counter,
+            order: order.clone(),
+        });
+        (self.order_counter, order)
+    }
+
+    /// The central area for an imported matrix: the heatmap, the comparison of runs, and
+    /// a short explanation where a view needs a simulation.
+    fn imported_central_ui(&mut self, ui: &mut egui::Ui, imported: &ImportedSource) {
+        let has_recovered = self.selected_permutation().is_some();
+        let names = imported.names.as_ref().map(|n| n.names.clone());
+        let hcx = HeatmapContext {
+            labels: &[],
+            space: None,
+            names: names.as_ref().map(|n| n.as_slice()),
+        };
+        match self.view {
+            View::Overview | View::Weights => {
+                self.heatmap
+                    .settings_ui(ui, &mut self.order_mode, has_recovered, false);
+                self.heatmap.ui(ui, &hcx);
+            }
+            View::Learning => self.learning_ui(ui, None),
+            View::Stimulus | View::Transformation => {
+                let what = if self.view == View::Stimulus {
+                    "Stimuli, activities and receptive fields"
+                } else {
+                    "The transformation acting on the input"
+                };
+                ui.add_space(40.0);
+                ui.vertical_centered(|ui| {
+                    ui.label(RichText::new(format!("{what} exist only for a simulated network.")).strong());
+                    ui.label(format!(
+                        "{} is an imported matrix: it has no retina and no stimuli. Its heatmap, reordered by the selected search result, is in the Weights view.",
+                        imported.graph.file_name()
+                    ));
+                });
+            }
+        }
+    }
+
+    /// The learning curves with the overlaid runs; `live` is None for an imported
+    /// matrix (only the overlays are drawn).
+    fn learning_ui(&mut self, ui: &mut egui::Ui, live: Option<&Published>) {
+        let live_run = live.map(|p| LiveRun {
+            history: &p.snapshot.history,
+            params: flatten_config(&p.model.config),
+        });
+        let h = ui.available_height();
+        if live.is_none() {
+            ui.label(RichText::new("An imported matrix has no learning history; the curves below are the runs added for comparison.").small());
+        }
+        let plot_h = if live.is_some() { h * 0.45 } else { h * 0.6 }.max(160.0);
+        for action in self.compare.ui(ui, live_run.as_ref(), plot_h) {
+            self.queued.push(match action {
+                CompareAction::AddRuns => AppAction::AddRuns,
+                CompareAction::ExportFigure => AppAction::ExportFigure,
+            });
+        }
+        if let Some(p) = live {
+            ui.add_space(4.0);
+            let small = (ui.available_height() - 40.0).max(100.0);
+            plots_panel::metrics_row_ui(ui, &p.snapshot.history, small);
+        }
+    }
+}
