@@ -13,6 +13,7 @@ pub mod io;
 pub mod model;
 pub mod perm;
 pub mod search;
+pub mod sweep;
 pub mod transform;
 
 #[cfg(feature = "gui")]

@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 
 pub mod animate;
+pub mod config;
 pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
@@ -13,6 +14,7 @@ pub mod info;
 pub mod interrupt;
 pub mod presets;
 pub mod search;
+pub mod sweep;
 pub mod train;
 
 /// Invariance Lab: watch feature detectors learn a Hebbian graph whose symmetries are the
@@ -30,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// List the ready-made experiments, one per line.
     Presets,
+    /// Print a preset's or a file's complete configuration as JSON (with `--set` overrides).
+    Config(config::ConfigArgs),
     /// Train a preset (or continue a saved run) and save the experiment file.
     Train(train::TrainArgs),
     /// Show sizes, steps and metrics of an experiment file.
@@ -40,6 +44,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Animate a found transformation on a pattern or photo: PNG frames, GIF and orbit.npy.
     Animate(animate::AnimateArgs),
+    /// Run a sweep file's grid (parameters × seeds) on all cores into one tidy CSV.
+    Sweep(sweep::SweepArgs),
     /// Open the desktop app (optionally on a file or preset, trained, searched, screenshotted).
     #[cfg(feature = "gui")]
     Gui(gui::GuiArgs),
@@ -60,11 +66,13 @@ pub fn load_experiment(path: &std::path::Path) -> anyhow::Result<crate::model::S
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Presets) => presets::run(),
+        Some(Command::Config(args)) => config::run(&args),
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Info(args)) => info::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Animate(args)) => animate::run(&args),
         Some(Command::Search(args)) => search::run(&args),
+        Some(Command::Sweep(args)) => sweep::run(&args),
         #[cfg(feature = "gui")]
         Some(Command::Gui(args)) => gui::run(&args),
         #[cfg(feature = "gui")]

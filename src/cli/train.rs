@@ -1,4 +1,5 @@
-//! `invariance-lab train`: train a preset, or continue a saved run, and save it.
+//! `invariance-lab train`: train a preset or a config file (with `--set` overrides), or
+//! continue a saved run, and save it.
 //!
 //! Ctrl+C stops training at the end of the current step; nothing is saved unless
 //! `--save-on-interrupt` asks for the run as it stands (a consistent state that
@@ -14,14 +15,27 @@ use clap::Args;
 use super::interrupt::{self, Interrupted};
 use crate::io::{atomic, experiment};
 use crate::model::simulation::MAX_STEPS;
-use crate::model::{MetricsRecord, Simulation, presets};
+use crate::model::{MetricsRecord, Simulation};
 
 /// Arguments of `train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Preset to start from (see `invariance-lab presets`).
-    #[arg(long, required_unless_present = "resume", conflicts_with = "resume")]
+    #[arg(long, required_unless_present_any = ["resume", "config"], conflicts_with_all = ["resume", "config"])]
     pub preset: Option<String>,
+    /// Config file to start from (as `invariance-lab config` prints it; an experiment
+    /// file's config is taken too). Needs `--steps`.
+    #[arg(
+        long,
+        value_name = "FILE.json",
+        conflicts_with = "resume",
+        requires = "steps"
+    )]
+    pub config: Option<PathBuf>,
+    /// Override one field of the preset or config, e.g. `--set decay=0.001` (repeatable;
+    /// keys as `invariance-lab config` prints them).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", conflicts_with = "resume")]
+    pub set: Vec<String>,
     /// Continue this experiment file exactly where it stopped.
     #[arg(long, value_name = "FILE.json", requires = "steps")]
     pub resume: Option<PathBuf>,
@@ -63,29 +77,24 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         let steps = args.steps.unwrap_or(0);
         (sim, steps, format!("resumed from {}", path.display()))
     } else {
-        let Some(name) = &args.preset else {
-            bail!("give --preset NAME or --resume FILE.json");
-        };
-        let preset = presets::by_name(name).with_context(|| {
-            format!(
-                "unknown preset `{name}`; available: {}",
-                presets::names().join(", ")
-            )
-        })?;
-        let mut config = preset.config;
+        let (mut config, default_steps) =
+            super::config::resolve(args.preset.as_deref(), args.config.as_deref(), &args.set)?;
         if let Some(seed) = args.seed {
             config.seed = seed;
         }
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
-        let sim =
-            Simulation::new(config).with_context(|| format!("cannot build preset `{name}`"))?;
-        (
-            sim,
-            args.steps.unwrap_or(preset.default_steps),
-            format!("preset {name}"),
-        )
+        let origin = match (&args.preset, &args.config) {
+            (Some(name), _) => format!("preset {name}"),
+            (None, Some(path)) => format!("config {}", path.display()),
+            (None, None) => bail!("give --preset NAME, --config FILE.json or --resume FILE.json"),
+        };
+        let sim = Simulation::new(config).with_context(|| format!("cannot build {origin}"))?;
+        let Some(steps) = args.steps.or(default_steps) else {
+            bail!("give --steps N with --config");
+        };
+        (sim, steps, origin)
     };
     let room = MAX_STEPS - sim.step_count().min(MAX_STEPS);
     if steps > room {

@@ -1,6 +1,7 @@
 //! Files: versioned experiment files, matrix import/export, atomic writes, bounded reads.
 
 pub mod atomic;
+pub mod config_file;
 pub mod experiment;
 mod experiment_format;
 pub mod matrix;

@@ -2,6 +2,7 @@
 //! Hebbian rules, metrics, and the [`Simulation`] that ties them together.
 
 pub mod config;
+pub mod config_patch;
 pub mod detectors;
 pub mod image_patches;
 pub mod kernels;
