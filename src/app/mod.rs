@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod animation_panel;
+pub mod animation_polar;
 pub mod app_state;
 pub mod background;
 pub mod colormap;
@@ -21,6 +22,7 @@ pub mod heatmap;
 pub mod labels;
 pub mod params_panel;
 pub mod plots_panel;
+pub mod polar_view;
 pub mod presentation;
 pub mod search_engine;
 pub mod search_flow;
