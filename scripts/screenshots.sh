@@ -37,6 +37,13 @@ shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 # The photo turning under the quarter turn the network found by itself.
 shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
+# The log-polar retina (issue 13): overview, recovered heatmap, the photo turning in
+# 7.5° steps under the rotation the search found (third panel: the whole photo turned).
+shot polar-overview  --preset polar-rotate --steps 400 --search --order recovered --view overview
+shot polar-weights-recovered --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --order recovered --view weights
+shot transform-polar-rotate --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --view transformation
+shot transform-polar-zoom --preset polar-zoom --steps 400 --search --select "rotate 7.5°" --view transformation
+shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
 
 # Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node
@@ -55,7 +62,7 @@ shot compare-runs --preset ring-shift --steps 2000 --view learning \
     --compare "$WORK/seed2.json" --compare "$WORK/seed3.json" --compare "$WORK/batch10.json"
 
 # One per preset (overview, trained to its default length, searched).
-for preset in ring-shift ring-random torus-translate square-rotate image-rotate ring-temporal; do
+for preset in ring-shift ring-random torus-translate square-rotate image-rotate ring-temporal polar-rotate polar-zoom; do
     shot "preset-$preset" --preset "$preset" --steps "${STEPS:-200}" --search --order recovered
 done
 echo "screenshots written to $OUT/"

@@ -4,11 +4,11 @@ mod cli_common;
 use cli_common::{ok, run};
 
 #[test]
-fn presets_lists_six_lines_with_the_spec_names() {
+fn presets_lists_one_line_per_preset_with_the_spec_names() {
     let dir = tempfile::tempdir().unwrap();
     let text = ok(dir.path(), &["presets"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 6, "{text}");
+    assert_eq!(lines.len(), 8, "{text}");
     for name in [
         "ring-shift",
         "ring-random",
@@ -16,6 +16,8 @@ fn presets_lists_six_lines_with_the_spec_names() {
         "square-rotate",
         "image-rotate",
         "ring-temporal",
+        "polar-rotate",
+        "polar-zoom",
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(name)),

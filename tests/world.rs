@@ -810,7 +810,9 @@ fn presets_match_the_spec_table() {
             "torus-translate",
             "square-rotate",
             "image-rotate",
-            "ring-temporal"
+            "ring-temporal",
+            "polar-rotate",
+            "polar-zoom"
         ]
     );
     for p in presets::all() {
@@ -821,12 +823,16 @@ fn presets_match_the_spec_table() {
         let expected_m = match p.name {
             "ring-shift" | "ring-random" | "ring-temporal" => Some(256),
             "torus-translate" => Some(2048),
+            "polar-rotate" => Some(1344),
+            "polar-zoom" => Some(864),
             _ => None,
         };
         let expected_t = match c.space {
             Space::Ring { .. } => Transformation::Shift { k: 1 },
             Space::Torus { .. } => Transformation::Translate { dx: 1, dy: 0 },
             Space::Square { .. } => Transformation::Rotate { quarter_turns: 1 },
+            // The unit sector shift: rotation by 360°/sectors.
+            Space::Polar { .. } => Transformation::Shift { k: 1 },
         };
         assert_eq!(c.true_transformation, expected_t, "{}", p.name);
         let temporal = p.name == "ring-temporal";

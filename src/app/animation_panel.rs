@@ -45,6 +45,7 @@ enum Source {
 /// The computed orbit with the numbers shown beside it.
 struct Computed {
     key: u64,
+    space: Space,
     orbit: Orbit,
     map: InducedMap,
     equivariance: f64,
@@ -72,6 +73,7 @@ pub struct AnimationPanel {
     crisp_tex: Option<TextureHandle>,
     honest_tex: Option<TextureHandle>,
     shown: Option<(u64, usize)>,
+    polar: super::animation_polar::PolarTextures,
 }
 
 impl Default for AnimationPanel {
@@ -95,6 +97,7 @@ impl Default for AnimationPanel {
             crisp_tex: None,
             honest_tex: None,
             shown: None,
+            polar: Default::default(),
         }
     }
 }
@@ -127,7 +130,10 @@ impl AnimationPanel {
         }
         if !self.source_chosen {
             // Image presets start on a whole photo, the others on a sample of their stimuli.
-            if matches!(cx.config.stimulus.kind, StimulusKind::ImagePatches) {
+            if matches!(
+                cx.config.stimulus.kind,
+                StimulusKind::ImagePatches | StimulusKind::RotatedPhotos { .. }
+            ) {
                 self.source = Source::Photo;
             }
             self.source_chosen = true;
@@ -421,19 +427,15 @@ impl AnimationPanel {
             );
             return;
         };
-        let space = match computed.orbit.crisp.first().map(Vec::len) {
-            Some(n) if is_square(n) && n > 1 => Space::Square {
-                side: (n as f64).sqrt().round() as usize,
-            },
-            Some(n) => Space::Ring { n },
-            None => return,
-        };
+        let space = computed.space;
+        let turned = self.turned_photo(computed);
         self.message = Some(
-            match export::write_orbit(
+            match export::write_orbit_with(
                 &dir,
                 space,
                 &computed.orbit,
                 &export::ExportOptions::default(),
+                turned.as_ref(),
             ) {
                 Ok(s) => format!(
                     "Exported {} frames, orbit.gif and orbit.npy to {}",
@@ -445,10 +447,41 @@ impl AnimationPanel {
         );
     }
 
+    /// The polar view's third panel for export: the photo, when the pattern is one and
+    /// the found map is an exact rotation.
+    fn turned_photo(&self, computed: &Computed) -> Option<export::TurnedPhoto> {
+        use crate::transform::polar_render::{identified_rotation, turned_photo};
+        let grid = crate::model::polar::PolarGrid::of(computed.space)?;
+        let (_, steps) = identified_rotation(computed.space, &computed.map)?;
+        let (_, photo) = self
+            .photo
+            .as_ref()
+            .filter(|_| self.source == Source::Photo)?;
+        Some(turned_photo(&grid, photo, steps))
+    }
+
     fn frames_ui(&mut self, ui: &mut egui::Ui, space: Space, key: u64) {
         let Some(computed) = self.computed.as_ref().filter(|c| c.key == key) else {
             return;
         };
+        if let Some(grid) = crate::model::polar::PolarGrid::of(space) {
+            let photo = self
+                .photo
+                .as_ref()
+                .filter(|_| self.source == Source::Photo)
+                .map(|(_, img)| img);
+            let frame = super::animation_polar::PolarFrame {
+                grid,
+                space,
+                orbit: &computed.orbit,
+                map: &computed.map,
+                frame: self.frame,
+                key,
+                photo,
+            };
+            self.polar.ui(ui, &frame);
+            return;
+        }
         let k = self.frame.min(computed.orbit.len().saturating_sub(1));
         let (crisp, honest) = (&computed.orbit.crisp[k], &computed.orbit.honest[k]);
         let width = ((ui.available_width() - 24.0) / 2.0).max(120.0);
@@ -482,7 +515,7 @@ impl AnimationPanel {
                     );
                 });
             }
-            Space::Torus { side } | Space::Square { side } => {
+            Space::Torus { side } | Space::Square { side } | Space::Polar { sectors: side, .. } => {
                 if self.shown != Some((key, k)) {
                     let c = grey(crisp, side, export::value_range(&computed.orbit.crisp));
                     let h = grey(honest, side, export::value_range(&computed.orbit.honest));
@@ -556,6 +589,7 @@ impl Job {
         .unwrap_or(f64::NAN);
         Ok(Computed {
             key: self.key,
+            space,
             orbit,
             map,
             equivariance,
@@ -604,11 +638,6 @@ fn orbit_key(cx: &AnimationContext<'_>, pi: &Permutation, pattern: &[f32], frame
     cx.config.threshold.to_bits().hash(&mut h);
     format!("{:?}{:?}", cx.config.activation, cx.config.k_winners).hash(&mut h);
     h.finish()
-}
-
-fn is_square(n: usize) -> bool {
-    let s = (n as f64).sqrt().round() as usize;
-    s * s == n
 }
 
 fn grey(values: &[f32], side: usize, (lo, hi): (f32, f32)) -> ColorImage {

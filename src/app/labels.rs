@@ -10,9 +10,25 @@ pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
             let side = (*side).max(1);
             format!("(x {}, y {})", label.position % side, label.position / side)
         }
+        Space::Polar { sectors, .. } => {
+            let sectors = (*sectors).max(1);
+            format!(
+                "(ring {}, sector {})",
+                label.position / sectors,
+                label.position % sectors
+            )
+        }
     };
     match label.kernel {
         Some(k) if matches!(space, Space::Ring { .. }) => format!("{place}, kernel {k}"),
+        Some(k) if matches!(space, Space::Polar { .. }) => format!(
+            "{place}, kernel {k}{}",
+            if label.rotation == 1 {
+                ", mirrored"
+            } else {
+                ""
+            }
+        ),
         Some(k) => format!(
             "{place}, kernel {k}, rotated {}°",
             u32::from(label.rotation) * 90

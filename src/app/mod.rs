@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod animation_panel;
+pub mod animation_polar;
 pub mod app_state;
 pub mod background;
 pub mod central_view;
@@ -28,6 +29,7 @@ pub mod imported;
 pub mod labels;
 pub mod params_panel;
 pub mod plots_panel;
+pub mod polar_view;
 pub mod presentation;
 pub mod runs_loader;
 pub mod search_engine;

@@ -5,6 +5,8 @@
 //! offers "Apply & reset". Validation is `SimConfig::check` via `Simulation::new` on
 //! the worker; a rejected draft shows its error in the status bar.
 
+mod polar_rows;
+
 use egui::{DragValue, Ui};
 
 use crate::model::{
@@ -100,6 +102,7 @@ enum SpaceKind {
     Ring,
     Torus,
     Square,
+    Polar,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -111,6 +114,7 @@ enum StimulusChoice {
     Blobs,
     Edges,
     ImagePatches,
+    RotatedPhotos,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -244,6 +248,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
         Space::Ring { .. } => SpaceKind::Ring,
         Space::Torus { .. } => SpaceKind::Torus,
         Space::Square { .. } => SpaceKind::Square,
+        Space::Polar { .. } => SpaceKind::Polar,
     };
     let before = kind;
     combo(
@@ -255,6 +260,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
             (SpaceKind::Ring, "ring (1-D)"),
             (SpaceKind::Torus, "torus (2-D, periodic)"),
             (SpaceKind::Square, "square (2-D)"),
+            (SpaceKind::Polar, "log-polar retina (2-D, foveated)"),
         ],
     );
     if kind != before {
@@ -262,6 +268,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
             SpaceKind::Ring => Space::Ring { n: 64 },
             SpaceKind::Torus => Space::Torus { side: 16 },
             SpaceKind::Square => Space::Square { side: 16 },
+            SpaceKind::Polar => polar_rows::DEFAULT_SPACE,
         };
     }
     match space {
@@ -283,6 +290,12 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
                 0.2,
             );
         }
+        Space::Polar {
+            rings,
+            sectors,
+            r_min,
+            r_max,
+        } => polar_rows::space_rows(ui, rings, sectors, r_min, r_max),
     }
 }
 
@@ -295,6 +308,7 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
         StimulusKind::Blobs { .. } => StimulusChoice::Blobs,
         StimulusKind::Edges { .. } => StimulusChoice::Edges,
         StimulusKind::ImagePatches => StimulusChoice::ImagePatches,
+        StimulusKind::RotatedPhotos { .. } => StimulusChoice::RotatedPhotos,
     };
     let before = choice;
     combo(
@@ -310,6 +324,10 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
             (StimulusChoice::Blobs, "blobs (2-D)"),
             (StimulusChoice::Edges, "edges (2-D)"),
             (StimulusChoice::ImagePatches, "natural image patches (2-D)"),
+            (
+                StimulusChoice::RotatedPhotos,
+                "photos at random angles (polar)",
+            ),
         ],
     );
     if choice != before {
@@ -339,6 +357,10 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
                 thickness: 0.7,
             },
             StimulusChoice::ImagePatches => StimulusKind::ImagePatches,
+            StimulusChoice::RotatedPhotos => StimulusKind::RotatedPhotos {
+                scale: (1.0, 1.0),
+                mirror: true,
+            },
         };
     }
     match kind {
@@ -483,6 +505,9 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
             );
         }
         StimulusKind::ImagePatches => {}
+        StimulusKind::RotatedPhotos { scale, mirror } => {
+            polar_rows::rotated_photos_rows(ui, scale, mirror);
+        }
     }
 }
 

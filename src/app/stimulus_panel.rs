@@ -8,6 +8,8 @@ use ndarray::Array2;
 use super::colormap::Colormap;
 use super::labels::describe_neuron;
 use super::plots_panel::TRUE_COLOR;
+use super::polar_view::{DISC_PX, grey_disc_auto, signed_disc};
+use crate::model::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
 
 /// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
@@ -66,10 +68,32 @@ pub struct StimulusPanel {
     field_tex: Option<(usize, TextureHandle)>,
 }
 
+/// The side of a square picture of the space; `None` for the ring (a plot) and the polar
+/// retina (a disc, [`super::polar_view`]).
 fn side_of(space: &Space) -> Option<usize> {
     match space {
-        Space::Ring { .. } => None,
+        Space::Ring { .. } | Space::Polar { .. } => None,
         Space::Torus { side } | Space::Square { side } => Some(*side),
+    }
+}
+
+/// Uploads a round picture with linear filtering (it is already smooth; linear keeps it so).
+fn upload_disc(
+    ctx: &egui::Context,
+    slot: &mut Option<TextureHandle>,
+    name: &str,
+    image: ColorImage,
+) -> TextureHandle {
+    match slot {
+        Some(t) if t.size() == image.size => {
+            t.set(image, TextureOptions::LINEAR);
+            t.clone()
+        }
+        _ => {
+            let t = ctx.load_texture(name, image, TextureOptions::LINEAR);
+            *slot = Some(t.clone());
+            t
+        }
     }
 }
 
@@ -97,6 +121,22 @@ impl StimulusPanel {
     pub fn stimulus_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
         ui.label(egui::RichText::new("Current stimulus").strong())
             .on_hover_text("The last pattern shown to the detectors.");
+        if let Some(grid) = PolarGrid::of(*cx.space) {
+            if self
+                .stimulus_tex
+                .as_ref()
+                .is_none_or(|(id, _)| *id != cx.snapshot_id)
+            {
+                let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
+                let image = grey_disc_auto(&grid, cx.stimulus, DISC_PX);
+                let tex = upload_disc(ui.ctx(), &mut slot, "stimulus", image);
+                self.stimulus_tex = Some((cx.snapshot_id, tex));
+            }
+            if let Some((_, tex)) = &self.stimulus_tex {
+                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+            }
+            return;
+        }
         match side_of(cx.space) {
             None => {
                 let pts: Vec<[f64; 2]> = cx
@@ -179,6 +219,18 @@ impl StimulusPanel {
         };
         ui.label(egui::RichText::new(title).strong());
         let row: Vec<f32> = cx.fields.row(i).to_vec();
+        if let Some(grid) = PolarGrid::of(*cx.space) {
+            if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
+                let mut slot = self.field_tex.take().map(|(_, t)| t);
+                let image = signed_disc(&grid, &row, DISC_PX);
+                let tex = upload_disc(ui.ctx(), &mut slot, "receptive-field", image);
+                self.field_tex = Some((i, tex));
+            }
+            if let Some((_, tex)) = &self.field_tex {
+                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+            }
+            return;
+        }
         match side_of(cx.space) {
             None => {
                 let pts: Vec<[f64; 2]> = row

@@ -113,7 +113,7 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     }
     let sim = super::load_experiment(&args.file)?;
     // The input files are read before the (expensive) search, so a bad one fails fast.
-    let (pattern, origin) = pattern(&sim, args.image.as_deref())?;
+    let (pattern, origin, photo) = pattern(&sim, args.image.as_deref())?;
     let pi = match &args.permutation {
         Some(path) => read_permutation(path, sim.neurons())?,
         None if args.truth => sim.true_permutation().clone(),
@@ -141,7 +141,21 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
         frame_ms: args.frame_ms,
         ..export::ExportOptions::default()
     };
-    let summary = export::write_orbit(&args.out, config.space, &orbit, &options)?;
+    // On the polar retina, a map identified as an exact rotation is also applied to the
+    // whole photo at full resolution (the third panel of every frame).
+    let rotation = transform::polar_render::identified_rotation(config.space, &map);
+    let turned = match (
+        crate::model::polar::PolarGrid::of(config.space),
+        rotation,
+        &photo,
+    ) {
+        (Some(grid), Some((_, steps)), Some(photo)) => {
+            Some(transform::polar_render::turned_photo(&grid, photo, steps))
+        }
+        _ => None,
+    };
+    let summary =
+        export::write_orbit_with(&args.out, config.space, &orbit, &options, turned.as_ref())?;
     let equivariance = transform::equivariance_error(&sim, &pi, 32);
     println!("pattern: {origin}");
     println!(
@@ -165,6 +179,12 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
         map.kernel_confidence
             .map_or(String::new(), |k| format!("; kernel votes agree {k:.3}"))
     );
+    if let (Some((t, _)), true) = (rotation, turned.is_some()) {
+        println!(
+            "third panel: the found map is {}: applied to the whole photo",
+            config.space.describe(t)
+        );
+    }
     println!("equivariance error (32 test stimuli): {equivariance:.4}");
     let mean_agreement = orbit.agreement.iter().sum::<f64>() / orbit.len() as f64;
     println!(
@@ -253,19 +273,27 @@ fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> 
     Ok(pi)
 }
 
-/// The pattern to animate and a description of where it came from.
-fn pattern(sim: &Simulation, image: Option<&Path>) -> anyhow::Result<(Vec<f32>, String)> {
+/// The pattern to animate, a description of where it came from, and the photo it was
+/// taken from (if any, at full resolution).
+fn pattern(
+    sim: &Simulation,
+    image: Option<&Path>,
+) -> anyhow::Result<(Vec<f32>, String, Option<image::GrayImage>)> {
     let space = sim.config().space;
     if let Some(path) = image {
-        let p = image_input::open_pattern(path, space)?;
-        return Ok((p, format!("image {}", path.display())));
+        let photo = image_input::open_grey(path)?;
+        let p = image_input::pattern_from_image(&photo, space);
+        return Ok((p, format!("image {}", path.display()), Some(photo)));
     }
-    if matches!(sim.config().stimulus.kind, StimulusKind::ImagePatches)
-        && let Some(photo) = image_patches::photo("astronaut")
+    if matches!(
+        sim.config().stimulus.kind,
+        StimulusKind::ImagePatches | StimulusKind::RotatedPhotos { .. }
+    ) && let Some(photo) = image_patches::photo("astronaut")
     {
         return Ok((
             image_input::pattern_from_image(photo, space),
             "the bundled astronaut photo".into(),
+            Some(photo.clone()),
         ));
     }
     let stimulus = sim
@@ -273,5 +301,5 @@ fn pattern(sim: &Simulation, image: Option<&Path>) -> anyhow::Result<(Vec<f32>, 
         .into_iter()
         .next()
         .context("the experiment produced no test stimulus")?;
-    Ok((stimulus, "held-out test stimulus 0".into()))
+    Ok((stimulus, "held-out test stimulus 0".into(), None))
 }

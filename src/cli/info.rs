@@ -31,7 +31,7 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
             "seed": c.seed,
             "rule": c.rule,
             "space": c.space,
-            "true_transformation": c.true_transformation.to_string(),
+            "true_transformation": c.space.describe(c.true_transformation),
             "symmetry_error_true": m.symmetry_error_true,
             "symmetry_error_random": m.symmetry_error_random,
             "equivariance_error_true": crate::transform::equivariance_error_of_true_transformation(&sim, 32),

@@ -417,10 +417,11 @@ fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
     let sim = super::load_experiment(path)?;
     let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
         .map_err(|e| BadInput(e.to_string()))?;
+    let space = sim.config().space;
     let truths = sim
         .ground_truth_transformations()
         .into_iter()
-        .map(|(t, p)| (t.to_string(), p))
+        .map(|(t, p)| (space.describe(t), p))
         .collect();
     Ok(Loaded {
         graph,

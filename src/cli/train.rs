@@ -188,7 +188,8 @@ pub fn print_metrics(sim: &Simulation, m: &MetricsRecord) {
     );
     println!(
         "symmetry error of the true transformation ({}): {:.4}",
-        c.true_transformation, m.symmetry_error_true
+        c.space.describe(c.true_transformation),
+        m.symmetry_error_true
     );
     println!(
         "symmetry error of a random permutation (baseline): {:.4}",

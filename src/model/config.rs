@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The retina: which pixels exist and which pixel permutations are exact symmetries (SPEC §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Not `Eq`: the log-polar retina's radii are real numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Space {
     /// `n` pixels on a circle; exact group: shifts (and reflections for symmetric stimuli).
@@ -23,6 +25,21 @@ pub enum Space {
     Square {
         /// Pixels per side.
         side: usize,
+    },
+    /// A foveated log-polar retina (`crate::model::polar`): pixel `(ring k, sector j)`
+    /// samples the image at radius `r_min · q^k`, `q = (r_max/r_min)^(1/(rings−1))`, and
+    /// angle `2πj/sectors` about the centre; index `k · sectors + j`. Exact group: sector
+    /// shifts (rotations by `360°/sectors`) and, for mirror-symmetric stimuli, the
+    /// reflection `θ ↦ −θ`; zoom by `q` (a shift along the rings) is only approximate.
+    Polar {
+        /// Number of rings (radii), at least 2.
+        rings: usize,
+        /// Number of sectors (angles), at least 3.
+        sectors: usize,
+        /// Radius of the innermost ring, in image units (photo pixels at scale 1).
+        r_min: f32,
+        /// Radius of the outermost ring, in the same units; larger than `r_min`.
+        r_max: f32,
     },
 }
 
@@ -124,6 +141,17 @@ pub enum StimulusKind {
     },
     /// 2-D: patches of the bundled natural images with random 90° rotation and flip.
     ImagePatches,
+    /// Polar retina: a disc of a bundled photo turned by a uniformly random continuous
+    /// angle about the retina's centre and scaled by a log-uniform factor, then sampled
+    /// (`crate::model::polar_stimulus`).
+    RotatedPhotos {
+        /// Range of the scale factor (photo pixels per retina unit); `(1, 1)` for none.
+        /// The two ends must differ for the zoom to be an approximate invariance.
+        scale: (f32, f32),
+        /// Mirror the photo (`θ ↦ −θ`) with probability ½, making the distribution
+        /// invariant under reflections as well as rotations.
+        mirror: bool,
+    },
 }
 
 /// Stimulus generator plus optional sequence wrapping.

@@ -65,6 +65,22 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
             size,
             stride,
             ..
+        } if space.is_polar() => {
+            super::polar_bank::validate_tiled(space, kernels, size, stride, MAX_NEURONS)?;
+        }
+        BankConfig::Random { .. } if space.is_polar() => {
+            return Err(invalid(
+                "bank.kind",
+                "the polar retina supports tiled banks only (random fields are not yet \
+                 placed on the (ring, sector) grid)"
+                    .into(),
+            ));
+        }
+        BankConfig::Tiled {
+            kernels,
+            size,
+            stride,
+            ..
         } => {
             if kernels == 0 {
                 return Err(invalid("bank.kernels", "must be at least 1".into()));
@@ -185,7 +201,13 @@ impl Bank {
             } => {
                 let mut rng = rng_for(seed, STREAM_FIELDS);
                 let bases = base_kernels(family, kernels, size, space.is_2d(), &mut rng)?;
-                tiled(space, &bases, size, stride)
+                match super::polar::PolarGrid::of(space) {
+                    Some(grid) => super::polar_bank::tiled(&grid, &bases, size, stride)
+                        .into_iter()
+                        .map(|(field, label)| Detector { field, label })
+                        .collect(),
+                    None => tiled(space, &bases, size, stride),
+                }
             }
             BankConfig::Random { count, size } => {
                 let mut rng = rng_for(seed, STREAM_FIELDS);
@@ -323,7 +345,11 @@ impl Bank {
                 .and_then(|pp| index.match_permutation(self, &pp))
         };
         let m = self.len();
-        let quarter_turns: &[u8] = if space.is_2d() { &[0, 1, 2, 3] } else { &[0] };
+        let quarter_turns: &[u8] = if space.is_2d() && !space.is_polar() {
+            &[0, 1, 2, 3]
+        } else {
+            &[0]
+        };
         let mut point: HashMap<(bool, u8), Option<Permutation>> = HashMap::new();
         for reflect in [false, true] {
             for &q in quarter_turns {
@@ -337,7 +363,9 @@ impl Bank {
             }
         }
         let (unit_x, unit_y) = match space {
-            Space::Ring { .. } => (direct(Transformation::Shift { k: 1 }), None),
+            Space::Ring { .. } | Space::Polar { .. } => {
+                (direct(Transformation::Shift { k: 1 }), None)
+            }
             Space::Torus { .. } => (
                 direct(Transformation::Translate { dx: 1, dy: 0 }),
                 direct(Transformation::Translate { dx: 0, dy: 1 }),
@@ -345,7 +373,7 @@ impl Bank {
             Space::Square { .. } => (None, None),
         };
         let units_closed = match space {
-            Space::Ring { .. } => unit_x.is_some(),
+            Space::Ring { .. } | Space::Polar { .. } => unit_x.is_some(),
             Space::Torus { .. } => unit_x.is_some() && unit_y.is_some(),
             Space::Square { .. } => false,
         };
@@ -398,11 +426,26 @@ impl Bank {
         if pixel_perm.len() != self.pixels() {
             return None;
         }
+        let map: Vec<Option<usize>> = (0..pixel_perm.len())
+            .map(|p| Some(pixel_perm.image(p)))
+            .collect();
+        self.best_overlap_permutation(&map)
+    }
+
+    /// [`Bank::best_neuron_permutation`] for a *partial* pixel map (`map[p] = None`: pixel
+    /// `p` leaves the retina), as for the polar retina's zoom: the moved fields lose what
+    /// falls off, and each neuron is paired greedily by largest overlap as before.
+    pub fn best_overlap_permutation(&self, map: &[Option<usize>]) -> Option<Permutation> {
+        if map.len() != self.pixels() || map.iter().flatten().any(|&q| q >= self.pixels()) {
+            return None;
+        }
         let m = self.len();
         let mut moved = Array2::<f32>::zeros(self.fields.dim());
         for (i, row) in self.fields.axis_iter(Axis(0)).enumerate() {
             for (p, &v) in row.iter().enumerate() {
-                moved[[i, pixel_perm.image(p)]] = v;
+                if let Some(q) = map[p] {
+                    moved[[i, q]] = v;
+                }
             }
         }
         let overlap = moved.dot(&self.fields.t());

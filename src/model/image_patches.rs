@@ -73,9 +73,11 @@ pub fn max_side() -> usize {
 pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError> {
     let side = match space {
         Space::Square { side } | Space::Torus { side } => side,
-        Space::Ring { .. } => {
+        Space::Ring { .. } | Space::Polar { .. } => {
             return Err(ConfigError::Inconsistent(
-                "image_patches stimuli need a 2-D space (square or torus), not a ring".into(),
+                "image_patches stimuli need a square or torus space (the polar retina takes \
+                 rotated_photos)"
+                    .into(),
             ));
         }
     };

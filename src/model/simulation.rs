@@ -12,7 +12,9 @@ use ndarray::{Array1, Array2};
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::config::{ConfigError, LearningRule, NeuronLabel, SimConfig, Transformation};
+use super::config::{
+    ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
+};
 use super::detectors::Bank;
 use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
@@ -419,8 +421,28 @@ impl Simulation {
 
     /// Every exact symmetry of the space that the bank is closed under, as a permutation
     /// of neurons in stored order (identity excluded). Scoring only; never used by the search.
+    ///
+    /// When the stimuli are scaled over a range on the polar retina, the zoom in and out by
+    /// one ring follow as *approximate* ground truth (named "zoom … (approximate)"): their
+    /// neuron permutations pair each detector with the one whose field overlaps most with
+    /// its zoomed field, as for a random bank, since rings fall off the rim.
     pub fn ground_truth_transformations(&self) -> Vec<(Transformation, Permutation)> {
-        self.bank.ground_truth(self.config.space)
+        let space = self.config.space;
+        let mut truths = self.bank.ground_truth(space);
+        let zooms = match self.config.stimulus.kind {
+            StimulusKind::RotatedPhotos { scale, .. } if scale.0 < scale.1 => {
+                super::polar_space::approximate_transformations(space)
+            }
+            _ => Vec::new(),
+        };
+        for t in zooms {
+            if let Some(p) = super::polar_space::approximate_map(space, t)
+                .and_then(|map| self.bank.best_overlap_permutation(&map))
+            {
+                truths.push((t, p));
+            }
+        }
+        truths
     }
 
     /// Activities of the detectors for one stimulus (stored order). A stimulus with the

@@ -38,6 +38,7 @@ impl Space {
         match *self {
             Space::Ring { n } => (n, 1),
             Space::Torus { side } | Space::Square { side } => (side, side),
+            Space::Polar { rings, sectors, .. } => (sectors, rings),
         }
     }
 
@@ -56,27 +57,47 @@ impl Space {
         y * w + x
     }
 
-    /// True for the two-dimensional spaces (torus, square).
+    /// True for the two-dimensional spaces (torus, square, polar).
     pub fn is_2d(&self) -> bool {
         !matches!(self, Space::Ring { .. })
     }
 
-    /// True for the spaces with periodic boundary (ring, torus).
+    /// True for the spaces with periodic boundary in every direction (ring, torus); the
+    /// polar retina is periodic in angle only and answers false.
     pub fn is_periodic(&self) -> bool {
-        !matches!(self, Space::Square { .. })
+        matches!(self, Space::Ring { .. } | Space::Torus { .. })
     }
 
-    /// Side length (`n` on a ring).
+    /// True for the log-polar retina.
+    pub fn is_polar(&self) -> bool {
+        matches!(self, Space::Polar { .. })
+    }
+
+    /// Side length (`n` on a ring, the number of sectors on the polar retina).
     pub fn side(&self) -> usize {
         self.shape().0
     }
 
     /// Checks the size: a ring needs at least 3 pixels, a 2-D space a side of at
-    /// least 2; at most 4096 pixels in total (the detector bank is `M × pixels`).
+    /// least 2, the polar retina 2 rings, 3 sectors and `0 < r_min < r_max ≤ 10⁴`; at
+    /// most 4096 pixels in total (the detector bank is `M × pixels`).
     pub fn validate(&self) -> Result<(), ConfigError> {
         let (field, min, size) = match *self {
             Space::Ring { n } => ("space.n", 3, n),
             Space::Torus { side } | Space::Square { side } => ("space.side", 2, side),
+            Space::Polar {
+                rings,
+                sectors,
+                r_min,
+                r_max,
+            } => {
+                super::polar_space::validate_radii(r_min, r_max)?;
+                if rings < 2 {
+                    ("space.rings", 2, rings)
+                } else {
+                    ("space.sectors", 3, sectors)
+                }
+            }
         };
         if size < min {
             return Err(ConfigError::Invalid {
@@ -114,7 +135,7 @@ impl Space {
         };
         let (reflect, q, dx, dy) = raw;
         match *self {
-            Space::Ring { n } => {
+            Space::Ring { n } | Space::Polar { sectors: n, .. } => {
                 let allowed = match t {
                     Transformation::Translate { .. } => false,
                     Transformation::Reflect { quarter_turns } => quarter_turns % 4 == 0,
@@ -144,16 +165,22 @@ impl Space {
     ) -> Transformation {
         let side = self.side();
         let q = quarter_turns % 4;
-        let (dx, dy) = if self.is_periodic() {
+        let (dx, dy) = if self.is_polar() {
+            (signed(dx, side), 0)
+        } else if self.is_periodic() {
             (signed(dx, side), signed(dy, side))
         } else {
             (0, 0)
         };
         match (*self, reflect, q, dx, dy) {
             (_, false, 0, 0, 0) => Transformation::Identity,
-            (Space::Ring { .. }, false, _, k, _) => Transformation::Shift { k },
-            (Space::Ring { .. }, true, _, 0, _) => Transformation::Reflect { quarter_turns: 0 },
-            (Space::Ring { .. }, true, _, k, _) => Transformation::Rigid {
+            (Space::Ring { .. } | Space::Polar { .. }, false, _, k, _) => {
+                Transformation::Shift { k }
+            }
+            (Space::Ring { .. } | Space::Polar { .. }, true, _, 0, _) => {
+                Transformation::Reflect { quarter_turns: 0 }
+            }
+            (Space::Ring { .. } | Space::Polar { .. }, true, _, k, _) => Transformation::Rigid {
                 reflect: true,
                 quarter_turns: 0,
                 dx: k,
@@ -181,9 +208,9 @@ impl Space {
     /// Where pixel `(x, y)` goes under the element `parts` (already validated).
     fn map_coords(&self, (reflect, q, dx, dy): Parts, x: usize, y: usize) -> (usize, usize) {
         match *self {
-            Space::Ring { n } => {
+            Space::Ring { n } | Space::Polar { sectors: n, .. } => {
                 let x0 = if reflect { (n - x) % n } else { x };
-                ((x0 + dx as usize) % n, 0)
+                ((x0 + dx as usize) % n, y)
             }
             Space::Torus { side } | Space::Square { side } => {
                 let (mut x, mut y) = (x, y);
@@ -225,13 +252,14 @@ impl Space {
     }
 
     /// Every element of the space's exact group except the identity:
-    /// ring `n`: the `n − 1` shifts and the `n` reflections;
+    /// ring `n` (polar retina with `n` sectors): the `n − 1` shifts (rotations) and the
+    /// `n` reflections;
     /// torus: all `side²` translations composed with the 8 elements of D4 (minus one);
     /// square: the 7 non-trivial elements of D4.
     pub fn exact_transformations(&self) -> Vec<Transformation> {
         let mut out = Vec::new();
         match *self {
-            Space::Ring { n } => {
+            Space::Ring { n } | Space::Polar { sectors: n, .. } => {
                 for reflect in [false, true] {
                     for k in 0..n as i64 {
                         out.push(self.transformation_from_parts(reflect, 0, k, 0));
@@ -284,13 +312,15 @@ impl Space {
         }
         for reflect in [false, true] {
             for q in 0..4u8 {
-                if !self.is_2d() && q > 0 {
+                if (!self.is_2d() || self.is_polar()) && q > 0 {
                     continue;
                 }
                 // The translation is whatever makes pixel 0 land where `perm` sends it.
                 let (x0, y0) = self.map_coords((reflect, q, 0, 0), 0, 0);
                 let (tx, ty) = self.coords(perm.image(0));
-                let (dx, dy) = if self.is_periodic() {
+                let (dx, dy) = if self.is_polar() {
+                    (modulo(tx as i64 - x0 as i64, self.side()), 0)
+                } else if self.is_periodic() {
                     (
                         modulo(tx as i64 - x0 as i64, self.side()),
                         modulo(ty as i64 - y0 as i64, self.side()),
@@ -322,6 +352,9 @@ impl Space {
     /// shift reads "reflect, then shift +3". The app and the CLI both name
     /// transformations with this.
     pub fn describe(&self, t: Transformation) -> String {
+        if let Some(grid) = super::polar::PolarGrid::of(*self) {
+            return super::polar_space::describe(&grid, t);
+        }
         match (*self, t) {
             (
                 Space::Ring { .. },

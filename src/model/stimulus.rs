@@ -67,10 +67,27 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
         return Err(invalid(
             "stimulus.kind",
             format!(
-                "{} is a 2-D generator and needs a torus or square space",
+                "{} is a 2-D generator and needs a torus, square or polar space",
                 kind_name(kind)
             ),
         ));
+    }
+    match kind {
+        StimulusKind::ImagePatches if space.is_polar() => {
+            return Err(invalid(
+                "stimulus.kind",
+                "image_patches are square patches; the polar retina takes rotated_photos".into(),
+            ));
+        }
+        StimulusKind::RotatedPhotos { .. } if !space.is_polar() => {
+            return Err(invalid(
+                "stimulus.kind",
+                "rotated_photos need the polar retina; square and torus retinas take \
+                 image_patches"
+                    .into(),
+            ));
+        }
+        _ => {}
     }
     match *kind {
         StimulusKind::Bumps {
@@ -124,6 +141,9 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
             check_positive("stimulus.thickness", thickness)?;
         }
         StimulusKind::ImagePatches => {}
+        StimulusKind::RotatedPhotos { scale, .. } => {
+            super::polar_stimulus::validate_rotated_photos(space, scale)?;
+        }
     }
     Ok(())
 }
@@ -153,6 +173,7 @@ pub fn kind_name(kind: &StimulusKind) -> &'static str {
         StimulusKind::Blobs { .. } => "blobs",
         StimulusKind::Edges { .. } => "edges",
         StimulusKind::ImagePatches => "image_patches",
+        StimulusKind::RotatedPhotos { .. } => "rotated_photos",
     }
 }
 
@@ -178,13 +199,30 @@ pub fn sample(
             max_blobs,
             width,
             aspect,
+        } if space.is_polar() => {
+            return super::polar_stimulus::blobs(space, max_blobs, width, aspect, rng);
+        }
+        StimulusKind::Blobs {
+            max_blobs,
+            width,
+            aspect,
         } => blobs(space, max_blobs, width, aspect, rng),
+        StimulusKind::Edges {
+            max_edges,
+            length,
+            thickness,
+        } if space.is_polar() => {
+            return super::polar_stimulus::edges(space, max_edges, length, thickness, rng);
+        }
         StimulusKind::Edges {
             max_edges,
             length,
             thickness,
         } => edges(space, max_edges, length, thickness, rng),
         StimulusKind::ImagePatches => return super::image_patches::sample(space, rng),
+        StimulusKind::RotatedPhotos { scale, mirror } => {
+            return super::polar_stimulus::rotated_photo(space, scale, mirror, rng);
+        }
     })
 }
 

@@ -85,7 +85,9 @@ fn check_stimulus_ranges(kind: &StimulusKind, extent_px: f32) -> Result<(), Conf
             check_pair_in("stimulus.length", l, (MIN_LENGTH_PX, 2.0 * extent_px))?;
             check_in("stimulus.thickness", thickness, length)
         }
-        StimulusKind::Bars { .. } | StimulusKind::ImagePatches => Ok(()),
+        StimulusKind::Bars { .. }
+        | StimulusKind::ImagePatches
+        | StimulusKind::RotatedPhotos { .. } => Ok(()),
     }
 }
 
@@ -95,9 +97,13 @@ impl SimConfig {
         self.space.validate()?;
         stimulus::validate_config(&self.stimulus, self.space)?;
         let extent_px = match self.space {
-            super::config::Space::Ring { n } => n,
-            super::config::Space::Torus { side } | super::config::Space::Square { side } => side,
-        } as f32;
+            super::config::Space::Ring { n } => n as f32,
+            super::config::Space::Torus { side } | super::config::Space::Square { side } => {
+                side as f32
+            }
+            // Polar lengths are in retina units; the retina is `2 · r_max` across.
+            super::config::Space::Polar { r_max, .. } => 2.0 * r_max,
+        };
         check_stimulus_ranges(&self.stimulus.kind, extent_px)?;
         detectors::validate(&self.bank, self.space)?;
         check_in("threshold", self.threshold, THRESHOLD_RANGE)?;

@@ -546,6 +546,22 @@ fn grid_edges(space: Space) -> Vec<(usize, usize)> {
             }
             edges
         }
+        // Neighbours along each ring (periodic) and across rings (open).
+        Space::Polar { rings, sectors, .. } => {
+            let mut edges = Vec::new();
+            for k in 0..rings {
+                for j in 0..sectors {
+                    let p = k * sectors + j;
+                    if sectors > 2 || j + 1 < sectors {
+                        edges.push((p, k * sectors + (j + 1) % sectors));
+                    }
+                    if k + 1 < rings {
+                        edges.push((p, p + sectors));
+                    }
+                }
+            }
+            edges
+        }
     }
 }
 

@@ -4,8 +4,11 @@
 //! - `frame_000.png, frame_001.png, …`: each frame with the *crisp* rendering on the
 //!   left and the *honest* rendering on the right. 2-D spaces are drawn as grey images
 //!   (nearest-neighbour enlarged), 1-D rings as line plots (pixel index across, value up,
-//!   a light zero line). Each rendering keeps one grey/value range for the whole orbit,
-//!   so brightness does not flicker between frames.
+//!   a light zero line), the log-polar retina as round, smooth pictures
+//!   ([`super::polar_render`]). Each rendering keeps one grey/value range for the whole
+//!   orbit, so brightness does not flicker between frames. With a [`TurnedPhoto`] (the
+//!   found map is an exact rotation of the polar retina) a third panel shows the
+//!   full-resolution photo turned by the same angle per frame.
 //! - `orbit.gif`: the same frames as an endlessly looping animated GIF;
 //! - `orbit.npy`: the crisp frames as a `frames × pixels` float32 array, unscaled.
 //!
@@ -56,6 +59,20 @@ pub struct ExportOptions {
     pub plot_size: (u32, u32),
     /// Delay between GIF frames in milliseconds.
     pub frame_ms: u32,
+    /// Diameter of one polar-retina panel in pixels.
+    pub disc_px: u32,
+}
+
+/// The third panel of a polar orbit: a full-resolution photo turned by the found
+/// rotation's angle once per frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnedPhoto {
+    /// The photo (grey, full resolution).
+    pub photo: image::GrayImage,
+    /// Where the retina looked at it for frame 0 (`crate::model::polar::fit_placement`).
+    pub placement: crate::model::polar::Placement,
+    /// The turn per frame in radians, counter-clockwise (the found rotation's angle).
+    pub radians_per_frame: f64,
 }
 
 impl Default for ExportOptions {
@@ -64,6 +81,7 @@ impl Default for ExportOptions {
             scale: 12,
             plot_size: (480, 240),
             frame_ms: 500,
+            disc_px: 360,
         }
     }
 }
@@ -91,8 +109,19 @@ pub fn write_orbit(
     orbit: &Orbit,
     options: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
+    write_orbit_with(dir, space, orbit, options, None)
+}
+
+/// [`write_orbit`] with the polar retina's third panel (ignored on other spaces).
+pub fn write_orbit_with(
+    dir: impl AsRef<Path>,
+    space: Space,
+    orbit: &Orbit,
+    options: &ExportOptions,
+    turned: Option<&TurnedPhoto>,
+) -> Result<ExportSummary, ExportError> {
     let dir = dir.as_ref();
-    let images = render_frames(space, orbit, options)?;
+    let images = render_frames_with(space, orbit, options, turned)?;
     std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
         path: dir.to_path_buf(),
         source,
@@ -135,6 +164,16 @@ pub fn render_frames(
     orbit: &Orbit,
     options: &ExportOptions,
 ) -> Result<Vec<RgbImage>, ExportError> {
+    render_frames_with(space, orbit, options, None)
+}
+
+/// [`render_frames`] with the polar retina's third panel (ignored on other spaces).
+pub fn render_frames_with(
+    space: Space,
+    orbit: &Orbit,
+    options: &ExportOptions,
+    turned: Option<&TurnedPhoto>,
+) -> Result<Vec<RgbImage>, ExportError> {
     let pixels = super::pixel_count(space);
     if orbit.is_empty() {
         return Err(ExportError::BadOrbit("the orbit has no frames".into()));
@@ -151,6 +190,22 @@ pub fn render_frames(
     }
     let crisp_range = value_range(&orbit.crisp);
     let honest_range = value_range(&orbit.honest);
+    if let Some(grid) = crate::model::polar::PolarGrid::of(space) {
+        return (0..orbit.len())
+            .map(|k| {
+                polar_frame(
+                    &grid,
+                    [
+                        (&orbit.crisp[k], crisp_range),
+                        (&orbit.honest[k], honest_range),
+                    ],
+                    turned,
+                    k,
+                    options.disc_px.max(16) as usize,
+                )
+            })
+            .collect();
+    }
     Ok((0..orbit.len())
         .map(|k| match space {
             Space::Ring { .. } => {
@@ -174,7 +229,7 @@ pub fn render_frames(
                 );
                 img
             }
-            Space::Torus { side } | Space::Square { side } => {
+            Space::Torus { side } | Space::Square { side } | Space::Polar { sectors: side, .. } => {
                 let s = options.scale.max(1);
                 let panel = side as u32 * s;
                 let mut img = RgbImage::from_pixel(2 * panel + GAP, panel, BACKGROUND);
@@ -237,6 +292,45 @@ pub fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
     } else {
         (lo, hi)
     }
+}
+
+/// One polar frame: crisp and honest discs, and the turned photo if given.
+fn polar_frame(
+    grid: &crate::model::polar::PolarGrid,
+    panels: [(&Vec<f32>, (f32, f32)); 2],
+    turned: Option<&TurnedPhoto>,
+    k: usize,
+    size: usize,
+) -> Result<RgbImage, ExportError> {
+    use super::polar_render::{render_disc, render_turned_photo};
+    let mut discs = Vec::with_capacity(3);
+    for (values, range) in panels {
+        discs.push(
+            render_disc(grid, values, size, range)
+                .map_err(|e| ExportError::BadOrbit(e.to_string()))?,
+        );
+    }
+    if let Some(t) = turned {
+        discs.push(render_turned_photo(
+            grid,
+            &t.photo,
+            &t.placement,
+            t.radians_per_frame * k as f64,
+            size,
+        ));
+    }
+    let n = discs.len() as u32;
+    let side = size as u32;
+    let mut img = RgbImage::from_pixel(n * side + (n - 1) * GAP, side, BACKGROUND);
+    for (d, disc) in discs.iter().enumerate() {
+        let left = d as u32 * (side + GAP);
+        for (i, g) in disc.iter().enumerate() {
+            if let Some(g) = *g {
+                img.put_pixel(left + (i % size) as u32, (i / size) as u32, Rgb([g, g, g]));
+            }
+        }
+    }
+    Ok(img)
 }
 
 fn draw_grey(
@@ -366,6 +460,7 @@ mod tests {
             agreement: vec![1.0],
         };
         let options = ExportOptions {
+            disc_px: 64,
             scale: 3,
             ..ExportOptions::default()
         };

@@ -88,11 +88,16 @@ pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
     Ok(decoded.to_luma8())
 }
 
-/// Fits a grey image to the retina (module docs) and normalises it.
+/// Fits a grey image to the retina (module docs) and normalises it. The polar retina
+/// samples the image itself with its outer disc fitted into the centred square
+/// ([`crate::model::polar::fit_placement`]), each sample smoothed over its cell
+/// ([`crate::model::polar::sample_smoothed`]): the foveal rings see the photo's full
+/// resolution, the rim an average instead of aliased single pixels.
 pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
     let side = match space {
         Space::Ring { n } => n,
         Space::Torus { side } | Space::Square { side } => side,
+        Space::Polar { .. } => return polar_pattern(image, space),
     };
     let square = DynamicImage::ImageLuma8(centre_square(image));
     let fitted = square
@@ -105,8 +110,22 @@ pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
                 .map(|x| fitted.get_pixel(x, row).0[0])
                 .collect()
         }
-        Space::Torus { .. } | Space::Square { .. } => fitted.pixels().map(|p| p.0[0]).collect(),
+        Space::Torus { .. } | Space::Square { .. } | Space::Polar { .. } => {
+            fitted.pixels().map(|p| p.0[0]).collect()
+        }
     };
+    normalise(&mut pattern);
+    pattern
+}
+
+/// The polar retina's view of a whole image (see [`pattern_from_image`]).
+fn polar_pattern(image: &GrayImage, space: Space) -> Vec<f32> {
+    use crate::model::polar::{PolarGrid, fit_placement, sample_smoothed};
+    let Some(grid) = PolarGrid::of(space) else {
+        return Vec::new();
+    };
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut pattern = sample_smoothed(&grid, image, &fit_placement(&grid, w, h));
     normalise(&mut pattern);
     pattern
 }

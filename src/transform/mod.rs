@@ -9,7 +9,9 @@
 //!   and *honest* (encode, permute the activities, decode);
 //! - [`equivariance`]: `‖enc(g·s) − π·enc(s)‖ / ‖enc(s)‖` over test stimuli;
 //! - [`export`]: PNG frames, an animated GIF and `orbit.npy`;
-//! - [`image_input`]: opening a photo and fitting it to the retina.
+//! - [`image_input`]: opening a photo and fitting it to the retina;
+//! - [`polar_render`]: the log-polar retina drawn as a round, foveated picture, and a
+//!   full-resolution photo turned by the angle of a found rotation.
 //!
 //! Pixel layout (shared with the rest of the crate): a ring pixel `x` has index `x`;
 //! a 2-D pixel in column `x`, row `y` has index `y · side + x`.
@@ -20,6 +22,7 @@ pub mod export;
 pub mod image_input;
 pub mod induced_map;
 pub mod orbit;
+pub mod polar_render;
 
 pub use decode::{Decoder, encode};
 pub use equivariance::{equivariance_error, equivariance_error_of_true_transformation};
@@ -54,14 +57,17 @@ pub fn pixel_count(space: Space) -> usize {
     match space {
         Space::Ring { n } => n,
         Space::Torus { side } | Space::Square { side } => side * side,
+        Space::Polar { rings, sectors, .. } => rings * sectors,
     }
 }
 
-/// `(width, height)` of a space laid out as an image: `(n, 1)` for a ring.
+/// `(width, height)` of a space laid out as an image: `(n, 1)` for a ring, `(sectors,
+/// rings)` for the polar retina (its samples as a rectangle; [`polar_render`] draws it round).
 pub fn image_shape(space: Space) -> (usize, usize) {
     match space {
         Space::Ring { n } => (n, 1),
         Space::Torus { side } | Space::Square { side } => (side, side),
+        Space::Polar { rings, sectors, .. } => (sectors, rings),
     }
 }
 

@@ -1,0 +1,170 @@
+//! Stimuli on the log-polar retina (SPEC §3, issue 13).
+//!
+//! - [`rotated_photo`]: a disc of a bundled photo, turned by a uniformly random
+//!   *continuous* angle about the retina's centre, mirrored with probability ½ (if
+//!   asked), scaled by a log-uniform factor, then sampled bilinearly. The turn is not a
+//!   resampling of the photo: the retina samples the unturned photo at its own turned
+//!   points (`Placement::image_point`), so turning by `φ` and then by one sector step is
+//!   *exactly* turning by `φ + 360°/sectors`, and because `φ` is uniform on the circle the
+//!   distribution is exactly invariant under the sector shifts (and, with `mirror`, under
+//!   `θ ↦ −θ`), whatever the photos contain. The zoom is invariant only approximately
+//!   (the scale range has ends, and rings fall off the rim).
+//! - [`edges`] and [`blobs`]: the synthetic 2-D generators evaluated at the retina's
+//!   sample points, with positions uniform over the disc of radius `r_max` and
+//!   orientations uniform, so rotations and reflections about the centre leave the
+//!   distribution unchanged.
+//!
+//! Photo stimuli are normalised per stimulus to zero mean and unit standard deviation,
+//! as the square retina's image patches are.
+
+use rand::Rng;
+
+use super::config::{ConfigError, Space};
+use super::image_patches;
+use super::polar::{Placement, PolarGrid, Sampler};
+
+/// Largest scale factor accepted.
+pub const MAX_SCALE: f32 = 100.0;
+
+/// Margin in photo pixels kept between the retina's disc and the photo's edge.
+const MARGIN_PX: f64 = 1.0;
+
+fn grid_of(space: Space) -> Result<PolarGrid, ConfigError> {
+    PolarGrid::of(space).ok_or_else(|| ConfigError::Invalid {
+        field: "stimulus.kind",
+        reason: "rotated_photos stimuli need the polar retina".into(),
+    })
+}
+
+/// Checks a scale range against the retina and the bundled photos: the disc at the
+/// largest scale must fit inside the smallest photo.
+pub fn validate_rotated_photos(space: Space, (lo, hi): (f32, f32)) -> Result<(), ConfigError> {
+    let grid = grid_of(space)?;
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi && hi <= MAX_SCALE) {
+        return Err(ConfigError::Invalid {
+            field: "stimulus.scale",
+            reason: format!("must satisfy 0 < low ≤ high ≤ {MAX_SCALE}, got ({lo}, {hi})"),
+        });
+    }
+    let limit = image_patches::max_side() as f64;
+    let diameter = 2.0 * (grid.r_max * f64::from(hi) + MARGIN_PX + 1.0);
+    if diameter > limit {
+        return Err(ConfigError::Inconsistent(format!(
+            "the retina's disc at scale {hi} is {diameter:.0} photo pixels wide; the bundled \
+             photos allow at most {limit:.0}: lower space.r_max or stimulus.scale"
+        )));
+    }
+    Ok(())
+}
+
+/// One photo stimulus (module docs).
+pub fn rotated_photo(
+    space: Space,
+    scale: (f32, f32),
+    mirror: bool,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    validate_rotated_photos(space, scale)?;
+    let grid = grid_of(space)?;
+    let photos = image_patches::photos()?;
+    let photo = &photos[rng.random_range(0..photos.len())];
+    let (lo, hi) = (f64::from(scale.0).ln(), f64::from(scale.1).ln());
+    let s = if hi > lo {
+        rng.random_range(lo..hi).exp()
+    } else {
+        lo.exp()
+    };
+    let angle = rng.random_range(0.0..std::f64::consts::TAU);
+    let mirrored = mirror && rng.random::<bool>();
+    let reach = grid.r_max * s + MARGIN_PX;
+    let (w, h) = (photo.width() as f64, photo.height() as f64);
+    // `validate_rotated_photos` made sure the disc fits, so these ranges are not empty.
+    let cx = rng.random_range(reach..=(w - 1.0 - reach).max(reach));
+    let cy = rng.random_range(reach..=(h - 1.0 - reach).max(reach));
+    let placement = Placement {
+        centre: (cx, cy),
+        scale: s,
+        angle,
+        mirror: mirrored,
+    };
+    let sampler = Sampler::new(
+        &grid,
+        photo.width() as usize,
+        photo.height() as usize,
+        &placement,
+    );
+    let mut out = sampler
+        .apply_grey(photo)
+        .ok_or_else(|| ConfigError::Inconsistent("a bundled photo has no pixels".into()))?;
+    crate::transform::image_input::normalise(&mut out);
+    Ok(out)
+}
+
+/// A point uniform over the disc of radius `r`.
+fn in_disc(r: f64, rng: &mut impl Rng) -> (f64, f64) {
+    let radius = r * rng.random::<f64>().sqrt();
+    let a = rng.random_range(0.0..std::f64::consts::TAU);
+    (radius * a.cos(), radius * a.sin())
+}
+
+/// Anti-aliased segments on the retina: intensity `clamp(thickness + ½ − distance, 0, 1)`
+/// at every sample point (distances in retina units), combined by maximum.
+pub fn edges(
+    space: Space,
+    max_edges: usize,
+    length: (f32, f32),
+    thickness: f32,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    let grid = grid_of(space)?;
+    let points: Vec<(f64, f64)> = (0..grid.pixels()).map(|p| grid.point(p)).collect();
+    let mut out = vec![0.0f32; points.len()];
+    for _ in 0..rng.random_range(1..=max_edges.max(1)) {
+        let (cx, cy) = in_disc(grid.r_max, rng);
+        let theta = rng.random_range(0.0..std::f64::consts::PI);
+        let half = f64::from(uniform(rng, length)) / 2.0;
+        let (s, c) = theta.sin_cos();
+        for (o, &(x, y)) in out.iter_mut().zip(&points) {
+            let (dx, dy) = (x - cx, y - cy);
+            let along = (c * dx + s * dy).clamp(-half, half);
+            let dist = (dx - along * c).hypot(dy - along * s);
+            let v = (f64::from(thickness) + 0.5 - dist).clamp(0.0, 1.0) as f32;
+            *o = o.max(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Anisotropic Gaussian blobs on the retina (widths in retina units).
+pub fn blobs(
+    space: Space,
+    max_blobs: usize,
+    width: (f32, f32),
+    aspect: f32,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    let grid = grid_of(space)?;
+    let points: Vec<(f64, f64)> = (0..grid.pixels()).map(|p| grid.point(p)).collect();
+    let mut out = vec![0.0f32; points.len()];
+    for _ in 0..rng.random_range(1..=max_blobs.max(1)) {
+        let (cx, cy) = in_disc(grid.r_max, rng);
+        let theta = rng.random_range(0.0..std::f64::consts::PI);
+        let long = f64::from(uniform(rng, width));
+        let short = long * f64::from(aspect);
+        let (s, c) = theta.sin_cos();
+        for (o, &(x, y)) in out.iter_mut().zip(&points) {
+            let (dx, dy) = (x - cx, y - cy);
+            let (u, v) = (c * dx + s * dy, -s * dx + c * dy);
+            *o += (-0.5 * (u * u / (long * long) + v * v / (short * short))).exp() as f32;
+        }
+    }
+    Ok(out)
+}
+
+fn uniform(rng: &mut impl Rng, (lo, hi): (f32, f32)) -> f32 {
+    if hi > lo {
+        rng.random_range(lo..hi)
+    } else {
+        lo
+    }
+}
