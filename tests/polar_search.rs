@@ -42,7 +42,7 @@ fn the_search_recovers_the_unit_sector_shift_and_the_whole_dihedral_group() {
         .iter()
         .map(|(t, p)| (t.to_string(), p.clone()))
         .collect();
-    let (recovered, _) = invariance_lab::cli::search::recovered_truths(&report, &named);
+    let (recovered, _) = invariance_lab::search::scoring::recovered_truths(&report, &named);
     assert_eq!(recovered, 95, "recovered {recovered} of 95");
 }
 

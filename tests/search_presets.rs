@@ -101,7 +101,10 @@ fn torus_translate_gives_its_whole_group_of_2048() {
     let chain = group.chain(report.n);
     assert!(truths.iter().all(|(_, g)| chain.contains(g)));
     for g in &group.generators {
-        assert!(truths.iter().any(|(_, t)| t == g), "a generator is not a true symmetry");
+        assert!(
+            truths.iter().any(|(_, t)| t == g),
+            "a generator is not a true symmetry"
+        );
     }
     assert_eq!(group.name.as_deref(), Some("(C_16 × C_16) ⋊ D_4"));
 }

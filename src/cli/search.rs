@@ -126,7 +126,7 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
             })
             .collect();
         let recovered = (!loaded.truths.is_empty()).then(|| {
-            let (k, how) = recovered_truths(&report, &loaded.truths);
+            let (k, how) = scoring::recovered_truths(&report, &loaded.truths);
             json!({"recovered": k, "total": loaded.truths.len(), "how": how})
         });
         let mut value = to_json(&report, &matches, &equivariance);
@@ -345,7 +345,7 @@ fn write_group_block(
         )?,
     }
     if !truths.is_empty() {
-        let (recovered, how) = recovered_truths(report, truths);
+        let (recovered, how) = scoring::recovered_truths(report, truths);
         writeln!(
             out,
             "recovered {recovered} of {} true transformations ({how}, consistency ≥ 0.95)",
@@ -353,43 +353,6 @@ fn write_group_block(
         )?;
     }
     Ok(())
-}
-
-/// Most group elements listed to score them against the ground truth.
-const MAX_SCORED_ELEMENTS: u64 = 100_000;
-
-/// How many true transformations some found permutation matches: every element of the
-/// approximate group when it can be listed, otherwise the results.
-pub fn recovered_truths(
-    report: &SearchReport,
-    truths: &[(String, Permutation)],
-) -> (usize, &'static str) {
-    let chain = report.group.chain(report.n);
-    let count = |flags: Vec<bool>| flags.into_iter().filter(|&f| f).count();
-    if !report.group.generators.is_empty()
-        && chain
-            .order()
-            .to_u64()
-            .is_some_and(|o| o <= MAX_SCORED_ELEMENTS)
-    {
-        let elements: Vec<Permutation> = chain.elements().collect();
-        let listed = report.results.iter().map(|r| &r.permutation);
-        (
-            count(scoring::recovered_flags(
-                elements.iter().chain(listed),
-                truths,
-            )),
-            "as group elements or results",
-        )
-    } else {
-        (
-            count(scoring::recovered_flags(
-                report.results.iter().map(|r| &r.permutation),
-                truths,
-            )),
-            "among the results",
-        )
-    }
 }
 
 /// Loads a matrix file or an experiment file.

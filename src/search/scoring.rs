@@ -123,6 +123,40 @@ pub fn recovered_flags<'a, N>(
     flags
 }
 
+/// Most group elements listed to score them against the ground truth.
+const MAX_SCORED_ELEMENTS: u64 = 100_000;
+
+/// How many true transformations some found permutation matches: every element of the
+/// approximate group when it can be listed, otherwise the results.
+pub fn recovered_truths(
+    report: &super::SearchReport,
+    truths: &[(String, Permutation)],
+) -> (usize, &'static str) {
+    let chain = report.group.chain(report.n);
+    let count = |flags: Vec<bool>| flags.into_iter().filter(|&f| f).count();
+    if !report.group.generators.is_empty()
+        && chain
+            .order()
+            .to_u64()
+            .is_some_and(|o| o <= MAX_SCORED_ELEMENTS)
+    {
+        let elements: Vec<Permutation> = chain.elements().collect();
+        let listed = report.results.iter().map(|r| &r.permutation);
+        (
+            count(recovered_flags(elements.iter().chain(listed), truths)),
+            "as group elements or results",
+        )
+    } else {
+        (
+            count(recovered_flags(
+                report.results.iter().map(|r| &r.permutation),
+                truths,
+            )),
+            "among the results",
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,7 +125,7 @@ fn search_graph(
         .into_iter()
         .map(|(t, p)| (t.to_string(), p))
         .collect();
-    let (recovered, _) = crate::cli::search::recovered_truths(&report, &truths);
+    let (recovered, _) = crate::search::scoring::recovered_truths(&report, &truths);
     Ok(Some(SearchMetrics {
         best_error: report
             .results
