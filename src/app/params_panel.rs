@@ -127,7 +127,9 @@ enum TransformChoice {
     Reflect,
 }
 
-fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformation) {
+/// `polar`: on a log-polar retina a "shift" moves the angular sectors, i.e. turns the
+/// image by `k·360°/sectors`, and is labelled so.
+fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformation, polar: bool) {
     let mut choice = match t {
         Transformation::Identity => TransformChoice::Identity,
         Transformation::Shift { .. } => TransformChoice::Shift,
@@ -144,7 +146,14 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
         &mut choice,
         &[
             (TransformChoice::Identity, "identity"),
-            (TransformChoice::Shift, "shift (ring)"),
+            (
+                TransformChoice::Shift,
+                if polar {
+                    "rotate by sectors (polar)"
+                } else {
+                    "shift (ring)"
+                },
+            ),
             (TransformChoice::Translate, "translate (torus)"),
             (TransformChoice::Rotate, "rotate by 90°·k"),
             (TransformChoice::Reflect, "reflect"),
@@ -170,8 +179,16 @@ fn transformation_rows(ui: &mut Ui, label: &str, tip: &str, t: &mut Transformati
         Transformation::Identity => {}
         Transformation::Shift { k } => grid_row(
             ui,
-            "    shift k",
-            "Pixels to shift by (negative = other way).",
+            if polar {
+                "    sectors k"
+            } else {
+                "    shift k"
+            },
+            if polar {
+                "Angular sectors to turn by: k·360°/sectors (negative = clockwise)."
+            } else {
+                "Pixels to shift by (negative = other way)."
+            },
             k,
             -512..=512,
             0.1,
@@ -626,8 +643,9 @@ impl ParamsPanel {
                         (s @ Some(_), false) => *s = None,
                         _ => {}
                     }
+                    let polar = draft.space.is_polar();
                     if let Some(t) = &mut draft.stimulus.sequence {
-                        transformation_rows(ui, "    sequence step", "The transformation applied between consecutive stimuli.", t);
+                        transformation_rows(ui, "    sequence step", "The transformation applied between consecutive stimuli.", t, polar);
                     }
                 });
             });
@@ -670,10 +688,11 @@ impl ParamsPanel {
                             (LearningRule::Temporal, "temporal (sequences)"),
                         ],
                     );
-                    grid_row(ui, "Learning rate η", "Size of each weight update.", &mut draft.learning_rate, 0.0..=10.0, 0.001);
-                    grid_row(ui, "Decay λ", "Fraction of every weight forgotten per step; W averages over ~1/λ recent steps.", &mut draft.decay, 0.0..=0.999, 0.0001);
+                    grid_row(ui, "Learning rate η", "Size of each weight update.", &mut draft.learning_rate, 1e-9..=100.0, 0.001);
+                    grid_row(ui, "Decay λ", "Fraction of every weight forgotten per step; W averages over ~1/λ recent steps.", &mut draft.decay, 0.0..=0.5, 0.0001);
                     grid_row(ui, "Batch B", "Stimuli presented per step.", &mut draft.batch, 1..=4096, 0.2);
-                    transformation_rows(ui, "True transformation", "The known symmetry g whose error e_g is plotted (display and scoring only).", &mut draft.true_transformation);
+                    let polar = draft.space.is_polar();
+                    transformation_rows(ui, "True transformation", "The known symmetry g whose error e_g is plotted (display and scoring only).", &mut draft.true_transformation, polar);
                     let l = ui.label("Seed").on_hover_text("Master seed: bank, hidden neuron order and every stimulus; same seed, same run.");
                     ui.horizontal(|ui| {
                         ui.add(DragValue::new(&mut draft.seed).speed(1.0)).labelled_by(l.id);
