@@ -83,11 +83,19 @@ pub fn family(name: &str) -> &'static str {
 /// The headline's first words: "dihedral D_64, order 128", or "order 5040, non-abelian,
 /// 2 generators" when the name already is a description by order.
 pub fn headline(name: Option<&str>, order: &GroupOrder) -> String {
+    let name = name.map(screen_name);
+    let name = name.as_deref();
     match name {
         Some(name) if name.starts_with("order") => format!("a group of {name}"),
         Some(name) => format!("{}{name}, order {}", family(name), order_text(order)),
         None => format!("a group of order {}", order_text(order)),
     }
+}
+
+/// A group name as the app's fonts can draw it: they have no `⋊` (U+22CA), so a
+/// semidirect product is written the ATLAS way, `N:H` ("(C_16 × C_16):D_4").
+pub fn screen_name(name: &str) -> String {
+    name.replace(" ⋊ ", ":").replace('⋊', ":")
 }
 
 /// A word in the generators: `[(0, 3), (1, 1)]` reads "g1^3·g2".
@@ -146,6 +154,10 @@ mod tests {
 
     #[test]
     fn headlines_name_the_family_once() {
+        assert_eq!(
+            headline(Some("(C_16 × C_16) ⋊ D_4"), &GroupOrder::from(2048)),
+            "(C_16 × C_16):D_4, order 2048"
+        );
         let o = GroupOrder::from(128);
         assert_eq!(headline(Some("D_64"), &o), "dihedral D_64, order 128");
         assert_eq!(

@@ -75,7 +75,8 @@ impl InvarianceApp {
         self.search.set_outcome(outcome);
         match (group, best) {
             (Some(name), _) => self.status.info(format!(
-                "Search found the group {name} ({n} candidate permutations)."
+                "Search found the group {} ({n} candidate permutations).",
+                super::group_text::screen_name(&name)
             )),
             (None, Some(b)) => self.status.info(format!(
                 "Search found {n} permutations but no symmetry; best error {b:.4}."
