@@ -2,7 +2,7 @@
 # Time to the full approximate group (not a test): noisy scrambled circulants
 # n = 1 024 … 8 192 (planted group D_n, order 2n), the trained `torus-translate`
 # preset (M = 2 048, bank closed under 256 translations × D_4 = 2 048 elements) and
-# `ring-shift` (C_64). Runs the release CLI (`invariance-lab search FILE --json`),
+# `ring-shift` (C_64) and `polar-rotate` (D_48). Runs the release CLI (`invariance-lab search FILE --json`),
 # REPEATS times per case, and prints per case: the order and name found, the
 # expected order, whether every generator is a planted symmetry (circulants: checked
 # against the saved relabelling; presets: true transformations recovered), the
@@ -25,7 +25,7 @@ cargo build --release --no-default-features
 BIN=target/release/invariance-lab
 ensure_venv numpy
 bench/.venv/bin/python bench/make_circulants.py "$DATA" 1 "$PROFILE" "${SIZES[@]}"
-for preset in torus-translate ring-shift; do
+for preset in torus-translate ring-shift polar-rotate; do
   [ -f "$DATA/$preset.json" ] || "$BIN" train --preset "$preset" --out "$DATA/$preset.json" > /dev/null
 done
 bench/.venv/bin/python bench/scaling.py "$BIN" "$DATA" "$REPEATS" "$PROFILE" "${SIZES[@]}"

@@ -48,7 +48,7 @@ for n in sizes:
           f"{g['name'] or '-':<24} {ok:>4}/{len(g['generators']):<4} {g['max_error'] or 0:>8.4f} "
           f"{checked:>12} {secs:>8.2f}")
     points.append((math.log(n), math.log(secs)))
-for preset in ["torus-translate", "ring-shift"]:
+for preset in ["torus-translate", "ring-shift", "polar-rotate"]:
     secs, r = run(f"{data}/{preset}.json")
     g, rec = r["group"], r["recovered_truths"]
     checked = f"{g['checked_elements']} {'all' if g['all_checked'] else 'sample'}"
