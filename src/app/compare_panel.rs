@@ -12,14 +12,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{Color32, ColorImage, Rect, RichText};
-use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
+use egui_plot::{Line, LineStyle, PlotPoints};
 
 use super::compare_runs::{
     CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
 };
-use super::plots_panel::{
-    BASELINE_COLOR, TRUE_COLOR, decade_spacer, log_log_points, pow10_label, thin,
-};
+use super::plots_panel::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
 use crate::model::MetricsRecord;
 
 /// The Okabe–Ito palette without black (invisible on the dark theme) and without its
@@ -312,71 +310,46 @@ impl ComparePanel {
             Some(a) if end_x > a[0] => vec![a, [end_x, a[1] - 0.5 * (end_x - a[0])]],
             _ => Vec::new(),
         };
-        Plot::new("comparison-plot")
-            .height(height)
-            .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
-            .x_grid_spacer(decade_spacer)
-            .y_grid_spacer(decade_spacer)
-            .x_axis_label("stimuli seen")
-            .y_axis_label("e_g")
-            .x_axis_formatter(|m, _| pow10_label(m.value))
-            .y_axis_formatter(|m, _| pow10_label(m.value))
-            .label_formatter(|hover| {
-                let (name, p) = match hover {
-                    egui_plot::HoverPosition::NearDataPoint {
-                        plot_name,
-                        position,
-                        ..
-                    } => (*plot_name, position),
-                    egui_plot::HoverPosition::Elsewhere { position } => ("", position),
-                };
-                Some(format!(
-                    "{name}\n{} stimuli\ne_g {:.4}",
-                    pow10_label(p.x),
-                    10f64.powf(p.y)
-                ))
-            })
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                for ((o, points), name) in self.overlays.iter().zip(overlay_points).zip(names) {
-                    plot.line(
-                        Line::new(
-                            format!("{name} · {}", slope_text(o.fit.as_ref())),
-                            PlotPoints::new(points),
-                        )
-                        .color(o.color)
-                        .style(o.style)
-                        .width(2.0),
-                    );
-                }
-                if let Some(baseline) = baseline {
-                    plot.line(
-                        Line::new("live run: random permutation", PlotPoints::new(baseline))
-                            .color(BASELINE_COLOR)
-                            .style(LineStyle::dashed_loose())
-                            .width(1.5),
-                    );
-                }
-                if !guide.is_empty() {
-                    plot.line(
-                        Line::new("1/√N guide (slope −0.5)", PlotPoints::new(guide))
-                            .color(Color32::GRAY)
-                            .style(LineStyle::dashed_loose())
-                            .width(1.5),
-                    );
-                }
-                // Last, so the live run is drawn on top of every overlay.
-                if let Some(truth) = truth {
-                    plot.line(
-                        Line::new(
-                            format!("{live_name} · {}", slope_text(live_fit)),
-                            PlotPoints::new(truth),
-                        )
-                        .color(TRUE_COLOR)
-                        .width(3.0),
-                    );
-                }
-            });
+        log_log_plot("comparison-plot", height, "e_g").show(ui, |plot| {
+            for ((o, points), name) in self.overlays.iter().zip(overlay_points).zip(names) {
+                plot.line(
+                    Line::new(
+                        format!("{name} · {}", slope_text(o.fit.as_ref())),
+                        PlotPoints::new(points),
+                    )
+                    .color(o.color)
+                    .style(o.style)
+                    .width(2.0),
+                );
+            }
+            if let Some(baseline) = baseline {
+                plot.line(
+                    Line::new("live run: random permutation", PlotPoints::new(baseline))
+                        .color(BASELINE_COLOR)
+                        .style(LineStyle::dashed_loose())
+                        .width(1.5),
+                );
+            }
+            if !guide.is_empty() {
+                plot.line(
+                    Line::new("1/√N guide (slope −0.5)", PlotPoints::new(guide))
+                        .color(Color32::GRAY)
+                        .style(LineStyle::dashed_loose())
+                        .width(1.5),
+                );
+            }
+            // Last, so the live run is drawn on top of every overlay.
+            if let Some(truth) = truth {
+                plot.line(
+                    Line::new(
+                        format!("{live_name} · {}", slope_text(live_fit)),
+                        PlotPoints::new(truth),
+                    )
+                    .color(TRUE_COLOR)
+                    .width(3.0),
+                );
+            }
+        });
     }
 
     fn list_ui(

@@ -11,8 +11,8 @@ use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions
 use ndarray::ArrayView2;
 
 use super::colormap::Colormap;
-use super::labels::describe_neuron;
-use crate::model::{NeuronLabel, SnapshotWeights, Space};
+pub use super::labels::HeatmapContext;
+use crate::model::{NeuronLabel, SnapshotWeights};
 use crate::perm::Permutation;
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
@@ -578,29 +578,6 @@ fn render_loop(
         // Never request a repaint while holding a lock the UI also takes.
         if let Some(ctx) = ctx {
             ctx.request_repaint();
-        }
-    }
-}
-
-/// What the heatmap widget needs to know about the nodes for tooltips.
-pub struct HeatmapContext<'a> {
-    /// Detector labels in stored order (empty for an imported matrix).
-    pub labels: &'a [NeuronLabel],
-    /// The space, to format positions (None for an imported matrix).
-    pub space: Option<&'a Space>,
-    /// Node names from a labels file; they take precedence over `labels`.
-    pub names: Option<&'a [String]>,
-}
-
-impl HeatmapContext<'_> {
-    /// One line naming node `k`.
-    pub fn describe(&self, k: usize) -> String {
-        if let Some(name) = self.names.and_then(|n| n.get(k)) {
-            return name.clone();
-        }
-        match (self.labels.get(k), self.space) {
-            (Some(l), Some(space)) => describe_neuron(l, space),
-            _ => format!("node {k}"),
         }
     }
 }

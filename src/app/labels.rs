@@ -60,3 +60,26 @@ pub fn describe_cycle_type(cycle_type: &[(usize, usize)]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// What the heatmap widget needs to know about the nodes for tooltips.
+pub struct HeatmapContext<'a> {
+    /// Detector labels in stored order (empty for an imported matrix).
+    pub labels: &'a [NeuronLabel],
+    /// The space, to format positions (None for an imported matrix).
+    pub space: Option<&'a Space>,
+    /// Node names from a labels file; they take precedence over `labels`.
+    pub names: Option<&'a [String]>,
+}
+
+impl HeatmapContext<'_> {
+    /// One line naming node `k`.
+    pub fn describe(&self, k: usize) -> String {
+        if let Some(name) = self.names.and_then(|n| n.get(k)) {
+            return name.clone();
+        }
+        match (self.labels.get(k), self.space) {
+            (Some(l), Some(space)) => describe_neuron(l, space),
+            _ => format!("node {k}"),
+        }
+    }
+}

@@ -85,6 +85,37 @@ pub fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
+/// A log–log plot of an error against stimuli seen (axes in decades, the legend at the
+/// bottom left, a hover label naming the curve and `value_name` at the point), not
+/// scrolled by the mouse wheel: the learning-curve and comparison views share it.
+pub fn log_log_plot<'a>(id: &str, height: f32, value_name: &'a str) -> Plot<'a> {
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+        .x_grid_spacer(decade_spacer)
+        .y_grid_spacer(decade_spacer)
+        .x_axis_label("stimuli seen")
+        .y_axis_label(value_name)
+        .x_axis_formatter(|m, _| pow10_label(m.value))
+        .y_axis_formatter(|m, _| pow10_label(m.value))
+        .label_formatter(move |hover| {
+            let (name, p) = match hover {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, position),
+                egui_plot::HoverPosition::Elsewhere { position } => ("", position),
+            };
+            Some(format!(
+                "{name}\n{} stimuli\n{value_name} {:.4}",
+                pow10_label(p.x),
+                10f64.powf(p.y)
+            ))
+        })
+        .allow_scroll(false)
+}
+
 /// The central plot: `e_g` and the baseline against stimuli seen, log–log.
 pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f32) {
     ui.label(egui::RichText::new("Symmetry error of the true transformation").strong())
@@ -95,51 +126,26 @@ pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f
         (Some(a), Some(b)) if b[0] > a[0] => vec![*a, [b[0], a[1] - 0.5 * (b[0] - a[0])]],
         _ => Vec::new(),
     };
-    Plot::new("symmetry-error")
-        .height(height)
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
-        .x_grid_spacer(decade_spacer)
-        .y_grid_spacer(decade_spacer)
-        .x_axis_label("stimuli seen")
-        .y_axis_label("error")
-        .x_axis_formatter(|m, _| pow10_label(m.value))
-        .y_axis_formatter(|m, _| pow10_label(m.value))
-        .label_formatter(|hover| {
-            let (name, p) = match hover {
-                egui_plot::HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => (*plot_name, position),
-                egui_plot::HoverPosition::Elsewhere { position } => ("", position),
-            };
-            Some(format!(
-                "{name}\n{} stimuli\nerror {:.4}",
-                pow10_label(p.x),
-                10f64.powf(p.y)
-            ))
-        })
-        .allow_scroll(false)
-        .show(ui, |plot| {
+    log_log_plot("symmetry-error", height, "error").show(ui, |plot| {
+        plot.line(
+            Line::new("true transformation e_g", PlotPoints::new(truth))
+                .color(TRUE_COLOR)
+                .width(2.5),
+        );
+        plot.line(
+            Line::new("random permutation", PlotPoints::new(baseline))
+                .color(BASELINE_COLOR)
+                .width(2.0),
+        );
+        if !guide.is_empty() {
             plot.line(
-                Line::new("true transformation e_g", PlotPoints::new(truth))
-                    .color(TRUE_COLOR)
-                    .width(2.5),
+                Line::new("1/√N guide", PlotPoints::new(guide))
+                    .color(Color32::GRAY)
+                    .style(LineStyle::dashed_loose())
+                    .width(1.5),
             );
-            plot.line(
-                Line::new("random permutation", PlotPoints::new(baseline))
-                    .color(BASELINE_COLOR)
-                    .width(2.0),
-            );
-            if !guide.is_empty() {
-                plot.line(
-                    Line::new("1/√N guide", PlotPoints::new(guide))
-                        .color(Color32::GRAY)
-                        .style(LineStyle::dashed_loose())
-                        .width(1.5),
-                );
-            }
-        });
+        }
+    });
 }
 
 /// A small linear plot of one metric against stimuli seen.

@@ -77,39 +77,23 @@ fn side_of(space: &Space) -> Option<usize> {
     }
 }
 
-/// Uploads a round picture with linear filtering (it is already smooth; linear keeps it so).
-fn upload_disc(
+/// Uploads a picture into `slot` (reusing its texture when the size is unchanged):
+/// blocky pixel images with nearest filtering, the already smooth round retina pictures
+/// with linear filtering, which keeps them smooth.
+fn upload_with(
     ctx: &egui::Context,
     slot: &mut Option<TextureHandle>,
     name: &str,
     image: ColorImage,
+    options: TextureOptions,
 ) -> TextureHandle {
     match slot {
         Some(t) if t.size() == image.size => {
-            t.set(image, TextureOptions::LINEAR);
+            t.set(image, options);
             t.clone()
         }
         _ => {
-            let t = ctx.load_texture(name, image, TextureOptions::LINEAR);
-            *slot = Some(t.clone());
-            t
-        }
-    }
-}
-
-fn upload(
-    ctx: &egui::Context,
-    slot: &mut Option<TextureHandle>,
-    name: &str,
-    image: ColorImage,
-) -> TextureHandle {
-    match slot {
-        Some(t) if t.size() == image.size => {
-            t.set(image, TextureOptions::NEAREST);
-            t.clone()
-        }
-        _ => {
-            let t = ctx.load_texture(name, image, TextureOptions::NEAREST);
+            let t = ctx.load_texture(name, image, options);
             *slot = Some(t.clone());
             t
         }
@@ -129,7 +113,13 @@ impl StimulusPanel {
             {
                 let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
                 let image = grey_disc_auto(&grid, cx.stimulus, DISC_PX);
-                let tex = upload_disc(ui.ctx(), &mut slot, "stimulus", image);
+                let tex = upload_with(
+                    ui.ctx(),
+                    &mut slot,
+                    "stimulus",
+                    image,
+                    TextureOptions::LINEAR,
+                );
                 self.stimulus_tex = Some((cx.snapshot_id, tex));
             }
             if let Some((_, tex)) = &self.stimulus_tex {
@@ -164,11 +154,12 @@ impl StimulusPanel {
                     .is_none_or(|(id, _)| *id != cx.snapshot_id);
                 if needs {
                     let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
-                    let tex = upload(
+                    let tex = upload_with(
                         ui.ctx(),
                         &mut slot,
                         "stimulus",
                         grey_image(cx.stimulus, side),
+                        TextureOptions::NEAREST,
                     );
                     self.stimulus_tex = Some((cx.snapshot_id, tex));
                 }
@@ -223,7 +214,13 @@ impl StimulusPanel {
             if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
                 let mut slot = self.field_tex.take().map(|(_, t)| t);
                 let image = signed_disc(&grid, &row, DISC_PX);
-                let tex = upload_disc(ui.ctx(), &mut slot, "receptive-field", image);
+                let tex = upload_with(
+                    ui.ctx(),
+                    &mut slot,
+                    "receptive-field",
+                    image,
+                    TextureOptions::LINEAR,
+                );
                 self.field_tex = Some((i, tex));
             }
             if let Some((_, tex)) = &self.field_tex {
@@ -253,11 +250,12 @@ impl StimulusPanel {
             Some(side) => {
                 if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
                     let mut slot = self.field_tex.take().map(|(_, t)| t);
-                    let tex = upload(
+                    let tex = upload_with(
                         ui.ctx(),
                         &mut slot,
                         "receptive-field",
                         signed_image(&row, side),
+                        TextureOptions::NEAREST,
                     );
                     self.field_tex = Some((i, tex));
                 }

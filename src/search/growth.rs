@@ -247,16 +247,13 @@ pub(crate) fn grow_branching(
     abandon_above: f64,
     ctx: &mut Ctx,
 ) -> Growth {
-    let n = obj.n;
-    let g = Grower::new(obj, nb, seeds);
-    let Some(u) = first.filter(|&u| n > ABANDON_MIN_N && g.img[u] == NONE) else {
+    let mapped_seed = |u: usize| seeds.iter().any(|&(s, _)| s == u);
+    let Some(u) = first.filter(|&u| obj.n > ABANDON_MIN_N && !mapped_seed(u)) else {
         return grow(obj, nb, seeds, abandon_above, ctx);
     };
-    let mut g = g;
+    let mut g = Grower::new(obj, nb, seeds);
     let sources: Vec<usize> = seeds.iter().map(|s| s.0).collect();
     g.costs_against(u, &sources);
-    let mut with_first = seeds.to_vec();
-    with_first.push((u, NONE));
     let branches = if seeds.len() == 1 {
         BRANCHES_ONE_SEED
     } else {
@@ -264,9 +261,7 @@ pub(crate) fn grow_branching(
     };
     let mut spent = 0;
     for (_, v) in g.best_free(branches) {
-        if let Some(last) = with_first.last_mut() {
-            *last = (u, v);
-        }
+        let with_first: Vec<(usize, usize)> = seeds.iter().copied().chain([(u, v)]).collect();
         match grow(obj, nb, &with_first, abandon_above, ctx) {
             Growth::Abandoned { steps } => spent += steps,
             other => return other,

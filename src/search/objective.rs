@@ -156,30 +156,28 @@ impl Objective {
 
     /// Per-node squared mismatch `Σ_j (W[π i][π j] − W[i][j])² + (W[π j][π i] − W[j][i])²`.
     pub fn node_errors(&self, p: &[usize]) -> Vec<f64> {
-        let n = self.n;
-        let mut e = vec![0.0f64; n];
-        for i in 0..n {
-            let row = self.row(i);
-            let prow = self.row(p[i]);
-            let col = self.col(i);
-            let pcol = self.col(p[i]);
-            let mut acc = 0.0f32;
-            if self.symmetric {
-                for (&x, &pj) in row.iter().zip(p) {
-                    let d = prow[pj] - x;
-                    acc += d * d;
-                }
-                acc *= 2.0;
-            } else {
-                for j in 0..n {
-                    let d1 = prow[p[j]] - row[j];
-                    let d2 = pcol[p[j]] - col[j];
-                    acc += d1 * d1 + d2 * d2;
-                }
+        (0..self.n).map(|i| self.node_error(p, i)).collect()
+    }
+
+    /// The mismatch of node `i` alone (one entry of [`Objective::node_errors`], `O(n)`).
+    pub fn node_error(&self, p: &[usize], i: usize) -> f64 {
+        let (row, prow) = (self.row(i), self.row(p[i]));
+        let mut acc = 0.0f32;
+        if self.symmetric {
+            for (&x, &pj) in row.iter().zip(p) {
+                let d = prow[pj] - x;
+                acc += d * d;
             }
-            e[i] = acc as f64;
+            acc *= 2.0;
+        } else {
+            let (col, pcol) = (self.col(i), self.col(p[i]));
+            for (j, &pj) in p.iter().enumerate() {
+                let d1 = prow[pj] - row[j];
+                let d2 = pcol[pj] - col[j];
+                acc += d1 * d1 + d2 * d2;
+            }
         }
-        e
+        acc as f64
     }
 }
 

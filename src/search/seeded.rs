@@ -175,17 +175,7 @@ const TYPICAL_SAMPLE: usize = 64;
 /// everything else, so polishing it could only find an element already known.
 fn seed_is_outlier(obj: &Objective, p: &[usize], seeds: &[(usize, usize)]) -> bool {
     let n = obj.n;
-    let node_error = |i: usize| -> f64 {
-        let (row, prow) = (obj.row(i), obj.row(p[i]));
-        let (col, pcol) = (obj.col(i), obj.col(p[i]));
-        let mut acc = 0.0f64;
-        for j in 0..n {
-            let d1 = (prow[p[j]] - row[j]) as f64;
-            let d2 = (pcol[p[j]] - col[j]) as f64;
-            acc += d1 * d1 + d2 * d2;
-        }
-        acc
-    };
+    let node_error = |i: usize| obj.node_error(p, i);
     let step = n.div_ceil(TYPICAL_SAMPLE).max(1);
     let mut sample: Vec<f64> = (0..n).step_by(step).map(node_error).collect();
     sample.sort_by(f64::total_cmp);
