@@ -256,16 +256,36 @@ pub fn squared_difference(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
     let n = pi.len();
     assert_eq!(w.dim(), (n, n), "matrix shape does not match permutation");
     // (πW)[π(i)][π(j)] = W[i][j], so compare W[π(i)][π(j)] with W[i][j].
-    let mut sum = 0.0f64;
-    for i in 0..n {
-        let row = w.row(i);
-        let prow = w.row(pi.image(i));
-        for j in 0..n {
-            let d = (prow[pi.image(j)] - row[j]) as f64;
-            sum += d * d;
+    let images = pi.images();
+    let Some(flat) = w.as_slice() else {
+        let mut sum = 0.0f64;
+        for i in 0..n {
+            let (row, prow) = (w.row(i), w.row(images[i]));
+            for j in 0..n {
+                let d = (prow[images[j]] - row[j]) as f64;
+                sum += d * d;
+            }
+        }
+        return sum;
+    };
+    // Four independent accumulators: one running sum would wait on each addition.
+    let mut acc = [0.0f64; 4];
+    for (i, row) in flat.chunks_exact(n.max(1)).enumerate().take(n) {
+        let prow = &flat[images[i] * n..(images[i] + 1) * n];
+        let mut quads = row.chunks_exact(4).zip(images.chunks_exact(4));
+        for (xs, ps) in &mut quads {
+            for l in 0..4 {
+                let d = (prow[ps[l]] - xs[l]) as f64;
+                acc[l] += d * d;
+            }
+        }
+        let done = n - n % 4;
+        for j in done..n {
+            let d = (prow[images[j]] - row[j]) as f64;
+            acc[0] += d * d;
         }
     }
-    sum
+    acc.iter().sum()
 }
 
 /// Frobenius norm of a matrix, accumulated in `f64`.

@@ -218,10 +218,28 @@ fn the_true_rotation_induces_the_sector_shift_and_the_honest_view_follows_it() {
         for (a, b) in orbit.honest[k].iter().zip(&turned_honest) {
             assert!((a - b).abs() < 1e-3, "honest frame {k}: {a} vs {b}");
         }
-        // How much of the whole photo the bank's code keeps is the decoder's limit, not
-        // the rotation's: measured 0.81 here (0.70–0.92 on training stimuli); the issue
-        // asks for 0.9, which this bank does not reach (see the README).
+        // The issue's target; measured 0.95 (the decoder's priors for polar banks).
         let c = transform::correlation(&orbit.honest[k], &truly);
-        assert!(c >= 0.75, "honest frame {k} correlates {c}");
+        assert!(c >= 0.9, "honest frame {k} correlates {c}");
+    }
+}
+
+/// One sparse product per batch gives exactly the stimuli drawn one by one.
+#[test]
+fn a_batch_of_photo_stimuli_is_sampled_exactly_as_one_by_one() {
+    use invariance_lab::model::polar_stimulus::{draw_view, rotated_photo, sample_views};
+    use rand::SeedableRng;
+    let space = presets::by_name("polar-zoom").unwrap().config.space;
+    let (scale, mirror) = ((1.0, 1.8), true);
+    let rng = |k: u64| rand_chacha::ChaCha8Rng::seed_from_u64(100 + k);
+    let views: Vec<_> = (0..12)
+        .map(|k| draw_view(space, scale, mirror, &mut rng(k)).unwrap())
+        .collect();
+    assert!(views.iter().any(|v| v.placement.mirror) && views.iter().any(|v| !v.placement.mirror));
+    let batch = sample_views(space, &views).unwrap();
+    assert_eq!(batch.dim(), (12, space.pixels()));
+    for k in 0..12 {
+        let one = rotated_photo(space, scale, mirror, &mut rng(k)).unwrap();
+        assert_eq!(batch.row(k as usize).to_vec(), one, "stimulus {k}");
     }
 }

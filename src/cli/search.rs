@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
 use crate::search::{Method, SearchOptions, SearchReport, WeightedGraph, search};
+use crate::transform::EquivarianceProbe;
 
 /// Options of the `search` subcommand.
 #[derive(clap::Args, Debug, Clone)]
@@ -110,17 +111,19 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        // Independent per result (each encodes held-out stimuli twice): on all cores.
+        // The held-out stimuli are encoded once; each result then encodes its moved
+        // copies, independently of the others, so on all cores.
+        let probe = loaded.sim.as_ref().and_then(|sim| {
+            EquivarianceProbe::of_simulation(sim, EQUIVARIANCE_TEST_STIMULI)
+                .ok()
+                .map(|p| (sim, p))
+        });
         let equivariance: Vec<Option<f64>> = report
             .results
             .par_iter()
             .map(|r| {
-                loaded.sim.as_ref().and_then(|sim| {
-                    let e = crate::transform::equivariance_error(
-                        sim,
-                        &r.permutation,
-                        EQUIVARIANCE_TEST_STIMULI,
-                    );
+                probe.as_ref().and_then(|(sim, probe)| {
+                    let e = probe.error_of_found(sim, &r.permutation);
                     e.is_finite().then_some(e)
                 })
             })

@@ -87,6 +87,12 @@ impl PolarGrid {
         (r * a.cos(), r * a.sin())
     }
 
+    /// [`PolarGrid::point`] of every pixel, in pixel order: computed once and shared by
+    /// every placement of a batch (each needs only a turn and a scale of them).
+    pub fn points(&self) -> Vec<(f64, f64)> {
+        (0..self.pixels()).map(|p| self.point(p)).collect()
+    }
+
     /// Continuous `(ring, sector)` coordinates of a retina-plane point (y up): ring
     /// `log_q(r / r_min)`, sector `θ · sectors / 2π` in `[0, sectors)`. `None` at the
     /// centre.
@@ -170,9 +176,20 @@ pub struct Sampler {
 impl Sampler {
     /// Precomputes the taps of every retina pixel.
     pub fn new(grid: &PolarGrid, width: usize, height: usize, placement: &Placement) -> Self {
-        let taps = (0..grid.pixels())
-            .map(|p| {
-                let (x, y) = placement.image_point(grid.point(p));
+        Self::at_points(&grid.points(), width, height, placement)
+    }
+
+    /// [`Sampler::new`] from the grid's precomputed [`PolarGrid::points`].
+    pub fn at_points(
+        points: &[(f64, f64)],
+        width: usize,
+        height: usize,
+        placement: &Placement,
+    ) -> Self {
+        let taps = points
+            .iter()
+            .map(|&point| {
+                let (x, y) = placement.image_point(point);
                 bilinear_taps(width, height, x, y)
             })
             .collect();
@@ -186,6 +203,12 @@ impl Sampler {
     /// Number of retina pixels.
     pub fn pixels(&self) -> usize {
         self.taps.len()
+    }
+
+    /// The four `(image index, weight)` taps of every retina pixel: row `p` of the
+    /// sparse sampling matrix.
+    pub fn taps(&self) -> &[[(u32, f32); 4]] {
+        &self.taps
     }
 
     /// Samples an image given as row-major values; `None` if its size does not fit.

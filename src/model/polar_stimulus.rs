@@ -17,6 +17,7 @@
 //! Photo stimuli are normalised per stimulus to zero mean and unit standard deviation,
 //! as the square retina's image patches are.
 
+use ndarray::Array2;
 use rand::Rng;
 
 use super::config::{ConfigError, Space};
@@ -57,17 +58,28 @@ pub fn validate_rotated_photos(space: Space, (lo, hi): (f32, f32)) -> Result<(),
     Ok(())
 }
 
-/// One photo stimulus (module docs).
-pub fn rotated_photo(
+/// Where one photo stimulus looks: which bundled photo, and the retina's placement on it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PhotoView {
+    /// Index into [`image_patches::photos`].
+    pub photo: usize,
+    /// Centre, scale, turn and mirror.
+    pub placement: Placement,
+}
+
+/// Draws the random choices of one photo stimulus (module docs): photo, scale, angle,
+/// mirror and centre, in that order.
+pub fn draw_view(
     space: Space,
     scale: (f32, f32),
     mirror: bool,
     rng: &mut impl Rng,
-) -> Result<Vec<f32>, ConfigError> {
+) -> Result<PhotoView, ConfigError> {
     validate_rotated_photos(space, scale)?;
     let grid = grid_of(space)?;
     let photos = image_patches::photos()?;
-    let photo = &photos[rng.random_range(0..photos.len())];
+    let index = rng.random_range(0..photos.len());
+    let photo = &photos[index];
     let (lo, hi) = (f64::from(scale.0).ln(), f64::from(scale.1).ln());
     let s = if hi > lo {
         rng.random_range(lo..hi).exp()
@@ -81,23 +93,82 @@ pub fn rotated_photo(
     // `validate_rotated_photos` made sure the disc fits, so these ranges are not empty.
     let cx = rng.random_range(reach..=(w - 1.0 - reach).max(reach));
     let cy = rng.random_range(reach..=(h - 1.0 - reach).max(reach));
-    let placement = Placement {
-        centre: (cx, cy),
-        scale: s,
-        angle,
-        mirror: mirrored,
+    Ok(PhotoView {
+        photo: index,
+        placement: Placement {
+            centre: (cx, cy),
+            scale: s,
+            angle,
+            mirror: mirrored,
+        },
+    })
+}
+
+/// The normalised stimuli of `views`, one row each: the grid's sample points are
+/// computed once, every view contributes its four bilinear taps per pixel to one
+/// sparse `(views · pixels) × (all photos' pixels)` matrix, and one sparse product
+/// with the photos' grey values samples the whole batch.
+pub fn sample_views(space: Space, views: &[PhotoView]) -> Result<Array2<f32>, ConfigError> {
+    let grid = grid_of(space)?;
+    let photos = image_patches::photos()?;
+    let points = grid.points();
+    let pixels = points.len();
+    // Taps into the photos laid end to end: photo k's pixels start at offsets[k].
+    let mut offsets = Vec::with_capacity(photos.len());
+    let mut total = 0usize;
+    for p in photos {
+        offsets.push(total);
+        total += p.as_raw().len();
+    }
+    let mut taps: Vec<(usize, f32)> = Vec::with_capacity(views.len() * pixels * 4);
+    for view in views {
+        let photo = photos.get(view.photo).ok_or_else(|| {
+            ConfigError::Inconsistent(format!("there is no bundled photo {}", view.photo))
+        })?;
+        let (w, h) = (photo.width() as usize, photo.height() as usize);
+        if w == 0 || h == 0 {
+            return Err(ConfigError::Inconsistent(
+                "a bundled photo has no pixels".into(),
+            ));
+        }
+        let sampler = Sampler::at_points(&points, w, h, &view.placement);
+        let base = offsets[view.photo];
+        taps.extend(
+            sampler
+                .taps()
+                .iter()
+                .flatten()
+                .map(|&(i, weight)| (base + i as usize, weight)),
+        );
+    }
+    let grey = |global: usize| -> f32 {
+        // `global` came from a tap inside one photo, so the photo exists.
+        let k = offsets.partition_point(|&o| o <= global) - 1;
+        f32::from(photos[k].as_raw()[global - offsets[k]])
     };
-    let sampler = Sampler::new(
-        &grid,
-        photo.width() as usize,
-        photo.height() as usize,
-        &placement,
-    );
-    let mut out = sampler
-        .apply_grey(photo)
-        .ok_or_else(|| ConfigError::Inconsistent("a bundled photo has no pixels".into()))?;
-    crate::transform::image_input::normalise(&mut out);
+    let values: Vec<f32> = taps
+        .chunks_exact(4)
+        .map(|row| row.iter().map(|&(g, weight)| weight * grey(g)).sum::<f32>() / 255.0)
+        .collect();
+    let mut out = Array2::from_shape_vec((views.len(), pixels), values)
+        .map_err(|e| ConfigError::Inconsistent(e.to_string()))?;
+    for mut row in out.rows_mut() {
+        if let Some(r) = row.as_slice_mut() {
+            crate::transform::image_input::normalise(r);
+        }
+    }
     Ok(out)
+}
+
+/// One photo stimulus (module docs): [`draw_view`], then [`sample_views`].
+pub fn rotated_photo(
+    space: Space,
+    scale: (f32, f32),
+    mirror: bool,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    let view = draw_view(space, scale, mirror, rng)?;
+    Ok(sample_views(space, &[view])?.into_raw_vec_and_offset().0)
 }
 
 /// A point uniform over the disc of radius `r`.

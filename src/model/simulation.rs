@@ -198,6 +198,25 @@ impl Simulation {
     fn batch_for(&self, t: u64, rows: usize) -> Batch {
         let space = self.config.space;
         let pixels = space.pixels();
+        if let (StimulusKind::RotatedPhotos { scale, mirror }, None) =
+            (&self.config.stimulus.kind, self.config.stimulus.sequence)
+        {
+            // The same draws as `stimulus::sample`, sampled as one sparse product.
+            let views: Result<Vec<_>, _> = (0..rows)
+                .map(|b| {
+                    let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
+                    super::polar_stimulus::draw_view(space, *scale, *mirror, &mut rng)
+                })
+                .collect();
+            if let Ok(stimuli) = views.and_then(|v| super::polar_stimulus::sample_views(space, &v))
+                && stimuli.dim() == (rows, pixels)
+            {
+                return Batch {
+                    stimuli,
+                    previous: None,
+                };
+            }
+        }
         let mut stimuli = Array2::<f32>::zeros((rows, pixels));
         let mut previous = self
             .config

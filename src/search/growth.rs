@@ -11,7 +11,7 @@
 //! is on track.
 
 use super::objective::Objective;
-use super::progress::Ctx;
+use super::progress::{Ctx, Stop};
 use super::seeded::{NEIGHBOURS, Neighbours};
 
 const NONE: usize = usize::MAX;
@@ -199,7 +199,7 @@ pub(crate) fn grow(
     nb: &Neighbours,
     seeds: &[(usize, usize)],
     abandon_above: f64,
-    ctx: &mut Ctx,
+    stop: Stop,
 ) -> Growth {
     let n = obj.n;
     let mut g = Grower::new(obj, nb, seeds);
@@ -216,7 +216,7 @@ pub(crate) fn grow(
                 steps: g.mapped - start,
             };
         }
-        if g.mapped % 32 == 0 && ctx.should_stop() {
+        if g.mapped % 32 == 0 && stop.now() {
             return Growth::Stopped;
         }
         let u = g.next_node();
@@ -248,8 +248,9 @@ pub(crate) fn grow_branching(
     ctx: &mut Ctx,
 ) -> Growth {
     let mapped_seed = |u: usize| seeds.iter().any(|&(s, _)| s == u);
+    let stop = ctx.stop();
     let Some(u) = first.filter(|&u| obj.n > ABANDON_MIN_N && !mapped_seed(u)) else {
-        return grow(obj, nb, seeds, abandon_above, ctx);
+        return stopped(grow(obj, nb, seeds, abandon_above, stop), ctx);
     };
     let mut g = Grower::new(obj, nb, seeds);
     let sources: Vec<usize> = seeds.iter().map(|s| s.0).collect();
@@ -259,15 +260,38 @@ pub(crate) fn grow_branching(
     } else {
         BRANCHES
     };
-    let mut spent = 0;
-    for (_, v) in g.best_free(branches) {
+    let run = |v: usize| {
         let with_first: Vec<(usize, usize)> = seeds.iter().copied().chain([(u, v)]).collect();
-        match grow(obj, nb, &with_first, abandon_above, ctx) {
-            Growth::Abandoned { steps } => spent += steps,
-            other => return other,
+        grow(obj, nb, &with_first, abandon_above, stop)
+    };
+    // Branches are grown two at a time, one per core, and taken in order: the first
+    // one not abandoned wins, exactly as if they ran one after the other (most seeds
+    // are wrong, so usually every branch is abandoned and the pair halves the wait).
+    let mut spent = 0;
+    for pair in g.best_free(branches).chunks(2) {
+        let (first, second) = match *pair {
+            [(_, a), (_, b)] => {
+                let (x, y) = rayon::join(|| run(a), || run(b));
+                (x, Some(y))
+            }
+            _ => (run(pair[0].1), None),
+        };
+        for outcome in std::iter::once(first).chain(second) {
+            match outcome {
+                Growth::Abandoned { steps } => spent += steps,
+                other => return stopped(other, ctx),
+            }
         }
     }
     Growth::Abandoned { steps: spent }
+}
+
+/// `outcome`, after recording in `ctx` why a growth stopped.
+fn stopped(outcome: Growth, ctx: &mut Ctx) -> Growth {
+    if matches!(outcome, Growth::Stopped) {
+        ctx.should_stop();
+    }
+    outcome
 }
 
 /// The node (outside `exclude`) whose weights to and from the `fixed` nodes are the

@@ -21,6 +21,7 @@ mod faq;
 mod generators;
 pub mod group;
 mod growth;
+mod lanes;
 mod objective;
 mod polish;
 mod progress;

@@ -5,7 +5,14 @@
 //! `r² = 2(1 − S/‖W‖²)`. The penalised cost is `J(π) = r²(π) + c·fix(π)/n`
 //! (QSA's fixed-point penalty, scaled per node so `c` does not depend on `n`).
 
+use rayon::prelude::*;
+
 use super::WeightedGraph;
+use super::lanes::{gathered_dot, gathered_sq_diff, gathered_swap};
+
+/// Graphs from this size on compute whole-matrix sums on all cores: below it a row is
+/// too short for the hand-off to pay.
+const PARALLEL_MIN_N: usize = 512;
 
 /// Dense row-major copy of `W` and `Wᵀ` plus the constants the solvers need.
 pub(crate) struct Objective {
@@ -64,34 +71,36 @@ impl Objective {
 
     /// `S(π) = Σ_ij W[i][j]·W[π(i)][π(j)]`.
     pub fn score(&self, p: &[usize]) -> f64 {
-        let mut s = 0.0f64;
-        for (i, &pi) in p.iter().enumerate() {
-            let row = self.row(i);
-            let prow = self.row(pi);
-            let mut acc = 0.0f32;
-            for (j, &pj) in p.iter().enumerate() {
-                acc += row[j] * prow[pj];
-            }
-            s += acc as f64;
-        }
-        s
+        self.rows_sum(|i| gathered_dot(self.row(i), self.row(p[i]), p))
     }
 
     /// `r(π) = ‖W − πW‖_F / ‖W‖_F` computed directly (not from the score, whose
     /// cancellation loses the small errors of near-symmetries); rows are
     /// accumulated in `f32`, the sum in `f64`.
     pub fn relative_error(&self, p: &[usize]) -> f64 {
-        let mut sum = 0.0f64;
-        for (i, &pi) in p.iter().enumerate() {
-            let (row, prow) = (self.row(i), self.row(pi));
-            let mut acc = 0.0f32;
-            for (&x, &pj) in row.iter().zip(p) {
-                let d = prow[pj] - x;
-                acc += d * d;
-            }
-            sum += acc as f64;
-        }
+        let sum = self.rows_sum(|i| gathered_sq_diff(self.row(i), self.row(p[i]), p));
         (sum / self.norm2).sqrt()
+    }
+
+    /// `Σ_i row(i)` in `f64`, in index order. Large graphs compute the rows on all
+    /// cores (the search itself is sequential, so the second core is otherwise idle);
+    /// the rows are summed in the same order either way, so the result does not
+    /// depend on the number of threads.
+    fn rows_sum(&self, row: impl Fn(usize) -> f32 + Sync) -> f64 {
+        self.per_row(row).iter().map(|&x| x as f64).sum()
+    }
+
+    /// `row(i)` for every node, on all cores above [`PARALLEL_MIN_N`].
+    fn per_row<T: Send>(&self, row: impl Fn(usize) -> T + Sync) -> Vec<T> {
+        if self.n >= PARALLEL_MIN_N {
+            (0..self.n)
+                .into_par_iter()
+                .with_min_len(64)
+                .map(&row)
+                .collect()
+        } else {
+            (0..self.n).map(row).collect()
+        }
     }
 
     /// Relative squared error `r²` from a score.
@@ -118,19 +127,11 @@ impl Objective {
         let (ca, cb) = (self.col(a), self.col(b));
         let (rpa, rpb) = (self.row(pa), self.row(pb));
         let (cpa, cpb) = (self.col(pa), self.col(pb));
-        let mut acc = 0.0f32;
-        if self.symmetric {
-            for (j, &pj) in p.iter().enumerate() {
-                acc += (ra[j] - rb[j]) * (rpb[pj] - rpa[pj]);
-            }
-            acc *= 2.0;
+        let acc = if self.symmetric {
+            2.0 * gathered_swap(ra, rb, rpa, rpb, p)
         } else {
-            for (j, &pj) in p.iter().enumerate() {
-                let r = (ra[j] - rb[j]) * (rpb[pj] - rpa[pj]);
-                let c = (ca[j] - cb[j]) * (cpb[pj] - cpa[pj]);
-                acc += r + c;
-            }
-        }
+            gathered_swap(ra, rb, rpa, rpb, p) + gathered_swap(ca, cb, cpa, cpb, p)
+        };
         // The loop above counted j ∈ {a, b} as if they were ordinary columns; fix them.
         let w = |i: usize, j: usize| self.w[i * self.n + j];
         let mut wrong = 0.0f32;
@@ -156,27 +157,17 @@ impl Objective {
 
     /// Per-node squared mismatch `Σ_j (W[π i][π j] − W[i][j])² + (W[π j][π i] − W[j][i])²`.
     pub fn node_errors(&self, p: &[usize]) -> Vec<f64> {
-        (0..self.n).map(|i| self.node_error(p, i)).collect()
+        self.per_row(|i| self.node_error(p, i))
     }
 
     /// The mismatch of node `i` alone (one entry of [`Objective::node_errors`], `O(n)`).
     pub fn node_error(&self, p: &[usize], i: usize) -> f64 {
-        let (row, prow) = (self.row(i), self.row(p[i]));
-        let mut acc = 0.0f32;
-        if self.symmetric {
-            for (&x, &pj) in row.iter().zip(p) {
-                let d = prow[pj] - x;
-                acc += d * d;
-            }
-            acc *= 2.0;
+        let rows = gathered_sq_diff(self.row(i), self.row(p[i]), p);
+        let acc = if self.symmetric {
+            2.0 * rows
         } else {
-            let (col, pcol) = (self.col(i), self.col(p[i]));
-            for (j, &pj) in p.iter().enumerate() {
-                let d1 = prow[pj] - row[j];
-                let d2 = pcol[pj] - col[j];
-                acc += d1 * d1 + d2 * d2;
-            }
-        }
+            rows + gathered_sq_diff(self.col(i), self.col(p[i]), p)
+        };
         acc as f64
     }
 }

@@ -40,6 +40,22 @@ pub struct Progress {
 }
 
 /// Run-time context shared by the solvers.
+/// What [`Ctx::should_stop`] checks, shareable between threads. A caller that sees
+/// work stopped by it calls [`Ctx::should_stop`] to record why.
+#[derive(Clone, Copy)]
+pub(crate) struct Stop<'a> {
+    cancel: &'a CancelToken,
+    deadline: Instant,
+}
+
+impl Stop<'_> {
+    /// True once cancelled or past the deadline.
+    #[inline]
+    pub fn now(&self) -> bool {
+        self.cancel.is_cancelled() || Instant::now() >= self.deadline
+    }
+}
+
 pub(crate) struct Ctx<'a> {
     cancel: &'a CancelToken,
     deadline: Instant,
@@ -86,6 +102,14 @@ impl<'a> Ctx<'a> {
             self.timed_out = true;
         }
         self.stopped
+    }
+
+    /// The cancel flag and deadline alone, for work handed to other threads.
+    pub fn stop(&self) -> Stop<'a> {
+        Stop {
+            cancel: self.cancel,
+            deadline: self.deadline,
+        }
     }
 
     /// Seconds left before the deadline.

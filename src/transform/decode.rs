@@ -30,6 +30,16 @@ pub const DEFAULT_RIDGE: f64 = 1e-4;
 /// [`PixelRange`]) use a tenth of it: the range then fills in what the bank does not see.
 pub const DEFAULT_SMOOTHNESS: f64 = 0.01;
 
+/// Relative ridge and smoothness on a log-polar retina. Its banks overlap densely
+/// (`polar-rotate`: 1,344 detectors on 768 samples, `polar-zoom`: 864 on 576), so the
+/// code pins the pattern down and the priors chosen for sparser banks only blur it:
+/// reconstructions of the astronaut photo from its relu code correlate 0.81 with it
+/// under the defaults and 0.95 with these (six held-out rotated photo patches: 0.70–0.92
+/// and 0.90–0.99 on `polar-rotate`; 0.62–0.94 and 0.85–0.98 on `polar-zoom`).
+pub const POLAR_RIDGE: f64 = 1e-5;
+/// See [`POLAR_RIDGE`].
+pub const POLAR_SMOOTHNESS: f64 = 3e-4;
+
 /// Activities of the bank for one pattern: `φ(F s − θ)`, then k-winners-take-all.
 pub fn encode(
     config: &SimConfig,
@@ -137,9 +147,14 @@ impl Decoder {
         Self::build(fields, ridge, Some((space, smoothness)))
     }
 
-    /// The decoder the app and the CLI use: [`DEFAULT_RIDGE`] and [`DEFAULT_SMOOTHNESS`].
+    /// The decoder the app and the CLI use: [`DEFAULT_RIDGE`] and [`DEFAULT_SMOOTHNESS`],
+    /// or on a log-polar retina [`POLAR_RIDGE`] and [`POLAR_SMOOTHNESS`].
     pub fn for_space(space: Space, fields: &Array2<f32>) -> Result<Self, TransformError> {
-        Self::with_smoothness(space, fields, DEFAULT_RIDGE, DEFAULT_SMOOTHNESS)
+        let (ridge, smoothness) = match space {
+            Space::Polar { .. } => (POLAR_RIDGE, POLAR_SMOOTHNESS),
+            _ => (DEFAULT_RIDGE, DEFAULT_SMOOTHNESS),
+        };
+        Self::with_smoothness(space, fields, ridge, smoothness)
     }
 
     fn build(

@@ -28,44 +28,87 @@ pub fn equivariance_error_with<F>(
 where
     F: Fn(&[f32]) -> Result<Vec<f32>, TransformError>,
 {
-    super::check_len("permutation", fields.nrows(), pi.len())?;
-    let mut total = 0.0;
-    let mut counted = 0usize;
-    for s in stimuli {
-        let code = encode(config, fields, s)?;
-        let norm = code.iter().map(|&a| (a as f64).powi(2)).sum::<f64>().sqrt();
-        if norm == 0.0 {
-            continue;
+    EquivarianceProbe::new(config, fields, stimuli.to_vec())?.error_with(pi, move_pattern)
+}
+
+/// Held-out stimuli with their codes, encoded once and shared by the equivariance
+/// errors of many permutations (the CLI measures one per search result).
+pub struct EquivarianceProbe<'a> {
+    config: &'a SimConfig,
+    fields: &'a Array2<f32>,
+    /// Stimuli with a non-zero code, each with its code and the code's norm.
+    coded: Vec<(Vec<f32>, Vec<f32>, f64)>,
+}
+
+impl<'a> EquivarianceProbe<'a> {
+    /// Encodes `stimuli`; those whose code is all zero are dropped (the ratio is
+    /// undefined for them).
+    pub fn new(
+        config: &'a SimConfig,
+        fields: &'a Array2<f32>,
+        stimuli: Vec<Vec<f32>>,
+    ) -> Result<Self, TransformError> {
+        let mut coded = Vec::with_capacity(stimuli.len());
+        for s in stimuli {
+            let code = encode(config, fields, &s)?;
+            let norm = code.iter().map(|&a| (a as f64).powi(2)).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                coded.push((s, code, norm));
+            }
         }
-        let moved_code = encode(config, fields, &move_pattern(s)?)?;
-        let permuted_code = pi.apply_to_vector(&code);
-        let diff = moved_code
-            .iter()
-            .zip(&permuted_code)
-            .map(|(&a, &b)| ((a - b) as f64).powi(2))
-            .sum::<f64>()
-            .sqrt();
-        total += diff / norm;
-        counted += 1;
+        Ok(Self {
+            config,
+            fields,
+            coded,
+        })
     }
-    Ok(if counted == 0 {
-        f64::NAN
-    } else {
-        total / counted as f64
-    })
+
+    /// The probe of `sim` over `test` of its held-out stimuli.
+    pub fn of_simulation(sim: &'a Simulation, test: usize) -> Result<Self, TransformError> {
+        Self::new(sim.config(), sim.fields(), sim.test_stimuli(test))
+    }
+
+    /// The error of `pi` with `move_pattern` computing `g·s`; NaN without stimuli.
+    pub fn error_with<F>(&self, pi: &Permutation, move_pattern: F) -> Result<f64, TransformError>
+    where
+        F: Fn(&[f32]) -> Result<Vec<f32>, TransformError>,
+    {
+        super::check_len("permutation", self.fields.nrows(), pi.len())?;
+        let mut total = 0.0;
+        for (s, code, norm) in &self.coded {
+            let moved_code = encode(self.config, self.fields, &move_pattern(s)?)?;
+            let permuted_code = pi.apply_to_vector(code);
+            let diff = moved_code
+                .iter()
+                .zip(&permuted_code)
+                .map(|(&a, &b)| ((a - b) as f64).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            total += diff / norm;
+        }
+        Ok(if self.coded.is_empty() {
+            f64::NAN
+        } else {
+            total / self.coded.len() as f64
+        })
+    }
+
+    /// The error of a found permutation `pi` of `sim`'s neurons, with `g` the pixel map
+    /// `pi` induces; NaN if `pi` has the wrong size or no stimulus has a non-zero code.
+    pub fn error_of_found(&self, sim: &Simulation, pi: &Permutation) -> f64 {
+        let Ok(map) = InducedMap::new(self.config.space, self.fields, sim.labels(), pi) else {
+            return f64::NAN;
+        };
+        self.error_with(pi, |s| map.apply(s)).unwrap_or(f64::NAN)
+    }
 }
 
 /// Equivariance error of a found permutation `pi` of `sim`'s neurons over `test` held-out
 /// stimuli, with `g` the pixel map `pi` induces (module docs). NaN if `pi` has the wrong
 /// size or every test stimulus has a zero code.
 pub fn equivariance_error(sim: &Simulation, pi: &Permutation, test: usize) -> f64 {
-    let config = sim.config();
-    let fields = sim.fields();
-    let Ok(map) = InducedMap::new(config.space, fields, sim.labels(), pi) else {
-        return f64::NAN;
-    };
-    let stimuli = sim.test_stimuli(test);
-    equivariance_error_with(config, fields, pi, |s| map.apply(s), &stimuli).unwrap_or(f64::NAN)
+    EquivarianceProbe::of_simulation(sim, test)
+        .map_or(f64::NAN, |probe| probe.error_of_found(sim, pi))
 }
 /// Equivariance error of the configured true transformation over `test` held-out
 /// stimuli; `None` if it is not an exact pixel permutation of the space.

@@ -178,9 +178,7 @@ fn pixel_vote(
     Option<(Transformation, f64)>,
 ) {
     let pixels = fields.ncols();
-    // Row i of `permuted` is the field of π(i).
-    let permuted = fields.select(Axis(0), pi.images());
-    let score = fields.t().dot(&permuted);
+    let score = pair_scores(fields, pi.images());
     let coverage: Vec<f64> = fields
         .columns()
         .into_iter()
@@ -253,6 +251,44 @@ fn pixel_vote(
     (target, source, pixel_score, covered, matched)
 }
 
+/// Fields with at most this share of non-zero weights use the sparse pair scores.
+const SPARSE_SHARE: f64 = 0.25;
+
+/// `S = Fᵀ F_π` (`S[p][q] = Σ_i f_i[p]·f_{π(i)}[q]`). Local receptive fields touch a
+/// few pixels each, so the sum over each neuron's pairs of non-zero pixels costs a
+/// small fraction of the dense product (the CLI computes one map per search result);
+/// dense banks use the matrix product.
+fn pair_scores(fields: &Array2<f32>, images: &[usize]) -> Array2<f32> {
+    let (neurons, pixels) = fields.dim();
+    let support: Vec<Vec<(usize, f32)>> = fields
+        .rows()
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|&(_, &x)| x != 0.0)
+                .map(|(p, &x)| (p, x))
+                .collect()
+        })
+        .collect();
+    let nonzero: usize = support.iter().map(Vec::len).sum();
+    if nonzero as f64 > SPARSE_SHARE * (neurons * pixels) as f64 {
+        // Row i of `permuted` is the field of π(i).
+        let permuted = fields.select(Axis(0), images);
+        return fields.t().dot(&permuted);
+    }
+    let mut score = Array2::<f32>::zeros((pixels, pixels));
+    for (i, own) in support.iter().enumerate() {
+        for &(p, a) in own {
+            let mut row = score.row_mut(p);
+            for &(q, b) in &support[images[i]] {
+                row[q] += a * b;
+            }
+        }
+    }
+    score
+}
+
 /// The exact transformation (identity included) agreeing with most covered pixels whose
 /// vote is unambiguous, if it agrees with at least half of them.
 fn best_exact_match(
@@ -306,35 +342,51 @@ fn centre_key(space: Space, centre: (f32, f32)) -> (i64, i64) {
 
 /// Majority vote per class: `class_of[i]` is neuron i's class; neuron i votes for `class_of[π(i)]`.
 /// Returns per class (in first-seen order) `(class, target, agreeing, votes)` and the agreeing fraction.
+/// Ties go to the target class seen first in `class_of`, deterministically.
 fn majority<K: Copy + Eq + std::hash::Hash>(
     class_of: &[K],
     pi: &Permutation,
 ) -> (Vec<(K, K, usize, usize)>, f64) {
+    // Dense class indices in first-seen order, so ties compare indices and the ballots
+    // are counted by sorting instead of hashing every vote.
+    let mut index: HashMap<K, usize> = HashMap::new();
     let mut order: Vec<K> = Vec::new();
-    let mut tallies: HashMap<K, (usize, HashMap<K, usize>)> = HashMap::new();
-    for (i, &class) in class_of.iter().enumerate() {
-        let entry = tallies.entry(class).or_insert_with(|| {
-            order.push(class);
-            (0, HashMap::new())
-        });
-        entry.0 += 1;
-        *entry.1.entry(class_of[pi.image(i)]).or_insert(0) += 1;
-    }
-    let mut agreeing_total = 0;
-    let mut votes = Vec::with_capacity(order.len());
-    for class in order {
-        let (count, ballots) = &tallies[&class];
-        // Ties are broken towards the class seen first among the ballots' images, deterministically.
-        let (target, agreeing) = class_of
-            .iter()
-            .filter_map(|k| ballots.get(k).map(|&c| (*k, c)))
-            .fold(None, |best: Option<(K, usize)>, (k, c)| match best {
-                Some((_, bc)) if bc >= c => best,
-                _ => Some((k, c)),
+    let dense: Vec<usize> = class_of
+        .iter()
+        .map(|&k| {
+            *index.entry(k).or_insert_with(|| {
+                order.push(k);
+                order.len() - 1
             })
-            .unwrap_or((class, 0));
-        agreeing_total += agreeing;
-        votes.push((class, target, agreeing, *count));
+        })
+        .collect();
+    let mut ballots: Vec<(usize, usize)> = (0..class_of.len())
+        .map(|i| (dense[i], dense[pi.image(i)]))
+        .collect();
+    ballots.sort_unstable();
+    let mut votes = Vec::with_capacity(order.len());
+    let mut agreeing_total = 0;
+    let mut start = 0;
+    while start < ballots.len() {
+        let class = ballots[start].0;
+        let mut end = start;
+        // (target, count) with the largest count; the sort visits targets in
+        // first-seen order, and a later target must beat the count strictly.
+        let mut best = (ballots[start].1, 0usize);
+        while end < ballots.len() && ballots[end].0 == class {
+            let target = ballots[end].1;
+            let mut run = end;
+            while run < ballots.len() && ballots[run] == (class, target) {
+                run += 1;
+            }
+            if run - end > best.1 {
+                best = (target, run - end);
+            }
+            end = run;
+        }
+        agreeing_total += best.1;
+        votes.push((order[class], order[best.0], best.1, end - start));
+        start = end;
     }
     let fraction = if class_of.is_empty() {
         0.0

@@ -25,7 +25,9 @@ pub mod orbit;
 pub mod polar_render;
 
 pub use decode::{Decoder, encode};
-pub use equivariance::{equivariance_error, equivariance_error_of_true_transformation};
+pub use equivariance::{
+    EquivarianceProbe, equivariance_error, equivariance_error_of_true_transformation,
+};
 pub use induced_map::InducedMap;
 pub use orbit::Orbit;
 
