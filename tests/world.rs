@@ -432,6 +432,7 @@ fn generators_refuse_the_wrong_space_and_bad_ranges() {
     let cfg = invariance_lab::model::StimulusConfig {
         kind: bumps,
         sequence: Some(Transformation::Rotate { quarter_turns: 1 }),
+        data_dir: None,
     };
     assert_eq!(
         field_of(stimulus::validate_config(&cfg, ring).unwrap_err()),

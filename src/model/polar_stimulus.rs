@@ -57,17 +57,27 @@ pub fn validate_rotated_photos(space: Space, (lo, hi): (f32, f32)) -> Result<(),
     Ok(())
 }
 
-/// One photo stimulus (module docs).
+/// One photo stimulus (module docs), from the bundled photos or, with `data_dir`, from
+/// the user's photos there that are large enough for the retina's disc.
 pub fn rotated_photo(
     space: Space,
     scale: (f32, f32),
     mirror: bool,
+    data_dir: Option<&std::path::Path>,
     rng: &mut impl Rng,
 ) -> Result<Vec<f32>, ConfigError> {
     validate_rotated_photos(space, scale)?;
     let grid = grid_of(space)?;
-    let photos = image_patches::photos()?;
-    let photo = &photos[rng.random_range(0..photos.len())];
+    let folder;
+    let photos: Vec<&image::GrayImage> = match data_dir {
+        None => image_patches::photos()?.iter().collect(),
+        Some(dir) => {
+            folder = super::photo_dir::photo_folder(dir)?;
+            let diameter = 2.0 * (grid.r_max * f64::from(scale.1) + MARGIN_PX + 1.0);
+            super::photo_dir::photos_at_least(&folder, diameter.ceil() as usize)?
+        }
+    };
+    let photo = photos[rng.random_range(0..photos.len())];
     let (lo, hi) = (f64::from(scale.0).ln(), f64::from(scale.1).ln());
     let s = if hi > lo {
         rng.random_range(lo..hi).exp()
