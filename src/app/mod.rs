@@ -38,6 +38,7 @@ pub mod search_outcome;
 pub mod search_panel;
 pub mod search_task;
 pub mod shortcuts;
+pub mod spectrum_view;
 pub mod status_bar;
 pub mod stimulus_panel;
 pub mod top_bar;

@@ -3,6 +3,7 @@
 //! of pitch is a shift along the line.
 
 pub mod axis;
+pub mod harmonics;
 pub mod preset;
 pub mod resample;
 pub mod spectrum;
