@@ -107,7 +107,8 @@ fn main() {
     for i in 0..stimuli {
         let mut rng = derived_rng(config.seed, Purpose::Training, i as u64, 0);
         if let Ok(x) = stimulus::sample_config(&config.stimulus, space, &mut rng) {
-            s.row_mut(i).assign(&ndarray::ArrayView1::from(x.as_slice()));
+            s.row_mut(i)
+                .assign(&ndarray::ArrayView1::from(x.as_slice()));
         }
     }
     let a = bank.activities(s.view(), config.activation, config.threshold, None);

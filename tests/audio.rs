@@ -2,9 +2,11 @@
 //! change makes, synthesis reproducibility, and the `audio-pitch` preset's targets.
 
 use invariance_lab::model::audio::synth::{self, Tone, ToneParams};
-use invariance_lab::model::audio::{FRAME_LEN, LogFreqAxis, SAMPLE_RATE_HZ, filter_bank, harmonics};
+use invariance_lab::model::audio::{
+    FRAME_LEN, LogFreqAxis, SAMPLE_RATE_HZ, filter_bank, harmonics,
+};
 use invariance_lab::model::config::{Space, StimulusKind, Transformation};
-use invariance_lab::model::{presets, stimulus, Simulation};
+use invariance_lab::model::{Simulation, presets, stimulus};
 use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, scoring, search};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -42,7 +44,12 @@ fn a_pure_tone_peaks_at_its_bin_with_unit_energy() {
     // Halfway between two centres, both filters see the tone equally.
     let f = axis().centre_hz(20.5);
     let e = bank.bin_energies(&bank.power(&cosine(f)));
-    assert!((e[20] - e[21]).abs() < 0.02 * e[20], "{} vs {}", e[20], e[21]);
+    assert!(
+        (e[20] - e[21]).abs() < 0.02 * e[20],
+        "{} vs {}",
+        e[20],
+        e[21]
+    );
 }
 
 /// The largest difference between the spectrum of a tone one bin higher and the spectrum
@@ -82,7 +89,9 @@ fn a_tone_one_bin_higher_is_the_spectrum_moved_by_one_bin() {
     // A shift by two bins is not the same spectrum: the test can fail.
     let bank = filter_bank(axis()).unwrap();
     let a = bank.spectrum(&synth::render(&tone));
-    let far = (12..46).map(|k| (a[k + 2] - a[k]).abs()).fold(0.0f32, f32::max);
+    let far = (12..46)
+        .map(|k| (a[k + 2] - a[k]).abs())
+        .fold(0.0f32, f32::max);
     assert!(far > 1.0, "a two-bin shift differs by only {far}");
 }
 
@@ -91,8 +100,12 @@ fn sound_stimuli_are_reproducible_and_sit_on_a_line() {
     let preset = presets::by_name("audio-pitch").unwrap();
     let cfg = preset.config;
     let draw = |seed| {
-        stimulus::sample_config(&cfg.stimulus, cfg.space, &mut ChaCha8Rng::seed_from_u64(seed))
-            .unwrap()
+        stimulus::sample_config(
+            &cfg.stimulus,
+            cfg.space,
+            &mut ChaCha8Rng::seed_from_u64(seed),
+        )
+        .unwrap()
     };
     assert_eq!(draw(3), draw(3));
     assert_ne!(draw(3), draw(4));
@@ -147,7 +160,10 @@ fn audio_pitch_recovers_the_one_bin_shift_on_the_interior() {
     let names: Vec<Transformation> = truths.iter().map(|t| t.0).collect();
     assert_eq!(
         names,
-        [Transformation::Shift { k: 1 }, Transformation::Shift { k: -1 }]
+        [
+            Transformation::Shift { k: 1 },
+            Transformation::Shift { k: -1 }
+        ]
     );
     let scored = sim.scored_neurons().unwrap();
     // 4 kernels × 46 positions; the first and last positions are not interior.
@@ -161,8 +177,8 @@ fn audio_pitch_recovers_the_one_bin_shift_on_the_interior() {
         ..SearchOptions::default()
     };
     let report = search(&graph, &options, &CancelToken::new(), &mut |_| {}).unwrap();
-    let best = scoring::best_match_within(&report.results[0].permutation, &truths, Some(scored))
-        .unwrap();
+    let best =
+        scoring::best_match_within(&report.results[0].permutation, &truths, Some(scored)).unwrap();
     assert!(best.consistency >= 0.9, "best result: {best:?}");
 
     // The harmonic stripes: local maxima of the mean weight at the octave (12 bins) and
@@ -170,7 +186,10 @@ fn audio_pitch_recovers_the_one_bin_shift_on_the_interior() {
     let profile = harmonics::offset_profile(&sim);
     for d in [7, 12, 19, 24] {
         let c = harmonics::stripe_contrast(&profile, d);
-        assert!(c > 0.05, "no stripe at {d} bins: contrast {c}, profile {profile:?}");
+        assert!(
+            c > 0.05,
+            "no stripe at {d} bins: contrast {c}, profile {profile:?}"
+        );
     }
     for d in [6, 11, 13] {
         let c = harmonics::stripe_contrast(&profile, d);

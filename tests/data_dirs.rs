@@ -7,8 +7,8 @@ use std::process::Command;
 
 use invariance_lab::model::audio::wav::{self, read_wav};
 use invariance_lab::model::audio::{LogFreqAxis, filter_bank};
-use invariance_lab::model::data_dir::DataDirError;
 use invariance_lab::model::config::Space;
+use invariance_lab::model::data_dir::DataDirError;
 use invariance_lab::model::{StimulusConfig, StimulusKind, photo_dir, stimulus};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -31,7 +31,9 @@ fn write_wav(path: &Path, rate: u32, channels: u16, frames: &[Vec<f32>]) {
 
 fn sine(f: f64, rate: u32, secs: f64) -> Vec<Vec<f32>> {
     (0..(secs * f64::from(rate)) as usize)
-        .map(|n| vec![(0.5 * (std::f64::consts::TAU * f * n as f64 / f64::from(rate)).sin()) as f32])
+        .map(|n| {
+            vec![(0.5 * (std::f64::consts::TAU * f * n as f64 / f64::from(rate)).sin()) as f32]
+        })
         .collect()
 }
 
@@ -43,7 +45,11 @@ fn stereo_is_mixed_down_to_the_mean_of_the_channels() {
     write_wav(&path, 8000, 2, &frames);
     let mono = read_wav(&path, usize::MAX).unwrap();
     assert_eq!(mono.len(), 800);
-    assert!(mono.iter().all(|&v| (v - 0.4).abs() < 1e-3), "{:?}", &mono[..4]);
+    assert!(
+        mono.iter().all(|&v| (v - 0.4).abs() < 1e-3),
+        "{:?}",
+        &mono[..4]
+    );
 }
 
 #[test]
@@ -68,7 +74,12 @@ fn a_file_at_another_rate_is_resampled_and_keeps_its_pitch() {
 #[test]
 fn broken_and_foreign_files_are_skipped_by_name_and_an_empty_folder_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    write_wav(&dir.path().join("good.wav"), 16_000, 1, &sine(220.0, 16_000, 0.5));
+    write_wav(
+        &dir.path().join("good.wav"),
+        16_000,
+        1,
+        &sine(220.0, 16_000, 0.5),
+    );
     std::fs::write(dir.path().join("broken.wav"), b"RIFF....not a wave file").unwrap();
     std::fs::write(dir.path().join("notes.txt"), b"hello").unwrap();
     let folder = wav::load_folder(dir.path()).unwrap();
@@ -85,7 +96,10 @@ fn broken_and_foreign_files_are_skipped_by_name_and_an_empty_folder_is_an_error(
         Err(DataDirError::Empty { skipped: 0, .. })
     ));
     let gone = empty.path().join("nowhere");
-    assert!(matches!(wav::load_folder(&gone), Err(DataDirError::Missing(_))));
+    assert!(matches!(
+        wav::load_folder(&gone),
+        Err(DataDirError::Missing(_))
+    ));
 }
 
 #[test]
@@ -163,7 +177,11 @@ fn bin() -> &'static str {
 }
 
 fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(bin()).args(args).current_dir(cwd).output().unwrap();
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -177,11 +195,24 @@ fn train_takes_a_wav_folder_stores_it_and_needs_it_to_reload() {
     let sounds: PathBuf = work.path().join("sounds");
     std::fs::create_dir(&sounds).unwrap();
     write_wav(&sounds.join("tone.wav"), 22_050, 2, &{
-        sine(261.63, 22_050, 2.0).into_iter().map(|f| vec![f[0], f[0]]).collect::<Vec<_>>()
+        sine(261.63, 22_050, 2.0)
+            .into_iter()
+            .map(|f| vec![f[0], f[0]])
+            .collect::<Vec<_>>()
     });
     std::fs::write(sounds.join("broken.wav"), b"garbage").unwrap();
     let (code, _, err) = run(
-        &["train", "--preset", "audio-pitch", "--audio-dir", "sounds", "--steps", "2", "--out", "run.json"],
+        &[
+            "train",
+            "--preset",
+            "audio-pitch",
+            "--audio-dir",
+            "sounds",
+            "--steps",
+            "2",
+            "--out",
+            "run.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 0, "{err}");
@@ -193,18 +224,37 @@ fn train_takes_a_wav_folder_stores_it_and_needs_it_to_reload() {
 
     // It reloads (and continues) while the folder is there …
     let (code, _, err) = run(
-        &["train", "--resume", "run.json", "--steps", "1", "--out", "run2.json"],
+        &[
+            "train",
+            "--resume",
+            "run.json",
+            "--steps",
+            "1",
+            "--out",
+            "run2.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 0, "{err}");
     // … and says which folder is missing once it is gone.
     std::fs::remove_dir_all(&sounds).unwrap();
     let (code, _, err) = run(
-        &["train", "--resume", "run.json", "--steps", "1", "--out", "run3.json"],
+        &[
+            "train",
+            "--resume",
+            "run.json",
+            "--steps",
+            "1",
+            "--out",
+            "run3.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 2);
-    assert!(err.contains("sounds") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("sounds") && err.contains("does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -212,19 +262,49 @@ fn an_empty_or_mismatched_folder_is_an_error_with_exit_code_2() {
     let work = tempfile::tempdir().unwrap();
     std::fs::create_dir(work.path().join("empty")).unwrap();
     let (code, _, err) = run(
-        &["train", "--preset", "audio-pitch", "--audio-dir", "empty", "--steps", "1", "--out", "x.json"],
+        &[
+            "train",
+            "--preset",
+            "audio-pitch",
+            "--audio-dir",
+            "empty",
+            "--steps",
+            "1",
+            "--out",
+            "x.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 2);
     assert!(err.contains("no readable WAV file"), "{err}");
     let (code, _, err) = run(
-        &["train", "--preset", "image-rotate", "--image-dir", "empty", "--steps", "1", "--out", "x.json"],
+        &[
+            "train",
+            "--preset",
+            "image-rotate",
+            "--image-dir",
+            "empty",
+            "--steps",
+            "1",
+            "--out",
+            "x.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 2);
     assert!(err.contains("no readable PNG or JPEG file"), "{err}");
     let (code, _, err) = run(
-        &["train", "--preset", "ring-shift", "--audio-dir", "empty", "--steps", "1", "--out", "x.json"],
+        &[
+            "train",
+            "--preset",
+            "ring-shift",
+            "--audio-dir",
+            "empty",
+            "--steps",
+            "1",
+            "--out",
+            "x.json",
+        ],
         work.path(),
     );
     assert_eq!(code, 2);

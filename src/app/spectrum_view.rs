@@ -58,10 +58,10 @@ pub fn spectrum_ui(ui: &mut egui::Ui, id: &str, axis: LogFreqAxis, values: &[f32
         .collect();
     Plot::new(id)
         .height(height)
-        .x_axis_label("log frequency (notes; one bin = 1/{} octave)".replace(
-            "{}",
-            &axis.bins_per_octave.to_string(),
-        ))
+        .x_axis_label(
+            "log frequency (notes; one bin = 1/{} octave)"
+                .replace("{}", &axis.bins_per_octave.to_string()),
+        )
         .y_axis_label("ln(1 + energy / floor)")
         .allow_scroll(false)
         .x_grid_spacer(move |input| note_marks(axis, &input))

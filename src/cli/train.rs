@@ -93,7 +93,11 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
-        use_data_dir(&mut config, args.audio_dir.as_deref(), args.image_dir.as_deref())?;
+        use_data_dir(
+            &mut config,
+            args.audio_dir.as_deref(),
+            args.image_dir.as_deref(),
+        )?;
         let origin = match (&args.preset, &args.config) {
             (Some(name), _) => format!("preset {name}"),
             (None, Some(path)) => format!("config {}", path.display()),

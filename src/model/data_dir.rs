@@ -103,7 +103,10 @@ pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, DataDirError> {
         reason: e.to_string(),
     };
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(unreadable)?.take(MAX_ENTRIES) {
+    for entry in std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .take(MAX_ENTRIES)
+    {
         let entry = entry.map_err(unreadable)?;
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');

@@ -102,11 +102,11 @@ fn patch_side(space: Space) -> Result<usize, ConfigError> {
     match space {
         Space::Square { side } | Space::Torus { side } => Ok(side),
         Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. } => {
-            return Err(ConfigError::Inconsistent(
+            Err(ConfigError::Inconsistent(
                 "image_patches stimuli need a square or torus space (the polar retina takes \
                  rotated_photos)"
                     .into(),
-            ));
+            ))
         }
     }
 }

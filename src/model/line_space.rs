@@ -73,16 +73,18 @@ pub fn shift_permutation(bank: &Bank, space: Space, k: i64) -> Option<Permutatio
 
 /// The approximate ground truth on a line: the shift by the true transformation's `k` and
 /// its inverse. Empty on other spaces or for a true transformation that is not a shift.
-pub fn ground_truth(bank: &Bank, space: Space, truth: Transformation) -> Vec<(Transformation, Permutation)> {
+pub fn ground_truth(
+    bank: &Bank,
+    space: Space,
+    truth: Transformation,
+) -> Vec<(Transformation, Permutation)> {
     let k = shift_size(truth) as i64;
     if k == 0 || !space.is_line() {
         return Vec::new();
     }
     [k, -k]
         .into_iter()
-        .filter_map(|k| {
-            shift_permutation(bank, space, k).map(|p| (Transformation::Shift { k }, p))
-        })
+        .filter_map(|k| shift_permutation(bank, space, k).map(|p| (Transformation::Shift { k }, p)))
         .collect()
 }
 
@@ -174,7 +176,11 @@ mod tests {
         // The two shifts are inverse to each other on the interior.
         let back = truths[0].1.then(&truths[1].1);
         let both = |i: usize| mask[i] && mask[truths[0].1.image(i)];
-        assert!((0..b.len()).filter(|&i| both(i)).all(|i| back.image(i) == i));
+        assert!(
+            (0..b.len())
+                .filter(|&i| both(i))
+                .all(|i| back.image(i) == i)
+        );
     }
 
     #[test]

@@ -84,9 +84,9 @@ pub fn recovered_within<N>(
     truths
         .iter()
         .filter(|(_, g)| {
-            found.iter().any(|p| {
-                crate::model::line_space::masked_consistency(p, g, scored) >= RECOVERED
-            })
+            found
+                .iter()
+                .any(|p| crate::model::line_space::masked_consistency(p, g, scored) >= RECOVERED)
         })
         .count()
 }

@@ -91,7 +91,9 @@ impl FilterBank {
         let mut unit_response = Vec::with_capacity(axis.bins);
         for k in 0..axis.bins {
             let w = std::f64::consts::TAU * axis.centre_hz(k as f64) / SAMPLE_RATE_HZ;
-            let tone: Vec<f32> = (0..FRAME_LEN).map(|n| (w * n as f64).cos() as f32).collect();
+            let tone: Vec<f32> = (0..FRAME_LEN)
+                .map(|n| (w * n as f64).cos() as f32)
+                .collect();
             let power = bank.power(&tone);
             let r = bank.filter_energy(&power, k);
             if !(r.is_finite() && r > 0.0) {
@@ -166,8 +168,11 @@ impl FilterBank {
     }
 }
 
+/// A cached bank: `(f_min bits, bins, bins per octave)` and the bank.
+type CachedBank = (u64, usize, usize, Arc<FilterBank>);
+
 /// Filter banks built so far, one per axis (a handful at most in one process).
-static BANKS: Mutex<Vec<(u64, usize, usize, Arc<FilterBank>)>> = Mutex::new(Vec::new());
+static BANKS: Mutex<Vec<CachedBank>> = Mutex::new(Vec::new());
 
 /// Most filter banks kept at once; the oldest is dropped beyond this.
 const MAX_CACHED_BANKS: usize = 4;
@@ -176,7 +181,7 @@ const MAX_CACHED_BANKS: usize = 4;
 /// calibrates every filter with an FFT, a few milliseconds).
 pub fn filter_bank(axis: LogFreqAxis) -> Result<Arc<FilterBank>, ConfigError> {
     let key = (axis.f_min.to_bits(), axis.bins, axis.bins_per_octave);
-    let lookup = |banks: &Vec<(u64, usize, usize, Arc<FilterBank>)>| {
+    let lookup = |banks: &Vec<CachedBank>| {
         banks
             .iter()
             .find(|(f, n, b, _)| (*f, *n, *b) == key)

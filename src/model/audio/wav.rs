@@ -168,9 +168,8 @@ pub fn excerpt(folder: &SoundFolder, rng: &mut impl Rng) -> Vec<f32> {
         for (o, &v) in chosen.iter_mut().zip(&sound[start..]) {
             *o = v;
         }
-        let rms = (chosen.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>()
-            / FRAME_LEN as f64)
-            .sqrt();
+        let rms =
+            (chosen.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / FRAME_LEN as f64).sqrt();
         if rms > SILENCE_RMS {
             let gain = (EXCERPT_RMS / rms) as f32;
             chosen.iter_mut().for_each(|x| *x *= gain);
