@@ -44,6 +44,8 @@ shot polar-weights-recovered --preset polar-rotate --steps 400 --search --select
 shot transform-polar-rotate --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --view transformation
 shot transform-polar-zoom --preset polar-zoom --steps 400 --search --select "rotate 7.5°" --view transformation
 shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
+# The sound world (issue 14): a tone's log-frequency spectrum with note names.
+shot stimulus-audio  --preset audio-pitch --steps 50 --view stimulus
 
 # Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node

@@ -227,19 +227,21 @@ fn the_true_rotation_induces_the_sector_shift_and_the_honest_view_follows_it() {
 /// One sparse product per batch gives exactly the stimuli drawn one by one.
 #[test]
 fn a_batch_of_photo_stimuli_is_sampled_exactly_as_one_by_one() {
-    use invariance_lab::model::polar_stimulus::{draw_view, rotated_photo, sample_views};
+    use invariance_lab::model::polar_stimulus::{PhotoSet, draw_view, rotated_photo, sample_views};
     use rand::SeedableRng;
     let space = presets::by_name("polar-zoom").unwrap().config.space;
     let (scale, mirror) = ((1.0, 1.8), true);
     let rng = |k: u64| rand_chacha::ChaCha8Rng::seed_from_u64(100 + k);
+    let set = PhotoSet::new(space, scale, None).unwrap();
+    let photos = set.photos().unwrap();
     let views: Vec<_> = (0..12)
-        .map(|k| draw_view(space, scale, mirror, &mut rng(k)).unwrap())
+        .map(|k| draw_view(space, scale, mirror, &photos, &mut rng(k)).unwrap())
         .collect();
     assert!(views.iter().any(|v| v.placement.mirror) && views.iter().any(|v| !v.placement.mirror));
-    let batch = sample_views(space, &views).unwrap();
+    let batch = sample_views(space, &photos, &views).unwrap();
     assert_eq!(batch.dim(), (12, space.pixels()));
     for k in 0..12 {
-        let one = rotated_photo(space, scale, mirror, &mut rng(k)).unwrap();
+        let one = rotated_photo(space, scale, mirror, None, &mut rng(k)).unwrap();
         assert_eq!(batch.row(k as usize).to_vec(), one, "stimulus {k}");
     }
 }

@@ -39,6 +39,9 @@ pub enum AppAction {
     LoadNodeLabels,
     /// Add experiment files or a sweep CSV to the learning-curve comparison via a dialog.
     AddRuns,
+    /// Train the current world on a folder of the user's WAV files or photos, picked in
+    /// a dialog (`crate::model::data_dir`).
+    UseDataFolder,
     /// Export the learning-curve figure as `.png` via a dialog.
     ExportFigure,
     /// Quit (asks about unsaved changes first).

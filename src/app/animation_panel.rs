@@ -275,7 +275,7 @@ impl AnimationPanel {
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(
                     cx.config.seed ^ 0x616e_696d ^ self.sample_seed,
                 );
-                stimulus::sample(&cx.config.stimulus.kind, space, &mut rng).ok()
+                stimulus::sample_config(&cx.config.stimulus, space, &mut rng).ok()
             }
             Source::Current => {
                 if self.frozen_current.is_none() {
@@ -486,7 +486,8 @@ impl AnimationPanel {
         let (crisp, honest) = (&computed.orbit.crisp[k], &computed.orbit.honest[k]);
         let width = ((ui.available_width() - 24.0) / 2.0).max(120.0);
         match space {
-            Space::Ring { .. } => {
+            // On the log-frequency line the spectrum slides by one bin per frame.
+            Space::Ring { .. } | Space::Line { .. } => {
                 let (crisp_range, honest_range) = (
                     export::value_range(&computed.orbit.crisp),
                     export::value_range(&computed.orbit.honest),
@@ -577,7 +578,7 @@ impl Job {
         .map_err(|e| e.to_string())?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.config.seed ^ 0x6571_7569);
         let stimuli: Vec<Vec<f32>> = (0..EQUIVARIANCE_STIMULI)
-            .filter_map(|_| stimulus::sample(&self.config.stimulus.kind, space, &mut rng).ok())
+            .filter_map(|_| stimulus::sample_config(&self.config.stimulus, space, &mut rng).ok())
             .collect();
         let equivariance = transform::equivariance::equivariance_error_with(
             &self.config,

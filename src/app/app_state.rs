@@ -189,6 +189,7 @@ pub struct InvarianceApp {
     frame_ms: f64,
     last_frame: Option<Instant>,
     pub(super) queued: Vec<AppAction>,
+    pub(super) data_folder: super::data_folder_flow::DataFolderTask,
 }
 
 impl InvarianceApp {
@@ -252,6 +253,7 @@ impl InvarianceApp {
             frame_ms: 0.0,
             last_frame: None,
             queued: Vec::new(),
+            data_folder: Default::default(),
         };
         if let Some(secs) = options.search_time_secs {
             app.search.settings.time_limit_secs = secs;
@@ -537,6 +539,11 @@ impl InvarianceApp {
                     self.load_node_labels(path);
                 }
             }
+            AppAction::UseDataFolder => {
+                if let Some(path) = self.files.ask_path(FilePurpose::DataFolder) {
+                    self.use_data_folder(path);
+                }
+            }
             AppAction::AddRuns => {
                 if let Some(path) = self.files.ask_path(FilePurpose::AddRuns) {
                     self.add_runs(path);
@@ -728,6 +735,7 @@ impl eframe::App for InvarianceApp {
         for (purpose, path) in chosen.into_iter().chain(self.files.take_picked()) {
             self.on_path_chosen(purpose, path);
         }
+        self.poll_data_folder();
         if let Some(shot) = self.compare.poll_export(&ctx) {
             shot.capture(&ctx, self.files.figure_saver());
         }

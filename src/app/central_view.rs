@@ -62,6 +62,10 @@ impl InvarianceApp {
             fields: &model.fields,
             labels: &model.labels,
             neuron,
+            axis: crate::model::audio::LogFreqAxis::of(
+                &model.config.stimulus.kind,
+                model.config.space.side(),
+            ),
         };
         let hcx = HeatmapContext {
             labels: &model.labels,

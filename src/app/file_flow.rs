@@ -66,6 +66,7 @@ impl InvarianceApp {
             FilePurpose::SaveAs => self.save_to(path),
             FilePurpose::NodeLabels => self.load_node_labels(path),
             FilePurpose::AddRuns => self.add_runs(path),
+            FilePurpose::DataFolder => self.use_data_folder(path),
             FilePurpose::ExportFigure => self.compare.request_export(path),
             other => self.export_to(other, path),
         }

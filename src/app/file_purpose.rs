@@ -24,6 +24,8 @@ pub enum FilePurpose {
     ExportPng,
     /// Export the metric history as `.csv`.
     ExportMetrics,
+    /// Pick a folder of WAV files or photos to train on.
+    DataFolder,
 }
 
 impl FilePurpose {
@@ -39,6 +41,7 @@ impl FilePurpose {
             FilePurpose::ExportCsv => "Export weights (.csv)",
             FilePurpose::ExportPng => "Export heatmap (.png)",
             FilePurpose::ExportMetrics => "Export metrics (.csv)",
+            FilePurpose::DataFolder => "Folder of WAV files or photos",
         }
     }
 
@@ -53,6 +56,7 @@ impl FilePurpose {
             FilePurpose::ExportNpy => &["npy"],
             FilePurpose::ExportCsv | FilePurpose::ExportMetrics => &["csv"],
             FilePurpose::ExportPng | FilePurpose::ExportFigure => &["png"],
+            FilePurpose::DataFolder => &[],
         }
     }
 
@@ -60,7 +64,10 @@ impl FilePurpose {
     pub(super) fn picks(self) -> bool {
         matches!(
             self,
-            FilePurpose::Open | FilePurpose::NodeLabels | FilePurpose::AddRuns
+            FilePurpose::Open
+                | FilePurpose::NodeLabels
+                | FilePurpose::AddRuns
+                | FilePurpose::DataFolder
         )
     }
 
@@ -75,6 +82,7 @@ impl FilePurpose {
             FilePurpose::ExportCsv => "weights.csv",
             FilePurpose::ExportPng => "heatmap.png",
             FilePurpose::ExportMetrics => "metrics.csv",
+            FilePurpose::DataFolder => "my-sounds",
         }
     }
 }

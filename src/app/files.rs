@@ -424,12 +424,15 @@ impl Files {
                 let started = Instant::now();
                 let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
                 let exts = purpose.extensions();
-                dialog = dialog.add_filter(exts.join(", "), exts);
+                if !exts.is_empty() {
+                    dialog = dialog.add_filter(exts.join(", "), exts);
+                }
                 if let Some(dir) = directory {
                     dialog = dialog.set_directory(dir);
                 }
                 let paths = match purpose {
                     FilePurpose::AddRuns => dialog.pick_files().unwrap_or_default(),
+                    FilePurpose::DataFolder => dialog.pick_folder().into_iter().collect(),
                     p if p.picks() => dialog.pick_file().into_iter().collect(),
                     _ => dialog
                         .set_file_name(purpose.default_name())

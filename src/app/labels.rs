@@ -6,6 +6,7 @@ use crate::model::{NeuronLabel, Space, Transformation};
 pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
     let place = match space {
         Space::Ring { .. } => format!("pixel {}", label.position),
+        Space::Line { .. } => format!("bin {}", label.position),
         Space::Torus { side } | Space::Square { side } => {
             let side = (*side).max(1);
             format!("(x {}, y {})", label.position % side, label.position / side)
@@ -20,7 +21,9 @@ pub fn describe_neuron(label: &NeuronLabel, space: &Space) -> String {
         }
     };
     match label.kernel {
-        Some(k) if matches!(space, Space::Ring { .. }) => format!("{place}, kernel {k}"),
+        Some(k) if matches!(space, Space::Ring { .. } | Space::Line { .. }) => {
+            format!("{place}, kernel {k}")
+        }
         Some(k) if matches!(space, Space::Polar { .. }) => format!(
             "{place}, kernel {k}{}",
             if label.rotation == 1 {

@@ -6,6 +6,7 @@
 //! the worker; a rejected draft shows its error in the status bar.
 
 mod polar_rows;
+mod sound_rows;
 
 use egui::{DragValue, Ui};
 
@@ -103,6 +104,7 @@ enum SpaceKind {
     Torus,
     Square,
     Polar,
+    Line,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -115,6 +117,7 @@ enum StimulusChoice {
     Edges,
     ImagePatches,
     RotatedPhotos,
+    Sound,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -266,6 +269,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
         Space::Torus { .. } => SpaceKind::Torus,
         Space::Square { .. } => SpaceKind::Square,
         Space::Polar { .. } => SpaceKind::Polar,
+        Space::Line { .. } => SpaceKind::Line,
     };
     let before = kind;
     combo(
@@ -278,6 +282,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
             (SpaceKind::Torus, "torus (2-D, periodic)"),
             (SpaceKind::Square, "square (2-D)"),
             (SpaceKind::Polar, "log-polar retina (2-D, foveated)"),
+            (SpaceKind::Line, "log-frequency line (1-D, open)"),
         ],
     );
     if kind != before {
@@ -286,6 +291,7 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
             SpaceKind::Torus => Space::Torus { side: 16 },
             SpaceKind::Square => Space::Square { side: 16 },
             SpaceKind::Polar => polar_rows::DEFAULT_SPACE,
+            SpaceKind::Line => Space::Line { n: 48 },
         };
     }
     match space {
@@ -313,6 +319,14 @@ fn space_rows(ui: &mut Ui, space: &mut Space) {
             r_min,
             r_max,
         } => polar_rows::space_rows(ui, rings, sectors, r_min, r_max),
+        Space::Line { n } => grid_row(
+            ui,
+            "    bins n",
+            "Number of bins on the open line (the log-frequency axis).",
+            n,
+            4..=4096,
+            1.0,
+        ),
     }
 }
 
@@ -326,6 +340,7 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
         StimulusKind::Edges { .. } => StimulusChoice::Edges,
         StimulusKind::ImagePatches => StimulusChoice::ImagePatches,
         StimulusKind::RotatedPhotos { .. } => StimulusChoice::RotatedPhotos,
+        StimulusKind::Sound { .. } => StimulusChoice::Sound,
     };
     let before = choice;
     combo(
@@ -345,6 +360,7 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
                 StimulusChoice::RotatedPhotos,
                 "photos at random angles (polar)",
             ),
+            (StimulusChoice::Sound, "harmonic tones (log-frequency line)"),
         ],
     );
     if choice != before {
@@ -378,6 +394,7 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
                 scale: (1.0, 1.0),
                 mirror: true,
             },
+            StimulusChoice::Sound => sound_rows::default_kind(),
         };
     }
     match kind {
@@ -525,6 +542,7 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
         StimulusKind::RotatedPhotos { scale, mirror } => {
             polar_rows::rotated_photos_rows(ui, scale, mirror);
         }
+        StimulusKind::Sound { .. } => sound_rows::sound_rows(ui, kind),
     }
 }
 

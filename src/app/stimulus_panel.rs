@@ -59,6 +59,8 @@ pub struct StimulusContext<'a> {
     pub labels: &'a [NeuronLabel],
     /// Neuron whose receptive field to show.
     pub neuron: Option<usize>,
+    /// The log-frequency axis, in the sound world (the stimulus is then a spectrum).
+    pub axis: Option<crate::model::audio::LogFreqAxis>,
 }
 
 /// Textures of the 2-D views.
@@ -72,7 +74,7 @@ pub struct StimulusPanel {
 /// retina (a disc, [`super::polar_view`]).
 fn side_of(space: &Space) -> Option<usize> {
     match space {
-        Space::Ring { .. } | Space::Polar { .. } => None,
+        Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. } => None,
         Space::Torus { side } | Space::Square { side } => Some(*side),
     }
 }
@@ -105,6 +107,10 @@ impl StimulusPanel {
     pub fn stimulus_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
         ui.label(egui::RichText::new("Current stimulus").strong())
             .on_hover_text("The last pattern shown to the detectors.");
+        if let Some(axis) = cx.axis {
+            super::spectrum_view::spectrum_ui(ui, "stimulus-spectrum", axis, cx.stimulus, height);
+            return;
+        }
         if let Some(grid) = PolarGrid::of(*cx.space) {
             if self
                 .stimulus_tex

@@ -46,6 +46,13 @@ impl InvarianceApp {
                     self.queued.push(AppAction::AddRuns);
                     self.view = View::Learning;
                 }
+                if ui
+                    .button("Use my own sounds or photos…")
+                    .on_hover_text("A folder of WAV files (sound world) or PNG/JPEG photos (image worlds) in place of the synthesised tones or bundled photos; training starts again from step 0.")
+                    .clicked()
+                {
+                    self.queued.push(AppAction::UseDataFolder);
+                }
                 ui.menu_button("Open recent", |ui| {
                     if self.files.recent.is_empty() {
                         ui.label("No recent files.");

@@ -54,6 +54,13 @@ struct Loaded {
     sim: Option<crate::model::Simulation>,
 }
 
+impl Loaded {
+    /// The neurons consistency counts (`None`: all); the interior on an open line.
+    fn scored(&self) -> Option<&[bool]> {
+        self.sim.as_ref().and_then(|s| s.scored_neurons())
+    }
+}
+
 /// Held-out stimuli per result for the equivariance error of SPEC §7.
 const EQUIVARIANCE_TEST_STIMULI: usize = 32;
 
@@ -107,7 +114,7 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     let matches: Vec<Option<Match>> = report
         .results
         .iter()
-        .map(|r| scoring::best_match(&r.permutation, &loaded.truths))
+        .map(|r| scoring::best_match_within(&r.permutation, &loaded.truths, loaded.scored()))
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -128,12 +135,29 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
                 })
             })
             .collect();
-        let recovered = (!loaded.truths.is_empty()).then(|| {
-            let (k, how) = scoring::recovered_truths(&report, &loaded.truths);
-            json!({"recovered": k, "total": loaded.truths.len(), "how": how})
+        let recovered = (!loaded.truths.is_empty()).then(|| match loaded.scored() {
+            None => {
+                let (k, how) = scoring::recovered_truths(&report, &loaded.truths);
+                json!({"recovered": k, "total": loaded.truths.len(), "how": how})
+            }
+            Some(mask) => {
+                let found: Vec<&Permutation> =
+                    report.results.iter().map(|r| &r.permutation).collect();
+                let k = scoring::recovered_within(&found, &loaded.truths, Some(mask));
+                json!({"recovered": k, "total": loaded.truths.len(),
+                       "how": "among the results, over the interior neurons"})
+            }
         });
         let mut value = to_json(&report, &matches, &equivariance);
         value["recovered_truths"] = recovered.unwrap_or(Value::Null);
+        // On an open line, consistency counts the interior neurons only.
+        if let Some(mask) = loaded.scored() {
+            value["scored_neurons"] = json!({
+                "count": mask.iter().filter(|&&x| x).count(),
+                "of": mask.len(),
+                "which": "interior of the line (fields that stay on it when shifted)",
+            });
+        }
         writeln!(out, "{}", serde_json::to_string(&value)?)?;
     } else {
         write_table(&mut out, n, &report, &matches, &loaded.truths)?;

@@ -48,6 +48,14 @@ pub struct TrainArgs {
     /// Stimuli per step; default: the preset's.
     #[arg(long, conflicts_with = "resume")]
     pub batch: Option<usize>,
+    /// A folder of WAV files whose excerpts replace the synthesised tones (sound worlds,
+    /// e.g. `audio-pitch`). Stored in the experiment file.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["resume", "image_dir"])]
+    pub audio_dir: Option<PathBuf>,
+    /// A folder of PNG/JPEG photos that replaces the bundled ones (image worlds, e.g.
+    /// `image-rotate`, `polar-rotate`). Stored in the experiment file.
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub image_dir: Option<PathBuf>,
     /// Where to save the experiment file (written atomically).
     #[arg(long, value_name = "FILE.json")]
     pub out: PathBuf,
@@ -85,6 +93,11 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
+        use_data_dir(
+            &mut config,
+            args.audio_dir.as_deref(),
+            args.image_dir.as_deref(),
+        )?;
         let origin = match (&args.preset, &args.config) {
             (Some(name), _) => format!("preset {name}"),
             (None, Some(path)) => format!("config {}", path.display()),
@@ -128,6 +141,49 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         ),
     }
     print_metrics(&sim, &sim.metrics());
+    Ok(())
+}
+
+/// Puts `--audio-dir` or `--image-dir` into the config (as an absolute path, so the saved
+/// experiment reloads from anywhere), refusing a folder the world cannot use, and prints
+/// one warning line per skipped file. A folder without a usable file is an error.
+fn use_data_dir(
+    config: &mut crate::model::SimConfig,
+    audio: Option<&std::path::Path>,
+    image: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use crate::model::StimulusKind;
+    let (dir, flag) = match (audio, image) {
+        (Some(dir), _) => (dir, "--audio-dir"),
+        (None, Some(dir)) => (dir, "--image-dir"),
+        (None, None) => return Ok(()),
+    };
+    let kind = &config.stimulus.kind;
+    let fits = match flag {
+        "--audio-dir" => matches!(kind, StimulusKind::Sound { .. }),
+        _ => matches!(
+            kind,
+            StimulusKind::ImagePatches | StimulusKind::RotatedPhotos { .. }
+        ),
+    };
+    if !fits {
+        bail!(
+            "{flag} does not fit {} stimuli: --audio-dir is for sound worlds (audio-pitch), \
+             --image-dir for photo worlds (image-rotate, polar-rotate, polar-zoom)",
+            crate::model::stimulus::kind_name(kind)
+        );
+    }
+    if !dir.is_dir() {
+        bail!("{flag}: {} is not a folder", dir.display());
+    }
+    let absolute = std::fs::canonicalize(dir)
+        .with_context(|| format!("{flag}: cannot resolve {}", dir.display()))?;
+    config.stimulus.data_dir = Some(absolute);
+    let skipped = crate::model::data_dir::warnings(&config.stimulus)
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
+    for s in skipped {
+        eprintln!("warning: {s}");
+    }
     Ok(())
 }
 

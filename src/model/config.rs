@@ -41,6 +41,14 @@ pub enum Space {
         /// Radius of the outermost ring, in the same units; larger than `r_min`.
         r_max: f32,
     },
+    /// `n` samples of an open 1-D axis, e.g. a log-frequency axis (`crate::model::line_space`).
+    /// No exact symmetry: a shift by `k` is a translation on the interior only. As a pixel
+    /// permutation, `Shift { k }` is the cyclic shift `x ↦ x + k (mod n)`, which agrees
+    /// with the translation everywhere except on the `|k|` samples that wrap around.
+    Line {
+        /// Number of samples (bins).
+        n: usize,
+    },
 }
 
 /// A named exact transformation of a space (a pixel permutation), used as ground truth.
@@ -152,6 +160,25 @@ pub enum StimulusKind {
         /// invariant under reflections as well as rotations.
         mirror: bool,
     },
+    /// Line (log-frequency axis): log-frequency spectra of harmonic tones synthesised in
+    /// the crate (`crate::model::audio`), or of excerpts of the user's WAV files when
+    /// [`StimulusConfig::data_dir`] is set. Bin `k` is centred at
+    /// `f_min · 2^(k / bins_per_octave)` Hz, so a pitch change is a shift along the line.
+    Sound {
+        /// Bins per octave (12 = semitones).
+        bins_per_octave: usize,
+        /// Centre frequency of bin 0, in Hz.
+        f_min: f32,
+        /// Largest number of harmonics of a tone; each tone has `1..=max_harmonics`.
+        max_harmonics: usize,
+        /// Level of the pink noise added to every tone, relative to its fundamental
+        /// (0 = none). Pink noise has equal power per octave, so it is as invariant
+        /// under a pitch shift as the tones are.
+        noise: f32,
+        /// Largest vibrato depth in cents (0 = none); each tone draws its depth in
+        /// `[0, vibrato_cents]`.
+        vibrato_cents: f32,
+    },
 }
 
 /// Stimulus generator plus optional sequence wrapping.
@@ -162,6 +189,12 @@ pub struct StimulusConfig {
     /// If set, stimuli come as sequences: each base stimulus is transformed step by step by
     /// this transformation (the `Sequence` wrapper); required by the `Temporal` rule.
     pub sequence: Option<Transformation>,
+    /// A folder of the user's own files that replaces the built-in source: photos
+    /// (PNG/JPEG) for `image_patches` and `rotated_photos`, WAV files for `sound`
+    /// (`crate::model::data_dir`). Stored in experiment files, so a saved run reloads
+    /// from the same folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Receptive-field kernel families of a tiled bank.

@@ -370,12 +370,12 @@ impl Bank {
                 direct(Transformation::Translate { dx: 1, dy: 0 }),
                 direct(Transformation::Translate { dx: 0, dy: 1 }),
             ),
-            Space::Square { .. } => (None, None),
+            Space::Square { .. } | Space::Line { .. } => (None, None),
         };
         let units_closed = match space {
             Space::Ring { .. } | Space::Polar { .. } => unit_x.is_some(),
             Space::Torus { .. } => unit_x.is_some() && unit_y.is_some(),
-            Space::Square { .. } => false,
+            Space::Square { .. } | Space::Line { .. } => false,
         };
         let mut translation_cache: HashMap<(i64, i64), Option<Permutation>> = HashMap::new();
         let mut out = Vec::new();

@@ -71,16 +71,7 @@ pub fn max_side() -> usize {
 /// Draws one normalised patch for a 2-D `space` (module docs). A ring, or a side larger
 /// than [`max_side`], is a [`ConfigError`].
 pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError> {
-    let side = match space {
-        Space::Square { side } | Space::Torus { side } => side,
-        Space::Ring { .. } | Space::Polar { .. } => {
-            return Err(ConfigError::Inconsistent(
-                "image_patches stimuli need a square or torus space (the polar retina takes \
-                 rotated_photos)"
-                    .into(),
-            ));
-        }
-    };
+    let side = patch_side(space)?;
     let images = photos()?;
     let limit = max_side();
     if side == 0 || side > limit {
@@ -89,7 +80,44 @@ pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError>
             reason: format!("image patches need a side between 1 and {limit}, got {side}"),
         });
     }
-    let image = &images[rng.random_range(0..images.len())];
+    let all: Vec<&GrayImage> = images.iter().collect();
+    Ok(sample_from(&all, side, rng))
+}
+
+/// Draws one normalised patch from the user's photos in `dir` (`StimulusConfig::data_dir`);
+/// photos smaller than the patch are not used.
+pub fn sample_dir(
+    space: Space,
+    dir: &std::path::Path,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    let side = patch_side(space)?;
+    let folder = super::photo_dir::photo_folder(dir)?;
+    let fit = super::photo_dir::photos_at_least(&folder, side.max(1))?;
+    Ok(sample_from(&fit, side, rng))
+}
+
+/// The patch side of a square or torus space.
+fn patch_side(space: Space) -> Result<usize, ConfigError> {
+    match space {
+        Space::Square { side } | Space::Torus { side } => Ok(side),
+        Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. } => {
+            Err(ConfigError::Inconsistent(
+                "image_patches stimuli need a square or torus space (the polar retina takes \
+                 rotated_photos)"
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// A patch of `side × side` pixels from one of `images`, each at least `side` pixels on
+/// its short side (the callers make sure), with a random D4 element applied.
+fn sample_from(images: &[&GrayImage], side: usize, rng: &mut impl Rng) -> Vec<f32> {
+    if images.is_empty() || side == 0 {
+        return vec![0.0; side * side];
+    }
+    let image = images[rng.random_range(0..images.len())];
     let x0 = rng.random_range(0..=(image.width() as usize - side));
     let y0 = rng.random_range(0..=(image.height() as usize - side));
     let quarter_turns = rng.random_range(0..4u8);
@@ -103,7 +131,7 @@ pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError>
         }
     }
     crate::transform::image_input::normalise(&mut patch);
-    Ok(patch)
+    patch
 }
 
 /// The patch pixel shown at `(x, y)` after mirroring (`x ↦ side−1−x`) and then turning by

@@ -56,6 +56,9 @@ pub struct MetricsInput<'a> {
     pub true_permutation: &'a Permutation,
     /// The fixed random baseline permutation.
     pub random_permutation: &'a Permutation,
+    /// The neurons both symmetry errors are measured over (`None`: all); on an open line,
+    /// the interior (`crate::model::line_space`).
+    pub scored: Option<&'a [bool]>,
 }
 
 /// Computes a [`MetricsRecord`] for `W = scale · w_raw`.
@@ -63,7 +66,10 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
     let m = w_raw.nrows();
     let symmetry_error = |p: &Permutation| {
         if p.len() == m {
-            relative_error(w_raw, p)
+            match input.scored {
+                Some(mask) => super::line_space::masked_relative_error(w_raw, p, mask),
+                None => relative_error(w_raw, p),
+            }
         } else {
             f64::NAN
         }
@@ -136,6 +142,7 @@ mod tests {
                 mean_activity: 0.0,
                 true_permutation: &id,
                 random_permutation: &swap,
+                scored: None,
             },
         );
         assert!((r.weight_norm - 0.5 * 10f64.sqrt()).abs() < 1e-12);

@@ -1,13 +1,17 @@
 //! The simulated world and the learning layer: spaces, stimuli, detectors,
 //! Hebbian rules, metrics, and the [`Simulation`] that ties them together.
 
+pub mod audio;
 pub mod config;
 pub mod config_patch;
+pub mod data_dir;
 pub mod detectors;
 pub mod image_patches;
 pub mod kernels;
 pub mod learning;
+pub mod line_space;
 pub mod metrics;
+pub mod photo_dir;
 pub mod polar;
 pub mod polar_bank;
 pub mod polar_space;

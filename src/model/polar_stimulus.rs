@@ -58,10 +58,45 @@ pub fn validate_rotated_photos(space: Space, (lo, hi): (f32, f32)) -> Result<(),
     Ok(())
 }
 
-/// Where one photo stimulus looks: which bundled photo, and the retina's placement on it.
+/// The photos a [`Placement`] may look at: the bundled ones, or the user's folder's
+/// photos that are large enough for the retina's disc.
+pub struct PhotoSet {
+    folder: Option<std::sync::Arc<super::photo_dir::PhotoFolder>>,
+    min_side: usize,
+}
+
+impl PhotoSet {
+    /// The set for `data_dir` (None: the bundled photos), checked against the retina.
+    pub fn new(
+        space: Space,
+        scale: (f32, f32),
+        data_dir: Option<&std::path::Path>,
+    ) -> Result<Self, ConfigError> {
+        validate_rotated_photos(space, scale)?;
+        let grid = grid_of(space)?;
+        let diameter = 2.0 * (grid.r_max * f64::from(scale.1) + MARGIN_PX + 1.0);
+        let set = Self {
+            folder: data_dir.map(super::photo_dir::photo_folder).transpose()?,
+            min_side: diameter.ceil() as usize,
+        };
+        set.photos()?;
+        Ok(set)
+    }
+
+    /// The photos, in a fixed order.
+    pub fn photos(&self) -> Result<Vec<&image::GrayImage>, ConfigError> {
+        match &self.folder {
+            None => Ok(image_patches::photos()?.iter().collect()),
+            Some(folder) => super::photo_dir::photos_at_least(folder, self.min_side),
+        }
+    }
+}
+
+/// Where one photo stimulus looks: which photo of its [`PhotoSet`], and the retina's
+/// placement on it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PhotoView {
-    /// Index into [`image_patches::photos`].
+    /// Index into [`PhotoSet::photos`].
     pub photo: usize,
     /// Centre, scale, turn and mirror.
     pub placement: Placement,
@@ -73,13 +108,17 @@ pub fn draw_view(
     space: Space,
     scale: (f32, f32),
     mirror: bool,
+    photos: &[&image::GrayImage],
     rng: &mut impl Rng,
 ) -> Result<PhotoView, ConfigError> {
-    validate_rotated_photos(space, scale)?;
     let grid = grid_of(space)?;
-    let photos = image_patches::photos()?;
+    if photos.is_empty() {
+        return Err(ConfigError::Inconsistent(
+            "there are no photos to sample".into(),
+        ));
+    }
     let index = rng.random_range(0..photos.len());
-    let photo = &photos[index];
+    let photo = photos[index];
     let (lo, hi) = (f64::from(scale.0).ln(), f64::from(scale.1).ln());
     let s = if hi > lo {
         rng.random_range(lo..hi).exp()
@@ -90,7 +129,7 @@ pub fn draw_view(
     let mirrored = mirror && rng.random::<bool>();
     let reach = grid.r_max * s + MARGIN_PX;
     let (w, h) = (photo.width() as f64, photo.height() as f64);
-    // `validate_rotated_photos` made sure the disc fits, so these ranges are not empty.
+    // `PhotoSet::new` made sure the disc fits, so these ranges are not empty.
     let cx = rng.random_range(reach..=(w - 1.0 - reach).max(reach));
     let cy = rng.random_range(reach..=(h - 1.0 - reach).max(reach));
     Ok(PhotoView {
@@ -104,13 +143,16 @@ pub fn draw_view(
     })
 }
 
-/// The normalised stimuli of `views`, one row each: the grid's sample points are
-/// computed once, every view contributes its four bilinear taps per pixel to one
-/// sparse `(views · pixels) × (all photos' pixels)` matrix, and one sparse product
-/// with the photos' grey values samples the whole batch.
-pub fn sample_views(space: Space, views: &[PhotoView]) -> Result<Array2<f32>, ConfigError> {
+/// The normalised stimuli of `views` of `photos`, one row each: the grid's sample
+/// points are computed once, every view contributes its four bilinear taps per pixel
+/// to one sparse `(views · pixels) × (all photos' pixels)` matrix, and one sparse
+/// product with the photos' grey values samples the whole batch.
+pub fn sample_views(
+    space: Space,
+    photos: &[&image::GrayImage],
+    views: &[PhotoView],
+) -> Result<Array2<f32>, ConfigError> {
     let grid = grid_of(space)?;
-    let photos = image_patches::photos()?;
     let points = grid.points();
     let pixels = points.len();
     // Taps into the photos laid end to end: photo k's pixels start at offsets[k].
@@ -123,13 +165,11 @@ pub fn sample_views(space: Space, views: &[PhotoView]) -> Result<Array2<f32>, Co
     let mut taps: Vec<(usize, f32)> = Vec::with_capacity(views.len() * pixels * 4);
     for view in views {
         let photo = photos.get(view.photo).ok_or_else(|| {
-            ConfigError::Inconsistent(format!("there is no bundled photo {}", view.photo))
+            ConfigError::Inconsistent(format!("there is no photo {}", view.photo))
         })?;
         let (w, h) = (photo.width() as usize, photo.height() as usize);
         if w == 0 || h == 0 {
-            return Err(ConfigError::Inconsistent(
-                "a bundled photo has no pixels".into(),
-            ));
+            return Err(ConfigError::Inconsistent("a photo has no pixels".into()));
         }
         let sampler = Sampler::at_points(&points, w, h, &view.placement);
         let base = offsets[view.photo];
@@ -160,15 +200,22 @@ pub fn sample_views(space: Space, views: &[PhotoView]) -> Result<Array2<f32>, Co
     Ok(out)
 }
 
-/// One photo stimulus (module docs): [`draw_view`], then [`sample_views`].
+/// One photo stimulus (module docs), from the bundled photos or, with `data_dir`, from
+/// the user's photos there that are large enough for the retina's disc:
+/// [`draw_view`], then [`sample_views`].
 pub fn rotated_photo(
     space: Space,
     scale: (f32, f32),
     mirror: bool,
+    data_dir: Option<&std::path::Path>,
     rng: &mut impl Rng,
 ) -> Result<Vec<f32>, ConfigError> {
-    let view = draw_view(space, scale, mirror, rng)?;
-    Ok(sample_views(space, &[view])?.into_raw_vec_and_offset().0)
+    let set = PhotoSet::new(space, scale, data_dir)?;
+    let photos = set.photos()?;
+    let view = draw_view(space, scale, mirror, &photos, rng)?;
+    Ok(sample_views(space, &photos, &[view])?
+        .into_raw_vec_and_offset()
+        .0)
 }
 
 /// A point uniform over the disc of radius `r`.

@@ -44,6 +44,7 @@ fn base(space: Space, kind: StimulusKind, bank: BankConfig, t: Transformation) -
         stimulus: StimulusConfig {
             kind,
             sequence: None,
+            data_dir: None,
         },
         bank,
         activation: Activation::Relu,
@@ -192,6 +193,14 @@ pub fn all() -> Vec<Preset> {
                           the zoom by one ring",
             config: polar_zoom,
             default_steps: POLAR_ZOOM_STEPS,
+        },
+        Preset {
+            name: "audio-pitch",
+            description: "Log-frequency axis, 48 semitone bins from 110 Hz, tiled bank (M = 184), \
+                          spectra of harmonic tones (or your WAV files): the one-bin pitch \
+                          shift over the interior",
+            config: super::audio::preset::audio_pitch(),
+            default_steps: super::audio::preset::STEPS,
         },
     ]
 }

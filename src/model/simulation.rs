@@ -85,6 +85,9 @@ pub struct Simulation {
     bank: Bank,
     true_permutation: Permutation,
     random_permutation: Permutation,
+    /// The neurons the symmetry errors and consistency count (`None`: all); on an open
+    /// line, the interior (`super::line_space`).
+    scored: Option<Vec<bool>>,
     state: HebbianState,
     step: u64,
     history: Vec<MetricsRecord>,
@@ -116,7 +119,15 @@ impl Simulation {
                     config.true_transformation
                 ),
             })?;
-        let true_permutation = bank.best_neuron_permutation(&pixel_perm).ok_or_else(|| {
+        let line_shift = super::line_space::shift_size(config.true_transformation);
+        let scored = super::line_space::interior(&bank, config.space, line_shift);
+        let true_permutation = match config.true_transformation {
+            Transformation::Shift { k } if config.space.is_line() => {
+                super::line_space::shift_permutation(&bank, config.space, k)
+            }
+            _ => bank.best_neuron_permutation(&pixel_perm),
+        }
+        .ok_or_else(|| {
             ConfigError::Inconsistent(format!(
                 "no neuron permutation corresponds to {}",
                 config.true_transformation
@@ -128,8 +139,8 @@ impl Simulation {
         let random_permutation = Permutation::from_images(images)
             .map_err(|e| ConfigError::Inconsistent(format!("random baseline permutation: {e}")))?;
         // Surface generator errors (e.g. missing assets) now rather than in `step`.
-        stimulus::sample(
-            &config.stimulus.kind,
+        stimulus::sample_config(
+            &config.stimulus,
             config.space,
             &mut derived_rng(config.seed, Purpose::Test, u64::MAX, 0),
         )?;
@@ -141,6 +152,7 @@ impl Simulation {
             bank,
             true_permutation,
             random_permutation,
+            scored,
             step: 0,
             history: Vec::new(),
             last_mean_activity: 0.0,
@@ -201,14 +213,20 @@ impl Simulation {
         if let (StimulusKind::RotatedPhotos { scale, mirror }, None) =
             (&self.config.stimulus.kind, self.config.stimulus.sequence)
         {
-            // The same draws as `stimulus::sample`, sampled as one sparse product.
-            let views: Result<Vec<_>, _> = (0..rows)
-                .map(|b| {
-                    let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
-                    super::polar_stimulus::draw_view(space, *scale, *mirror, &mut rng)
-                })
-                .collect();
-            if let Ok(stimuli) = views.and_then(|v| super::polar_stimulus::sample_views(space, &v))
+            // The same draws as `stimulus::sample_config`, sampled as one sparse product.
+            use super::polar_stimulus::{PhotoSet, draw_view, sample_views};
+            let data_dir = self.config.stimulus.data_dir.as_deref();
+            let batch = PhotoSet::new(space, *scale, data_dir).and_then(|set| {
+                let photos = set.photos()?;
+                let views = (0..rows)
+                    .map(|b| {
+                        let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
+                        draw_view(space, *scale, *mirror, &photos, &mut rng)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                sample_views(space, &photos, &views)
+            });
+            if let Ok(stimuli) = batch
                 && stimuli.dim() == (rows, pixels)
             {
                 return Batch {
@@ -226,7 +244,7 @@ impl Simulation {
         for b in 0..rows {
             let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
             // `new` checked that the generator works; a failure here leaves a blank row.
-            let Ok(base) = stimulus::sample(&self.config.stimulus.kind, space, &mut rng) else {
+            let Ok(base) = stimulus::sample_config(&self.config.stimulus, space, &mut rng) else {
                 continue;
             };
             if base.len() != pixels {
@@ -428,6 +446,12 @@ impl Simulation {
         &self.true_permutation
     }
 
+    /// The neurons that symmetry errors and consistency count, `None` for all: on an open
+    /// line, the interior for the true shift (`super::line_space`).
+    pub fn scored_neurons(&self) -> Option<&[bool]> {
+        self.scored.as_deref()
+    }
+
     /// The fixed, seeded random permutation used as the symmetry-error baseline.
     pub fn random_permutation(&self) -> &Permutation {
         &self.random_permutation
@@ -447,6 +471,13 @@ impl Simulation {
     /// its zoomed field, as for a random bank, since rings fall off the rim.
     pub fn ground_truth_transformations(&self) -> Vec<(Transformation, Permutation)> {
         let space = self.config.space;
+        if space.is_line() {
+            return super::line_space::ground_truth(
+                &self.bank,
+                space,
+                self.config.true_transformation,
+            );
+        }
         let mut truths = self.bank.ground_truth(space);
         let zooms = match self.config.stimulus.kind {
             StimulusKind::RotatedPhotos { scale, .. } if scale.0 < scale.1 => {
@@ -488,7 +519,7 @@ impl Simulation {
         (0..count as u64)
             .map(|i| {
                 let mut rng = derived_rng(self.config.seed, Purpose::Test, i, 0);
-                stimulus::sample(&self.config.stimulus.kind, space, &mut rng)
+                stimulus::sample_config(&self.config.stimulus, space, &mut rng)
                     .unwrap_or_else(|_| vec![0.0; space.pixels()])
             })
             .collect()
@@ -506,6 +537,7 @@ impl Simulation {
                 mean_activity: self.last_mean_activity,
                 true_permutation: &self.true_permutation,
                 random_permutation: &self.random_permutation,
+                scored: self.scored.as_deref(),
             },
         )
     }

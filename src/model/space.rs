@@ -36,7 +36,7 @@ impl Space {
     /// `(width, height)`; the height is 1 on a ring.
     pub fn shape(&self) -> (usize, usize) {
         match *self {
-            Space::Ring { n } => (n, 1),
+            Space::Ring { n } | Space::Line { n } => (n, 1),
             Space::Torus { side } | Space::Square { side } => (side, side),
             Space::Polar { rings, sectors, .. } => (sectors, rings),
         }
@@ -59,13 +59,18 @@ impl Space {
 
     /// True for the two-dimensional spaces (torus, square, polar).
     pub fn is_2d(&self) -> bool {
-        !matches!(self, Space::Ring { .. })
+        !matches!(self, Space::Ring { .. } | Space::Line { .. })
     }
 
     /// True for the spaces with periodic boundary in every direction (ring, torus); the
     /// polar retina is periodic in angle only and answers false.
     pub fn is_periodic(&self) -> bool {
         matches!(self, Space::Ring { .. } | Space::Torus { .. })
+    }
+
+    /// True for the open 1-D line (e.g. a log-frequency axis).
+    pub fn is_line(&self) -> bool {
+        matches!(self, Space::Line { .. })
     }
 
     /// True for the log-polar retina.
@@ -83,7 +88,7 @@ impl Space {
     /// most 4096 pixels in total (the detector bank is `M × pixels`).
     pub fn validate(&self) -> Result<(), ConfigError> {
         let (field, min, size) = match *self {
-            Space::Ring { n } => ("space.n", 3, n),
+            Space::Ring { n } | Space::Line { n } => ("space.n", 3, n),
             Space::Torus { side } | Space::Square { side } => ("space.side", 2, side),
             Space::Polar {
                 rings,
@@ -143,6 +148,11 @@ impl Space {
                 };
                 allowed.then(|| (reflect, 0, modulo(dx, n), 0))
             }
+            // Only shifts: a log-frequency axis has no mirror symmetry.
+            Space::Line { n } => {
+                let allowed = matches!(t, Transformation::Identity | Transformation::Shift { .. });
+                allowed.then(|| (false, 0, modulo(dx, n), 0))
+            }
             Space::Torus { side } => {
                 let allowed = !matches!(t, Transformation::Shift { .. });
                 allowed.then(|| (reflect, q, modulo(dx, side), modulo(dy, side)))
@@ -165,7 +175,7 @@ impl Space {
     ) -> Transformation {
         let side = self.side();
         let q = quarter_turns % 4;
-        let (dx, dy) = if self.is_polar() {
+        let (dx, dy) = if self.is_polar() || self.is_line() {
             (signed(dx, side), 0)
         } else if self.is_periodic() {
             (signed(dx, side), signed(dy, side))
@@ -174,7 +184,7 @@ impl Space {
         };
         match (*self, reflect, q, dx, dy) {
             (_, false, 0, 0, 0) => Transformation::Identity,
-            (Space::Ring { .. } | Space::Polar { .. }, false, _, k, _) => {
+            (Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. }, false, _, k, _) => {
                 Transformation::Shift { k }
             }
             (Space::Ring { .. } | Space::Polar { .. }, true, _, 0, _) => {
@@ -212,6 +222,9 @@ impl Space {
                 let x0 = if reflect { (n - x) % n } else { x };
                 ((x0 + dx as usize) % n, y)
             }
+            // The cyclic shift: the translation, with the samples that leave one end
+            // entering at the other (see `Space::Line`).
+            Space::Line { n } => ((x + dx as usize) % n, y),
             Space::Torus { side } | Space::Square { side } => {
                 let (mut x, mut y) = (x, y);
                 if reflect {
@@ -255,7 +268,7 @@ impl Space {
     /// ring `n` (polar retina with `n` sectors): the `n − 1` shifts (rotations) and the
     /// `n` reflections;
     /// torus: all `side²` translations composed with the 8 elements of D4 (minus one);
-    /// square: the 7 non-trivial elements of D4.
+    /// square: the 7 non-trivial elements of D4; line: none (its shifts are approximate).
     pub fn exact_transformations(&self) -> Vec<Transformation> {
         let mut out = Vec::new();
         match *self {
@@ -284,6 +297,9 @@ impl Space {
                     }
                 }
             }
+            // No exact symmetry; the approximate shifts are scored by
+            // `crate::model::line_space::ground_truth`.
+            Space::Line { .. } => {}
         }
         out.retain(|t| *t != Transformation::Identity);
         out
@@ -318,7 +334,7 @@ impl Space {
                 // The translation is whatever makes pixel 0 land where `perm` sends it.
                 let (x0, y0) = self.map_coords((reflect, q, 0, 0), 0, 0);
                 let (tx, ty) = self.coords(perm.image(0));
-                let (dx, dy) = if self.is_polar() {
+                let (dx, dy) = if self.is_polar() || self.is_line() {
                     (modulo(tx as i64 - x0 as i64, self.side()), 0)
                 } else if self.is_periodic() {
                     (

@@ -43,10 +43,22 @@ fn check_count(field: &'static str, v: usize) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Checks a generator against a space: 1-D kinds need a ring, 2-D kinds a torus or
-/// square; ranges must be finite and positive.
+/// Checks a generator against a space: 1-D kinds need a ring, sound a line, 2-D kinds a
+/// torus, square or polar retina; ranges must be finite and positive.
 pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
     space.validate()?;
+    if let StimulusKind::Sound { .. } = kind {
+        return super::audio::parts(kind, space).map(|_| ());
+    }
+    if space.is_line() {
+        return Err(invalid(
+            "stimulus.kind",
+            format!(
+                "{} stimuli do not fit a line space, which takes sound",
+                kind_name(kind)
+            ),
+        ));
+    }
     let one_d = matches!(
         kind,
         StimulusKind::Bumps { .. }
@@ -140,7 +152,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
             check_range("stimulus.length", length)?;
             check_positive("stimulus.thickness", thickness)?;
         }
-        StimulusKind::ImagePatches => {}
+        StimulusKind::ImagePatches | StimulusKind::Sound { .. } => {}
         StimulusKind::RotatedPhotos { scale, .. } => {
             super::polar_stimulus::validate_rotated_photos(space, scale)?;
         }
@@ -152,6 +164,23 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
 /// an exact pixel permutation of the space).
 pub fn validate_config(config: &StimulusConfig, space: Space) -> Result<(), ConfigError> {
     validate(&config.kind, space)?;
+    if config.data_dir.is_some()
+        && !matches!(
+            config.kind,
+            StimulusKind::ImagePatches
+                | StimulusKind::RotatedPhotos { .. }
+                | StimulusKind::Sound { .. }
+        )
+    {
+        return Err(invalid(
+            "stimulus.data_dir",
+            format!(
+                "{} stimuli take no folder; image_patches and rotated_photos take photos, \
+                 sound takes WAV files",
+                kind_name(&config.kind)
+            ),
+        ));
+    }
     if let Some(step) = config.sequence
         && space.pixel_permutation(step).is_none()
     {
@@ -174,6 +203,7 @@ pub fn kind_name(kind: &StimulusKind) -> &'static str {
         StimulusKind::Edges { .. } => "edges",
         StimulusKind::ImagePatches => "image_patches",
         StimulusKind::RotatedPhotos { .. } => "rotated_photos",
+        StimulusKind::Sound { .. } => "sound",
     }
 }
 
@@ -221,9 +251,32 @@ pub fn sample(
         } => edges(space, max_edges, length, thickness, rng),
         StimulusKind::ImagePatches => return super::image_patches::sample(space, rng),
         StimulusKind::RotatedPhotos { scale, mirror } => {
-            return super::polar_stimulus::rotated_photo(space, scale, mirror, rng);
+            return super::polar_stimulus::rotated_photo(space, scale, mirror, None, rng);
         }
+        StimulusKind::Sound { .. } => return super::audio::sample(kind, space, None, rng),
     })
+}
+
+/// One stimulus drawn from a whole configuration: like [`sample`], but from the user's
+/// folder (`data_dir`) when one is set. The sequence wrapper is the caller's.
+pub fn sample_config(
+    config: &StimulusConfig,
+    space: Space,
+    rng: &mut impl Rng,
+) -> Result<Vec<f32>, ConfigError> {
+    let Some(dir) = config.data_dir.as_deref() else {
+        return sample(&config.kind, space, rng);
+    };
+    validate_config(config, space)?;
+    match config.kind {
+        StimulusKind::ImagePatches => super::image_patches::sample_dir(space, dir, rng),
+        StimulusKind::RotatedPhotos { scale, mirror } => {
+            super::polar_stimulus::rotated_photo(space, scale, mirror, Some(dir), rng)
+        }
+        StimulusKind::Sound { .. } => super::audio::sample(&config.kind, space, Some(dir), rng),
+        // `validate_config` refused the others.
+        _ => sample(&config.kind, space, rng),
+    }
 }
 
 /// Frames `base, step·base, step²·base, …` (`len` frames). A step that is not an exact

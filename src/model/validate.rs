@@ -87,7 +87,9 @@ fn check_stimulus_ranges(kind: &StimulusKind, extent_px: f32) -> Result<(), Conf
         }
         StimulusKind::Bars { .. }
         | StimulusKind::ImagePatches
-        | StimulusKind::RotatedPhotos { .. } => Ok(()),
+        | StimulusKind::RotatedPhotos { .. }
+        // Checked against the axis by `crate::model::audio::parts`.
+        | StimulusKind::Sound { .. } => Ok(()),
     }
 }
 
@@ -97,7 +99,7 @@ impl SimConfig {
         self.space.validate()?;
         stimulus::validate_config(&self.stimulus, self.space)?;
         let extent_px = match self.space {
-            super::config::Space::Ring { n } => n as f32,
+            super::config::Space::Ring { n } | super::config::Space::Line { n } => n as f32,
             super::config::Space::Torus { side } | super::config::Space::Square { side } => {
                 side as f32
             }

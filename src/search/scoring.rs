@@ -53,6 +53,44 @@ pub fn best_match<N: ToString>(found: &Permutation, truths: &[(N, Permutation)])
     best
 }
 
+/// [`best_match`] counting only the nodes with `scored[i]` (all of them for `None`): on an
+/// open line, its interior (`crate::model::line_space`), where the shifts are
+/// translations; the best truth is chosen by that consistency too.
+pub fn best_match_within<N: ToString>(
+    found: &Permutation,
+    truths: &[(N, Permutation)],
+    scored: Option<&[bool]>,
+) -> Option<Match> {
+    let mut best: Option<Match> = None;
+    for (name, g) in truths {
+        let c = crate::model::line_space::masked_consistency(found, g, scored);
+        if best.as_ref().is_none_or(|b| c > b.consistency) {
+            best = Some(Match {
+                transformation: name.to_string(),
+                consistency: c,
+            });
+        }
+    }
+    best
+}
+
+/// How many of `truths` some permutation of `found` matches with consistency ≥ 0.95 over
+/// the nodes with `scored[i]` (all for `None`); compares every pair.
+pub fn recovered_within<N>(
+    found: &[&Permutation],
+    truths: &[(N, Permutation)],
+    scored: Option<&[bool]>,
+) -> usize {
+    truths
+        .iter()
+        .filter(|(_, g)| {
+            found
+                .iter()
+                .any(|p| crate::model::line_space::masked_consistency(p, g, scored) >= RECOVERED)
+        })
+        .count()
+}
+
 /// Names of the true transformations recovered by at least one of `found`.
 pub fn recovered<N: ToString>(found: &[Permutation], truths: &[(N, Permutation)]) -> Vec<String> {
     truths

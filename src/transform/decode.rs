@@ -541,6 +541,7 @@ fn grid_edges(space: Space) -> Vec<(usize, usize)> {
             .map(|x| (x, (x + 1) % n))
             .filter(|(a, b)| a != b)
             .collect(),
+        Space::Line { n } => (1..n).map(|x| (x - 1, x)).collect(),
         Space::Torus { side } | Space::Square { side } => {
             let periodic = matches!(space, Space::Torus { .. });
             let mut edges = Vec::new();
@@ -704,6 +705,7 @@ mod tests {
             stimulus: StimulusConfig {
                 kind,
                 sequence: None,
+                data_dir: None,
             },
             bank: BankConfig::Tiled {
                 kernels: per,

@@ -208,7 +208,7 @@ pub fn render_frames_with(
     }
     Ok((0..orbit.len())
         .map(|k| match space {
-            Space::Ring { .. } => {
+            Space::Ring { .. } | Space::Line { .. } => {
                 let (w, h) = options.plot_size;
                 let mut img = RgbImage::from_pixel(2 * w + GAP, h, BACKGROUND);
                 draw_plot(

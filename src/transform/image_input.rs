@@ -95,7 +95,7 @@ pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
 /// resolution, the rim an average instead of aliased single pixels.
 pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
     let side = match space {
-        Space::Ring { n } => n,
+        Space::Ring { n } | Space::Line { n } => n,
         Space::Torus { side } | Space::Square { side } => side,
         Space::Polar { .. } => return polar_pattern(image, space),
     };
@@ -104,7 +104,7 @@ pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
         .resize_exact(side as u32, side as u32, FilterType::Triangle)
         .to_luma32f();
     let mut pattern: Vec<f32> = match space {
-        Space::Ring { .. } => {
+        Space::Ring { .. } | Space::Line { .. } => {
             let row = (side / 2) as u32;
             (0..side as u32)
                 .map(|x| fitted.get_pixel(x, row).0[0])

@@ -334,7 +334,7 @@ fn centre_key(space: Space, centre: (f32, f32)) -> (i64, i64) {
     let (x, y) = match space {
         Space::Ring { n } => (wrap(centre.0, n), centre.1),
         Space::Torus { side } => (wrap(centre.0, side), wrap(centre.1, side)),
-        Space::Square { .. } => centre,
+        Space::Square { .. } | Space::Line { .. } => centre,
         Space::Polar { sectors, .. } => (wrap(centre.0, sectors), centre.1),
     };
     ((x * 1000.0).round() as i64, (y * 1000.0).round() as i64)

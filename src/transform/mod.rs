@@ -57,7 +57,7 @@ pub enum TransformError {
 /// Number of pixels of a space (a ring of `n`, or `side²`).
 pub fn pixel_count(space: Space) -> usize {
     match space {
-        Space::Ring { n } => n,
+        Space::Ring { n } | Space::Line { n } => n,
         Space::Torus { side } | Space::Square { side } => side * side,
         Space::Polar { rings, sectors, .. } => rings * sectors,
     }
@@ -67,7 +67,7 @@ pub fn pixel_count(space: Space) -> usize {
 /// rings)` for the polar retina (its samples as a rectangle; [`polar_render`] draws it round).
 pub fn image_shape(space: Space) -> (usize, usize) {
     match space {
-        Space::Ring { n } => (n, 1),
+        Space::Ring { n } | Space::Line { n } => (n, 1),
         Space::Torus { side } | Space::Square { side } => (side, side),
         Space::Polar { rings, sectors, .. } => (sectors, rings),
     }

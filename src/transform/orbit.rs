@@ -113,6 +113,7 @@ mod tests {
                     amplitude: (1.0, 1.0),
                 },
                 sequence: None,
+                data_dir: None,
             },
             bank: BankConfig::Tiled {
                 kernels: 3,

@@ -1,0 +1,201 @@
+//! The user's own data: a folder of WAV files for the sound world, or of PNG/JPEG photos
+//! for the image worlds, in place of the synthesised tones or the bundled photos
+//! (`StimulusConfig::data_dir`).
+//!
+//! A folder is read once per process and kept (the last [`MAX_CACHED`] folders of each
+//! kind), so drawing a stimulus costs no file access and every stimulus of a run comes
+//! from the same data. Files are read in name order, so the same folder gives the same
+//! stimuli. A file that cannot be read is skipped and named in
+//! [`Folder::skipped`]; a folder with no usable file is an error. Memory is bounded by a
+//! cap on what is kept ([`crate::model::audio::wav::MAX_TOTAL_SAMPLES`],
+//! [`crate::model::photo_dir::MAX_TOTAL_PIXELS`]); what lies beyond it is left out and
+//! reported the same way.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::config::ConfigError;
+
+/// Most folders of one kind kept in memory at once.
+pub const MAX_CACHED: usize = 2;
+
+/// Most directory entries looked at in one folder.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// A file that was left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "skipped {}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// What went wrong with a whole folder.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DataDirError {
+    /// The folder does not exist (e.g. a saved experiment's folder was moved).
+    #[error("the folder {0} does not exist")]
+    Missing(PathBuf),
+    /// The path is not a folder, or cannot be listed.
+    #[error("cannot read the folder {path}: {reason}")]
+    Unreadable {
+        /// The folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// No file in the folder could be used.
+    #[error("the folder {path} has no readable {what} file{}", skipped_note(*.skipped))]
+    Empty {
+        /// The folder.
+        path: PathBuf,
+        /// What was looked for ("WAV", "PNG or JPEG").
+        what: &'static str,
+        /// How many files were skipped.
+        skipped: usize,
+    },
+}
+
+fn skipped_note(skipped: usize) -> String {
+    match skipped {
+        0 => String::new(),
+        1 => " (1 file skipped)".into(),
+        n => format!(" ({n} files skipped)"),
+    }
+}
+
+impl From<DataDirError> for ConfigError {
+    fn from(e: DataDirError) -> Self {
+        ConfigError::Invalid {
+            field: "stimulus.data_dir",
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// The loaded contents of one folder.
+#[derive(Debug)]
+pub struct Folder<T> {
+    /// The folder.
+    pub path: PathBuf,
+    /// The usable files' contents, in file-name order, with their paths.
+    pub items: Vec<(PathBuf, T)>,
+    /// Files left out, in file-name order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// The regular files of `dir` in name order, hidden files (`.name`) left out; at most
+/// [`MAX_ENTRIES`] are looked at.
+pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, DataDirError> {
+    if !dir.exists() {
+        return Err(DataDirError::Missing(dir.to_path_buf()));
+    }
+    let unreadable = |e: std::io::Error| DataDirError::Unreadable {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .take(MAX_ENTRIES)
+    {
+        let entry = entry.map_err(unreadable)?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// True if `path` ends in one of `extensions` (case-insensitive).
+pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// A small per-kind cache of loaded folders (module docs).
+pub struct Cache<T> {
+    entries: Mutex<Vec<(PathBuf, Arc<Folder<T>>)>>,
+}
+
+impl<T> Cache<T> {
+    /// An empty cache (usable in a `static`).
+    pub const fn new() -> Self {
+        Self {
+            entries: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The folder `dir`, loaded by `load` on first use.
+    pub fn get(
+        &self,
+        dir: &Path,
+        load: impl FnOnce(&Path) -> Result<Folder<T>, DataDirError>,
+    ) -> Result<Arc<Folder<T>>, DataDirError> {
+        let find = |entries: &Vec<(PathBuf, Arc<Folder<T>>)>| {
+            entries
+                .iter()
+                .find(|(p, _)| p == dir)
+                .map(|(_, f)| f.clone())
+        };
+        if let Some(found) = self.entries.lock().ok().and_then(|e| find(&e)) {
+            return Ok(found);
+        }
+        let folder = Arc::new(load(dir)?);
+        if let Ok(mut entries) = self.entries.lock() {
+            if let Some(found) = find(&entries) {
+                return Ok(found);
+            }
+            if entries.len() >= MAX_CACHED {
+                entries.remove(0);
+            }
+            entries.push((dir.to_path_buf(), folder.clone()));
+        }
+        Ok(folder)
+    }
+
+    /// Drops `dir` from the cache, so the next use reads it again (after the user
+    /// picked it anew, say).
+    pub fn forget(&self, dir: &Path) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|(p, _)| p != dir);
+        }
+    }
+}
+
+impl<T> Default for Cache<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The files a config's folder skipped, loading the folder if needed: what the fronts
+/// print as warnings. Empty without a folder.
+pub fn warnings(config: &super::config::StimulusConfig) -> Result<Vec<Skipped>, DataDirError> {
+    use super::config::StimulusKind;
+    let Some(dir) = &config.data_dir else {
+        return Ok(Vec::new());
+    };
+    Ok(match config.kind {
+        StimulusKind::Sound { .. } => super::audio::wav::sound_folder(dir)?.skipped.clone(),
+        _ => super::photo_dir::photo_folder(dir)?.skipped.clone(),
+    })
+}
+
+/// Reads `dir` again on next use (both kinds).
+pub fn forget(dir: &Path) {
+    super::audio::wav::forget(dir);
+    super::photo_dir::forget(dir);
+}
