@@ -44,6 +44,9 @@ shot polar-weights-recovered --preset polar-rotate --steps 400 --search --select
 shot transform-polar-rotate --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --view transformation
 shot transform-polar-zoom --preset polar-zoom --steps 400 --search --select "rotate 7.5°" --view transformation
 shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
+# Learned receptive fields (issue 14): mid-way through the field phase, and after it.
+shot stimulus-learned-fields --preset ring-learned --steps 150 --view stimulus
+shot stimulus-learned --preset ring-learned --steps 1000 --view stimulus
 
 # Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node

@@ -812,7 +812,8 @@ fn presets_match_the_spec_table() {
             "image-rotate",
             "ring-temporal",
             "polar-rotate",
-            "polar-zoom"
+            "polar-zoom",
+            "ring-learned"
         ]
     );
     for p in presets::all() {
@@ -825,6 +826,7 @@ fn presets_match_the_spec_table() {
             "torus-translate" => Some(2048),
             "polar-rotate" => Some(1344),
             "polar-zoom" => Some(864),
+            "ring-learned" => Some(128),
             _ => None,
         };
         let expected_t = match c.space {

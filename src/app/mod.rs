@@ -17,6 +17,7 @@ pub mod central_view;
 pub mod colormap;
 pub mod compare_panel;
 pub mod compare_runs;
+pub mod field_gallery;
 pub mod file_flow;
 pub mod file_purpose;
 pub mod files;

@@ -4,8 +4,10 @@
 pub mod config;
 pub mod config_patch;
 pub mod detectors;
+pub mod field_measures;
 pub mod image_patches;
 pub mod kernels;
+pub mod learned_bank;
 pub mod learning;
 pub mod metrics;
 pub mod polar;
@@ -18,8 +20,9 @@ pub mod simulation;
 pub mod snapshot_weights;
 pub mod space;
 pub mod stimulus;
+pub mod sym_eigen;
 pub mod validate;
 
 pub use config::*;
-pub use simulation::{MetricsRecord, Simulation, Snapshot};
+pub use simulation::{MetricsRecord, Phase, Simulation, Snapshot};
 pub use snapshot_weights::{SnapshotWeights, WeightsSource};
