@@ -46,6 +46,9 @@ shot transform-polar-zoom --preset polar-zoom --steps 400 --search --select "rot
 shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
 # The sound world (issue 14): a tone's log-frequency spectrum with note names.
 shot stimulus-audio  --preset audio-pitch --steps 50 --view stimulus
+# Learned receptive fields (issue 14): mid-way through the field phase, and after it.
+shot stimulus-learned-fields --preset ring-learned --steps 150 --view stimulus
+shot stimulus-learned --preset ring-learned --steps 1000 --view stimulus
 
 # Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node

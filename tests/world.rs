@@ -814,7 +814,8 @@ fn presets_match_the_spec_table() {
             "ring-temporal",
             "polar-rotate",
             "polar-zoom",
-            "audio-pitch"
+            "audio-pitch",
+            "ring-learned"
         ]
     );
     for p in presets::all() {
@@ -828,6 +829,7 @@ fn presets_match_the_spec_table() {
             "polar-rotate" => Some(1344),
             "polar-zoom" => Some(864),
             "audio-pitch" => Some(184),
+            "ring-learned" => Some(128),
             _ => None,
         };
         let expected_t = match c.space {

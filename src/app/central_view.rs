@@ -39,7 +39,10 @@ impl InvarianceApp {
             return;
         };
         let model = p.model.clone();
-        let (_, order) = self.current_order(model.generation, model.neurons, &model.labels);
+        // The bank version is part of the key: a learned bank's labels change when its
+        // field phase ends, within one generation.
+        let order_key = model.generation ^ (model.bank_version << 40);
+        let (_, order) = self.current_order(order_key, model.neurons, &model.labels);
         // Without a hovered or clicked neuron, show the most active one.
         let most_active = p
             .snapshot
@@ -59,7 +62,8 @@ impl InvarianceApp {
             stimulus: &p.snapshot.stimulus,
             activity: &p.snapshot.activity,
             order: &order,
-            fields: &model.fields,
+            // A learned bank's fields change every step of its field phase.
+            fields: p.snapshot.fields.as_deref().unwrap_or(&model.fields),
             labels: &model.labels,
             neuron,
             axis: crate::model::audio::LogFreqAxis::of(
@@ -113,12 +117,27 @@ impl InvarianceApp {
             }
             View::Learning => self.learning_ui(ui, Some(&p)),
             View::Stimulus => {
-                let h = (ui.available_height() / 2.0 - 40.0).max(120.0);
+                // A learned bank's gallery is open below: the other panels make room.
+                let parts = if p.snapshot.fields.is_some() {
+                    3.2
+                } else {
+                    2.0
+                };
+                let h = (ui.available_height() / parts - 40.0).max(90.0);
                 ui.columns(2, |cols| {
                     self.stimulus.stimulus_ui(&mut cols[0], &scx, h);
                     self.stimulus.field_ui(&mut cols[1], &scx, h);
                 });
                 self.stimulus.activity_ui(ui, &scx, h);
+                let gcx = super::field_gallery::GalleryContext {
+                    space: &model.config.space,
+                    true_transformation: model.config.true_transformation,
+                    fields: p.snapshot.fields.as_deref().unwrap_or(&model.fields),
+                    order: &order,
+                    phase: p.snapshot.phase,
+                    version: (p.model.generation, p.snapshot.bank_version),
+                };
+                self.stimulus.gallery.ui(ui, &gcx);
             }
             View::Transformation => {
                 let selected = self.selected_permutation().cloned();

@@ -105,6 +105,9 @@ impl ImportedGraph {
         let facts = MatrixFacts::of(&w);
         let snapshot = Snapshot {
             step: 0,
+            phase: crate::model::Phase::Graph,
+            bank_version: 0,
+            fields: None,
             weights: Arc::new(SnapshotWeights::from_full(w)),
             node_weights: Arc::new(Array1::zeros(0)),
             stimulus: Arc::new(Vec::new()),

@@ -547,28 +547,43 @@ fn stimulus_rows(ui: &mut Ui, kind: &mut StimulusKind) {
 }
 
 fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
-    let mut tiled = matches!(bank, BankConfig::Tiled { .. });
-    let before = tiled;
+    // 0 tiled, 1 random, 2 learned.
+    let mut kind: u8 = match bank {
+        BankConfig::Tiled { .. } => 0,
+        BankConfig::Random { .. } => 1,
+        BankConfig::Learned { .. } => 2,
+    };
+    let before = kind;
     combo(
         ui,
         "Detector bank",
-        "Tiled: every kernel at every position (closed under the symmetries); random: random local fields.",
-        &mut tiled,
-        &[(true, "tiled kernels"), (false, "random fields")],
+        "Tiled: every kernel at every position (closed under the symmetries); random: random \
+         local fields; learned: fields learned from the stimuli (1-D), then the graph.",
+        &mut kind,
+        &[
+            (0, "tiled kernels"),
+            (1, "random fields"),
+            (2, "learned fields"),
+        ],
     );
-    if tiled != before {
-        *bank = if tiled {
-            BankConfig::Tiled {
+    if kind != before {
+        *bank = match kind {
+            0 => BankConfig::Tiled {
                 kernels: 4,
                 size: 7,
                 stride: 1,
                 family: KernelFamily::Random,
-            }
-        } else {
-            BankConfig::Random {
+            },
+            1 => BankConfig::Random {
                 count: 256,
                 size: 7,
-            }
+            },
+            _ => BankConfig::Learned {
+                filters: 64,
+                on_off: true,
+                field_steps: 600,
+                rate: 0.2,
+            },
         };
     }
     match bank {
@@ -612,6 +627,28 @@ fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
                     (KernelFamily::Gabor, "Gabor-like"),
                     (KernelFamily::DerivativeOfGaussian, "derivative of Gaussian"),
                 ],
+            );
+        }
+        BankConfig::Learned {
+            filters,
+            field_steps,
+            ..
+        } => {
+            grid_row(
+                ui,
+                "    learned filters",
+                "Filters learned by the Hebbian ICA rule (each read out by ON and OFF detectors).",
+                filters,
+                1..=4096,
+                1.0,
+            );
+            grid_row(
+                ui,
+                "    field steps",
+                "Steps of the field phase, before the recurrent graph learns.",
+                field_steps,
+                1..=1_000_000,
+                1.0,
             );
         }
         BankConfig::Random { count, size } => {

@@ -68,6 +68,8 @@ pub struct StimulusContext<'a> {
 pub struct StimulusPanel {
     stimulus_tex: Option<(u64, TextureHandle)>,
     field_tex: Option<(usize, TextureHandle)>,
+    /// All receptive fields at once (and, for learned banks, how they emerge).
+    pub gallery: super::field_gallery::FieldGallery,
 }
 
 /// The side of a square picture of the space; `None` for the ring (a plot) and the polar

@@ -77,6 +77,23 @@ pub struct ModelInfo {
     pub true_permutation: Permutation,
     /// Every exact symmetry the bank is closed under (scoring only).
     pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+    /// The simulation's bank version these facts describe (a learned bank's fields,
+    /// labels and true permutation are refreshed once its field phase ends).
+    pub bank_version: u64,
+}
+
+/// The static facts of `sim` for generation `generation`.
+fn model_info(sim: &Simulation, generation: u64) -> ModelInfo {
+    ModelInfo {
+        generation,
+        config: sim.config().clone(),
+        neurons: sim.neurons(),
+        labels: Arc::new(sim.labels().to_vec()),
+        fields: Arc::new(sim.fields().clone()),
+        true_permutation: sim.true_permutation().clone(),
+        ground_truth: Arc::new(sim.ground_truth_transformations()),
+        bank_version: sim.bank_version(),
+    }
 }
 
 /// One published picture of the worker's state.
@@ -379,16 +396,7 @@ impl Worker {
 
     fn replace(&mut self, sim: Simulation) {
         self.generation += 1;
-        let model = ModelInfo {
-            generation: self.generation,
-            config: sim.config().clone(),
-            neurons: sim.neurons(),
-            labels: Arc::new(sim.labels().to_vec()),
-            fields: Arc::new(sim.fields().clone()),
-            true_permutation: sim.true_permutation().clone(),
-            ground_truth: Arc::new(sim.ground_truth_transformations()),
-        };
-        self.model = Some(Arc::new(model));
+        self.model = Some(Arc::new(model_info(&sim, self.generation)));
         self.sim = Some(sim);
         self.running = false;
         self.target = None;
@@ -406,6 +414,14 @@ impl Worker {
     /// Takes a snapshot (one pass over the raw weights into a recycled buffer; nothing
     /// else is done to them here), stores the publication and wakes the UI.
     fn publish(&mut self) {
+        // Fields that changed and have stopped changing (the end of a learned bank's
+        // field phase, a reset, a load): the static facts follow, same generation.
+        if let (Some(sim), Some(model)) = (&self.sim, &self.model)
+            && sim.bank_version() != model.bank_version
+            && sim.phase() == crate::model::Phase::Graph
+        {
+            self.model = Some(Arc::new(model_info(sim, model.generation)));
+        }
         let (Some(sim), Some(model)) = (&self.sim, &self.model) else {
             return;
         };

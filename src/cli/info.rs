@@ -40,6 +40,9 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
             "sparsity": m.sparsity,
             "mean_activity": m.mean_activity,
             "history_points": sim.history().len(),
+            "phase": sim.phase(),
+            "field_steps": sim.field_steps(),
+            "fields": field_measures_of(&sim),
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
@@ -53,6 +56,39 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         if let Some(e) = crate::transform::equivariance_error_of_true_transformation(&sim, 32) {
             println!("equivariance error of the true transformation (32 test stimuli): {e:.4}");
         }
+        let f = field_measures_of(&sim);
+        println!(
+            "fields: energy in best {}-pixel window {:.3} (min {:.3}), IPR {:.3} (≈ {:.1} pixels), \
+             RMS width {:.2} px; tiling CV {:.3}; closure defect under the true transformation \
+             {}",
+            f.window,
+            f.window_share_mean,
+            f.window_share_min,
+            f.ipr_mean,
+            f.participation,
+            f.rms_width_mean,
+            f.tiling_cv,
+            match (f.closure_mean, f.closure_max) {
+                (Some(mean), Some(max)) => format!("mean {mean:.3}, max {max:.3}"),
+                _ => "–".into(),
+            }
+        );
     }
     Ok(())
+}
+
+/// Localisation, tiling and closure of the bank's fields (issue 14), the closure under the
+/// tracked true transformation.
+fn field_measures_of(
+    sim: &crate::model::Simulation,
+) -> crate::model::field_measures::FieldMeasures {
+    let c = sim.config();
+    let pixel_perm = c.space.pixel_permutation(c.true_transformation);
+    crate::model::field_measures::measure(
+        c.space,
+        sim.fields(),
+        sim.labels(),
+        pixel_perm.as_ref(),
+        crate::model::field_measures::DEFAULT_WINDOW,
+    )
 }

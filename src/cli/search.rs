@@ -158,6 +158,11 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
                 "which": "interior of the line (fields that stay on it when shifted)",
             });
         }
+        if let (Some(sim), Some(results)) = (&loaded.sim, value["results"].as_array_mut()) {
+            for (r, out) in report.results.iter().zip(results.iter_mut()) {
+                out["induced_map"] = induced_map_json(sim, &r.permutation);
+            }
+        }
         writeln!(out, "{}", serde_json::to_string(&value)?)?;
     } else {
         write_table(&mut out, n, &report, &matches, &loaded.truths)?;
@@ -201,6 +206,22 @@ pub fn to_json(
         "exact_group": exact_group_json(report),
         "certificate": report.certificate,
     })
+}
+
+/// The pixel map a result induces (SPEC §7): the exact symmetry of the retina it agrees
+/// with best and on what fraction of the covered pixels — for banks without exact
+/// ground truth (random, learned) the measure of what the search recovered.
+fn induced_map_json(sim: &crate::model::Simulation, pi: &Permutation) -> Value {
+    let space = sim.config().space;
+    match crate::transform::InducedMap::new(space, sim.fields(), sim.labels(), pi) {
+        Ok(map) => json!({
+            "transformation": map.matched.map(|(t, _)| space.describe(t)),
+            "agreement": map.matched.map(|(_, f)| f),
+            "position_confidence": map.confidence,
+            "mean_pixel_score": map.mean_pixel_score(),
+        }),
+        Err(_) => Value::Null,
+    }
 }
 
 /// The approximate group block of the JSON output.

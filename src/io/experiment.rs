@@ -9,8 +9,12 @@
 //!   "weights":      {"dtype": "f32le", "shape": [M, M], "data": base64},
 //!   "node_weights": {"dtype": "f32le", "shape": [M],    "data": base64},
 //!   "mean_sum":     {"dtype": "f64le", "shape": [M],    "data": base64},
-//!   "mean_count": u64, "last_mean_activity": f64, "history": [MetricsRecord…] }
+//!   "mean_count": u64, "last_mean_activity": f64, "history": [MetricsRecord…],
+//!   "learned_fields": {…} }
 //! ```
+//!
+//! `learned_fields` is present only for learned banks ([`super::experiment_fields`]);
+//! their labels and hidden order are then those of the saved fields.
 //!
 //! `weights` and `node_weights` are the *raw* buffers of the lazy decay: the learned
 //! matrix is `W = weight_scale · weights` (and `d = weight_scale · node_weights`); with
@@ -30,11 +34,13 @@ use std::path::{Path, PathBuf};
 use ndarray::{Array1, Array2};
 
 use super::atomic::write_atomically;
+use super::experiment_fields::{decode_fields, encode_fields};
 use super::experiment_format::{
     DecodeError, EncodedArray, ExperimentFile, MAX_HISTORY, Version, VersionProbe, decode, encode,
 };
 use super::read::{ReadError, read_limited};
 use crate::model::detectors::MAX_NEURONS;
+use crate::model::learned_bank::LearnedParams;
 use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
 use crate::model::simulation::{Diverged, MAX_STEPS};
 use crate::model::{ConfigError, MetricsRecord, Simulation};
@@ -208,7 +214,7 @@ fn decode_f32(
         .map_err(|e| decode_error(field, shape, e))
 }
 
-fn decode_f64(
+pub(super) fn decode_f64(
     field: &'static str,
     a: &EncodedArray,
     shape: &[usize],
@@ -325,6 +331,7 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         mean_count: state.mean_count(),
         last_mean_activity: sim.last_mean_activity(),
         history: sim.history().to_vec(),
+        learned_fields: sim.field_learner().as_ref().map(encode_fields),
     };
     serde_json::to_string(&file).map_err(|e| FileError::Schema(e.to_string()))
 }
@@ -408,7 +415,6 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
     let w = decode_f32("weights", &file.weights, &[m, m])?;
     let d = decode_f32("node_weights", &file.node_weights, &[m])?;
     let mean = decode_f64("mean_sum", &file.mean_sum, &[m])?;
-    check_labels(&file, &fresh)?;
     check_counts(
         file.step,
         file.config.batch,
@@ -441,16 +447,35 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         field: "weights",
         reason: e.0,
     })?;
-    Ok(Simulation::restore(
-        file.config,
+    let fields = match (&file.learned_fields, LearnedParams::of(&file.config.bank)) {
+        (Some(f), Some(params)) => Some(decode_fields(f, pixels, params.filters)?),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(FileError::Mismatch {
+                field: "learned_fields",
+                reason: "present, but the bank is not learned".into(),
+            });
+        }
+        (None, Some(_)) => {
+            return Err(FileError::Schema(
+                "missing field `learned_fields` (the bank is learned)".into(),
+            ));
+        }
+    };
+    let sim = Simulation::restore_with_fields(
+        file.config.clone(),
+        fields,
         state,
         file.step,
-        file.history,
+        file.history.clone(),
         file.last_mean_activity,
-    )?)
+    )?;
+    check_labels(&file, &sim)?;
+    Ok(sim)
 }
 
-/// Labels and hidden order must be exactly what the configuration regenerates.
+/// Labels and hidden order must be exactly what the configuration (and, for a learned
+/// bank, the saved fields) regenerate.
 fn check_labels(file: &ExperimentFile<'_>, fresh: &Simulation) -> Result<(), FileError> {
     if file.hidden_order != fresh.bank().canonical_index {
         return Err(FileError::Mismatch {

@@ -66,6 +66,9 @@ pub(super) struct ExperimentFile<'a> {
     pub last_mean_activity: f64,
     #[serde(deserialize_with = "history_list")]
     pub history: Vec<MetricsRecord>,
+    /// The learner of a learned bank ([`super::experiment_fields`]); absent otherwise.
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub learned_fields: Option<super::experiment_fields::LearnedFieldsFile<'a>>,
 }
 
 /// Only the version, read first so that a file of another version is named as such

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod config_file;
 pub mod experiment;
+mod experiment_fields;
 mod experiment_format;
 pub mod matrix;
 mod matrix_text;

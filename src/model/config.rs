@@ -232,6 +232,21 @@ pub enum BankConfig {
         /// Field length (1-D) or side (2-D) in pixels.
         size: usize,
     },
+    /// Fields learned from the stimuli by a Hebbian ICA rule during the first
+    /// `field_steps` steps (`crate::model::learned_bank`); each of the `filters` learned
+    /// filters is read out by an ON and an OFF detector (`M = 2 · filters`) or by one
+    /// detector of a fixed orientation (`M = filters`).
+    Learned {
+        /// Number of learned filters (at most one per pixel).
+        filters: usize,
+        /// ON and OFF detector per filter; otherwise one, its sign chosen so the field
+        /// rises from left to right.
+        on_off: bool,
+        /// Steps (batches) of the field phase; the recurrent graph learns afterwards.
+        field_steps: u64,
+        /// Initial learning rate `η₀` of the rule (decaying as `η₀ / (1 + 4t/field_steps)`).
+        rate: f32,
+    },
 }
 
 /// Pointwise non-linearity `φ` of a detector.

@@ -125,6 +125,11 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
                 ));
             }
         }
+        BankConfig::Learned { .. } => {
+            if let Some(params) = super::learned_bank::LearnedParams::of(config) {
+                super::learned_bank::validate(&params, space, MAX_NEURONS)?;
+            }
+        }
         BankConfig::Random { count, size } => {
             if count == 0 || count > MAX_NEURONS {
                 return Err(invalid(
@@ -190,8 +195,20 @@ fn tiled_count(space: Space, kernels: usize, size: usize, stride: usize) -> usiz
 impl Bank {
     /// Builds the bank for `space` from `config`; `seed` fixes the kernels (or random
     /// fields) and the hidden order.
+    ///
+    /// A learned bank is built as it stands at step 0, before any learning: seeded random
+    /// filters over the whole space, each read out by an ON and an OFF detector
+    /// ([`super::learned_bank`]); the simulation then learns the fields.
     pub fn build(config: &BankConfig, space: Space, seed: u64) -> Result<Bank, ConfigError> {
         validate(config, space)?;
+        if let BankConfig::Learned {
+            filters, on_off, ..
+        } = *config
+        {
+            let initial = super::learned_bank::initial_filters(space.pixels(), filters, seed);
+            let order = super::learned_bank::hidden_detector_order(filters, on_off, seed);
+            return Ok(super::learned_bank::assemble_bank(space, &initial, &order));
+        }
         let detectors = match *config {
             BankConfig::Tiled {
                 kernels,
@@ -213,6 +230,7 @@ impl Bank {
                 let mut rng = rng_for(seed, STREAM_FIELDS);
                 random_fields(space, count, size, &mut rng)?
             }
+            BankConfig::Learned { .. } => Vec::new(),
         };
         let m = detectors.len();
         if let Some((a, b)) = first_duplicate(&detectors) {

@@ -15,6 +15,8 @@ pub enum Purpose {
     Test = 2,
     /// The fixed random permutation used as the symmetry-error baseline.
     RandomBaseline = 3,
+    /// Stimuli whose covariance whitens the input of a learned bank: `(index, 0)`.
+    Whitening = 4,
 }
 
 /// One round of the SplitMix64 finaliser (a bijective 64-bit mixer).

@@ -16,6 +16,7 @@ use super::config::{
     ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
 };
 use super::detectors::Bank;
+use super::learned_bank::{self, FieldLearner, FieldLearnerParts, LearnedParams};
 use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::rng::{Purpose, derived_rng};
@@ -59,11 +60,33 @@ pub struct MetricsRecord {
     pub symmetry_error_random: f64,
 }
 
+/// Which part of the model is learning (learned banks learn their fields first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Phase {
+    /// The receptive fields are learning; the recurrent graph is still zero.
+    Fields {
+        /// Field-learning steps taken.
+        done: u64,
+        /// Steps of the field phase.
+        total: u64,
+    },
+    /// The fields are fixed (or were never learned); the recurrent graph is learning.
+    Graph,
+}
+
 /// An immutable, cheap-to-share picture of a simulation (published to the GUI as `Arc<Snapshot>`).
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     /// Steps taken.
     pub step: u64,
+    /// What is learning.
+    pub phase: Phase,
+    /// Changes whenever the receptive fields change (every field-learning step).
+    pub bank_version: u64,
+    /// The current receptive fields of a learned bank (M × pixels, stored order);
+    /// `None` for banks that never change.
+    pub fields: Option<Arc<Array2<f32>>>,
     /// Weights `W` (M × M, stored order): exact values at once, the whole matrix on first
     /// use of [`SnapshotWeights::full`].
     pub weights: Arc<SnapshotWeights>,
@@ -96,6 +119,20 @@ pub struct Simulation {
     last_mean_activity: f64,
     /// Set once the state is unusable; [`Simulation::step`] then does nothing.
     diverged: Option<Diverged>,
+    /// The field learning of a learned bank (`None` for fixed banks).
+    learned: Option<LearnedFields>,
+}
+
+/// A learned bank's learning state, its parameters and its state at step 0 (for reset).
+#[derive(Clone, Debug)]
+struct LearnedFields {
+    params: LearnedParams,
+    learner: FieldLearner,
+    initial: FieldLearner,
+    /// Stored neuron → detector (`2 · filter + polarity`).
+    order: Vec<usize>,
+    /// Increments whenever the fields change.
+    version: u64,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -108,31 +145,33 @@ impl Simulation {
     /// Builds the bank, hidden order and zero weights from a validated config.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         config.check()?;
-        let bank = Bank::build(&config.bank, config.space, config.seed)?;
-        let pixel_perm = config
-            .space
-            .pixel_permutation(config.true_transformation)
-            .ok_or_else(|| ConfigError::Invalid {
-                field: "true_transformation",
-                reason: format!(
-                    "{} is not an exact transformation of this space",
-                    config.true_transformation
-                ),
-            })?;
+        let learned = match LearnedParams::of(&config.bank) {
+            Some(params) => {
+                let learner =
+                    FieldLearner::new(&params, config.space, &config.stimulus.kind, config.seed)?;
+                Some(LearnedFields {
+                    params,
+                    initial: learner.clone(),
+                    learner,
+                    order: learned_bank::hidden_detector_order(
+                        params.filters,
+                        params.on_off,
+                        config.seed,
+                    ),
+                    version: 0,
+                })
+            }
+            None => None,
+        };
+        let bank = match &learned {
+            Some(l) => {
+                learned_bank::assemble_bank(config.space, &l.learner.pixel_filters(), &l.order)
+            }
+            None => Bank::build(&config.bank, config.space, config.seed)?,
+        };
+        let true_permutation = true_permutation_of(&config, &bank)?;
         let line_shift = super::line_space::shift_size(config.true_transformation);
         let scored = super::line_space::interior(&bank, config.space, line_shift);
-        let true_permutation = match config.true_transformation {
-            Transformation::Shift { k } if config.space.is_line() => {
-                super::line_space::shift_permutation(&bank, config.space, k)
-            }
-            _ => bank.best_neuron_permutation(&pixel_perm),
-        }
-        .ok_or_else(|| {
-            ConfigError::Inconsistent(format!(
-                "no neuron permutation corresponds to {}",
-                config.true_transformation
-            ))
-        })?;
         let m = bank.len();
         let mut images: Vec<usize> = (0..m).collect();
         images.shuffle(&mut derived_rng(config.seed, Purpose::RandomBaseline, 0, 0));
@@ -157,11 +196,13 @@ impl Simulation {
             history: Vec::new(),
             last_mean_activity: 0.0,
             diverged: None,
+            learned,
         })
     }
 
     /// Rebuilds a simulation from saved parts (used by experiment files). The bank and
     /// permutations are regenerated from the config; the caller checks that they match.
+    /// A learned bank needs [`Simulation::restore_with_fields`].
     pub fn restore(
         config: SimConfig,
         state: HebbianState,
@@ -169,7 +210,48 @@ impl Simulation {
         history: Vec<MetricsRecord>,
         last_mean_activity: f64,
     ) -> Result<Self, ConfigError> {
+        Self::restore_with_fields(config, None, state, step, history, last_mean_activity)
+    }
+
+    /// [`Simulation::restore`] with the saved state of a learned bank's field learner
+    /// (`fields`, required exactly for learned banks), from which the fields, labels and
+    /// true permutation are rebuilt exactly as they were.
+    pub fn restore_with_fields(
+        config: SimConfig,
+        fields: Option<FieldLearnerParts>,
+        state: HebbianState,
+        step: u64,
+        history: Vec<MetricsRecord>,
+        last_mean_activity: f64,
+    ) -> Result<Self, ConfigError> {
         let mut sim = Self::new(config)?;
+        match (&mut sim.learned, fields) {
+            (Some(l), Some(parts)) => {
+                let learner =
+                    FieldLearner::from_parts(parts, sim.config.space.pixels(), l.params.filters)?;
+                let expected = step.min(l.params.field_steps);
+                if learner.updates() != expected {
+                    return Err(ConfigError::Inconsistent(format!(
+                        "the saved fields had {} updates; step {step} implies {expected}",
+                        learner.updates()
+                    )));
+                }
+                l.learner = learner;
+                sim.refresh_bank();
+                sim.true_permutation = true_permutation_of(&sim.config, &sim.bank)?;
+            }
+            (Some(_), None) => {
+                return Err(ConfigError::Inconsistent(
+                    "a learned bank needs its saved fields".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Inconsistent(
+                    "saved learned fields, but the bank is not learned".into(),
+                ));
+            }
+            (None, None) => {}
+        }
         if state.neurons() != sim.neurons() {
             return Err(ConfigError::Inconsistent(format!(
                 "the saved state has {} neurons, the config builds {}",
@@ -204,6 +286,12 @@ impl Simulation {
     /// Stimuli seen so far (`steps · batch`).
     pub fn stimuli_seen(&self) -> u64 {
         self.step.saturating_mul(self.config.batch as u64)
+    }
+
+    /// Stimuli the recurrent graph has learned from (`graph_steps · batch`); what the
+    /// metric history counts, so `e_g` is plotted against the graph's own data.
+    pub fn graph_stimuli(&self) -> u64 {
+        self.graph_steps().saturating_mul(self.config.batch as u64)
     }
 
     /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`).
@@ -279,7 +367,8 @@ impl Simulation {
     }
 
     /// Advances one step (one batch). Once training has diverged (see
-    /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing.
+    /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing. During the
+    /// field phase of a learned bank the step updates the fields, not the graph.
     pub fn step(&mut self) {
         if self.diverged.is_some() {
             return;
@@ -292,6 +381,10 @@ impl Simulation {
             return;
         }
         let batch = self.batch_for(self.step, self.config.batch);
+        if let Phase::Fields { total, .. } = self.phase() {
+            self.field_step(&batch.stimuli, total);
+            return;
+        }
         let current = self.activities(&batch.stimuli);
         let previous = match (&batch.previous, self.config.rule) {
             (Some(prev), LearningRule::Temporal) => Some(self.activities(prev)),
@@ -323,9 +416,77 @@ impl Simulation {
             self.diverge(e.0);
             return;
         }
-        if metrics::on_schedule(self.step, self.neurons()) {
+        if metrics::on_schedule(self.graph_steps(), self.neurons()) {
             self.push_metrics();
         }
+    }
+
+    /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
+    /// when the phase ends the true permutation is matched to the final fields.
+    fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
+        if let Some(l) = &mut self.learned {
+            l.learner.learn(stimuli.view(), l.params.rate_at(self.step));
+        }
+        self.refresh_bank();
+        let current = self.activities(stimuli);
+        self.last_stimulus = stimuli.row(0).to_vec();
+        self.last_activity = current.row(0).to_vec();
+        let sum: f64 = current.iter().map(|&a| f64::from(a)).sum();
+        self.last_mean_activity = sum / current.len().max(1) as f64;
+        self.step += 1;
+        if self.step >= total {
+            match true_permutation_of(&self.config, &self.bank) {
+                Ok(p) => self.true_permutation = p,
+                Err(e) => self.diverge(format!("the learned fields fit no permutation: {e}")),
+            }
+        }
+        if !sum.is_finite() {
+            self.diverge("a detector activity is not finite or too large".into());
+        }
+    }
+
+    /// Rebuilds the bank from the learner's current filters.
+    fn refresh_bank(&mut self) {
+        if let Some(l) = &mut self.learned {
+            self.bank = learned_bank::assemble_bank(
+                self.config.space,
+                &l.learner.pixel_filters(),
+                &l.order,
+            );
+            l.version += 1;
+        }
+    }
+
+    /// What is learning now: the fields (first `field_steps` steps of a learned bank) or
+    /// the recurrent graph.
+    pub fn phase(&self) -> Phase {
+        match &self.learned {
+            Some(l) if self.step < l.params.field_steps => Phase::Fields {
+                done: self.step,
+                total: l.params.field_steps,
+            },
+            _ => Phase::Graph,
+        }
+    }
+
+    /// Steps of the field phase (0 for banks that are not learned).
+    pub fn field_steps(&self) -> u64 {
+        self.learned.as_ref().map_or(0, |l| l.params.field_steps)
+    }
+
+    /// Steps the recurrent graph has learned from (all steps after the field phase).
+    pub fn graph_steps(&self) -> u64 {
+        self.step.saturating_sub(self.field_steps())
+    }
+
+    /// The saved form of the field learner (learned banks only).
+    pub fn field_learner(&self) -> Option<FieldLearnerParts> {
+        self.learned.as_ref().map(|l| l.learner.parts())
+    }
+
+    /// Changes whenever the receptive fields change (0 for fixed banks).
+    pub fn bank_version(&self) -> u64 {
+        self.learned.as_ref().map_or(0, |l| l.version)
     }
 
     /// Records that training diverged at the current step.
@@ -393,7 +554,11 @@ impl Simulation {
     /// Appends the current metrics to the history unless the last record is already of
     /// this step.
     pub fn record_metrics(&mut self) {
-        if self.diverged.is_none() && self.history.last().map(|r| r.step) != Some(self.step) {
+        if self.diverged.is_none()
+            && self.phase() == Phase::Graph
+            && self.graph_steps() > 0
+            && self.history.last().map(|r| r.step) != Some(self.step)
+        {
             self.push_metrics();
         }
     }
@@ -407,6 +572,15 @@ impl Simulation {
         self.last_activity.iter_mut().for_each(|x| *x = 0.0);
         self.last_mean_activity = 0.0;
         self.diverged = None;
+        if let Some(l) = &mut self.learned {
+            l.learner = l.initial.clone();
+        }
+        if self.learned.is_some() {
+            self.refresh_bank();
+            if let Ok(p) = true_permutation_of(&self.config, &self.bank) {
+                self.true_permutation = p;
+            }
+        }
     }
 
     /// Number of detectors `M`.
@@ -532,7 +706,7 @@ impl Simulation {
             w.view(),
             MetricsInput {
                 step: self.step,
-                stimuli: self.stimuli_seen(),
+                stimuli: self.graph_stimuli(),
                 scale: self.state.scale(),
                 mean_activity: self.last_mean_activity,
                 true_permutation: &self.true_permutation,
@@ -564,6 +738,12 @@ impl Simulation {
     pub fn snapshot_into(&self, buffer: Option<Array2<f32>>) -> Snapshot {
         Snapshot {
             step: self.step,
+            phase: self.phase(),
+            bank_version: self.bank_version(),
+            fields: self
+                .learned
+                .as_ref()
+                .map(|_| Arc::new(self.bank.fields.clone())),
             weights: Arc::new(SnapshotWeights::from_raw(self.state.raw_copy_into(buffer))),
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
@@ -571,6 +751,33 @@ impl Simulation {
             history: Arc::new(self.history.clone()),
         }
     }
+}
+
+/// The true transformation as a neuron permutation of `bank` (best overlap when the
+/// bank is not closed under it).
+fn true_permutation_of(config: &SimConfig, bank: &Bank) -> Result<Permutation, ConfigError> {
+    let pixel_perm = config
+        .space
+        .pixel_permutation(config.true_transformation)
+        .ok_or_else(|| ConfigError::Invalid {
+            field: "true_transformation",
+            reason: format!(
+                "{} is not an exact transformation of this space",
+                config.true_transformation
+            ),
+        })?;
+    match config.true_transformation {
+        Transformation::Shift { k } if config.space.is_line() => {
+            super::line_space::shift_permutation(bank, config.space, k)
+        }
+        _ => bank.best_neuron_permutation(&pixel_perm),
+    }
+    .ok_or_else(|| {
+        ConfigError::Inconsistent(format!(
+            "no neuron permutation corresponds to {}",
+            config.true_transformation
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,269 @@
+//! The receptive-field gallery (issue 14): every detector's field at once, as a small
+//! line plot on 1-D spaces or a small image on 2-D ones, in the heatmap's order or sorted
+//! by the fields' own centres — and, for a learned bank, which phase is learning and the
+//! measures of what was learned (localisation, tiling, closure under the true
+//! transformation). Fields arrive with every snapshot, so the gallery shows them emerge.
+
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
+use ndarray::{Array2, Axis};
+
+use crate::model::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
+use crate::model::{Phase, Space, Transformation};
+
+/// Most fields drawn (2-D fields cost one rectangle per pixel).
+const MAX_SHOWN: usize = 512;
+
+/// What the gallery shows this frame.
+pub struct GalleryContext<'a> {
+    /// The space.
+    pub space: &'a Space,
+    /// The tracked true transformation (for the closure defect).
+    pub true_transformation: Transformation,
+    /// Current receptive fields, M × pixels, stored order.
+    pub fields: &'a Array2<f32>,
+    /// The heatmap's display order (stored, ground truth or recovered).
+    pub order: &'a [usize],
+    /// What is learning.
+    pub phase: Phase,
+    /// Changes whenever the fields may have changed (generation, bank version).
+    pub version: (u64, u64),
+}
+
+/// How the fields are ordered in the gallery.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GalleryOrder {
+    /// Sorted by each field's energy centroid: the ground-truth order of a learned bank,
+    /// computed from the fields as they are now.
+    #[default]
+    ByCentre,
+    /// The heatmap's order.
+    Heatmap,
+}
+
+/// State of the gallery: the order choice and the measures of the shown fields.
+#[derive(Default)]
+pub struct FieldGallery {
+    /// Chosen order.
+    pub order: GalleryOrder,
+    measures: Option<((u64, u64), FieldMeasures, Vec<usize>)>,
+}
+
+/// Energy centroid of each field along the first axis (circular on periodic spaces).
+fn centres(space: Space, fields: &Array2<f32>) -> Vec<f32> {
+    fields
+        .axis_iter(Axis(0))
+        .map(|f| {
+            let values = f.to_vec();
+            crate::model::learned_bank::field_label(space, &values)
+                .centre
+                .0
+        })
+        .collect()
+}
+
+impl FieldGallery {
+    /// The gallery: phase line, measures, order choice and the grid of fields.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &GalleryContext<'_>) {
+        let learned = matches!(cx.phase, Phase::Fields { .. }) || cx.version.1 > 0;
+        egui::CollapsingHeader::new(format!("All receptive fields ({})", cx.fields.nrows()))
+            .id_salt("field-gallery")
+            .default_open(learned)
+            .show(ui, |ui| self.contents_ui(ui, cx, learned));
+    }
+
+    fn contents_ui(&mut self, ui: &mut egui::Ui, cx: &GalleryContext<'_>, learned: bool) {
+        if learned {
+            let phase = match cx.phase {
+                Phase::Fields { done, total } => format!(
+                    "Phase 1 of 2: learning the receptive fields (step {done} of {total}); \
+                     the recurrent graph waits"
+                ),
+                Phase::Graph => {
+                    "Phase 2 of 2: the fields are fixed; the recurrent graph is learning".into()
+                }
+            };
+            ui.label(egui::RichText::new(phase).strong())
+                .on_hover_text("A learned bank first learns its fields, then its graph.");
+        }
+        let stale = self
+            .measures
+            .as_ref()
+            .is_none_or(|(v, _, _)| *v != cx.version);
+        if stale {
+            let pixel_perm = cx.space.pixel_permutation(cx.true_transformation);
+            let labels: Vec<_> = cx
+                .fields
+                .axis_iter(Axis(0))
+                .map(|f| crate::model::learned_bank::field_label(*cx.space, &f.to_vec()))
+                .collect();
+            let m = field_measures::measure(
+                *cx.space,
+                cx.fields,
+                &labels,
+                pixel_perm.as_ref(),
+                DEFAULT_WINDOW,
+            );
+            let c = centres(*cx.space, cx.fields);
+            let mut by_centre: Vec<usize> = (0..cx.fields.nrows()).collect();
+            by_centre.sort_by(|&a, &b| c[a].total_cmp(&c[b]).then(a.cmp(&b)));
+            self.measures = Some((cx.version, m, by_centre));
+        }
+        let Some((_, m, by_centre)) = &self.measures else {
+            return;
+        };
+        measures_ui(ui, m);
+        ui.horizontal(|ui| {
+            ui.label("Order:");
+            ui.radio_value(&mut self.order, GalleryOrder::ByCentre, "by field centre")
+                .on_hover_text("Sorted by each field's energy centroid, as the fields are now.");
+            ui.radio_value(&mut self.order, GalleryOrder::Heatmap, "as the heatmap")
+                .on_hover_text("The heatmap's order: stored, ground truth or recovered.");
+        });
+        let order: &[usize] = match self.order {
+            GalleryOrder::ByCentre => by_centre,
+            GalleryOrder::Heatmap => cx.order,
+        };
+        grid_ui(ui, cx, order);
+    }
+}
+
+fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures) {
+    egui::Grid::new("field-measures")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("localisation")
+                .on_hover_text("Energy in the best window; inverse participation ratio.");
+            ui.label(format!(
+                "{:.3} of the energy in the best {}-pixel window (min {:.3}); IPR {:.3} \
+                 (≈ {:.1} pixels); RMS width {:.2} px",
+                m.window_share_mean,
+                m.window,
+                m.window_share_min,
+                m.ipr_mean,
+                m.participation,
+                m.rms_width_mean
+            ));
+            ui.end_row();
+            ui.label("tiling")
+                .on_hover_text("How evenly the field centres cover the pixels.");
+            ui.label(format!(
+                "CV of centres per pixel {:.3}; entropy ratio {:.3}; {:.0}% of pixels hold a centre",
+                m.tiling_cv,
+                m.tiling_entropy_ratio,
+                100.0 * m.tiling_occupied
+            ));
+            ui.end_row();
+            ui.label("closure defect")
+                .on_hover_text("Distance of each transformed field to its nearest field.");
+            ui.label(match (m.closure_mean, m.closure_max) {
+                (Some(mean), Some(max)) => {
+                    format!("mean {mean:.3}, max {max:.3} under the true transformation")
+                }
+                _ => "–".into(),
+            });
+            ui.end_row();
+        });
+}
+
+/// The grid of small plots (1-D) or images (2-D).
+fn grid_ui(ui: &mut egui::Ui, cx: &GalleryContext<'_>, order: &[usize]) {
+    let shown: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| i < cx.fields.nrows())
+        .take(MAX_SHOWN)
+        .collect();
+    if shown.len() < cx.fields.nrows() {
+        ui.label(format!(
+            "(the first {} of {})",
+            shown.len(),
+            cx.fields.nrows()
+        ));
+    }
+    let cell = Vec2::new(if cx.space.is_2d() { 28.0 } else { 56.0 }, 28.0);
+    let spacing = 3.0;
+    let width = ui.available_width().max(cell.x);
+    let columns = ((width + spacing) / (cell.x + spacing)).floor().max(1.0) as usize;
+    let rows = shown.len().div_ceil(columns);
+    let size = Vec2::new(width, rows as f32 * (cell.y + spacing));
+    egui::ScrollArea::vertical()
+        .id_salt("field-gallery-scroll")
+        .max_height(ui.available_height().max(120.0))
+        .show(ui, |ui| {
+            let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+            let painter = ui.painter_at(rect);
+            let max_abs = cx
+                .fields
+                .iter()
+                .fold(0.0f32, |a, &v| a.max(v.abs()))
+                .max(1e-6);
+            for (k, &i) in shown.iter().enumerate() {
+                let (r, c) = (k / columns, k % columns);
+                let min = rect.min
+                    + Vec2::new(c as f32 * (cell.x + spacing), r as f32 * (cell.y + spacing));
+                let box_rect = Rect::from_min_size(min, cell);
+                painter.rect_filled(box_rect, 2.0, ui.visuals().extreme_bg_color);
+                let field = cx.fields.row(i);
+                if cx.space.is_2d() {
+                    draw_image(
+                        &painter,
+                        box_rect,
+                        field.as_slice().unwrap_or(&[]),
+                        cx.space.side(),
+                        max_abs,
+                    );
+                } else {
+                    draw_line(
+                        &painter,
+                        box_rect,
+                        field.as_slice().unwrap_or(&[]),
+                        max_abs,
+                        ui,
+                    );
+                }
+            }
+        });
+}
+
+fn draw_line(painter: &egui::Painter, rect: Rect, field: &[f32], max_abs: f32, ui: &egui::Ui) {
+    let n = field.len().max(2);
+    let mid = rect.center().y;
+    painter.line_segment(
+        [Pos2::new(rect.left(), mid), Pos2::new(rect.right(), mid)],
+        Stroke::new(0.5, ui.visuals().weak_text_color()),
+    );
+    let points: Vec<Pos2> = field
+        .iter()
+        .enumerate()
+        .map(|(x, &v)| {
+            Pos2::new(
+                rect.left() + rect.width() * x as f32 / (n - 1) as f32,
+                mid - 0.45 * rect.height() * v / max_abs,
+            )
+        })
+        .collect();
+    painter.add(egui::Shape::line(
+        points,
+        Stroke::new(1.0, Color32::from_rgb(40, 120, 220)),
+    ));
+}
+
+fn draw_image(painter: &egui::Painter, rect: Rect, field: &[f32], side: usize, max_abs: f32) {
+    if side == 0 || field.len() != side * side {
+        return;
+    }
+    let px = rect.width() / side as f32;
+    for (p, &v) in field.iter().enumerate() {
+        let (x, y) = (p % side, p / side);
+        let t = (v / max_abs).clamp(-1.0, 1.0);
+        let shade = (255.0 * (1.0 - t.abs())) as u8;
+        let colour = if t >= 0.0 {
+            Color32::from_rgb(255, shade, shade)
+        } else {
+            Color32::from_rgb(shade, shade, 255)
+        };
+        let min = rect.min + Vec2::new(x as f32 * px, y as f32 * px);
+        painter.rect_filled(Rect::from_min_size(min, Vec2::splat(px)), 0.0, colour);
+    }
+}
