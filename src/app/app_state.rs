@@ -1,7 +1,8 @@
-//! The eframe app's state: the worker handle, the panels and the file state. The frame
-//! layout, the action execution, start-up, screenshots and polling live in files of
-//! their own (`layout`, `execute`, `startup`, `screenshot_plan`, `poll`); this file only
-//! holds what they share and the accessors tests and the CLI use.
+//! The eframe app's state: the worker handle, the panels and the file state, and how it
+//! is built. Everything else lives in files of its own — the frame (`layout`), actions
+//! (`execute`), start-up (`startup`), screenshots (`screenshot_plan`), polling (`poll`),
+//! settings (`settings_flow`), the tour (`tour_flow`), the accessors tests and the CLI
+//! use (`accessors`) — so this file only holds what they share.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,18 +12,22 @@ use super::actions::AppAction;
 use super::animation_panel::AnimationPanel;
 use super::compare_panel::ComparePanel;
 use super::files::Files;
-use super::heatmap::{HeatmapView, MatrixOrder, RenderedHeatmap};
+use super::heatmap::{HeatmapView, MatrixOrder};
 use super::imported::AppSource;
 use super::params_panel::ParamsPanel;
 use super::presentation::apply_text_sizes;
-use super::screenshot_plan::{ScreenshotOutcome, ScreenshotPlan};
+use super::screenshot_plan::ScreenshotPlan;
 use super::search_panel::SearchPanel;
+use super::settings::{LoadedSettings, Settings};
+use super::settings_flow::PanelWidths;
 use super::start_options::StartOptions;
 use super::startup::Startup;
-use super::status_bar::{StatusKind, StatusLine};
+use super::status_bar::StatusLine;
 use super::stimulus_panel::StimulusPanel;
+use super::theme::{ThemeChoice, apply_theme};
+use super::tour::Tour;
 use super::view::View;
-use super::worker::{Published, WorkerCommand, WorkerHandle};
+use super::worker::{Published, WorkerHandle};
 
 /// How often the running worker publishes a snapshot. The worker stops stepping when one
 /// is due, so the cadence is this plus at most one step (~9 ms at M = 2048): the heatmap
@@ -80,17 +85,43 @@ pub struct InvarianceApp {
     pub(super) frame_ms: f64,
     pub(super) last_frame: Option<Instant>,
     pub(super) queued: Vec<AppAction>,
+    /// The theme the user chose (presentation mode may show light instead).
+    pub(super) theme: ThemeChoice,
+    /// Whether [`eframe::App::save`] writes the settings (off for screenshots and tests).
+    pub(super) remember_settings: bool,
+    /// Side panel widths as last laid out, remembered in the settings.
+    pub(super) panel_widths: PanelWidths,
+    /// The last experiment, offered for reopening until the user acts on it.
+    pub(super) reopen_offer: Option<PathBuf>,
+    /// The lecture tour, while it runs.
+    pub(super) tour: Option<Tour>,
+    /// Why remembered settings were ignored, shown until dismissed.
+    pub(super) settings_note: Option<String>,
 }
 
 impl InvarianceApp {
-    /// Creates the app (starts the worker, loads the file or preset).
+    /// Creates the app (starts the worker, loads the file or preset). With
+    /// `options.remember_settings` the settings come from eframe's storage.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> anyhow::Result<Self> {
-        Self::with_context(cc.egui_ctx.clone(), options)
+        let stored = cc
+            .storage
+            .filter(|_| options.remember_settings)
+            .map(Settings::load);
+        Self::with_settings(cc.egui_ctx.clone(), options, stored)
     }
 
-    /// Creates the app on an existing egui context.
+    /// Creates the app on an existing egui context, with the default settings.
     pub fn with_context(ctx: egui::Context, options: StartOptions) -> anyhow::Result<Self> {
-        apply_text_sizes(&ctx, options.presentation);
+        Self::with_settings(ctx, options, None)
+    }
+
+    /// Creates the app on an existing egui context; `stored` are the remembered settings
+    /// (the command line's options win over them).
+    pub fn with_settings(
+        ctx: egui::Context,
+        options: StartOptions,
+        stored: Option<LoadedSettings>,
+    ) -> anyhow::Result<Self> {
         let status = StatusLine::default();
         let worker = WorkerHandle::spawn(Some(ctx.clone()), PUBLISH_INTERVAL)
             .map_err(|e| anyhow::anyhow!("could not start the simulation thread: {e}"))?;
@@ -111,7 +142,7 @@ impl InvarianceApp {
             view: options.view.unwrap_or_default(),
             params: ParamsPanel::default(),
             search: SearchPanel::default(),
-            files: Files::new(options.recent_files.clone(), options.native_dialogs),
+            files: Files::new(options.native_dialogs),
             status,
             stimulus: StimulusPanel::default(),
             animation: AnimationPanel::default(),
@@ -128,7 +159,22 @@ impl InvarianceApp {
             frame_ms: 0.0,
             last_frame: None,
             queued: Vec::new(),
+            theme: ThemeChoice::default(),
+            remember_settings: options.remember_settings,
+            panel_widths: PanelWidths::default(),
+            reopen_offer: None,
+            tour: None,
+            settings_note: None,
         };
+        if let Some(loaded) = stored {
+            app.restore_settings(loaded, &options);
+        }
+        if let Some(theme) = options.theme {
+            app.theme = theme;
+        }
+        app.presentation |= options.presentation;
+        apply_text_sizes(&ctx, app.presentation);
+        apply_theme(&ctx, app.theme, app.presentation);
         if let Some(secs) = options.search_time_secs {
             app.search.settings.time_limit_secs = secs;
         }
@@ -140,85 +186,20 @@ impl InvarianceApp {
         for run in options.compare {
             app.add_runs(run);
         }
-        if let Some(file) = options.file {
+        if let Some(step) = options.tour_step {
+            app.start_tour(step);
+        } else if let Some(file) = options.file {
             app.files.start_load(file);
         } else {
             let name = options.preset.unwrap_or_else(|| "ring-shift".to_owned());
             app.handle(AppAction::NewFromPreset(name));
         }
+        // Last, so the start's own messages (the preset's description) do not hide them.
+        if let Some(note) = app.settings_note.clone() {
+            app.status.error(note);
+        } else if options.settings_were_reset {
+            app.status.info("Settings reset to the defaults.");
+        }
         Ok(app)
-    }
-
-    // ----- accessors used by tests, the CLI and the benchmark -----
-
-    /// The newest publication of the worker.
-    pub fn published(&self) -> Option<Arc<Published>> {
-        self.latest.clone()
-    }
-
-    /// Step counter as last published.
-    pub fn step_count(&self) -> Option<u64> {
-        self.latest.as_ref().map(|p| p.snapshot.step)
-    }
-
-    /// Whether the worker reported that it is stepping.
-    pub fn is_running(&self) -> bool {
-        self.latest.as_ref().is_some_and(|p| p.running)
-    }
-
-    /// Generation of the simulation shown.
-    pub fn generation(&self) -> u64 {
-        self.generation_seen
-    }
-
-    /// The data behind the heatmap texture.
-    pub fn displayed_heatmap(&self) -> Option<Arc<RenderedHeatmap>> {
-        self.heatmap.displayed.clone()
-    }
-
-    /// Whether the heatmap shows the newest snapshot in the chosen order.
-    pub fn heatmap_is_current(&self) -> bool {
-        self.heatmap.is_current()
-    }
-
-    /// The status message and its kind.
-    pub fn status(&self) -> (&str, StatusKind) {
-        (&self.status.text, self.status.kind)
-    }
-
-    /// Whether the open experiment has changes that were not saved.
-    pub fn is_dirty(&self) -> bool {
-        if matches!(self.source, AppSource::Imported(_)) {
-            return false; // an imported matrix is never changed by the app
-        }
-        match &self.latest {
-            Some(p) => self.clean != Some((p.model.generation, p.snapshot.step)),
-            None => false,
-        }
-    }
-
-    /// Whether file work (open, save, export) is still under way.
-    pub fn file_work_pending(&self) -> bool {
-        self.files.pending > 0
-    }
-
-    /// Queues an action, as a menu item or shortcut would (runs on the next frame).
-    pub fn perform(&mut self, action: AppAction) {
-        self.queued.push(action);
-    }
-
-    /// Where a requested screenshot ended up.
-    pub fn screenshot_outcome(&self) -> Option<ScreenshotOutcome> {
-        self.screenshot.as_ref().map(ScreenshotPlan::outcome)
-    }
-
-    /// Smoothed duration of a UI frame (CPU side) in milliseconds.
-    pub fn frame_time_ms(&self) -> f64 {
-        self.frame_ms
-    }
-
-    /// Sends a command to the worker directly.
-    pub fn send(&self, command: WorkerCommand) -> bool {
-        self.worker.send(command)
     }
 }

@@ -8,6 +8,7 @@ use super::actions::AppAction;
 use super::app_state::InvarianceApp;
 use super::files::FilePurpose;
 use super::presentation::apply_text_sizes;
+use super::theme::apply_theme;
 use super::worker::WorkerCommand;
 use crate::model::presets;
 
@@ -119,6 +120,7 @@ impl InvarianceApp {
             AppAction::TogglePresentation => {
                 self.presentation = !self.presentation;
                 apply_text_sizes(&self.ctx, self.presentation);
+                apply_theme(&self.ctx, self.theme, self.presentation);
             }
             AppAction::ToggleFullscreen => {
                 let full = self.ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
@@ -126,6 +128,10 @@ impl InvarianceApp {
                     .send_viewport_cmd(ViewportCommand::Fullscreen(!full));
             }
             AppAction::ToggleHelp => self.show_help = !self.show_help,
+            AppAction::StartTour => self.start_tour(0),
+            AppAction::TourNext => self.tour_step_by(1),
+            AppAction::TourPrevious => self.tour_step_by(-1),
+            AppAction::LeaveTour => self.leave_tour(),
         }
     }
 }

@@ -11,13 +11,17 @@ use super::app_state::InvarianceApp;
 use super::import_flow::Shown;
 use super::params_panel::ParamsAction;
 use super::shortcuts::{help_overlay_ui, read_shortcuts};
+use super::theme::apply_theme;
 use super::worker::WorkerCommand;
 
 impl eframe::App for InvarianceApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let now = Instant::now();
         let ctx = ui.ctx().clone();
+        apply_theme(&ctx, self.theme, self.presentation);
         self.poll();
+        self.drive_tour();
+        self.read_tour_keys(&ctx);
         self.queued.extend(read_shortcuts(&ctx));
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -34,6 +38,7 @@ impl eframe::App for InvarianceApp {
         egui::Panel::top("menu-and-toolbar").show(ui, |ui| {
             self.menu_bar_ui(ui);
             self.toolbar_ui(ui);
+            self.notices_ui(ui);
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             let right = match &self.latest {
@@ -46,11 +51,14 @@ impl eframe::App for InvarianceApp {
             };
             self.status.ui(ui, &right);
         });
+        if self.tour.is_some() {
+            egui::Panel::bottom("tour-caption").show(ui, |ui| self.tour_caption_ui(ui));
+        }
         if !self.presentation {
             let config = self.latest.as_ref().map(|p| p.model.config.clone());
-            egui::Panel::left("parameters")
+            let shown = egui::Panel::left("parameters")
                 .resizable(true)
-                .default_size(360.0)
+                .default_size(self.panel_widths.left.unwrap_or(360.0))
                 .show(ui, |ui| {
                     if self.imported().is_some() {
                         self.facts_panel_ui(ui);
@@ -61,11 +69,18 @@ impl eframe::App for InvarianceApp {
                         self.status.info("Applying the new settings (step 0)…");
                     }
                 });
+            self.panel_widths.left = Some(shown.response.rect.width());
         }
-        egui::Panel::right("search")
+        let search_panel = egui::Panel::right("search")
             .resizable(true)
-            .default_size(420.0)
-            .max_size(560.0)
+            .default_size(self.panel_widths.right.unwrap_or(420.0))
+            // Presentation text is 40 % larger; so may the panel be, or its widest
+            // lines are cut off at the left.
+            .max_size(if self.presentation {
+                560.0 * 1.4
+            } else {
+                560.0
+            })
             .show(ui, |ui| {
                 let shown = self.shown();
                 let can_start = shown.is_some();
@@ -75,6 +90,7 @@ impl eframe::App for InvarianceApp {
                     self.handle_search(action);
                 }
             });
+        self.panel_widths.right = Some(search_panel.response.rect.width());
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
 
         self.unsaved_prompt_ui();
@@ -106,5 +122,15 @@ impl eframe::App for InvarianceApp {
             ms
         };
         self.last_frame = Some(now);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.save_settings(storage);
+    }
+
+    /// The settings hold everything worth keeping; egui's memory (open menus, scroll
+    /// positions) would only make a start depend on the last session's leftovers.
+    fn persist_egui_memory(&self) -> bool {
+        false
     }
 }

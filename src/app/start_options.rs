@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::heatmap::MatrixOrder;
+use super::theme::ThemeChoice;
 use super::view::View;
 
 /// How the window starts (the `gui` subcommand's options).
@@ -16,7 +17,7 @@ pub struct StartOptions {
     pub steps: Option<u64>,
     /// Start a search once the steps are done.
     pub search: bool,
-    /// Time limit of the search panel (None: its default).
+    /// Time limit of the search panel (None: the remembered one, or the default).
     pub search_time_secs: Option<f64>,
     /// Heatmap order to show (recovered: as soon as a search result exists).
     pub order: Option<MatrixOrder>,
@@ -29,8 +30,16 @@ pub struct StartOptions {
     pub screenshot: Option<PathBuf>,
     /// Start in presentation mode.
     pub presentation: bool,
-    /// Where to remember recent files (None: not remembered).
-    pub recent_files: Option<PathBuf>,
+    /// Read the remembered settings at start and write them back (eframe's storage).
+    /// Off for screenshots and tests, so what they show does not depend on the user's
+    /// store.
+    pub remember_settings: bool,
+    /// The remembered settings were just deleted (`--reset-settings`): say so.
+    pub settings_were_reset: bool,
+    /// Theme to use instead of the remembered one.
+    pub theme: Option<ThemeChoice>,
+    /// Start the lecture tour at this step (0-based).
+    pub tour_step: Option<usize>,
     /// Try native file dialogs (false: always typed paths).
     pub native_dialogs: bool,
     /// Experiment files or sweep CSVs to overlay on the learning curves.

@@ -37,6 +37,17 @@ impl View {
         }
     }
 
+    /// The CLI spelling, also how the settings store the view.
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Weights => "weights",
+            View::Learning => "learning",
+            View::Stimulus => "stimulus",
+            View::Transformation => "transformation",
+        }
+    }
+
     /// Parses the CLI spelling (`overview|weights|learning|stimulus|transformation`).
     pub fn parse(text: &str) -> Option<Self> {
         match text {
