@@ -37,6 +37,10 @@ shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 # The photo turning under the quarter turn the network found by itself.
 shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
+# The light theme, and two steps of the lecture tour (issue 15).
+shot overview-light --preset ring-shift --steps 400 --search --order recovered --view overview --theme light
+shot tour-4-shift-recovered --tour-step 4 --presentation
+shot tour-7-photo-turns --tour-step 7
 # The log-polar retina (issue 13): overview, recovered heatmap, the photo turning in
 # 7.5° steps under the rotation the search found (third panel: the whole photo turned).
 shot polar-overview  --preset polar-rotate --steps 400 --search --order recovered --view overview

@@ -56,6 +56,15 @@ pub enum AppAction {
     ToggleFullscreen,
     /// Show or hide the shortcut overlay.
     ToggleHelp,
+    /// Start the lecture tour at its first step (asks about unsaved changes first: the
+    /// tour loads its own presets).
+    StartTour,
+    /// The tour's next step.
+    TourNext,
+    /// The tour's previous step.
+    TourPrevious,
+    /// Leave the tour; the app stays as it is.
+    LeaveTour,
 }
 
 impl AppAction {
@@ -67,6 +76,7 @@ impl AppAction {
                 | AppAction::Open
                 | AppAction::OpenPath(_)
                 | AppAction::Quit
+                | AppAction::StartTour
         )
     }
 }

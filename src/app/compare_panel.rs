@@ -18,6 +18,7 @@ use super::compare_runs::{
     CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
 };
 use super::plots_panel::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
+use super::theme::legible_line_color;
 use crate::model::MetricsRecord;
 
 /// The Okabe–Ito palette without black (invisible on the dark theme) and without its
@@ -310,6 +311,7 @@ impl ComparePanel {
             Some(a) if end_x > a[0] => vec![a, [end_x, a[1] - 0.5 * (end_x - a[0])]],
             _ => Vec::new(),
         };
+        let dark = ui.visuals().dark_mode;
         log_log_plot("comparison-plot", height, "e_g").show(ui, |plot| {
             for ((o, points), name) in self.overlays.iter().zip(overlay_points).zip(names) {
                 plot.line(
@@ -317,7 +319,7 @@ impl ComparePanel {
                         format!("{name} · {}", slope_text(o.fit.as_ref())),
                         PlotPoints::new(points),
                     )
-                    .color(o.color)
+                    .color(legible_line_color(o.color, dark))
                     .style(o.style)
                     .width(2.0),
                 );
@@ -325,7 +327,7 @@ impl ComparePanel {
             if let Some(baseline) = baseline {
                 plot.line(
                     Line::new("live run: random permutation", PlotPoints::new(baseline))
-                        .color(BASELINE_COLOR)
+                        .color(legible_line_color(BASELINE_COLOR, dark))
                         .style(LineStyle::dashed_loose())
                         .width(1.5),
                 );
@@ -373,7 +375,7 @@ impl ComparePanel {
                         ui.end_row();
                     }
                     for (k, (o, name)) in self.overlays.iter().zip(names).enumerate() {
-                        swatch_ui(ui, o.color);
+                        swatch_ui(ui, legible_line_color(o.color, ui.visuals().dark_mode));
                         ui.label(name).on_hover_text(o.run.path.display().to_string());
                         slope_label_ui(ui, o.fit.as_ref());
                         if ui

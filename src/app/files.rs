@@ -139,7 +139,6 @@ pub struct Files {
     pub current_path: Option<PathBuf>,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
-    recent_store: Option<PathBuf>,
     /// Whether to try native dialogs.
     pub native_dialogs: bool,
     /// The typed-path dialog, when open.
@@ -182,18 +181,11 @@ struct PickedPath {
     open_for: Duration,
 }
 
-const MAX_RECENT: usize = 8;
+/// How many recent files the File menu lists (and the settings keep).
+pub const MAX_RECENT: usize = 8;
 
 /// Nobody cancels a dialog this fast: a native dialog that returns sooner was not shown.
 const NO_DIALOG_SHOWN: Duration = Duration::from_millis(150);
-
-/// Where recent files are remembered by default (`$XDG_CONFIG_HOME/invariance-lab/recent.json`).
-pub fn default_recent_store() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("invariance-lab").join("recent.json"))
-}
 
 /// Whether a native file dialog can plausibly be shown: on Linux the portal needs a
 /// D-Bus session; `INVARIANCE_LAB_NO_DIALOGS=1` forces typed paths.
@@ -208,19 +200,14 @@ pub fn native_dialogs_plausible() -> bool {
 }
 
 impl Files {
-    /// New state; `recent_store` is where the recent-files list lives (None: not persisted).
-    pub fn new(recent_store: Option<PathBuf>, native_dialogs: bool) -> Self {
-        let recent = recent_store
-            .as_deref()
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|s| serde_json::from_str::<Vec<PathBuf>>(&s).ok())
-            .unwrap_or_default();
+    /// New state with no recent files (the remembered ones come from the app's
+    /// settings, [`super::settings::Settings::recent_files`]).
+    pub fn new(native_dialogs: bool) -> Self {
         let (tx, rx) = mpsc::channel();
         let (picked_tx, picked_rx) = mpsc::channel();
         Self {
             current_path: None,
-            recent,
-            recent_store,
+            recent: Vec::new(),
             native_dialogs,
             typed: None,
             pending: 0,
@@ -245,18 +232,6 @@ impl Files {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_path_buf());
         self.recent.truncate(MAX_RECENT);
-        if let Some(store) = &self.recent_store {
-            if let Some(dir) = store.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            if let Ok(text) = serde_json::to_string_pretty(&self.recent) {
-                // Best effort: a read-only config directory must not disturb the user.
-                let _ = crate::io::atomic::write_atomically(store, |w| {
-                    use std::io::Write as _;
-                    w.write_all(text.as_bytes())
-                });
-            }
-        }
     }
 
     /// Reads an experiment — or, for `.npy`/`.csv`/`.tsv`/`.txt`, a matrix — on a helper

@@ -5,6 +5,7 @@
 use egui::Color32;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
+use super::theme::legible_line_color;
 use crate::model::MetricsRecord;
 
 /// Colour of the true-transformation error (viridis blue, distinguishable from orange).
@@ -126,6 +127,7 @@ pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f
         (Some(a), Some(b)) if b[0] > a[0] => vec![*a, [b[0], a[1] - 0.5 * (b[0] - a[0])]],
         _ => Vec::new(),
     };
+    let baseline_color = legible_line_color(BASELINE_COLOR, ui.visuals().dark_mode);
     log_log_plot("symmetry-error", height, "error").show(ui, |plot| {
         plot.line(
             Line::new("true transformation e_g", PlotPoints::new(truth))
@@ -134,7 +136,7 @@ pub fn symmetry_error_ui(ui: &mut egui::Ui, history: &[MetricsRecord], height: f
         );
         plot.line(
             Line::new("random permutation", PlotPoints::new(baseline))
-                .color(BASELINE_COLOR)
+                .color(baseline_color)
                 .width(2.0),
         );
         if !guide.is_empty() {

@@ -8,7 +8,7 @@ use super::app_state::InvarianceApp;
 use super::heatmap::MatrixOrder;
 use super::search_outcome::SearchOutcome;
 use super::search_panel::{Pick, SearchAction};
-use super::search_task::{FoundPermutation, SearchInput, SearchTask};
+use super::search_task::{FoundPermutation, SearchInput, SearchSettings, SearchTask};
 use crate::perm::Permutation;
 
 impl InvarianceApp {
@@ -98,6 +98,12 @@ impl InvarianceApp {
     }
 
     pub(super) fn start_search(&mut self) {
+        self.start_search_with(self.search.settings.clone());
+    }
+
+    /// Starts a search with `settings` instead of the panel's (the lecture tour's fixed
+    /// settings leave the user's untouched).
+    pub(super) fn start_search_with(&mut self, settings: SearchSettings) {
         if self.search.is_running() {
             return;
         }
@@ -115,11 +121,7 @@ impl InvarianceApp {
         self.search.outcome_subject = self
             .imported()
             .map(|i| format!("The matrix {}", i.graph.file_name()));
-        self.search.task = Some(SearchTask::start(
-            input,
-            self.search.settings.clone(),
-            Some(self.ctx.clone()),
-        ));
+        self.search.task = Some(SearchTask::start(input, settings, Some(self.ctx.clone())));
         self.status.info(match self.imported() {
             Some(i) => format!("Searching the matrix {}…", i.graph.file_name()),
             None => format!("Searching the weights of step {}…", p.snapshot.step),

@@ -19,6 +19,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?  or  F1", "this overlay"),
     ("Esc", "close this overlay"),
     (
+        "Lecture tour: Left / Right (Page Up / Down)",
+        "previous / next step",
+    ),
+    ("Lecture tour: Esc", "leave the tour"),
+    (
         "Heatmap: scroll / drag / double-click",
         "zoom / pan / reset view",
     ),

@@ -4,9 +4,10 @@
 use egui::RichText;
 
 use super::actions::AppAction;
-use super::app_state::{InvarianceApp, View};
+use super::app_state::InvarianceApp;
 use super::import_flow::TRAINING_OFF;
 use super::imported::AppSource;
+use super::view::View;
 use super::worker::{Speed, WorkerCommand};
 use crate::model::presets;
 
@@ -122,11 +123,19 @@ impl InvarianceApp {
                 if ui.button("Full screen  (F11)").clicked() {
                     self.queued.push(AppAction::ToggleFullscreen);
                 }
+                self.theme_menu_ui(ui);
                 egui::gui_zoom::zoom_menu_buttons(ui);
             });
             ui.menu_button("Help", |ui| {
                 if ui.button("Keyboard shortcuts  (?)").clicked() {
                     self.queued.push(AppAction::ToggleHelp);
+                }
+                if ui
+                    .button("Lecture tour")
+                    .on_hover_text("Seven steps from a ring of detectors to a recovered rotation; arrow keys move, Esc leaves.")
+                    .clicked()
+                {
+                    self.queued.push(AppAction::StartTour);
                 }
                 ui.label("Invariance Lab: Hebbian concurrence graphs and their symmetries.");
             });

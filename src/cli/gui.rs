@@ -1,18 +1,21 @@
 //! `invariance-lab gui [FILE] [--preset NAME] [--steps N] [--search] [--order …]
-//! [--compare RUN…] [--screenshot PNG]`: opens the desktop app in a given state — FILE
-//! is an experiment, or a matrix (`.npy`, `.csv`) shown as an imported graph; with
-//! `--screenshot` it waits until the requested training, search and file work are
-//! done, saves the whole window as PNG and exits.
+//! [--compare RUN…] [--theme …] [--tour-step K] [--screenshot PNG] [--reset-settings]`:
+//! opens the desktop app in a given state — FILE is an experiment, or a matrix (`.npy`,
+//! `.csv`) shown as an imported graph; with `--screenshot` it waits until the requested
+//! training, search, tour step and file work are done, saves the whole window as PNG
+//! and exits. Screenshot runs neither read nor write the remembered settings, so what
+//! they show depends on the command line alone.
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use crate::app::theme::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::presets;
 
 /// Options of the `gui` subcommand.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct GuiArgs {
     /// Experiment file to open (as saved by the app or by `invariance-lab train`), or a
     /// square matrix (.npy float32/float64, .csv) to view and search as an imported graph.
@@ -26,9 +29,9 @@ pub struct GuiArgs {
     /// Search for symmetries once the steps are done.
     #[arg(long)]
     pub search: bool,
-    /// Time limit of that search in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 20.0)]
-    pub search_time: f64,
+    /// Time limit of that search in seconds (default: the remembered one, else 20).
+    #[arg(long, value_name = "SECS")]
+    pub search_time: Option<f64>,
     /// Heatmap order: stored (scrambled), truth, or recovered (needs --search).
     #[arg(long, value_name = "ORDER", value_parser = ["stored", "truth", "recovered"])]
     pub order: Option<String>,
@@ -49,28 +52,19 @@ pub struct GuiArgs {
     /// (repeatable).
     #[arg(long, value_name = "RUN")]
     pub compare: Vec<PathBuf>,
+    /// Theme: system (follow the desktop), light or dark (default: the remembered one).
+    #[arg(long, value_name = "THEME", value_parser = ["system", "light", "dark"])]
+    pub theme: Option<String>,
+    /// Start the lecture tour at this step (1 = the first; Help → Lecture tour).
+    #[arg(long, value_name = "K", conflicts_with_all = ["file", "preset", "steps", "search", "select", "order", "view"])]
+    pub tour_step: Option<usize>,
+    /// Forget the remembered settings (theme, window, panels, recent files) and start
+    /// with the defaults.
+    #[arg(long)]
+    pub reset_settings: bool,
     /// Save a screenshot of the whole window here when done, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
-}
-
-impl Default for GuiArgs {
-    fn default() -> Self {
-        Self {
-            file: None,
-            preset: None,
-            steps: None,
-            search: false,
-            search_time: 20.0,
-            order: None,
-            select: None,
-            view: None,
-            presentation: false,
-            labels: None,
-            compare: Vec::new(),
-            screenshot: None,
-        }
-    }
 }
 
 impl GuiArgs {
@@ -117,12 +111,20 @@ impl GuiArgs {
         for run in &self.compare {
             std::fs::metadata(run).with_context(|| format!("cannot open {}", run.display()))?;
         }
-        if !(self.search_time.is_finite() && self.search_time > 0.0) {
-            anyhow::bail!(
-                "--search-time must be a positive number of seconds, got {}",
-                self.search_time
-            );
+        if let Some(secs) = self.search_time
+            && !(secs.is_finite() && secs > 0.0)
+        {
+            anyhow::bail!("--search-time must be a positive number of seconds, got {secs}");
         }
+        let tour_step = match self.tour_step {
+            Some(0) => anyhow::bail!("--tour-step counts from 1"),
+            Some(k) if k > crate::app::tour::TOUR.len() => anyhow::bail!(
+                "--tour-step {k}: the tour has {} steps",
+                crate::app::tour::TOUR.len()
+            ),
+            Some(k) => Some(k - 1),
+            None => None,
+        };
         let order = self.order.as_deref().and_then(MatrixOrder::parse);
         if order == Some(MatrixOrder::Recovered) && !self.search {
             anyhow::bail!(
@@ -134,13 +136,16 @@ impl GuiArgs {
             preset: self.preset.clone(),
             steps: self.steps,
             search: self.search,
-            search_time_secs: Some(self.search_time),
+            search_time_secs: self.search_time,
             order,
             select_match: self.select.clone(),
             view: self.view.as_deref().and_then(View::parse),
             screenshot: self.screenshot.clone(),
             presentation: self.presentation,
-            recent_files: crate::app::files::default_recent_store(),
+            remember_settings: self.screenshot.is_none(),
+            settings_were_reset: false,
+            theme: self.theme.as_deref().and_then(ThemeChoice::parse),
+            tour_step,
             compare: self.compare.clone(),
             labels: self.labels.clone(),
             native_dialogs: self.screenshot.is_none()
@@ -151,6 +156,60 @@ impl GuiArgs {
 
 /// Runs the subcommand (also what `invariance-lab` with no arguments does).
 pub fn run(args: &GuiArgs) -> anyhow::Result<()> {
-    let options = args.start_options()?;
+    let mut options = args.start_options()?;
+    if args.reset_settings {
+        if let Some(file) = crate::app::reset_settings()? {
+            eprintln!("settings reset: deleted {}", file.display());
+        }
+        options.settings_were_reset = true;
+    }
     crate::app::run_native(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: GuiArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<GuiArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("gui").chain(args.iter().copied())).map(|c| c.args)
+    }
+
+    #[test]
+    fn tour_steps_count_from_one_and_stop_at_the_last() {
+        let last = crate::app::tour::TOUR.len();
+        let first = parse(&["--tour-step", "1"]).expect("parses");
+        assert_eq!(first.start_options().expect("valid").tour_step, Some(0));
+        let end = parse(&["--tour-step", &last.to_string()]).expect("parses");
+        assert_eq!(
+            end.start_options().expect("valid").tour_step,
+            Some(last - 1)
+        );
+        for bad in ["0", &(last + 1).to_string()] {
+            let args = parse(&["--tour-step", bad]).expect("parses");
+            assert!(args.start_options().is_err(), "--tour-step {bad}");
+        }
+        assert!(parse(&["--tour-step", "2", "--preset", "ring-random"]).is_err());
+    }
+
+    #[test]
+    fn screenshot_runs_leave_the_remembered_settings_alone() {
+        let shot = parse(&["--screenshot", "x.png", "--theme", "light"]).expect("parses");
+        let options = shot.start_options().expect("valid");
+        assert!(!options.remember_settings);
+        assert_eq!(options.theme, Some(ThemeChoice::Light));
+        let plain = parse(&[]).expect("parses").start_options().expect("valid");
+        assert!(plain.remember_settings);
+        assert_eq!(plain.theme, None, "the remembered theme is used");
+        assert_eq!(
+            plain.search_time_secs, None,
+            "the remembered time limit is used"
+        );
+    }
 }

@@ -1,0 +1,379 @@
+//! What the app remembers between runs: a small, versioned serde struct kept apart from
+//! the runtime state, stored as JSON under one key of eframe's [`eframe::Storage`].
+//!
+//! Loading never fails: a missing store gives the defaults; a damaged one, one written
+//! by a newer version, or values out of range give the defaults (for the bad fields, or
+//! for everything) and a note the app shows in the status bar.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::colormap::Colormap;
+use super::files::MAX_RECENT;
+use super::heatmap::RangeMode;
+use super::search_task::{SearchMethod, SearchSettings};
+use super::theme::ThemeChoice;
+use super::view::View;
+
+/// The storage key of the settings (eframe keeps its own window and memory keys apart).
+pub const SETTINGS_KEY: &str = "invariance-lab-settings";
+
+/// Version written by this build. Older versions are read with defaults for what they
+/// lack; newer ones are ignored (their meaning is unknown here).
+pub const SETTINGS_VERSION: u32 = 1;
+
+/// Zoom factors outside this range make the app unusable; such a stored zoom is reset.
+const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
+
+/// Panel widths outside this range (in points) are reset to the layout's default.
+const PANEL_WIDTH_RANGE: std::ops::RangeInclusive<f32> = 120.0..=2000.0;
+
+/// The remembered settings. Every field has a default, so a store missing some of them
+/// (an older version) still loads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Format version ([`SETTINGS_VERSION`] when written by this build).
+    pub version: u32,
+    /// The theme the user chose.
+    pub theme: ThemeChoice,
+    /// egui's zoom factor (Ctrl+plus / Ctrl+minus).
+    pub zoom: f32,
+    /// Width of the parameter panel in points (None: the layout's default).
+    pub left_panel_width: Option<f32>,
+    /// Width of the search panel in points (None: the layout's default).
+    pub right_panel_width: Option<f32>,
+    /// The central view, as `--view` spells it.
+    pub view: String,
+    /// The heatmap's colour map, by its name.
+    pub colormap: String,
+    /// The heatmap's colour range: None for automatic, else `[lo, hi]`.
+    pub color_range: Option<[f32; 2]>,
+    /// Presentation mode.
+    pub presentation: bool,
+    /// The search panel's settings.
+    pub search: StoredSearch,
+    /// Experiments and matrices opened or saved, most recent first.
+    pub recent_files: Vec<PathBuf>,
+}
+
+/// The search settings as stored (the method by its CLI name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoredSearch {
+    /// Solver name (`auto`, `seeded`, …).
+    pub method: String,
+    /// Time limit in seconds.
+    pub time_limit_secs: f64,
+    /// Fixed-point penalty `c`.
+    pub fixed_point_penalty: f64,
+    /// Solver seed.
+    pub seed: u64,
+    /// How many permutations to keep.
+    pub max_results: usize,
+}
+
+impl Default for StoredSearch {
+    fn default() -> Self {
+        Self::from_settings(&SearchSettings::default())
+    }
+}
+
+impl StoredSearch {
+    /// The stored form of `s`.
+    pub fn from_settings(s: &SearchSettings) -> Self {
+        Self {
+            method: s.method.name().to_owned(),
+            time_limit_secs: s.time_limit_secs,
+            fixed_point_penalty: s.fixed_point_penalty,
+            seed: s.seed,
+            max_results: s.max_results,
+        }
+    }
+
+    /// The search settings, or None (with the field's name) if a value is unusable.
+    pub fn to_settings(&self) -> Result<SearchSettings, &'static str> {
+        let method = SearchMethod::ALL
+            .into_iter()
+            .find(|m| m.name() == self.method)
+            .ok_or("search method")?;
+        if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
+            return Err("search time limit");
+        }
+        if !(self.fixed_point_penalty.is_finite() && self.fixed_point_penalty >= 0.0) {
+            return Err("fixed-point penalty");
+        }
+        if self.max_results == 0 {
+            return Err("number of results");
+        }
+        Ok(SearchSettings {
+            method,
+            time_limit_secs: self.time_limit_secs,
+            fixed_point_penalty: self.fixed_point_penalty,
+            seed: self.seed,
+            max_results: self.max_results,
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            version: SETTINGS_VERSION,
+            theme: ThemeChoice::default(),
+            zoom: 1.0,
+            left_panel_width: None,
+            right_panel_width: None,
+            view: View::default().key().to_owned(),
+            colormap: Colormap::default().name().to_owned(),
+            color_range: None,
+            presentation: false,
+            search: StoredSearch::default(),
+            recent_files: Vec::new(),
+        }
+    }
+}
+
+/// Settings read from a store, and what (if anything) the user should be told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedSettings {
+    /// Usable settings (defaults where the store was unusable).
+    pub settings: Settings,
+    /// Why some or all stored settings were ignored.
+    pub note: Option<String>,
+}
+
+impl Settings {
+    /// Reads the settings from `storage`; never fails (see the module doc).
+    pub fn load(storage: &dyn eframe::Storage) -> LoadedSettings {
+        match storage.get_string(SETTINGS_KEY) {
+            None => LoadedSettings {
+                settings: Settings::default(),
+                note: None,
+            },
+            Some(text) => Self::from_json(&text),
+        }
+    }
+
+    /// Parses stored text; never fails (see the module doc).
+    pub fn from_json(text: &str) -> LoadedSettings {
+        let parsed: Settings = match serde_json::from_str(text) {
+            Ok(s) => s,
+            Err(e) => {
+                return LoadedSettings {
+                    settings: Settings::default(),
+                    note: Some(format!(
+                        "The saved settings could not be read ({e}); using the defaults."
+                    )),
+                };
+            }
+        };
+        if parsed.version > SETTINGS_VERSION {
+            return LoadedSettings {
+                settings: Settings::default(),
+                note: Some(format!(
+                    "The saved settings come from a newer version (format {}, this one reads {}); using the defaults.",
+                    parsed.version, SETTINGS_VERSION
+                )),
+            };
+        }
+        let (settings, reset) = parsed.sanitized();
+        let note = (!reset.is_empty()).then(|| {
+            format!(
+                "Some saved settings were out of range and were reset: {}.",
+                reset.join(", ")
+            )
+        });
+        LoadedSettings { settings, note }
+    }
+
+    /// Writes the settings to `storage` (eframe flushes it to disk).
+    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+        // Serialising plain data cannot fail; should it ever, the old value stays.
+        if let Ok(text) = serde_json::to_string(self) {
+            storage.set_string(SETTINGS_KEY, text);
+        }
+    }
+
+    /// The settings with every unusable field back at its default, and those fields' names.
+    fn sanitized(mut self) -> (Self, Vec<&'static str>) {
+        let defaults = Settings::default();
+        let mut reset = Vec::new();
+        self.version = SETTINGS_VERSION;
+        if !(self.zoom.is_finite() && ZOOM_RANGE.contains(&self.zoom)) {
+            self.zoom = defaults.zoom;
+            reset.push("zoom");
+        }
+        for (width, name) in [
+            (&mut self.left_panel_width, "parameter panel width"),
+            (&mut self.right_panel_width, "search panel width"),
+        ] {
+            if width.is_some_and(|w| !(w.is_finite() && PANEL_WIDTH_RANGE.contains(&w))) {
+                *width = None;
+                reset.push(name);
+            }
+        }
+        if View::parse(&self.view).is_none() {
+            self.view = defaults.view.clone();
+            reset.push("view");
+        }
+        if self.colormap().is_none() {
+            self.colormap = defaults.colormap.clone();
+            reset.push("colour map");
+        }
+        if self
+            .color_range
+            .is_some_and(|[lo, hi]| !(lo.is_finite() && hi.is_finite() && lo < hi))
+        {
+            self.color_range = None;
+            reset.push("colour range");
+        }
+        if let Err(what) = self.search.to_settings() {
+            self.search = defaults.search.clone();
+            reset.push(what);
+        }
+        let mut seen = Vec::new();
+        self.recent_files.retain(|p| {
+            let fresh = !p.as_os_str().is_empty() && !seen.contains(p);
+            seen.push(p.clone());
+            fresh
+        });
+        self.recent_files.truncate(MAX_RECENT);
+        (self, reset)
+    }
+
+    /// The stored view.
+    pub fn view(&self) -> View {
+        View::parse(&self.view).unwrap_or_default()
+    }
+
+    /// The stored colour map, if its name is known.
+    pub fn colormap(&self) -> Option<Colormap> {
+        Colormap::ALL
+            .into_iter()
+            .find(|c| c.name() == self.colormap)
+    }
+
+    /// The stored colour range.
+    pub fn range(&self) -> RangeMode {
+        match self.color_range {
+            Some([lo, hi]) => RangeMode::Fixed(lo, hi),
+            None => RangeMode::Auto,
+        }
+    }
+
+    /// The stored form of a colour range.
+    pub fn stored_range(range: RangeMode) -> Option<[f32; 2]> {
+        match range {
+            RangeMode::Auto => None,
+            RangeMode::Fixed(lo, hi) => Some([lo, hi]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn non_default() -> Settings {
+        Settings {
+            version: SETTINGS_VERSION,
+            theme: ThemeChoice::Light,
+            zoom: 1.25,
+            left_panel_width: Some(300.0),
+            right_panel_width: Some(480.0),
+            view: "weights".to_owned(),
+            colormap: Colormap::Diverging.name().to_owned(),
+            color_range: Some([-0.5, 2.0]),
+            presentation: true,
+            search: StoredSearch {
+                method: "seeded".to_owned(),
+                time_limit_secs: 7.5,
+                fixed_point_penalty: 0.25,
+                seed: 9,
+                max_results: 16,
+            },
+            recent_files: vec![PathBuf::from("/a/b.json"), PathBuf::from("/c.npy")],
+        }
+    }
+
+    #[test]
+    fn json_round_trip_keeps_every_field() {
+        let s = non_default();
+        let text = serde_json::to_string(&s).expect("serialise");
+        let back = Settings::from_json(&text);
+        assert_eq!(back.note, None);
+        assert_eq!(back.settings, s);
+        assert_eq!(back.settings.view(), View::Weights);
+        assert_eq!(back.settings.colormap(), Some(Colormap::Diverging));
+        assert_eq!(back.settings.range(), RangeMode::Fixed(-0.5, 2.0));
+        let search = back.settings.search.to_settings().expect("valid");
+        assert_eq!(search.method, SearchMethod::Seeded);
+        assert_eq!(search.max_results, 16);
+    }
+
+    #[test]
+    fn garbage_gives_defaults_and_a_note() {
+        let loaded = Settings::from_json("{\"theme\": \"light\", \"zoom\": ");
+        assert_eq!(loaded.settings, Settings::default());
+        let note = loaded.note.expect("a note");
+        assert!(note.contains("could not be read"), "{note}");
+    }
+
+    #[test]
+    fn a_newer_version_is_ignored_with_a_note() {
+        let mut s = non_default();
+        s.version = SETTINGS_VERSION + 1;
+        let loaded = Settings::from_json(&serde_json::to_string(&s).expect("serialise"));
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.note.expect("a note").contains("newer version"));
+    }
+
+    #[test]
+    fn an_older_store_missing_fields_loads_with_defaults_for_them() {
+        let loaded = Settings::from_json(r#"{"version": 0, "theme": "dark", "zoom": 1.5}"#);
+        assert_eq!(loaded.note, None);
+        assert_eq!(loaded.settings.theme, ThemeChoice::Dark);
+        assert_eq!(loaded.settings.zoom, 1.5);
+        assert_eq!(loaded.settings.view, Settings::default().view);
+        assert_eq!(loaded.settings.version, SETTINGS_VERSION);
+    }
+
+    #[test]
+    fn out_of_range_values_are_reset_one_by_one_with_a_note() {
+        let mut s = non_default();
+        s.zoom = 40.0;
+        s.right_panel_width = Some(-3.0);
+        s.view = "spreadsheet".to_owned();
+        s.search.time_limit_secs = 0.0;
+        s.color_range = Some([2.0, 1.0]);
+        let loaded = Settings::from_json(&serde_json::to_string(&s).expect("serialise"));
+        let d = Settings::default();
+        assert_eq!(loaded.settings.zoom, d.zoom);
+        assert_eq!(loaded.settings.right_panel_width, None);
+        assert_eq!(loaded.settings.view, d.view);
+        assert_eq!(loaded.settings.search, d.search);
+        assert_eq!(loaded.settings.color_range, None);
+        // The good fields survive.
+        assert_eq!(loaded.settings.theme, ThemeChoice::Light);
+        assert_eq!(loaded.settings.left_panel_width, Some(300.0));
+        let note = loaded.note.expect("a note");
+        for field in [
+            "zoom",
+            "search panel width",
+            "view",
+            "search time limit",
+            "colour range",
+        ] {
+            assert!(note.contains(field), "{field} missing from: {note}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_in_one_field_is_a_damaged_store() {
+        let loaded = Settings::from_json(r#"{"version": 1, "zoom": "big"}"#);
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.note.is_some());
+    }
+}
