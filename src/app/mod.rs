@@ -57,6 +57,8 @@ pub fn run_native(options: StartOptions) -> anyhow::Result<()> {
         renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()
             .with_title("Invariance Lab")
+            // Matches `StartupWMClass` in assets/invariance-lab.desktop (menus, taskbar icon).
+            .with_app_id("invariance-lab")
             .with_inner_size([1600.0, 1000.0])
             .with_min_inner_size([900.0, 600.0])
             .with_drag_and_drop(true),
