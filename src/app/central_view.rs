@@ -8,13 +8,14 @@ use egui::RichText;
 
 use super::actions::AppAction;
 use super::animation_panel::AnimationContext;
-use super::app_state::{InvarianceApp, OrderCache, View};
+use super::app_state::{InvarianceApp, OrderCache};
 use super::compare_panel::{CompareAction, LiveRun};
 use super::compare_runs::flatten_config;
 use super::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
 use super::imported::ImportedSource;
 use super::plots_panel;
 use super::stimulus_panel::StimulusContext;
+use super::view::View;
 use super::worker::Published;
 use crate::model::NeuronLabel;
 

@@ -17,6 +17,7 @@ pub mod central_view;
 pub mod colormap;
 pub mod compare_panel;
 pub mod compare_runs;
+pub mod execute;
 pub mod file_flow;
 pub mod file_purpose;
 pub mod files;
@@ -27,31 +28,40 @@ pub mod heatmap;
 pub mod import_flow;
 pub mod imported;
 pub mod labels;
+pub mod layout;
 pub mod params_panel;
 pub mod plots_panel;
 pub mod polar_view;
+pub mod poll;
 pub mod presentation;
 pub mod runs_loader;
+pub mod screenshot_plan;
 pub mod search_engine;
 pub mod search_flow;
 pub mod search_outcome;
 pub mod search_panel;
 pub mod search_task;
 pub mod shortcuts;
+pub mod start_options;
+pub mod startup;
 pub mod status_bar;
 pub mod stimulus_panel;
 pub mod top_bar;
+pub mod unsaved_prompt;
+pub mod view;
 pub mod worker;
 
 pub use actions::AppAction;
-pub use app_state::{InvarianceApp, StartOptions, View};
+pub use app_state::InvarianceApp;
 pub use heatmap::MatrixOrder;
+pub use start_options::StartOptions;
+pub use view::View;
 
 /// Opens the window and runs until it is closed. With a screenshot requested, returns
 /// an error if it could not be written.
 pub fn run_native(options: StartOptions) -> anyhow::Result<()> {
     let screenshot_requested = options.screenshot.is_some();
-    let outcome: std::sync::Arc<std::sync::Mutex<Option<app_state::ScreenshotOutcome>>> =
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<screenshot_plan::ScreenshotOutcome>>> =
         Default::default();
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,

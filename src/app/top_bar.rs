@@ -4,9 +4,10 @@
 use egui::RichText;
 
 use super::actions::AppAction;
-use super::app_state::{InvarianceApp, View};
+use super::app_state::InvarianceApp;
 use super::import_flow::TRAINING_OFF;
 use super::imported::AppSource;
+use super::view::View;
 use super::worker::{Speed, WorkerCommand};
 use crate::model::presets;
 
