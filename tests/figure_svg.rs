@@ -24,7 +24,7 @@ fn record(stimuli: u64, e_true: f64, e_random: f64) -> MetricsRecord {
 }
 
 /// Texts of elements of `class`, with their `x` and `y` attributes.
-fn texts<'a>(doc: &'a roxmltree::Document, class: &str) -> Vec<(f64, f64, String)> {
+fn texts(doc: &roxmltree::Document, class: &str) -> Vec<(f64, f64, String)> {
     doc.descendants()
         .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some(class))
         .map(|n| {
@@ -39,7 +39,11 @@ fn texts<'a>(doc: &'a roxmltree::Document, class: &str) -> Vec<(f64, f64, String
 
 /// The map `axis coordinate → page position` stated by an axis's tick labels, fitted
 /// through its first and last tick (`log` turns the label values into decades).
-fn tick_map(ticks: &[(f64, f64, String)], horizontal: bool, log: bool) -> impl Fn(f64) -> f64 {
+fn tick_map(
+    ticks: &[(f64, f64, String)],
+    horizontal: bool,
+    log: bool,
+) -> impl Fn(f64) -> f64 + use<> {
     assert!(ticks.len() >= 2, "an axis needs two ticks: {ticks:?}");
     let coord = |t: &(f64, f64, String)| {
         let v = parse_label(&t.2).unwrap_or_else(|| panic!("tick label {:?}", t.2));

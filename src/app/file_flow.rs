@@ -67,6 +67,7 @@ impl InvarianceApp {
             FilePurpose::NodeLabels => self.load_node_labels(path),
             FilePurpose::AddRuns => self.add_runs(path),
             FilePurpose::ExportFigure => self.compare.request_export(path),
+            FilePurpose::Figure(kind, _) => self.export_figure_to(kind, path),
             other => self.export_to(other, path),
         }
     }

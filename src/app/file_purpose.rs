@@ -24,6 +24,8 @@ pub enum FilePurpose {
     ExportPng,
     /// Export the metric history as `.csv`.
     ExportMetrics,
+    /// Export one plot as a figure (`.svg`, or `.png` at 2×).
+    Figure(super::export_menu::FigureKind, crate::figure::Format),
 }
 
 impl FilePurpose {
@@ -39,6 +41,8 @@ impl FilePurpose {
             FilePurpose::ExportCsv => "Export weights (.csv)",
             FilePurpose::ExportPng => "Export heatmap (.png)",
             FilePurpose::ExportMetrics => "Export metrics (.csv)",
+            FilePurpose::Figure(_, crate::figure::Format::Svg) => "Export figure (.svg)",
+            FilePurpose::Figure(_, crate::figure::Format::Png) => "Export figure (.png)",
         }
     }
 
@@ -53,6 +57,8 @@ impl FilePurpose {
             FilePurpose::ExportNpy => &["npy"],
             FilePurpose::ExportCsv | FilePurpose::ExportMetrics => &["csv"],
             FilePurpose::ExportPng | FilePurpose::ExportFigure => &["png"],
+            FilePurpose::Figure(_, crate::figure::Format::Svg) => &["svg"],
+            FilePurpose::Figure(_, crate::figure::Format::Png) => &["png"],
         }
     }
 
@@ -75,6 +81,7 @@ impl FilePurpose {
             FilePurpose::ExportCsv => "weights.csv",
             FilePurpose::ExportPng => "heatmap.png",
             FilePurpose::ExportMetrics => "metrics.csv",
+            FilePurpose::Figure(kind, format) => kind.file_name(format),
         }
     }
 }

@@ -859,7 +859,6 @@ fn format_tick(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NeuronLabel;
     use crate::perm::Permutation;
     use ndarray::{Array2, array};
 

@@ -18,6 +18,7 @@ pub mod colormap;
 pub mod compare_panel;
 pub mod compare_runs;
 pub mod execute;
+pub mod export_menu;
 pub mod file_flow;
 pub mod file_purpose;
 pub mod files;

@@ -89,7 +89,11 @@ pub fn linear_ticks(lo: f64, hi: f64) -> Vec<Tick> {
             } else {
                 format!("{v:.decimals$}")
             };
-            Tick { at: v, label }
+            // The tick sits exactly where its label says (0.6, not 3 × 0.2).
+            Tick {
+                at: parse_label(&label).unwrap_or(v),
+                label,
+            }
         })
         .collect()
 }

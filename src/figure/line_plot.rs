@@ -65,12 +65,17 @@ impl AxisSpec {
     }
 }
 
-/// Where the legend sits inside the plot area.
+/// Where the legend sits inside the plot area: the preferred corner, unless another
+/// corner covers fewer data points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Corner {
     /// Top right (most plots).
     #[default]
     TopRight,
+    /// Top left.
+    TopLeft,
+    /// Bottom right.
+    BottomRight,
     /// Bottom left (falling learning curves leave it empty).
     BottomLeft,
 }
@@ -209,10 +214,70 @@ impl LinePlot {
             doc.raw(&series_svg(s, &layout));
         }
         doc.raw("</g>\n");
-        doc.raw(&legend_svg(&self.series, a, self.legend));
+        let corner = self.emptiest_corner(&layout);
+        doc.raw(&legend_svg(&self.series, a, corner));
         Ok(doc.finish())
     }
 }
+
+impl LinePlot {
+    /// The legend's corner: the preferred one unless another covers fewer points.
+    fn emptiest_corner(&self, layout: &Layout) -> Corner {
+        let (bw, bh) = legend_size(&self.series);
+        let points: Vec<(f64, f64)> = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|&p| layout.page_from_data(p)))
+            .collect();
+        let covered = |corner: Corner| {
+            let (bx, by) = legend_origin(layout.area, corner, (bw, bh));
+            points
+                .iter()
+                .filter(|&&(x, y)| x >= bx && x <= bx + bw && y >= by && y <= by + bh)
+                .count()
+        };
+        let mut best = self.legend;
+        let mut least = covered(best);
+        for corner in [
+            Corner::TopRight,
+            Corner::TopLeft,
+            Corner::BottomRight,
+            Corner::BottomLeft,
+        ] {
+            let n = covered(corner);
+            if n < least {
+                best = corner;
+                least = n;
+            }
+        }
+        best
+    }
+}
+
+/// Width and height of the legend box.
+fn legend_size(series: &[Series]) -> (f64, f64) {
+    let longest = series
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    (
+        40.0 + 7.0 * longest,
+        10.0 + LEGEND_ROW * series.len() as f64,
+    )
+}
+
+/// Top-left corner of the legend box in `corner` of the plot area.
+fn legend_origin(a: Rect, corner: Corner, (bw, bh): (f64, f64)) -> (f64, f64) {
+    match corner {
+        Corner::TopRight => (a.x1 - bw - 8.0, a.y0 + 8.0),
+        Corner::TopLeft => (a.x0 + 8.0, a.y0 + 8.0),
+        Corner::BottomRight => (a.x1 - bw - 8.0, a.y1 - bh - 8.0),
+        Corner::BottomLeft => (a.x0 + 8.0, a.y1 - bh - 8.0),
+    }
+}
+
+const LEGEND_ROW: f64 = 18.0;
 
 /// Frame, grid lines (when `grid`: not over pictures), ticks with labels, and the two
 /// axis labels.
@@ -333,17 +398,9 @@ fn legend_svg(series: &[Series], a: Rect, corner: Corner) -> String {
     if series.is_empty() {
         return String::new();
     }
-    let row = 18.0;
-    let longest = series
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(0) as f64;
-    let (bw, bh) = (40.0 + 7.0 * longest, 10.0 + row * series.len() as f64);
-    let (bx, by) = match corner {
-        Corner::TopRight => (a.x1 - bw - 8.0, a.y0 + 8.0),
-        Corner::BottomLeft => (a.x0 + 8.0, a.y1 - bh - 8.0),
-    };
+    let row = LEGEND_ROW;
+    let (bw, bh) = legend_size(series);
+    let (bx, by) = legend_origin(a, corner, (bw, bh));
     let mut out = String::from("<g class=\"legend\">\n");
     let _ = writeln!(
         out,

@@ -102,7 +102,7 @@ impl From<ImagePlot> for Figure {
 }
 
 /// A figure file format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Scalable vector graphics.
     Svg,
