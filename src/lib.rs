@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod figure;
 pub mod group;
 pub mod io;
 pub mod model;

@@ -399,7 +399,7 @@ impl AnimationPanel {
                 .on_hover_text("Length of the orbit, the starting pattern included.");
             if ui
                 .button("Export…")
-                .on_hover_text("Write PNG frames, orbit.gif and orbit.npy into a folder.")
+                .on_hover_text("Write PNG frames, orbit.gif and orbit.npy (and orbit.mp4 when ffmpeg is on the PATH) into a folder.")
                 .clicked()
             {
                 self.export();
@@ -429,18 +429,20 @@ impl AnimationPanel {
         };
         let space = computed.space;
         let turned = self.turned_photo(computed);
+        let options = export::ExportOptions {
+            frame_ms: (1000.0 / self.frames_per_sec.max(0.01))
+                .round()
+                .clamp(1.0, 60_000.0) as u32,
+            ..export::ExportOptions::default()
+        };
         self.message = Some(
-            match export::write_orbit_with(
-                &dir,
-                space,
-                &computed.orbit,
-                &export::ExportOptions::default(),
-                turned.as_ref(),
-            ) {
+            match export::write_orbit_with(&dir, space, &computed.orbit, &options, turned.as_ref())
+            {
                 Ok(s) => format!(
-                    "Exported {} frames, orbit.gif and orbit.npy to {}",
+                    "Exported {} frames, orbit.gif and orbit.npy to {}{}",
                     s.frames.len(),
-                    dir.display()
+                    dir.display(),
+                    video_note(&dir, space, computed, &options, turned.as_ref())
                 ),
                 Err(e) => format!("Export failed: {e}"),
             },
@@ -687,4 +689,29 @@ fn line_plot(ui: &mut egui::Ui, id: &str, values: &[f32], (lo, hi): (f32, f32), 
                     .width(2.0),
             )
         });
+}
+
+/// Also writes `orbit.mp4` when `ffmpeg` is on the PATH (issue 15); the note says what
+/// happened, or that only the GIF and PNG frames are available.
+fn video_note(
+    dir: &std::path::Path,
+    space: crate::model::Space,
+    computed: &Computed,
+    options: &export::ExportOptions,
+    turned: Option<&export::TurnedPhoto>,
+) -> String {
+    use crate::transform::video;
+    if video::find_ffmpeg().is_none() {
+        return "; no MP4 (ffmpeg is not on the PATH: only GIF and PNG are available)".into();
+    }
+    let written = export::render_frames_with(space, &computed.orbit, options, turned)
+        .map_err(|e| e.to_string())
+        .and_then(|frames| {
+            video::write_mp4(&dir.join("orbit.mp4"), &frames, options.frame_ms)
+                .map_err(|e| e.to_string())
+        });
+    match written {
+        Ok(()) => " and orbit.mp4".into(),
+        Err(e) => format!("; the MP4 failed: {e}"),
+    }
 }

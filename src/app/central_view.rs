@@ -11,6 +11,7 @@ use super::animation_panel::AnimationContext;
 use super::app_state::{InvarianceApp, OrderCache};
 use super::compare_panel::{CompareAction, LiveRun};
 use super::compare_runs::flatten_config;
+use super::export_menu::{FigureKind as Fig, with_export_menu};
 use super::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
 use super::imported::ImportedSource;
 use super::plots_panel;
@@ -94,27 +95,37 @@ impl InvarianceApp {
                         ui.set_width(left);
                         self.heatmap
                             .settings_ui(ui, &mut self.order_mode, has_recovered, true);
-                        self.heatmap.ui(ui, &hcx);
+                        with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
+                            self.heatmap.ui(ui, &hcx)
+                        });
                     });
                     ui.allocate_ui_with_layout(egui::vec2(right, avail.y), top_down, |ui| {
                         ui.set_width(right);
                         let h = ui.available_height();
-                        plots_panel::symmetry_error_ui(
-                            ui,
-                            &p.snapshot.history,
-                            (h * 0.45).max(150.0),
-                        );
+                        with_export_menu(ui, &[Fig::LearningCurve], &mut self.queued, |ui| {
+                            plots_panel::symmetry_error_ui(
+                                ui,
+                                &p.snapshot.history,
+                                (h * 0.45).max(150.0),
+                            )
+                        });
                         ui.add_space(6.0);
                         let rest = (ui.available_height() * 0.5 - 30.0).max(90.0);
-                        self.stimulus.stimulus_ui(ui, &scx, rest);
-                        self.stimulus.activity_ui(ui, &scx, rest);
+                        with_export_menu(ui, &[Fig::Stimulus], &mut self.queued, |ui| {
+                            self.stimulus.stimulus_ui(ui, &scx, rest)
+                        });
+                        with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
+                            self.stimulus.activity_ui(ui, &scx, rest)
+                        });
                     });
                 });
             }
             View::Weights => {
                 self.heatmap
                     .settings_ui(ui, &mut self.order_mode, has_recovered, true);
-                self.heatmap.ui(ui, &hcx);
+                with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
+                    self.heatmap.ui(ui, &hcx)
+                });
             }
             View::Learning => self.learning_ui(ui, Some(&p)),
             View::Stimulus => {
@@ -126,10 +137,17 @@ impl InvarianceApp {
                 };
                 let h = (ui.available_height() / parts - 40.0).max(90.0);
                 ui.columns(2, |cols| {
-                    self.stimulus.stimulus_ui(&mut cols[0], &scx, h);
-                    self.stimulus.field_ui(&mut cols[1], &scx, h);
+                    let [left, right] = cols else { return };
+                    with_export_menu(left, &[Fig::Stimulus], &mut self.queued, |ui| {
+                        self.stimulus.stimulus_ui(ui, &scx, h)
+                    });
+                    with_export_menu(right, &[Fig::ReceptiveField], &mut self.queued, |ui| {
+                        self.stimulus.field_ui(ui, &scx, h)
+                    });
                 });
-                self.stimulus.activity_ui(ui, &scx, h);
+                with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
+                    self.stimulus.activity_ui(ui, &scx, h)
+                });
                 let gcx = super::field_gallery::GalleryContext {
                     space: &model.config.space,
                     true_transformation: model.config.true_transformation,
@@ -168,7 +186,7 @@ impl InvarianceApp {
 
     /// The heatmap order of the graph `key` with `neurons` nodes (cached until the
     /// graph, the mode or the selection changes).
-    fn current_order(
+    pub(super) fn current_order(
         &mut self,
         key: u64,
         neurons: usize,
@@ -224,7 +242,9 @@ impl InvarianceApp {
             View::Overview | View::Weights => {
                 self.heatmap
                     .settings_ui(ui, &mut self.order_mode, has_recovered, false);
-                self.heatmap.ui(ui, &hcx);
+                with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
+                    self.heatmap.ui(ui, &hcx)
+                });
             }
             View::Learning => self.learning_ui(ui, None),
             View::Stimulus | View::Transformation => {
@@ -257,7 +277,10 @@ impl InvarianceApp {
             ui.label(RichText::new("An imported matrix has no learning history; the curves below are the runs added for comparison.").small());
         }
         let plot_h = if live.is_some() { h * 0.45 } else { h * 0.6 }.max(160.0);
-        for action in self.compare.ui(ui, live_run.as_ref(), plot_h) {
+        let actions = with_export_menu(ui, &[Fig::LearningCurve], &mut self.queued, |ui| {
+            self.compare.ui(ui, live_run.as_ref(), plot_h)
+        });
+        for action in actions {
             self.queued.push(match action {
                 CompareAction::AddRuns => AppAction::AddRuns,
                 CompareAction::ExportFigure => AppAction::ExportFigure,
@@ -266,7 +289,10 @@ impl InvarianceApp {
         if let Some(p) = live {
             ui.add_space(4.0);
             let small = (ui.available_height() - 40.0).max(100.0);
-            plots_panel::metrics_row_ui(ui, &p.snapshot.history, small);
+            let kinds = [Fig::WeightNorm, Fig::MeanActivity];
+            with_export_menu(ui, &kinds, &mut self.queued, |ui| {
+                plots_panel::metrics_row_ui(ui, &p.snapshot.history, small)
+            });
         }
     }
 }

@@ -7,6 +7,8 @@
 
 use egui::Color32;
 
+use crate::figure::palette::{diverging, viridis};
+
 /// Which colour map the heatmap uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Colormap {
@@ -62,55 +64,6 @@ fn build_lut(f: fn(f32) -> [f32; 3]) -> [Color32; 256] {
         *c = Color32::from_rgb(to_u8(r), to_u8(g), to_u8(b));
     }
     lut
-}
-
-/// Polynomial fit of matplotlib's viridis in sRGB (Matt Zucker's CC0 fit, max error < 1/255 · 3).
-fn viridis(t: f32) -> [f32; 3] {
-    const C: [[f32; 3]; 7] = [
-        [0.277_727_33, 0.005_407_344, 0.334_099_8],
-        [0.105_093_04, 1.404_613_5, 1.384_590_1],
-        [-0.330_861_83, 0.214_847_56, 0.095_095_16],
-        [-4.634_230_5, -5.799_101, -19.332_441],
-        [6.228_27, 14.179_933, 56.690_55],
-        [4.776_385, -13.745_145, -65.353_03],
-        [-5.435_456, 4.645_852_6, 26.312_435],
-    ];
-    let mut out = [0.0f32; 3];
-    for (ch, o) in out.iter_mut().enumerate() {
-        let mut acc = C[6][ch];
-        for k in (0..6).rev() {
-            acc = C[k][ch] + t * acc;
-        }
-        *o = acc;
-    }
-    out
-}
-
-/// ColorBrewer RdBu (11 classes), reversed so that low values are blue.
-fn diverging(t: f32) -> [f32; 3] {
-    const STOPS: [[u8; 3]; 11] = [
-        [0x05, 0x30, 0x61],
-        [0x21, 0x66, 0xac],
-        [0x43, 0x93, 0xc3],
-        [0x92, 0xc5, 0xde],
-        [0xd1, 0xe5, 0xf0],
-        [0xf7, 0xf7, 0xf7],
-        [0xfd, 0xdb, 0xc7],
-        [0xf4, 0xa5, 0x82],
-        [0xd6, 0x60, 0x4d],
-        [0xb2, 0x18, 0x2b],
-        [0x67, 0x00, 0x1f],
-    ];
-    let x = t.clamp(0.0, 1.0) * 10.0;
-    let k = (x.floor() as usize).min(9);
-    let f = x - k as f32;
-    let mut out = [0.0f32; 3];
-    for (ch, o) in out.iter_mut().enumerate() {
-        let a = f32::from(STOPS[k][ch]) / 255.0;
-        let b = f32::from(STOPS[k + 1][ch]) / 255.0;
-        *o = a + (b - a) * f;
-    }
-    out
 }
 
 #[cfg(test)]

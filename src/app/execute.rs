@@ -95,6 +95,7 @@ impl InvarianceApp {
             AppAction::ExportPng => self.export(FilePurpose::ExportPng),
             AppAction::ExportMetrics => self.export(FilePurpose::ExportMetrics),
             AppAction::ExportFigure => self.export(FilePurpose::ExportFigure),
+            AppAction::ExportFigureAs(kind, format) => self.export_figure(kind, format),
             AppAction::LoadNodeLabels => {
                 if self.imported().is_none() {
                     self.load_node_labels(PathBuf::new()); // says why not

@@ -68,6 +68,7 @@ impl InvarianceApp {
             FilePurpose::AddRuns => self.add_runs(path),
             FilePurpose::DataFolder => self.use_data_folder(path),
             FilePurpose::ExportFigure => self.compare.request_export(path),
+            FilePurpose::Figure(kind, _) => self.export_figure_to(kind, path),
             other => self.export_to(other, path),
         }
     }

@@ -26,6 +26,8 @@ pub enum FilePurpose {
     ExportMetrics,
     /// Pick a folder of WAV files or photos to train on.
     DataFolder,
+    /// Export one plot as a figure (`.svg`, or `.png` at 2×).
+    Figure(super::export_menu::FigureKind, crate::figure::Format),
 }
 
 impl FilePurpose {
@@ -42,6 +44,8 @@ impl FilePurpose {
             FilePurpose::ExportPng => "Export heatmap (.png)",
             FilePurpose::ExportMetrics => "Export metrics (.csv)",
             FilePurpose::DataFolder => "Folder of WAV files or photos",
+            FilePurpose::Figure(_, crate::figure::Format::Svg) => "Export figure (.svg)",
+            FilePurpose::Figure(_, crate::figure::Format::Png) => "Export figure (.png)",
         }
     }
 
@@ -57,6 +61,8 @@ impl FilePurpose {
             FilePurpose::ExportCsv | FilePurpose::ExportMetrics => &["csv"],
             FilePurpose::ExportPng | FilePurpose::ExportFigure => &["png"],
             FilePurpose::DataFolder => &[],
+            FilePurpose::Figure(_, crate::figure::Format::Svg) => &["svg"],
+            FilePurpose::Figure(_, crate::figure::Format::Png) => &["png"],
         }
     }
 
@@ -83,6 +89,7 @@ impl FilePurpose {
             FilePurpose::ExportPng => "heatmap.png",
             FilePurpose::ExportMetrics => "metrics.csv",
             FilePurpose::DataFolder => "my-sounds",
+            FilePurpose::Figure(kind, format) => kind.file_name(format),
         }
     }
 }

@@ -319,6 +319,24 @@ impl Files {
         }
     }
 
+    /// Builds and writes a figure on a helper thread (`write` gets the path; the
+    /// encoding, PNG rendering included, never runs on the UI thread).
+    pub fn start_figure_export(
+        &mut self,
+        path: PathBuf,
+        write: impl FnOnce(&Path) -> Result<(), crate::figure::FigureError> + Send + 'static,
+    ) {
+        spawn_job(
+            self,
+            "export-figure",
+            move || match write(&path) {
+                Ok(()) => FileEvent::Exported { path },
+                Err(e) => FileEvent::Failed(format!("Export failed: {e}")),
+            },
+            "Export failed: no thread".into(),
+        );
+    }
+
     /// A job for the worker thread that saves the simulation it runs on.
     pub fn save_job(&mut self, path: PathBuf, generation: u64) -> super::worker::SimulationJob {
         let tx = self.tx.clone();

@@ -12,8 +12,9 @@ use ndarray::ArrayView2;
 
 use super::colormap::Colormap;
 pub use super::labels::HeatmapContext;
-use crate::model::{NeuronLabel, SnapshotWeights};
-use crate::perm::Permutation;
+use crate::figure::order::{colour_range, off_diagonal_range};
+pub use crate::figure::order::{ordered_values, recovered_order, truth_order};
+use crate::model::SnapshotWeights;
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
@@ -78,58 +79,13 @@ pub enum RangeMode {
     Fixed(f32, f32),
 }
 
-/// Ground-truth order: kernel, then rotation, then position (labels are display-only).
-pub fn truth_order(labels: &[NeuronLabel]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..labels.len()).collect();
-    order.sort_by_key(|&i| {
-        let l = &labels[i];
-        (l.kernel.unwrap_or(0), l.rotation, l.position, i)
-    });
-    order
-}
-
-/// Recovered order: the cycles of `π` one after another (longest first, each from its
-/// smallest element, following `i → π(i)`). For a shift this makes `W` block-circulant.
-pub fn recovered_order(pi: &Permutation) -> Vec<usize> {
-    let mut cycles = pi.cycles();
-    cycles.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
-    cycles.into_iter().flatten().collect()
-}
-
-/// `values[r·n + c] = W[order[r]][order[c]]`.
-pub fn ordered_values(w: ArrayView2<f32>, order: &[usize]) -> Vec<f32> {
-    let n = order.len();
-    let mut out = Vec::with_capacity(n * n);
-    let identity = order.iter().enumerate().all(|(k, &i)| k == i);
-    for &i in order {
-        let row = w.row(i);
-        match row.as_slice() {
-            // Stored order: whole rows at memcpy speed.
-            Some(slice) if identity => out.extend_from_slice(slice),
-            Some(slice) => out.extend(order.iter().map(|&j| slice[j])),
-            None => out.extend(order.iter().map(|&j| row[j])),
-        }
-    }
-    out
-}
-
 /// The colour range actually used: `[min, max]` of the off-diagonal entries for
 /// sequential maps, `[−m, m]` with `m = max |w|` for diverging maps.
 pub fn resolve_range(w: ArrayView2<f32>, colormap: Colormap, mode: RangeMode) -> (f32, f32) {
     if let Some(fixed) = fixed_range(mode) {
         return fixed;
     }
-    let mut lo = f32::INFINITY;
-    let mut hi = f32::NEG_INFINITY;
-    for (i, row) in w.rows().into_iter().enumerate() {
-        for (j, &v) in row.iter().enumerate() {
-            if i != j && v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-    }
-    finish_range(lo, hi, colormap)
+    colour_range(off_diagonal_range(w), colormap.is_diverging())
 }
 
 fn fixed_range(mode: RangeMode) -> Option<(f32, f32)> {
@@ -141,17 +97,8 @@ fn fixed_range(mode: RangeMode) -> Option<(f32, f32)> {
 
 /// Turns the off-diagonal `[lo, hi]` of the data into the range used for colouring.
 fn finish_range(lo: f32, hi: f32, colormap: Colormap) -> (f32, f32) {
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
-    }
-    if colormap.is_diverging() {
-        let m = lo.abs().max(hi.abs()).max(f32::MIN_POSITIVE);
-        return (-m, m);
-    }
-    if hi - lo <= f32::EPSILON * hi.abs().max(1.0) {
-        return (lo, lo + 1.0);
-    }
-    (lo, hi)
+    let data = (lo.is_finite() && hi.is_finite()).then_some((lo, hi));
+    colour_range(data, colormap.is_diverging())
 }
 
 /// Side of the texture, in pixels, for an `n × n` matrix: matrices larger than
@@ -912,6 +859,7 @@ fn format_tick(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::perm::Permutation;
     use ndarray::{Array2, array};
 
     #[test]

@@ -20,6 +20,7 @@ pub mod compare_panel;
 pub mod compare_runs;
 pub mod data_folder_flow;
 pub mod execute;
+pub mod export_menu;
 pub mod field_gallery;
 pub mod file_flow;
 pub mod file_purpose;

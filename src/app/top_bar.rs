@@ -87,6 +87,7 @@ impl InvarianceApp {
                     self.queued.push(AppAction::ExportFigure);
                     self.view = View::Learning;
                 }
+                super::export_menu::file_menu_ui(ui, &mut self.queued);
                 ui.separator();
                 let mut typed = !self.files.native_dialogs;
                 ui.checkbox(&mut typed, "Type paths instead of native dialogs")

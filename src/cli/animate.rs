@@ -1,6 +1,7 @@
 //! `invariance-lab animate FILE.json [--result K] [--permutation P.json] [--image PNG]
-//! [--frames F] --out DIR`: the orbit of a pattern under a found transformation, written as
-//! `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7, issue 5).
+//! [--frames F] [--mp4 F.mp4] --out DIR`: the orbit of a pattern under a found
+//! transformation, written as `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7,
+//! issue 5), and as an MP4 video when `ffmpeg` is on the PATH (issue 15).
 //!
 //! Every count is bounded and checked before the experiment is loaded or searched.
 //! Ctrl+C stops the search (or the work between steps) and nothing is written.
@@ -62,6 +63,10 @@ pub struct AnimateArgs {
     /// Delay between GIF frames in milliseconds, 1..=60000.
     #[arg(long, value_name = "MS", default_value_t = 500)]
     pub frame_ms: u32,
+    /// Also write the animation as an MP4 video here (needs `ffmpeg` on the PATH; it is
+    /// never downloaded). Without ffmpeg the command stops before any work.
+    #[arg(long, visible_alias = "video", value_name = "F.mp4")]
+    pub mp4: Option<PathBuf>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -87,6 +92,15 @@ fn check_arguments(args: &AnimateArgs) -> anyhow::Result<()> {
         bail!(
             "--frame-ms {} is out of range: give 1 to {MAX_FRAME_MS}",
             args.frame_ms
+        );
+    }
+    if let Some(video) = &args.mp4
+        && transform::video::find_ffmpeg().is_none()
+    {
+        bail!(
+            "cannot write {}: {}",
+            video.display(),
+            transform::video::VideoError::NoEncoder
         );
     }
     if args.permutation.is_none() && !args.truth {
@@ -117,7 +131,7 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     let pi = match &args.permutation {
         Some(path) => read_permutation(path, sim.neurons())?,
         None if args.truth => sim.true_permutation().clone(),
-        None => searched_permutation(&sim, args)?,
+        None => searched_permutation(&sim, &search_options(args), args.result)?,
     };
     let stopped = || {
         anyhow::Error::new(Interrupted).context(format!(
@@ -156,6 +170,11 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     };
     let summary =
         export::write_orbit_with(&args.out, config.space, &orbit, &options, turned.as_ref())?;
+    if let Some(video) = &args.mp4 {
+        let frames = export::render_frames_with(config.space, &orbit, &options, turned.as_ref())?;
+        transform::video::write_mp4(video, &frames, args.frame_ms)?;
+        println!("wrote the video {}", video.display());
+    }
     let equivariance = transform::equivariance_error(&sim, &pi, 32);
     println!("pattern: {origin}");
     println!(
@@ -206,13 +225,16 @@ fn file_name(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// Runs the search on the learned graph and returns result `args.result`.
-fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<Permutation> {
+/// Runs the search on the learned graph and returns result `result` (numbered from 1).
+pub(crate) fn searched_permutation(
+    sim: &Simulation,
+    options: &SearchOptions,
+    result: usize,
+) -> anyhow::Result<Permutation> {
     let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
         .context("cannot search this graph")?;
-    let options = search_options(args);
     let cancel = interrupt::cancel_token();
-    let report = search(&graph, &options, &cancel, &mut |_| {}).context("the search failed")?;
+    let report = search(&graph, options, &cancel, &mut |_| {}).context("the search failed")?;
     if cancel.is_cancelled() {
         return Err(anyhow::Error::new(Interrupted).context(format!(
             "search stopped after {} results; nothing written",
@@ -220,19 +242,17 @@ fn searched_permutation(sim: &Simulation, args: &AnimateArgs) -> anyhow::Result<
         )));
     }
     let count = report.results.len();
-    let found = args
-        .result
+    let found = result
         .checked_sub(1)
         .and_then(|k| report.results.into_iter().nth(k));
     let Some(found) = found else {
         bail!(
-            "the search found {count} results; --result {} does not exist (results are numbered from 1)",
-            args.result
+            "the search found {count} results; --result {result} does not exist (results are numbered from 1)"
         );
     };
     eprintln!(
-        "search: result {} of {count}, error {:.4}",
-        args.result, found.relative_error
+        "search: result {result} of {count}, error {:.4}",
+        found.relative_error
     );
     Ok(found.permutation)
 }
@@ -246,7 +266,7 @@ enum PermutationFile {
 }
 
 /// Reads a permutation file (at most [`MAX_PERMUTATION_FILE_BYTES`]).
-fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> {
+pub(crate) fn read_permutation(path: &Path, neurons: usize) -> anyhow::Result<Permutation> {
     let bytes = read_limited(path, MAX_PERMUTATION_FILE_BYTES)?;
     let images = match serde_json::from_slice::<PermutationFile>(&bytes) {
         Ok(

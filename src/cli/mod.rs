@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 pub mod animate;
 pub mod config;
 pub mod export;
+pub mod figure;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod info;
@@ -44,6 +45,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Animate a found transformation on a pattern or photo: PNG frames, GIF and orbit.npy.
     Animate(animate::AnimateArgs),
+    /// Write one of the app's plots as a figure: SVG (vector) or PNG (2× scale).
+    Figure(figure::FigureArgs),
     /// Run a sweep file's grid (parameters × seeds) on all cores into one tidy CSV.
     Sweep(sweep::SweepArgs),
     /// Open the desktop app (optionally on a file or preset, trained, searched, screenshotted).
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Info(args)) => info::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Animate(args)) => animate::run(&args),
+        Some(Command::Figure(args)) => figure::run(&args),
         Some(Command::Search(args)) => search::run(&args),
         Some(Command::Sweep(args)) => sweep::run(&args),
         #[cfg(feature = "gui")]

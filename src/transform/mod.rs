@@ -23,6 +23,7 @@ pub mod image_input;
 pub mod induced_map;
 pub mod orbit;
 pub mod polar_render;
+pub mod video;
 
 pub use decode::{Decoder, encode};
 pub use equivariance::{
