@@ -64,20 +64,22 @@ pub(crate) fn gathered_swap(a: &[f32], b: &[f32], pa: &[f32], pb: &[f32], p: &[u
 mod tests {
     use super::*;
 
-    fn data(n: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<usize>) {
+    type Rows = (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>);
+
+    fn data(n: usize) -> (Rows, Vec<usize>) {
         let v = |k: usize| -> Vec<f32> {
             (0..n)
                 .map(|j| ((j * 37 + k * 11) % 23) as f32 / 7.0 - 1.3)
                 .collect()
         };
         let p: Vec<usize> = (0..n).map(|j| (j * 5 + 3) % n).collect();
-        (v(1), v(2), v(3), v(4), p)
+        ((v(1), v(2), v(3), v(4)), p)
     }
 
     #[test]
     fn lane_sums_equal_the_sequential_sums_for_every_tail_length() {
         for n in [1, 7, 8, 9, 31, 64, 101] {
-            let (a, b, pa, pb, p) = data(n);
+            let ((a, b, pa, pb), p) = data(n);
             let sq: f32 = (0..n).map(|j| (pa[p[j]] - a[j]).powi(2)).sum();
             let dot: f32 = (0..n).map(|j| a[j] * pa[p[j]]).sum();
             let sw: f32 = (0..n).map(|j| (a[j] - b[j]) * (pb[p[j]] - pa[p[j]])).sum();
