@@ -28,38 +28,13 @@ pub fn log_log_points(
         .collect()
 }
 
-/// At most `max` points, evenly thinned (long runs have millions of records).
-pub fn thin(points: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
-    if points.len() <= max || max < 2 {
-        return points;
-    }
-    let stride = points.len().div_ceil(max);
-    let last = points.len() - 1;
-    points
-        .into_iter()
-        .enumerate()
-        .filter(|(k, _)| k % stride == 0 || *k == last)
-        .map(|(_, p)| p)
-        .collect()
-}
+/// At most `max` points, evenly thinned (long runs have millions of records); the
+/// figures thin the same way.
+pub use crate::figure::views::thin;
 
 /// Tick label of a log10 axis value: the number itself (`300`, `0.020`), or `1e-5`
-/// style outside a readable range.
-pub fn pow10_label(v: f64) -> String {
-    let x = 10f64.powf(v);
-    if (1e-3..1e5).contains(&x) {
-        let digits = if x >= 10.0 {
-            0
-        } else if x >= 1.0 {
-            1
-        } else {
-            3
-        };
-        format!("{x:.digits$}")
-    } else {
-        format!("{x:.0e}")
-    }
-}
+/// style outside a readable range (the same labels as the exported figures).
+pub use crate::figure::axis::pow10_label;
 
 /// Grid marks of a log10 axis: decades (labelled), and 2× / 5× in between.
 pub fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
