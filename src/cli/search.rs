@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
 use crate::search::{Method, SearchOptions, SearchReport, WeightedGraph, search};
-use crate::transform::EquivarianceProbe;
+use crate::transform::{EquivarianceProbe, InducedMap};
 
 /// Options of the `search` subcommand.
 #[derive(clap::Args, Debug, Clone)]
@@ -118,21 +118,37 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        // The held-out stimuli are encoded once; each result then encodes its moved
-        // copies, independently of the others, so on all cores.
-        let probe = loaded.sim.as_ref().and_then(|sim| {
-            EquivarianceProbe::of_simulation(sim, EQUIVARIANCE_TEST_STIMULI)
-                .ok()
-                .map(|p| (sim, p))
-        });
+        // Each result's induced pixel map is computed once, for its equivariance error
+        // and its JSON entry; the held-out stimuli are encoded once; the results are
+        // independent of each other, so they are measured on all cores.
+        let maps: Vec<Option<InducedMap>> = match &loaded.sim {
+            Some(sim) => report
+                .results
+                .par_iter()
+                .map(|r| {
+                    InducedMap::new(
+                        sim.config().space,
+                        sim.fields(),
+                        sim.labels(),
+                        &r.permutation,
+                    )
+                    .ok()
+                })
+                .collect(),
+            None => vec![None; report.results.len()],
+        };
+        let probe = loaded
+            .sim
+            .as_ref()
+            .and_then(|sim| EquivarianceProbe::of_simulation(sim, EQUIVARIANCE_TEST_STIMULI).ok());
         let equivariance: Vec<Option<f64>> = report
             .results
             .par_iter()
-            .map(|r| {
-                probe.as_ref().and_then(|(sim, probe)| {
-                    let e = probe.error_of_found(sim, &r.permutation);
-                    e.is_finite().then_some(e)
-                })
+            .zip(&maps)
+            .map(|(r, map)| {
+                let (probe, map) = (probe.as_ref()?, map.as_ref()?);
+                let e = probe.error_of_map(&r.permutation, map);
+                e.is_finite().then_some(e)
             })
             .collect();
         let recovered = (!loaded.truths.is_empty()).then(|| match loaded.scored() {
@@ -159,8 +175,8 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
             });
         }
         if let (Some(sim), Some(results)) = (&loaded.sim, value["results"].as_array_mut()) {
-            for (r, out) in report.results.iter().zip(results.iter_mut()) {
-                out["induced_map"] = induced_map_json(sim, &r.permutation);
+            for (map, out) in maps.iter().zip(results.iter_mut()) {
+                out["induced_map"] = induced_map_json(sim, map.as_ref());
             }
         }
         writeln!(out, "{}", serde_json::to_string(&value)?)?;
@@ -211,16 +227,16 @@ pub fn to_json(
 /// The pixel map a result induces (SPEC §7): the exact symmetry of the retina it agrees
 /// with best and on what fraction of the covered pixels — for banks without exact
 /// ground truth (random, learned) the measure of what the search recovered.
-fn induced_map_json(sim: &crate::model::Simulation, pi: &Permutation) -> Value {
+fn induced_map_json(sim: &crate::model::Simulation, map: Option<&InducedMap>) -> Value {
     let space = sim.config().space;
-    match crate::transform::InducedMap::new(space, sim.fields(), sim.labels(), pi) {
-        Ok(map) => json!({
+    match map {
+        Some(map) => json!({
             "transformation": map.matched.map(|(t, _)| space.describe(t)),
             "agreement": map.matched.map(|(_, f)| f),
             "position_confidence": map.confidence,
             "mean_pixel_score": map.mean_pixel_score(),
         }),
-        Err(_) => Value::Null,
+        None => Value::Null,
     }
 }
 

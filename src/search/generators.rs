@@ -31,8 +31,13 @@ const PIVOTS: usize = 3;
 /// Up to this size level 0 tries every candidate image of the first pivot outside the known orbit
 /// (`n` growths of `O(n²)`): cheap there, and single-seed growth misses some.
 const EXHAUSTIVE_MAX_N: usize = 512;
-/// Consecutive failed growths that end level 0 (the pivot's images).
+/// Consecutive failed growths that end level 0 (the first pivot's images).
 const LEVEL0_FAILURES: usize = 8;
+/// ... and level 0 of a later pivot above [`EXHAUSTIVE_MAX_N`] nodes. A later pivot only rescues a transformation the
+/// first pivot's growths missed, which then shows up among its first few candidates
+/// (ranked by node signature); on a complete group its every growth fails, and with
+/// the full budget those failures cost about a fifth of a large search.
+const LATER_PIVOT_FAILURES: usize = 4;
 /// ... and a deeper level (a stabiliser's candidates).
 const DEEPER_FAILURES: usize = 8;
 /// Random elements of an enlarged group checked before a generator is accepted.
@@ -396,10 +401,11 @@ pub(crate) fn enumerate(
         pivots.push(p);
         covered[p] = true;
         let candidates = setup.sig.candidates(p, n);
-        let budget = if n <= EXHAUSTIVE_MAX_N && pivots.len() == 1 {
-            n
-        } else {
-            LEVEL0_FAILURES
+        let budget = match pivots.len() {
+            1 if n <= EXHAUSTIVE_MAX_N => n,
+            _ if n <= EXHAUSTIVE_MAX_N => LEVEL0_FAILURES,
+            1 => LEVEL0_FAILURES,
+            _ => LATER_PIVOT_FAILURES,
         };
         search_level(
             obj,

@@ -8,10 +8,10 @@
 //! pixel permutation of the configured transformation and `π` its neuron permutation.
 //! Stimuli whose code is all zero are skipped (the ratio is undefined for them).
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView1};
 
 use super::TransformError;
-use super::decode::encode;
+use super::decode::encode_rows;
 use super::induced_map::InducedMap;
 use crate::model::{SimConfig, Simulation};
 use crate::perm::Permutation;
@@ -48,14 +48,15 @@ impl<'a> EquivarianceProbe<'a> {
         fields: &'a Array2<f32>,
         stimuli: Vec<Vec<f32>>,
     ) -> Result<Self, TransformError> {
-        let mut coded = Vec::with_capacity(stimuli.len());
-        for s in stimuli {
-            let code = encode(config, fields, &s)?;
-            let norm = code.iter().map(|&a| (a as f64).powi(2)).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                coded.push((s, code, norm));
-            }
-        }
+        let codes = encode_rows(config, fields, rows(fields.ncols(), &stimuli)?.view())?;
+        let coded = stimuli
+            .into_iter()
+            .zip(codes.rows())
+            .filter_map(|(s, code)| {
+                let norm = code.iter().map(|&a| (a as f64).powi(2)).sum::<f64>().sqrt();
+                (norm > 0.0).then(|| (s, code.to_vec(), norm))
+            })
+            .collect();
         Ok(Self {
             config,
             fields,
@@ -74,16 +75,20 @@ impl<'a> EquivarianceProbe<'a> {
         F: Fn(&[f32]) -> Result<Vec<f32>, TransformError>,
     {
         super::check_len("permutation", self.fields.nrows(), pi.len())?;
+        let moved: Vec<Vec<f32>> = self
+            .coded
+            .iter()
+            .map(|(s, _, _)| move_pattern(s))
+            .collect::<Result<_, _>>()?;
+        let moved_codes = encode_rows(
+            self.config,
+            self.fields,
+            rows(self.fields.ncols(), &moved)?.view(),
+        )?;
         let mut total = 0.0;
-        for (s, code, norm) in &self.coded {
-            let moved_code = encode(self.config, self.fields, &move_pattern(s)?)?;
+        for ((_, code, norm), moved_code) in self.coded.iter().zip(moved_codes.rows()) {
             let permuted_code = pi.apply_to_vector(code);
-            let diff = moved_code
-                .iter()
-                .zip(&permuted_code)
-                .map(|(&a, &b)| ((a - b) as f64).powi(2))
-                .sum::<f64>()
-                .sqrt();
+            let diff = distance(moved_code, &permuted_code);
             total += diff / norm;
         }
         Ok(if self.coded.is_empty() {
@@ -96,11 +101,36 @@ impl<'a> EquivarianceProbe<'a> {
     /// The error of a found permutation `pi` of `sim`'s neurons, with `g` the pixel map
     /// `pi` induces; NaN if `pi` has the wrong size or no stimulus has a non-zero code.
     pub fn error_of_found(&self, sim: &Simulation, pi: &Permutation) -> f64 {
-        let Ok(map) = InducedMap::new(self.config.space, self.fields, sim.labels(), pi) else {
-            return f64::NAN;
-        };
+        match InducedMap::new(self.config.space, self.fields, sim.labels(), pi) {
+            Ok(map) => self.error_of_map(pi, &map),
+            Err(_) => f64::NAN,
+        }
+    }
+
+    /// [`Self::error_of_found`] with the induced map already computed (the CLI also
+    /// reports the map, and computing it is most of the cost).
+    pub fn error_of_map(&self, pi: &Permutation, map: &InducedMap) -> f64 {
         self.error_with(pi, |s| map.apply(s)).unwrap_or(f64::NAN)
     }
+}
+
+/// The patterns as the rows of one matrix (all of length `pixels`).
+fn rows(pixels: usize, patterns: &[Vec<f32>]) -> Result<Array2<f32>, TransformError> {
+    let mut m = Array2::zeros((patterns.len(), pixels));
+    for (mut row, p) in m.rows_mut().into_iter().zip(patterns) {
+        super::check_len("stimulus", pixels, p.len())?;
+        row.assign(&ArrayView1::from(p.as_slice()));
+    }
+    Ok(m)
+}
+
+/// Euclidean distance between two codes, summed in `f64`.
+fn distance(a: ArrayView1<f32>, b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| ((x - y) as f64).powi(2))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// Equivariance error of a found permutation `pi` of `sim`'s neurons over `test` held-out
