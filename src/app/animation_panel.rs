@@ -500,6 +500,7 @@ impl AnimationPanel {
                     );
                     line_plot(
                         &mut cols[0],
+                        space.position_unit(),
                         "crisp-orbit",
                         crisp,
                         crisp_range,
@@ -511,6 +512,7 @@ impl AnimationPanel {
                     );
                     line_plot(
                         &mut cols[1],
+                        space.position_unit(),
                         "honest-orbit",
                         honest,
                         honest_range,
@@ -665,7 +667,15 @@ fn set_texture(
     }
 }
 
-fn line_plot(ui: &mut egui::Ui, id: &str, values: &[f32], (lo, hi): (f32, f32), colour: Color32) {
+/// A 1-D frame of the orbit; `unit` names the positions on the x axis ("pixel", "bin").
+fn line_plot(
+    ui: &mut egui::Ui,
+    unit: &str,
+    id: &str,
+    values: &[f32],
+    (lo, hi): (f32, f32),
+    colour: Color32,
+) {
     let pts: Vec<[f64; 2]> = values
         .iter()
         .enumerate()
@@ -674,7 +684,7 @@ fn line_plot(ui: &mut egui::Ui, id: &str, values: &[f32], (lo, hi): (f32, f32), 
     let height = (ui.available_height() - 30.0).clamp(200.0, 520.0);
     Plot::new(id)
         .height(height)
-        .x_axis_label("pixel")
+        .x_axis_label(unit)
         .include_y(f64::from(lo))
         .include_y(f64::from(hi))
         .include_x(0.0)

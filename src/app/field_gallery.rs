@@ -111,7 +111,7 @@ impl FieldGallery {
         let Some((_, m, by_centre)) = &self.measures else {
             return;
         };
-        measures_ui(ui, m);
+        measures_ui(ui, m, cx.space.position_unit());
         ui.horizontal(|ui| {
             ui.label("Order:");
             ui.radio_value(&mut self.order, GalleryOrder::ByCentre, "by field centre")
@@ -127,28 +127,33 @@ impl FieldGallery {
     }
 }
 
-fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures) {
+/// The measures table; `unit` names a position ("pixel", or "bin" on the log-frequency line).
+fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
     egui::Grid::new("field-measures")
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
             ui.label("localisation")
-                .on_hover_text("Energy in the best window; inverse participation ratio.");
+                .on_hover_text(
+                    "Energy in the best window; inverse participation ratio; RMS width and \
+                     spatial spread (the second moment of the energy about the centre).",
+                );
             ui.label(format!(
-                "{:.3} of the energy in the best {}-pixel window (min {:.3}); IPR {:.3} \
-                 (≈ {:.1} pixels); RMS width {:.2} px",
+                "{:.3} of the energy in the best {}-{unit} window (min {:.3}); IPR {:.3} \
+                 (≈ {:.1} {unit}s); RMS width {:.2} {unit}s; spread {:.2} {unit}s²",
                 m.window_share_mean,
                 m.window,
                 m.window_share_min,
                 m.ipr_mean,
                 m.participation,
-                m.rms_width_mean
+                m.rms_width_mean,
+                m.spread_mean
             ));
             ui.end_row();
             ui.label("tiling")
-                .on_hover_text("How evenly the field centres cover the pixels.");
+                .on_hover_text("How evenly the field centres cover the positions.");
             ui.label(format!(
-                "CV of centres per pixel {:.3}; entropy ratio {:.3}; {:.0}% of pixels hold a centre",
+                "CV of centres per {unit} {:.3}; entropy ratio {:.3}; {:.0}% of {unit}s hold a centre",
                 m.tiling_cv,
                 m.tiling_entropy_ratio,
                 100.0 * m.tiling_occupied

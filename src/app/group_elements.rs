@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use ndarray::ArrayView2;
 
-use super::search_task::{TruthMatch, best_truth_match};
+use super::search_task::{TruthMatch, best_truth_match_within};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
 
@@ -189,13 +189,15 @@ impl ElementBrowser {
     }
 
     /// Measures the first `count` elements not yet measured (error against `w`, truth
-    /// match), spending at most about `budget` multiply-adds (at least one element).
+    /// match counted over the neurons with `scored[i]`, all for `None`), spending at most
+    /// about `budget` multiply-adds (at least one element).
     /// Returns true when all of the first `count` are measured.
     pub fn measure(
         &mut self,
         count: usize,
         w: ArrayView2<f32>,
         ground_truth: &[(Transformation, Permutation)],
+        scored: Option<&[bool]>,
         budget: usize,
     ) -> bool {
         let n = w.nrows();
@@ -211,7 +213,7 @@ impl ElementBrowser {
             if e.error.is_none() && e.permutation.len() == n {
                 e.error = Some(perm::relative_error(w, &e.permutation));
             }
-            e.truth = best_truth_match(&e.permutation, ground_truth);
+            e.truth = best_truth_match_within(&e.permutation, ground_truth, scored);
             e.measured = true;
             allowed -= 1;
         }
@@ -314,10 +316,10 @@ mod tests {
         let mut b = ElementBrowser::new(vec![shift(n, 1), reflection(n)], known);
         b.extend_to(8);
         // A budget of one element per call.
-        assert!(!b.measure(8, w2.view(), &[], 1));
+        assert!(!b.measure(8, w2.view(), &[], None, 1));
         assert!(b.elements()[0].is_measured());
         assert!(!b.elements()[1].is_measured());
-        assert!(b.measure(8, w2.view(), &[], usize::MAX));
+        assert!(b.measure(8, w2.view(), &[], None, usize::MAX));
         // Known errors are kept, the others are measured.
         assert_eq!(b.elements()[0].error, Some(0.125));
         for e in &b.elements()[1..8] {

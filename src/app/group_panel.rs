@@ -283,6 +283,7 @@ fn elements_ui(
                 shown,
                 outcome.weights.view(),
                 &outcome.ground_truth,
+                outcome.scored.as_deref().map(Vec::as_slice),
                 MEASURE_BUDGET_PER_FRAME,
             );
             if !done {

@@ -33,6 +33,8 @@ pub struct Shown {
     pub space: Option<Space>,
     /// True transformations for scoring (empty for an imported matrix).
     pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+    /// The neurons consistency counts (`None`: all; the interior of an open line).
+    pub scored: Option<Arc<Vec<bool>>>,
     /// Node names from a labels file.
     pub names: Option<Arc<Vec<String>>>,
 }
@@ -68,6 +70,7 @@ impl InvarianceApp {
                 labels: Arc::new(Vec::new()),
                 space: None,
                 ground_truth: Arc::new(Vec::new()),
+                scored: None,
                 names: i.names.as_ref().map(|n| n.names.clone()),
             }),
             AppSource::Simulation => self.latest.as_ref().map(|p| Shown {
@@ -77,6 +80,7 @@ impl InvarianceApp {
                 labels: p.model.labels.clone(),
                 space: Some(p.model.config.space),
                 ground_truth: p.model.ground_truth.clone(),
+                scored: p.model.scored.clone(),
                 names: None,
             }),
         }

@@ -115,6 +115,7 @@ impl InvarianceApp {
             weights: p.snapshot.weights.clone(),
             node_weights: p.snapshot.node_weights.clone(),
             ground_truth: p.ground_truth.clone(),
+            scored: p.scored.clone(),
             step: p.snapshot.step,
         };
         self.search.outcome_step = p.snapshot.step;

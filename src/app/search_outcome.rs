@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ndarray::{Array1, Array2};
 
 use super::group_text::transformation_rank;
-use super::search_task::{FoundPermutation, TruthMatch, best_truth_match, describe};
+use super::search_task::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
 use crate::search::exact::Certificate;
@@ -76,6 +76,8 @@ pub struct SearchOutcome {
     pub weights: Arc<Array2<f32>>,
     /// Ground-truth transformations (scoring only).
     pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+    /// The neurons consistency counts (`None`: all; the interior of an open line).
+    pub scored: Option<Arc<Vec<bool>>>,
 }
 
 impl SearchOutcome {
@@ -88,11 +90,32 @@ impl SearchOutcome {
         ground_truth: Arc<Vec<(Transformation, Permutation)>>,
         elapsed_secs: f64,
     ) -> Self {
+        Self::from_report_within(
+            report,
+            weights,
+            node_weights,
+            ground_truth,
+            None,
+            elapsed_secs,
+        )
+    }
+
+    /// [`SearchOutcome::from_report`] with consistency counted over the neurons with
+    /// `scored[i]` only (all for `None`): the interior of an open line.
+    pub fn from_report_within(
+        report: SearchReport,
+        weights: Arc<Array2<f32>>,
+        node_weights: &Array1<f32>,
+        ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+        scored: Option<Arc<Vec<bool>>>,
+        elapsed_secs: f64,
+    ) -> Self {
         let gt = ground_truth.as_slice();
+        let mask = scored.as_deref().map(Vec::as_slice);
         let measure = |p: Permutation| {
             let error = perm::relative_error(weights.view(), &p);
             let node_error = node_error(node_weights, &p);
-            describe(p, error, node_error, gt)
+            describe(p, error, node_error, gt, mask)
         };
         let mut results: Vec<FoundPermutation> = report
             .results
@@ -103,6 +126,7 @@ impl SearchOutcome {
                     r.relative_error,
                     r.node_weight_error.unwrap_or(f64::NAN),
                     gt,
+                    mask,
                 )
             })
             .collect();
@@ -113,9 +137,9 @@ impl SearchOutcome {
             .iter()
             .zip(&report.group.generator_errors)
             .map(|(g, &error)| {
-                let (power, shown) = nicest_power(g, gt);
+                let (power, shown) = nicest_power(g, gt, mask);
                 let found = if power == 1 {
-                    describe(shown, error, node_error(node_weights, g), gt)
+                    describe(shown, error, node_error(node_weights, g), gt, mask)
                 } else {
                     measure(shown)
                 };
@@ -148,6 +172,7 @@ impl SearchOutcome {
             elapsed_secs,
             weights,
             ground_truth,
+            scored,
         }
     }
 
@@ -177,10 +202,12 @@ fn node_error(node_weights: &Array1<f32>, p: &Permutation) -> f64 {
 
 /// The power `g^k` (`gcd(k, order) = 1`, so `⟨g^k⟩ = ⟨g⟩`) that recovers the simplest
 /// true transformation (unit shift, quarter turn, …), with `k`; `(1, g)` when no
-/// power recovers one or labels are missing. Ties go to the smallest `k`.
+/// power recovers one or labels are missing (consistency over the neurons with
+/// `scored[i]`, all for `None`). Ties go to the smallest `k`.
 pub fn nicest_power(
     g: &Permutation,
     ground_truth: &[(Transformation, Permutation)],
+    scored: Option<&[bool]>,
 ) -> (u64, Permutation) {
     let order = g.order();
     let n = g.len();
@@ -198,7 +225,7 @@ pub fn nicest_power(
         let Some(TruthMatch {
             transformation,
             consistency,
-        }) = best_truth_match(&p, ground_truth)
+        }) = best_truth_match_within(&p, ground_truth, scored)
         else {
             break;
         };
@@ -245,19 +272,19 @@ mod tests {
     fn a_generator_is_shown_as_its_unit_power() {
         let truth = ring_truth(12);
         // shift +5 generates C_12; 5·5 = 25 ≡ 1, so its 5th power is shift +1.
-        let (k, p) = nicest_power(&shift(12, 5), &truth);
+        let (k, p) = nicest_power(&shift(12, 5), &truth, None);
         assert_eq!((k, p), (5, shift(12, 1)));
         // shift +7 = shift −5: its 7th power (49 ≡ 1) is shift +1 (rank ties prefer +).
-        let (k, p) = nicest_power(&shift(12, 7), &truth);
+        let (k, p) = nicest_power(&shift(12, 7), &truth, None);
         assert_eq!(p, shift(12, 1));
         assert_eq!(shift(12, 7).pow(k as i64), p);
         // shift +4 generates a subgroup of order 3 with no unit shift: ±4 are its
         // elements, so +4 itself is kept.
-        assert_eq!(nicest_power(&shift(12, 4), &truth), (1, shift(12, 4)));
+        assert_eq!(nicest_power(&shift(12, 4), &truth, None), (1, shift(12, 4)));
     }
 
     #[test]
     fn without_labels_the_generator_is_kept() {
-        assert_eq!(nicest_power(&shift(12, 5), &[]), (1, shift(12, 5)));
+        assert_eq!(nicest_power(&shift(12, 5), &[], None), (1, shift(12, 5)));
     }
 }

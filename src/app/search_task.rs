@@ -150,6 +150,8 @@ pub struct SearchInput {
     pub node_weights: Arc<Array1<f32>>,
     /// Ground-truth transformations (scoring only).
     pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+    /// The neurons consistency counts (`None`: all; the interior of an open line).
+    pub scored: Option<Arc<Vec<bool>>>,
     /// Step of the snapshot (shown with the results).
     pub step: u64,
 }
@@ -203,11 +205,12 @@ impl SearchTask {
                     };
                     let outcome =
                         search_engine::run(&input, &settings, &cancel, &mut report).map(|found| {
-                            SearchOutcome::from_report(
+                            SearchOutcome::from_report_within(
                                 found,
                                 input.weights.full().clone(),
                                 &input.node_weights,
                                 input.ground_truth.clone(),
+                                input.scored.clone(),
                                 start.elapsed().as_secs_f64(),
                             )
                         });
@@ -283,14 +286,16 @@ impl Drop for SearchTask {
     }
 }
 
-/// Builds a table row: error, cycle structure and the best ground-truth match.
+/// Builds a table row: error, cycle structure and the best ground-truth match, its
+/// consistency counted over the neurons with `scored[i]` (all for `None`).
 pub fn describe(
     permutation: Permutation,
     error: f64,
     node_error: f64,
     ground_truth: &[(Transformation, Permutation)],
+    scored: Option<&[bool]>,
 ) -> FoundPermutation {
-    let truth = best_truth_match(&permutation, ground_truth);
+    let truth = best_truth_match_within(&permutation, ground_truth, scored);
     FoundPermutation {
         fixed_points: permutation.fixed_points(),
         order: permutation.order(),
@@ -307,6 +312,17 @@ pub fn best_truth_match(
     pi: &Permutation,
     ground_truth: &[(Transformation, Permutation)],
 ) -> Option<TruthMatch> {
+    best_truth_match_within(pi, ground_truth, None)
+}
+
+/// [`best_truth_match`] counting only the neurons with `scored[i]` (all for `None`): on
+/// an open line its interior, where the shifts are translations — the consistency the
+/// CLI's JSON reports (`line_space::masked_consistency`).
+pub fn best_truth_match_within(
+    pi: &Permutation,
+    ground_truth: &[(Transformation, Permutation)],
+    scored: Option<&[bool]>,
+) -> Option<TruthMatch> {
     let n = pi.len();
     if n == 0 {
         return None;
@@ -314,12 +330,31 @@ pub fn best_truth_match(
     ground_truth
         .iter()
         .filter(|(_, g)| g.len() == n)
-        .map(|(t, g)| {
-            let agree = (0..n).filter(|&i| pi.image(i) == g.image(i)).count();
-            TruthMatch {
-                transformation: *t,
-                consistency: agree as f64 / n as f64,
-            }
+        .map(|(t, g)| TruthMatch {
+            transformation: *t,
+            consistency: crate::model::line_space::masked_consistency(pi, g, scored),
         })
         .max_by(|a, b| a.consistency.total_cmp(&b.consistency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On an open line the ends cannot follow a shift; counted over the interior, as
+    /// the CLI's JSON counts, a result that shifts every interior neuron recovers it.
+    #[test]
+    fn consistency_is_counted_over_the_scored_neurons() {
+        let shift = Permutation::from_images(vec![1, 2, 3, 4, 5, 0]).unwrap();
+        let truth = vec![(Transformation::Shift { k: 1 }, shift)];
+        // Agrees on neurons 1..=4, not on the two ends.
+        let found = Permutation::from_images(vec![0, 2, 3, 4, 5, 1]).unwrap();
+        let all = best_truth_match(&found, &truth).unwrap();
+        assert!((all.consistency - 4.0 / 6.0).abs() < 1e-12);
+        let interior = [false, true, true, true, true, false];
+        let within = best_truth_match_within(&found, &truth, Some(&interior)).unwrap();
+        assert_eq!(within.consistency, 1.0);
+        let row = describe(found, 0.1, 0.0, &truth, Some(&interior));
+        assert_eq!(row.truth.map(|t| t.consistency), Some(1.0));
+    }
 }

@@ -2,7 +2,7 @@
 //! hovered or selected neuron.
 
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Vec2};
-use egui_plot::{Line, Plot, PlotPoints, Points};
+use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, Points};
 use ndarray::Array2;
 
 use super::colormap::Colormap;
@@ -145,7 +145,7 @@ impl StimulusPanel {
                     .collect();
                 Plot::new("stimulus-plot")
                     .height(height)
-                    .x_axis_label("pixel")
+                    .x_axis_label(cx.space.position_unit())
                     .allow_scroll(false)
                     .show(ui, |p| {
                         p.line(
@@ -193,6 +193,12 @@ impl StimulusPanel {
         Plot::new("activity-plot")
             .height(height)
             .x_axis_label("neuron (heatmap order)")
+            // Most detectors are silent: the row of zero dots gets room above the frame's
+            // lower edge and the tick labels below it, and every label is drawn at full
+            // strength instead of fading in between two decades.
+            .set_margin_fraction(Vec2::new(0.02, 0.12))
+            .grid_spacing(GRID_SPACING_MIN_PT..=300.0)
+            .x_grid_spacer(readable_index_spacer)
             .allow_scroll(false)
             .show(ui, |p| {
                 p.points(
@@ -245,7 +251,7 @@ impl StimulusPanel {
                     .collect();
                 Plot::new("field-plot")
                     .height(height)
-                    .x_axis_label("pixel")
+                    .x_axis_label(cx.space.position_unit())
                     .allow_scroll(false)
                     .show(ui, |p| {
                         p.line(
@@ -275,9 +281,81 @@ impl StimulusPanel {
     }
 }
 
+/// The plots' smallest grid spacing in points (set explicitly, so the spacer below can
+/// convert `GridInput::base_step_size` back to plot units per point).
+const GRID_SPACING_MIN_PT: f32 = 8.0;
+
+/// Labelled ticks at least this far apart: egui_plot paints x tick labels at full
+/// strength only from 80 points apart and fades them below.
+const LABEL_SPACING_PT: f64 = 80.0;
+
+/// The smallest step of the form 1, 2 or 5 × 10^k that is at least `min_step`.
+fn nice_step(min_step: f64) -> f64 {
+    if !(min_step.is_finite() && min_step > 0.0) {
+        return 1.0;
+    }
+    let decade = 10f64.powf(min_step.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&s| s >= min_step * (1.0 - 1e-12))
+        .unwrap_or(10.0 * decade)
+        .max(1.0)
+}
+
+/// X grid of an index axis (neurons): labelled integer ticks a nice step apart that
+/// keeps the labels at full strength, unlabelled lines a fifth of a step apart.
+fn readable_index_spacer(input: GridInput) -> Vec<GridMark> {
+    let per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_PT);
+    let major = nice_step(LABEL_SPACING_PT * per_point);
+    let minor = (major / 5.0).max(1.0);
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || (hi - lo) / minor > 10_000.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut k = (lo / minor).ceil();
+    while k * minor <= hi {
+        let value = k * minor;
+        let on_major = (value / major).round() * major == value;
+        marks.push(GridMark {
+            value,
+            step_size: if on_major { major } else { minor },
+        });
+        k += 1.0;
+    }
+    marks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nice_steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(7.3), 10.0);
+        assert_eq!(nice_step(10.0), 10.0);
+        assert_eq!(nice_step(11.0), 20.0);
+        assert_eq!(nice_step(26.0), 50.0);
+        assert_eq!(nice_step(0.3), 1.0, "neurons are integers");
+    }
+
+    #[test]
+    fn index_ticks_are_labelled_far_enough_apart() {
+        // 130 neurons over 700 points: 80 points are 14.9 neurons, so labels every 20.
+        let per_point = 130.0 / 700.0;
+        let marks = readable_index_spacer(GridInput {
+            bounds: (-3.0, 133.0),
+            base_step_size: per_point * f64::from(GRID_SPACING_MIN_PT),
+        });
+        let labelled: Vec<f64> = marks
+            .iter()
+            .filter(|m| m.step_size == 20.0)
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(labelled, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
+        assert!(marks.iter().all(|m| m.step_size * 1.0 / per_point >= 20.0));
+    }
 
     #[test]
     fn grey_image_spans_black_to_white() {

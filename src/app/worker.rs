@@ -77,6 +77,9 @@ pub struct ModelInfo {
     pub true_permutation: Permutation,
     /// Every exact symmetry the bank is closed under (scoring only).
     pub ground_truth: Arc<Vec<(Transformation, Permutation)>>,
+    /// The neurons consistency counts (`None`: all); on an open line its interior, as
+    /// [`Simulation::scored_neurons`] says and the CLI's JSON counts.
+    pub scored: Option<Arc<Vec<bool>>>,
     /// The simulation's bank version these facts describe (a learned bank's fields,
     /// labels and true permutation are refreshed once its field phase ends).
     pub bank_version: u64,
@@ -92,6 +95,7 @@ fn model_info(sim: &Simulation, generation: u64) -> ModelInfo {
         fields: Arc::new(sim.fields().clone()),
         true_permutation: sim.true_permutation().clone(),
         ground_truth: Arc::new(sim.ground_truth_transformations()),
+        scored: sim.scored_neurons().map(|m| Arc::new(m.to_vec())),
         bank_version: sim.bank_version(),
     }
 }

@@ -59,7 +59,7 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         let f = field_measures_of(&sim);
         println!(
             "fields: energy in best {}-pixel window {:.3} (min {:.3}), IPR {:.3} (≈ {:.1} pixels), \
-             RMS width {:.2} px; tiling CV {:.3}; closure defect under the true transformation \
+             RMS width {:.2} px, spread {:.2} px²; tiling CV {:.3}; closure defect under the true transformation \
              {}",
             f.window,
             f.window_share_mean,
@@ -67,6 +67,7 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
             f.ipr_mean,
             f.participation,
             f.rms_width_mean,
+            f.spread_mean,
             f.tiling_cv,
             match (f.closure_mean, f.closure_max) {
                 (Some(mean), Some(max)) => format!("mean {mean:.3}, max {max:.3}"),

@@ -213,7 +213,7 @@ pub fn pattern(space: Space, values: &[f32], kind: &PatternKind) -> Figure {
     match space {
         Space::Ring { .. } | Space::Line { .. } => Figure::Lines(single_series(
             &title,
-            AxisSpec::linear(if space.is_line() { "bin" } else { "pixel" }),
+            AxisSpec::linear(space.position_unit()),
             AxisSpec::linear(y_label),
             name,
             values

@@ -45,6 +45,14 @@ pub struct FieldMeasures {
     pub participation: f64,
     /// Mean RMS width in pixels.
     pub rms_width_mean: f64,
+    /// Spatial spread: the mean over fields of the second moment of `f²` about the
+    /// field's centre, `Σ_x f(x)² d(x, c)² / Σ f²`, in pixels² (the square of
+    /// [`Localisation::rms_width`], averaged as a variance): `σ²` for a field of width
+    /// `σ`, about `n²/12` for one spread over a whole ring of `n` pixels, ¼ for the most
+    /// compact zero-mean field (`±1/√2` on two neighbours). Unlike the IPR, which cannot
+    /// exceed ½ for a zero-mean field, it keeps resolving fields narrower than a few
+    /// pixels, so it is the measure by which two banks' widths are compared.
+    pub spread_mean: f64,
     /// Tiling: coefficient of variation (std / mean) of the number of field centres per
     /// pixel; 0 = every pixel holds equally many centres.
     pub tiling_cv: f64,
@@ -261,6 +269,7 @@ pub fn measure(
         ipr_mean,
         participation: if ipr_mean > 0.0 { 1.0 / ipr_mean } else { 0.0 },
         rms_width_mean: mean(&|l| l.rms_width),
+        spread_mean: mean(&|l| l.rms_width * l.rms_width),
         tiling_cv,
         tiling_entropy_ratio,
         tiling_occupied,
@@ -327,6 +336,8 @@ mod tests {
             .collect();
         let m = measure(ring, &tiled, &labels, Some(&shift), 2);
         assert!(m.tiling_cv.abs() < 1e-12);
+        // Two-pixel edges: half a pixel from their centre, spread ¼ pixel².
+        assert!((m.spread_mean - 0.25).abs() < 1e-6, "{m:?}");
         assert!((m.tiling_entropy_ratio - 1.0).abs() < 1e-12);
         assert_eq!(m.closure_max.map(|c| c < 1e-3), Some(true));
     }

@@ -7,6 +7,7 @@ pub mod config_patch;
 pub mod data_dir;
 pub mod detectors;
 pub mod field_measures;
+mod field_phase;
 pub mod image_patches;
 pub mod kernels;
 pub mod learned_bank;

@@ -16,7 +16,8 @@ use super::config::{
     ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
 };
 use super::detectors::Bank;
-use super::learned_bank::{self, FieldLearner, FieldLearnerParts, LearnedParams};
+use super::field_phase::LearnedFields;
+use super::learned_bank::FieldLearnerParts;
 use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::rng::{Purpose, derived_rng};
@@ -123,18 +124,6 @@ pub struct Simulation {
     learned: Option<LearnedFields>,
 }
 
-/// A learned bank's learning state, its parameters and its state at step 0 (for reset).
-#[derive(Clone, Debug)]
-struct LearnedFields {
-    params: LearnedParams,
-    learner: FieldLearner,
-    initial: FieldLearner,
-    /// Stored neuron → detector (`2 · filter + polarity`).
-    order: Vec<usize>,
-    /// Increments whenever the fields change.
-    version: u64,
-}
-
 /// One batch of training data: current frames, previous frames (sequences only).
 struct Batch {
     stimuli: Array2<f32>,
@@ -145,28 +134,9 @@ impl Simulation {
     /// Builds the bank, hidden order and zero weights from a validated config.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         config.check()?;
-        let learned = match LearnedParams::of(&config.bank) {
-            Some(params) => {
-                let learner =
-                    FieldLearner::new(&params, config.space, &config.stimulus.kind, config.seed)?;
-                Some(LearnedFields {
-                    params,
-                    initial: learner.clone(),
-                    learner,
-                    order: learned_bank::hidden_detector_order(
-                        params.filters,
-                        params.on_off,
-                        config.seed,
-                    ),
-                    version: 0,
-                })
-            }
-            None => None,
-        };
+        let learned = LearnedFields::of(&config)?;
         let bank = match &learned {
-            Some(l) => {
-                learned_bank::assemble_bank(config.space, &l.learner.pixel_filters(), &l.order)
-            }
+            Some(l) => l.bank(&config),
             None => Bank::build(&config.bank, config.space, config.seed)?,
         };
         let true_permutation = true_permutation_of(&config, &bank)?;
@@ -227,16 +197,7 @@ impl Simulation {
         let mut sim = Self::new(config)?;
         match (&mut sim.learned, fields) {
             (Some(l), Some(parts)) => {
-                let learner =
-                    FieldLearner::from_parts(parts, sim.config.space.pixels(), l.params.filters)?;
-                let expected = step.min(l.params.field_steps);
-                if learner.updates() != expected {
-                    return Err(ConfigError::Inconsistent(format!(
-                        "the saved fields had {} updates; step {step} implies {expected}",
-                        learner.updates()
-                    )));
-                }
-                l.learner = learner;
+                l.restore(parts, sim.config.space.pixels(), step)?;
                 sim.refresh_bank();
                 sim.true_permutation = true_permutation_of(&sim.config, &sim.bank)?;
             }
@@ -425,7 +386,7 @@ impl Simulation {
     /// when the phase ends the true permutation is matched to the final fields.
     fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
         if let Some(l) = &mut self.learned {
-            l.learner.learn(stimuli.view(), l.params.rate_at(self.step));
+            l.learn(stimuli, self.step);
         }
         self.refresh_bank();
         let current = self.activities(stimuli);
@@ -448,12 +409,8 @@ impl Simulation {
     /// Rebuilds the bank from the learner's current filters.
     fn refresh_bank(&mut self) {
         if let Some(l) = &mut self.learned {
-            self.bank = learned_bank::assemble_bank(
-                self.config.space,
-                &l.learner.pixel_filters(),
-                &l.order,
-            );
-            l.version += 1;
+            self.bank = l.bank(&self.config);
+            l.bump_version();
         }
     }
 
@@ -461,9 +418,9 @@ impl Simulation {
     /// the recurrent graph.
     pub fn phase(&self) -> Phase {
         match &self.learned {
-            Some(l) if self.step < l.params.field_steps => Phase::Fields {
+            Some(l) if self.step < l.field_steps() => Phase::Fields {
                 done: self.step,
-                total: l.params.field_steps,
+                total: l.field_steps(),
             },
             _ => Phase::Graph,
         }
@@ -471,7 +428,7 @@ impl Simulation {
 
     /// Steps of the field phase (0 for banks that are not learned).
     pub fn field_steps(&self) -> u64 {
-        self.learned.as_ref().map_or(0, |l| l.params.field_steps)
+        self.learned.as_ref().map_or(0, |l| l.field_steps())
     }
 
     /// Steps the recurrent graph has learned from (all steps after the field phase).
@@ -481,12 +438,12 @@ impl Simulation {
 
     /// The saved form of the field learner (learned banks only).
     pub fn field_learner(&self) -> Option<FieldLearnerParts> {
-        self.learned.as_ref().map(|l| l.learner.parts())
+        self.learned.as_ref().map(|l| l.parts())
     }
 
     /// Changes whenever the receptive fields change (0 for fixed banks).
     pub fn bank_version(&self) -> u64 {
-        self.learned.as_ref().map_or(0, |l| l.version)
+        self.learned.as_ref().map_or(0, |l| l.version())
     }
 
     /// Records that training diverged at the current step.
@@ -573,7 +530,7 @@ impl Simulation {
         self.last_mean_activity = 0.0;
         self.diverged = None;
         if let Some(l) = &mut self.learned {
-            l.learner = l.initial.clone();
+            l.reset();
         }
         if self.learned.is_some() {
             self.refresh_bank();

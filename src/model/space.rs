@@ -73,6 +73,13 @@ impl Space {
         matches!(self, Space::Line { .. })
     }
 
+    /// What one position of this space is called on axes and in measures: "bin" on the
+    /// open line (a log-frequency axis, whose positions are filter-bank bins), "pixel"
+    /// everywhere else.
+    pub fn position_unit(&self) -> &'static str {
+        if self.is_line() { "bin" } else { "pixel" }
+    }
+
     /// True for the log-polar retina.
     pub fn is_polar(&self) -> bool {
         matches!(self, Space::Polar { .. })
