@@ -41,6 +41,8 @@ shot presentation   --preset ring-shift --steps 400 --search --order recovered -
 shot overview-light --preset ring-shift --steps 400 --search --order recovered --view overview --theme light
 shot tour-4-shift-recovered --tour-step 4 --presentation
 shot tour-7-photo-turns --tour-step 7
+# The inspector with the start pins (click to inspect, issue 15).
+shot inspect-pins --preset ring-shift --steps 2000 --inspect --theme light
 # The log-polar retina (issue 13): overview, recovered heatmap, the photo turning in
 # 7.5° steps under the rotation the search found (third panel: the whole photo turned).
 shot polar-overview  --preset polar-rotate --steps 400 --search --order recovered --view overview

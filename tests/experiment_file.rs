@@ -251,3 +251,104 @@ fn missing_and_garbage_files_give_errors() {
     let msg = experiment::load(&missing).err().unwrap().to_string();
     assert!(msg.contains("nope.json"), "{msg}");
 }
+
+#[test]
+fn pins_and_their_histories_survive_the_round_trip_byte_for_byte() {
+    let mut sim = trained();
+    sim.pin(4, 9).unwrap();
+    sim.run_steps(5);
+    assert_eq!(sim.pins().len(), 4, "three start pins and one clicked");
+    let text = experiment::to_json_string(&sim).unwrap();
+    let back = experiment::from_json_str(&text).unwrap();
+    assert_eq!(back.pins(), sim.pins());
+    assert_eq!(experiment::to_json_string(&back).unwrap(), text);
+    // Continuing records the same values as the unbroken run.
+    let (mut a, mut b) = (sim, back);
+    a.run_steps(9);
+    b.run_steps(9);
+    assert_eq!(a.pins(), b.pins());
+    // Nothing pinned is saved as nothing pinned, not as the start pins.
+    for (i, j) in a
+        .pins()
+        .cells()
+        .iter()
+        .map(|c| (c.i, c.j))
+        .collect::<Vec<_>>()
+    {
+        a.unpin(i, j);
+    }
+    let empty = experiment::from_json_str(&experiment::to_json_string(&a).unwrap()).unwrap();
+    assert!(empty.pins().is_empty());
+}
+
+#[test]
+fn a_file_without_pins_loads_with_the_start_pins_from_its_step() {
+    // Written before pins existed.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/experiment/ok-small.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(!text.contains("\"pins\""));
+    let sim = experiment::from_json_str(&text).unwrap();
+    let cells = invariance_lab::model::pins::start_cells(sim.true_permutation());
+    assert!(!cells.is_empty());
+    let w = sim.weights();
+    let got: Vec<(usize, usize)> = sim.pins().cells().iter().map(|c| (c.i, c.j)).collect();
+    assert_eq!(got, cells);
+    for c in sim.pins().cells() {
+        let h = c.history();
+        assert_eq!(h.len(), 1, "nothing before the file's step is known");
+        assert_eq!(h[0].step, sim.step_count());
+        assert_eq!(h[0].weight.to_bits(), w[[c.i, c.j]].to_bits());
+    }
+}
+
+#[test]
+fn bad_pins_are_refused_with_a_one_line_error() {
+    let good = as_value(&trained());
+    let m = good["neurons"].as_u64().unwrap();
+    let step = good["step"].as_u64().unwrap();
+    let mut cases: Vec<(&str, Value)> = Vec::new();
+    let mut edit = |name: &'static str, f: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        cases.push((name, v));
+    };
+    edit("index out of range", &|v| {
+        v["pins"][0]["j"] = Value::from(m)
+    });
+    edit("duplicate", &|v| {
+        let first = v["pins"][0].clone();
+        v["pins"].as_array_mut().unwrap().push(first);
+    });
+    edit("beyond f32", &|v| {
+        v["pins"][0]["history"][0][2] = Value::from(1e300)
+    });
+    edit("after the file's step", &|v| {
+        v["pins"][0]["history"][0][0] = Value::from(step + 1)
+    });
+    edit("out of order", &|v| {
+        let h = v["pins"][0]["history"].as_array_mut().unwrap();
+        h.swap(0, 1);
+    });
+    edit("too many", &|v| {
+        let pins: Vec<Value> = (0..65)
+            .map(|k| serde_json::json!({"i": k % m, "j": k / m, "history": []}))
+            .collect();
+        v["pins"] = Value::from(pins);
+    });
+    edit("not a list", &|v| v["pins"] = Value::from("all"));
+    for (name, v) in cases {
+        let e = match load_value(&v) {
+            Err(e) => e,
+            Ok(_) => panic!("{name}: loaded"),
+        };
+        let text = e.to_string();
+        assert!(text.contains("pins"), "{name}: {text}");
+        assert!(!text.contains('\n'), "{name}: {text}");
+        match (name, &e) {
+            ("too many" | "not a list", FileError::Schema(_)) => {}
+            (_, FileError::Mismatch { field: "pins", .. }) => {}
+            _ => panic!("{name}: {e:?}"),
+        }
+    }
+}

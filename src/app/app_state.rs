@@ -98,6 +98,8 @@ pub struct InvarianceApp {
     pub(super) tour: Option<Tour>,
     /// Why remembered settings were ignored, shown until dismissed.
     pub(super) settings_note: Option<String>,
+    /// The inspector of pinned weights and clicked neurons.
+    pub(super) inspect: super::inspect_panel::InspectPanel,
 }
 
 impl InvarianceApp {
@@ -167,6 +169,7 @@ impl InvarianceApp {
             reopen_offer: None,
             tour: None,
             settings_note: None,
+            inspect: super::inspect_panel::InspectPanel::new(options.inspect),
         };
         if let Some(loaded) = stored {
             app.restore_settings(loaded, &options);

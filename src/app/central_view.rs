@@ -21,7 +21,8 @@ use super::worker::Published;
 use crate::model::NeuronLabel;
 
 impl InvarianceApp {
-    pub(super) fn central_ui(&mut self, ui: &mut egui::Ui) {
+    /// The central area; returns the neuron clicked in the activity plot, if any.
+    pub(super) fn central_ui(&mut self, ui: &mut egui::Ui) -> Option<usize> {
         ui.horizontal(|ui| {
             for v in View::ALL {
                 let text =
@@ -34,12 +35,13 @@ impl InvarianceApp {
         ui.separator();
         if let Some(imported) = self.imported().cloned() {
             self.imported_central_ui(ui, &imported);
-            return;
+            return None;
         }
         let Some(p) = self.latest.clone() else {
             ui.centered_and_justified(|ui| ui.label("Starting the simulation…"));
-            return;
+            return None;
         };
+        let mut clicked = None;
         let model = p.model.clone();
         // The bank version is part of the key: a learned bank's labels change when its
         // field phase ends, within one generation.
@@ -114,9 +116,10 @@ impl InvarianceApp {
                         with_export_menu(ui, &[Fig::Stimulus], &mut self.queued, |ui| {
                             self.stimulus.stimulus_ui(ui, &scx, rest)
                         });
-                        with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
-                            self.stimulus.activity_ui(ui, &scx, rest)
-                        });
+                        clicked =
+                            with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
+                                self.stimulus.activity_ui(ui, &scx, rest)
+                            });
                     });
                 });
             }
@@ -145,7 +148,7 @@ impl InvarianceApp {
                         self.stimulus.field_ui(ui, &scx, h)
                     });
                 });
-                with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
+                clicked = with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
                     self.stimulus.activity_ui(ui, &scx, h)
                 });
                 let gcx = super::field_gallery::GalleryContext {
@@ -170,6 +173,7 @@ impl InvarianceApp {
                 self.animation.ui(ui, &acx);
             }
         }
+        clicked
     }
 
     pub(super) fn update_heatmap(&mut self) {

@@ -31,11 +31,15 @@ pub enum FigureKind {
     ReceptiveField,
     /// The weight matrix in the heatmap's order, colour map and range.
     Heatmap,
+    /// The history of the weight shown in the inspector ([`super::inspect_panel`]).
+    PinHistory,
+    /// The row of `W` of the neuron shown in the inspector, in the heatmap's order.
+    WeightRow,
 }
 
 impl FigureKind {
     /// Every kind, in menu order.
-    pub const ALL: [FigureKind; 7] = [
+    pub const ALL: [FigureKind; 9] = [
         FigureKind::LearningCurve,
         FigureKind::WeightNorm,
         FigureKind::MeanActivity,
@@ -43,6 +47,8 @@ impl FigureKind {
         FigureKind::Stimulus,
         FigureKind::Activities,
         FigureKind::ReceptiveField,
+        FigureKind::PinHistory,
+        FigureKind::WeightRow,
     ];
 
     /// Name in menus.
@@ -55,6 +61,8 @@ impl FigureKind {
             FigureKind::Activities => "activities",
             FigureKind::ReceptiveField => "receptive field",
             FigureKind::Heatmap => "heatmap",
+            FigureKind::PinHistory => "pinned weight",
+            FigureKind::WeightRow => "row of W",
         }
     }
 
@@ -76,6 +84,10 @@ impl FigureKind {
             (K::ReceptiveField, Format::Png) => "receptive-field.png",
             (K::Heatmap, Format::Svg) => "heatmap.svg",
             (K::Heatmap, Format::Png) => "heatmap.png",
+            (K::PinHistory, Format::Svg) => "pinned-weight.svg",
+            (K::PinHistory, Format::Png) => "pinned-weight.png",
+            (K::WeightRow, Format::Svg) => "weight-row.svg",
+            (K::WeightRow, Format::Png) => "weight-row.png",
         }
     }
 
@@ -145,6 +157,9 @@ struct FigureSource {
     neuron: Option<usize>,
     palette: Palette,
     range: Option<(f32, f32)>,
+    /// The inspector's pinned cell and neuron.
+    pin: Option<(usize, usize)>,
+    row_neuron: Option<usize>,
 }
 
 /// The palette of a heatmap colour map.
@@ -183,6 +198,23 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
         }
         FigureKind::Activities => {
             views::activities(&src.snapshot.activity, &src.order, src.order_name).into()
+        }
+        FigureKind::PinHistory => {
+            let (i, j) = src
+                .pin
+                .ok_or_else(|| FigureError::NoData("no weight is pinned and shown".into()))?;
+            let cell =
+                src.snapshot.pins.get(i, j).ok_or_else(|| {
+                    FigureError::NoData(format!("w_{i},{j} is not pinned any more"))
+                })?;
+            views::weight_history(i, j, cell.points()).into()
+        }
+        FigureKind::WeightRow => {
+            let n = src
+                .row_neuron
+                .ok_or_else(|| FigureError::NoData("no neuron is inspected".into()))?;
+            let w = src.snapshot.weights.full();
+            views::weight_row(w.view(), n, &src.order, src.order_name).into()
         }
         FigureKind::ReceptiveField => {
             let live = src.live.as_ref().ok_or_else(no_run)?;
@@ -261,6 +293,8 @@ impl InvarianceApp {
                 }
                 _ => None,
             },
+            pin: self.inspect.pin,
+            row_neuron: self.inspect.neuron,
         };
         self.files.start_figure_export(path, move |path| {
             let figure = build(kind, &source)?;

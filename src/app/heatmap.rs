@@ -541,6 +541,8 @@ pub struct HeatmapView {
     pub hovered: Option<usize>,
     /// Neuron (stored index) last clicked.
     pub selected: Option<usize>,
+    /// Cell `(i, j)` (stored indices) clicked this frame, taken by the app to pin it.
+    pub clicked_cell: Option<(usize, usize)>,
     texture: Option<TextureHandle>,
     renderer: Option<HeatmapRenderer>,
     requested: Option<HeatmapKey>,
@@ -558,6 +560,7 @@ impl HeatmapView {
             displayed: None,
             hovered: None,
             selected: None,
+            clicked_cell: None,
             texture: None,
             renderer: Some(HeatmapRenderer::new(ctx)),
             requested: None,
@@ -666,6 +669,10 @@ impl HeatmapView {
                 ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
             ui.painter().rect_filled(rect, 0.0, Color32::from_gray(40));
             ui.painter().image(tex_id, rect, self.uv, Color32::WHITE);
+            // Named, so assistive technology and tests can find the matrix.
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Image, true, "Weight matrix")
+            });
             self.zoom_and_pan(ui, rect, &response);
             self.hovered = None;
             if let Some(pos) = response.hover_pos() {
@@ -675,13 +682,15 @@ impl HeatmapView {
                 self.hovered = Some(i);
                 let w = shown.value(r, c);
                 let text = format!(
-                    "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}",
+                    "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}\n\
+                     Click to pin this weight and follow its history.",
                     cx.describe(i),
                     cx.describe(j)
                 );
                 response.clone().on_hover_text_at_pointer(text);
                 if response.clicked() {
                     self.selected = Some(i);
+                    self.clicked_cell = Some((i, j));
                 }
             }
             self.colour_bar_ui(ui, side, &shown);

@@ -113,6 +113,8 @@ impl ImportedGraph {
             stimulus: Arc::new(Vec::new()),
             activity: Arc::new(Vec::new()),
             history: Arc::new(Vec::new()),
+            // An imported matrix is not learned: nothing to record.
+            pins: Arc::default(),
         };
         Self {
             path,

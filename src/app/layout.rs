@@ -91,7 +91,11 @@ impl eframe::App for InvarianceApp {
                 }
             });
         self.panel_widths.right = Some(search_panel.response.rect.width());
-        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        let clicked_neuron = egui::CentralPanel::default()
+            .show(ui, |ui| self.central_ui(ui))
+            .inner;
+        self.take_inspect_clicks(clicked_neuron);
+        self.inspect_window_ui(&ctx);
 
         self.unsaved_prompt_ui();
         let chosen = self.files.typed_dialog_ui(&ctx);

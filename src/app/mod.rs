@@ -31,6 +31,7 @@ pub mod group_text;
 pub mod heatmap;
 pub mod import_flow;
 pub mod imported;
+pub mod inspect_panel;
 pub mod labels;
 pub mod layout;
 pub mod params_panel;

@@ -36,6 +36,7 @@ impl InvarianceApp {
                 WorkerEvent::ConfigRejected(msg) => {
                     self.status.error(format!("Settings rejected: {msg}"))
                 }
+                WorkerEvent::PinRejected(msg) => self.status.error(format!("Not pinned: {msg}")),
                 WorkerEvent::Replaced { .. } => {}
             }
         }
@@ -63,6 +64,7 @@ impl InvarianceApp {
         self.params.draft = None;
         self.heatmap.hovered = None;
         self.heatmap.selected = None;
+        self.inspect.clear();
         if self.order_mode == MatrixOrder::Recovered {
             self.order_mode = MatrixOrder::Stored;
         }

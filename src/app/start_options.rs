@@ -46,4 +46,6 @@ pub struct StartOptions {
     pub compare: Vec<PathBuf>,
     /// Node labels for the matrix in `file`, read once it has opened.
     pub labels: Option<PathBuf>,
+    /// Open the inspector of pinned weights at start.
+    pub inspect: bool,
 }

@@ -178,11 +178,18 @@ impl StimulusPanel {
         }
     }
 
-    /// Activities of all detectors in display order.
-    pub fn activity_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+    /// Activities of all detectors in display order; returns the neuron (stored index)
+    /// clicked, the one whose display position is nearest the click.
+    pub fn activity_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &StimulusContext<'_>,
+        height: f32,
+    ) -> Option<usize> {
         ui.label(egui::RichText::new("Detector activities").strong())
             .on_hover_text(
-                "Activity of every detector for the current stimulus, in the heatmap's order.",
+                "Activity of every detector for the current stimulus, in the heatmap's order. \
+                 Click a neuron to see its receptive field and its row of W.",
             );
         let pts: Vec<[f64; 2]> = cx
             .order
@@ -190,7 +197,7 @@ impl StimulusPanel {
             .enumerate()
             .filter_map(|(r, &i)| cx.activity.get(i).map(|&a| [r as f64, f64::from(a)]))
             .collect();
-        Plot::new("activity-plot")
+        let shown = Plot::new("activity-plot")
             .height(height)
             .x_axis_label("neuron (heatmap order)")
             // Most detectors are silent: the row of zero dots gets room above the frame's
@@ -207,6 +214,20 @@ impl StimulusPanel {
                         .radius(2.5),
                 )
             });
+        let response = shown.response;
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Image, true, "Detector activities plot")
+        });
+        if !response.clicked() {
+            return None;
+        }
+        let x = shown
+            .transform
+            .value_from_position(response.interact_pointer_pos()?)
+            .x;
+        let last = cx.order.len().checked_sub(1)?;
+        let r = x.round().clamp(0.0, last as f64) as usize;
+        cx.order.get(r).copied()
     }
 
     /// Receptive field of the hovered or selected neuron.
@@ -224,58 +245,83 @@ impl StimulusPanel {
         };
         ui.label(egui::RichText::new(title).strong());
         let row: Vec<f32> = cx.fields.row(i).to_vec();
-        if let Some(grid) = PolarGrid::of(*cx.space) {
-            if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
-                let mut slot = self.field_tex.take().map(|(_, t)| t);
-                let image = signed_disc(&grid, &row, DISC_PX);
+        field_picture_ui(
+            ui,
+            &mut self.field_tex,
+            "field-plot",
+            cx.space,
+            &row,
+            i,
+            height,
+        );
+    }
+}
+
+/// One receptive field `row`, `height` points tall: a line plot (id `plot_id`) on 1-D
+/// spaces, a signed picture on 2-D ones and a disc on the polar retina. `slot` caches the
+/// texture of the field last drawn there, identified by `key` (e.g. the neuron), so a
+/// caller drawing several fields keeps one slot per field.
+pub fn field_picture_ui(
+    ui: &mut egui::Ui,
+    slot: &mut Option<(usize, TextureHandle)>,
+    plot_id: &str,
+    space: &Space,
+    row: &[f32],
+    key: usize,
+    height: f32,
+) {
+    let stale = slot.as_ref().is_none_or(|(k, _)| *k != key);
+    if let Some(grid) = PolarGrid::of(*space) {
+        if stale {
+            let mut texture = slot.take().map(|(_, t)| t);
+            let image = signed_disc(&grid, row, DISC_PX);
+            let tex = upload_with(
+                ui.ctx(),
+                &mut texture,
+                "receptive-field",
+                image,
+                TextureOptions::LINEAR,
+            );
+            *slot = Some((key, tex));
+        }
+        if let Some((_, tex)) = slot {
+            ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+        }
+        return;
+    }
+    match side_of(space) {
+        None => {
+            let pts: Vec<[f64; 2]> = row
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| [k as f64, f64::from(v)])
+                .collect();
+            Plot::new(plot_id)
+                .height(height)
+                .x_axis_label(space.position_unit())
+                .allow_scroll(false)
+                .show(ui, |p| {
+                    p.line(
+                        Line::new("field", PlotPoints::new(pts))
+                            .color(TRUE_COLOR)
+                            .width(2.0),
+                    )
+                });
+        }
+        Some(side) => {
+            if stale {
+                let mut texture = slot.take().map(|(_, t)| t);
                 let tex = upload_with(
                     ui.ctx(),
-                    &mut slot,
+                    &mut texture,
                     "receptive-field",
-                    image,
-                    TextureOptions::LINEAR,
+                    signed_image(row, side),
+                    TextureOptions::NEAREST,
                 );
-                self.field_tex = Some((i, tex));
+                *slot = Some((key, tex));
             }
-            if let Some((_, tex)) = &self.field_tex {
+            if let Some((_, tex)) = slot {
                 ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
-            }
-            return;
-        }
-        match side_of(cx.space) {
-            None => {
-                let pts: Vec<[f64; 2]> = row
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &v)| [k as f64, f64::from(v)])
-                    .collect();
-                Plot::new("field-plot")
-                    .height(height)
-                    .x_axis_label(cx.space.position_unit())
-                    .allow_scroll(false)
-                    .show(ui, |p| {
-                        p.line(
-                            Line::new("field", PlotPoints::new(pts))
-                                .color(TRUE_COLOR)
-                                .width(2.0),
-                        )
-                    });
-            }
-            Some(side) => {
-                if self.field_tex.as_ref().is_none_or(|(n, _)| *n != i) {
-                    let mut slot = self.field_tex.take().map(|(_, t)| t);
-                    let tex = upload_with(
-                        ui.ctx(),
-                        &mut slot,
-                        "receptive-field",
-                        signed_image(&row, side),
-                        TextureOptions::NEAREST,
-                    );
-                    self.field_tex = Some((i, tex));
-                }
-                if let Some((_, tex)) = &self.field_tex {
-                    ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
-                }
             }
         }
     }

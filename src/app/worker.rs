@@ -43,6 +43,21 @@ pub enum WorkerCommand {
     Load(Box<Simulation>),
     /// Change the stepping speed.
     SetSpeed(Speed),
+    /// Pin `w_ij` (stored indices): its history is recorded from now on and published
+    /// with every snapshot.
+    Pin {
+        /// Row.
+        i: usize,
+        /// Column.
+        j: usize,
+    },
+    /// Stop recording `w_ij` and forget its history.
+    Unpin {
+        /// Row.
+        i: usize,
+        /// Column.
+        j: usize,
+    },
     /// Run a closure with read access to the simulation on the worker thread.
     With(SimulationJob),
     /// End the thread.
@@ -54,6 +69,8 @@ pub enum WorkerCommand {
 pub enum WorkerEvent {
     /// A configuration was rejected; the previous simulation keeps running.
     ConfigRejected(String),
+    /// A cell could not be pinned (the message says why).
+    PinRejected(String),
     /// A new simulation (configured or loaded) is in place.
     Replaced {
         /// Its generation number.
@@ -386,6 +403,16 @@ impl Worker {
             },
             WorkerCommand::Load(sim) => self.replace(*sim),
             WorkerCommand::SetSpeed(speed) => self.speed = speed,
+            WorkerCommand::Pin { i, j } => {
+                if let Some(Err(e)) = self.sim.as_mut().map(|sim| sim.pin(i, j)) {
+                    let _ = self.events.send(WorkerEvent::PinRejected(e.to_string()));
+                }
+            }
+            WorkerCommand::Unpin { i, j } => {
+                if let Some(sim) = &mut self.sim {
+                    sim.unpin(i, j);
+                }
+            }
             WorkerCommand::With(job) => {
                 if let Some(sim) = &self.sim {
                     job(sim);

@@ -65,6 +65,9 @@ pub struct GuiArgs {
     /// Save a screenshot of the whole window here when done, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
+    /// Open the inspector of pinned weights (the start pins) at start.
+    #[arg(long)]
+    pub inspect: bool,
 }
 
 impl GuiArgs {
@@ -148,6 +151,7 @@ impl GuiArgs {
             tour_step,
             compare: self.compare.clone(),
             labels: self.labels.clone(),
+            inspect: self.inspect,
             native_dialogs: self.screenshot.is_none()
                 && crate::app::files::native_dialogs_plausible(),
         })

@@ -10,8 +10,14 @@
 //!   "node_weights": {"dtype": "f32le", "shape": [M],    "data": base64},
 //!   "mean_sum":     {"dtype": "f64le", "shape": [M],    "data": base64},
 //!   "mean_count": u64, "last_mean_activity": f64, "history": [MetricsRecord…],
+//!   "pins": [{"i": usize, "j": usize, "history": [[step, stimuli, w_ij]…]}…],
 //!   "learned_fields": {…} }
 //! ```
+//!
+//! `pins` are the pinned weights and their histories ([`super::experiment_pins`]);
+//! always written, optional when read: a file without them (written before pins
+//! existed) loads with the start pins of [`crate::model::pins::start_cells`], recorded
+//! from the file's step on. An empty list means nothing is pinned.
 //!
 //! `learned_fields` is present only for learned banks ([`super::experiment_fields`]);
 //! their labels and hidden order are then those of the saved fields.
@@ -38,12 +44,13 @@ use super::experiment_fields::{decode_fields, encode_fields};
 use super::experiment_format::{
     DecodeError, EncodedArray, ExperimentFile, MAX_HISTORY, Version, VersionProbe, decode, encode,
 };
+use super::experiment_pins::{decode_pins, encode_pins, pin_error};
 use super::read::{ReadError, read_limited};
 use crate::model::detectors::MAX_NEURONS;
 use crate::model::learned_bank::LearnedParams;
 use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
 use crate::model::simulation::{Diverged, MAX_STEPS};
-use crate::model::{ConfigError, MetricsRecord, Simulation};
+use crate::model::{ConfigError, MetricsRecord, Pins, Simulation};
 
 /// The version this build writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -303,6 +310,7 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         sim.history(),
     )?;
     let m = sim.neurons();
+    Pins::from_cells(sim.pins().cells().to_vec(), m, sim.step_count()).map_err(pin_error)?;
     let w = state.raw_weights();
     let file = ExperimentFile {
         format_version: FORMAT_VERSION,
@@ -331,6 +339,7 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         mean_count: state.mean_count(),
         last_mean_activity: sim.last_mean_activity(),
         history: sim.history().to_vec(),
+        pins: Some(encode_pins(sim.pins())),
         learned_fields: sim.field_learner().as_ref().map(encode_fields),
     };
     serde_json::to_string(&file).map_err(|e| FileError::Schema(e.to_string()))
@@ -462,7 +471,7 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
             ));
         }
     };
-    let sim = Simulation::restore_with_fields(
+    let mut sim = Simulation::restore_with_fields(
         file.config.clone(),
         fields,
         state,
@@ -471,6 +480,9 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         file.last_mean_activity,
     )?;
     check_labels(&file, &sim)?;
+    if let Some(pins) = &file.pins {
+        sim.set_pins(decode_pins(pins)).map_err(pin_error)?;
+    }
     Ok(sim)
 }
 

@@ -66,6 +66,14 @@ pub(super) struct ExperimentFile<'a> {
     pub last_mean_activity: f64,
     #[serde(deserialize_with = "history_list")]
     pub history: Vec<MetricsRecord>,
+    /// Pinned weights ([`super::experiment_pins`]); absent in files written before pins
+    /// existed, which then load with the start pins.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::experiment_pins::pin_list"
+    )]
+    pub pins: Option<Vec<super::experiment_pins::PinFile>>,
     /// The learner of a learned bank ([`super::experiment_fields`]); absent otherwise.
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     pub learned_fields: Option<super::experiment_fields::LearnedFieldsFile<'a>>,
@@ -233,7 +241,9 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Capped<T> {
     }
 }
 
-fn capped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+/// A list refused while it is parsed as soon as it passes `max` entries (`what` names
+/// them in the message).
+pub(super) fn capped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
     max: usize,
     what: &'static str,

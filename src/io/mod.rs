@@ -5,6 +5,7 @@ pub mod config_file;
 pub mod experiment;
 mod experiment_fields;
 mod experiment_format;
+mod experiment_pins;
 pub mod matrix;
 mod matrix_text;
 mod npy_header;

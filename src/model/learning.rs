@@ -405,6 +405,18 @@ impl HebbianState {
         self.mean_count
     }
 
+    /// One weight `w_ij`, bit-identical to the entry of [`HebbianState::weights`], without
+    /// materialising `W` (pinned cells read a few weights at every recorded step); `None`
+    /// outside the matrix.
+    pub fn weight(&self, i: usize, j: usize) -> Option<f32> {
+        let (i, j) = if self.lower_stale && i > j {
+            (j, i)
+        } else {
+            (i, j)
+        };
+        self.w_raw.get([i, j]).map(|&w| scaled(w, self.scale))
+    }
+
     /// Materialised weights `W = scale · W_raw`.
     pub fn weights(&self) -> Array2<f32> {
         self.raw_copy_into(None).materialise()

@@ -15,6 +15,7 @@ pub mod learning;
 pub mod line_space;
 pub mod metrics;
 pub mod photo_dir;
+pub mod pins;
 pub mod polar;
 pub mod polar_bank;
 pub mod polar_space;
@@ -29,5 +30,6 @@ pub mod sym_eigen;
 pub mod validate;
 
 pub use config::*;
+pub use pins::{PinError, PinSample, PinnedCell, Pins};
 pub use simulation::{MetricsRecord, Phase, Simulation, Snapshot};
 pub use snapshot_weights::{SnapshotWeights, WeightsSource};

@@ -20,6 +20,7 @@ use super::field_phase::LearnedFields;
 use super::learned_bank::FieldLearnerParts;
 use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
+use super::pins::Pins;
 use super::rng::{Purpose, derived_rng};
 use super::snapshot_weights::SnapshotWeights;
 use super::stimulus;
@@ -100,6 +101,8 @@ pub struct Snapshot {
     pub activity: Arc<Vec<f32>>,
     /// Metric history so far.
     pub history: Arc<Vec<MetricsRecord>>,
+    /// Pinned weights and their histories (short, see [`super::pins`]).
+    pub pins: Arc<Pins>,
 }
 
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
@@ -122,6 +125,8 @@ pub struct Simulation {
     diverged: Option<Diverged>,
     /// The field learning of a learned bank (`None` for fixed banks).
     learned: Option<LearnedFields>,
+    /// Weights recorded on the metric schedule ([`super::pins`]).
+    pins: Pins,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -153,7 +158,7 @@ impl Simulation {
             config.space,
             &mut derived_rng(config.seed, Purpose::Test, u64::MAX, 0),
         )?;
-        Ok(Self {
+        Ok(Self::with_start_pins(Self {
             state: HebbianState::new(m),
             last_stimulus: vec![0.0; config.space.pixels()],
             last_activity: vec![0.0; m],
@@ -167,7 +172,8 @@ impl Simulation {
             last_mean_activity: 0.0,
             diverged: None,
             learned,
-        })
+            pins: Pins::default(),
+        }))
     }
 
     /// Rebuilds a simulation from saved parts (used by experiment files). The bank and
@@ -224,6 +230,7 @@ impl Simulation {
         sim.step = step;
         sim.history = history;
         sim.last_mean_activity = last_mean_activity;
+        let mut sim = sim.with_start_pins();
         if step > 0 {
             // Regenerate what the GUI shows as "last stimulus": row 0 of the last step.
             let batch = sim.batch_for(step - 1, 1);
@@ -475,6 +482,7 @@ impl Simulation {
                 super::learning::MAX_WEIGHT_MAGNITUDE
             ));
         } else {
+            self.record_pins();
             self.history.push(m);
         }
     }
@@ -520,7 +528,8 @@ impl Simulation {
         }
     }
 
-    /// Back to step 0 with zero weights (same bank and order).
+    /// Back to step 0 with zero weights (same bank and order). The pinned cells stay
+    /// pinned; their histories start again at step 0.
     pub fn reset(&mut self) {
         self.state.reset();
         self.step = 0;
@@ -538,6 +547,8 @@ impl Simulation {
                 self.true_permutation = p;
             }
         }
+        self.pins.clear_histories();
+        self.record_pins();
     }
 
     /// Number of detectors `M`.
@@ -706,6 +717,7 @@ impl Simulation {
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),
             history: Arc::new(self.history.clone()),
+            pins: Arc::new(self.pins.clone()),
         }
     }
 }
@@ -736,6 +748,9 @@ fn true_permutation_of(config: &SimConfig, bank: &Bank) -> Result<Permutation, C
         ))
     })
 }
+
+#[path = "simulation_pins.rs"]
+mod simulation_pins;
 
 #[cfg(test)]
 mod tests {

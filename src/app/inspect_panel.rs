@@ -1,0 +1,297 @@
+//! Click to inspect (issue 15): a click on a heatmap cell pins `w_ij` — the simulation
+//! records it on the metric schedule from then on ([`crate::model::pins`]) — and this
+//! window shows its history against stimuli seen with both neurons' receptive
+//! fields; a click on a neuron in the activity plot shows its field and its row of `W`
+//! in the heatmap's order. The plots draw the same data as the exported figures
+//! ([`crate::figure::views::weight_history`], [`crate::figure::views::weight_row`]).
+
+use egui::{RichText, TextureHandle};
+use egui_plot::{Line, Plot, PlotPoints, Points};
+
+use super::app_state::InvarianceApp;
+use super::export_menu::{FigureKind, with_export_menu};
+use super::heatmap::MatrixOrder;
+use super::labels::describe_neuron;
+use super::stimulus_panel::field_picture_ui;
+use super::theme::legible_line_color;
+use super::worker::{Published, WorkerCommand};
+use crate::figure::views;
+use crate::figure::{LinePlot, Style};
+
+/// What the inspector shows and the textures of its receptive fields.
+#[derive(Default)]
+pub struct InspectPanel {
+    /// Whether the panel is shown (opened by a click, closed by its button).
+    pub open: bool,
+    /// The pinned cell whose history is shown (stored indices).
+    pub pin: Option<(usize, usize)>,
+    /// The neuron clicked in the activity plot (stored index).
+    pub neuron: Option<usize>,
+    /// The points of the neuron's row of `W` as last drawn (display position, `w`).
+    pub shown_row: Option<Vec<[f64; 2]>>,
+    field_i: Option<(usize, TextureHandle)>,
+    field_j: Option<(usize, TextureHandle)>,
+    field_neuron: Option<(usize, TextureHandle)>,
+    /// The row plot and what it was shaped from (snapshot, neuron, order): `W` is
+    /// materialised once per publication, not once per frame.
+    row_cache: Option<((u64, usize, u64), LinePlot)>,
+}
+
+impl InspectPanel {
+    /// An inspector with nothing chosen yet, shown at start when `open`.
+    pub fn new(open: bool) -> Self {
+        Self {
+            open,
+            ..Self::default()
+        }
+    }
+
+    /// Forgets the selection (a new simulation has other neurons).
+    pub fn clear(&mut self) {
+        self.pin = None;
+        self.neuron = None;
+        self.shown_row = None;
+        self.row_cache = None;
+    }
+}
+
+/// Draws a figure's line plot with egui_plot (`id` unique in the window).
+fn line_plot_ui(ui: &mut egui::Ui, id: &str, plot: &LinePlot, height: f32) {
+    ui.label(RichText::new(&plot.title).strong());
+    let dark = ui.visuals().dark_mode;
+    Plot::new(id)
+        .height(height)
+        .x_axis_label(plot.x.label.clone())
+        .y_axis_label(plot.y.label.clone())
+        .allow_scroll(false)
+        .show(ui, |p| {
+            for s in &plot.series {
+                let [r, g, b] = s.color;
+                let color = legible_line_color(egui::Color32::from_rgb(r, g, b), dark);
+                let points = PlotPoints::new(s.points.clone());
+                match s.style {
+                    Style::Markers { radius } => p.points(
+                        Points::new(s.name.clone(), points)
+                            .color(color)
+                            .radius(radius as f32),
+                    ),
+                    Style::Line { width, .. } => p.line(
+                        Line::new(s.name.clone(), points)
+                            .color(color)
+                            .width(width as f32),
+                    ),
+                }
+            }
+        });
+}
+
+impl InvarianceApp {
+    /// Takes this frame's clicks: a heatmap cell is pinned and shown, a neuron of the
+    /// activity plot (`clicked_neuron`) is shown.
+    pub(super) fn take_inspect_clicks(&mut self, clicked_neuron: Option<usize>) {
+        if let Some(i) = clicked_neuron {
+            self.inspect.neuron = Some(i);
+            self.inspect.open = true;
+        }
+        let Some((i, j)) = self.heatmap.clicked_cell.take() else {
+            return;
+        };
+        if self.imported().is_some() {
+            self.status
+                .info("An imported matrix does not learn: there is no history to pin.");
+            return;
+        }
+        self.worker.send(WorkerCommand::Pin { i, j });
+        self.inspect.pin = Some((i, j));
+        self.inspect.open = true;
+    }
+
+    /// The pinned cell whose history the inspector shows.
+    pub fn inspected_pin(&self) -> Option<(usize, usize)> {
+        self.inspect.pin
+    }
+
+    /// The neuron the inspector shows, and its row of `W` as drawn (display position,
+    /// weight) in the heatmap's order.
+    pub fn inspected_row(&self) -> Option<(usize, Vec<[f64; 2]>)> {
+        Some((self.inspect.neuron?, self.inspect.shown_row.clone()?))
+    }
+
+    /// The inspector as a window over the right side (a side panel would squeeze the
+    /// overview's plots), while it is open.
+    pub(super) fn inspect_window_ui(&mut self, ctx: &egui::Context) {
+        if !self.inspect.open {
+            return;
+        }
+        let scale = if self.presentation { 1.4 } else { 1.0 };
+        let screen = ctx.content_rect();
+        let width = 340.0 * scale;
+        // Over the search panel, below its Start button, as tall as the window allows.
+        let top = 300.0;
+        let height = (screen.height() - top - 40.0).clamp(240.0, 680.0 * scale);
+        egui::Window::new("Inspect")
+            .collapsible(false)
+            .resizable(true)
+            .default_size([width, height])
+            .default_pos(egui::pos2(screen.right() - width - 12.0, top))
+            .show(ctx, |ui| self.inspect_ui(ui));
+    }
+
+    /// The inspector: the selected pin's history and fields, the list of pins, and the
+    /// neuron clicked in the activity plot.
+    fn inspect_ui(&mut self, ui: &mut egui::Ui) {
+        if ui
+            .button("Close")
+            .on_hover_text("Hide the inspector; pinned weights are still recorded.")
+            .clicked()
+        {
+            self.inspect.open = false;
+        }
+        let Some(p) = self.latest.clone().filter(|_| self.imported().is_none()) else {
+            ui.label("Pinned weights exist only for a simulated network.");
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                self.pin_ui(ui, &p);
+                ui.separator();
+                self.pin_list_ui(ui, &p);
+                ui.separator();
+                self.neuron_ui(ui, &p);
+            });
+    }
+
+    /// The selected pin: `w_ij` against stimuli seen and both neurons' fields.
+    fn pin_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+        // Without a choice, the first pin (a start pin, unless unpinned).
+        let first = p.snapshot.pins.cells().first().map(|c| (c.i, c.j));
+        let Some((i, j)) = self.inspect.pin.or(first) else {
+            ui.label("Click a cell of the weight matrix to pin it and follow its history.");
+            return;
+        };
+        let Some(cell) = p.snapshot.pins.get(i, j) else {
+            ui.label(format!("Pinning w_{i},{j}…"));
+            return;
+        };
+        let height = (ui.available_width() * 0.55).clamp(120.0, 260.0);
+        let plot = views::weight_history(i, j, cell.points());
+        with_export_menu(ui, &[FigureKind::PinHistory], &mut self.queued, |ui| {
+            line_plot_ui(ui, "pin-history", &plot, height)
+        });
+        if let Some(last) = cell.history().last() {
+            ui.label(format!(
+                "w_{i},{j} = {:.4e} at step {} ({} samples since step {})",
+                last.weight,
+                last.step,
+                cell.history().len(),
+                cell.history().first().map_or(0, |s| s.step)
+            ))
+            .on_hover_text(
+                "Recorded whenever the learning curves are, from the step it was pinned at.",
+            );
+        }
+        let model = &p.model;
+        let fields = p.snapshot.fields.as_deref().unwrap_or(&model.fields);
+        let side = (ui.available_width() / 2.0 - 12.0).clamp(60.0, 160.0);
+        ui.columns(2, |cols| {
+            let slots = [
+                (i, &mut self.inspect.field_i, "pin-field-i"),
+                (j, &mut self.inspect.field_j, "pin-field-j"),
+            ];
+            for ((n, slot, id), col) in slots.into_iter().zip(cols.iter_mut()) {
+                let name = model
+                    .labels
+                    .get(n)
+                    .map(|l| describe_neuron(l, &model.config.space))
+                    .unwrap_or_default();
+                col.label(RichText::new(format!("Neuron {n}")).strong())
+                    .on_hover_text(format!("Receptive field of neuron {n}: {name}"));
+                col.label(RichText::new(name).small());
+                if n < fields.nrows() {
+                    let row = fields.row(n).to_vec();
+                    field_picture_ui(col, slot, id, &model.config.space, &row, n, side);
+                }
+            }
+        });
+    }
+
+    /// Every pin, to select or unpin.
+    fn pin_list_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+        let pins = &p.snapshot.pins;
+        let first = pins.cells().first().map(|c| (c.i, c.j));
+        ui.label(RichText::new(format!("Pinned weights ({})", pins.len())).strong())
+            .on_hover_text("The weights whose history is recorded: a few chosen at start along the true transformation, and every cell you clicked. They are saved with the experiment.");
+        let mut unpin = None;
+        for c in pins.cells() {
+            ui.horizontal(|ui| {
+                let last = c.history().last().map_or(0.0, |s| s.weight);
+                let selected = self.inspect.pin.or(first) == Some((c.i, c.j));
+                if ui
+                    .selectable_label(selected, format!("w_{},{} = {last:.3e}", c.i, c.j))
+                    .on_hover_text("Show this weight's history.")
+                    .clicked()
+                {
+                    self.inspect.pin = Some((c.i, c.j));
+                }
+                if ui
+                    .small_button(format!("Unpin w_{},{}", c.i, c.j))
+                    .on_hover_text("Stop recording this weight and forget its history.")
+                    .clicked()
+                {
+                    unpin = Some((c.i, c.j));
+                }
+            });
+        }
+        if let Some((i, j)) = unpin {
+            self.worker.send(WorkerCommand::Unpin { i, j });
+            if self.inspect.pin == Some((i, j)) {
+                self.inspect.pin = None;
+            }
+        }
+    }
+
+    /// The neuron clicked in the activity plot: its field and its row of `W`.
+    fn neuron_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+        let model = &p.model;
+        let Some(n) = self.inspect.neuron.filter(|&n| n < model.neurons) else {
+            ui.label("Click a neuron in the activity plot to see its field and its row of W.");
+            self.inspect.shown_row = None;
+            return;
+        };
+        let order_key = model.generation ^ (model.bank_version << 40);
+        let (order_id, order) = self.current_order(order_key, model.neurons, &model.labels);
+        let order_name = match self.order_mode {
+            MatrixOrder::Recovered if self.selected_permutation().is_some() => "recovered",
+            MatrixOrder::Truth => "ground-truth",
+            _ => "stored",
+        };
+        let name = model
+            .labels
+            .get(n)
+            .map(|l| describe_neuron(l, &model.config.space))
+            .unwrap_or_default();
+        ui.label(RichText::new(format!("Neuron {n}: {name}")).strong());
+        let fields = p.snapshot.fields.as_deref().unwrap_or(&model.fields);
+        let side = (ui.available_width() * 0.5).clamp(60.0, 180.0);
+        if n < fields.nrows() {
+            let row = fields.row(n).to_vec();
+            let slot = &mut self.inspect.field_neuron;
+            field_picture_ui(ui, slot, "neuron-field", &model.config.space, &row, n, side);
+        }
+        let key = (p.id, n, order_id);
+        let plot = match self.inspect.row_cache.take() {
+            Some((k, plot)) if k == key => plot,
+            _ => {
+                let w = p.snapshot.weights.full();
+                views::weight_row(w.view(), n, &order, order_name)
+            }
+        };
+        self.inspect.shown_row = plot.series.first().map(|s| s.points.clone());
+        let height = (ui.available_width() * 0.5).clamp(120.0, 240.0);
+        with_export_menu(ui, &[FigureKind::WeightRow], &mut self.queued, |ui| {
+            line_plot_ui(ui, "weight-row", &plot, height)
+        });
+        self.inspect.row_cache = Some((key, plot));
+    }
+}
