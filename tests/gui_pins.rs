@@ -156,6 +156,13 @@ fn pins_survive_saving_and_reopening_exactly() {
     // What the CLI and the library read is the same.
     let loaded = invariance_lab::io::experiment::load(&path).expect("loads");
     assert_eq!(loaded.pins(), &before);
+    // A new pin changes what a save would write: the experiment is unsaved again.
+    assert!(!h.state().is_dirty(), "just opened");
+    let (k, l) = click_cell(&mut h, 3, 14);
+    wait_for(&mut h, "the second pin", |a| {
+        published_pins(a).get(k, l).is_some()
+    });
+    assert!(h.state().is_dirty(), "a pin is an unsaved change");
 }
 
 #[test]

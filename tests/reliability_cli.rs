@@ -299,3 +299,30 @@ fn five_one_step_resumes_equal_one_five_step_run() {
         std::fs::read(d.join("b.npy")).unwrap()
     );
 }
+
+/// `invariance-lab search F.json --json | head -c 100`: the reader closes the pipe
+/// long before the output ends; the command ends quietly (SIGPIPE, as other Unix tools
+/// do) instead of panicking in `println!`.
+#[test]
+fn a_reader_that_stops_early_ends_a_read_only_command_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let d = tempfile::tempdir().unwrap();
+    let file = experiment(d.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_invariance-lab"))
+        .current_dir(d.path())
+        .args(["search", file.to_str().unwrap(), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The stdout handle is dropped here: the pipe is closed with most output unread
+    // (the JSON of 64 results over 256 neurons is far beyond a pipe's buffer).
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "stderr: {err}");
+    assert!(first.starts_with(b"{"));
+}

@@ -53,7 +53,13 @@ impl InvarianceApp {
             return false; // an imported matrix is never changed by the app
         }
         match &self.latest {
-            Some(p) => self.clean != Some((p.model.generation, p.snapshot.step)),
+            Some(p) => self
+                .clean
+                .as_ref()
+                .is_none_or(|(generation, step, pinned)| {
+                    (*generation, *step) != (p.model.generation, p.snapshot.step)
+                        || *pinned != p.snapshot.pins.cell_list()
+                }),
             None => false,
         }
     }

@@ -29,6 +29,10 @@ use super::tour::Tour;
 use super::view::View;
 use super::worker::{Published, WorkerHandle};
 
+/// Generation, step and pinned cells of a saved state: the app is unsaved once the
+/// published snapshot differs in any of them.
+pub(super) type SavedState = (u64, u64, Vec<(usize, usize)>);
+
 /// How often the running worker publishes a snapshot. The worker stops stepping when one
 /// is due, so the cadence is this plus at most one step (~9 ms at M = 2048): the heatmap
 /// refreshes more than 10 times a second.
@@ -54,7 +58,8 @@ pub struct InvarianceApp {
     /// Runs overlaid on the learning curves.
     pub compare: ComparePanel,
     pub(super) generation_seen: u64,
-    pub(super) clean: Option<(u64, u64)>,
+    /// The last saved (or opened) state.
+    pub(super) clean: Option<SavedState>,
     /// The heatmap widget (its `displayed` field is the data behind the texture).
     pub heatmap: HeatmapView,
     /// Current heatmap order.

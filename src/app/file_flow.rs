@@ -79,13 +79,14 @@ impl InvarianceApp {
                 path,
                 generation,
                 step,
+                pinned,
             } => {
                 self.status
                     .info(format!("Saved {} (step {step}).", path.display()));
                 self.files.remember(&path);
                 self.files.current_path = Some(path);
                 if generation == self.generation_seen {
-                    self.clean = Some((generation, step));
+                    self.clean = Some((generation, step, pinned));
                 }
                 if let Some(next) = self.after_save.take() {
                     self.execute(next);

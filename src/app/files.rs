@@ -88,6 +88,8 @@ pub enum FileEvent {
         generation: u64,
         /// Its step count.
         step: u64,
+        /// Its pinned cells (pinning or unpinning changes what a save writes).
+        pinned: Vec<(usize, usize)>,
     },
     /// An experiment was read and is ready to hand to the worker.
     Loaded {
@@ -343,11 +345,13 @@ impl Files {
         self.pending += 1;
         Box::new(move |sim: &Simulation| {
             let step = sim.step_count();
+            let pinned = sim.pins().cell_list();
             let event = match save_experiment(&path, sim) {
                 Ok(()) => FileEvent::Saved {
                     path,
                     generation,
                     step,
+                    pinned,
                 },
                 Err(e) => FileEvent::Failed(format!("Could not save {}: {e:#}", path.display())),
             };

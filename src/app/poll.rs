@@ -58,7 +58,11 @@ impl InvarianceApp {
         // A preset or an experiment replaced whatever was shown, an imported matrix too.
         self.source = AppSource::Simulation;
         self.generation_seen = p.model.generation;
-        self.clean = Some((p.model.generation, p.snapshot.step));
+        self.clean = Some((
+            p.model.generation,
+            p.snapshot.step,
+            p.snapshot.pins.cell_list(),
+        ));
         self.search.clear();
         self.order_cache = None;
         self.params.draft = None;

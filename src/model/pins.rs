@@ -130,6 +130,12 @@ impl Pins {
         self.cells.iter().find(|c| (c.i, c.j) == (i, j))
     }
 
+    /// The pinned cells' `(i, j)`, in pin order: what a saved file holds besides the
+    /// histories (the app compares it to tell a pin from a saved state).
+    pub fn cell_list(&self) -> Vec<(usize, usize)> {
+        self.cells.iter().map(|c| (c.i, c.j)).collect()
+    }
+
     /// Number of pinned cells.
     pub fn len(&self) -> usize {
         self.cells.len()
