@@ -6,7 +6,9 @@
 # REPEATS times per case, and prints per case: the order and name found, the
 # expected order, whether every generator is a planted symmetry (circulants: checked
 # against the saved relabelling; presets: true transformations recovered), the
-# largest measured error, and the median wall time; then the cost-growth exponent
+# largest measured error, the median wall time of the whole command and the median
+# time at which the search held its final group (`full_group_s` of the JSON: the last
+# generator accepted); then the cost-growth exponent
 # k of time ∝ n^k fitted over the circulants (least squares on log–log).
 # Usage: bench/run_scaling.sh [SIZES…]   (default 1024 2048 4096 8192)
 # Environment: REPEATS (default 3), PROFILE (gaussian, default, or random: a dense

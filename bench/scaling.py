@@ -13,15 +13,20 @@ sizes = [int(x) for x in sys.argv[5:]]
 
 
 def run(path):
-    """Median wall time of `search PATH --json` over the repeats, and the last report."""
-    times, report = [], None
+    """Median wall time of `search PATH --json` over the repeats, the median time at which
+    the search held its final group (`full_group_s`, "-" if not reported), and the last
+    report."""
+    times, full, report = [], [], None
     for _ in range(repeats):
         t = time.perf_counter()
         out = subprocess.run([binary, "search", path, "--json"], check=True,
                              capture_output=True, text=True).stdout
         times.append(time.perf_counter() - t)
         report = json.loads(out)
-    return statistics.median(times), report
+        if report.get("full_group_s") is not None:
+            full.append(report["full_group_s"])
+    full_s = f"{statistics.median(full):.2f}" if len(full) == repeats else "-"
+    return statistics.median(times), full_s, report
 
 
 def planted(gen, labels):
@@ -35,26 +40,26 @@ def planted(gen, labels):
 
 
 print(f"{'case':<28} {'n':>5}  {'order':>6} {'expected':>8}  {'name':<24} {'true gens':>9} "
-      f"{'max err':>8} {'checked':>12} {'median s':>8}")
+      f"{'max err':>8} {'checked':>12} {'median s':>8} {'full group s':>12}")
 points = []
 for n in sizes:
     path = f"{data}/{profile}_{n}.npy"
-    secs, r = run(path)
+    secs, full_s, r = run(path)
     g = r["group"]
     labels = np.load(f"{data}/{profile}_{n}_labels.npy")
     ok = sum(planted(p, labels) for p in g["generators"])
     checked = f"{g['checked_elements']} {'all' if g['all_checked'] else 'sample'}"
     print(f"{'noisy circulant (' + profile + ')':<28} {n:>5}  {g['order'] or '-':>6} {2 * n:>8}  "
           f"{g['name'] or '-':<24} {ok:>4}/{len(g['generators']):<4} {g['max_error'] or 0:>8.4f} "
-          f"{checked:>12} {secs:>8.2f}")
+          f"{checked:>12} {secs:>8.2f} {full_s:>12}")
     points.append((math.log(n), math.log(secs)))
 for preset in ["torus-translate", "ring-shift", "polar-rotate"]:
-    secs, r = run(f"{data}/{preset}.json")
+    secs, full_s, r = run(f"{data}/{preset}.json")
     g, rec = r["group"], r["recovered_truths"]
     checked = f"{g['checked_elements']} {'all' if g['all_checked'] else 'sample'}"
     print(f"{preset:<28} {r['n']:>5}  {g['order'] or '-':>6} {rec['total'] + 1:>8}  "
           f"{g['name'] or '-':<24} {rec['recovered']:>4}/{rec['total']:<4} {g['max_error'] or 0:>8.4f} "
-          f"{checked:>12} {secs:>8.2f}")
+          f"{checked:>12} {secs:>8.2f} {full_s:>12}")
 if len(points) >= 2:
     xs, ys = zip(*points)
     k = np.polyfit(xs, ys, 1)[0]

@@ -133,6 +133,7 @@ fn ring_shift_outcome(h: &Harness<'static, InvarianceApp>, with_group: bool) -> 
         timed_out: false,
         exact_group: Err("the search tree exceeded 1000000 nodes".to_owned()),
         certificate: None,
+        full_group_s: None,
     };
     SearchOutcome::from_report(
         report,

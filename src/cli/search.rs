@@ -217,6 +217,7 @@ pub fn to_json(
         "n": report.n,
         "method": report.method.name(),
         "elapsed_s": report.elapsed_s,
+        "full_group_s": report.full_group_s,
         "results": results,
         "group": group_json(&report.group),
         "exact_group": exact_group_json(report),

@@ -349,6 +349,7 @@ fn search_level(
                 true
             });
         if accepted {
+            ctx.last_generator = Some(std::time::Instant::now());
             failed_steps = 0;
             orbit = stabiliser_orbit(&chain, fixed, b);
         } else {

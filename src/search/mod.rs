@@ -414,6 +414,11 @@ pub struct SearchReport {
     pub exact_group: Result<crate::group::ExactGroup, String>,
     /// `--method exact`: the proved optimum, or the gap left when the time ran out.
     pub certificate: Option<exact::Certificate>,
+    /// Seconds from the start until the search held its final group: when the
+    /// enumeration accepted its last generator, if those generators alone generate the
+    /// group reported (`None` otherwise, or without a group). The rest of the search
+    /// only tried to extend the group and found nothing more.
+    pub full_group_s: Option<f64>,
 }
 
 /// Runs the search. `progress` is called from the calling thread every ~50 ms.
@@ -529,6 +534,12 @@ pub fn search(
             .map(|r| (r.permutation.clone(), r.relative_error)),
     );
     let (group, mut measured) = group::analyse(&obj, &candidates, tolerance, bound, options.seed);
+    let full_group_s = ctx.last_generator.and_then(|t| {
+        let enumerated_order =
+            crate::group::Bsgs::from_generators(n, &enumerated.gens, &[]).order();
+        (group.order.as_ref() == Some(&enumerated_order))
+            .then(|| t.duration_since(begin).as_secs_f64())
+    });
     // Complete the results with the best measured group elements not found directly.
     measured.retain(|m| m.error <= bound.max(EXACT_TOLERANCE) && !m.permutation.is_identity());
     measured.sort_by(|a, b| {
@@ -560,6 +571,7 @@ pub fn search(
         timed_out,
         exact_group,
         certificate,
+        full_group_s,
     })
 }
 

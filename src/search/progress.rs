@@ -69,6 +69,8 @@ pub(crate) struct Ctx<'a> {
     pub stopped: bool,
     /// True if stopped because of the deadline.
     pub timed_out: bool,
+    /// When the enumeration last accepted a generator.
+    pub last_generator: Option<Instant>,
 }
 
 impl<'a> Ctx<'a> {
@@ -86,6 +88,7 @@ impl<'a> Ctx<'a> {
             found: Found::default(),
             stopped: false,
             timed_out: false,
+            last_generator: None,
         }
     }
 
