@@ -109,6 +109,12 @@ fn torus_translate_gives_its_whole_group_of_2048() {
     assert_eq!(group.name.as_deref(), Some("(C_16 × C_16) ⋊ D_4"));
     // The enumeration's own generators make up the whole group, so the search reports
     // when it held it: before the end, since the search goes on to try to extend it.
-    let full = report.full_group_s.expect("the enumeration found the whole group");
-    assert!(full > 0.0 && full < report.elapsed_s, "{full} of {}", report.elapsed_s);
+    let full = report
+        .full_group_s
+        .expect("the enumeration found the whole group");
+    assert!(
+        full > 0.0 && full < report.elapsed_s,
+        "{full} of {}",
+        report.elapsed_s
+    );
 }

@@ -55,12 +55,34 @@ impl InspectPanel {
     }
 }
 
+/// A tick label for a count: `950`, `20k`, `1.5M`.
+fn compact_count(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+/// `v` with at most one decimal, without a trailing `.0`.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
+}
+
 /// Draws a figure's line plot with egui_plot (`id` unique in the window).
 fn line_plot_ui(ui: &mut egui::Ui, id: &str, plot: &LinePlot, height: f32) {
     ui.label(RichText::new(&plot.title).strong());
     let dark = ui.visuals().dark_mode;
     Plot::new(id)
         .height(height)
+        // Counts of stimuli run to 10⁵–10⁶: "100k" fits under the frame's last tick,
+        // where "100000" was cut to a misleading "10000".
+        .x_axis_formatter(|mark, _| compact_count(mark.value))
+        .set_margin_fraction(egui::Vec2::new(0.08, 0.05))
         .x_axis_label(plot.x.label.clone())
         .y_axis_label(plot.y.label.clone())
         .allow_scroll(false)
@@ -293,5 +315,20 @@ impl InvarianceApp {
             line_plot_ui(ui, "weight-row", &plot, height)
         });
         self.inspect.row_cache = Some((key, plot));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_count;
+
+    #[test]
+    fn counts_are_labelled_compactly() {
+        assert_eq!(compact_count(0.0), "0");
+        assert_eq!(compact_count(950.0), "950");
+        assert_eq!(compact_count(20_000.0), "20k");
+        assert_eq!(compact_count(100_000.0), "100k");
+        assert_eq!(compact_count(1_500_000.0), "1.5M");
+        assert_eq!(compact_count(2.5), "2.5");
     }
 }

@@ -362,7 +362,8 @@ fn readable_index_spacer(input: GridInput) -> Vec<GridMark> {
     let mut marks = Vec::new();
     let mut k = (lo / minor).ceil();
     while k * minor <= hi {
-        let value = k * minor;
+        // `+ 0.0` turns the −0 that `ceil` gives just left of zero into 0 (labelled "-0").
+        let value = k * minor + 0.0;
         let on_major = (value / major).round() * major == value;
         marks.push(GridMark {
             value,
@@ -401,6 +402,12 @@ mod tests {
             .collect();
         assert_eq!(labelled, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
         assert!(marks.iter().all(|m| m.step_size * 1.0 / per_point >= 20.0));
+        // Zero is labelled "0", not "-0".
+        assert!(
+            marks
+                .iter()
+                .all(|m| !m.value.is_sign_negative() || m.value < 0.0)
+        );
     }
 
     #[test]
