@@ -133,21 +133,23 @@ fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            ui.label("localisation")
-                .on_hover_text(
-                    "Energy in the best window; inverse participation ratio; RMS width and \
-                     spatial spread (the second moment of the energy about the centre).",
-                );
+            // Two rows: on one, the five figures ran past the panel's right edge.
+            ui.label("localisation").on_hover_text(
+                "Energy in the best window; inverse participation ratio (≈ positions spanned).",
+            );
             ui.label(format!(
                 "{:.3} of the energy in the best {}-{unit} window (min {:.3}); IPR {:.3} \
-                 (≈ {:.1} {unit}s); RMS width {:.2} {unit}s; spread {:.2} {unit}s²",
-                m.window_share_mean,
-                m.window,
-                m.window_share_min,
-                m.ipr_mean,
-                m.participation,
-                m.rms_width_mean,
-                m.spread_mean
+                 (≈ {:.1} {unit}s)",
+                m.window_share_mean, m.window, m.window_share_min, m.ipr_mean, m.participation,
+            ));
+            ui.end_row();
+            ui.label("width").on_hover_text(
+                "RMS width and spatial spread: the second moment of each field's energy about \
+                 its centre, averaged over the fields.",
+            );
+            ui.label(format!(
+                "RMS width {:.2} {unit}s; spread {:.2} {unit}s²",
+                m.rms_width_mean, m.spread_mean
             ));
             ui.end_row();
             ui.label("tiling")
