@@ -2,6 +2,8 @@
 //! The desktop app driven by egui_kittest (no screen needed): the real app state,
 //! the real worker thread, clicks on the real buttons.
 
+mod gui_common;
+use gui_common::wait_within as wait_for;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -23,27 +25,6 @@ fn preset(name: &str) -> StartOptions {
         preset: Some(name.to_owned()),
         ..StartOptions::default()
     }
-}
-
-/// Steps the UI (with short sleeps so the worker can run) until `done` holds.
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    limit: Duration,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out after {limit:?} waiting for {what}; status: {:?}",
-        h.state().status()
-    );
 }
 
 const PATIENCE: Duration = Duration::from_secs(60);

@@ -4,30 +4,13 @@
 //! figure's parts, and as a PNG at 2×. One test per binary: it changes the working
 //! directory, where the typed-path dialog proposes the file.
 
+mod gui_common;
+use gui_common::wait_for;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::{InvarianceApp, StartOptions};
-
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out waiting for {what}; status: {:?}",
-        h.state().status()
-    );
-}
 
 fn export(
     h: &mut Harness<'static, InvarianceApp>,

@@ -5,8 +5,10 @@
 //! open experiment untouched; experiment files overlaid on the learning curves with
 //! slopes checked against a fit computed here from the files' own histories.
 
+mod gui_common;
+use gui_common::wait_for;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -18,31 +20,10 @@ use invariance_lab::model::{Simulation, presets};
 use invariance_lab::perm::Permutation;
 use ndarray::Array2;
 
-const PATIENCE: Duration = Duration::from_secs(90);
-
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()
         .with_size(egui::vec2(1600.0, 1400.0))
         .build_eframe(move |cc| InvarianceApp::new(cc, options).expect("app starts"))
-}
-
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < PATIENCE {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out waiting for {what}; status: {:?}",
-        h.state().status()
-    );
 }
 
 /// A ring of `n` nodes trained to step 3 (the "open experiment" the tests protect).

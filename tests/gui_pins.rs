@@ -2,15 +2,14 @@
 //! Click to inspect (issue 15): real clicks on the heatmap and the activity plot of the
 //! real app (egui_kittest, real worker thread), checked against the simulation's weights.
 
-use std::time::{Duration, Instant};
+mod gui_common;
+use gui_common::wait_for;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::worker::WorkerCommand;
 use invariance_lab::app::{InvarianceApp, StartOptions};
 use invariance_lab::model::{Pins, Simulation, presets};
-
-const PATIENCE: Duration = Duration::from_secs(60);
 
 fn harness() -> Harness<'static, InvarianceApp> {
     let options = StartOptions {
@@ -20,26 +19,6 @@ fn harness() -> Harness<'static, InvarianceApp> {
     Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_eframe(move |cc| InvarianceApp::new(cc, options).expect("app starts"))
-}
-
-/// Steps the UI (with short sleeps so the worker can run) until `done` holds.
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < PATIENCE {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out waiting for {what}; status: {:?}",
-        h.state().status()
-    );
 }
 
 /// A primary click at `pos`, as a mouse makes it.

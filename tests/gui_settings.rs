@@ -3,9 +3,10 @@
 //! interface: a small in-memory `eframe::Storage` stands in for the file eframe keeps,
 //! so a "restart" is a second app built on the store the first one saved into.
 
+mod gui_common;
+use gui_common::wait_for;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -58,25 +59,6 @@ fn saved(h: &mut Harness<'static, InvarianceApp>) -> MemoryStorage {
     let mut store = MemoryStorage::default();
     eframe::App::save(h.state_mut(), &mut store);
     store
-}
-
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out waiting for {what}; status: {:?}",
-        h.state().status()
-    );
 }
 
 #[test]

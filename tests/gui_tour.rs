@@ -2,7 +2,9 @@
 //! The lecture tour, driven by egui_kittest: each step reaches its state (preset, step
 //! count, view, search result, order), the same state whichever way the tour got there.
 
-use std::time::{Duration, Instant};
+mod gui_common;
+use gui_common::wait_within as wait_for;
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -15,27 +17,6 @@ fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_eframe(move |cc| InvarianceApp::new(cc, options).expect("app starts"))
-}
-
-fn wait_for(
-    h: &mut Harness<'static, InvarianceApp>,
-    what: &str,
-    limit: Duration,
-    done: impl Fn(&InvarianceApp) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        h.step();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "timed out after {limit:?} waiting for {what}; tour: {:?}; status: {:?}",
-        h.state().tour(),
-        h.state().status()
-    );
 }
 
 fn reached(step: usize) -> impl Fn(&InvarianceApp) -> bool {
