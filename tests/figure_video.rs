@@ -28,11 +28,10 @@ fn animate(dir: &std::path::Path, path_env: Option<&str>) -> std::process::Outpu
     cmd.output().unwrap()
 }
 
-#[test]
-fn without_ffmpeg_the_user_is_told_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+/// Trains `ring-shift` for 20 steps into `dir/run.json`.
+fn train(dir: &std::path::Path) {
     ok(
-        dir.path(),
+        dir,
         &[
             "train",
             "--preset",
@@ -43,6 +42,12 @@ fn without_ffmpeg_the_user_is_told_and_nothing_is_written() {
             "run.json",
         ],
     );
+}
+
+#[test]
+fn without_ffmpeg_the_user_is_told_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    train(dir.path());
     let out = animate(dir.path(), Some(""));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -59,18 +64,7 @@ fn with_ffmpeg_the_video_is_written() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        &[
-            "train",
-            "--preset",
-            "ring-shift",
-            "--steps",
-            "20",
-            "--out",
-            "run.json",
-        ],
-    );
+    train(dir.path());
     let out = animate(dir.path(), None);
     assert!(
         out.status.success(),

@@ -48,13 +48,7 @@ impl InvarianceApp {
         let order_key = model.generation ^ (model.bank_version << 40);
         let (_, order) = self.current_order(order_key, model.neurons, &model.labels);
         // Without a hovered or clicked neuron, show the most active one.
-        let most_active = p
-            .snapshot
-            .activity
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, _)| i);
+        let most_active = p.snapshot.most_active();
         let neuron = self
             .heatmap
             .hovered

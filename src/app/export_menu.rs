@@ -269,13 +269,7 @@ impl InvarianceApp {
             MatrixOrder::Truth if shown.labels.len() == shown.neurons() => "ground-truth",
             _ => "stored",
         };
-        let most_active = shown
-            .snapshot
-            .activity
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, _)| i);
+        let most_active = shown.snapshot.most_active();
         let source = FigureSource {
             snapshot: shown.snapshot.clone(),
             live: self

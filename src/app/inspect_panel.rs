@@ -305,8 +305,10 @@ impl InvarianceApp {
         let plot = match self.inspect.row_cache.take() {
             Some((k, plot)) if k == key => plot,
             _ => {
-                let w = p.snapshot.weights.full();
-                views::weight_row(w.view(), n, &order, order_name)
+                // One row, read from the snapshot as it is: building the whole M × M
+                // matrix on the UI thread for it cost a copy of W per publication.
+                let w = &p.snapshot.weights;
+                views::weight_row_of(w.neurons(), |j| w.value(n, j), n, &order, order_name)
             }
         };
         self.inspect.shown_row = plot.series.first().map(|s| s.points.clone());

@@ -153,11 +153,8 @@ impl ImagePlot {
         // Both `href` (SVG 2) and `xlink:href` (SVG 1.1: older Inkscape and librsvg).
         let _ = writeln!(
             doc,
-            "<image class=\"cells\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" href=\"{uri}\" xlink:href=\"{uri}\"/>",
-            num(a.x0),
-            num(a.y0),
-            num(a.x1 - a.x0),
-            num(a.y1 - a.y0)
+            "<image class=\"cells\" {} preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" href=\"{uri}\" xlink:href=\"{uri}\"/>",
+            a.svg_attrs()
         );
         let x_ticks = axis::linear_ticks(layout.x.1, layout.x.2);
         let y_ticks = axis::linear_ticks(layout.y.1, layout.y.2);

@@ -110,6 +110,19 @@ pub struct Rect {
     pub y1: f64,
 }
 
+impl Rect {
+    /// The rectangle as SVG attributes: `x=".." y=".." width=".." height=".."`.
+    pub fn svg_attrs(&self) -> String {
+        format!(
+            "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+            num(self.x0),
+            num(self.y0),
+            num(self.x1 - self.x0),
+            num(self.y1 - self.y0)
+        )
+    }
+}
+
 /// Where a plot's data land on the page: the plot area and the axis ranges (axis
 /// coordinates, i.e. `log10` on log axes).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -204,11 +217,8 @@ impl LinePlot {
         );
         let _ = write!(
             doc,
-            "<clipPath id=\"plot-area\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n<g clip-path=\"url(#plot-area)\">\n",
-            num(a.x0),
-            num(a.y0),
-            num(a.x1 - a.x0),
-            num(a.y1 - a.y0)
+            "<clipPath id=\"plot-area\"><rect {}/></clipPath>\n<g clip-path=\"url(#plot-area)\">\n",
+            a.svg_attrs()
         );
         for s in &self.series {
             doc.raw(&series_svg(s, &layout));
@@ -320,11 +330,8 @@ pub(super) fn draw_axes(
     }
     let _ = writeln!(
         doc,
-        "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{FRAME}\" stroke-width=\"1\"/>",
-        num(a.x0),
-        num(a.y0),
-        num(a.x1 - a.x0),
-        num(a.y1 - a.y0)
+        "<rect class=\"frame\" {} fill=\"none\" stroke=\"{FRAME}\" stroke-width=\"1\"/>",
+        a.svg_attrs()
     );
     doc.text(
         (a.x0 + a.x1) / 2.0,

@@ -320,12 +320,30 @@ pub fn weight_row(
     order: &[usize],
     order_name: &str,
 ) -> LinePlot {
-    let points = if neuron < w.nrows() {
+    weight_row_of(
+        w.nrows().min(w.ncols()),
+        |j| w[[neuron, j]],
+        neuron,
+        order,
+        order_name,
+    )
+}
+
+/// [`weight_row`] of an `neurons × neurons` matrix read through `w_neuron_j(j)`: the
+/// app reads one row of a snapshot without building the whole matrix.
+pub fn weight_row_of(
+    neurons: usize,
+    w_neuron_j: impl Fn(usize) -> f32,
+    neuron: usize,
+    order: &[usize],
+    order_name: &str,
+) -> LinePlot {
+    let points = if neuron < neurons {
         order
             .iter()
             .enumerate()
-            .filter(|&(_, &j)| j < w.ncols() && j != neuron)
-            .map(|(r, &j)| [r as f64, f64::from(w[[neuron, j]])])
+            .filter(|&(_, &j)| j < neurons && j != neuron)
+            .map(|(r, &j)| [r as f64, f64::from(w_neuron_j(j))])
             .collect()
     } else {
         Vec::new()

@@ -105,6 +105,18 @@ pub struct Snapshot {
     pub pins: Arc<Pins>,
 }
 
+impl Snapshot {
+    /// The neuron (stored index) most active for the current stimulus: the views show
+    /// it when no neuron is hovered or chosen.
+    pub fn most_active(&self) -> Option<usize> {
+        self.activity
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+    }
+}
+
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
 #[derive(Clone, Debug)]
 pub struct Simulation {
