@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Learned detector bank (issue 14), through the release CLI: the time to learn the
-# `ring-learned` bank (its 600 field steps, from process start, whitening included) and
+# `ring-learned` bank (its field steps, from process start, whitening included) and
 # the Hebbian throughput of the graph phase with the learned bank (1000 steps of 50
 # stimuli resumed after the field phase), next to the tiled `ring-shift` bank (M = 256)
 # for scale. Prints the median of REPEATS runs (default 5). Not a test; no thresholds.
@@ -22,16 +22,18 @@ seconds() {
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
+# The preset's field steps, as `invariance-lab config` prints them.
+FS=$("$BIN" config --preset ring-learned | sed -n 's/.*"field_steps": *\([0-9]*\).*/\1/p' | head -1)
 fields=(); graph=(); tiled=()
 for _ in $(seq "$REPEATS"); do
-    fields+=("$(seconds "$BIN" train --preset ring-learned --steps 600 --out "$work/f.json")")
+    fields+=("$(seconds "$BIN" train --preset ring-learned --steps "$FS" --out "$work/f.json")")
     graph+=("$(seconds "$BIN" train --resume "$work/f.json" --steps 1000 --out "$work/g.json")")
     tiled+=("$(seconds "$BIN" train --preset ring-shift --steps 1000 --out "$work/t.json")")
 done
 f=$(printf '%s\n' "${fields[@]}" | median)
 g=$(printf '%s\n' "${graph[@]}" | median)
 t=$(printf '%s\n' "${tiled[@]}" | median)
-printf 'learn the ring-learned bank (600 steps × 50 stimuli, M = 128): median %.2f s\n' "$f"
+printf 'learn the ring-learned bank (%s steps × 50 stimuli, M = 128): median %.2f s\n' "$FS" "$f"
 printf 'graph phase, learned bank (1000 steps × 50 stimuli, M = 128): median %.2f s = %.0f stimuli/s\n' \
     "$g" "$(echo "50000 / $g" | bc -l)"
 printf 'ring-shift, tiled bank (1000 steps × 50 stimuli, M = 256):   median %.2f s = %.0f stimuli/s\n' \

@@ -2,12 +2,12 @@
 //! mixture, `ring-learned` learns localised, tiling, nearly shift-closed fields, its
 //! graph has the shift as an approximate automorphism, and runs resume bit for bit.
 
+use invariance_lab::group::Bsgs;
 use invariance_lab::io::experiment::{from_json_str, to_json_string};
 use invariance_lab::model::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
 use invariance_lab::model::learned_bank::{FieldLearner, LearnedParams, initial_filters};
-use invariance_lab::model::{BankConfig, Phase, Simulation, Transformation, presets};
+use invariance_lab::model::{BankConfig, Phase, Simulation, presets};
 use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, search};
-use invariance_lab::transform::InducedMap;
 use ndarray::{Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -94,49 +94,79 @@ fn the_rule_unmixes_localised_independent_sources() {
 
 /// Localised fields tile the ring and are nearly closed under the shift; the random
 /// fields of `ring-random` are compared by the same measures. The target of 3×
-/// the random fields' localisation is out of reach by the IPR, the RMS width and the
-/// spatial spread: a zero-mean field has IPR ≤ ½ (two pixels, `±1/√2`), which caps the
-/// ratio to the random 9-pixel fields' 0.27 at 1.9×, and its spread is at least ¼ px²
-/// against their 5.5 — we assert what is reached (IPR 1.45×, RMS width 1.6×, spread
-/// 2.6×: 2.15 against 5.54 px²). Only the energy outside the best 5-pixel window is
-/// ≥ 3× smaller (22×).
+/// the random fields' localisation is met by the spatial spread (the second moment of
+/// `f²`: about 1.05 against 5.54 px², 5×) and by the energy outside the best 5-pixel
+/// window (about 30× less); not by the RMS width (its square root, 2.2×) nor by the IPR
+/// (1.45×), which for a zero-mean field cannot exceed ½ (two pixels, `±1/√2`) and so
+/// caps the ratio to the random 9-pixel fields' 0.27 at 1.9×.
 #[test]
 fn ring_learned_fields_are_localised_tiling_and_nearly_closed() {
-    let preset = presets::by_name("ring-learned").unwrap();
-    let field_steps = match preset.config.bank {
-        BankConfig::Learned { field_steps, .. } => field_steps,
-        _ => panic!("ring-learned must have a learned bank"),
-    };
-    let learned = measures(&trained("ring-learned", Some(field_steps)));
+    let learned = measures(&trained_fields("ring-learned", None));
     let random = measures(&trained("ring-random", Some(0)));
-    assert!(learned.window_share_mean >= 0.97, "{learned:?}");
-    assert!(learned.window_share_min >= 0.9, "{learned:?}");
+    assert!(learned.window_share_mean >= 0.98, "{learned:?}");
+    assert!(learned.window_share_min >= 0.97, "{learned:?}");
     assert!(learned.ipr_mean >= 0.35, "{learned:?}");
     assert!(
         learned.ipr_mean >= 1.35 * random.ipr_mean,
         "{learned:?} vs {random:?}"
     );
     assert!(
-        learned.rms_width_mean <= random.rms_width_mean / 1.5,
+        learned.rms_width_mean <= random.rms_width_mean / 2.0,
         "{learned:?} vs {random:?}"
     );
     assert!(
-        learned.spread_mean <= random.spread_mean / 2.4,
+        learned.spread_mean <= random.spread_mean / 3.0,
         "{learned:?} vs {random:?}"
     );
-    // Energy outside the best 5-pixel window: ~20× less than the random fields'.
+    // Energy outside the best 5-pixel window: tens of times less than the random fields'.
     assert!(
-        1.0 - learned.window_share_mean <= (1.0 - random.window_share_mean) / 10.0,
+        1.0 - learned.window_share_mean <= (1.0 - random.window_share_mean) / 20.0,
         "{learned:?} vs {random:?}"
     );
-    // One filter per pixel, evenly spread: every pixel holds the same number of centres.
-    assert!(
-        learned.tiling_cv < 0.1 && learned.tiling_occupied == 1.0,
-        "{learned:?}"
-    );
-    let (mean, max) = (learned.closure_mean.unwrap(), learned.closure_max.unwrap());
-    assert!(mean < 0.15 && max < 0.3, "closure defect {mean} / {max}");
+    assert_tiles_and_closes(&learned, "seed of the preset");
     assert!(random.closure_mean.unwrap() > 0.5, "{random:?}");
+}
+
+/// One filter per pixel, evenly spread (every pixel holds the same number of centres),
+/// and every field close to a shifted copy of another.
+fn assert_tiles_and_closes(m: &FieldMeasures, what: &str) {
+    assert!(
+        m.tiling_cv < 0.1 && m.tiling_occupied == 1.0,
+        "{what}: tiling {m:?}"
+    );
+    let (mean, max) = (m.closure_mean.unwrap(), m.closure_max.unwrap());
+    assert!(
+        mean < 0.08 && max < 0.15,
+        "{what}: closure defect {mean} / {max}"
+    );
+}
+
+/// `ring-learned`'s field phase, with the preset's seed or another one.
+fn trained_fields(name: &str, seed: Option<u64>) -> Simulation {
+    let preset = presets::by_name(name).unwrap();
+    let mut config = preset.config;
+    if let Some(seed) = seed {
+        config.seed = seed;
+    }
+    let field_steps = match config.bank {
+        BankConfig::Learned { field_steps, .. } => field_steps,
+        _ => panic!("{name} must have a learned bank"),
+    };
+    let mut sim = Simulation::new(config).unwrap();
+    sim.run_steps(field_steps);
+    sim
+}
+
+/// Other seeds learn the same clean tiling: before the filters' norms were equalised,
+/// some seeds left a position untiled (a filter starved to zero) or two positions
+/// sharing one mixed filter.
+#[test]
+fn ring_learned_fields_tile_on_other_seeds() {
+    for seed in [1, 5, 7] {
+        let m = measures(&trained_fields("ring-learned", Some(seed)));
+        assert_tiles_and_closes(&m, &format!("seed {seed}"));
+        assert!(m.window_share_min >= 0.95, "seed {seed}: {m:?}");
+    }
 }
 
 #[test]
@@ -164,9 +194,12 @@ fn fields_learn_first_then_the_graph() {
     assert_eq!(last.stimuli, 10 * sim.config().batch as u64);
 }
 
-/// `e_g` of the best-overlap unit shift below half its random baseline, and the search's
-/// best result a symmetry of the world: its induced pixel map agrees with an exact
-/// symmetry of the ring (a shift or a reflection) on at least 80 % of the pixels.
+/// `e_g` of the best-overlap unit shift below half its random baseline, and the search
+/// finds the world's symmetry group on the learned graph: the 64 translations, the
+/// reflections (a mirrored edge detector is one of the other polarity) and the ON ↔ OFF
+/// contrast inversion, order 256, with the best-overlap unit shift among its elements.
+/// (The best single result is not the unit shift: every element has about the same
+/// error, and the inversion, exact by construction, the lowest.)
 #[test]
 fn ring_learned_reaches_its_targets() {
     let sim = trained("ring-learned", None);
@@ -183,16 +216,26 @@ fn ring_learned_reaches_its_targets() {
         ..SearchOptions::default()
     };
     let report = search(&graph, &options, &CancelToken::new(), &mut |_| {}).unwrap();
-    let best = &report.results[0];
-    let space = sim.config().space;
-    let map = InducedMap::new(space, sim.fields(), sim.labels(), &best.permutation).unwrap();
-    let (t, agreement) = map
-        .matched
-        .expect("the best result induces a symmetry of the ring");
+    let n = sim.weights().nrows();
+    assert_eq!(
+        report.group.order.as_ref().and_then(|o| o.to_u64()),
+        Some(256),
+        "group {:?}",
+        report.group.name
+    );
+    assert_eq!(report.group.name.as_deref(), Some("D_64 × C_2"));
+    let chain = Bsgs::from_generators(n, &report.group.generators, &[]);
     assert!(
-        t != Transformation::Identity && agreement >= 0.8,
-        "{} on {agreement}",
-        space.describe(t)
+        chain.contains(sim.true_permutation()),
+        "the best-overlap unit shift is not in the group found"
+    );
+    // Every result is a genuine symmetry: well below the random level.
+    let best = &report.results[0];
+    assert!(
+        best.relative_error < 0.5 * m.symmetry_error_random,
+        "{} vs {}",
+        best.relative_error,
+        m.symmetry_error_random
     );
 }
 

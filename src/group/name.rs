@@ -9,6 +9,11 @@
 //! - `D_m`: `r` of order `m`, an involution `s` with `s r s⁻¹ = r⁻¹`, and
 //!   `|G| = 2m` — then `⟨r, s⟩` is a quotient of `D_m` of order `2m` (`s ∉ ⟨r⟩` as
 //!   `m ≥ 3`), so it is `G ≅ D_m`;
+//! - `D_m × C_2`: for `|G| = 4m`, `m ≥ 3`, witnesses `r`, `s` as for `D_m` with
+//!   `|⟨r, s⟩| = 2m` (so `H = ⟨r, s⟩ ≅ D_m`, normal as of index 2) and an involution
+//!   `z` commuting with every strong generator (central) and outside `H`: then
+//!   `H ∩ ⟨z⟩ = 1` and `G = H × ⟨z⟩` (`ring-learned`'s shifts, reflections and
+//!   contrast inversion);
 //! - `S_m`: an orbit of `m` points on which `G` acts with order `m! = |G|` — the
 //!   action is then onto `Sym(m)` and faithful;
 //! - the torus family and `B_k`: see [`super::name_torus`] and [`super::name_cube`].
@@ -43,6 +48,7 @@ pub fn name_group(g: &Bsgs, gens: &[Permutation]) -> String {
     }
     let named = order.to_u64().and_then(|o| {
         dihedral_name(g, &strong, o)
+            .or_else(|| dihedral_times_c2_name(g, &strong, o))
             .or_else(|| symmetric_name(g, &strong, o))
             .or_else(|| name_torus::torus_name(g, &strong, o))
             .or_else(|| name_cube::hyperoctahedral_name(g, o))
@@ -112,6 +118,33 @@ fn dihedral_name(g: &Bsgs, strong: &[Permutation], order: u64) -> Option<String>
     candidates(g, strong, 0xd2)
         .find(|s| s.then(s).is_identity() && conj(&r, s) == r_inv)
         .map(|_| format!("D_{m}"))
+}
+
+/// `D_m × C_2` for `|G| = 4m`, `m ≥ 3`, proved by witnesses (module docs). (For odd
+/// `m` the group is `D_{2m}`, which [`dihedral_name`] names first.)
+fn dihedral_times_c2_name(g: &Bsgs, strong: &[Permutation], order: u64) -> Option<String> {
+    if order < 12 || order % 4 != 0 {
+        return None;
+    }
+    let m = order / 4;
+    let central = |z: &Permutation| {
+        !z.is_identity() && z.then(z).is_identity() && strong.iter().all(|x| x.then(z) == z.then(x))
+    };
+    let zs: Vec<Permutation> = candidates(g, strong, 0xd3).filter(central).collect();
+    if zs.is_empty() {
+        return None;
+    }
+    let r = candidates(g, strong, 0xd4).find(|x| x.order() == m)?;
+    let r_inv = r.inverse();
+    let s =
+        candidates(g, strong, 0xd5).find(|s| s.then(s).is_identity() && conj(&r, s) == r_inv)?;
+    let h = Bsgs::from_generators(g.degree(), &[r, s], &[]);
+    if h.order().to_u64() != Some(2 * m) {
+        return None;
+    }
+    zs.iter()
+        .any(|z| !h.contains(z))
+        .then(|| format!("D_{m} × C_2"))
 }
 
 /// `m!` if it fits.

@@ -89,6 +89,44 @@ fn dihedral_groups() {
     assert_eq!(name(12, &[r, r2]), "D_12");
 }
 
+/// `D_m × C_2` on two copies of the `m`-gon: rotate both, reflect both, swap them.
+fn dihedral_times_c2(m: usize) -> Vec<Permutation> {
+    let both = |f: &dyn Fn(usize) -> usize| {
+        Permutation::from_images((0..2 * m).map(|x| (x / m) * m + f(x % m)).collect()).unwrap()
+    };
+    let swap = Permutation::from_images((0..2 * m).map(|x| (x + m) % (2 * m)).collect()).unwrap();
+    vec![both(&|i| (i + 1) % m), both(&|i| (m - i) % m), swap]
+}
+
+#[test]
+fn dihedral_times_c2_groups() {
+    assert_eq!(name(8, &dihedral_times_c2(4)), "D_4 × C_2");
+    assert_eq!(
+        name(128, &scramble(&dihedral_times_c2(64), 5)),
+        "D_64 × C_2"
+    );
+    // For odd m, D_m × C_2 is D_2m.
+    assert_eq!(name(10, &dihedral_times_c2(5)), "D_10");
+    // Order 16 with a central involution, but no reflection inverting an element of
+    // order 4 outside it: Q_8 × C_2 is not D_4 × C_2.
+    let q = quaternion();
+    let q8c2: Vec<Permutation> = q
+        .iter()
+        .map(|g| {
+            Permutation::from_images(
+                (0..10)
+                    .map(|x| if x < 8 { g.image(x) } else { x })
+                    .collect(),
+            )
+            .unwrap()
+        })
+        .chain([from_cycles(10, &[&[8, 9]])])
+        .collect();
+    assert_eq!(name(10, &q8c2), "order 16, non-abelian, 3 generators");
+    // D_8 (order 16) stays D_8.
+    assert_eq!(name(8, &dihedral(8)), "D_8");
+}
+
 #[test]
 fn the_torus_group_and_its_subgroups() {
     let [tx, ty, rot, refl] = torus(16);

@@ -1,7 +1,9 @@
-//! The default solver: seeded enumeration, then one spectral assignment, then annealing and FAQ if
+//! The default solver: seeded enumeration (growing by total attachment, then, if that
+//! found no generator, along the strongest links), then one spectral assignment, then annealing and FAQ if
 //! nothing acceptable was found and time remains.
 
 use super::generators::{self, Generators};
+use super::growth::Attach;
 use super::objective::Objective;
 use super::progress::Ctx;
 use super::seeded::SeededSetup;
@@ -19,9 +21,22 @@ pub(crate) fn run(obj: &Objective, setup: &SeededSetup, seed: u64, ctx: &mut Ctx
         return Generators::default();
     }
     // 1. Generator-first enumeration (pivot images, then stabilisers).
-    ctx.set_stage(0.0, 0.7);
-    let found = generators::enumerate(obj, setup, seed, ctx);
+    ctx.set_stage(0.0, 0.6);
+    let mut found =
+        generators::enumerate(obj, setup, seed, Attach::Total, Generators::default(), ctx);
     ctx.report(1.0);
+    // 1b. The same again, growing along the strongest links, for graphs whose few
+    //     strong local links sit on a plateau of noisy weights (see `Attach`), adding
+    //     to what 1. found: on `ring-learned` the first pass finds the exact ON ↔ OFF
+    //     inversion and on some seeds part of the rest, this one the translations and
+    //     reflections. Always on small graphs (growths are cheap there, and images in
+    //     a known orbit are skipped); on large ones only if 1. found nothing.
+    let small = n <= generators::EXHAUSTIVE_MAX_N;
+    if (small || found.gens.is_empty()) && !ctx.should_stop() {
+        ctx.set_stage(0.6, 0.7);
+        found = generators::enumerate(obj, setup, seed, Attach::Strongest, found, ctx);
+        ctx.report(1.0);
+    }
     // 2. No generator: one unseeded spectral assignment (exact where node
     //    signatures differ, useless where all nodes look alike).
     if found.gens.is_empty() && n <= SPECTRAL_MAX_N && !ctx.should_stop() {

@@ -19,7 +19,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::growth::{self, Growth};
+use super::growth::{self, Attach, Growth};
 use super::objective::Objective;
 use super::progress::Ctx;
 use super::seeded::{self, SeededSetup};
@@ -30,7 +30,7 @@ use crate::perm::Permutation;
 const PIVOTS: usize = 3;
 /// Up to this size level 0 tries every candidate image of the first pivot outside the known orbit
 /// (`n` growths of `O(n²)`): cheap there, and single-seed growth misses some.
-const EXHAUSTIVE_MAX_N: usize = 512;
+pub(crate) const EXHAUSTIVE_MAX_N: usize = 512;
 /// Consecutive failed growths that end level 0 (the first pivot's images).
 const LEVEL0_FAILURES: usize = 8;
 /// ... and level 0 of a later pivot above [`EXHAUSTIVE_MAX_N`] nodes. A later pivot only rescues a transformation the
@@ -298,6 +298,7 @@ fn search_level(
     level: usize,
     candidates: &[usize],
     max_failures: usize,
+    mode: Attach,
 ) {
     let n = obj.n;
     let (fixed, b) = (&base[..level], base[level]);
@@ -319,7 +320,7 @@ fn search_level(
         }
         let mut seeds: Vec<(usize, usize)> = fixed.iter().map(|&x| (x, x)).collect();
         seeds.push((b, j));
-        let p = match seeded::run_one_permutation(obj, setup, &seeds, first, ctx) {
+        let p = match seeded::run_one_permutation(obj, setup, &seeds, first, mode, ctx) {
             Growth::Grown(p) => p,
             Growth::Stopped => return,
             Growth::Abandoned { steps } => {
@@ -361,16 +362,21 @@ fn search_level(
     }
 }
 
-/// Runs the levels; returns the accepted generators. Every growth is also offered to
-/// `ctx` (so rejected candidates still appear as non-symmetries in the results).
+/// Runs the levels, growing by `mode`, adding to the generators `found` (none on a
+/// first pass); returns them. Every growth is also offered to `ctx` (so rejected
+/// candidates still appear as non-symmetries in the results). With
+/// [`Attach::Strongest`] (a second pass) level 0 never tries every image of the first
+/// pivot: the pass is for graphs whose nodes all look alike, where almost every image
+/// is some symmetry's, and images already in a known orbit are skipped as always.
 pub(crate) fn enumerate(
     obj: &Objective,
     setup: &SeededSetup,
     seed: u64,
+    mode: Attach,
+    mut found: Generators,
     ctx: &mut Ctx,
 ) -> Generators {
     let n = obj.n;
-    let mut found = Generators::default();
     if n < 2 {
         return found;
     }
@@ -384,7 +390,10 @@ pub(crate) fn enumerate(
     let mut covered = vec![false; n];
     let mut covered_gens = 0;
     for p in pivot_order(obj) {
-        if pivots.len() >= PIVOTS || ctx.should_stop() {
+        // The second pass grows from the first pivot only: its later pivots cost a
+        // third of the pass on the small presets and rescued nothing there.
+        let max_pivots = if mode == Attach::Total { PIVOTS } else { 1 };
+        if pivots.len() >= max_pivots || ctx.should_stop() {
             break;
         }
         if covered_gens != found.gens.len() {
@@ -402,8 +411,9 @@ pub(crate) fn enumerate(
         pivots.push(p);
         covered[p] = true;
         let candidates = setup.sig.candidates(p, n);
+        let exhaustive = n <= EXHAUSTIVE_MAX_N && mode == Attach::Total;
         let budget = match pivots.len() {
-            1 if n <= EXHAUSTIVE_MAX_N => n,
+            1 if exhaustive => n,
             _ if n <= EXHAUSTIVE_MAX_N => LEVEL0_FAILURES,
             1 => LEVEL0_FAILURES,
             _ => LATER_PIVOT_FAILURES,
@@ -418,6 +428,7 @@ pub(crate) fn enumerate(
             0,
             &candidates,
             budget,
+            mode,
         );
     }
     for level in 1..levels {
@@ -446,6 +457,7 @@ pub(crate) fn enumerate(
             level,
             &candidates,
             DEEPER_FAILURES,
+            mode,
         );
     }
     ctx.report(1.0);

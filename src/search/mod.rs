@@ -472,7 +472,14 @@ pub fn search(
     match options.method {
         Method::Auto => enumerated = auto::run(&obj, &setup, options.seed, &mut ctx),
         Method::Seeded => {
-            enumerated = generators::enumerate(&obj, &setup, options.seed, &mut ctx);
+            enumerated = generators::enumerate(
+                &obj,
+                &setup,
+                options.seed,
+                growth::Attach::Total,
+                generators::Generators::default(),
+                &mut ctx,
+            );
         }
         Method::Spectral => spectral::run(&obj, &setup, max, &mut ctx),
         Method::Faq => faq::run(&obj, symmetric, 3, options.seed, &mut ctx),

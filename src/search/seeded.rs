@@ -7,7 +7,7 @@
 //! [`NEIGHBOURS`] neighbours `m`, so one growth costs `O(n²·K)` (see [`growth`]).
 //! [`super::generators`] decides which seeds to grow from.
 
-use super::growth::{self, Growth};
+use super::growth::{self, Attach, Growth};
 use super::objective::Objective;
 use super::polish;
 use super::progress::Ctx;
@@ -115,10 +115,11 @@ pub(crate) fn run_one_permutation(
     setup: &SeededSetup,
     seeds: &[(usize, usize)],
     first: Option<usize>,
+    mode: Attach,
     ctx: &mut Ctx,
 ) -> Growth {
     let abandon = ABANDON_FACTOR * setup.accept.min(setup.group_tolerance);
-    let mut p = match growth::grow_branching(obj, &setup.nb, seeds, first, abandon, ctx) {
+    let mut p = match growth::grow_branching(obj, &setup.nb, seeds, first, mode, abandon, ctx) {
         Growth::Grown(p) => p,
         other => return other,
     };

@@ -254,3 +254,28 @@ pub fn add_relative_noise(w: &Array2<f32>, nu: f32, seed: u64) -> Array2<f32> {
     }
     out
 }
+
+/// A ring whose structure is a few strong local links on a broad plateau of noisy
+/// weights, as `ring-learned`'s graph: neighbours at distance 1 weigh 0.7, distances
+/// 2–4 almost nothing (0.04), every farther pair 0.22, and every pair carries symmetric
+/// Gaussian noise of standard deviation `noise`. Its symmetries are the dihedral group
+/// `D_n`, approximately.
+pub fn plateau_ring(n: usize, noise: f32, seed: u64) -> Array2<f32> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let normal = Normal::new(0.0f32, noise.max(1e-12)).unwrap();
+    let mut w = Array2::<f32>::zeros((n, n));
+    for i in 0..n {
+        for j in i + 1..n {
+            let d = (j - i).min(n - (j - i));
+            let base = match d {
+                1 => 0.7,
+                2..=4 => 0.04,
+                _ => 0.22,
+            };
+            let v = base + normal.sample(&mut rng);
+            w[[i, j]] = v;
+            w[[j, i]] = v;
+        }
+    }
+    w
+}
