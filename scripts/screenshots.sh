@@ -54,7 +54,11 @@ shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
 shot stimulus-audio  --preset audio-pitch --steps 50 --view stimulus
 # Learned receptive fields (issue 14): mid-way through the field phase, and after it.
 shot stimulus-learned-fields --preset ring-learned --steps 150 --view stimulus
-shot stimulus-learned --preset ring-learned --steps 1000 --view stimulus
+shot stimulus-learned --preset ring-learned --steps 3500 --view stimulus
+# The learned world's group (D_64 × C_2) with the unit shift offered first, and the
+# shift acting on a sample.
+shot preset-ring-learned --preset ring-learned --steps 3500 --search --order recovered
+shot transform-ring-learned --preset ring-learned --steps 3500 --search --view transformation
 
 # Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node

@@ -603,13 +603,9 @@ impl Job {
 }
 
 fn numbers_ui(ui: &mut egui::Ui, space: Space, c: &Computed, frame: usize) {
-    let matched = match c.map.matched {
-        Some((t, f)) => format!(
-            "{} on {:.0}% of covered pixels",
-            space.describe(t),
-            100.0 * f
-        ),
-        None => "no exact symmetry of the retina".into(),
+    let matched = match (c.map.description(space), c.map.matched) {
+        (Some(name), Some((_, f))) => format!("{name} on {:.0}% of covered pixels", 100.0 * f),
+        _ => "no exact symmetry of the retina".into(),
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(format!("Induced pixel map: {matched}."))

@@ -41,7 +41,9 @@ pub struct GroupGenerator {
 pub struct GroupOutcome {
     /// The library's analysis (order, name, errors over the elements checked, tolerance).
     pub summary: GroupSummary,
-    /// Display forms of `summary.generators`, same order.
+    /// A generating set of the same group, for display: the simplest true
+    /// transformations the group contains first (`led_by_truths`), then as many of
+    /// `summary.generators` as still enlarge it, each shown as its nicest power.
     pub generators: Vec<GroupGenerator>,
 }
 
@@ -131,21 +133,23 @@ impl SearchOutcome {
             })
             .collect();
         results.sort_by(|a, b| a.error.total_cmp(&b.error));
-        let generators = report
-            .group
-            .generators
-            .iter()
-            .zip(&report.group.generator_errors)
-            .map(|(g, &error)| {
-                let (power, shown) = nicest_power(g, gt, mask);
-                let found = if power == 1 {
-                    describe(shown, error, node_error(node_weights, g), gt, mask)
-                } else {
-                    measure(shown)
-                };
-                GroupGenerator { found, power }
-            })
-            .collect();
+        let generators = led_by_truths(
+            &report.group.generators,
+            &report.group.generator_errors,
+            gt,
+            &weights,
+        )
+        .into_iter()
+        .map(|(g, error)| {
+            let (power, shown) = nicest_power(&g, gt, mask);
+            let found = if power == 1 {
+                describe(shown, error, node_error(node_weights, &g), gt, mask)
+            } else {
+                measure(shown)
+            };
+            GroupGenerator { found, power }
+        })
+        .collect();
         let exact_generators = match &report.exact_group {
             Ok(g) => g
                 .generators
@@ -198,6 +202,56 @@ fn node_error(node_weights: &Array1<f32>, p: &Permutation) -> f64 {
     } else {
         f64::NAN
     }
+}
+
+/// A generating set of the group `⟨gens⟩` led by the simplest true transformations it
+/// contains (proved by membership in its stabiliser chain), each with its error: the
+/// panel then offers "shift +1" first where the search's own generators were, say,
+/// shift +12 (order 16) and a few reflections, which no power turns into the unit
+/// shift (`ring-learned`). A truth is taken only if it enlarges the subgroup of those
+/// taken before; the search's generators complete the set. Without truths in the group
+/// the search's generators are returned as they are.
+fn led_by_truths(
+    gens: &[Permutation],
+    errors: &[f64],
+    ground_truth: &[(Transformation, Permutation)],
+    weights: &Array2<f32>,
+) -> Vec<(Permutation, f64)> {
+    let own: Vec<(Permutation, f64)> = gens.iter().cloned().zip(errors.iter().copied()).collect();
+    let Some(n) = gens.first().map(Permutation::len) else {
+        return own;
+    };
+    let full = crate::group::Bsgs::from_generators(n, gens, &[]);
+    let mut truths: Vec<&(Transformation, Permutation)> = ground_truth
+        .iter()
+        .filter(|(t, g)| {
+            g.len() == n && *t != Transformation::Identity && !g.is_identity() && full.contains(g)
+        })
+        .collect();
+    if truths.is_empty() {
+        return own;
+    }
+    truths.sort_by_key(|(t, _)| transformation_rank(t));
+    let target = full.order();
+    let mut chosen: Vec<(Permutation, f64)> = Vec::new();
+    let mut order = crate::group::Bsgs::from_generators(n, &[], &[]).order();
+    let candidates = truths
+        .into_iter()
+        .map(|(_, g)| (g.clone(), perm::relative_error(weights.view(), g)))
+        .chain(own);
+    for (g, error) in candidates {
+        if order == target {
+            break;
+        }
+        let mut with: Vec<Permutation> = chosen.iter().map(|c| c.0.clone()).collect();
+        with.push(g.clone());
+        let grown = crate::group::Bsgs::from_generators(n, &with, &[]).order();
+        if grown > order {
+            order = grown;
+            chosen.push((g, error));
+        }
+    }
+    chosen
 }
 
 /// The power `g^k` (`gcd(k, order) = 1`, so `⟨g^k⟩ = ⟨g⟩`) that recovers the simplest
@@ -281,6 +335,25 @@ mod tests {
         // shift +4 generates a subgroup of order 3 with no unit shift: ±4 are its
         // elements, so +4 itself is kept.
         assert_eq!(nicest_power(&shift(12, 4), &truth, None), (1, shift(12, 4)));
+    }
+
+    /// `⟨shift +4, shift +3⟩ = C_12` though no power of either is the unit shift: the
+    /// generating set shown is the unit shift alone; without truths in the group, the
+    /// search's own generators are kept.
+    #[test]
+    fn the_generators_shown_lead_with_the_simplest_truths() {
+        let n = 12;
+        let weights = Array2::from_shape_fn((n, n), |(i, j)| {
+            let d = (i + n - j) % n;
+            1.0 / (1.0 + d.min(n - d) as f32)
+        });
+        let gens = [shift(n, 4), shift(n, 3)];
+        let led = led_by_truths(&gens, &[0.5, 0.5], &ring_truth(n), &weights);
+        let shown: Vec<&Permutation> = led.iter().map(|(g, _)| g).collect();
+        assert_eq!(shown, vec![&shift(n, 1)]);
+        assert!(led[0].1 < 1e-6, "the exact shift has error {}", led[0].1);
+        let kept = led_by_truths(&gens, &[0.5, 0.25], &[], &weights);
+        assert_eq!(kept, vec![(shift(n, 4), 0.5), (shift(n, 3), 0.25)]);
     }
 
     #[test]

@@ -183,13 +183,12 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
         pi.fixed_points(),
         crate::perm::relative_error(sim.weights().view(), &pi)
     );
-    match map.matched {
-        Some((t, fraction)) => println!(
-            "induced pixel map: {} on {:.1}% of covered pixels",
-            config.space.describe(t),
+    match (map.description(config.space), map.matched) {
+        (Some(name), Some((_, fraction))) => println!(
+            "induced pixel map: {name} on {:.1}% of covered pixels",
             100.0 * fraction
         ),
-        None => println!("induced pixel map: close to no exact symmetry of the retina"),
+        _ => println!("induced pixel map: close to no exact symmetry of the retina"),
     }
     println!(
         "confidence: {:.3} of position votes agree; mean pixel score {:.3}{}",

@@ -232,7 +232,8 @@ fn induced_map_json(sim: &crate::model::Simulation, map: Option<&InducedMap>) ->
     let space = sim.config().space;
     match map {
         Some(map) => json!({
-            "transformation": map.matched.map(|(t, _)| space.describe(t)),
+            "transformation": map.description(space),
+            "inverts_contrast": map.inverted,
             "agreement": map.matched.map(|(_, f)| f),
             "position_confidence": map.confidence,
             "mean_pixel_score": map.mean_pixel_score(),

@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::config::{
-    ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
+    BankConfig, ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
 };
 use super::detectors::Bank;
 use super::field_phase::LearnedFields;
@@ -619,6 +619,9 @@ impl Simulation {
     /// Every exact symmetry of the space that the bank is closed under, as a permutation
     /// of neurons in stored order (identity excluded). Scoring only; never used by the search.
     ///
+    /// A learned bank, once its field phase is over, contributes every exact symmetry of
+    /// the space by its best-overlap permutation (it is nearly closed under them).
+    ///
     /// When the stimuli are scaled over a range on the polar retina, the zoom in and out by
     /// one ring follow as *approximate* ground truth (named "zoom … (approximate)"): their
     /// neuron permutations pair each detector with the one whose field overlaps most with
@@ -633,6 +636,20 @@ impl Simulation {
             );
         }
         let mut truths = self.bank.ground_truth(space);
+        // A learned bank is closed under no transformation exactly, only nearly (its
+        // closure defect): once its fields are learned, the space's exact symmetries
+        // count by their best-overlap permutations, as the tracked true transformation
+        // does. Not during the field phase, whose fields change every step.
+        if matches!(self.config.bank, BankConfig::Learned { .. }) && self.phase() == Phase::Graph {
+            for t in space.exact_transformations() {
+                if let Some(p) = space
+                    .pixel_permutation(t)
+                    .and_then(|pp| self.bank.best_neuron_permutation(&pp))
+                {
+                    truths.push((t, p));
+                }
+            }
+        }
         let zooms = match self.config.stimulus.kind {
             StimulusKind::RotatedPhotos { scale, .. } if scale.0 < scale.1 => {
                 super::polar_space::approximate_transformations(space)

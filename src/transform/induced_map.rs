@@ -19,6 +19,14 @@
 //!   rendering pulls each output pixel `q` from `argmax_p Ŝ[p][q]`. This needs no
 //!   labels and no rounding of centres.
 //!
+//! - **Contrast**: a bank with both signs of each field (ON and OFF detectors of a
+//!   learned filter) has a symmetry that swaps the two: `f_{π(i)} = −f_i`, so
+//!   `Ŝ ≈ −1` on the diagonal and no pixel map fits. When the vote on `−S` fits
+//!   better than the vote on `S` (mean best score over covered pixels), the map is
+//!   taken with inverted contrast ([`InducedMap::inverted`]): the pixel map of `−S`,
+//!   applied as `out[q] = −pattern[source[q]]`, e.g. "invert contrast" for the
+//!   world's `s ↦ −s`, or "invert contrast, then shift +1".
+//!
 //! Where the bank has no information the vote is completed by the space's geometry:
 //! among the exact symmetries of the space (SPEC §2) the one that agrees with the most
 //! unambiguous pixel votes is found ([`InducedMap::matched`]); it breaks ties between
@@ -84,6 +92,9 @@ pub struct InducedMap {
     /// The exact symmetry of the space closest to the pixel map, with the fraction of
     /// covered pixels on which they agree (`None` if no symmetry agrees with half of them).
     pub matched: Option<(Transformation, f64)>,
+    /// The permuted fields match the moved fields with the opposite sign: the map
+    /// inverts contrast as well as moving pixels (module docs).
+    pub inverted: bool,
 }
 
 impl InducedMap {
@@ -109,7 +120,8 @@ impl InducedMap {
                 "{neurons} detectors over {pixels} pixels"
             )));
         }
-        let (target, source, pixel_score, covered, matched) = pixel_vote(space, fields, pi);
+        let (target, source, pixel_score, covered, matched, inverted) =
+            pixel_vote(space, fields, pi);
         let (positions, confidence) = position_vote(space, labels, pi);
         let (kernels, kernel_confidence) = kernel_vote(labels, pi);
         Ok(Self {
@@ -122,6 +134,18 @@ impl InducedMap {
             kernels,
             kernel_confidence,
             matched,
+            inverted,
+        })
+    }
+
+    /// The name of the matched symmetry, with the contrast inversion if there is one:
+    /// "shift +1", "invert contrast", "invert contrast, then reflect"; `None` without a
+    /// match.
+    pub fn description(&self, space: Space) -> Option<String> {
+        self.matched.map(|(t, _)| match (self.inverted, t) {
+            (false, t) => space.describe(t),
+            (true, Transformation::Identity) => "invert contrast".to_string(),
+            (true, t) => format!("invert contrast, then {}", space.describe(t)),
         })
     }
 
@@ -146,25 +170,32 @@ impl InducedMap {
         }
     }
 
-    /// The forward pixel map as a permutation, if it is one (exact or nearly exact `π`).
+    /// The forward pixel map as a permutation, if it is one (exact or nearly exact `π`,
+    /// and no contrast inversion).
     pub fn pixel_permutation(&self) -> Option<Permutation> {
+        if self.inverted {
+            return None;
+        }
         let forward = Permutation::from_images(self.target.clone()).ok()?;
         // The rendering pulls back through `source`; only call it a permutation when both agree.
         let consistent = (0..self.pixels()).all(|q| self.target[self.source[q]] == q);
         consistent.then_some(forward)
     }
 
-    /// The crisp rendering: applies the pixel map once, `out[q] = pattern[source[q]]`.
+    /// The crisp rendering: applies the pixel map once, `out[q] = pattern[source[q]]`
+    /// (`−pattern[source[q]]` for an [`InducedMap::inverted`] map).
     pub fn apply(&self, pattern: &[f32]) -> Result<Vec<f32>, TransformError> {
         check_len("pattern", self.pixels(), pattern.len())?;
-        Ok(self.source.iter().map(|&p| pattern[p]).collect())
+        let sign = if self.inverted { -1.0 } else { 1.0 };
+        Ok(self.source.iter().map(|&p| sign * pattern[p]).collect())
     }
 }
 
 /// Candidates whose normalised score is within this of the best count as tied.
 const TIE: f64 = 1e-4;
 
-/// The pixel vote (module docs). Returns (target, source, score, covered, matched).
+/// The pixel vote (module docs). Returns (target, source, score, covered, matched,
+/// inverted).
 #[allow(clippy::type_complexity)]
 fn pixel_vote(
     space: Space,
@@ -176,9 +207,10 @@ fn pixel_vote(
     Vec<f32>,
     Vec<bool>,
     Option<(Transformation, f64)>,
+    bool,
 ) {
     let pixels = fields.ncols();
-    let score = pair_scores(fields, pi.images());
+    let mut score = pair_scores(fields, pi.images());
     let coverage: Vec<f64> = fields
         .columns()
         .into_iter()
@@ -189,6 +221,23 @@ fn pixel_vote(
         .iter()
         .map(|&c| max_coverage > 0.0 && c > 1e-9 * max_coverage)
         .collect();
+    // Contrast: vote on −S instead when it fits better (module docs).
+    let fit = |sign: f32| -> f64 {
+        let best: Vec<f64> = (0..pixels)
+            .filter(|&p| covered[p])
+            .map(|p| {
+                (0..pixels)
+                    .filter(|&q| covered[q])
+                    .map(|q| (sign * score[[p, q]]) as f64 / (coverage[p] * coverage[q]).sqrt())
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .collect();
+        best.iter().sum::<f64>() / best.len().max(1) as f64
+    };
+    let inverted = fit(-1.0) > fit(1.0);
+    if inverted {
+        score.mapv_inplace(|v| -v);
+    }
     let norm =
         |p: usize, q: usize| -> f64 { score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt() };
     // For every covered pixel: its best score and all tied best candidates, both ways.
@@ -248,7 +297,7 @@ fn pixel_vote(
             .count();
         (t, agree as f64 / covered_count as f64)
     });
-    (target, source, pixel_score, covered, matched)
+    (target, source, pixel_score, covered, matched, inverted)
 }
 
 /// Fields with at most this share of non-zero weights use the sparse pair scores.
@@ -531,6 +580,57 @@ pub(crate) mod tests {
         let double =
             InducedMap::new(Space::Ring { n: 20 }, &fields, &labels, &shift.pow(2)).unwrap();
         assert_eq!(double.target[3], 5);
+    }
+
+    /// A bank holding each kernel and its negative (ON and OFF): swapping the two is
+    /// the contrast inversion, a symmetry no pixel map explains.
+    #[test]
+    fn swapping_a_field_with_its_negative_inverts_contrast() {
+        let n = 20;
+        let space = Space::Ring { n };
+        let (fields, labels, shift) = ring_bank(n, 2, 4);
+        let m = fields.nrows();
+        let negative_of = |i: usize| {
+            (0..m)
+                .find(|&j| {
+                    fields
+                        .row(j)
+                        .iter()
+                        .zip(fields.row(i))
+                        .all(|(a, b)| *a == -*b)
+                })
+                .unwrap()
+        };
+        let invert = Permutation::from_images((0..m).map(negative_of).collect()).unwrap();
+        let map = InducedMap::new(space, &fields, &labels, &invert).unwrap();
+        assert!(map.inverted);
+        assert_eq!(map.matched, Some((Transformation::Identity, 1.0)));
+        assert_eq!(map.description(space).as_deref(), Some("invert contrast"));
+        assert!((map.mean_pixel_score() - 1.0).abs() < 1e-5);
+        assert!(
+            map.pixel_permutation().is_none(),
+            "no pixel map explains it"
+        );
+        let pattern: Vec<f32> = (0..n).map(|x| x as f32 - 3.0).collect();
+        let flipped: Vec<f32> = pattern.iter().map(|v| -v).collect();
+        assert_eq!(map.apply(&pattern).unwrap(), flipped);
+        let both = InducedMap::new(space, &fields, &labels, &invert.then(&shift)).unwrap();
+        assert!(both.inverted);
+        assert_eq!(
+            both.description(space),
+            Some(format!(
+                "invert contrast, then {}",
+                space.describe(Transformation::Shift { k: 1 })
+            ))
+        );
+        assert_eq!(both.apply(&pattern).unwrap()[5], -pattern[4]);
+        // The shift alone moves pixels and keeps the contrast.
+        let plain = InducedMap::new(space, &fields, &labels, &shift).unwrap();
+        assert!(!plain.inverted);
+        assert_eq!(
+            plain.description(space),
+            Some(space.describe(Transformation::Shift { k: 1 }))
+        );
     }
 
     #[test]

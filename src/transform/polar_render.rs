@@ -26,10 +26,13 @@ pub const EXACT_AGREEMENT: f64 = 0.95;
 
 /// The rotation an induced pixel map is identified with, `(name, sector steps)`: a
 /// sector shift of the polar retina agreeing on at least [`EXACT_AGREEMENT`] of the
-/// covered pixels. `None` elsewhere (other spaces, reflections, poor maps).
+/// covered pixels. `None` elsewhere (other spaces, reflections, poor maps, maps that
+/// also invert contrast).
 pub fn identified_rotation(space: Space, map: &InducedMap) -> Option<(Transformation, i64)> {
     match map.matched {
-        Some((t @ Transformation::Shift { k }, f)) if space.is_polar() && f >= EXACT_AGREEMENT => {
+        Some((t @ Transformation::Shift { k }, f))
+            if space.is_polar() && f >= EXACT_AGREEMENT && !map.inverted =>
+        {
             Some((t, k))
         }
         _ => None,
