@@ -1,6 +1,7 @@
-//! The default solver: seeded enumeration (growing by total attachment, then, if that
-//! found no generator, along the strongest links), then one spectral assignment, then annealing and FAQ if
-//! nothing acceptable was found and time remains.
+//! The default solver: seeded enumeration (growing by total attachment, then again
+//! along the strongest links on small graphs or when the first pass found no
+//! generator), then one spectral assignment, then annealing and FAQ if nothing
+//! acceptable was found and time remains.
 
 use super::generators::{self, Generators};
 use super::growth::Attach;

@@ -390,8 +390,10 @@ pub(crate) fn enumerate(
     let mut covered = vec![false; n];
     let mut covered_gens = 0;
     for p in pivot_order(obj) {
-        // The second pass grows from the first pivot only: its later pivots cost a
-        // third of the pass on the small presets and rescued nothing there.
+        // The second pass grows from the first pivot only (and its stabilisers): that
+        // completes `ring-learned`'s group on every seed tried (1–11), and later
+        // pivots would only add failed growths on the small presets whose groups the
+        // first pass found.
         let max_pivots = if mode == Attach::Total { PIVOTS } else { 1 };
         if pivots.len() >= max_pivots || ctx.should_stop() {
             break;
