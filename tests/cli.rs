@@ -165,6 +165,8 @@ fn search_json_on_an_experiment_reports_matches_and_equivariance() {
     let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
     let n = v["n"].as_u64().unwrap() as usize;
     assert_eq!(n, 256);
+    assert_eq!(v["timed_out"], false, "{text}");
+    assert_eq!(v["cancelled"], false, "{text}");
     let results = v["results"].as_array().unwrap();
     assert!(!results.is_empty(), "{text}");
     for r in results {
@@ -193,4 +195,12 @@ fn search_json_on_an_experiment_reports_matches_and_equivariance() {
     let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
     assert!(v["results"][0]["equivariance_error"].is_null(), "{text}");
     assert!(v["results"][0]["match"].is_null(), "{text}");
+
+    // A search stopped by its time limit says so: its results depend on the machine.
+    let text = ok(
+        dir.path(),
+        &["search", "w.npy", "--time-limit", "0.001", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(v["timed_out"], true, "{text}");
 }

@@ -217,6 +217,10 @@ pub fn to_json(
         "n": report.n,
         "method": report.method.name(),
         "elapsed_s": report.elapsed_s,
+        // Whether the search stopped early: results of a search that reached its time
+        // limit depend on the machine's speed, and a script must be able to tell.
+        "timed_out": report.timed_out,
+        "cancelled": report.cancelled,
         "full_group_s": report.full_group_s,
         "results": results,
         "group": group_json(&report.group),
