@@ -11,6 +11,8 @@ use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions
 use ndarray::ArrayView2;
 
 use super::colormap::Colormap;
+
+mod pointer;
 pub use super::labels::HeatmapContext;
 use crate::figure::order::{colour_range, off_diagonal_range};
 pub use crate::figure::order::{ordered_values, recovered_order, truth_order};
@@ -673,74 +675,9 @@ impl HeatmapView {
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Image, true, "Weight matrix")
             });
-            self.zoom_and_pan(ui, rect, &response);
-            self.hovered = None;
-            if let Some(pos) = response.hover_pos() {
-                let (r, c) = self.cell_at(rect, pos, shown.size);
-                let i = shown.order[r];
-                let j = shown.order[c];
-                self.hovered = Some(i);
-                let w = shown.value(r, c);
-                let text = format!(
-                    "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}\n\
-                     Click to pin this weight and follow its history.",
-                    cx.describe(i),
-                    cx.describe(j)
-                );
-                response.clone().on_hover_text_at_pointer(text);
-                if response.clicked() {
-                    self.selected = Some(i);
-                    self.clicked_cell = Some((i, j));
-                }
-            }
+            self.pointer_ui(ui, rect, &response, &shown, cx);
             self.colour_bar_ui(ui, side, &shown);
         });
-    }
-
-    fn cell_at(&self, rect: Rect, pos: Pos2, n: usize) -> (usize, usize) {
-        let fx = (pos.x - rect.min.x) / rect.width();
-        let fy = (pos.y - rect.min.y) / rect.height();
-        let u = self.uv.min.x + fx * self.uv.width();
-        let v = self.uv.min.y + fy * self.uv.height();
-        let to_cell = |t: f32| ((t * n as f32).floor().max(0.0) as usize).min(n.saturating_sub(1));
-        (to_cell(v), to_cell(u))
-    }
-
-    fn zoom_and_pan(&mut self, ui: &egui::Ui, rect: Rect, response: &egui::Response) {
-        if response.double_clicked() {
-            self.reset_view();
-            return;
-        }
-        if response.dragged() {
-            let d = response.drag_delta();
-            let shift = Vec2::new(
-                -d.x / rect.width() * self.uv.width(),
-                -d.y / rect.height() * self.uv.height(),
-            );
-            self.uv = self.uv.translate(shift);
-        }
-        if let Some(pos) = response.hover_pos() {
-            let scroll = ui.input(|i| i.smooth_scroll_delta.y);
-            if scroll != 0.0 {
-                let factor = (-scroll * 0.003).exp();
-                let fx = (pos.x - rect.min.x) / rect.width();
-                let fy = (pos.y - rect.min.y) / rect.height();
-                let anchor = Pos2::new(
-                    self.uv.min.x + fx * self.uv.width(),
-                    self.uv.min.y + fy * self.uv.height(),
-                );
-                let size = (self.uv.size() * factor).clamp(Vec2::splat(0.01), Vec2::splat(1.0));
-                let min = Pos2::new(anchor.x - fx * size.x, anchor.y - fy * size.y);
-                self.uv = Rect::from_min_size(min, size);
-            }
-        }
-        // Keep the view inside the matrix.
-        let size = self.uv.size().min(Vec2::splat(1.0));
-        let min = Pos2::new(
-            self.uv.min.x.clamp(0.0, 1.0 - size.x),
-            self.uv.min.y.clamp(0.0, 1.0 - size.y),
-        );
-        self.uv = Rect::from_min_size(min, size);
     }
 
     fn colour_bar_ui(&self, ui: &mut egui::Ui, height: f32, shown: &RenderedHeatmap) {

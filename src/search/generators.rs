@@ -389,12 +389,12 @@ pub(crate) fn enumerate(
     // Nodes in the orbit of an earlier pivot, recomputed only when generators were added.
     let mut covered = vec![false; n];
     let mut covered_gens = 0;
+    // The second pass grows from the first pivot only (and its stabilisers): that
+    // completes `ring-learned`'s group on every seed tried (1–11), and later pivots
+    // would only add failed growths on the small presets whose groups the first pass
+    // found.
+    let max_pivots = if mode == Attach::Total { PIVOTS } else { 1 };
     for p in pivot_order(obj) {
-        // The second pass grows from the first pivot only (and its stabilisers): that
-        // completes `ring-learned`'s group on every seed tried (1–11), and later
-        // pivots would only add failed growths on the small presets whose groups the
-        // first pass found.
-        let max_pivots = if mode == Attach::Total { PIVOTS } else { 1 };
         if pivots.len() >= max_pivots || ctx.should_stop() {
             break;
         }

@@ -228,21 +228,24 @@ fn pixel_vote(
         .iter()
         .map(|&c| max_coverage > 0.0 && c > 1e-9 * max_coverage)
         .collect();
-    // Contrast: vote on −S instead when it fits better (module docs).
-    let fit = |sign: f32| -> f64 {
-        let best: Vec<f64> = (0..pixels)
-            .filter(|&p| covered[p])
-            .map(|p| {
-                (0..pixels)
-                    .filter(|&q| covered[q])
-                    .map(|q| (sign * score[[p, q]]) as f64 / (coverage[p] * coverage[q]).sqrt())
-                    .fold(f64::NEG_INFINITY, f64::max)
-            })
-            .collect();
-        best.iter().sum::<f64>() / best.len().max(1) as f64
-    };
-    let minus = fit(-1.0);
-    let inverted = minus >= INVERSION_MIN_FIT && minus > fit(1.0);
+    // Contrast: vote on −S instead when it fits better (module docs). One pass gives
+    // each covered pixel's best normalised score on S (its maximum) and on −S (minus
+    // its minimum).
+    let (mut plus, mut minus, mut rows) = (0.0f64, 0.0f64, 0usize);
+    for p in (0..pixels).filter(|&p| covered[p]) {
+        let (lo, hi) = (0..pixels)
+            .filter(|&q| covered[q])
+            .map(|q| score[[p, q]] as f64 / (coverage[p] * coverage[q]).sqrt())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        plus += hi;
+        minus -= lo;
+        rows += 1;
+    }
+    let rows = rows.max(1) as f64;
+    let (plus, minus) = (plus / rows, minus / rows);
+    let inverted = minus >= INVERSION_MIN_FIT && minus > plus;
     if inverted {
         score.mapv_inplace(|v| -v);
     }
