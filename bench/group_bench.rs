@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use group_zoo::Entry;
+use invariance_lab::cancel::CancelToken;
 use invariance_lab::group::{ExactOptions, exact_group};
-use invariance_lab::search::CancelToken;
 use ndarray::Array1;
 use serde_json::json;
 

@@ -16,8 +16,10 @@ mod search_common;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::perm::Permutation;
-use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, search};
+use invariance_lab::search::{SearchOptions, search};
 use ndarray::Array2;
 use search_common::*;
 use serde_json::json;

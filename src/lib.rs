@@ -7,8 +7,10 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod cli;
 pub mod figure;
+pub mod graph;
 pub mod group;
 pub mod io;
 pub mod model;

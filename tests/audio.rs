@@ -1,13 +1,15 @@
 //! The sound world against ground truth: spectra of pure tones, the shift that a pitch
 //! change makes, synthesis reproducibility, and the `audio-pitch` preset's targets.
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::audio::synth::{self, Tone, ToneParams};
 use invariance_lab::model::audio::{
     FRAME_LEN, LogFreqAxis, SAMPLE_RATE_HZ, filter_bank, harmonics,
 };
 use invariance_lab::model::config::{Space, StimulusKind, Transformation};
 use invariance_lab::model::{Simulation, presets, stimulus};
-use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, scoring, search};
+use invariance_lab::search::{SearchOptions, scoring, search};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

@@ -10,8 +10,8 @@
 mod group_zoo;
 
 use group_zoo::{Entry, brute, graphs};
+use invariance_lab::cancel::CancelToken;
 use invariance_lab::group::{Bsgs, ExactOptions, exact_group};
-use invariance_lab::search::CancelToken;
 use ndarray::{Array1, Array2};
 
 const SCRAMBLE_SEED: u64 = 0x5eed;

@@ -2,12 +2,14 @@
 //! mixture, `ring-learned` learns localised, tiling, nearly shift-closed fields, its
 //! graph has the shift as an approximate automorphism, and runs resume bit for bit.
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::group::Bsgs;
 use invariance_lab::io::experiment::{from_json_str, to_json_string};
 use invariance_lab::model::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
 use invariance_lab::model::learned_bank::{FieldLearner, LearnedParams, initial_filters};
 use invariance_lab::model::{BankConfig, Phase, Simulation, Transformation, presets};
-use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, search};
+use invariance_lab::search::{SearchOptions, search};
 use invariance_lab::transform::InducedMap;
 use ndarray::{Array2, Axis};
 use rand::{Rng, SeedableRng};

@@ -4,8 +4,9 @@
 mod cli_common;
 use cli_common::ok;
 
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::{Simulation, Transformation, presets};
-use invariance_lab::search::{SearchOptions, WeightedGraph, scoring, search};
+use invariance_lab::search::{SearchOptions, scoring, search};
 
 #[test]
 fn the_search_recovers_the_unit_sector_shift_and_the_whole_dihedral_group() {

@@ -4,9 +4,11 @@ mod search_common;
 
 use std::time::{Duration, Instant};
 
-use invariance_lab::search::{
-    CancelToken, Method, SearchError, SearchOptions, WeightedGraph, search,
-};
+use invariance_lab::search::{Method, SearchError, SearchOptions, search};
+
+use invariance_lab::cancel::CancelToken;
+
+use invariance_lab::graph::{GraphError, WeightedGraph};
 use ndarray::Array2;
 use search_common::*;
 
@@ -63,17 +65,17 @@ fn progress_is_reported_and_ends_at_one() {
 fn bad_input_is_a_typed_error() {
     assert_eq!(
         WeightedGraph::new(Array2::zeros((0, 0)), None).unwrap_err(),
-        SearchError::Empty
+        GraphError::Empty
     );
     assert_eq!(
         WeightedGraph::new(Array2::zeros((2, 3)), None).unwrap_err(),
-        SearchError::NotSquare { rows: 2, cols: 3 }
+        GraphError::NotSquare { rows: 2, cols: 3 }
     );
     let mut w = Array2::<f32>::zeros((3, 3));
     w[[1, 2]] = f32::NAN;
     assert!(matches!(
         WeightedGraph::new(w, None).unwrap_err(),
-        SearchError::NonFinite { row: 1, col: 2, .. }
+        GraphError::NonFinite { row: 1, col: 2, .. }
     ));
     let g = WeightedGraph::new(Array2::eye(3), None).unwrap();
     let bad = SearchOptions {

@@ -1,13 +1,13 @@
 //! The search on graphs learned by the presets: the true transformations must
 //! be recovered (consistency ≥ 0.95).
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::config::Transformation;
 use invariance_lab::model::presets;
 use invariance_lab::model::simulation::Simulation;
 use invariance_lab::perm::Permutation;
-use invariance_lab::search::{
-    CancelToken, SearchOptions, SearchReport, WeightedGraph, scoring, search,
-};
+use invariance_lab::search::{SearchOptions, SearchReport, scoring, search};
 
 fn trained(name: &str) -> Simulation {
     let preset = presets::by_name(name).unwrap();

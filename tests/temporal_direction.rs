@@ -3,11 +3,13 @@
 //! the direction is in the flow `W[π(i)][i]`, which the temporal rule makes large only
 //! along the direction the sequences moved.
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::config::Transformation;
 use invariance_lab::model::presets;
 use invariance_lab::model::simulation::Simulation;
 use invariance_lab::perm::Permutation;
-use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, scoring, search};
+use invariance_lab::search::{SearchOptions, scoring, search};
 
 #[test]
 fn ring_temporal_recovers_the_shift_and_its_direction() {

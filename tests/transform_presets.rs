@@ -2,9 +2,11 @@
 //! Every search result is picked by its neuron-level agreement with the ground truth
 //! (labels), and then the pixel-level rendering is checked against the exact pixel map.
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::{Simulation, Space, Transformation, presets};
 use invariance_lab::perm::Permutation;
-use invariance_lab::search::{CancelToken, SearchOptions, WeightedGraph, search};
+use invariance_lab::search::{SearchOptions, search};
 use invariance_lab::transform::{self, Decoder, InducedMap, correlation, orbit::orbit};
 
 fn trained(name: &str) -> Simulation {

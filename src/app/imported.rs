@@ -12,10 +12,11 @@ use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 
+use crate::graph::GraphError;
+use crate::graph::WeightedGraph;
 use crate::io::matrix::{MatrixError, load_matrix};
 use crate::io::read::{ReadError, read_limited};
 use crate::model::{Snapshot, SnapshotWeights};
-use crate::search::{SearchError, WeightedGraph};
 
 /// A labels file longer than this is not a list of node names.
 pub const MAX_LABELS_FILE_BYTES: u64 = 64 << 20;
@@ -32,7 +33,7 @@ pub enum ImportError {
         /// The file.
         path: PathBuf,
         /// What is wrong.
-        cause: SearchError,
+        cause: GraphError,
     },
     /// The labels file could not be read.
     #[error(transparent)]

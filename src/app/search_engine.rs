@@ -2,7 +2,9 @@
 //! ([`crate::search::search`]), which checks the cancel flag and reports progress.
 
 use super::search_task::{SearchInput, SearchMethod, SearchSettings};
-use crate::search::{CancelToken, Method, SearchOptions, SearchReport, WeightedGraph};
+use crate::cancel::CancelToken;
+use crate::graph::WeightedGraph;
+use crate::search::{Method, SearchOptions, SearchReport};
 
 fn method(m: SearchMethod) -> Method {
     match m {

@@ -13,9 +13,9 @@ use ndarray::Array1;
 
 use super::search_engine;
 use super::search_outcome::SearchOutcome;
+use crate::cancel::CancelToken;
 use crate::model::{SnapshotWeights, Transformation};
 use crate::perm::Permutation;
-use crate::search::CancelToken;
 
 /// Which solver to run (SPEC §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

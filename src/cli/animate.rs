@@ -13,10 +13,11 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::interrupt::{self, Interrupted};
+use crate::graph::WeightedGraph;
 use crate::io::read_limited;
 use crate::model::{Simulation, StimulusKind, image_patches};
 use crate::perm::Permutation;
-use crate::search::{SearchOptions, WeightedGraph, search};
+use crate::search::{SearchOptions, search};
 use crate::transform::{self, Decoder, InducedMap, export, image_input, orbit};
 
 /// Most frames an animation may have (each is a PNG and a GIF frame in memory).

@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::search::CancelToken;
+use crate::cancel::CancelToken;
 
 /// The exit code of a command stopped by Ctrl+C (128 + SIGINT, as shells report it).
 pub const EXIT_CODE: u8 = 130;

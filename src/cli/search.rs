@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::graph::WeightedGraph;
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
-use crate::search::{Method, SearchOptions, SearchReport, WeightedGraph, search};
+use crate::search::{Method, SearchOptions, SearchReport, search};
 use crate::transform::{EquivarianceProbe, InducedMap};
 
 /// Options of the `search` subcommand.

@@ -35,8 +35,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use serde::Serialize;
 
 use super::{Bsgs, GroupOrder};
+use crate::cancel::CancelToken;
 use crate::perm::Permutation;
-use crate::search::CancelToken;
 
 /// How weights become colours.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

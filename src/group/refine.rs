@@ -28,7 +28,7 @@ use std::collections::VecDeque;
 pub use graph::ColouredGraph;
 pub(crate) use graph::is_symmetric;
 
-use crate::search::CancelToken;
+use crate::cancel::CancelToken;
 
 /// The refinement (or search) was cancelled through its [`CancelToken`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

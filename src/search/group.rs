@@ -168,7 +168,7 @@ fn elements_to_measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::WeightedGraph;
+    use crate::graph::WeightedGraph;
     use ndarray::Array2;
 
     fn shift(n: usize, k: usize) -> Permutation {

@@ -7,8 +7,8 @@
 
 use rayon::prelude::*;
 
-use super::WeightedGraph;
 use super::lanes::{gathered_dot, gathered_sq_diff, gathered_swap};
+use crate::graph::WeightedGraph;
 
 /// Graphs from this size on compute whole-matrix sums on all cores: below it a row is
 /// too short for the hand-off to pay.

@@ -1,34 +1,10 @@
 //! Cancellation, deadlines, progress reporting and the pool of found permutations.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::objective::Objective;
-
-/// A shared stop flag: clone it, hand one copy to the search, call
-/// [`CancelToken::cancel`] on the other. The search then returns its best
-/// results so far within about 0.5 s.
-#[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A fresh, un-cancelled token.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Asks the search to stop.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    /// True once [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
+use crate::cancel::CancelToken;
 
 /// What the search reports while it runs.
 #[derive(Clone, Copy, Debug, PartialEq)]

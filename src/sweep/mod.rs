@@ -29,9 +29,9 @@ use rayon::prelude::*;
 pub use shard::Shard;
 pub use spec::{Format, SpecError, Sweep};
 
+use crate::cancel::CancelToken;
 use crate::io::atomic;
 use crate::io::read::{ReadError, read_limited};
-use crate::search::CancelToken;
 
 /// Largest existing output read when resuming (the grid's row cap fits well below it).
 pub const MAX_OUTPUT_BYTES: u64 = 4 << 30;

@@ -3,8 +3,10 @@
 //! seeded from the config alone, and the search runs without a clock (see
 //! [`search_options`]).
 
+use crate::cancel::CancelToken;
+use crate::graph::WeightedGraph;
 use crate::model::{ConfigError, MetricsRecord, SimConfig, Simulation};
-use crate::search::{self, CancelToken, Method, SearchError, SearchOptions, WeightedGraph};
+use crate::search::{self, Method, SearchError, SearchOptions};
 
 /// What the search found at a checkpoint.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,10 @@
 //! Graph generators with planted or known symmetries, shared by the search tests.
 #![allow(dead_code)]
 
+use invariance_lab::cancel::CancelToken;
+use invariance_lab::graph::WeightedGraph;
 use invariance_lab::perm::Permutation;
-use invariance_lab::search::{CancelToken, SearchOptions, SearchReport, WeightedGraph, search};
+use invariance_lab::search::{SearchOptions, SearchReport, search};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;

@@ -5,8 +5,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use rayon::iter::{IntoParallelRefMutIterator, ParallelIterator};
 
 use super::ExactGroupError;
+use crate::cancel::CancelToken;
 use crate::group::refine::{ColouredGraph, is_symmetric};
-use crate::search::CancelToken;
 
 /// An order-preserving `u32` key of a finite `f32`: `key(a) < key(b) ⇔ a < b`, and
 /// `key(a) = key(b) ⇔ a == b` (so −0 and +0 share a key).

@@ -18,8 +18,8 @@
 //! the map is the usual leaf-to-leaf test.
 
 use super::ExactGroupError;
+use crate::cancel::CancelToken;
 use crate::group::refine::{Cancelled, ColouredGraph, Partition, Refiner};
-use crate::search::CancelToken;
 
 impl From<Cancelled> for ExactGroupError {
     fn from(_: Cancelled) -> Self {

@@ -1,7 +1,7 @@
 //! Refinement on small graphs whose equitable partitions are known by hand.
 
 use super::*;
-use crate::search::CancelToken;
+use crate::cancel::CancelToken;
 
 /// The undirected path 0 – 1 – 2 – 3 – 4 (colour 1 on edges, 0 elsewhere).
 fn path5() -> ColouredGraph {

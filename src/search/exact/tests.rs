@@ -10,9 +10,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::bound::{self, Bound, Partial, Problem, Workspace};
 use super::{Certificate, branch_order, run};
-use crate::search::WeightedGraph;
+use crate::cancel::CancelToken;
+use crate::graph::WeightedGraph;
 use crate::search::objective::Objective;
-use crate::search::progress::{CancelToken, Ctx};
+use crate::search::progress::Ctx;
 
 fn random_matrix(n: usize, symmetric: bool, seed: u64) -> Array2<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
