@@ -13,6 +13,7 @@ use rand::Rng;
 use super::GroupOrder;
 use super::chain::{Perm, is_identity, then};
 use super::schreier::{Chain, schreier_sims, schreier_sims_bounded};
+use super::schreier_random::schreier_sims_to_order;
 use crate::perm::Permutation;
 
 /// Why a chain cannot be built from the given permutations.
@@ -128,6 +129,41 @@ impl Bsgs {
         let perms = to_perms(n, gens)?;
         let prefix = to_points(n, base_prefix)?;
         Ok(schreier_sims_bounded(n, &perms, &prefix, max_order_log2).map(Self::from_chain))
+    }
+
+    /// [`Bsgs::try_from_generators`] for a group whose order is known to better than a
+    /// factor of two (`order_log2` = `log2 |⟨gens⟩|`): randomised Schreier–Sims with a
+    /// seeded walk, proved complete by the order (see [`super::schreier_random`]), fast
+    /// where the deterministic algorithm is slow (long bases: the symmetric group on
+    /// hundreds of points, large wreath products). `Ok(None)` if the orbit product
+    /// exceeds the given order (it was wrong) or stops growing below it.
+    pub fn try_from_generators_of_order(
+        n: usize,
+        gens: &[Permutation],
+        base_prefix: &[usize],
+        order_log2: f64,
+        seed: u64,
+    ) -> Result<Option<Self>, BsgsError> {
+        let perms = to_perms(n, gens)?;
+        let prefix = to_points(n, base_prefix)?;
+        Ok(
+            schreier_sims_to_order(n, &perms, &prefix, Some(order_log2), seed)
+                .map(Self::from_chain),
+        )
+    }
+
+    /// A proved lower bound of `|⟨gens⟩|`, fast (randomised Schreier–Sims run until 64
+    /// random elements in a row sift to the identity: the bound is then the order with
+    /// overwhelming probability, but only the bound is proved).
+    pub fn order_lower_bound(
+        n: usize,
+        gens: &[Permutation],
+        seed: u64,
+    ) -> Result<GroupOrder, BsgsError> {
+        let perms = to_perms(n, gens)?;
+        let chain = schreier_sims_to_order(n, &perms, &[], None, seed)
+            .expect("without an order the walk always ends with a chain");
+        Ok(Self::from_chain(chain).order())
     }
 
     /// Trusts that `strong_gens` is a strong generating set relative to `base`

@@ -1,5 +1,5 @@
 //! Permutation groups: exact automorphism groups of weighted graphs
-//! ([`exact`], by colour refinement and individualisation–refinement), bases and
+//! ([`exact`], by colour refinement and Traces on the layered graph), bases and
 //! strong generating sets by Schreier–Sims ([`bsgs`]), and names of common groups
 //! ([`name`]). Group orders are exact integers ([`GroupOrder`]), never estimates.
 //!
@@ -10,16 +10,21 @@ mod abelian;
 pub mod bsgs;
 mod chain;
 pub mod exact;
+mod layered;
 pub mod name;
 mod name_cube;
 mod name_torus;
 pub mod order;
 pub mod refine;
 mod schreier;
+mod schreier_random;
 #[cfg(test)]
 pub(crate) mod test_groups;
+mod traces;
 
 pub use bsgs::{Bsgs, BsgsError};
-pub use exact::{ExactGroup, ExactGroupError, ExactOptions, exact_group};
+pub use exact::{
+    Engine, ExactGroup, ExactGroupError, ExactOptions, exact_group, exact_group_by_own_search,
+};
 pub use name::name_group;
 pub use order::GroupOrder;

@@ -22,6 +22,11 @@ impl GroupOrder {
         Self(x)
     }
 
+    /// The order with this exact value.
+    pub fn from_value(value: BigUint) -> Self {
+        Self(value)
+    }
+
     /// The exact value.
     pub fn value(&self) -> &BigUint {
         &self.0
@@ -35,6 +40,11 @@ impl GroupOrder {
     /// The decimal string, e.g. `"46080"`.
     pub fn decimal(&self) -> String {
         self.0.to_str_radix(10)
+    }
+
+    /// `log2` of the order (from the leading digits, exact to ~15 digits).
+    pub fn log2(&self) -> f64 {
+        self.log10() * std::f64::consts::LOG2_10
     }
 
     /// `log10` of the order (from the leading digits, exact to ~15 digits).

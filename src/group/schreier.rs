@@ -55,7 +55,7 @@ impl Chain {
     }
 
     /// The first level whose base point `g` moves, or `levels.len()`.
-    fn first_moved_level(&self, g: &[u32]) -> usize {
+    pub(super) fn first_moved_level(&self, g: &[u32]) -> usize {
         self.levels
             .iter()
             .position(|l| g[l.point as usize] != l.point)
@@ -104,7 +104,7 @@ impl Chain {
 }
 
 /// The smallest point `g` moves (0 for the identity, which is never asked).
-fn first_moved_point(g: &[u32]) -> u32 {
+pub(super) fn first_moved_point(g: &[u32]) -> u32 {
     g.iter()
         .enumerate()
         .find(|&(i, &x)| i as u32 != x)
@@ -201,7 +201,7 @@ impl Rows {
 }
 
 /// The chain under construction with its explicit representatives and checks.
-struct Builder {
+pub(super) struct Builder {
     chain: Chain,
     /// Per level, explicit inverse representatives (while within budget).
     rows: Vec<Option<Rows>>,
@@ -212,11 +212,37 @@ struct Builder {
 }
 
 impl Builder {
+    /// An empty chain of degree `n`.
+    pub(super) fn new(n: usize) -> Self {
+        Self {
+            chain: Chain {
+                n,
+                pool: Vec::new(),
+                levels: Vec::new(),
+            },
+            rows: Vec::new(),
+            checked: Vec::new(),
+            rep_bytes: 0,
+        }
+    }
+
+    /// The chain so far (its order is a lower bound of the group's).
+    pub(super) fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The finished chain, with shallow trees.
+    pub(super) fn finish(self) -> Chain {
+        let mut chain = self.chain;
+        chain.make_shallow();
+        chain
+    }
+
     fn n(&self) -> usize {
         self.chain.n
     }
 
-    fn push_level(&mut self, point: u32) {
+    pub(super) fn push_level(&mut self, point: u32) {
         self.chain.push_level(point);
         let row = Rows::row_bytes(self.n());
         let rows = (self.rep_bytes + row <= REP_BUDGET_BYTES).then(|| {
@@ -233,7 +259,7 @@ impl Builder {
 
     /// Adds strong generator `g` to levels `from..=to`, extending their orbits (and
     /// explicit representatives, or shallow trees beyond the budget).
-    fn add_strong(&mut self, g: Perm, from: usize, to: usize) {
+    pub(super) fn add_strong(&mut self, g: Perm, from: usize, to: usize) {
         self.chain.pool.push(Elem::new(g, true));
         let id = (self.chain.pool.len() - 1) as u32;
         let n = self.n();
@@ -281,7 +307,7 @@ impl Builder {
     }
 
     /// Sifts `h` from level `from` (see [`Chain::sift`]).
-    fn sift(&self, h: &mut [u32], from: usize) -> usize {
+    pub(super) fn sift(&self, h: &mut [u32], from: usize) -> usize {
         for l in from..self.chain.levels.len() {
             let level = &self.chain.levels[l];
             let Some(idx) = level.orbit.index_of(h[level.point as usize]) else {
@@ -343,7 +369,7 @@ pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
 
 /// `log2` of the product of the current basic orbit lengths: a lower bound on the
 /// final order, since orbits only grow while the chain is built.
-fn order_log2_lower_bound(chain: &Chain) -> f64 {
+pub(super) fn order_log2_lower_bound(chain: &Chain) -> f64 {
     chain
         .levels
         .iter()
@@ -359,16 +385,7 @@ pub(super) fn schreier_sims_bounded(
     prefix: &[u32],
     max_order_log2: f64,
 ) -> Option<Chain> {
-    let mut b = Builder {
-        chain: Chain {
-            n,
-            pool: Vec::new(),
-            levels: Vec::new(),
-        },
-        rows: Vec::new(),
-        checked: Vec::new(),
-        rep_bytes: 0,
-    };
+    let mut b = Builder::new(n);
     for &p in prefix {
         b.push_level(p);
     }

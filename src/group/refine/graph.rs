@@ -94,12 +94,12 @@ impl ColouredGraph {
     }
 
     /// Row `x` of the colour matrix: the colours of `x → v` for all `v`.
-    pub(super) fn row(&self, x: usize) -> &[u32] {
+    pub(crate) fn row(&self, x: usize) -> &[u32] {
         &self.out[x * self.n..(x + 1) * self.n]
     }
 
     /// Row `x` of the transpose (colours of `v → x`), `None` when symmetric.
-    pub(super) fn inc_row(&self, x: usize) -> Option<&[u32]> {
+    pub(crate) fn inc_row(&self, x: usize) -> Option<&[u32]> {
         self.inc.as_ref().map(|t| &t[x * self.n..(x + 1) * self.n])
     }
 }
