@@ -131,9 +131,10 @@ fn ring_shift_outcome(h: &Harness<'static, InvarianceApp>, with_group: bool) -> 
         group,
         cancelled: false,
         timed_out: false,
-        exact_group: Err("the search tree exceeded 1000000 nodes".to_owned()),
+        exact_group: Err("cancelled".to_owned()),
         certificate: None,
         full_group_s: None,
+        work: Default::default(),
     };
     SearchOutcome::from_report(
         report,

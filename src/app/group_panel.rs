@@ -137,6 +137,11 @@ fn exact_ui(
     actions: &mut Vec<SearchAction>,
 ) {
     let text = match &outcome.exact.group {
+        Ok(g) if !g.complete => format!(
+            "exact automorphisms: order at least {} (proved lower bound; the search was stopped), {} generators",
+            order_text(&g.order),
+            g.generators.len()
+        ),
         Ok(g) if g.order.to_u64() == Some(1) => "exact automorphisms: trivial (proved)".to_owned(),
         Ok(g) => {
             let gens = g.generators.len();

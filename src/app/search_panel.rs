@@ -159,7 +159,7 @@ impl SearchPanel {
         ui.separator();
         let how = match (outcome.cancelled, outcome.timed_out) {
             (true, _) => "cancelled",
-            (false, true) => "stopped at the time limit",
+            (false, true) => "stopped at the time limit (results depend on the machine's speed)",
             (false, false) => "finished",
         };
         ui.label(
@@ -224,8 +224,10 @@ impl SearchPanel {
                     .response
                     .labelled_by(l.id);
                 ui.end_row();
-                let l = ui.label("Time limit (s)").on_hover_text(
-                    "The search stops and reports its best results after this long.",
+                let l = ui.label("Cancel after (s)").on_hover_text(
+                    "A safety stop only: the search ends on its own when its work is done, \
+                     with the same results on any machine. If this limit stops it first, the \
+                     results say so (time limit reached) and depend on the machine's speed.",
                 );
                 ui.add(
                     DragValue::new(&mut self.settings.time_limit_secs)

@@ -1,5 +1,5 @@
 //! `invariance-lab search INPUT [--method …] [--max-results K] [--time-limit S]
-//! [--seed S] [--penalty C] [--json]`: approximate automorphisms of a weight
+//! [--max-nodes N] [--seed S] [--penalty C] [--json]`: approximate automorphisms of a weight
 //! matrix (`.npy`, `.csv`) or of a saved experiment's learned graph.
 
 use std::io::Write as _;
@@ -25,9 +25,15 @@ pub struct SearchArgs {
     /// Most results to return (also stops the enumeration once that many good ones exist).
     #[arg(long, value_name = "K", default_value_t = 64)]
     pub max_results: usize,
-    /// Wall-clock limit in seconds; the best results so far are printed.
+    /// Wall-clock limit in seconds. It only cancels (every stage's budget is counted in
+    /// work, so a search that finishes within it gives the same results on any
+    /// machine); a search it stops reports `timed_out` and its best results so far.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit: f64,
+    /// Most branch-and-bound nodes of `--method exact` (a work bound: the certificate
+    /// reports the gap left when it is reached).
+    #[arg(long, value_name = "N", default_value_t = SearchOptions::default().max_nodes)]
+    pub max_nodes: u64,
     /// Seed for every random choice.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
@@ -79,6 +85,7 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         seed: args.seed,
         penalty: args.penalty,
         exact_tolerance: args.tolerance,
+        max_nodes: args.max_nodes,
         ..SearchOptions::default()
     };
     options.check().map_err(|e| BadInput(e.to_string()))?;
@@ -223,6 +230,9 @@ pub fn to_json(
         "timed_out": report.timed_out,
         "cancelled": report.cancelled,
         "full_group_s": report.full_group_s,
+        // What bounded each stage (counts, never seconds): why the search took as
+        // long as it did.
+        "work": report.work,
         "results": results,
         "group": group_json(&report.group),
         "exact_group": exact_group_json(report),
@@ -269,6 +279,11 @@ fn exact_group_json(report: &SearchReport) -> Value {
         Ok(e) => json!({
             "order": e.order.decimal(),
             "order_log10": e.order.log10(),
+            // False when the search was stopped: `order` is then a proved lower bound
+            // (the order of the group the generators found so far generate).
+            "complete": e.complete,
+            "engine": e.engine,
+            "nodes": e.nodes,
             "generators": e.generators.iter().map(|p| p.images().to_vec()).collect::<Vec<_>>(),
             "orbits": e.orbits,
             "tolerance": e.tolerance,
@@ -353,12 +368,21 @@ fn write_group_block(
     truths: &[(String, Permutation)],
 ) -> anyhow::Result<()> {
     match &report.exact_group {
+        Ok(e) if !e.complete => writeln!(
+            out,
+            "exact group (weights equal within {} · max|w|): order at least {} (proved lower bound: {} stopped before the end), {} generator(s)",
+            e.tolerance,
+            e.order,
+            e.engine.name(),
+            e.generators.len()
+        )?,
         Ok(e) => {
             let moved = e.generators.iter().filter(|g| g.fixed_points() > 0).count();
             writeln!(
                 out,
-                "exact group (weights equal within {} · max|w|): order {}{}, {} generator(s){}, proved",
+                "exact group (weights equal within {} · max|w|, {}): order {}{}, {} generator(s){}, proved",
                 e.tolerance,
+                e.engine.name(),
                 e.order,
                 if e.order.to_u64() == Some(1) {
                     " (trivial)"

@@ -45,6 +45,7 @@
 
 mod build;
 mod classes;
+mod components;
 mod search;
 #[cfg(test)]
 mod tests;

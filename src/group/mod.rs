@@ -18,6 +18,7 @@ pub mod order;
 pub mod refine;
 mod schreier;
 mod schreier_random;
+mod sparse;
 #[cfg(test)]
 pub(crate) mod test_groups;
 mod traces;

@@ -79,9 +79,15 @@ fn abelian_name(g: &Bsgs, strong: &[Permutation]) -> String {
     {
         return format!("C_{o}");
     }
-    abelian_invariants(g.degree(), strong, &order_primes(g), &order)
-        .iter()
-        .map(|d| format!("C_{d}"))
+    let factors = abelian_invariants(g.degree(), strong, &order_primes(g), &order);
+    // Runs of three or more equal factors are written as powers: C_2^101.
+    factors
+        .chunk_by(|a, b| a == b)
+        .map(|run| match run.len() {
+            1 => format!("C_{}", run[0]),
+            2 => format!("C_{0} × C_{0}", run[0]),
+            k => format!("(C_{})^{k}", run[0]),
+        })
         .collect::<Vec<_>>()
         .join(" × ")
 }

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::os::raw::c_int;
 
 use nauty_Traces_sys::{
-    FALSE, NAUKILLED, Traces, TracesOptions, TracesStats, ran_init, sparsegraph,
+    FALSE, NAUKILLED, TRUE, Traces, TracesOptions, TracesStats, ran_init, sparsegraph,
 };
 
 use crate::cancel::CancelToken;
@@ -51,6 +51,9 @@ pub(crate) struct TracesRun {
     pub order_estimate: (f64, i32),
     /// Search-tree nodes.
     pub nodes: u64,
+    /// With `canonical`: the canonical labelling, `lab[p]` the vertex at canonical
+    /// position `p` (isomorphic coloured graphs give equal relabelled graphs).
+    pub canonical: Option<Vec<u32>>,
 }
 
 /// Why Traces gave no (complete) answer.
@@ -156,6 +159,7 @@ fn check(g: &SparseGraph) -> Result<(), String> {
 pub(crate) fn automorphisms(
     g: &SparseGraph,
     base_n: usize,
+    canonical: bool,
     cancel: &CancelToken,
 ) -> Result<TracesRun, TracesError> {
     check(g).map_err(TracesError::Invalid)?;
@@ -184,6 +188,7 @@ pub(crate) fn automorphisms(
         };
         let mut options = TracesOptions {
             defaultptn: FALSE,
+            getcanon: if canonical { TRUE } else { FALSE },
             userautomproc: Some(on_automorphism),
             ..TracesOptions::default()
         };
@@ -213,14 +218,14 @@ pub(crate) fn automorphisms(
             );
         }
         let sink = SINK.with(|s| s.borrow_mut().take());
-        (stats, sink)
+        (stats, sink, lab)
     };
-    let stopped = |r: &(TracesStats, Option<Sink>)| r.0.errstatus == NAUKILLED;
-    let (stats, sink) = match kill::run_cancellable(cancel, call, stopped) {
+    let stopped = |r: &(TracesStats, Option<Sink>, Vec<c_int>)| r.0.errstatus == NAUKILLED;
+    let (stats, sink, lab) = match kill::run_cancellable(cancel, call, stopped) {
         kill::Outcome::Finished(r) => r,
         kill::Outcome::Cancelled(r) => {
             let gens = r
-                .and_then(|(_, s)| s)
+                .and_then(|(_, s, _)| s)
                 .filter(|s| !s.leaked)
                 .map(|s| s.generators)
                 .unwrap_or_default();
@@ -237,10 +242,12 @@ pub(crate) fn automorphisms(
     // `c_ulong` is 32 bits on some platforms, 64 here.
     #[allow(clippy::useless_conversion)]
     let nodes = u64::from(stats.numnodes);
+    let canonical = canonical.then(|| lab.iter().map(|&x| x as u32).collect());
     Ok(TracesRun {
         generators: sink.generators,
         order_estimate: (stats.grpsize1, stats.grpsize2),
         nodes,
+        canonical,
     })
 }
 
@@ -266,7 +273,7 @@ mod tests {
     #[test]
     fn a_cycle_has_the_dihedral_group() {
         let g = cycle(10);
-        let run = automorphisms(&g, 10, &CancelToken::new()).unwrap();
+        let run = automorphisms(&g, 10, false, &CancelToken::new()).unwrap();
         assert!((run.order_estimate.0 - 20.0).abs() < 1e-9);
         assert_eq!(run.order_estimate.1, 0);
         for p in &run.generators {
@@ -283,23 +290,23 @@ mod tests {
         let mut g = cycle(5);
         g.e[3] = 7;
         assert!(matches!(
-            automorphisms(&g, 5, &CancelToken::new()),
+            automorphisms(&g, 5, false, &CancelToken::new()),
             Err(TracesError::Invalid(_))
         ));
         let mut g = cycle(5);
         g.e[0] = 0;
-        assert!(automorphisms(&g, 5, &CancelToken::new()).is_err());
+        assert!(automorphisms(&g, 5, false, &CancelToken::new()).is_err());
         let mut g = cycle(5);
         g.d[4] = 3;
-        assert!(automorphisms(&g, 5, &CancelToken::new()).is_err());
+        assert!(automorphisms(&g, 5, false, &CancelToken::new()).is_err());
         let mut g = cycle(5);
         g.lab[0] = 1;
-        assert!(automorphisms(&g, 5, &CancelToken::new()).is_err());
-        assert!(automorphisms(&SparseGraph::default(), 0, &CancelToken::new()).is_err());
+        assert!(automorphisms(&g, 5, false, &CancelToken::new()).is_err());
+        assert!(automorphisms(&SparseGraph::default(), 0, false, &CancelToken::new()).is_err());
         // One-way edge: 0 → 2 without 2 → 0.
         let mut g = cycle(5);
         g.e[1] = 2;
-        assert!(automorphisms(&g, 5, &CancelToken::new()).is_err());
+        assert!(automorphisms(&g, 5, false, &CancelToken::new()).is_err());
     }
 
     #[test]
@@ -307,7 +314,7 @@ mod tests {
         let c = CancelToken::new();
         c.cancel();
         assert_eq!(
-            automorphisms(&cycle(6), 6, &c).unwrap_err(),
+            automorphisms(&cycle(6), 6, false, &c).unwrap_err(),
             TracesError::Cancelled(Vec::new())
         );
     }

@@ -3,22 +3,20 @@
 //! send `a` to a node whose strength rank is close to `a`'s own (node
 //! signatures as in Hartman et al. 2025), the rest are uniform.
 
-use std::time::Instant;
-
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
 
 use super::objective::Objective;
 use super::progress::Ctx;
 
-/// Anneals from `start` (or a random derangement) for at most `budget_secs`
-/// and `iterations` moves; records the best permutation seen.
+/// Anneals from `start` (or a random derangement) for `iterations` moves (the
+/// temperature schedule is a function of the move count alone, so the result never
+/// depends on the machine's speed); records the best permutation seen.
 pub(crate) fn run(
     obj: &Objective,
     start: Option<Vec<usize>>,
     seed: u64,
     iterations: usize,
-    budget_secs: f64,
     ctx: &mut Ctx,
 ) {
     let n = obj.n;
@@ -67,18 +65,14 @@ pub(crate) fn run(
     let mut cost = obj.cost(&p);
     let mut best_cost = cost;
     let mut best = p.clone();
-    let begin = Instant::now();
-    let budget = budget_secs.max(1e-3);
     let mut temp = t0;
     for it in 0..iterations {
+        ctx.work.anneal_moves += 1;
         if it % 256 == 0 {
             if ctx.should_stop() {
                 break;
             }
-            let frac = (it as f64 / iterations as f64).max(begin.elapsed().as_secs_f64() / budget);
-            if frac >= 1.0 {
-                break;
-            }
+            let frac = it as f64 / iterations as f64;
             temp = t0 * (t_end / t0).powf(frac);
             if it % 65536 == 0 {
                 ctx.report(frac);

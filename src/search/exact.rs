@@ -19,8 +19,9 @@
 //! noise, symmetric or directed) are proved in 0.5 s at n = 20 and 8–18 s at
 //! n = 40; a random symmetric matrix without symmetry, where the bound is weak
 //! (the usual Gilmore–Lawler gap), in 0.3 s at n = 14 and about 35 s at n = 16,
-//! while n = 18 is not proved within a minute. When the time runs out the
-//! certificate says so and reports the gap.
+//! while n = 18 is not proved within a minute. The tree is bounded by a node budget
+//! (`SearchOptions::max_nodes`), so an unproved certificate and its gap are the same
+//! on every machine; the time limit only cancels.
 
 mod bound;
 
@@ -63,9 +64,10 @@ pub struct Certificate {
     pub best_permutation: Option<Permutation>,
 }
 
-/// Runs the branch and bound within the context's deadline; offers the best
+/// Runs the branch and bound (at most `max_nodes` expanded nodes: a bound on the
+/// work, so an unproved certificate is the same on every machine); offers the best
 /// permutations it finds to `ctx`.
-pub(crate) fn run(obj: &Objective, ctx: &mut Ctx) -> Certificate {
+pub(crate) fn run(obj: &Objective, max_nodes: u64, ctx: &mut Ctx) -> Certificate {
     let n = obj.n;
     if n < 2 {
         // No non-identity permutation: the minimum over the empty set.
@@ -86,6 +88,7 @@ pub(crate) fn run(obj: &Objective, ctx: &mut Ctx) -> Certificate {
         ws: Workspace::default(),
         best: None,
         nodes: 0,
+        max_nodes,
         closed: 0.0,
     };
     ctx.set_stage(0.0, 0.05);
@@ -93,6 +96,7 @@ pub(crate) fn run(obj: &Objective, ctx: &mut Ctx) -> Certificate {
     ctx.report(1.0);
     ctx.set_stage(0.05, 1.0);
     let open = bnb.solve(obj, ctx);
+    ctx.work.nodes += bnb.nodes;
     ctx.report(1.0);
     ctx.set_stage(0.0, 1.0);
     let (best_permutation, best_cost) = match bnb.best.take() {
@@ -139,6 +143,8 @@ struct BranchAndBound {
     best: Option<(Vec<usize>, f64)>,
     /// Nodes expanded.
     nodes: u64,
+    /// Most nodes to expand.
+    max_nodes: u64,
     /// Share of the tree closed so far (each node splits its share evenly
     /// among its children): the progress fraction.
     closed: f64,
@@ -194,7 +200,7 @@ impl BranchAndBound {
                 break;
             }
             let start = self.best.as_ref().map(|b| b.0.clone());
-            anneal::run(obj, start, round, ANNEAL_MOVES_PER_NODE * n, f64::MAX, ctx);
+            anneal::run(obj, start, round, ANNEAL_MOVES_PER_NODE * n, ctx);
             for (p, _) in ctx.found.sorted() {
                 self.consider(obj, &p, ctx);
             }
@@ -257,7 +263,7 @@ impl BranchAndBound {
                 self.closed += child_share;
                 continue;
             }
-            if ctx.should_stop() {
+            if self.nodes >= self.max_nodes || ctx.should_stop() {
                 open = open.min(child_lower);
                 continue;
             }

@@ -51,6 +51,7 @@ pub(crate) fn run(obj: &Objective, symmetric: bool, starts: usize, seed: u64, ct
                 cost[u * n + v] = -(p[[v, u]] as f64);
             }
         }
+        ctx.work.assignments += 1;
         let Some(mut pi) = assignment::solve(n, &cost, || ctx.should_stop()) else {
             return;
         };
@@ -71,6 +72,8 @@ fn frank_wolfe(
     let n = w.nrows();
     let wt = w.t();
     for _ in 0..MAX_ITER {
+        ctx.work.faq_iterations += 1;
+        ctx.work.assignments += 1;
         // ∇f = W P Wᵀ + Wᵀ P W − c·I
         let wp = mm(w, p.view(), ctx)?;
         let mut grad = mm(wp.view(), wt, ctx)?;

@@ -42,9 +42,10 @@ const LATER_PIVOT_FAILURES: usize = 4;
 const DEEPER_FAILURES: usize = 8;
 /// Random elements of an enlarged group checked before a generator is accepted.
 const CHECKED_RANDOM_ELEMENTS: usize = 8;
-/// An approximate group larger than `2^40` elements is taken for a spurious
-/// generator's explosion: the chain is abandoned before it gets expensive.
-const MAX_ORDER_LOG2: f64 = 40.0;
+/// An approximate group larger than `2^40` elements (times the exact group's order)
+/// is taken for a spurious generator's explosion: the chain is abandoned before it
+/// gets expensive.
+pub(crate) const MAX_ORDER_LOG2: f64 = 40.0;
 
 /// How many base levels to search: stabilisers are cheap to reach on small graphs
 /// and rarely hold anything the first two levels miss on large ones.
@@ -56,16 +57,47 @@ fn max_levels(n: usize) -> usize {
     }
 }
 
-/// Accepted generators, in the order they were found, each with its growth error.
+/// Seed of the randomised Schreier–Sims walks for chains of known order.
+const CHAIN_SEED: u64 = 0x0c4a_1e5e;
+
+/// Accepted generators, in the order they were found: first the exact group's (proved
+/// automorphisms, error 0), then the approximate ones the enumeration accepted.
 #[derive(Default)]
 pub(crate) struct Generators {
     pub gens: Vec<Permutation>,
+    /// `log2 |⟨gens⟩|` when known, so chains with a new base are built by randomised
+    /// Schreier–Sims, proved by the order (fast where the group's base is long).
+    pub order_log2: Option<f64>,
+    /// `log2` of the exact group's order (0 without exact generators): the approximate
+    /// group may be up to `2^MAX_ORDER_LOG2` times larger before it counts as exploded.
+    pub exact_order_log2: f64,
 }
 
 impl Generators {
+    /// The exact group's generators and order, as the start of the approximate group.
+    pub fn exact(gens: Vec<Permutation>, order_log2: f64) -> Self {
+        Self {
+            gens,
+            order_log2: Some(order_log2),
+            exact_order_log2: order_log2,
+        }
+    }
+
     /// The stabiliser chain of `⟨gens⟩` with `base` first.
-    fn chain(&self, n: usize, base: &[usize]) -> Bsgs {
+    pub fn chain(&self, n: usize, base: &[usize]) -> Bsgs {
+        if let Some(l) = self.order_log2
+            && let Ok(Some(chain)) =
+                Bsgs::try_from_generators_of_order(n, &self.gens, base, l, CHAIN_SEED)
+        {
+            return chain;
+        }
         Bsgs::from_generators(n, &self.gens, base)
+    }
+
+    /// Largest `log2` order of an approximate group that is not taken for a spurious
+    /// generator's explosion.
+    pub fn max_order_log2(&self) -> f64 {
+        MAX_ORDER_LOG2 + self.exact_order_log2
     }
 }
 
@@ -74,12 +106,14 @@ impl Generators {
 /// that a spurious candidate usually fails) and a few random elements of the
 /// enlarged group all have (sampled) errors within `bound`, and the group is not
 /// absurdly large. `None` otherwise.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn enlarged_group(
     obj: &Objective,
     gens: &[Permutation],
     candidate: &Permutation,
     base: &[usize],
     bound: f64,
+    max_order_log2: f64,
     seed: u64,
 ) -> Option<Bsgs> {
     // Near-identities (more than half the nodes fixed) are the trap the fixed-point
@@ -102,7 +136,7 @@ pub(crate) fn enlarged_group(
     }
     let mut all = gens.to_vec();
     all.push(candidate.clone());
-    let chain = Bsgs::try_from_generators_bounded(obj.n, &all, base, MAX_ORDER_LOG2).ok()??;
+    let chain = Bsgs::try_from_generators_bounded(obj.n, &all, base, max_order_log2).ok()??;
     // Slightly wrong generators (a few nodes mis-mapped) generate the true group
     // extended by the permutations of those few nodes; Schreier–Sims exposes them as
     // strong generators deep in the chain that move almost nothing.
@@ -341,11 +375,14 @@ fn search_level(
                 if chain.contains(&g) {
                     return false;
                 }
-                let Some(enlarged) = enlarged_group(obj, &found.gens, &g, base, setup.accept, seed)
+                let max_log2 = found.max_order_log2();
+                let Some(enlarged) =
+                    enlarged_group(obj, &found.gens, &g, base, setup.accept, max_log2, seed)
                 else {
                     return false;
                 };
                 found.gens.push(g);
+                found.order_log2 = Some(enlarged.order().log2());
                 chain = enlarged;
                 true
             });

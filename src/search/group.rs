@@ -73,27 +73,38 @@ pub(crate) struct MeasuredElement {
     pub error: f64,
 }
 
-/// Picks generators greedily from `candidates` (taken in order; each must have a
-/// measured error within `tolerance`): a candidate joins when it is not already a
-/// member and the enlarged group's random elements stay within `bound`. Then measures
-/// the group's elements. Returns the summary and the measured elements.
+/// Starts from the exact group (`exact`: its generators, proved automorphisms, and
+/// its chain; elements of it have error 0, proved, so they are not measured), then picks generators greedily from `candidates` (taken in
+/// order; each must have a measured error within `tolerance`): a candidate joins when
+/// it is not already a member and the enlarged group's random elements stay within
+/// `bound`. Then measures the group's elements. Returns the summary and the measured
+/// elements.
 pub(crate) fn analyse(
     obj: &Objective,
+    exact: (&[Permutation], Option<&Bsgs>),
     candidates: &[(Permutation, f64)],
     tolerance: f64,
     bound: f64,
     seed: u64,
 ) -> (GroupSummary, Vec<MeasuredElement>) {
     let n = obj.n;
-    let mut gens: Vec<Permutation> = Vec::new();
-    let mut errors: Vec<f64> = Vec::new();
-    let mut chain = Bsgs::from_generators(n, &[], &[]);
+    let (exact_gens, exact_chain) = exact;
+    let mut gens: Vec<Permutation> = exact_gens.to_vec();
+    let mut errors: Vec<f64> = vec![0.0; gens.len()];
+    let mut chain = match exact_chain {
+        Some(c) => c.clone(),
+        None => Bsgs::from_generators(n, &[], &[]),
+    };
+    let exact_log2 = exact_chain.map_or(0.0, |c| c.order().log2());
+    let max_order_log2 = super::generators::MAX_ORDER_LOG2 + exact_log2;
     let mut rejected = 0;
     for (p, r) in candidates {
         if *r > tolerance || p.is_identity() || chain.contains(p) {
             continue;
         }
-        if let Some(enlarged) = enlarged_group(obj, &gens, p, &[], bound.max(1e-6), seed) {
+        if let Some(enlarged) =
+            enlarged_group(obj, &gens, p, &[], bound.max(1e-6), max_order_log2, seed)
+        {
             gens.push(p.clone());
             chain = enlarged;
             errors.push(*r);
@@ -112,7 +123,10 @@ pub(crate) fn analyse(
     let measured: Vec<MeasuredElement> = elements
         .into_par_iter()
         .map(|permutation| MeasuredElement {
-            error: obj.relative_error(permutation.images()),
+            error: match exact_chain {
+                Some(c) if c.contains(&permutation) => 0.0,
+                _ => obj.relative_error(permutation.images()),
+            },
             permutation,
         })
         .collect();
@@ -187,7 +201,7 @@ mod tests {
         let obj = Objective::new(&g, 0.5);
         let refl = Permutation::from_images((0..n).map(|i| (n - i) % n).collect()).unwrap();
         let cands = vec![(shift(n, 5), 0.0), (shift(n, 2), 0.0), (refl, 0.0)];
-        let (s, measured) = analyse(&obj, &cands, 1e-9, 1e-6, 0);
+        let (s, measured) = analyse(&obj, (&[], None), &cands, 1e-9, 1e-6, 0);
         assert_eq!(s.order, Some(GroupOrder::from(24)));
         assert_eq!(s.generators.len(), 2, "shift +2 is a power of shift +5");
         assert!(s.all_checked);
@@ -198,7 +212,7 @@ mod tests {
         let mut bad = shift(n, 1).images().to_vec();
         bad.swap(0, 3);
         let bad = Permutation::from_images(bad).unwrap();
-        let (s, _) = analyse(&obj, &[(bad, 0.0)], 1.0, 1e-3, 0);
+        let (s, _) = analyse(&obj, (&[], None), &[(bad, 0.0)], 1.0, 1e-3, 0);
         assert_eq!(s.order, None);
     }
 }

@@ -152,6 +152,42 @@ impl<'a> Grower<'a> {
                 .iter()
                 .map(|&m| (obj.w[u * n + m] as f64).powi(2) + (obj.w[m * n + u] as f64).powi(2))
                 .sum::<f64>();
+        if let Some(sp) = &obj.sparse {
+            // Σ_m (a_m − x)² over all v is Σ_m a_m² plus, where x ≠ 0, the change
+            // (a_m − x)² − a_m²: only the non-zero entries of the images' columns.
+            let mut base = 0.0f32;
+            for &m in &self.neigh {
+                let (a, b) = (obj.w[u * n + m], obj.w[m * n + u]);
+                base += if obj.symmetric {
+                    2.0 * a * a
+                } else {
+                    a * a + b * b
+                };
+            }
+            for (v, c) in self.cost.iter_mut().enumerate() {
+                let d = wuu - obj.w[v * n + v];
+                *c = d * d + base;
+            }
+            for &m in &self.neigh {
+                let pm = self.img[m];
+                let a = obj.w[u * n + m];
+                let (idx, val) = sp.col(pm); // W[v][π m] ≠ 0
+                let k = if obj.symmetric { 2.0 } else { 1.0 };
+                for (&v, &x) in idx.iter().zip(val) {
+                    let d = a - x;
+                    self.cost[v as usize] += k * (d * d - a * a);
+                }
+                if !obj.symmetric {
+                    let b = obj.w[m * n + u];
+                    let (idx, val) = sp.row(pm); // W[π m][v] ≠ 0
+                    for (&v, &y) in idx.iter().zip(val) {
+                        let d = b - y;
+                        self.cost[v as usize] += d * d - b * b;
+                    }
+                }
+            }
+            return;
+        }
         for (v, c) in self.cost.iter_mut().enumerate() {
             let d = wuu - obj.w[v * n + v];
             *c = d * d;
@@ -189,6 +225,17 @@ impl<'a> Grower<'a> {
                 .take(NEIGHBOURS)
                 .collect(),
         );
+    }
+
+    /// The free node of lowest cost (ties by index; NaN costs skipped): one scan.
+    fn best_one(&self) -> Option<(f32, usize)> {
+        let mut best: Option<(f32, usize)> = None;
+        for (v, &c) in self.cost.iter().enumerate() {
+            if !self.used[v] && !c.is_nan() && best.is_none_or(|(b, _)| c.total_cmp(&b).is_lt()) {
+                best = Some((c, v));
+            }
+        }
+        best
     }
 
     /// The `k` free nodes of lowest cost, best first (ties by index).
@@ -244,8 +291,8 @@ pub(crate) fn grow(
         g.costs(u);
         // The best free image; a free node always exists while `mapped < n`, and
         // non-finite costs (never from finite weights) fall back to any free node.
-        let (c, v) = match g.best_free(1).first() {
-            Some(&b) => b,
+        let (c, v) = match g.best_one() {
+            Some(b) => b,
             None => match g.used.iter().position(|&b| !b) {
                 Some(v) => (0.0, v),
                 None => return Growth::Stopped,
@@ -272,7 +319,9 @@ pub(crate) fn grow_branching(
     let mapped_seed = |u: usize| seeds.iter().any(|&(s, _)| s == u);
     let stop = ctx.stop();
     let Some(u) = first.filter(|&u| obj.n > ABANDON_MIN_N && !mapped_seed(u)) else {
-        return stopped(grow(obj, nb, seeds, mode, abandon_above, stop), ctx);
+        let outcome = grow(obj, nb, seeds, mode, abandon_above, stop);
+        count(&outcome, obj.n, seeds.len(), ctx);
+        return stopped(outcome, ctx);
     };
     let mut g = Grower::new(obj, nb, mode, seeds);
     let sources: Vec<usize> = seeds.iter().map(|s| s.0).collect();
@@ -298,6 +347,11 @@ pub(crate) fn grow_branching(
             }
             _ => (run(pair[0].1), None),
         };
+        // Both branches of a pair always run: both count.
+        count(&first, obj.n, seeds.len() + 1, ctx);
+        if let Some(s) = &second {
+            count(s, obj.n, seeds.len() + 1, ctx);
+        }
         for outcome in std::iter::once(first).chain(second) {
             match outcome {
                 Growth::Abandoned { steps } => spent += steps,
@@ -306,6 +360,16 @@ pub(crate) fn grow_branching(
         }
     }
     Growth::Abandoned { steps: spent }
+}
+
+/// Counts a growth and the nodes it mapped beyond its `seeds` seed pairs.
+fn count(outcome: &Growth, n: usize, seeds: usize, ctx: &mut Ctx) {
+    ctx.work.growths += 1;
+    ctx.work.growth_steps += match outcome {
+        Growth::Abandoned { steps } => *steps as u64,
+        Growth::Grown(_) => n.saturating_sub(seeds) as u64,
+        Growth::Stopped => 0,
+    };
 }
 
 /// `outcome`, after recording in `ctx` why a growth stopped.

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::perm::{self, Permutation};
 
 pub use group::GroupSummary;
-pub use progress::Progress;
+pub use progress::{Progress, Work};
 
 use crate::cancel::CancelToken;
 use crate::graph::{GraphError, WeightedGraph};
@@ -138,7 +138,10 @@ pub struct SearchOptions {
     /// enumeration ends once this many results below a tenth of the error
     /// of a random permutation exist.
     pub max_results: usize,
-    /// Wall-clock limit in seconds; the best results so far are returned.
+    /// Wall-clock limit in seconds. It only cancels: no stage reads the clock to
+    /// decide how much to do, so a search that ends before it gives the same results
+    /// whatever the limit, the machine or its load; one stopped by it says so
+    /// (`timed_out`) and returns the best results so far.
     pub time_limit_secs: f64,
     /// Seed for every random choice (runs are reproducible).
     pub seed: u64,
@@ -151,6 +154,14 @@ pub struct SearchOptions {
     /// The exact group's colour tolerance: weights within `exact_tolerance · max|w|`
     /// count as equal (0: exact equality).
     pub exact_tolerance: f64,
+    /// Most branch-and-bound nodes of `--method exact` (a bound on the work; the
+    /// certificate reports the gap left when it is reached).
+    #[serde(default = "default_max_nodes")]
+    pub max_nodes: u64,
+}
+
+fn default_max_nodes() -> u64 {
+    SearchOptions::default().max_nodes
 }
 
 impl Default for SearchOptions {
@@ -163,6 +174,7 @@ impl Default for SearchOptions {
             penalty: 0.5,
             group_tolerance: 0.15,
             exact_tolerance: 0.0,
+            max_nodes: 1_000_000,
         }
     }
 }
@@ -193,6 +205,11 @@ impl SearchOptions {
                 "group tolerance must be ≥ 0, got {}",
                 self.group_tolerance
             )));
+        }
+        if self.max_nodes == 0 {
+            return Err(SearchError::InvalidOption(
+                "the node budget must be at least 1".into(),
+            ));
         }
         if !(self.exact_tolerance.is_finite() && (0.0..1.0).contains(&self.exact_tolerance)) {
             return Err(SearchError::InvalidOption(format!(
@@ -250,6 +267,13 @@ pub fn net_flow(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
 impl SearchResult {
     fn new(graph: &WeightedGraph, permutation: Permutation) -> Self {
         let relative_error = perm::relative_error(graph.weights(), &permutation);
+        Self::with_error(graph, permutation, relative_error)
+    }
+
+    /// A result whose relative error is already known: measured, or proved 0 for an
+    /// element of the exact group (computing it would give exactly 0 too: every weight
+    /// moves onto an equal one).
+    fn with_error(graph: &WeightedGraph, permutation: Permutation, relative_error: f64) -> Self {
         Self {
             node_weight_error: graph
                 .node_weights()
@@ -282,7 +306,8 @@ pub struct SearchReport {
     pub group: GroupSummary,
     /// True if the search was cancelled.
     pub cancelled: bool,
-    /// True if the time limit ended the search.
+    /// True if the time limit ended the search (its results then depend on the
+    /// machine's speed).
     pub timed_out: bool,
     /// The exact automorphism group (colours by exact weight equality), or why it
     /// was not proved.
@@ -294,6 +319,8 @@ pub struct SearchReport {
     /// group reported (`None` otherwise, or without a group). The rest of the search
     /// only tried to extend the group and found nothing more.
     pub full_group_s: Option<f64>,
+    /// The work done, by kind (what bounds each stage, instead of the clock).
+    pub work: Work,
 }
 
 /// Runs the search. `progress` is called from the calling thread every ~50 ms.
@@ -308,27 +335,43 @@ pub fn search(
     options.check()?;
     let begin = Instant::now();
     let n = graph.n();
+    let limit = Duration::from_secs_f64(options.time_limit_secs.min(1e7));
+    let deadline = begin + limit;
     // The exact group first: on learned (noisy) graphs colour refinement settles it
-    // as trivial in one pass, so it costs a small share of the search.
+    // as trivial in one pass, so it costs a small share of the search. The time limit
+    // cancels it too (through a token the deadline cancels).
     let exact_options = crate::group::ExactOptions {
         tolerance: options.exact_tolerance,
         ..crate::group::ExactOptions::default()
     };
-    let exact_group = crate::group::exact_group(
-        graph.weights(),
-        graph.node_weights(),
-        &exact_options,
-        cancel,
-    )
-    .map_err(|e| e.to_string());
+    let exact_group = {
+        let timer = progress::DeadlineToken::new(cancel, deadline);
+        crate::group::exact_group(
+            graph.weights(),
+            graph.node_weights(),
+            &exact_options,
+            timer.token(),
+        )
+    };
+    let exact_timed_out = !cancel.is_cancelled() && Instant::now() >= deadline;
+    let exact_seed = exact_seed(&exact_group, options, n);
+    let exact_group = match exact_group {
+        Ok(g) => Ok(g),
+        // A stopped search still proved a subgroup: shown, marked incomplete.
+        Err(crate::group::ExactGroupError::Incomplete(g)) => Ok(*g),
+        Err(e) => Err(e.to_string()),
+    };
     // Every result is relative (errors are ratios of norms), so the search runs on a
     // copy scaled into a safe floating-point range.
     let normalised = graph.normalised();
     let graph = normalised.as_ref().unwrap_or(graph);
     let obj = objective::Objective::new(graph, options.penalty);
     let symmetric = graph.is_symmetric();
-    let limit = Duration::from_secs_f64(options.time_limit_secs.min(1e7));
-    let mut ctx = progress::Ctx::new(cancel, limit, progress);
+    let mut ctx = progress::Ctx::new(cancel, deadline, progress);
+    if exact_timed_out {
+        ctx.should_stop();
+    }
+    ctx.work.exact_group_nodes = exact_group.as_ref().map_or(0, |g| g.nodes);
     let sig = signature::Signatures::compute(&obj);
     let nb = seeded::Neighbours::compute(&obj);
     let baseline = random_baseline(&obj, options.seed);
@@ -340,35 +383,44 @@ pub fn search(
         accept,
         good: 0.1 * baseline,
         group_tolerance: options.group_tolerance,
+        few_weights: exact_group
+            .as_ref()
+            .is_ok_and(|g| g.edge_colours <= seeded::FEW_WEIGHTS),
     };
     let max = options.max_results;
     let mut certificate = None;
+    // Exact automorphisms are approximate ones with error 0: they are results, and
+    // they start the approximate group, so the search looks only for what they do
+    // not explain.
+    let exact_count = exact_seed.gens.len();
+    let exact_gens = exact_seed.gens.clone();
+    for g in &exact_gens {
+        ctx.offer(&obj, g.images());
+    }
+    // The exact group's chain: membership proves an error of 0 without measuring it.
+    let exact_chain = (exact_count > 0).then(|| exact_seed.chain(n, &[]));
+    let result_of = |p: Permutation| match &exact_chain {
+        Some(c) if c.contains(&p) => SearchResult::with_error(graph, p, 0.0),
+        _ => SearchResult::new(graph, p),
+    };
     let mut enumerated = generators::Generators::default();
     match options.method {
-        Method::Auto => enumerated = auto::run(&obj, &setup, options.seed, &mut ctx),
+        Method::Auto => enumerated = auto::run(&obj, &setup, options.seed, exact_seed, &mut ctx),
         Method::Seeded => {
             enumerated = generators::enumerate(
                 &obj,
                 &setup,
                 options.seed,
                 growth::Attach::Total,
-                generators::Generators::default(),
+                exact_seed,
                 &mut ctx,
             );
         }
         Method::Spectral => spectral::run(&obj, &setup, max, &mut ctx),
         Method::Faq => faq::run(&obj, symmetric, 3, options.seed, &mut ctx),
-        Method::Exact => certificate = Some(exact::run(&obj, &mut ctx)),
+        Method::Exact => certificate = Some(exact::run(&obj, options.max_nodes, &mut ctx)),
         Method::Anneal => {
-            let budget = ctx.remaining_secs();
-            anneal::run(
-                &obj,
-                None,
-                options.seed,
-                1000 * n.max(200),
-                budget,
-                &mut ctx,
-            );
+            anneal::run(&obj, None, options.seed, 1000 * n.max(200), &mut ctx);
         }
     }
     let cancelled = cancel.is_cancelled();
@@ -382,7 +434,7 @@ pub fn search(
         .filter_map(|(p, _)| Permutation::from_images(p).ok())
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|p| SearchResult::new(graph, p))
+        .map(result_of)
         .filter(|r| r.exact || 2 * r.fixed_points <= n)
         .collect();
     sort_results(&mut results);
@@ -403,10 +455,12 @@ pub fn search(
             .min(3.0 * best + 1e-9);
         (tol, setup.accept)
     };
-    // Generators found level by level come first, then the other results by error.
+    // After the exact group, the generators found level by level come first, then the
+    // other results by error.
     let mut candidates: Vec<(Permutation, f64)> = enumerated
         .gens
         .iter()
+        .skip(exact_count)
         .map(|g| (g.clone(), perm::relative_error(graph.weights(), g)))
         .collect();
     candidates.extend(
@@ -415,10 +469,16 @@ pub fn search(
             .filter(|r| r.relative_error <= tolerance)
             .map(|r| (r.permutation.clone(), r.relative_error)),
     );
-    let (group, mut measured) = group::analyse(&obj, &candidates, tolerance, bound, options.seed);
+    let (group, mut measured) = group::analyse(
+        &obj,
+        (&exact_gens, exact_chain.as_ref()),
+        &candidates,
+        tolerance,
+        bound,
+        options.seed,
+    );
     let full_group_s = ctx.last_generator.and_then(|t| {
-        let enumerated_order =
-            crate::group::Bsgs::from_generators(n, &enumerated.gens, &[]).order();
+        let enumerated_order = enumerated.chain(n, &[]).order();
         (group.order.as_ref() == Some(&enumerated_order))
             .then(|| t.duration_since(begin).as_secs_f64())
     });
@@ -437,7 +497,7 @@ pub fn search(
         .take(max)
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|m| SearchResult::new(graph, m.permutation))
+        .map(|m| SearchResult::with_error(graph, m.permutation, m.error))
         .collect();
     results.extend(extra);
     sort_results(&mut results);
@@ -454,7 +514,34 @@ pub fn search(
         exact_group,
         certificate,
         full_group_s,
+        work: ctx.work,
     })
+}
+
+/// Most work (base length² × n, about the cost of its stabiliser chain) for an exact
+/// group to start the approximate group. Beyond (the symmetric group on thousands of
+/// twins) its chain would cost more than the search, and the approximate group
+/// starts empty as before.
+const EXACT_SEED_WORK: f64 = 2_147_483_648.0;
+
+/// The exact group's generators as the start of the approximate group: only when they
+/// are exact automorphisms (colour tolerance 0), the group is complete and
+/// non-trivial, and its chain is affordable.
+fn exact_seed(
+    exact: &Result<crate::group::ExactGroup, crate::group::ExactGroupError>,
+    options: &SearchOptions,
+    n: usize,
+) -> generators::Generators {
+    match exact {
+        Ok(g)
+            if options.exact_tolerance == 0.0
+                && !g.generators.is_empty()
+                && (g.base.len() as f64).powi(2) * n as f64 <= EXACT_SEED_WORK =>
+        {
+            generators::Generators::exact(g.generators.clone(), g.order.log2())
+        }
+        _ => generators::Generators::default(),
+    }
 }
 
 fn sort_results(results: &mut [SearchResult]) {

@@ -29,6 +29,69 @@ pub(crate) struct Objective {
     /// `W = Wᵀ` exactly: the column terms of node errors and swap deltas equal the
     /// row terms, so they are computed once and doubled.
     pub symmetric: bool,
+    /// The non-zero entries by row and by column, for sparse graphs (at most one entry
+    /// in [`SPARSE_DENSITY`]): growth steps and scores then cost time in the number of
+    /// non-zero weights instead of `n²`.
+    pub sparse: Option<SparseRows>,
+}
+
+/// A graph is treated as sparse with at most one non-zero weight in this many.
+const SPARSE_DENSITY: usize = 16;
+
+/// Non-zero entries of `W`, row by row and column by column.
+pub(crate) struct SparseRows {
+    rows: Csr,
+    /// `None` when `W` is symmetric (columns are rows).
+    cols: Option<Csr>,
+}
+
+/// Compressed rows: the non-zero positions and values of each row.
+struct Csr {
+    start: Vec<usize>,
+    index: Vec<u32>,
+    value: Vec<f32>,
+}
+
+impl Csr {
+    fn of<'a>(n: usize, row: impl Fn(usize) -> &'a [f32]) -> Self {
+        let mut start = Vec::with_capacity(n + 1);
+        let (mut index, mut value) = (Vec::new(), Vec::new());
+        start.push(0);
+        for i in 0..n {
+            for (j, &x) in row(i).iter().enumerate() {
+                if x != 0.0 {
+                    index.push(j as u32);
+                    value.push(x);
+                }
+            }
+            start.push(index.len());
+        }
+        Self {
+            start,
+            index,
+            value,
+        }
+    }
+
+    #[inline]
+    fn of_row(&self, i: usize) -> (&[u32], &[f32]) {
+        let r = self.start[i]..self.start[i + 1];
+        (&self.index[r.clone()], &self.value[r])
+    }
+}
+
+impl SparseRows {
+    /// Non-zero `(j, W[i][j])` of row `i`.
+    #[inline]
+    pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        self.rows.of_row(i)
+    }
+
+    /// Non-zero `(j, W[j][i])` of column `i`.
+    #[inline]
+    pub fn col(&self, i: usize) -> (&[u32], &[f32]) {
+        self.cols.as_ref().unwrap_or(&self.rows).of_row(i)
+    }
 }
 
 impl Objective {
@@ -47,6 +110,11 @@ impl Objective {
         }
         let norm2 = w.iter().map(|&x| (x as f64) * (x as f64)).sum::<f64>();
         let symmetric = w == wt;
+        let nonzero = w.iter().filter(|&&x| x != 0.0).count();
+        let sparse = (nonzero * SPARSE_DENSITY <= n * n).then(|| SparseRows {
+            rows: Csr::of(n, |i| &w[i * n..(i + 1) * n]),
+            cols: (!symmetric).then(|| Csr::of(n, |i| &wt[i * n..(i + 1) * n])),
+        });
         Self {
             n,
             w,
@@ -54,6 +122,7 @@ impl Objective {
             norm2: norm2.max(1e-300),
             penalty,
             symmetric,
+            sparse,
         }
     }
 
@@ -69,9 +138,20 @@ impl Objective {
         &self.wt[i * self.n..(i + 1) * self.n]
     }
 
-    /// `S(π) = Σ_ij W[i][j]·W[π(i)][π(j)]`.
+    /// `S(π) = Σ_ij W[i][j]·W[π(i)][π(j)]` (over the non-zero `W[i][j]` only on sparse
+    /// graphs).
     pub fn score(&self, p: &[usize]) -> f64 {
-        self.rows_sum(|i| gathered_dot(self.row(i), self.row(p[i]), p))
+        match &self.sparse {
+            Some(sp) => self.rows_sum(|i| {
+                let (idx, val) = sp.row(i);
+                let prow = self.row(p[i]);
+                idx.iter()
+                    .zip(val)
+                    .map(|(&j, &x)| x * prow[p[j as usize]])
+                    .sum::<f32>()
+            }),
+            None => self.rows_sum(|i| gathered_dot(self.row(i), self.row(p[i]), p)),
+        }
     }
 
     /// `r(π) = ‖W − πW‖_F / ‖W‖_F` computed directly (not from the score, whose
@@ -127,10 +207,28 @@ impl Objective {
         let (ca, cb) = (self.col(a), self.col(b));
         let (rpa, rpb) = (self.row(pa), self.row(pb));
         let (cpa, cpb) = (self.col(pa), self.col(pb));
-        let acc = if self.symmetric {
-            2.0 * gathered_swap(ra, rb, rpa, rpb, p)
-        } else {
-            gathered_swap(ra, rb, rpa, rpb, p) + gathered_swap(ca, cb, cpa, cpb, p)
+        let acc = match &self.sparse {
+            // Σ_j (W[a][j] − W[b][j])·(W[πb][πj] − W[πa][πj]) over the non-zero entries
+            // of rows a and b only.
+            Some(sp) => {
+                let part = |(idx, val): (&[u32], &[f32]), pa: &[f32], pb: &[f32]| -> f32 {
+                    idx.iter()
+                        .zip(val)
+                        .map(|(&j, &x)| {
+                            let pj = p[j as usize];
+                            x * (pb[pj] - pa[pj])
+                        })
+                        .sum()
+                };
+                let rows = part(sp.row(a), rpa, rpb) - part(sp.row(b), rpa, rpb);
+                if self.symmetric {
+                    2.0 * rows
+                } else {
+                    rows + part(sp.col(a), cpa, cpb) - part(sp.col(b), cpa, cpb)
+                }
+            }
+            None if self.symmetric => 2.0 * gathered_swap(ra, rb, rpa, rpb, p),
+            None => gathered_swap(ra, rb, rpa, rpb, p) + gathered_swap(ca, cb, cpa, cpb, p),
         };
         // The loop above counted j ∈ {a, b} as if they were ordinary columns; fix them.
         let w = |i: usize, j: usize| self.w[i * self.n + j];

@@ -24,6 +24,7 @@ pub(crate) fn two_opt(obj: &Objective, p: &mut [usize], ctx: &mut Ctx) {
 pub(crate) fn two_opt_rounds(obj: &Objective, p: &mut [usize], rounds: usize, ctx: &mut Ctx) {
     let n = obj.n;
     for _round in 0..rounds {
+        ctx.work.polish_rounds += 1;
         let worst = worst_nodes(obj, p, FOCUS.min(n));
         let mut improved = focused_pass(obj, p, &worst, ctx);
         if ctx.should_stop() {
@@ -175,6 +176,7 @@ pub(crate) fn assign_from_gain(
             cost[u * n + v] = -(gain[[u, v]] as f64) + if u == v { pen } else { 0.0 };
         }
     }
+    ctx.work.assignments += 1;
     assignment::solve(n, &cost, || ctx.should_stop())
 }
 
@@ -188,6 +190,7 @@ pub(crate) fn refine(
 ) {
     let mut cost = obj.cost(p);
     for _ in 0..rounds {
+        ctx.work.polish_rounds += 1;
         let Some(g) = linearisation(obj, p, symmetric, ctx) else {
             return;
         };
@@ -231,6 +234,8 @@ pub(crate) fn refine_worst(
         if ctx.should_stop() {
             return;
         }
+        ctx.work.polish_rounds += 1;
+        ctx.work.assignments += 1;
         let set = worst_nodes(obj, p, k);
         let images: Vec<usize> = set.iter().map(|&a| p[a]).collect();
         set.iter().for_each(|&a| inside[a] = true);

@@ -1,7 +1,14 @@
-//! Cancellation, deadlines, progress reporting and the pool of found permutations.
+//! Cancellation, deadlines, progress reporting, the work counters and the pool of
+//! found permutations.
+//!
+//! The deadline only cancels: no stage reads the clock to decide how much to do
+//! (every budget is a count of work, [`Work`]), so a search that ends before its
+//! deadline gives the same results on any machine, load or thread count.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+
+use serde::Serialize;
 
 use super::objective::Objective;
 use crate::cancel::CancelToken;
@@ -13,6 +20,29 @@ pub struct Progress {
     pub fraction: f64,
     /// Lowest relative error found so far (`None` before the first candidate).
     pub best_error: Option<f64>,
+}
+
+/// The work a search did, by kind: what bounds every stage (never the clock), and
+/// what a user reads to see why a search took as long as it did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Work {
+    /// Search-tree nodes of the exact group (Traces', or our own search's).
+    pub exact_group_nodes: u64,
+    /// Greedy growths started from seed pairs (abandoned ones included; a growth
+    /// branching on several first choices counts each branch).
+    pub growths: u64,
+    /// Nodes mapped by those growths.
+    pub growth_steps: u64,
+    /// Local-improvement rounds: pairwise-swap (2-opt) passes and re-assignments.
+    pub polish_rounds: u64,
+    /// Linear assignments solved.
+    pub assignments: u64,
+    /// Simulated-annealing moves proposed.
+    pub anneal_moves: u64,
+    /// Frank–Wolfe iterations (FAQ).
+    pub faq_iterations: u64,
+    /// Branch-and-bound nodes expanded (`--method exact`).
+    pub nodes: u64,
 }
 
 /// Run-time context shared by the solvers.
@@ -47,17 +77,19 @@ pub(crate) struct Ctx<'a> {
     pub timed_out: bool,
     /// When the enumeration last accepted a generator.
     pub last_generator: Option<Instant>,
+    /// Work done so far.
+    pub work: Work,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(
         cancel: &'a CancelToken,
-        time_limit: Duration,
+        deadline: Instant,
         progress: &'a mut dyn FnMut(Progress),
     ) -> Self {
         Self {
             cancel,
-            deadline: Instant::now() + time_limit,
+            deadline,
             progress,
             last_report: None,
             stage: (0.0, 1.0),
@@ -65,6 +97,7 @@ impl<'a> Ctx<'a> {
             stopped: false,
             timed_out: false,
             last_generator: None,
+            work: Work::default(),
         }
     }
 
@@ -89,13 +122,6 @@ impl<'a> Ctx<'a> {
             cancel: self.cancel,
             deadline: self.deadline,
         }
-    }
-
-    /// Seconds left before the deadline.
-    pub fn remaining_secs(&self) -> f64 {
-        self.deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64()
     }
 
     /// Sets the sub-range of the overall progress the next stage reports into.
@@ -134,6 +160,60 @@ impl<'a> Ctx<'a> {
         let r = obj.rel_sq_from_score(obj.score(p)).sqrt();
         self.found.insert(p, r);
         r
+    }
+}
+
+/// A token cancelled when `parent` is, or at `deadline`: for work that checks a token
+/// only (the exact group). A helper thread watches both until the value is dropped.
+pub(crate) struct DeadlineToken {
+    token: CancelToken,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    watcher: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DeadlineToken {
+    /// How often the helper looks at the clock and the parent token.
+    const POLL: Duration = Duration::from_millis(10);
+
+    pub fn new(parent: &CancelToken, deadline: Instant) -> Self {
+        use std::sync::atomic::Ordering;
+        let token = CancelToken::new();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (t, p, d) = (token.clone(), parent.clone(), done.clone());
+        let watcher = std::thread::Builder::new()
+            .name("search-deadline".into())
+            .spawn(move || {
+                while !d.load(Ordering::Relaxed) {
+                    if p.is_cancelled() || Instant::now() >= deadline {
+                        t.cancel();
+                        return;
+                    }
+                    std::thread::sleep(Self::POLL);
+                }
+            })
+            .ok();
+        if watcher.is_none() && (parent.is_cancelled() || Instant::now() >= deadline) {
+            token.cancel();
+        }
+        Self {
+            token,
+            done,
+            watcher,
+        }
+    }
+
+    /// The token to hand to the work.
+    pub fn token(&self) -> &CancelToken {
+        &self.token
+    }
+}
+
+impl Drop for DeadlineToken {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(w) = self.watcher.take() {
+            let _ = w.join();
+        }
     }
 }
 

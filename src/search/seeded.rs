@@ -74,7 +74,13 @@ pub(crate) struct SeededSetup {
     /// Relative error below which a result counts towards `max_results`
     /// (a tenth of the random-permutation error).
     pub good: f64,
+    /// The weights take at most [`FEW_WEIGHTS`] distinct values (a graph given
+    /// exactly, not learned): no plateau of noisy weights to grow across.
+    pub few_weights: bool,
 }
+
+/// At most this many distinct weights make a graph "exact" ([`SeededSetup::few_weights`]).
+pub(crate) const FEW_WEIGHTS: usize = 64;
 
 /// The pivot: the most strongly connected node (ties: lowest index).
 pub(crate) fn pivot(obj: &Objective) -> usize {

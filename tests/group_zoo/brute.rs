@@ -6,10 +6,17 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 
 /// True if `W[π(i)][π(j)] = W[i][j]` for all `i, j` and `d[π(i)] = d[i]`, with
 /// exact equality of the `f32` values.
+/// Pairs of fixed points are preserved trivially, so only the rows and columns of
+/// moved points are compared (every pair with a moved end).
 pub fn is_automorphism(w: ArrayView2<f32>, d: Option<ArrayView1<f32>>, p: &Permutation) -> bool {
     let n = w.nrows();
+    let moved: Vec<usize> = (0..n).filter(|&i| p.image(i) != i).collect();
     p.len() == n
-        && (0..n).all(|i| (0..n).all(|j| w[[p.image(i), p.image(j)]] == w[[i, j]]))
+        && moved.iter().all(|&i| {
+            (0..n).all(|j| {
+                w[[p.image(i), p.image(j)]] == w[[i, j]] && w[[p.image(j), p.image(i)]] == w[[j, i]]
+            })
+        })
         && d.is_none_or(|d| (0..n).all(|i| d[p.image(i)] == d[i]))
 }
 

@@ -9,6 +9,7 @@
 
 pub mod brute;
 pub mod graphs;
+pub mod hard;
 
 use invariance_lab::perm::Permutation;
 use ndarray::{Array1, Array2};
@@ -46,6 +47,20 @@ impl Entry {
             d: None,
             known: Some(known.to_string()),
             source,
+            brute_force: false,
+        }
+    }
+
+    /// An entry whose order is not known from theory: the order bliss gave, recorded
+    /// from `bench/run_groups.sh` (bliss through python-igraph 1.0, whose
+    /// `count_automorphisms(sh="fl")` computed it on the scrambled graph).
+    fn from_bliss(name: &'static str, w: Array2<f32>, bliss: &'static str) -> Self {
+        Self {
+            name,
+            w,
+            d: None,
+            known: Some(bliss.to_string()),
+            source: "bliss (python-igraph 1.0, bench/run_groups.sh)",
             brute_force: false,
         }
     }
@@ -262,10 +277,169 @@ pub fn timing_catalogue() -> Vec<Entry> {
     ]
 }
 
+/// Cycle rank `m − n + c` of a graph (edges, vertices, connected components).
+fn cycle_rank(w: &Array2<f32>) -> u32 {
+    let n = w.nrows();
+    let mut seen = vec![false; n];
+    let mut components = 0;
+    for s in 0..n {
+        if seen[s] {
+            continue;
+        }
+        components += 1;
+        seen[s] = true;
+        let mut stack = vec![s];
+        while let Some(v) = stack.pop() {
+            for u in 0..n {
+                if w[[v, u]] != 0.0 && !seen[u] {
+                    seen[u] = true;
+                    stack.push(u);
+                }
+            }
+        }
+    }
+    let edges = w.iter().filter(|&&x| x != 0.0).count() / 2;
+    (edges + components - n) as u32
+}
+
+/// A CFI entry over a random cubic base of `base_n` vertices: `2^β` with `β` the base's
+/// cycle rank, valid when the base has no automorphism (bliss confirms in the bench).
+fn cfi_entry(name: &'static str, base_n: usize, seed: u64, twisted: bool) -> Entry {
+    let base = random_cubic(base_n, seed);
+    let order = BigUint::from(2u32).pow(cycle_rank(&base));
+    Entry::new(
+        name,
+        hard::cfi(&base, twisted),
+        order,
+        "2^(m-n+c) (rigid base)",
+    )
+}
+
+/// The hard families of the exact-automorphism benchmarks ([`hard`]), for the bench
+/// and the tests. Orders from theory (the source says which).
+pub fn hard_catalogue() -> Vec<Entry> {
+    let f = |k: u64| factorial(k);
+    let petersen = graphs::generalised_petersen(5, 2);
+    let heawood = graphs::heawood();
+    let union_order = |aut: u64, copies: u64| BigUint::from(aut).pow(copies as u32) * f(copies);
+    vec![
+        cfi_entry("cfi_u_50", 50, 1, false),
+        cfi_entry("cfi_t_50", 50, 1, true),
+        cfi_entry("cfi_u_100", 100, 2, false),
+        cfi_entry("cfi_t_100", 100, 2, true),
+        cfi_entry("cfi_u_200", 200, 3, false),
+        cfi_entry("cfi_t_200", 200, 3, true),
+        Entry::new(
+            "pg2_7",
+            hard::projective_plane(7),
+            hard::projective_plane_order(7),
+            "2|PGammaL(3,q)|",
+        ),
+        Entry::new(
+            "pg2_8",
+            hard::projective_plane(8),
+            hard::projective_plane_order(8),
+            "2|PGammaL(3,q)|",
+        ),
+        Entry::new(
+            "pg2_9",
+            hard::projective_plane(9),
+            hard::projective_plane_order(9),
+            "2|PGammaL(3,q)|",
+        ),
+        Entry::new(
+            "pg2_11",
+            hard::projective_plane(11),
+            hard::projective_plane_order(11),
+            "2|PGammaL(3,q)|",
+        ),
+        Entry::new(
+            "pg2_13",
+            hard::projective_plane(13),
+            hard::projective_plane_order(13),
+            "2|PGammaL(3,q)|",
+        ),
+        Entry::new("paley101", paley(101), 101 * 50, "q(q-1)/2"),
+        Entry::new("paley509", paley(509), 509 * 254, "q(q-1)/2"),
+        Entry::new("paley997", paley(997), 997 * 498, "q(q-1)/2"),
+        Entry::from_bliss("latin_z10", hard::latin_square_cyclic(10), "2400"),
+        Entry::from_bliss("latin_z17", hard::latin_square_cyclic(17), "27744"),
+        Entry::from_bliss("latin_z23", hard::latin_square_cyclic(23), "69828"),
+        Entry::from_bliss("latin_z30", hard::latin_square_cyclic(30), "43200"),
+        Entry::from_bliss(
+            "had_syl32",
+            hard::hadamard_graph(&hard::sylvester(5)),
+            "40957378560",
+        ),
+        Entry::from_bliss(
+            "had_syl64",
+            hard::hadamard_graph(&hard::sylvester(6)),
+            "330280300707840",
+        ),
+        Entry::from_bliss(
+            "had_pal32",
+            hard::hadamard_graph(&hard::paley_hadamard(31)),
+            "59520",
+        ),
+        Entry::from_bliss(
+            "had_pal44",
+            hard::hadamard_graph(&hard::paley_hadamard(43)),
+            "158928",
+        ),
+        Entry::from_bliss(
+            "had_pal60",
+            hard::hadamard_graph(&hard::paley_hadamard(59)),
+            "410640",
+        ),
+        Entry::new("kneser9_3", kneser(9, 3), f(9), "S_9"),
+        Entry::new("kneser11_4", kneser(11, 4), f(11), "S_11"),
+        Entry::new("johnson8_4", johnson(8, 4), f(8) * 2u32, "S_8 x 2"),
+        Entry::new("johnson10_4", johnson(10, 4), f(10), "S_10"),
+        Entry::new("johnson12_5", johnson(12, 5), f(12), "S_12"),
+        Entry::new(
+            "q8",
+            hypercube(8),
+            BigUint::from(1u32 << 8) * f(8),
+            "2^n n!",
+        ),
+        Entry::new(
+            "q9",
+            hypercube(9),
+            BigUint::from(1u32 << 9) * f(9),
+            "2^n n!",
+        ),
+        Entry::new(
+            "q10",
+            hypercube(10),
+            BigUint::from(1u32 << 10) * f(10),
+            "2^n n!",
+        ),
+        Entry::new(
+            "petersen_x100",
+            hard::disjoint_union(&petersen, 100),
+            union_order(120, 100),
+            "120^k k!",
+        ),
+        Entry::new(
+            "heawood_x50",
+            hard::disjoint_union(&heawood, 50),
+            union_order(336, 50),
+            "336^k k!",
+        ),
+        Entry::new(
+            "paley29_x20",
+            hard::disjoint_union(&paley(29), 20),
+            union_order(29 * 14, 20),
+            "406^k k!",
+        ),
+    ]
+}
+
 /// The entry called `name` (panics on an unknown name: a typo in a test).
 pub fn entry(name: &str) -> Entry {
     catalogue()
         .into_iter()
+        .chain(hard_catalogue())
         .find(|e| e.name == name)
         .unwrap_or_else(|| panic!("no zoo entry {name}"))
 }

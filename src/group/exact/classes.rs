@@ -76,6 +76,34 @@ fn vector_classes(x: &[f32], tolerance: f64) -> Vec<u32> {
     keys.iter().map(|&k| class_of(&starts, k)).collect()
 }
 
+/// At most this many distinct values are collected in a small sorted set.
+const FEW: usize = 256;
+/// Up to this many values are sorted directly (no buckets, no threads).
+const SMALL_COUNT: u64 = 1 << 16;
+
+/// The distinct values of `rows`, ascending, if there are at most [`FEW`] (graphs:
+/// 0 and 1, or a handful of weights): one pass with a small sorted set, runs of equal
+/// values skipped.
+fn few_distinct<'a>(rows: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u32>> {
+    let mut few: Vec<u32> = Vec::new();
+    let mut last: Option<u32> = None;
+    for row in rows {
+        for &k in row {
+            if last == Some(k) {
+                continue;
+            }
+            last = Some(k);
+            if let Err(i) = few.binary_search(&k) {
+                if few.len() == FEW {
+                    return None;
+                }
+                few.insert(i, k);
+            }
+        }
+    }
+    Some(few)
+}
+
 /// Number of buckets of [`sorted_distinct`]'s distribution pass.
 const BUCKET_BITS: u32 = 15;
 
@@ -114,6 +142,16 @@ fn distinct_by_bitmap<'a, I: Iterator<Item = &'a [u32]>>(
 /// keys, in cache) is sorted and deduplicated on its own: much faster than one
 /// comparison sort of the `n²` weights of a large noisy matrix.
 fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> Vec<u32> {
+    if let Some(few) = few_distinct(rows()) {
+        return few;
+    }
+    let count: u64 = rows().map(|r| r.len() as u64).sum();
+    if count <= SMALL_COUNT {
+        let mut all: Vec<u32> = rows().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        return all;
+    }
     let mut range: Option<(u32, u32)> = None;
     for row in rows() {
         for &k in row {
@@ -124,7 +162,6 @@ fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> V
         return Vec::new();
     };
     let span = (hi - lo) as u64 + 1;
-    let count: u64 = rows().map(|r| r.len() as u64).sum();
     // Up to 32 bits per key the bitmap takes no more memory than the buckets' copy.
     if span <= MAX_BITMAP_BITS.max(32 * count) {
         return distinct_by_bitmap(rows, lo, span);

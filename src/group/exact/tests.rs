@@ -604,3 +604,52 @@ fn strongly_regular_twins_are_told_apart_by_the_search() {
     });
     assert_eq!(order(&shrikhande, 92).to_u64(), Some(192));
 }
+
+/// Twins inside isomorphic components, and two classes of components: 5 × K_{3,3}
+/// (each side three twins) and 3 × C_5 (directed: a 5-cycle one way, so only
+/// rotations). |Aut| = (2·3!·3!)^5 · 5! · 5^3 · 3!.
+#[test]
+fn twins_inside_components_multiply() {
+    let mut edges = Vec::new();
+    for k in 0..5 {
+        for a in 0..3 {
+            for b in 3..6 {
+                edges.push((6 * k + a, 6 * k + b));
+            }
+        }
+    }
+    let undirected = graph(30 + 15, &edges, false);
+    let mut w = undirected;
+    for k in 0..3 {
+        for i in 0..5 {
+            w[[30 + 5 * k + i, 30 + 5 * k + (i + 1) % 5]] = 1.0;
+        }
+    }
+    let expected = GroupOrder::from_orbit_lengths(
+        std::iter::repeat_n(72usize, 5)
+            .chain(1..=5)
+            .chain(std::iter::repeat_n(5, 3))
+            .chain(1..=3),
+    );
+    for seed in 0..3 {
+        assert_eq!(order(&w, seed), expected, "seed {seed}");
+    }
+    // The same components weighted differently are told apart: one K_{3,3} with
+    // weight 2 on one edge loses its place among the others.
+    let mut w2 = w.clone();
+    w2[[0, 3]] = 2.0;
+    w2[[3, 0]] = 2.0;
+    let g = group_of(&w2, None);
+    assert_automorphisms(&w2, None, &g);
+    // That copy keeps 2·2!·2! (swap of its sides, twins 1,2 and 4,5); the other four
+    // keep theirs and may be exchanged.
+    let expected2 = GroupOrder::from_orbit_lengths(
+        [8usize]
+            .into_iter()
+            .chain(std::iter::repeat_n(72usize, 4))
+            .chain(1..=4)
+            .chain(std::iter::repeat_n(5, 3))
+            .chain(1..=3),
+    );
+    assert_eq!(g.order, expected2);
+}

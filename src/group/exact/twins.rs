@@ -13,17 +13,15 @@
 //! (`S_n`: `n − 1` points), where a stabiliser chain of degree `n` is expensive; the
 //! quotient has none of that.
 //!
-//! Finding them in `O(n²)`: with `f(x, c)` a hash of position `x` holding colour `c`,
-//! and `K_u(t) = Σ_x f(x, c'(u, x))` for row `u` with its own position set to `t`,
-//! twins `u, v` of internal colour `t` have equal modified rows, hence `K_u(t) =
-//! K_v(t)`; other vertices only by a hash collision, and every class is verified.
+//! Finding them in time linear in the listed pairs ([`Adjacency`]): with `f(x, c)` a
+//! hash of a listed pair at `x` of colour `c`, and `K_u(t) = H_u + f(u, t)` where
+//! `H_u = Σ f(x, c(u, x))` over `u`'s listed pairs (`f(u, t)` dropped for the
+//! background `t`), twins `u, v` of internal colour `t` have `K_u(t) = K_v(t)`:
+//! their lists agree except that each holds the other. Other vertices share a key
+//! only by a hash collision, and every class is verified.
 
-use crate::group::refine::{ColouredGraph, Partition, mix64};
-
-/// Most candidate internal colours over all vertices, as a multiple of `n`, before the
-/// search for twins is skipped (dense matrices with many distinct weights; skipping
-/// only costs speed, never correctness).
-const MAX_CANDIDATES_PER_VERTEX: usize = 8;
+use crate::group::refine::{ColouredGraph, mix64};
+use crate::group::sparse::Adjacency;
 
 /// Twin classes (at least two vertices each, sorted, by smallest vertex) with their
 /// internal colours.
@@ -41,46 +39,43 @@ fn f_in(x: usize, c: u32) -> u64 {
     mix64(!((x as u64) << 32 | c as u64))
 }
 
-/// The twin classes of `g` (`part`: an equitable partition; twins share a cell). `None`
-/// when there are none, or when there are too many candidate colours to look for them.
-pub(super) fn find(g: &ColouredGraph, part: &Partition) -> Option<Twins> {
-    let n = g.n();
-    let cell: Vec<usize> = (0..n).map(|v| part.cell_of(v)).collect();
-    // Row hashes, and candidate internal colours per vertex: the colours to the other
-    // vertices of its cell.
-    let mut keys: Vec<(usize, u32, u64, u32)> = Vec::new();
-    for (u, &cu) in cell.iter().enumerate() {
-        if part.cell(cu).len() < 2 {
+/// The twin classes of the graph behind `adj`, whose vertices `cell` assigns to the
+/// cells of an invariant partition (twins share a cell). `None` when there are none.
+pub(super) fn find(adj: &Adjacency, cell: &[u32]) -> Option<Twins> {
+    let n = adj.n();
+    let bg = adj.background();
+    let directed = !adj.is_symmetric();
+    let mut cell_size = vec![0u32; n];
+    cell.iter().for_each(|&c| cell_size[c as usize] += 1);
+    let mut keys: Vec<(u32, u32, u64, u32)> = Vec::new();
+    let mut ts: Vec<u32> = Vec::new();
+    for u in 0..n {
+        if cell_size[cell[u] as usize] < 2 {
             continue;
         }
-        let row = g.row(u);
-        let inc = g.inc_row(u);
         let mut h = 0u64;
-        for (x, &c) in row.iter().enumerate() {
-            if x != u {
-                h = h.wrapping_add(f(x, c));
-                if let Some(inc) = inc {
-                    h = h.wrapping_add(f_in(x, inc[x]));
-                }
+        ts.clear();
+        ts.push(bg);
+        for (x, c) in adj.out(u) {
+            h = h.wrapping_add(f(x, c));
+            if cell[x] == cell[u] {
+                ts.push(c);
             }
         }
-        let mut ts: Vec<u32> = part
-            .cell(cu)
-            .iter()
-            .filter(|&&x| x as usize != u)
-            .map(|&x| row[x as usize])
-            .collect();
+        for (x, c) in adj.inc(u) {
+            h = h.wrapping_add(f_in(x, c));
+        }
         ts.sort_unstable();
         ts.dedup();
-        for t in ts {
-            let mut k = h.wrapping_add(f(u, t));
-            if inc.is_some() {
-                k = k.wrapping_add(f_in(u, t));
+        for &t in &ts {
+            let mut k = h;
+            if t != bg {
+                k = k.wrapping_add(f(u, t));
+                if directed {
+                    k = k.wrapping_add(f_in(u, t));
+                }
             }
-            keys.push((cu, t, k, u as u32));
-        }
-        if keys.len() > MAX_CANDIDATES_PER_VERTEX * n {
-            return None;
+            keys.push((cell[u], t, k, u as u32));
         }
     }
     keys.sort_unstable();
@@ -94,11 +89,10 @@ pub(super) fn find(g: &ColouredGraph, part: &Partition) -> Option<Twins> {
         let r = run[0].3 as usize;
         for k in &run[1..] {
             let w = k.3 as usize;
-            let mut swap: Vec<u32> = (0..n as u32).collect();
-            swap.swap(r, w);
+            let twins = adj.swaps_twins(r, w);
             // Equal keys without being twins: a hash collision (about 2⁻⁶⁴ per
             // pair). Giving up keeps the classes complete, which the order needs.
-            if !g.is_automorphism(&swap) {
+            if !twins {
                 return None;
             }
             let (a, b) = (root(&mut parent, r), root(&mut parent, w));
@@ -123,7 +117,7 @@ pub(super) fn find(g: &ColouredGraph, part: &Partition) -> Option<Twins> {
                 .iter()
                 .map(|&v| internal[v as usize])
                 .find(|&t| t != u32::MAX)
-                .unwrap_or(0);
+                .unwrap_or(bg);
             (m, t)
         })
         .collect();

@@ -69,12 +69,21 @@ fn is_identity(p: &[usize]) -> bool {
 }
 
 fn solve(w: &Array2<f32>, penalty: f64, limit: Duration) -> (Certificate, bool) {
+    solve_within(w, penalty, limit, u64::MAX)
+}
+
+fn solve_within(
+    w: &Array2<f32>,
+    penalty: f64,
+    limit: Duration,
+    max_nodes: u64,
+) -> (Certificate, bool) {
     let graph = WeightedGraph::new(w.clone(), None).unwrap();
     let obj = Objective::new(&graph, penalty);
     let cancel = CancelToken::new();
     let mut progress = |_| {};
-    let mut ctx = Ctx::new(&cancel, limit, &mut progress);
-    let cert = run(&obj, &mut ctx);
+    let mut ctx = Ctx::new(&cancel, std::time::Instant::now() + limit, &mut progress);
+    let cert = run(&obj, max_nodes, &mut ctx);
     (cert, ctx.timed_out)
 }
 
@@ -218,6 +227,18 @@ fn time_limit_leaves_an_honest_gap() {
     assert!(cert.lower_bound >= 0.0 && cert.lower_bound < cert.best_cost);
     let p = cert.best_permutation.as_ref().unwrap();
     assert!((cost(&w, p.images(), 0.5) - cert.best_cost).abs() <= 1e-9);
+}
+
+/// A node budget stops the tree as the clock did, but the same way on every run.
+#[test]
+fn node_budget_leaves_the_same_gap_every_time() {
+    let w = random_matrix(24, true, 9);
+    let run = || solve_within(&w, 0.5, Duration::from_secs(600), 40);
+    let (a, timed_out) = run();
+    assert!(!timed_out);
+    assert!(!a.proved_optimal && a.gap > 0.0, "gap {}", a.gap);
+    assert!(a.nodes <= 40);
+    assert_eq!(a, run().0);
 }
 
 /// A circulant (Gaussian profile of the cyclic distance, or for `directed` an
