@@ -162,7 +162,7 @@ fn the_headline_names_the_group_and_its_generator_link_selects_it() {
             .is_some()
     );
     assert!(
-        h.query_by_label_contains("exact automorphisms: not proved: the search tree exceeded")
+        h.query_by_label_contains("exact automorphisms: not proved: cancelled")
             .is_some()
     );
 
