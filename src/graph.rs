@@ -117,6 +117,19 @@ impl WeightedGraph {
     /// and the results for `cW` equal those for `W`. `None` when already in range
     /// (or `W = 0`).
     pub fn normalised(&self) -> Option<Self> {
+        let factor = self.normalisation_factor()?;
+        // Scale in f64 and round once: exact unless the result is subnormal in f32.
+        let scale = |x: f32| (x as f64 * factor) as f32;
+        Some(Self {
+            w: self.w.mapv(scale),
+            d: self.d.as_ref().map(|d| d.mapv(scale)),
+        })
+    }
+
+    /// The power of two that brings `max|W|` into `[0.5, 1)` (`None` when no scaling is
+    /// needed: already there, or all zero). Scaling by it is exact in floating point
+    /// (barring subnormals), so every relative result is unchanged by it.
+    pub fn normalisation_factor(&self) -> Option<f64> {
         let max = self.w.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
         if max == 0.0 {
             return None;
@@ -125,13 +138,7 @@ impl WeightedGraph {
         if exponent == 0 {
             return None;
         }
-        let factor = 2f64.powi(-exponent);
-        // Scale in f64 and round once: exact unless the result is subnormal in f32.
-        let scale = |x: f32| (x as f64 * factor) as f32;
-        Some(Self {
-            w: self.w.mapv(scale),
-            d: self.d.as_ref().map(|d| d.mapv(scale)),
-        })
+        Some(2f64.powi(-exponent))
     }
 
     /// True if `W = Wᵀ` exactly.

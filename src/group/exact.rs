@@ -142,7 +142,25 @@ pub fn exact_group(
     options: &ExactOptions,
     cancel: &CancelToken,
 ) -> Result<ExactGroup, ExactGroupError> {
-    let (graph, edge_colours) = classes::colour_graph(w, d, options.tolerance, cancel)?;
+    let node = classes::node_classes(w, d, options.tolerance)?;
+    // Noisy matrices are settled without building the colour matrix.
+    if options.tolerance == 0.0
+        && let Some(edge_colours) = classes::trivial_at_first_round(w, &node, cancel)?
+    {
+        return Ok(ExactGroup {
+            n: w.nrows(),
+            order: GroupOrder::one(),
+            generators: Vec::new(),
+            base: Vec::new(),
+            orbits: Vec::new(),
+            tolerance: 0.0,
+            edge_colours,
+            nodes: 0,
+            engine: Engine::Refinement,
+            complete: true,
+        });
+    }
+    let (graph, edge_colours) = classes::colour_graph(w, node, options.tolerance, cancel)?;
     build::prove(&graph, edge_colours, options, cancel)
 }
 
@@ -154,6 +172,7 @@ pub fn exact_group_by_own_search(
     options: &ExactOptions,
     cancel: &CancelToken,
 ) -> Result<ExactGroup, ExactGroupError> {
-    let (graph, edge_colours) = classes::colour_graph(w, d, options.tolerance, cancel)?;
+    let node = classes::node_classes(w, d, options.tolerance)?;
+    let (graph, edge_colours) = classes::colour_graph(w, node, options.tolerance, cancel)?;
     build::own_search(&graph, edge_colours, options, cancel)
 }

@@ -188,7 +188,7 @@ impl BranchAndBound {
         let n = self.problem.n;
         let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
         self.consider(obj, &shift, ctx);
-        let symmetric = obj.w == obj.wt;
+        let symmetric = obj.symmetric;
         if !ctx.should_stop() {
             faq::run(obj, symmetric, 1, 0, ctx);
         }

@@ -129,12 +129,25 @@ impl<'a> Grower<'a> {
     fn costs(&mut self, u: usize) {
         let mut neigh = std::mem::take(&mut self.neigh);
         neigh.clear();
-        for &m in self.nb.of(u) {
+        let listed = self.nb.of(u);
+        for &m in listed {
             let m = m as usize;
             if m != u && self.img[m] != NONE {
                 neigh.push(m);
                 if neigh.len() == NEIGHBOURS {
                     break;
+                }
+            }
+        }
+        // Only the strongest are listed on large graphs: the rest of the mapped nodes
+        // in index order.
+        if neigh.len() < NEIGHBOURS && !self.nb.complete() {
+            for m in 0..self.obj.n {
+                if neigh.len() == NEIGHBOURS {
+                    break;
+                }
+                if m != u && self.img[m] != NONE && !listed.contains(&(m as u32)) {
+                    neigh.push(m);
                 }
             }
         }

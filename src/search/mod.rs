@@ -265,24 +265,28 @@ pub fn net_flow(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
 }
 
 impl SearchResult {
-    fn new(graph: &WeightedGraph, permutation: Permutation) -> Self {
-        let relative_error = perm::relative_error(graph.weights(), &permutation);
-        Self::with_error(graph, permutation, relative_error)
+    fn new(obj: &objective::Objective, permutation: Permutation) -> Self {
+        let relative_error = perm::relative_error(obj.weights(), &permutation);
+        Self::with_error(obj, permutation, relative_error)
     }
 
     /// A result whose relative error is already known: measured, or proved 0 for an
     /// element of the exact group (computing it would give exactly 0 too: every weight
     /// moves onto an equal one).
-    fn with_error(graph: &WeightedGraph, permutation: Permutation, relative_error: f64) -> Self {
+    fn with_error(
+        obj: &objective::Objective,
+        permutation: Permutation,
+        relative_error: f64,
+    ) -> Self {
         Self {
-            node_weight_error: graph
+            node_weight_error: obj
                 .node_weights()
                 .map(|d| perm::node_weight_error(d, &permutation)),
             fixed_points: permutation.fixed_points(),
             order: permutation.order(),
             cycle_type: permutation.cycle_type(),
             exact: relative_error <= EXACT_TOLERANCE,
-            net_flow: net_flow(graph.weights(), &permutation),
+            net_flow: net_flow(obj.weights(), &permutation),
             relative_error,
             permutation,
         }
@@ -361,12 +365,10 @@ pub fn search(
         Err(crate::group::ExactGroupError::Incomplete(g)) => Ok(*g),
         Err(e) => Err(e.to_string()),
     };
-    // Every result is relative (errors are ratios of norms), so the search runs on a
-    // copy scaled into a safe floating-point range.
-    let normalised = graph.normalised();
-    let graph = normalised.as_ref().unwrap_or(graph);
-    let obj = objective::Objective::new(graph, options.penalty);
-    let symmetric = graph.is_symmetric();
+    // Every result is relative (errors are ratios of norms), so the search runs on its
+    // one copy of the matrix, scaled into a safe floating-point range.
+    let obj = objective::Objective::scaled(graph, options.penalty);
+    let symmetric = obj.symmetric;
     let mut ctx = progress::Ctx::new(cancel, deadline, progress);
     if exact_timed_out {
         ctx.should_stop();
@@ -400,8 +402,8 @@ pub fn search(
     // The exact group's chain: membership proves an error of 0 without measuring it.
     let exact_chain = (exact_count > 0).then(|| exact_seed.chain(n, &[]));
     let result_of = |p: Permutation| match &exact_chain {
-        Some(c) if c.contains(&p) => SearchResult::with_error(graph, p, 0.0),
-        _ => SearchResult::new(graph, p),
+        Some(c) if c.contains(&p) => SearchResult::with_error(&obj, p, 0.0),
+        _ => SearchResult::new(&obj, p),
     };
     let mut enumerated = generators::Generators::default();
     match options.method {
@@ -461,7 +463,7 @@ pub fn search(
         .gens
         .iter()
         .skip(exact_count)
-        .map(|g| (g.clone(), perm::relative_error(graph.weights(), g)))
+        .map(|g| (g.clone(), perm::relative_error(obj.weights(), g)))
         .collect();
     candidates.extend(
         results
@@ -497,7 +499,7 @@ pub fn search(
         .take(max)
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|m| SearchResult::with_error(graph, m.permutation, m.error))
+        .map(|m| SearchResult::with_error(&obj, m.permutation, m.error))
         .collect();
     results.extend(extra);
     sort_results(&mut results);

@@ -17,10 +17,17 @@ use super::signature::Signatures;
 pub(crate) const NEIGHBOURS: usize = 24;
 /// How many strongest neighbours per node are kept sorted.
 const SORTED_NEIGHBOURS: usize = 128;
+/// Up to this many nodes every node's whole list is kept (`n²` entries, 64 MiB); above,
+/// only the sorted strongest (an `n²` list would weigh as much as `W` itself: 1 GiB
+/// at 16,384 nodes).
+const FULL_LISTS_MAX_N: usize = 4096;
 
-/// Each node's other nodes by decreasing connection strength `|W[u][m]| + |W[m][u]|`.
+/// Each node's other nodes by decreasing connection strength `|W[u][m]| + |W[m][u]|`:
+/// the strongest [`SORTED_NEIGHBOURS`] in order, then (up to [`FULL_LISTS_MAX_N`]
+/// nodes) all the others in no particular order.
 pub(crate) struct Neighbours {
-    n: usize,
+    /// Entries kept per node.
+    len: usize,
     order: Vec<u32>,
 }
 
@@ -28,7 +35,12 @@ impl Neighbours {
     /// Sorts every row once (`O(n² log n)`), shared by all growth runs.
     pub fn compute(obj: &Objective) -> Self {
         let n = obj.n;
-        let mut order = Vec::with_capacity(n * n);
+        let len = if n <= FULL_LISTS_MAX_N {
+            n
+        } else {
+            SORTED_NEIGHBOURS
+        };
+        let mut order = Vec::with_capacity(n * len);
         let mut idx: Vec<u32> = Vec::with_capacity(n);
         for u in 0..n {
             let (row, col) = (obj.row(u), obj.col(u));
@@ -47,16 +59,25 @@ impl Neighbours {
             } else {
                 idx.sort_by(cmp);
             }
-            order.extend_from_slice(&idx);
-            order.push(u as u32); // pad to n entries: u itself last
+            if len == n {
+                order.extend_from_slice(&idx);
+                order.push(u as u32); // pad to n entries: u itself last
+            } else {
+                order.extend_from_slice(&idx[..len]);
+            }
         }
-        Self { n, order }
+        Self { len, order }
     }
 
-    /// Neighbours of `u`, strongest first (`u` itself last).
+    /// Neighbours of `u`, strongest first (`u` itself last when all are kept).
     #[inline]
     pub fn of(&self, u: usize) -> &[u32] {
-        &self.order[u * self.n..(u + 1) * self.n]
+        &self.order[u * self.len..(u + 1) * self.len]
+    }
+
+    /// True if [`Neighbours::of`] lists every node.
+    pub fn complete(&self) -> bool {
+        self.order.len() == self.len * self.len
     }
 }
 

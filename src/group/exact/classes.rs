@@ -2,7 +2,9 @@
 //! within a tolerance (see the parent module's docs for the rule).
 
 use ndarray::{ArrayView1, ArrayView2};
-use rayon::iter::{IntoParallelRefMutIterator, ParallelIterator};
+use rayon::iter::{
+    IndexedParallelIterator, IntoParallelIterator, IntoParallelRefMutIterator, ParallelIterator,
+};
 
 use super::ExactGroupError;
 use crate::cancel::CancelToken;
@@ -84,21 +86,19 @@ const SMALL_COUNT: u64 = 1 << 16;
 /// The distinct values of `rows`, ascending, if there are at most [`FEW`] (graphs:
 /// 0 and 1, or a handful of weights): one pass with a small sorted set, runs of equal
 /// values skipped.
-fn few_distinct<'a>(rows: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u32>> {
+fn few_distinct(keys: impl Iterator<Item = u32>) -> Option<Vec<u32>> {
     let mut few: Vec<u32> = Vec::new();
     let mut last: Option<u32> = None;
-    for row in rows {
-        for &k in row {
-            if last == Some(k) {
-                continue;
+    for k in keys {
+        if last == Some(k) {
+            continue;
+        }
+        last = Some(k);
+        if let Err(i) = few.binary_search(&k) {
+            if few.len() == FEW {
+                return None;
             }
-            last = Some(k);
-            if let Err(i) = few.binary_search(&k) {
-                if few.len() == FEW {
-                    return None;
-                }
-                few.insert(i, k);
-            }
+            few.insert(i, k);
         }
     }
     Some(few)
@@ -110,19 +110,17 @@ const BUCKET_BITS: u32 = 15;
 /// Largest key range (in bits, 32 MiB) always handled by a bitmap.
 const MAX_BITMAP_BITS: u64 = 1 << 28;
 
-/// The distinct keys (all in `lo..lo + span`) of `rows()`, ascending, by marking
+/// The distinct keys (all in `lo..lo + span`) of `keys()`, ascending, by marking
 /// them in a bitmap over the range: linear time, no sorting.
-fn distinct_by_bitmap<'a, I: Iterator<Item = &'a [u32]>>(
-    rows: impl Fn() -> I,
+fn distinct_by_bitmap<I: Iterator<Item = u32>>(
+    keys: impl Fn() -> I,
     lo: u32,
     span: u64,
 ) -> Vec<u32> {
     let mut bits = vec![0u64; span.div_ceil(64) as usize];
-    for row in rows() {
-        for &k in row {
-            let i = (k - lo) as usize;
-            bits[i / 64] |= 1 << (i % 64);
-        }
+    for k in keys() {
+        let i = (k - lo) as usize;
+        bits[i / 64] |= 1 << (i % 64);
     }
     let total: u32 = bits.iter().map(|w| w.count_ones()).sum();
     let mut out = Vec::with_capacity(total as usize);
@@ -137,26 +135,24 @@ fn distinct_by_bitmap<'a, I: Iterator<Item = &'a [u32]>>(
     out
 }
 
-/// The distinct keys in the slices produced by `rows()`, ascending. One pass
+/// The distinct keys produced by `keys()` (called for each pass), ascending. One pass
 /// distributes them into buckets by value range, then each bucket (a few thousand
 /// keys, in cache) is sorted and deduplicated on its own: much faster than one
 /// comparison sort of the `n²` weights of a large noisy matrix.
-fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> Vec<u32> {
-    if let Some(few) = few_distinct(rows()) {
+fn sorted_distinct<I: Iterator<Item = u32>>(keys: impl Fn() -> I) -> Vec<u32> {
+    if let Some(few) = few_distinct(keys()) {
         return few;
     }
-    let count: u64 = rows().map(|r| r.len() as u64).sum();
+    let count = keys().count() as u64;
     if count <= SMALL_COUNT {
-        let mut all: Vec<u32> = rows().flatten().copied().collect();
+        let mut all: Vec<u32> = keys().collect();
         all.sort_unstable();
         all.dedup();
         return all;
     }
     let mut range: Option<(u32, u32)> = None;
-    for row in rows() {
-        for &k in row {
-            range = Some(range.map_or((k, k), |(a, b)| (a.min(k), b.max(k))));
-        }
+    for k in keys() {
+        range = Some(range.map_or((k, k), |(a, b)| (a.min(k), b.max(k))));
     }
     let Some((lo, hi)) = range else {
         return Vec::new();
@@ -164,27 +160,23 @@ fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> V
     let span = (hi - lo) as u64 + 1;
     // Up to 32 bits per key the bitmap takes no more memory than the buckets' copy.
     if span <= MAX_BITMAP_BITS.max(32 * count) {
-        return distinct_by_bitmap(rows, lo, span);
+        return distinct_by_bitmap(keys, lo, span);
     }
     let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let bucket = |k: u32| ((k - lo) >> shift) as usize;
     let mut starts = vec![0usize; (1 << BUCKET_BITS) + 1];
-    for row in rows() {
-        for &k in row {
-            starts[bucket(k) + 1] += 1;
-        }
+    for k in keys() {
+        starts[bucket(k) + 1] += 1;
     }
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
     let mut sorted = vec![0u32; starts[starts.len() - 1]];
     let mut next = starts.clone();
-    for row in rows() {
-        for &k in row {
-            let b = bucket(k);
-            sorted[next[b]] = k;
-            next[b] += 1;
-        }
+    for k in keys() {
+        let b = bucket(k);
+        sorted[next[b]] = k;
+        next[b] += 1;
     }
     let mut rest = sorted.as_mut_slice();
     let mut chunks = Vec::with_capacity(1 << BUCKET_BITS);
@@ -217,25 +209,74 @@ fn sorted_distinct<'a, I: Iterator<Item = &'a [u32]>>(rows: impl Fn() -> I) -> V
     sorted
 }
 
-/// The coloured graph of `(W, d)` and its number of edge colours.
-///
-/// Edge colours are opaque `u32`s: with `tolerance = 0` the order-preserving key of
-/// the weight itself (no lookup needed), otherwise the class rank. Vertex colours
-/// pack the class rank of `d[i]` with the colour of `W[i][i]`. `cancel` is checked
-/// between the linear passes (each well under a second at n = 8192).
-pub(super) fn colour_graph(
+/// With exact colours (tolerance 0): one round of colour refinement computed from `W`
+/// itself — each vertex's colour (its node-weight class and diagonal weight) and the
+/// multiset of its pairs' weights, hashed — without building the colour matrix (at
+/// 16,384 nodes that would be another GiB). If this separates every vertex, the group
+/// is trivial, which settles every noisy matrix: returns the number of distinct
+/// weights then, `None` otherwise. `node` are the node-weight classes.
+pub(super) fn trivial_at_first_round(
+    w: ArrayView2<f32>,
+    node: &[u32],
+    cancel: &CancelToken,
+) -> Result<Option<usize>, ExactGroupError> {
+    let n = w.nrows();
+    let standard = w.as_standard_layout();
+    let flat = standard.as_slice().expect("standard layout");
+    if let Some(((row, col), x)) = w.indexed_iter().find(|(_, x)| !x.is_finite()) {
+        return Err(ExactGroupError::BadInput(format!(
+            "weight W[{row}][{col}] is not finite ({x})"
+        )));
+    }
+    let symmetric = (0..n).all(|i| (i + 1..n).all(|j| flat[i * n + j] == flat[j * n + i]));
+    if cancel.is_cancelled() {
+        return Err(ExactGroupError::Cancelled);
+    }
+    let hashes: Vec<(u64, u64)> = (0..n)
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|v| {
+            let row = &flat[v * n..(v + 1) * n];
+            let mut h = 0u64;
+            for x in 0..n {
+                if x == v {
+                    continue;
+                }
+                let c = key(row[x]) as u64;
+                let pair = if symmetric {
+                    c
+                } else {
+                    c << 32 | key(flat[x * n + v]) as u64
+                };
+                h = h.wrapping_add(crate::group::refine::mix64(pair));
+            }
+            ((node[v] as u64) << 32 | key(row[v]) as u64, h)
+        })
+        .collect();
+    if cancel.is_cancelled() {
+        return Err(ExactGroupError::Cancelled);
+    }
+    let mut sorted = hashes;
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|p| p[0] == p[1]) {
+        return Ok(None);
+    }
+    let distinct = if symmetric {
+        sorted_distinct(|| {
+            (0..n).flat_map(|i| flat[i * n + i..(i + 1) * n].iter().map(|&x| key(x)))
+        })
+    } else {
+        sorted_distinct(|| flat.iter().map(|&x| key(x)))
+    };
+    Ok(Some(distinct.len()))
+}
+
+/// Checks shapes, the tolerance and the node weights; returns the node-weight classes.
+pub(super) fn node_classes(
     w: ArrayView2<f32>,
     d: Option<ArrayView1<f32>>,
     tolerance: f64,
-    cancel: &CancelToken,
-) -> Result<(ColouredGraph, usize), ExactGroupError> {
-    let check = || {
-        if cancel.is_cancelled() {
-            Err(ExactGroupError::Cancelled)
-        } else {
-            Ok(())
-        }
-    };
+) -> Result<Vec<u32>, ExactGroupError> {
     let (rows, cols) = w.dim();
     if rows != cols {
         return Err(ExactGroupError::BadInput(format!(
@@ -251,7 +292,7 @@ pub(super) fn colour_graph(
     if n > u32::MAX as usize {
         return Err(ExactGroupError::BadInput(format!("too many vertices: {n}")));
     }
-    let node = match d {
+    Ok(match d {
         None => vec![0; n],
         Some(d) => {
             if d.len() != n {
@@ -267,8 +308,29 @@ pub(super) fn colour_graph(
             }
             vector_classes(&d.to_vec(), tolerance)
         }
-    };
+    })
+}
 
+/// The coloured graph of `(W, d)` and its number of edge colours.
+///
+/// Edge colours are opaque `u32`s: with `tolerance = 0` the order-preserving key of
+/// the weight itself (no lookup needed), otherwise the class rank. Vertex colours
+/// pack the class rank of `d[i]` with the colour of `W[i][i]`. `cancel` is checked
+/// between the linear passes (each well under a second at n = 8192).
+pub(super) fn colour_graph(
+    w: ArrayView2<f32>,
+    node: Vec<u32>,
+    tolerance: f64,
+    cancel: &CancelToken,
+) -> Result<(ColouredGraph, usize), ExactGroupError> {
+    let check = || {
+        if cancel.is_cancelled() {
+            Err(ExactGroupError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
+    let n = w.nrows();
     let mut out: Vec<u32> = Vec::with_capacity(n * n);
     match w.as_slice() {
         Some(all) => out.extend(all.iter().map(|&x| key(x))),
@@ -290,9 +352,9 @@ pub(super) fn colour_graph(
     let mut symmetric = is_symmetric(n, &out);
     check()?;
     let distinct = if symmetric {
-        sorted_distinct(|| (0..n).map(|i| &out[i * n + i..(i + 1) * n]))
+        sorted_distinct(|| (0..n).flat_map(|i| out[i * n + i..(i + 1) * n].iter().copied()))
     } else {
-        sorted_distinct(|| out.chunks(n.max(1)))
+        sorted_distinct(|| out.iter().copied())
     };
     check()?;
     let edge_colours = if tolerance > 0.0 {
@@ -358,7 +420,7 @@ mod tests {
     #[test]
     fn bucketed_sort_matches_a_plain_sort() {
         let mut state = 7u64;
-        let keys: Vec<u32> = (0..50_000)
+        let keys: Vec<u32> = (0..200_000)
             .map(|i| {
                 state = crate::group::refine::mix64(state);
                 // Skewed: mostly a narrow range, a few far-off values, many repeats.
@@ -373,17 +435,14 @@ mod tests {
         expected.sort_unstable();
         expected.dedup();
         // Keys spread over the whole u32 range take the bucket path…
-        assert_eq!(sorted_distinct(|| keys.chunks(77)), expected);
+        assert_eq!(sorted_distinct(|| keys.iter().copied()), expected);
         // …a narrow range the bitmap path.
         let narrow: Vec<u32> = keys.iter().map(|&k| k % 100_000 + 12).collect();
         let mut expected: Vec<u32> = narrow.clone();
         expected.sort_unstable();
         expected.dedup();
-        assert_eq!(sorted_distinct(|| narrow.chunks(77)), expected);
-        assert_eq!(
-            sorted_distinct(|| [&[5u32, 5][..], &[5]].into_iter()),
-            vec![5]
-        );
-        assert!(sorted_distinct(std::iter::empty::<&[u32]>).is_empty());
+        assert_eq!(sorted_distinct(|| narrow.iter().copied()), expected);
+        assert_eq!(sorted_distinct(|| [5u32, 5, 5].into_iter()), vec![5]);
+        assert!(sorted_distinct(std::iter::empty::<u32>).is_empty());
     }
 }
