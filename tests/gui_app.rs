@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::search_panel::Pick;
-use invariance_lab::app::status_bar::StatusKind;
+use invariance_lab::app::panels::search::Pick;
+use invariance_lab::app::panels::status_bar::StatusKind;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::model::presets;
 
@@ -236,7 +236,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     for &(r, c) in &[(0usize, 1usize), (5, 17), (n - 1, 3)] {
         let v = w[[order[r], order[c]]];
         assert_eq!(shown.value(r, c), v);
-        let expected = invariance_lab::app::colormap::Colormap::Viridis.lut()
+        let expected = invariance_lab::app::views::colormap::Colormap::Viridis.lut()
             [((v - lo) * (255.0 / (hi - lo))).clamp(0.0, 255.0) as usize];
         assert_eq!(shown.image.pixels[r * n + c], expected);
     }
@@ -415,7 +415,7 @@ fn start_up_select_picks_the_requested_true_transformation() {
         .model
         .ground_truth
         .clone();
-    let truth = invariance_lab::app::search_task::best_truth_match(&selected, &ground_truth)
+    let truth = invariance_lab::report::rows::best_truth_match(&selected, &ground_truth)
         .expect("ground truth");
     assert_eq!(truth.transformation.to_string(), "shift +3");
     assert!(truth.consistency >= 0.95, "{truth:?}");

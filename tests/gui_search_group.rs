@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::search_outcome::SearchOutcome;
-use invariance_lab::app::search_panel::Pick;
+use invariance_lab::report::outcome::SearchOutcome;
+use invariance_lab::app::panels::search::Pick;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::group::GroupOrder;
 use invariance_lab::model::Transformation;

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::settings::{SETTINGS_KEY, Settings};
-use invariance_lab::app::status_bar::StatusKind;
-use invariance_lab::app::theme::ThemeChoice;
+use invariance_lab::app::panels::status_bar::StatusKind;
+use invariance_lab::app::views::theme::ThemeChoice;
 use invariance_lab::app::{InvarianceApp, StartOptions, View};
 
 /// eframe's key–value store, in memory.
@@ -123,8 +123,8 @@ fn every_remembered_setting_survives_a_restart() {
         let app = h.state_mut();
         app.set_theme_choice(ThemeChoice::Dark);
         app.view = View::Learning;
-        app.heatmap.colormap = invariance_lab::app::colormap::Colormap::Diverging;
-        app.heatmap.range = invariance_lab::app::heatmap::RangeMode::Fixed(-0.25, 0.75);
+        app.heatmap.colormap = invariance_lab::app::views::colormap::Colormap::Diverging;
+        app.heatmap.range = invariance_lab::app::views::heatmap::RangeMode::Fixed(-0.25, 0.75);
         app.search.settings.seed = 17;
         app.search.settings.time_limit_secs = 12.5;
         app.search.settings.method = invariance_lab::app::search_task::SearchMethod::Seeded;

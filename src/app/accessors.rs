@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::heatmap::RenderedHeatmap;
-use super::imported::AppSource;
-use super::screenshot_plan::{ScreenshotOutcome, ScreenshotPlan};
-use super::status_bar::StatusKind;
-use super::worker::{Published, WorkerCommand};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::RenderedHeatmap;
+use crate::app::imported::AppSource;
+use crate::app::screenshot::{ScreenshotOutcome, ScreenshotPlan};
+use crate::app::panels::status_bar::StatusKind;
+use crate::app::worker::{Published, WorkerCommand};
 
 impl InvarianceApp {
     /// The newest publication of the worker.

@@ -45,7 +45,7 @@ pub enum AppAction {
     /// Export the learning-curve figure as `.png` via a dialog.
     ExportFigure,
     /// Export one plot as a figure file (SVG or PNG at 2×) via a dialog.
-    ExportFigureAs(super::export_menu::FigureKind, crate::figure::Format),
+    ExportFigureAs(crate::app::views::export_menu::FigureKind, crate::figure::Format),
     /// Quit (asks about unsaved changes first).
     Quit,
     /// Start a search on the current weights.

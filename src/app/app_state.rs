@@ -8,30 +8,30 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::actions::AppAction;
-use super::animation_panel::AnimationPanel;
-use super::compare_panel::ComparePanel;
-use super::files::Files;
-use super::heatmap::{HeatmapView, MatrixOrder};
-use super::imported::AppSource;
-use super::params_panel::ParamsPanel;
-use super::presentation::apply_text_sizes;
-use super::screenshot_plan::ScreenshotPlan;
-use super::search_panel::SearchPanel;
-use super::settings::{LoadedSettings, Settings};
-use super::settings_flow::PanelWidths;
-use super::start_options::StartOptions;
-use super::startup::Startup;
-use super::status_bar::StatusLine;
-use super::stimulus_panel::StimulusPanel;
-use super::theme::{ThemeChoice, apply_theme};
-use super::tour::Tour;
-use super::view::View;
-use super::worker::{Published, WorkerHandle};
+use crate::app::actions::AppAction;
+use crate::app::panels::animation::AnimationPanel;
+use crate::app::panels::compare::ComparePanel;
+use crate::app::files::Files;
+use crate::app::views::heatmap::{HeatmapView, MatrixOrder};
+use crate::app::imported::AppSource;
+use crate::app::panels::params::ParamsPanel;
+use crate::app::views::presentation::apply_text_sizes;
+use crate::app::screenshot::ScreenshotPlan;
+use crate::app::panels::search::SearchPanel;
+use crate::app::settings::{LoadedSettings, Settings};
+use crate::app::settings_flow::PanelWidths;
+use crate::app::start_options::StartOptions;
+use crate::app::startup::Startup;
+use crate::app::panels::status_bar::StatusLine;
+use crate::app::panels::stimulus::StimulusPanel;
+use crate::app::views::theme::{ThemeChoice, apply_theme};
+use crate::app::tour::Tour;
+use crate::app::view::View;
+use crate::app::worker::{Published, WorkerHandle};
 
 /// Generation, step and pinned cells of a saved state: the app is unsaved once the
 /// published snapshot differs in any of them.
-pub(super) type SavedState = (u64, u64, Vec<(usize, usize)>);
+pub(crate) type SavedState = (u64, u64, Vec<(usize, usize)>);
 
 /// How often the running worker publishes a snapshot. The worker stops stepping when one
 /// is due, so the cadence is this plus at most one step (~9 ms at M = 2048): the heatmap
@@ -39,72 +39,72 @@ pub(super) type SavedState = (u64, u64, Vec<(usize, usize)>);
 const PUBLISH_INTERVAL: Duration = Duration::from_millis(80);
 
 /// The heatmap order last computed, and what it was computed for.
-pub(super) struct OrderCache {
-    pub(super) key: (u64, MatrixOrder, u64),
-    pub(super) id: u64,
-    pub(super) order: Arc<Vec<usize>>,
+pub(crate) struct OrderCache {
+    pub(crate) key: (u64, MatrixOrder, u64),
+    pub(crate) id: u64,
+    pub(crate) order: Arc<Vec<usize>>,
 }
 
 /// The application state.
 pub struct InvarianceApp {
-    pub(super) ctx: egui::Context,
-    pub(super) worker: WorkerHandle,
-    pub(super) latest: Option<Arc<Published>>,
+    pub(crate) ctx: egui::Context,
+    pub(crate) worker: WorkerHandle,
+    pub(crate) latest: Option<Arc<Published>>,
     /// What the views show: the simulation or an imported matrix.
-    pub(super) source: AppSource,
-    pub(super) import_counter: u64,
+    pub(crate) source: AppSource,
+    pub(crate) import_counter: u64,
     /// Node labels to read once the matrix opens (`gui FILE.npy --labels NAMES`).
-    pub(super) pending_labels: Option<PathBuf>,
+    pub(crate) pending_labels: Option<PathBuf>,
     /// Runs overlaid on the learning curves.
     pub compare: ComparePanel,
-    pub(super) generation_seen: u64,
+    pub(crate) generation_seen: u64,
     /// The last saved (or opened) state.
-    pub(super) clean: Option<SavedState>,
+    pub(crate) clean: Option<SavedState>,
     /// The heatmap widget (its `displayed` field is the data behind the texture).
     pub heatmap: HeatmapView,
     /// Current heatmap order.
     pub order_mode: MatrixOrder,
-    pub(super) order_cache: Option<OrderCache>,
-    pub(super) order_counter: u64,
+    pub(crate) order_cache: Option<OrderCache>,
+    pub(crate) order_counter: u64,
     /// Current central view.
     pub view: View,
-    pub(super) params: ParamsPanel,
+    pub(crate) params: ParamsPanel,
     /// The search panel (settings, task, results).
     pub search: SearchPanel,
     /// File state.
     pub files: Files,
     /// Status bar.
     pub status: StatusLine,
-    pub(super) stimulus: StimulusPanel,
-    pub(super) animation: AnimationPanel,
-    pub(super) presentation: bool,
-    pub(super) show_help: bool,
-    pub(super) speed_steps_per_sec: f64,
-    pub(super) max_speed: bool,
-    pub(super) run_until: u64,
-    pub(super) prompt: Option<AppAction>,
-    pub(super) after_save: Option<AppAction>,
-    pub(super) allow_close: bool,
-    pub(super) startup: Startup,
-    pub(super) screenshot: Option<ScreenshotPlan>,
-    pub(super) frame_ms: f64,
-    pub(super) last_frame: Option<Instant>,
-    pub(super) queued: Vec<AppAction>,
-    pub(super) data_folder: super::data_folder_flow::DataFolderTask,
+    pub(crate) stimulus: StimulusPanel,
+    pub(crate) animation: AnimationPanel,
+    pub(crate) presentation: bool,
+    pub(crate) show_help: bool,
+    pub(crate) speed_steps_per_sec: f64,
+    pub(crate) max_speed: bool,
+    pub(crate) run_until: u64,
+    pub(crate) prompt: Option<AppAction>,
+    pub(crate) after_save: Option<AppAction>,
+    pub(crate) allow_close: bool,
+    pub(crate) startup: Startup,
+    pub(crate) screenshot: Option<ScreenshotPlan>,
+    pub(crate) frame_ms: f64,
+    pub(crate) last_frame: Option<Instant>,
+    pub(crate) queued: Vec<AppAction>,
+    pub(crate) data_folder: crate::app::data_folder_flow::DataFolderTask,
     /// The theme the user chose (presentation mode may show light instead).
-    pub(super) theme: ThemeChoice,
+    pub(crate) theme: ThemeChoice,
     /// Whether [`eframe::App::save`] writes the settings (off for screenshots and tests).
-    pub(super) remember_settings: bool,
+    pub(crate) remember_settings: bool,
     /// Side panel widths as last laid out, remembered in the settings.
-    pub(super) panel_widths: PanelWidths,
+    pub(crate) panel_widths: PanelWidths,
     /// The last experiment, offered for reopening until the user acts on it.
-    pub(super) reopen_offer: Option<PathBuf>,
+    pub(crate) reopen_offer: Option<PathBuf>,
     /// The lecture tour, while it runs.
-    pub(super) tour: Option<Tour>,
+    pub(crate) tour: Option<Tour>,
     /// Why remembered settings were ignored, shown until dismissed.
-    pub(super) settings_note: Option<String>,
+    pub(crate) settings_note: Option<String>,
     /// The inspector of pinned weights and clicked neurons.
-    pub(super) inspect: super::inspect_panel::InspectPanel,
+    pub(crate) inspect: crate::app::panels::inspect::InspectPanel,
 }
 
 impl InvarianceApp {
@@ -174,7 +174,7 @@ impl InvarianceApp {
             reopen_offer: None,
             tour: None,
             settings_note: None,
-            inspect: super::inspect_panel::InspectPanel::new(options.inspect),
+            inspect: crate::app::panels::inspect::InspectPanel::new(options.inspect),
         };
         if let Some(loaded) = stored {
             app.restore_settings(loaded, &options);

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use super::app_state::InvarianceApp;
-use super::worker::WorkerCommand;
+use crate::app::app_state::InvarianceApp;
+use crate::app::worker::WorkerCommand;
 use crate::model::{SimConfig, StimulusKind, data_dir};
 
 /// What the helper thread sends back: the configuration to apply and the skipped files,
@@ -61,7 +61,7 @@ impl InvarianceApp {
     }
 
     /// Applies a folder once it has been read (called every frame).
-    pub(super) fn poll_data_folder(&mut self) {
+    pub(crate) fn poll_data_folder(&mut self) {
         let Some(rx) = &self.data_folder.pending else {
             return;
         };

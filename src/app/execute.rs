@@ -4,17 +4,17 @@ use std::path::PathBuf;
 
 use egui::ViewportCommand;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::files::FilePurpose;
-use super::presentation::apply_text_sizes;
-use super::theme::apply_theme;
-use super::worker::WorkerCommand;
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::files::FilePurpose;
+use crate::app::views::presentation::apply_text_sizes;
+use crate::app::views::theme::apply_theme;
+use crate::app::worker::WorkerCommand;
 use crate::model::presets;
 
 impl InvarianceApp {
     /// Carries out `action`, first asking about unsaved changes if it would discard them.
-    pub(super) fn handle(&mut self, action: AppAction) {
+    pub(crate) fn handle(&mut self, action: AppAction) {
         if action.discards_experiment() && self.is_dirty() && !self.allow_close {
             self.prompt = Some(action);
             return;
@@ -22,7 +22,7 @@ impl InvarianceApp {
         self.execute(action);
     }
 
-    pub(super) fn execute(&mut self, action: AppAction) {
+    pub(crate) fn execute(&mut self, action: AppAction) {
         let running = self.is_running();
         let trains = matches!(
             action,

@@ -5,11 +5,11 @@
 
 use std::path::PathBuf;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::files::{FileEvent, FilePurpose};
-use super::imported::AppSource;
-use super::worker::WorkerCommand;
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::files::{FileEvent, FilePurpose};
+use crate::app::imported::AppSource;
+use crate::app::worker::WorkerCommand;
 
 impl InvarianceApp {
     /// Saves the experiment to `path` (the function Save As uses after its dialog).
@@ -60,7 +60,7 @@ impl InvarianceApp {
     }
 
     /// Acts on a path chosen in a dialog (native or typed).
-    pub(super) fn on_path_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
+    pub(crate) fn on_path_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
         match purpose {
             FilePurpose::Open => self.files.start_load(path),
             FilePurpose::SaveAs => self.save_to(path),
@@ -73,7 +73,7 @@ impl InvarianceApp {
         }
     }
 
-    pub(super) fn on_file_event(&mut self, event: FileEvent) {
+    pub(crate) fn on_file_event(&mut self, event: FileEvent) {
         match event {
             FileEvent::Saved {
                 path,
@@ -123,7 +123,7 @@ impl InvarianceApp {
         }
     }
 
-    pub(super) fn export(&mut self, purpose: FilePurpose) {
+    pub(crate) fn export(&mut self, purpose: FilePurpose) {
         if purpose == FilePurpose::ExportMetrics && matches!(self.source, AppSource::Imported(_)) {
             self.status
                 .error("An imported matrix has no learning history to export.");

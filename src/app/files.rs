@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use egui::ColorImage;
 
-use super::compare_runs::RunCurve;
-use super::imported::{ImportedGraph, NodeNames, is_matrix_path, load_imported, load_node_names};
-use super::runs_loader::RunsLoader;
+use crate::sweep::runs::RunCurve;
+use crate::app::imported::{ImportedGraph, NodeNames, is_matrix_path, load_imported, load_node_names};
+use crate::app::runs_loader::RunsLoader;
 
-pub use super::file_purpose::FilePurpose;
+pub use crate::app::file_purpose::FilePurpose;
 use crate::model::{MetricsRecord, Simulation, Snapshot};
 
 /// File-name extension of experiment files.
@@ -107,7 +107,7 @@ pub enum FileEvent {
     NamesLoaded {
         /// The names.
         names: NodeNames,
-        /// [`super::imported::ImportedSource::key`] of the matrix they were read for.
+        /// [`crate::app::imported::ImportedSource::key`] of the matrix they were read for.
         key: u64,
     },
     /// Runs were read for the comparison.
@@ -203,7 +203,7 @@ pub fn native_dialogs_plausible() -> bool {
 
 impl Files {
     /// New state with no recent files (the remembered ones come from the app's
-    /// settings, [`super::settings::Settings::recent_files`]).
+    /// settings, [`crate::app::settings::Settings::recent_files`]).
     pub fn new(native_dialogs: bool) -> Self {
         let (tx, rx) = mpsc::channel();
         let (picked_tx, picked_rx) = mpsc::channel();
@@ -284,7 +284,7 @@ impl Files {
     }
 
     /// Reads runs to compare (an experiment or a sweep CSV) off the UI thread; runs
-    /// arrive in the order they were asked for ([`super::runs_loader`]).
+    /// arrive in the order they were asked for ([`crate::app::runs_loader`]).
     pub fn start_runs_load(&mut self, path: PathBuf) {
         self.pending += 1;
         let failed = format!("Could not read {}: no thread", path.display());
@@ -340,7 +340,7 @@ impl Files {
     }
 
     /// A job for the worker thread that saves the simulation it runs on.
-    pub fn save_job(&mut self, path: PathBuf, generation: u64) -> super::worker::SimulationJob {
+    pub fn save_job(&mut self, path: PathBuf, generation: u64) -> crate::app::worker::SimulationJob {
         let tx = self.tx.clone();
         self.pending += 1;
         Box::new(move |sim: &Simulation| {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use super::app_state::InvarianceApp;
-use super::heatmap::MatrixOrder;
-use super::imported::{AppSource, IMPORTED_KEY_BIT, ImportedGraph, ImportedSource, NodeNames};
-use super::worker::WorkerCommand;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::imported::{AppSource, IMPORTED_KEY_BIT, ImportedGraph, ImportedSource, NodeNames};
+use crate::app::worker::WorkerCommand;
 use crate::model::{NeuronLabel, Snapshot, Space, Transformation};
 use crate::perm::Permutation;
 
@@ -87,7 +87,7 @@ impl InvarianceApp {
     }
 
     /// While a matrix is shown, says why training is off and returns true.
-    pub(super) fn training_blocked(&mut self) -> bool {
+    pub(crate) fn training_blocked(&mut self) -> bool {
         if matches!(self.source, AppSource::Imported(_)) {
             self.status.error(TRAINING_OFF);
             return true;
@@ -96,7 +96,7 @@ impl InvarianceApp {
     }
 
     /// Shows a freshly loaded matrix in place of the simulation (which pauses behind it).
-    pub(super) fn on_imported(&mut self, graph: ImportedGraph) {
+    pub(crate) fn on_imported(&mut self, graph: ImportedGraph) {
         self.worker.send(WorkerCommand::Pause);
         self.import_counter += 1;
         let key = IMPORTED_KEY_BIT | self.import_counter;
@@ -125,7 +125,7 @@ impl InvarianceApp {
         }
     }
 
-    pub(super) fn on_names_loaded(&mut self, names: NodeNames, key: u64) {
+    pub(crate) fn on_names_loaded(&mut self, names: NodeNames, key: u64) {
         match &mut self.source {
             AppSource::Imported(i) if i.key == key => {
                 self.status.info(format!(
@@ -143,7 +143,7 @@ impl InvarianceApp {
 
     /// The left panel for an imported matrix: its facts instead of the parameters, and
     /// the selected permutation's cycles by node name.
-    pub(super) fn facts_panel_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn facts_panel_ui(&mut self, ui: &mut egui::Ui) {
         let Some(i) = self.imported().cloned() else {
             return;
         };
@@ -201,7 +201,7 @@ impl InvarianceApp {
             )
             .clicked()
         {
-            self.perform(super::actions::AppAction::LoadNodeLabels);
+            self.perform(crate::app::actions::AppAction::LoadNodeLabels);
         }
         ui.add_space(6.0);
         ui.label(RichText::new(TRAINING_OFF).small());

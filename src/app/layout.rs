@@ -6,13 +6,13 @@ use std::time::{Duration, Instant};
 
 use egui::ViewportCommand;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::import_flow::Shown;
-use super::params_panel::ParamsAction;
-use super::shortcuts::{help_overlay_ui, read_shortcuts};
-use super::theme::apply_theme;
-use super::worker::WorkerCommand;
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::import_flow::Shown;
+use crate::app::panels::params::ParamsAction;
+use crate::app::panels::shortcuts::{help_overlay_ui, read_shortcuts};
+use crate::app::views::theme::apply_theme;
+use crate::app::worker::WorkerCommand;
 
 impl eframe::App for InvarianceApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -3,18 +3,18 @@
 
 use std::path::PathBuf;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::heatmap::MatrixOrder;
-use super::imported::{AppSource, is_matrix_path};
-use super::view::View;
-use super::worker::{Published, WorkerEvent};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::imported::{AppSource, is_matrix_path};
+use crate::app::view::View;
+use crate::app::worker::{Published, WorkerEvent};
 
 impl InvarianceApp {
     /// Dropped files: in the learning-curve view experiments and sweep CSVs are added
     /// to the comparison; anywhere else the first file is opened (an experiment, or a
     /// matrix as an imported graph).
-    pub(super) fn on_dropped(&mut self, dropped: Vec<PathBuf>) {
+    pub(crate) fn on_dropped(&mut self, dropped: Vec<PathBuf>) {
         if self.view == View::Learning {
             let (runs, others): (Vec<PathBuf>, Vec<PathBuf>) = dropped.into_iter().partition(|p| {
                 !is_matrix_path(p) || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -30,7 +30,7 @@ impl InvarianceApp {
         }
     }
 
-    pub(super) fn poll(&mut self) {
+    pub(crate) fn poll(&mut self) {
         for event in self.worker.drain_events() {
             match event {
                 WorkerEvent::ConfigRejected(msg) => {

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 
-use super::compare_runs::load_runs;
-use super::files::FileEvent;
+use crate::sweep::runs::load_runs;
+use crate::app::files::FileEvent;
 
 /// The loader thread's inbox (started on first use).
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Adapter between the app's search settings and the library's search engine
 //! ([`crate::search::search`]), which checks the cancel flag and reports progress.
 
-use super::search_task::{SearchInput, SearchMethod, SearchSettings};
+use crate::app::search_task::{SearchInput, SearchMethod, SearchSettings};
 use crate::cancel::CancelToken;
 use crate::graph::WeightedGraph;
 use crate::search::{Method, SearchOptions, SearchReport};

@@ -3,12 +3,13 @@
 //! Transformation view). Kept apart from `app_state` so the search can grow without
 //! growing the app's coordination code.
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::heatmap::MatrixOrder;
-use super::search_outcome::SearchOutcome;
-use super::search_panel::{Pick, SearchAction};
-use super::search_task::{FoundPermutation, SearchInput, SearchSettings, SearchTask};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::report::outcome::SearchOutcome;
+use crate::app::panels::search::{Pick, SearchAction};
+use crate::app::search_task::{SearchInput, SearchSettings, SearchTask};
+use crate::report::rows::FoundPermutation;
 use crate::perm::Permutation;
 
 impl InvarianceApp {
@@ -49,7 +50,7 @@ impl InvarianceApp {
         self.on_search_outcome(outcome);
     }
 
-    pub(super) fn poll_search(&mut self) {
+    pub(crate) fn poll_search(&mut self) {
         let Some(task) = &mut self.search.task else {
             return;
         };
@@ -76,7 +77,7 @@ impl InvarianceApp {
         match (group, best) {
             (Some(name), _) => self.status.info(format!(
                 "Search found the group {} ({n} candidate permutations).",
-                super::group_text::screen_name(&name)
+                crate::report::group_text::screen_name(&name)
             )),
             (None, Some(b)) => self.status.info(format!(
                 "Search found {n} permutations but no symmetry; best error {b:.4}."
@@ -97,13 +98,13 @@ impl InvarianceApp {
         }
     }
 
-    pub(super) fn start_search(&mut self) {
+    pub(crate) fn start_search(&mut self) {
         self.start_search_with(self.search.settings.clone());
     }
 
     /// Starts a search with `settings` instead of the panel's (the lecture tour's fixed
     /// settings leave the user's untouched).
-    pub(super) fn start_search_with(&mut self, settings: SearchSettings) {
+    pub(crate) fn start_search_with(&mut self, settings: SearchSettings) {
         if self.search.is_running() {
             return;
         }
@@ -129,7 +130,7 @@ impl InvarianceApp {
         });
     }
 
-    pub(super) fn handle_search(&mut self, action: SearchAction) {
+    pub(crate) fn handle_search(&mut self, action: SearchAction) {
         match action {
             SearchAction::Start => self.start_search(),
             SearchAction::Cancel => self.execute(AppAction::CancelSearch),

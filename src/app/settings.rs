@@ -9,12 +9,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::colormap::Colormap;
-use super::files::MAX_RECENT;
-use super::heatmap::RangeMode;
-use super::search_task::{SearchMethod, SearchSettings};
-use super::theme::ThemeChoice;
-use super::view::View;
+use crate::app::views::colormap::Colormap;
+use crate::app::files::MAX_RECENT;
+use crate::app::views::heatmap::RangeMode;
+use crate::app::search_task::{SearchMethod, SearchSettings};
+use crate::app::views::theme::ThemeChoice;
+use crate::app::view::View;
 
 /// The storage key of the settings (eframe keeps its own window and memory keys apart).
 pub const SETTINGS_KEY: &str = "invariance-lab-settings";

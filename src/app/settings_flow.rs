@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::imported::is_matrix_path;
-use super::settings::{LoadedSettings, Settings, StoredSearch};
-use super::start_options::StartOptions;
-use super::theme::{ThemeChoice, apply_theme};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::imported::is_matrix_path;
+use crate::app::settings::{LoadedSettings, Settings, StoredSearch};
+use crate::app::start_options::StartOptions;
+use crate::app::views::theme::{ThemeChoice, apply_theme};
 
 /// Widths of the side panels as last laid out (None: not shown yet).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -23,7 +23,7 @@ pub struct PanelWidths {
 
 impl InvarianceApp {
     /// Applies remembered settings; the command line's choices (`options`) win.
-    pub(super) fn restore_settings(&mut self, loaded: LoadedSettings, options: &StartOptions) {
+    pub(crate) fn restore_settings(&mut self, loaded: LoadedSettings, options: &StartOptions) {
         let s = loaded.settings;
         self.settings_note = loaded.note;
         self.theme = s.theme;
@@ -71,7 +71,7 @@ impl InvarianceApp {
     }
 
     /// Writes the settings to `storage` unless this run does not remember them.
-    pub(super) fn save_settings(&self, storage: &mut dyn eframe::Storage) {
+    pub(crate) fn save_settings(&self, storage: &mut dyn eframe::Storage) {
         if self.remember_settings {
             self.current_settings().save(storage);
         }
@@ -94,7 +94,7 @@ impl InvarianceApp {
     }
 
     /// View → Theme.
-    pub(super) fn theme_menu_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn theme_menu_ui(&mut self, ui: &mut egui::Ui) {
         ui.menu_button("Theme", |ui| {
             for choice in ThemeChoice::ALL {
                 if ui
@@ -113,7 +113,7 @@ impl InvarianceApp {
     /// Notices under the toolbar until acted on: why remembered settings were ignored
     /// (the status bar's copy of it is replaced by the next message), and the offer to
     /// reopen the last experiment.
-    pub(super) fn notices_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn notices_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(note) = self.settings_note.clone() {
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(ui.visuals().warn_fg_color, note);

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::heatmap::MatrixOrder;
-use super::theme::ThemeChoice;
-use super::view::View;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::views::theme::ThemeChoice;
+use crate::app::view::View;
 
 /// How the window starts (the `gui` subcommand's options).
 #[derive(Clone, Debug, Default)]

@@ -1,18 +1,18 @@
 //! What the command line asked for at start-up (train to a step, search, select a
 //! result, an order), driven forward a little each frame until it is done.
 
-use super::app_state::InvarianceApp;
-use super::heatmap::MatrixOrder;
-use super::imported::AppSource;
-use super::start_options::StartOptions;
-use super::worker::{Published, Speed, WorkerCommand};
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::imported::AppSource;
+use crate::app::start_options::StartOptions;
+use crate::app::worker::{Published, Speed, WorkerCommand};
 
 /// What the command line asked for at start-up, and how far it got.
-pub(super) struct Startup {
+pub(crate) struct Startup {
     steps: Option<u64>,
     search: bool,
-    pub(super) order: Option<MatrixOrder>,
-    pub(super) select_match: Option<String>,
+    pub(crate) order: Option<MatrixOrder>,
+    pub(crate) select_match: Option<String>,
     steps_sent: bool,
     search_started: bool,
     first_generation: Option<u64>,
@@ -21,7 +21,7 @@ pub(super) struct Startup {
 
 impl Startup {
     /// The start-up work `options` asks for, none of it begun.
-    pub(super) fn new(options: &StartOptions) -> Self {
+    pub(crate) fn new(options: &StartOptions) -> Self {
         Self {
             steps: options.steps,
             search: options.search,
@@ -35,28 +35,28 @@ impl Startup {
     }
 
     /// Remembers the first model's generation: the start-up steps apply to it only.
-    pub(super) fn note_generation(&mut self, generation: u64) {
+    pub(crate) fn note_generation(&mut self, generation: u64) {
         if self.first_generation.is_none() {
             self.first_generation = Some(generation);
         }
     }
 
     /// Whether the requested start-up steps (if any) are done in `p`.
-    pub(super) fn steps_reached(&self, p: &Published) -> bool {
+    pub(crate) fn steps_reached(&self, p: &Published) -> bool {
         self.steps
             .is_none_or(|s| p.snapshot.step >= s && !p.running)
     }
 
     /// Whether the requested start-up search (if any) has run; `task_alive`: a search
     /// task still exists.
-    pub(super) fn search_finished(&self, task_alive: bool) -> bool {
+    pub(crate) fn search_finished(&self, task_alive: bool) -> bool {
         !self.search || (self.search_started && !task_alive)
     }
 }
 
 impl InvarianceApp {
     /// Sends the start-up steps once the first model is there, then starts the search.
-    pub(super) fn startup_progress(&mut self) {
+    pub(crate) fn startup_progress(&mut self) {
         if matches!(self.source, AppSource::Imported(_)) {
             if self.startup.search && !self.startup.search_started {
                 self.startup.search_started = true;

@@ -3,9 +3,9 @@
 //! step (preset, step count, search settings, selection), never on how the tour got
 //! there or on time, so `--tour-step K` and arrow-key navigation show the same thing.
 
-use super::heatmap::MatrixOrder;
-use super::search_task::{SearchMethod, SearchSettings};
-use super::view::View;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::search_task::{SearchMethod, SearchSettings};
+use crate::app::view::View;
 
 /// Training of `ring-shift` during the tour: 50 000 stimuli, two decades of `e_g` ∝ 1/√N.
 const RING_STEPS: u64 = 1000;
@@ -175,13 +175,13 @@ pub struct Tour {
     /// Progress towards the step's state.
     pub phase: TourPhase,
     /// The generation the tour created, and from which preset (None: none yet).
-    pub(super) model: Option<(&'static str, u64)>,
+    pub(crate) model: Option<(&'static str, u64)>,
     /// A preset was sent while the app showed this generation.
-    pub(super) loading_from: Option<u64>,
+    pub(crate) loading_from: Option<u64>,
     /// `RunUntil` was sent for this step.
-    pub(super) training_sent: bool,
+    pub(crate) training_sent: bool,
     /// The (generation, step) the tour's last search ran on.
-    pub(super) searched: Option<(u64, u64)>,
+    pub(crate) searched: Option<(u64, u64)>,
     /// Something the step needs did not work out (shown with the caption).
     pub problem: Option<String>,
 }

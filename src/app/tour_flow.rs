@@ -4,12 +4,12 @@
 
 use egui::{Key, Modifiers, RichText};
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::heatmap::MatrixOrder;
-use super::imported::AppSource;
-use super::tour::{TOUR, Tour, TourPhase, tour_search_settings};
-use super::worker::{Speed, WorkerCommand};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::heatmap::MatrixOrder;
+use crate::app::imported::AppSource;
+use crate::app::tour::{TOUR, Tour, TourPhase, tour_search_settings};
+use crate::app::worker::{Speed, WorkerCommand};
 
 impl InvarianceApp {
     /// Starts the tour at `step` (0-based, clamped to the last step).
@@ -24,7 +24,7 @@ impl InvarianceApp {
     }
 
     /// Moves `delta` steps along the tour (stays at the ends).
-    pub(super) fn tour_step_by(&mut self, delta: isize) {
+    pub(crate) fn tour_step_by(&mut self, delta: isize) {
         if let Some(t) = &mut self.tour {
             let step = t.step.saturating_add_signed(delta).min(TOUR.len() - 1);
             if step != t.step {
@@ -34,7 +34,7 @@ impl InvarianceApp {
     }
 
     /// Leaves the tour; the app stays in the step's state, with the user's speed back.
-    pub(super) fn leave_tour(&mut self) {
+    pub(crate) fn leave_tour(&mut self) {
         if self.tour.take().is_some() {
             let speed = if self.max_speed {
                 Speed::Unlimited
@@ -48,7 +48,7 @@ impl InvarianceApp {
 
     /// Arrow keys (and a presenter's Page Up/Down) move along the tour; Esc leaves it.
     /// Read before the other shortcuts so the right arrow does not also step the model.
-    pub(super) fn read_tour_keys(&mut self, ctx: &egui::Context) {
+    pub(crate) fn read_tour_keys(&mut self, ctx: &egui::Context) {
         if self.tour.is_none() || ctx.egui_wants_keyboard_input() {
             return;
         }
@@ -70,7 +70,7 @@ impl InvarianceApp {
     }
 
     /// One frame's worth of progress towards the current step's state.
-    pub(super) fn drive_tour(&mut self) {
+    pub(crate) fn drive_tour(&mut self) {
         let Some(mut tour) = self.tour.take() else {
             return;
         };
@@ -168,7 +168,7 @@ impl InvarianceApp {
     }
 
     /// The caption under the views: title, text, progress and the navigation buttons.
-    pub(super) fn tour_caption_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn tour_caption_ui(&mut self, ui: &mut egui::Ui) {
         let Some(tour) = &self.tour else {
             return;
         };

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::app::theme::ThemeChoice;
+use crate::app::views::theme::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::presets;
 

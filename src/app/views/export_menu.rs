@@ -6,11 +6,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::colormap::Colormap;
-use super::heatmap::{MatrixOrder, RangeMode};
-use super::worker::Published;
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::colormap::Colormap;
+use crate::app::views::heatmap::{MatrixOrder, RangeMode};
+use crate::app::worker::Published;
 use crate::figure::{Figure, FigureError, Format, Palette, views};
 use crate::model::Snapshot;
 
@@ -31,7 +31,7 @@ pub enum FigureKind {
     ReceptiveField,
     /// The weight matrix in the heatmap's order, colour map and range.
     Heatmap,
-    /// The history of the weight shown in the inspector ([`super::inspect_panel`]).
+    /// The history of the weight shown in the inspector ([`crate::app::panels::inspect`]).
     PinHistory,
     /// The row of `W` of the neuron shown in the inspector, in the heatmap's order.
     WeightRow,
@@ -227,7 +227,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
                 .model
                 .labels
                 .get(i)
-                .map(|l| super::labels::describe_neuron(l, &live.model.config.space))
+                .map(|l| crate::report::labels::describe_neuron(l, &live.model.config.space))
                 .unwrap_or_default();
             views::pattern(
                 live.model.config.space,
@@ -243,7 +243,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
 
 impl InvarianceApp {
     /// Asks where to write the figure of `kind` (then [`Self::export_figure_to`]).
-    pub(super) fn export_figure(&mut self, kind: FigureKind, format: Format) {
+    pub(crate) fn export_figure(&mut self, kind: FigureKind, format: Format) {
         if kind.needs_simulation() && self.imported().is_some() {
             self.status.error(format!(
                 "An imported matrix has no {}: only its heatmap exports as a figure.",
@@ -251,14 +251,14 @@ impl InvarianceApp {
             ));
             return;
         }
-        let purpose = super::files::FilePurpose::Figure(kind, format);
+        let purpose = crate::app::files::FilePurpose::Figure(kind, format);
         if let Some(path) = self.files.ask_path(purpose) {
             self.export_figure_to(kind, path);
         }
     }
 
     /// Writes the figure of `kind` from the shown data to `path` on a helper thread.
-    pub(super) fn export_figure_to(&mut self, kind: FigureKind, path: PathBuf) {
+    pub(crate) fn export_figure_to(&mut self, kind: FigureKind, path: PathBuf) {
         let Some(shown) = self.shown() else {
             self.status.error("Nothing to export yet.");
             return;

@@ -2,7 +2,7 @@
 //! colour-blind-safe colour, named by the parameters that differ, with its fitted
 //! slope; the live run on top; the figure exported as PNG.
 //!
-//! Loading the runs happens off the UI thread ([`super::files::Files::start_runs_load`]);
+//! Loading the runs happens off the UI thread ([`crate::app::files::Files::start_runs_load`]);
 //! this module holds the overlays and draws them. The PNG is a screenshot of the window
 //! cropped to the plot (the only way to get exactly what is on screen), taken a few
 //! frames after the path was chosen so the dialog is gone from the picture.
@@ -14,11 +14,11 @@ use std::sync::Arc;
 use egui::{Color32, ColorImage, Rect, RichText};
 use egui_plot::{Line, LineStyle, PlotPoints};
 
-use super::compare_runs::{
+use crate::sweep::runs::{
     CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
 };
-use super::plots_panel::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
-use super::theme::legible_line_color;
+use crate::app::views::plots::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
+use crate::app::views::theme::legible_line_color;
 use crate::model::MetricsRecord;
 
 /// The Okabe–Ito palette without black (invisible on the dark theme) and without its

@@ -4,7 +4,7 @@
 
 use egui::{Color32, ColorImage};
 
-use super::colormap::Colormap;
+use crate::app::views::colormap::Colormap;
 use crate::model::polar::PolarGrid;
 use crate::transform::polar_render::render_disc;
 

@@ -8,13 +8,13 @@
 use egui::{RichText, TextureHandle};
 use egui_plot::{Line, Plot, PlotPoints, Points};
 
-use super::app_state::InvarianceApp;
-use super::export_menu::{FigureKind, with_export_menu};
-use super::heatmap::MatrixOrder;
-use super::labels::describe_neuron;
-use super::stimulus_panel::field_picture_ui;
-use super::theme::legible_line_color;
-use super::worker::{Published, WorkerCommand};
+use crate::app::app_state::InvarianceApp;
+use crate::app::views::export_menu::{FigureKind, with_export_menu};
+use crate::app::views::heatmap::MatrixOrder;
+use crate::report::labels::describe_neuron;
+use crate::app::panels::stimulus::field_picture_ui;
+use crate::app::views::theme::legible_line_color;
+use crate::app::worker::{Published, WorkerCommand};
 use crate::figure::views;
 use crate::figure::{LinePlot, Style};
 
@@ -110,7 +110,7 @@ fn line_plot_ui(ui: &mut egui::Ui, id: &str, plot: &LinePlot, height: f32) {
 impl InvarianceApp {
     /// Takes this frame's clicks: a heatmap cell is pinned and shown, a neuron of the
     /// activity plot (`clicked_neuron`) is shown.
-    pub(super) fn take_inspect_clicks(&mut self, clicked_neuron: Option<usize>) {
+    pub(crate) fn take_inspect_clicks(&mut self, clicked_neuron: Option<usize>) {
         if let Some(i) = clicked_neuron {
             self.inspect.neuron = Some(i);
             self.inspect.open = true;
@@ -141,7 +141,7 @@ impl InvarianceApp {
 
     /// The inspector as a window over the right side (a side panel would squeeze the
     /// overview's plots), while it is open.
-    pub(super) fn inspect_window_ui(&mut self, ctx: &egui::Context) {
+    pub(crate) fn inspect_window_ui(&mut self, ctx: &egui::Context) {
         if !self.inspect.open {
             return;
         }

@@ -7,7 +7,7 @@ use super::{HeatmapContext, HeatmapView, RenderedHeatmap};
 
 impl HeatmapView {
     /// Handles the pointer over the matrix drawn in `rect`.
-    pub(super) fn pointer_ui(
+    pub(crate) fn pointer_ui(
         &mut self,
         ui: &egui::Ui,
         rect: Rect,

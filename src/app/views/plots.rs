@@ -5,7 +5,7 @@
 use egui::Color32;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
-use super::theme::legible_line_color;
+use crate::app::views::theme::legible_line_color;
 use crate::model::MetricsRecord;
 
 /// Colour of the true-transformation error (viridis blue, distinguishable from orange).

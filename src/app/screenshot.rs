@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use egui::ViewportCommand;
 
-use super::app_state::InvarianceApp;
-use super::imported::AppSource;
-use super::view::View;
+use crate::app::app_state::InvarianceApp;
+use crate::app::imported::AppSource;
+use crate::app::view::View;
 
 /// Shared result of a screenshot request: `Some(Ok)` once saved.
 pub type ScreenshotOutcome = Arc<Mutex<Option<Result<PathBuf, String>>>>;
 
-pub(super) struct ScreenshotPlan {
+pub(crate) struct ScreenshotPlan {
     path: PathBuf,
     ready_frames: u32,
     requested: bool,
@@ -27,7 +27,7 @@ const SCREENSHOT_PATIENCE: Duration = Duration::from_secs(900);
 
 impl ScreenshotPlan {
     /// A plan to save the window to `path` once the app is ready.
-    pub(super) fn new(path: PathBuf) -> Self {
+    pub(crate) fn new(path: PathBuf) -> Self {
         Self {
             path,
             ready_frames: 0,
@@ -38,7 +38,7 @@ impl ScreenshotPlan {
     }
 
     /// Where the saved screenshot ended up, shared with `run_native`.
-    pub(super) fn outcome(&self) -> ScreenshotOutcome {
+    pub(crate) fn outcome(&self) -> ScreenshotOutcome {
         self.outcome.clone()
     }
 }
@@ -46,7 +46,7 @@ impl ScreenshotPlan {
 impl InvarianceApp {
     /// Counts frames in which everything asked for is done and requests the screenshot
     /// after a few of them (so the last layout has settled); closes once it is saved.
-    pub(super) fn screenshot_logic(&mut self) {
+    pub(crate) fn screenshot_logic(&mut self) {
         let Some(plan) = &mut self.screenshot else {
             return;
         };
@@ -90,7 +90,7 @@ impl InvarianceApp {
             let outcome = plan.outcome.clone();
             let ctx = self.ctx.clone();
             self.ctx.request_screenshot(move |image| {
-                let result = super::files::save_png(&path, &image)
+                let result = crate::app::files::save_png(&path, &image)
                     .map(|()| path.clone())
                     .map_err(|e| format!("{e:#}"));
                 if let Ok(mut o) = outcome.lock() {

@@ -10,10 +10,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
 use ndarray::ArrayView2;
 
-use super::colormap::Colormap;
+use crate::app::views::colormap::Colormap;
 
 mod pointer;
-pub use super::labels::HeatmapContext;
+pub use crate::report::labels::HeatmapContext;
 use crate::figure::order::{colour_range, off_diagonal_range};
 pub use crate::figure::order::{ordered_values, recovered_order, truth_order};
 use crate::model::SnapshotWeights;
@@ -499,7 +499,7 @@ fn render_loop(
     ctx: Option<&egui::Context>,
 ) {
     use std::sync::atomic::Ordering;
-    super::background::lower_current_thread_priority();
+    crate::app::background::lower_current_thread_priority();
     loop {
         let job = {
             let Some(jobs) = jobs.upgrade() else { return };

@@ -5,10 +5,10 @@ use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Vec2};
 use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, Points};
 use ndarray::Array2;
 
-use super::colormap::Colormap;
-use super::labels::describe_neuron;
-use super::plots_panel::TRUE_COLOR;
-use super::polar_view::{DISC_PX, grey_disc_auto, signed_disc};
+use crate::app::views::colormap::Colormap;
+use crate::report::labels::describe_neuron;
+use crate::app::views::plots::TRUE_COLOR;
+use crate::app::views::polar::{DISC_PX, grey_disc_auto, signed_disc};
 use crate::model::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
 
@@ -69,11 +69,11 @@ pub struct StimulusPanel {
     stimulus_tex: Option<(u64, TextureHandle)>,
     field_tex: Option<(usize, TextureHandle)>,
     /// All receptive fields at once (and, for learned banks, how they emerge).
-    pub gallery: super::field_gallery::FieldGallery,
+    pub gallery: crate::app::views::field_gallery::FieldGallery,
 }
 
 /// The side of a square picture of the space; `None` for the ring (a plot) and the polar
-/// retina (a disc, [`super::polar_view`]).
+/// retina (a disc, [`crate::app::views::polar`]).
 fn side_of(space: &Space) -> Option<usize> {
     match space {
         Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. } => None,
@@ -110,7 +110,7 @@ impl StimulusPanel {
         ui.label(egui::RichText::new("Current stimulus").strong())
             .on_hover_text("The last pattern shown to the detectors.");
         if let Some(axis) = cx.axis {
-            super::spectrum_view::spectrum_ui(ui, "stimulus-spectrum", axis, cx.stimulus, height);
+            crate::app::views::spectrum::spectrum_ui(ui, "stimulus-spectrum", axis, cx.stimulus, height);
             return;
         }
         if let Some(grid) = PolarGrid::of(*cx.space) {

@@ -73,7 +73,7 @@ pub struct AnimationPanel {
     crisp_tex: Option<TextureHandle>,
     honest_tex: Option<TextureHandle>,
     shown: Option<(u64, usize)>,
-    polar: super::animation_polar::PolarTextures,
+    polar: crate::app::panels::animation_polar::PolarTextures,
 }
 
 impl Default for AnimationPanel {
@@ -472,7 +472,7 @@ impl AnimationPanel {
                 .as_ref()
                 .filter(|_| self.source == Source::Photo)
                 .map(|(_, img)| img);
-            let frame = super::animation_polar::PolarFrame {
+            let frame = crate::app::panels::animation_polar::PolarFrame {
                 grid,
                 space,
                 orbit: &computed.orbit,

@@ -7,7 +7,7 @@
 use egui::{RichText, TextureHandle, TextureOptions, Vec2};
 use image::GrayImage;
 
-use super::polar_view::{DISC_PX, grey_disc, levels_image};
+use crate::app::views::polar::{DISC_PX, grey_disc, levels_image};
 use crate::model::Space;
 use crate::model::polar::PolarGrid;
 use crate::transform::export;

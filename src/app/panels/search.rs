@@ -1,16 +1,17 @@
 //! The search panel: method, time limit, fixed-point penalty, Start/Cancel with a
 //! progress bar and the best error so far; then the outcome, group first (see
-//! [`super::group_panel`]), and — collapsed — the candidates that are not symmetries.
+//! [`crate::app::panels::group`]), and — collapsed — the candidates that are not symmetries.
 
 use std::collections::HashMap;
 
 use egui::{DragValue, RichText, Ui};
 
-use super::group_elements::ElementBrowser;
-use super::group_panel;
-use super::labels::{describe_cycle_type, describe_transformation};
-use super::search_outcome::{RECOVERED, SearchOutcome};
-use super::search_task::{FoundPermutation, SearchMethod, SearchSettings, SearchTask, TruthMatch};
+use crate::report::elements::ElementBrowser;
+use crate::app::panels::group;
+use crate::report::labels::{describe_cycle_type, describe_transformation};
+use crate::report::outcome::{RECOVERED, SearchOutcome};
+use crate::app::search_task::{SearchMethod, SearchSettings, SearchTask};
+use crate::report::rows::{FoundPermutation, TruthMatch};
 use crate::model::Space;
 use crate::perm::Permutation;
 
@@ -176,7 +177,7 @@ impl SearchPanel {
             .id_salt("search-outcome")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                group_panel::group_ui(ui, outcome, &mut self.elements, self.selected, space, &mut actions);
+                group::group_ui(ui, outcome, &mut self.elements, self.selected, space, &mut actions);
                 ui.add_space(6.0);
                 let tolerance = outcome.group.summary.tolerance;
                 let rejected: Vec<(usize, &FoundPermutation)> = outcome.non_symmetries().collect();

@@ -2,7 +2,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::actions::AppAction;
+use crate::app::actions::AppAction;
 
 /// Every shortcut with its description, as listed in the overlay.
 pub const SHORTCUTS: &[(&str, &str)] = &[

@@ -6,23 +6,23 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use super::actions::AppAction;
-use super::animation_panel::AnimationContext;
-use super::app_state::{InvarianceApp, OrderCache};
-use super::compare_panel::{CompareAction, LiveRun};
-use super::compare_runs::flatten_config;
-use super::export_menu::{FigureKind as Fig, with_export_menu};
-use super::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
-use super::imported::ImportedSource;
-use super::plots_panel;
-use super::stimulus_panel::StimulusContext;
-use super::view::View;
-use super::worker::Published;
+use crate::app::actions::AppAction;
+use crate::app::panels::animation::AnimationContext;
+use crate::app::app_state::{InvarianceApp, OrderCache};
+use crate::app::panels::compare::{CompareAction, LiveRun};
+use crate::sweep::runs::flatten_config;
+use crate::app::views::export_menu::{FigureKind as Fig, with_export_menu};
+use crate::app::views::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
+use crate::app::imported::ImportedSource;
+use crate::app::views::plots;
+use crate::app::panels::stimulus::StimulusContext;
+use crate::app::view::View;
+use crate::app::worker::Published;
 use crate::model::NeuronLabel;
 
 impl InvarianceApp {
     /// The central area; returns the neuron clicked in the activity plot, if any.
-    pub(super) fn central_ui(&mut self, ui: &mut egui::Ui) -> Option<usize> {
+    pub(crate) fn central_ui(&mut self, ui: &mut egui::Ui) -> Option<usize> {
         ui.horizontal(|ui| {
             for v in View::ALL {
                 let text =
@@ -99,7 +99,7 @@ impl InvarianceApp {
                         ui.set_width(right);
                         let h = ui.available_height();
                         with_export_menu(ui, &[Fig::LearningCurve], &mut self.queued, |ui| {
-                            plots_panel::symmetry_error_ui(
+                            plots::symmetry_error_ui(
                                 ui,
                                 &p.snapshot.history,
                                 (h * 0.45).max(150.0),
@@ -145,7 +145,7 @@ impl InvarianceApp {
                 clicked = with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
                     self.stimulus.activity_ui(ui, &scx, h)
                 });
-                let gcx = super::field_gallery::GalleryContext {
+                let gcx = crate::app::views::field_gallery::GalleryContext {
                     space: &model.config.space,
                     true_transformation: model.config.true_transformation,
                     fields: p.snapshot.fields.as_deref().unwrap_or(&model.fields),
@@ -170,7 +170,7 @@ impl InvarianceApp {
         clicked
     }
 
-    pub(super) fn update_heatmap(&mut self) {
+    pub(crate) fn update_heatmap(&mut self) {
         let Some(p) = self.shown() else { return };
         let n = p.neurons();
         let visible = matches!(self.view, View::Overview | View::Weights);
@@ -184,7 +184,7 @@ impl InvarianceApp {
 
     /// The heatmap order of the graph `key` with `neurons` nodes (cached until the
     /// graph, the mode or the selection changes).
-    pub(super) fn current_order(
+    pub(crate) fn current_order(
         &mut self,
         key: u64,
         neurons: usize,
@@ -289,7 +289,7 @@ impl InvarianceApp {
             let small = (ui.available_height() - 40.0).max(100.0);
             let kinds = [Fig::WeightNorm, Fig::MeanActivity];
             with_export_menu(ui, &kinds, &mut self.queued, |ui| {
-                plots_panel::metrics_row_ui(ui, &p.snapshot.history, small)
+                plots::metrics_row_ui(ui, &p.snapshot.history, small)
             });
         }
     }

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use ndarray::ArrayView2;
 
-use super::search_task::{TruthMatch, best_truth_match_within};
+use crate::report::rows::{TruthMatch, best_truth_match_within};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
 

@@ -1,11 +1,11 @@
 //! The "Unsaved changes" prompt shown before an action would discard the experiment.
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
 
 impl InvarianceApp {
     /// Shows the prompt while an action waits on it; Save runs the action after saving.
-    pub(super) fn unsaved_prompt_ui(&mut self) {
+    pub(crate) fn unsaved_prompt_ui(&mut self) {
         let Some(action) = self.prompt.clone() else {
             return;
         };

@@ -4,11 +4,11 @@
 
 use egui::{RichText, TextStyle, Ui};
 
-use super::group_elements::ElementBrowser;
-use super::group_text::{error_scope, headline, order_text, transformation_rank, word_text};
-use super::labels::{describe_cycle_type, describe_transformation};
-use super::search_outcome::{GroupGenerator, RECOVERED, SearchOutcome};
-use super::search_panel::{Pick, SearchAction, cycles_cell_ui, truth_cell_ui};
+use crate::report::elements::ElementBrowser;
+use crate::report::group_text::{error_scope, headline, order_text, transformation_rank, word_text};
+use crate::report::labels::{describe_cycle_type, describe_transformation};
+use crate::report::outcome::{GroupGenerator, RECOVERED, SearchOutcome};
+use crate::app::panels::search::{Pick, SearchAction, cycles_cell_ui, truth_cell_ui};
 use crate::model::Space;
 
 /// Work per frame (multiply-adds) for measuring listed elements: a 2048-neuron element

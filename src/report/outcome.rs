@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 
-use super::group_text::transformation_rank;
-use super::search_task::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
+use crate::report::group_text::transformation_rank;
+use crate::report::rows::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
 use crate::search::exact::Certificate;

@@ -3,16 +3,16 @@
 
 use egui::RichText;
 
-use super::actions::AppAction;
-use super::app_state::InvarianceApp;
-use super::import_flow::TRAINING_OFF;
-use super::imported::AppSource;
-use super::view::View;
-use super::worker::{Speed, WorkerCommand};
+use crate::app::actions::AppAction;
+use crate::app::app_state::InvarianceApp;
+use crate::app::import_flow::TRAINING_OFF;
+use crate::app::imported::AppSource;
+use crate::app::view::View;
+use crate::app::worker::{Speed, WorkerCommand};
 use crate::model::presets;
 
 impl InvarianceApp {
-    pub(super) fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 ui.menu_button("New from preset", |ui| {
@@ -87,7 +87,7 @@ impl InvarianceApp {
                     self.queued.push(AppAction::ExportFigure);
                     self.view = View::Learning;
                 }
-                super::export_menu::file_menu_ui(ui, &mut self.queued);
+                crate::app::views::export_menu::file_menu_ui(ui, &mut self.queued);
                 ui.separator();
                 let mut typed = !self.files.native_dialogs;
                 ui.checkbox(&mut typed, "Type paths instead of native dialogs")
@@ -143,7 +143,7 @@ impl InvarianceApp {
         });
     }
 
-    pub(super) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let running = self.is_running();
         let imported = self.imported().cloned();
         ui.horizontal_wrapped(|ui| {
