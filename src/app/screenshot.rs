@@ -7,14 +7,13 @@ use std::time::{Duration, Instant};
 
 use egui::ViewportCommand;
 
-use crate::app::app_state::InvarianceApp;
-use crate::app::imported::AppSource;
-use crate::app::view::View;
+use crate::app::jobs::files::save_png;
 
 /// Shared result of a screenshot request: `Some(Ok)` once saved.
 pub type ScreenshotOutcome = Arc<Mutex<Option<Result<PathBuf, String>>>>;
 
-pub(crate) struct ScreenshotPlan {
+/// A screenshot waiting for the app to be ready.
+pub struct ScreenshotPlan {
     path: PathBuf,
     ready_frames: u32,
     requested: bool,
@@ -27,7 +26,7 @@ const SCREENSHOT_PATIENCE: Duration = Duration::from_secs(900);
 
 impl ScreenshotPlan {
     /// A plan to save the window to `path` once the app is ready.
-    pub(crate) fn new(path: PathBuf) -> Self {
+    pub fn new(path: PathBuf) -> Self {
         Self {
             path,
             ready_frames: 0,
@@ -38,67 +37,47 @@ impl ScreenshotPlan {
     }
 
     /// Where the saved screenshot ended up, shared with `run_native`.
-    pub(crate) fn outcome(&self) -> ScreenshotOutcome {
+    pub fn outcome(&self) -> ScreenshotOutcome {
         self.outcome.clone()
     }
 }
 
-impl InvarianceApp {
-    /// Counts frames in which everything asked for is done and requests the screenshot
-    /// after a few of them (so the last layout has settled); closes once it is saved.
-    pub(crate) fn screenshot_logic(&mut self) {
-        let Some(plan) = &mut self.screenshot else {
-            return;
-        };
-        if plan.requested {
-            let done = plan.outcome.lock().map(|o| o.is_some()).unwrap_or(true);
+impl ScreenshotPlan {
+    /// Counts frames in which everything asked for is done (`ready`; None while there
+    /// is nothing to show yet) and requests the screenshot after a few of them (so the
+    /// last layout has settled); closes the window once it is saved.
+    pub fn tick(&mut self, ctx: &egui::Context, ready: Option<bool>) {
+        if self.requested {
+            let done = self.outcome.lock().map(|o| o.is_some()).unwrap_or(true);
             if done {
-                self.ctx.send_viewport_cmd(ViewportCommand::Close);
+                ctx.send_viewport_cmd(ViewportCommand::Close);
             } else {
-                self.ctx.request_repaint_after(Duration::from_millis(30));
+                ctx.request_repaint_after(Duration::from_millis(30));
             }
             return;
         }
-        let steps_done = match (&self.source, &self.latest) {
-            (AppSource::Imported(_), _) => true,
-            (AppSource::Simulation, Some(p)) => self.startup.steps_reached(p),
-            (AppSource::Simulation, None) => {
-                self.ctx.request_repaint_after(Duration::from_millis(50));
-                return;
-            }
+        let Some(ready) = ready else {
+            ctx.request_repaint_after(Duration::from_millis(50));
+            return;
         };
-        let search_done = self.startup.search_finished(self.search.task.is_some());
-        let heatmap_ready =
-            !matches!(self.view, View::Overview | View::Weights) || self.heatmap.is_current();
-        // The transformation view computes its orbit in the background: wait for it.
-        let animation_ready = !self.animation.is_computing();
-        let tour_ready = self.tour.as_ref().is_none_or(|t| t.reached());
-        let ready = (steps_done
-            && search_done
-            && heatmap_ready
-            && animation_ready
-            && tour_ready
-            && !self.compare.export_pending()
-            && self.files.pending == 0)
-            || plan.started.elapsed() > SCREENSHOT_PATIENCE;
-        if ready {
-            plan.ready_frames += 1;
+        if ready || self.started.elapsed() > SCREENSHOT_PATIENCE {
+            self.ready_frames += 1;
         }
-        if plan.ready_frames >= 4 {
-            plan.requested = true;
-            let path = plan.path.clone();
-            let outcome = plan.outcome.clone();
-            let ctx = self.ctx.clone();
-            self.ctx.request_screenshot(move |image| {
-                let result = crate::app::files::save_png(&path, &image)
+        if self.ready_frames >= 4 {
+            self.requested = true;
+            let path = self.path.clone();
+            let outcome = self.outcome.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let result = save_png(&path, &image)
                     .map(|()| path.clone())
                     .map_err(|e| format!("{e:#}"));
                 if let Ok(mut o) = outcome.lock() {
                     *o = Some(result);
                 }
-                ctx.request_repaint();
+                repaint.request_repaint();
             });
         }
-        self.ctx.request_repaint_after(Duration::from_millis(30));
+        ctx.request_repaint_after(Duration::from_millis(30));
     }
 }

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::app::views::heatmap::MatrixOrder;
-use crate::app::views::theme::ThemeChoice;
+use crate::app::state::look::ThemeChoice;
 use crate::app::view::View;
+use crate::app::views::heatmap::MatrixOrder;
 
 /// How the window starts (the `gui` subcommand's options).
 #[derive(Clone, Debug, Default)]

@@ -3,9 +3,9 @@
 //! step (preset, step count, search settings, selection), never on how the tour got
 //! there or on time, so `--tour-step K` and arrow-key navigation show the same thing.
 
-use crate::app::views::heatmap::MatrixOrder;
-use crate::app::search_task::{SearchMethod, SearchSettings};
+use crate::app::state::search::{SearchMethod, SearchSettings};
 use crate::app::view::View;
+use crate::app::views::heatmap::MatrixOrder;
 
 /// Training of `ring-shift` during the tour: 50 000 stimuli, two decades of `e_g` ∝ 1/√N.
 const RING_STEPS: u64 = 1000;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::app::views::theme::ThemeChoice;
+use crate::app::state::look::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::presets;
 
@@ -83,7 +83,7 @@ impl GuiArgs {
         }
         if let Some(file) = &self.file {
             std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
-            if crate::app::imported::is_matrix_path(file) {
+            if crate::io::source::is_matrix_path(file) {
                 if self.steps.is_some() || self.preset.is_some() {
                     anyhow::bail!(
                         "{} is a matrix: it can be viewed and searched but not trained (drop --steps and --preset)",
@@ -102,7 +102,7 @@ impl GuiArgs {
             if !self
                 .file
                 .as_deref()
-                .is_some_and(crate::app::imported::is_matrix_path)
+                .is_some_and(crate::io::source::is_matrix_path)
             {
                 anyhow::bail!(
                     "--labels names the nodes of a matrix file (.npy, .csv); FILE is not one"
@@ -153,7 +153,7 @@ impl GuiArgs {
             labels: self.labels.clone(),
             inspect: self.inspect,
             native_dialogs: self.screenshot.is_none()
-                && crate::app::files::native_dialogs_plausible(),
+                && crate::app::dialogs::native_dialogs_plausible(),
         })
     }
 }

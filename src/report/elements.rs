@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use ndarray::ArrayView2;
 
-use crate::report::rows::{TruthMatch, best_truth_match_within};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
+use crate::report::outcome::SearchOutcome;
+use crate::report::rows::{TruthMatch, best_truth_match_within};
 
 /// One listed element.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +98,30 @@ impl ElementBrowser {
             cursor,
             shown: Self::PAGE,
         }
+    }
+
+    /// A browser over the approximate group of `outcome`, reusing the errors already
+    /// measured for its results and generators.
+    pub fn of(outcome: &SearchOutcome) -> Self {
+        let generators: Vec<Permutation> = outcome
+            .group
+            .generators
+            .iter()
+            .map(|g| g.found.permutation.clone())
+            .collect();
+        let known: HashMap<Permutation, f64> = outcome
+            .results
+            .iter()
+            .map(|r| (r.permutation.clone(), r.error))
+            .chain(
+                outcome
+                    .group
+                    .generators
+                    .iter()
+                    .map(|g| (g.found.permutation.clone(), g.found.error)),
+            )
+            .collect();
+        Self::new(generators, known)
     }
 
     /// The elements listed so far, in listing order.

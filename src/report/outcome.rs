@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 
-use crate::report::group_text::transformation_rank;
-use crate::report::rows::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
 use crate::model::Transformation;
 use crate::perm::{self, Permutation};
+use crate::report::group_text::transformation_rank;
+use crate::report::rows::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
 use crate::search::exact::Certificate;
 use crate::search::{GroupSummary, SearchReport};
 

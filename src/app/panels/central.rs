@@ -2,51 +2,87 @@
 //! overlaid runs, stimulus and transformation views — for the simulation or for an
 //! imported matrix (where views that need a simulation explain why they are empty).
 
-use std::sync::Arc;
-
 use egui::RichText;
 
 use crate::app::actions::AppAction;
-use crate::app::panels::animation::AnimationContext;
-use crate::app::app_state::{InvarianceApp, OrderCache};
-use crate::app::panels::compare::{CompareAction, LiveRun};
-use crate::sweep::runs::flatten_config;
-use crate::app::views::export_menu::{FigureKind as Fig, with_export_menu};
-use crate::app::views::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
-use crate::app::imported::ImportedSource;
-use crate::app::views::plots;
-use crate::app::panels::stimulus::StimulusContext;
+use crate::app::context::PanelContext;
+use crate::app::panels::animation::{AnimationContext, AnimationPanel};
+use crate::app::panels::compare::{CompareAction, ComparePanel, LiveRun};
+use crate::app::panels::stimulus::{StimulusContext, StimulusPanel};
+use crate::app::state::source::ImportedSource;
 use crate::app::view::View;
+use crate::app::views::export_menu::{FigureKind as Fig, with_export_menu};
+use crate::app::views::heatmap::{HeatmapContext, HeatmapView};
+use crate::app::views::plots;
 use crate::app::worker::Published;
-use crate::model::NeuronLabel;
+use crate::sweep::runs::flatten_config;
 
-impl InvarianceApp {
-    /// The central area; returns the neuron clicked in the activity plot, if any.
-    pub(crate) fn central_ui(&mut self, ui: &mut egui::Ui) -> Option<usize> {
+/// The central area's widgets and their state.
+pub struct CentralPanel {
+    /// The heatmap of `W`.
+    pub heatmap: HeatmapView,
+    /// Stimulus, activities, receptive fields and the field gallery.
+    pub stimulus: StimulusPanel,
+    /// The Transformation view.
+    pub animation: AnimationPanel,
+    /// The learning curves and the runs overlaid on them.
+    pub compare: ComparePanel,
+}
+
+impl CentralPanel {
+    /// The central area; `repaint` wakes the UI when the heatmap's render thread is done.
+    pub fn new(repaint: Option<egui::Context>) -> Self {
+        Self {
+            heatmap: HeatmapView::new(repaint),
+            stimulus: StimulusPanel::default(),
+            animation: AnimationPanel::default(),
+            compare: ComparePanel::default(),
+        }
+    }
+
+    /// Forgets what belonged to the graph that was replaced (hover and selection).
+    pub fn clear(&mut self) {
+        self.heatmap.hovered = None;
+        self.heatmap.selected = None;
+    }
+
+    /// Draws the view tabs and the chosen view; returns the actions asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Vec<AppAction> {
+        let mut actions = Vec::new();
+        let state = cx.state;
         ui.horizontal(|ui| {
             for v in View::ALL {
-                let text =
-                    RichText::new(v.name()).size(17.0 * if self.presentation { 1.4 } else { 1.0 });
-                if ui.selectable_label(self.view == v, text).clicked() {
-                    self.view = v;
+                let text = RichText::new(v.name()).size(17.0 * cx.scale());
+                if ui.selectable_label(state.view == v, text).clicked() {
+                    actions.push(AppAction::SetView(v));
                 }
             }
         });
         ui.separator();
-        if let Some(imported) = self.imported().cloned() {
-            self.imported_central_ui(ui, &imported);
-            return None;
-        }
-        let Some(p) = self.latest.clone() else {
+        if let Some(imported) = state.imported() {
+            self.imported_ui(ui, cx, imported, &mut actions);
+        } else if let Some(p) = state.latest.clone() {
+            self.simulation_ui(ui, cx, &p, &mut actions);
+        } else {
             ui.centered_and_justified(|ui| ui.label("Starting the simulation…"));
-            return None;
-        };
-        let mut clicked = None;
+        }
+        if let Some((i, j)) = self.heatmap.clicked_cell.take() {
+            actions.push(AppAction::Pin(i, j));
+        }
+        actions
+    }
+
+    /// The views of a simulation.
+    fn simulation_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
+        p: &Published,
+        actions: &mut Vec<AppAction>,
+    ) {
+        let state = cx.state;
         let model = p.model.clone();
-        // The bank version is part of the key: a learned bank's labels change when its
-        // field phase ends, within one generation.
-        let order_key = model.generation ^ (model.bank_version << 40);
-        let (_, order) = self.current_order(order_key, model.neurons, &model.labels);
+        let order = cx.order.1.clone();
         // Without a hovered or clicked neuron, show the most active one.
         let most_active = p.snapshot.most_active();
         let neuron = self
@@ -74,8 +110,8 @@ impl InvarianceApp {
             space: Some(&model.config.space),
             names: None,
         };
-        let has_recovered = self.selected_permutation().is_some();
-        match self.view {
+        let has_recovered = state.selected_permutation().is_some();
+        match state.view {
             View::Overview => {
                 // The heatmap column is as wide as the height allows (a square matrix
                 // plus its colour bar), up to 60 % of the width; the plots take the rest.
@@ -89,42 +125,34 @@ impl InvarianceApp {
                 ui.horizontal_top(|ui| {
                     ui.allocate_ui_with_layout(egui::vec2(left, avail.y), top_down, |ui| {
                         ui.set_width(left);
-                        self.heatmap
-                            .settings_ui(ui, &mut self.order_mode, has_recovered, true);
-                        with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
+                        order_settings_ui(ui, &mut self.heatmap, cx, has_recovered, true, actions);
+                        with_export_menu(ui, &[Fig::Heatmap], actions, |ui| {
                             self.heatmap.ui(ui, &hcx)
                         });
                     });
                     ui.allocate_ui_with_layout(egui::vec2(right, avail.y), top_down, |ui| {
                         ui.set_width(right);
                         let h = ui.available_height();
-                        with_export_menu(ui, &[Fig::LearningCurve], &mut self.queued, |ui| {
-                            plots::symmetry_error_ui(
-                                ui,
-                                &p.snapshot.history,
-                                (h * 0.45).max(150.0),
-                            )
+                        with_export_menu(ui, &[Fig::LearningCurve], actions, |ui| {
+                            plots::symmetry_error_ui(ui, &p.snapshot.history, (h * 0.45).max(150.0))
                         });
                         ui.add_space(6.0);
                         let rest = (ui.available_height() * 0.5 - 30.0).max(90.0);
-                        with_export_menu(ui, &[Fig::Stimulus], &mut self.queued, |ui| {
+                        with_export_menu(ui, &[Fig::Stimulus], actions, |ui| {
                             self.stimulus.stimulus_ui(ui, &scx, rest)
                         });
-                        clicked =
-                            with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
-                                self.stimulus.activity_ui(ui, &scx, rest)
-                            });
+                        let clicked = with_export_menu(ui, &[Fig::Activities], actions, |ui| {
+                            self.stimulus.activity_ui(ui, &scx, rest)
+                        });
+                        actions.extend(clicked.map(AppAction::InspectNeuron));
                     });
                 });
             }
             View::Weights => {
-                self.heatmap
-                    .settings_ui(ui, &mut self.order_mode, has_recovered, true);
-                with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
-                    self.heatmap.ui(ui, &hcx)
-                });
+                order_settings_ui(ui, &mut self.heatmap, cx, has_recovered, true, actions);
+                with_export_menu(ui, &[Fig::Heatmap], actions, |ui| self.heatmap.ui(ui, &hcx));
             }
-            View::Learning => self.learning_ui(ui, Some(&p)),
+            View::Learning => self.learning_ui(ui, Some(p), actions),
             View::Stimulus => {
                 // A learned bank's gallery is open below: the other panels make room.
                 let parts = if p.snapshot.fields.is_some() {
@@ -135,16 +163,17 @@ impl InvarianceApp {
                 let h = (ui.available_height() / parts - 40.0).max(90.0);
                 ui.columns(2, |cols| {
                     let [left, right] = cols else { return };
-                    with_export_menu(left, &[Fig::Stimulus], &mut self.queued, |ui| {
+                    with_export_menu(left, &[Fig::Stimulus], actions, |ui| {
                         self.stimulus.stimulus_ui(ui, &scx, h)
                     });
-                    with_export_menu(right, &[Fig::ReceptiveField], &mut self.queued, |ui| {
+                    with_export_menu(right, &[Fig::ReceptiveField], actions, |ui| {
                         self.stimulus.field_ui(ui, &scx, h)
                     });
                 });
-                clicked = with_export_menu(ui, &[Fig::Activities], &mut self.queued, |ui| {
+                let clicked = with_export_menu(ui, &[Fig::Activities], actions, |ui| {
                     self.stimulus.activity_ui(ui, &scx, h)
                 });
+                actions.extend(clicked.map(AppAction::InspectNeuron));
                 let gcx = crate::app::views::field_gallery::GalleryContext {
                     space: &model.config.space,
                     true_transformation: model.config.true_transformation,
@@ -156,97 +185,43 @@ impl InvarianceApp {
                 self.stimulus.gallery.ui(ui, &gcx);
             }
             View::Transformation => {
-                let selected = self.selected_permutation().cloned();
                 let acx = AnimationContext {
                     config: &model.config,
                     fields: &model.fields,
                     labels: &model.labels,
-                    permutation: selected.as_ref(),
+                    permutation: state.selected_permutation(),
                     current_stimulus: Some(&p.snapshot.stimulus),
                 };
                 self.animation.ui(ui, &acx);
             }
         }
-        clicked
-    }
-
-    pub(crate) fn update_heatmap(&mut self) {
-        let Some(p) = self.shown() else { return };
-        let n = p.neurons();
-        let visible = matches!(self.view, View::Overview | View::Weights);
-        if !visible && n > 512 && self.screenshot.is_none() && self.heatmap.displayed.is_some() {
-            return;
-        }
-        let (order_id, order) = self.current_order(p.key, n, &p.labels);
-        self.heatmap
-            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
-    }
-
-    /// The heatmap order of the graph `key` with `neurons` nodes (cached until the
-    /// graph, the mode or the selection changes).
-    pub(crate) fn current_order(
-        &mut self,
-        key: u64,
-        neurons: usize,
-        labels: &[NeuronLabel],
-    ) -> (u64, Arc<Vec<usize>>) {
-        let mode =
-            if self.order_mode == MatrixOrder::Recovered && self.selected_permutation().is_none() {
-                MatrixOrder::Stored
-            } else {
-                self.order_mode
-            };
-        let serial = if mode == MatrixOrder::Recovered {
-            self.search.serial
-        } else {
-            0
-        };
-        let key = (key, mode, serial);
-        if let Some(c) = &self.order_cache
-            && c.key == key
-        {
-            return (c.id, c.order.clone());
-        }
-        let order = match mode {
-            MatrixOrder::Stored => (0..neurons).collect(),
-            MatrixOrder::Truth if labels.len() == neurons => truth_order(labels),
-            MatrixOrder::Truth => (0..neurons).collect(),
-            MatrixOrder::Recovered => match self.selected_permutation() {
-                Some(pi) if pi.len() == neurons => recovered_order(pi),
-                _ => (0..neurons).collect(),
-            },
-        };
-        self.order_counter += 1;
-        let order = Arc::new(order);
-        self.order_cache = Some(OrderCache {
-            key,
-            id: self.order_counter,
-            order: order.clone(),
-        });
-        (self.order_counter, order)
     }
 
     /// The central area for an imported matrix: the heatmap, the comparison of runs, and
     /// a short explanation where a view needs a simulation.
-    fn imported_central_ui(&mut self, ui: &mut egui::Ui, imported: &ImportedSource) {
-        let has_recovered = self.selected_permutation().is_some();
+    fn imported_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
+        imported: &ImportedSource,
+        actions: &mut Vec<AppAction>,
+    ) {
+        let view = cx.state.view;
+        let has_recovered = cx.state.selected_permutation().is_some();
         let names = imported.names.as_ref().map(|n| n.names.clone());
         let hcx = HeatmapContext {
             labels: &[],
             space: None,
             names: names.as_ref().map(|n| n.as_slice()),
         };
-        match self.view {
+        match view {
             View::Overview | View::Weights => {
-                self.heatmap
-                    .settings_ui(ui, &mut self.order_mode, has_recovered, false);
-                with_export_menu(ui, &[Fig::Heatmap], &mut self.queued, |ui| {
-                    self.heatmap.ui(ui, &hcx)
-                });
+                order_settings_ui(ui, &mut self.heatmap, cx, has_recovered, false, actions);
+                with_export_menu(ui, &[Fig::Heatmap], actions, |ui| self.heatmap.ui(ui, &hcx));
             }
-            View::Learning => self.learning_ui(ui, None),
+            View::Learning => self.learning_ui(ui, None, actions),
             View::Stimulus | View::Transformation => {
-                let what = if self.view == View::Stimulus {
+                let what = if view == View::Stimulus {
                     "Stimuli, activities and receptive fields"
                 } else {
                     "The transformation acting on the input"
@@ -265,7 +240,12 @@ impl InvarianceApp {
 
     /// The learning curves with the overlaid runs; `live` is None for an imported
     /// matrix (only the overlays are drawn).
-    fn learning_ui(&mut self, ui: &mut egui::Ui, live: Option<&Published>) {
+    fn learning_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        live: Option<&Published>,
+        actions: &mut Vec<AppAction>,
+    ) {
         let live_run = live.map(|p| LiveRun {
             history: &p.snapshot.history,
             params: flatten_config(&p.model.config),
@@ -275,11 +255,11 @@ impl InvarianceApp {
             ui.label(RichText::new("An imported matrix has no learning history; the curves below are the runs added for comparison.").small());
         }
         let plot_h = if live.is_some() { h * 0.45 } else { h * 0.6 }.max(160.0);
-        let actions = with_export_menu(ui, &[Fig::LearningCurve], &mut self.queued, |ui| {
+        let asked = with_export_menu(ui, &[Fig::LearningCurve], actions, |ui| {
             self.compare.ui(ui, live_run.as_ref(), plot_h)
         });
-        for action in actions {
-            self.queued.push(match action {
+        for asked in asked {
+            actions.push(match asked {
                 CompareAction::AddRuns => AppAction::AddRuns,
                 CompareAction::ExportFigure => AppAction::ExportFigure,
             });
@@ -288,9 +268,25 @@ impl InvarianceApp {
             ui.add_space(4.0);
             let small = (ui.available_height() - 40.0).max(100.0);
             let kinds = [Fig::WeightNorm, Fig::MeanActivity];
-            with_export_menu(ui, &kinds, &mut self.queued, |ui| {
+            with_export_menu(ui, &kinds, actions, |ui| {
                 plots::metrics_row_ui(ui, &p.snapshot.history, small)
             });
         }
+    }
+}
+
+/// The heatmap's order and colour settings; a changed order is asked for as an action.
+fn order_settings_ui(
+    ui: &mut egui::Ui,
+    heatmap: &mut HeatmapView,
+    cx: &PanelContext<'_>,
+    has_recovered: bool,
+    has_truth: bool,
+    actions: &mut Vec<AppAction>,
+) {
+    let mut order = cx.state.order.mode;
+    heatmap.settings_ui(ui, &mut order, has_recovered, has_truth);
+    if order != cx.state.order.mode {
+        actions.push(AppAction::SetOrder(order));
     }
 }

@@ -14,12 +14,12 @@ use std::sync::Arc;
 use egui::{Color32, ColorImage, Rect, RichText};
 use egui_plot::{Line, LineStyle, PlotPoints};
 
-use crate::sweep::runs::{
-    CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
-};
 use crate::app::views::plots::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
 use crate::app::views::theme::legible_line_color;
 use crate::model::MetricsRecord;
+use crate::sweep::runs::{
+    CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
+};
 
 /// The Okabe–Ito palette without black (invisible on the dark theme) and without its
 /// blue (too close to the live run's): distinguishable under the common colour-vision

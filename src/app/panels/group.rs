@@ -4,12 +4,16 @@
 
 use egui::{RichText, TextStyle, Ui};
 
+use crate::app::actions::AppAction;
+use crate::app::panels::search::{cycles_cell_ui, truth_cell_ui};
+use crate::app::state::search::Pick;
+use crate::model::Space;
 use crate::report::elements::ElementBrowser;
-use crate::report::group_text::{error_scope, headline, order_text, transformation_rank, word_text};
+use crate::report::group_text::{
+    error_scope, headline, order_text, transformation_rank, word_text,
+};
 use crate::report::labels::{describe_cycle_type, describe_transformation};
 use crate::report::outcome::{GroupGenerator, RECOVERED, SearchOutcome};
-use crate::app::panels::search::{Pick, SearchAction, cycles_cell_ui, truth_cell_ui};
-use crate::model::Space;
 
 /// Work per frame (multiply-adds) for measuring listed elements: a 2048-neuron element
 /// costs 4·10⁶, so a few per frame keep the frame short; small graphs measure a page at once.
@@ -27,7 +31,7 @@ pub fn group_ui(
     elements: &mut ElementBrowser,
     selected: Option<Pick>,
     space: Option<&Space>,
-    actions: &mut Vec<SearchAction>,
+    actions: &mut Vec<AppAction>,
 ) {
     let summary = &outcome.group.summary;
     match &summary.order {
@@ -97,7 +101,7 @@ fn generator_link_ui(
     g: &GroupGenerator,
     selected: Option<Pick>,
     space: Option<&Space>,
-    actions: &mut Vec<SearchAction>,
+    actions: &mut Vec<AppAction>,
 ) {
     let pick = Pick::Generator(k);
     let text = RichText::new(generator_name(k, g, space))
@@ -124,7 +128,7 @@ fn generator_link_ui(
         .on_hover_text(tip)
         .clicked()
     {
-        actions.push(SearchAction::Select(pick));
+        actions.push(AppAction::Select(pick, None));
     }
 }
 
@@ -134,7 +138,7 @@ fn exact_ui(
     ui: &mut Ui,
     outcome: &SearchOutcome,
     selected: Option<Pick>,
-    actions: &mut Vec<SearchAction>,
+    actions: &mut Vec<AppAction>,
 ) {
     let text = match &outcome.exact.group {
         Ok(g) if g.order.to_u64() == Some(1) => "exact automorphisms: trivial (proved)".to_owned(),
@@ -186,7 +190,7 @@ fn exact_ui(
                         .selectable_label(selected == Some(pick), format!("e{}", k + 1))
                         .clicked()
                     {
-                        actions.push(SearchAction::Select(pick));
+                        actions.push(AppAction::Select(pick, None));
                     }
                     ui.label(format!("{:.2e}", g.error));
                     ui.label(g.fixed_points.to_string());
@@ -205,7 +209,7 @@ fn recovered_links_ui(
     outcome: &SearchOutcome,
     selected: Option<Pick>,
     space: Option<&Space>,
-    actions: &mut Vec<SearchAction>,
+    actions: &mut Vec<AppAction>,
 ) {
     let tolerance = outcome.group.summary.tolerance;
     let in_headline: Vec<_> = outcome
@@ -244,7 +248,7 @@ fn recovered_links_ui(
             let text = RichText::new(name).color(ui.visuals().hyperlink_color);
             let tip = format!("Result #{}: error {:.4}", k + 1, outcome.results[*k].error);
             if ui.selectable_label(selected == Some(pick), text).on_hover_text(tip).clicked() {
-                actions.push(SearchAction::Select(pick));
+                actions.push(AppAction::Select(pick, None));
             }
         }
         if more > 0 {
@@ -260,7 +264,7 @@ fn elements_ui(
     elements: &mut ElementBrowser,
     selected: Option<Pick>,
     space: Option<&Space>,
-    actions: &mut Vec<SearchAction>,
+    actions: &mut Vec<AppAction>,
 ) {
     let Some(order) = &outcome.group.summary.order else {
         return;
@@ -305,7 +309,7 @@ fn elements_ui(
                             .on_hover_text("Click to reorder the heatmap by this element and animate it.")
                             .clicked()
                         {
-                            actions.push(SearchAction::Select(pick));
+                            actions.push(AppAction::Select(pick, Some(e.permutation.clone())));
                         }
                         match e.error {
                             Some(err) if err > tolerance => {

@@ -8,15 +8,16 @@
 use egui::{RichText, TextureHandle};
 use egui_plot::{Line, Plot, PlotPoints, Points};
 
-use crate::app::app_state::InvarianceApp;
-use crate::app::views::export_menu::{FigureKind, with_export_menu};
-use crate::app::views::heatmap::MatrixOrder;
-use crate::report::labels::describe_neuron;
+use crate::app::actions::AppAction;
+use crate::app::context::PanelContext;
 use crate::app::panels::stimulus::field_picture_ui;
+use crate::app::views::export_menu::{FigureKind, with_export_menu};
 use crate::app::views::theme::legible_line_color;
-use crate::app::worker::{Published, WorkerCommand};
+use crate::app::worker::Published;
+use crate::figure::order::MatrixOrder;
 use crate::figure::views;
 use crate::figure::{LinePlot, Style};
+use crate::report::labels::describe_neuron;
 
 /// What the inspector shows and the textures of its receptive fields.
 #[derive(Default)]
@@ -107,45 +108,38 @@ fn line_plot_ui(ui: &mut egui::Ui, id: &str, plot: &LinePlot, height: f32) {
         });
 }
 
-impl InvarianceApp {
-    /// Takes this frame's clicks: a heatmap cell is pinned and shown, a neuron of the
-    /// activity plot (`clicked_neuron`) is shown.
-    pub(crate) fn take_inspect_clicks(&mut self, clicked_neuron: Option<usize>) {
-        if let Some(i) = clicked_neuron {
-            self.inspect.neuron = Some(i);
-            self.inspect.open = true;
-        }
-        let Some((i, j)) = self.heatmap.clicked_cell.take() else {
-            return;
-        };
-        if self.imported().is_some() {
-            self.status
-                .info("An imported matrix does not learn: there is no history to pin.");
-            return;
-        }
-        self.worker.send(WorkerCommand::Pin { i, j });
-        self.inspect.pin = Some((i, j));
-        self.inspect.open = true;
+impl InspectPanel {
+    /// Shows the history of the pinned cell `(i, j)`.
+    pub fn show_pin(&mut self, i: usize, j: usize) {
+        self.pin = Some((i, j));
+        self.open = true;
+    }
+
+    /// Shows neuron `n`'s field and its row of `W`.
+    pub fn show_neuron(&mut self, n: usize) {
+        self.neuron = Some(n);
+        self.open = true;
     }
 
     /// The pinned cell whose history the inspector shows.
     pub fn inspected_pin(&self) -> Option<(usize, usize)> {
-        self.inspect.pin
+        self.pin
     }
 
     /// The neuron the inspector shows, and its row of `W` as drawn (display position,
     /// weight) in the heatmap's order.
     pub fn inspected_row(&self) -> Option<(usize, Vec<[f64; 2]>)> {
-        Some((self.inspect.neuron?, self.inspect.shown_row.clone()?))
+        Some((self.neuron?, self.shown_row.clone()?))
     }
 
     /// The inspector as a window over the right side (a side panel would squeeze the
     /// overview's plots), while it is open.
-    pub(crate) fn inspect_window_ui(&mut self, ctx: &egui::Context) {
-        if !self.inspect.open {
-            return;
+    pub fn window_ui(&mut self, ctx: &egui::Context, cx: &PanelContext<'_>) -> Vec<AppAction> {
+        let mut actions = Vec::new();
+        if !self.open {
+            return actions;
         }
-        let scale = if self.presentation { 1.4 } else { 1.0 };
+        let scale = cx.scale();
         let screen = ctx.content_rect();
         let width = 340.0 * scale;
         // Over the search panel, below its Start button, as tall as the window allows.
@@ -156,39 +150,45 @@ impl InvarianceApp {
             .resizable(true)
             .default_size([width, height])
             .default_pos(egui::pos2(screen.right() - width - 12.0, top))
-            .show(ctx, |ui| self.inspect_ui(ui));
+            .show(ctx, |ui| self.inspect_ui(ui, cx, &mut actions));
+        actions
     }
 
     /// The inspector: the selected pin's history and fields, the list of pins, and the
     /// neuron clicked in the activity plot.
-    fn inspect_ui(&mut self, ui: &mut egui::Ui) {
+    fn inspect_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &PanelContext<'_>,
+        actions: &mut Vec<AppAction>,
+    ) {
         if ui
             .button("Close")
             .on_hover_text("Hide the inspector; pinned weights are still recorded.")
             .clicked()
         {
-            self.inspect.open = false;
+            self.open = false;
         }
-        let Some(p) = self.latest.clone().filter(|_| self.imported().is_none()) else {
+        let Some(p) = cx.state.latest.clone().filter(|_| !cx.imported()) else {
             ui.label("Pinned weights exist only for a simulated network.");
             return;
         };
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
-                self.pin_ui(ui, &p);
+                self.pin_ui(ui, &p, actions);
                 ui.separator();
-                self.pin_list_ui(ui, &p);
+                self.pin_list_ui(ui, &p, actions);
                 ui.separator();
-                self.neuron_ui(ui, &p);
+                self.neuron_ui(ui, &p, cx, actions);
             });
     }
 
     /// The selected pin: `w_ij` against stimuli seen and both neurons' fields.
-    fn pin_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+    fn pin_ui(&mut self, ui: &mut egui::Ui, p: &Published, actions: &mut Vec<AppAction>) {
         // Without a choice, the first pin (a start pin, unless unpinned).
         let first = p.snapshot.pins.cells().first().map(|c| (c.i, c.j));
-        let Some((i, j)) = self.inspect.pin.or(first) else {
+        let Some((i, j)) = self.pin.or(first) else {
             ui.label("Click a cell of the weight matrix to pin it and follow its history.");
             return;
         };
@@ -198,7 +198,7 @@ impl InvarianceApp {
         };
         let height = (ui.available_width() * 0.55).clamp(120.0, 260.0);
         let plot = views::weight_history(i, j, cell.points());
-        with_export_menu(ui, &[FigureKind::PinHistory], &mut self.queued, |ui| {
+        with_export_menu(ui, &[FigureKind::PinHistory], actions, |ui| {
             line_plot_ui(ui, "pin-history", &plot, height)
         });
         if let Some(last) = cell.history().last() {
@@ -218,8 +218,8 @@ impl InvarianceApp {
         let side = (ui.available_width() / 2.0 - 12.0).clamp(60.0, 160.0);
         ui.columns(2, |cols| {
             let slots = [
-                (i, &mut self.inspect.field_i, "pin-field-i"),
-                (j, &mut self.inspect.field_j, "pin-field-j"),
+                (i, &mut self.field_i, "pin-field-i"),
+                (j, &mut self.field_j, "pin-field-j"),
             ];
             for ((n, slot, id), col) in slots.into_iter().zip(cols.iter_mut()) {
                 let name = model
@@ -239,7 +239,7 @@ impl InvarianceApp {
     }
 
     /// Every pin, to select or unpin.
-    fn pin_list_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+    fn pin_list_ui(&mut self, ui: &mut egui::Ui, p: &Published, actions: &mut Vec<AppAction>) {
         let pins = &p.snapshot.pins;
         let first = pins.cells().first().map(|c| (c.i, c.j));
         ui.label(RichText::new(format!("Pinned weights ({})", pins.len())).strong())
@@ -248,13 +248,13 @@ impl InvarianceApp {
         for c in pins.cells() {
             ui.horizontal(|ui| {
                 let last = c.history().last().map_or(0.0, |s| s.weight);
-                let selected = self.inspect.pin.or(first) == Some((c.i, c.j));
+                let selected = self.pin.or(first) == Some((c.i, c.j));
                 if ui
                     .selectable_label(selected, format!("w_{},{} = {last:.3e}", c.i, c.j))
                     .on_hover_text("Show this weight's history.")
                     .clicked()
                 {
-                    self.inspect.pin = Some((c.i, c.j));
+                    self.pin = Some((c.i, c.j));
                 }
                 if ui
                     .small_button(format!("Unpin w_{},{}", c.i, c.j))
@@ -266,27 +266,33 @@ impl InvarianceApp {
             });
         }
         if let Some((i, j)) = unpin {
-            self.worker.send(WorkerCommand::Unpin { i, j });
-            if self.inspect.pin == Some((i, j)) {
-                self.inspect.pin = None;
+            actions.push(AppAction::Unpin(i, j));
+            if self.pin == Some((i, j)) {
+                self.pin = None;
             }
         }
     }
 
     /// The neuron clicked in the activity plot: its field and its row of `W`.
-    fn neuron_ui(&mut self, ui: &mut egui::Ui, p: &Published) {
+    fn neuron_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Published,
+        cx: &PanelContext<'_>,
+        actions: &mut Vec<AppAction>,
+    ) {
         let model = &p.model;
-        let Some(n) = self.inspect.neuron.filter(|&n| n < model.neurons) else {
+        let Some(n) = self.neuron.filter(|&n| n < model.neurons) else {
             ui.label("Click a neuron in the activity plot to see its field and its row of W.");
-            self.inspect.shown_row = None;
+            self.shown_row = None;
             return;
         };
-        let order_key = model.generation ^ (model.bank_version << 40);
-        let (order_id, order) = self.current_order(order_key, model.neurons, &model.labels);
-        let order_name = match self.order_mode {
-            MatrixOrder::Recovered if self.selected_permutation().is_some() => "recovered",
+        let (order_id, order) = cx.order.clone();
+        let selected = cx.state.selected_permutation().is_some();
+        let order_name = match cx.state.order.effective(selected) {
+            MatrixOrder::Recovered => "recovered",
             MatrixOrder::Truth => "ground-truth",
-            _ => "stored",
+            MatrixOrder::Stored => "stored",
         };
         let name = model
             .labels
@@ -298,11 +304,11 @@ impl InvarianceApp {
         let side = (ui.available_width() * 0.5).clamp(60.0, 180.0);
         if n < fields.nrows() {
             let row = fields.row(n).to_vec();
-            let slot = &mut self.inspect.field_neuron;
+            let slot = &mut self.field_neuron;
             field_picture_ui(ui, slot, "neuron-field", &model.config.space, &row, n, side);
         }
         let key = (p.id, n, order_id);
-        let plot = match self.inspect.row_cache.take() {
+        let plot = match self.row_cache.take() {
             Some((k, plot)) if k == key => plot,
             _ => {
                 // One row, read from the snapshot as it is: building the whole M × M
@@ -311,12 +317,12 @@ impl InvarianceApp {
                 views::weight_row_of(w.neurons(), |j| w.value(n, j), n, &order, order_name)
             }
         };
-        self.inspect.shown_row = plot.series.first().map(|s| s.points.clone());
+        self.shown_row = plot.series.first().map(|s| s.points.clone());
         let height = (ui.available_width() * 0.5).clamp(120.0, 240.0);
-        with_export_menu(ui, &[FigureKind::WeightRow], &mut self.queued, |ui| {
+        with_export_menu(ui, &[FigureKind::WeightRow], actions, |ui| {
             line_plot_ui(ui, "weight-row", &plot, height)
         });
-        self.inspect.row_cache = Some((key, plot));
+        self.row_cache = Some((key, plot));
     }
 }
 

@@ -30,11 +30,29 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 /// Reads this frame's shortcuts. Single-key shortcuts are ignored while a text field
-/// has keyboard focus, so typing a number never starts the simulation.
-pub fn read_shortcuts(ctx: &egui::Context) -> Vec<AppAction> {
+/// has keyboard focus, so typing a number never starts the simulation. During the
+/// lecture tour (`touring`) the arrow keys (and a presenter's Page Up/Down) move along
+/// it and Esc leaves it; they are read first so the right arrow does not also step the
+/// model.
+pub fn read_shortcuts(ctx: &egui::Context, touring: bool) -> Vec<AppAction> {
     let mut out = Vec::new();
     let typing = ctx.egui_wants_keyboard_input();
     ctx.input_mut(|i| {
+        if touring && !typing {
+            if i.consume_key(Modifiers::NONE, Key::ArrowRight)
+                || i.consume_key(Modifiers::NONE, Key::PageDown)
+            {
+                out.push(AppAction::TourNext);
+            }
+            if i.consume_key(Modifiers::NONE, Key::ArrowLeft)
+                || i.consume_key(Modifiers::NONE, Key::PageUp)
+            {
+                out.push(AppAction::TourPrevious);
+            }
+            if i.consume_key(Modifiers::NONE, Key::Escape) {
+                out.push(AppAction::LeaveTour);
+            }
+        }
         let shift_cmd = Modifiers::COMMAND | Modifiers::SHIFT;
         if i.consume_shortcut(&KeyboardShortcut::new(shift_cmd, Key::S)) {
             out.push(AppAction::SaveAs);

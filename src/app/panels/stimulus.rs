@@ -6,11 +6,11 @@ use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, Points};
 use ndarray::Array2;
 
 use crate::app::views::colormap::Colormap;
-use crate::report::labels::describe_neuron;
 use crate::app::views::plots::TRUE_COLOR;
 use crate::app::views::polar::{DISC_PX, grey_disc_auto, signed_disc};
 use crate::model::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
+use crate::report::labels::describe_neuron;
 
 /// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
 pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
@@ -110,7 +110,13 @@ impl StimulusPanel {
         ui.label(egui::RichText::new("Current stimulus").strong())
             .on_hover_text("The last pattern shown to the detectors.");
         if let Some(axis) = cx.axis {
-            crate::app::views::spectrum::spectrum_ui(ui, "stimulus-spectrum", axis, cx.stimulus, height);
+            crate::app::views::spectrum::spectrum_ui(
+                ui,
+                "stimulus-spectrum",
+                axis,
+                cx.stimulus,
+                height,
+            );
             return;
         }
         if let Some(grid) = PolarGrid::of(*cx.space) {

@@ -4,22 +4,38 @@
 use egui::RichText;
 
 use crate::app::actions::AppAction;
-use crate::app::app_state::InvarianceApp;
-use crate::app::import_flow::TRAINING_OFF;
-use crate::app::imported::AppSource;
+use crate::app::context::PanelContext;
+use crate::app::state::look::ThemeChoice;
 use crate::app::view::View;
-use crate::app::worker::{Speed, WorkerCommand};
+use crate::app::views::export_menu;
 use crate::model::presets;
 
-impl InvarianceApp {
-    pub(crate) fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
+/// Why training controls are off while a matrix is shown (tooltip and status text).
+pub const TRAINING_OFF: &str = "Training is off: an imported matrix has no stimuli and no learning rule. Open a preset or an experiment to train.";
+
+/// The menu bar and the toolbar (no state of their own).
+#[derive(Default)]
+pub struct TopBar;
+
+impl TopBar {
+    /// Draws the menu bar and the toolbar; returns the actions asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Vec<AppAction> {
+        let mut actions = Vec::new();
+        menu_bar_ui(ui, cx, &mut actions);
+        toolbar_ui(ui, cx, &mut actions);
+        actions
+    }
+}
+
+fn menu_bar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAction>) {
+    let state = cx.state;
+    {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 ui.menu_button("New from preset", |ui| {
                     for p in presets::all() {
                         if ui.button(p.name).on_hover_text(p.description).clicked() {
-                            self.queued
-                                .push(AppAction::NewFromPreset(p.name.to_owned()));
+                            actions.push(AppAction::NewFromPreset(p.name.to_owned()));
                         }
                     }
                 });
@@ -28,217 +44,237 @@ impl InvarianceApp {
                     .on_hover_text("An experiment (.json), or a weight matrix (.npy, .csv) to view and search.")
                     .clicked()
                 {
-                    self.queued.push(AppAction::Open);
+                    actions.push(AppAction::Open);
                 }
-                let imported = matches!(self.source, AppSource::Imported(_));
+                let imported = cx.imported();
                 if ui
                     .add_enabled(imported, egui::Button::new("Load node labels…"))
                     .on_hover_text("Names for the imported matrix's nodes: one per line, or a CSV column.")
                     .on_disabled_hover_text("Open a matrix (.npy, .csv) first.")
                     .clicked()
                 {
-                    self.queued.push(AppAction::LoadNodeLabels);
+                    actions.push(AppAction::LoadNodeLabels);
                 }
                 if ui
                     .button("Add runs to compare…")
                     .on_hover_text("Overlay experiment files or a sweep CSV on the learning curves.")
                     .clicked()
                 {
-                    self.queued.push(AppAction::AddRuns);
-                    self.view = View::Learning;
+                    actions.push(AppAction::SetView(View::Learning));
+                    actions.push(AppAction::AddRuns);
                 }
                 if ui
                     .button("Use my own sounds or photos…")
                     .on_hover_text("A folder of WAV files (sound world) or PNG/JPEG photos (image worlds) in place of the synthesised tones or bundled photos; training starts again from step 0.")
                     .clicked()
                 {
-                    self.queued.push(AppAction::UseDataFolder);
+                    actions.push(AppAction::UseDataFolder);
                 }
                 ui.menu_button("Open recent", |ui| {
-                    if self.files.recent.is_empty() {
+                    if state.document.recent.is_empty() {
                         ui.label("No recent files.");
                     }
-                    for path in self.files.recent.clone() {
+                    for path in state.document.recent.clone() {
                         if ui.button(path.display().to_string()).clicked() {
-                            self.queued.push(AppAction::OpenPath(path));
+                            actions.push(AppAction::OpenPath(path));
                         }
                     }
                 });
                 if ui.button("Save  (Ctrl+S)").clicked() {
-                    self.queued.push(AppAction::Save);
+                    actions.push(AppAction::Save);
                 }
                 if ui.button("Save As…  (Ctrl+Shift+S)").clicked() {
-                    self.queued.push(AppAction::SaveAs);
+                    actions.push(AppAction::SaveAs);
                 }
                 ui.separator();
                 if ui.button("Export weights (.npy)…").clicked() {
-                    self.queued.push(AppAction::ExportNpy);
+                    actions.push(AppAction::ExportNpy);
                 }
                 if ui.button("Export weights (.csv)…").clicked() {
-                    self.queued.push(AppAction::ExportCsv);
+                    actions.push(AppAction::ExportCsv);
                 }
                 if ui.button("Export heatmap (.png)…").clicked() {
-                    self.queued.push(AppAction::ExportPng);
+                    actions.push(AppAction::ExportPng);
                 }
                 if ui.button("Export metrics (.csv)…").clicked() {
-                    self.queued.push(AppAction::ExportMetrics);
+                    actions.push(AppAction::ExportMetrics);
                 }
                 if ui.button("Export learning-curve figure (.png)…").clicked() {
-                    self.queued.push(AppAction::ExportFigure);
-                    self.view = View::Learning;
+                    actions.push(AppAction::SetView(View::Learning));
+                    actions.push(AppAction::ExportFigure);
                 }
-                crate::app::views::export_menu::file_menu_ui(ui, &mut self.queued);
+                export_menu::file_menu_ui(ui, actions);
                 ui.separator();
-                let mut typed = !self.files.native_dialogs;
-                ui.checkbox(&mut typed, "Type paths instead of native dialogs")
+                let mut typed = !cx.native_dialogs;
+                if ui
+                    .checkbox(&mut typed, "Type paths instead of native dialogs")
                     .on_hover_text(
                         "Use when the system file dialog cannot be shown (e.g. no desktop portal).",
-                    );
-                self.files.native_dialogs = !typed;
+                    )
+                    .changed()
+                {
+                    actions.push(AppAction::SetNativeDialogs(!typed));
+                }
                 ui.separator();
                 if ui.button("Quit").clicked() {
-                    self.queued.push(AppAction::Quit);
+                    actions.push(AppAction::Quit);
                 }
             });
             ui.menu_button("Presets", |ui| {
                 for p in presets::all() {
                     if ui.button(p.name).on_hover_text(p.description).clicked() {
-                        self.queued
-                            .push(AppAction::NewFromPreset(p.name.to_owned()));
+                        actions.push(AppAction::NewFromPreset(p.name.to_owned()));
                     }
                 }
             });
             ui.menu_button("View", |ui| {
                 for v in View::ALL {
-                    if ui.selectable_label(self.view == v, v.name()).clicked() {
-                        self.view = v;
+                    if ui.selectable_label(state.view == v, v.name()).clicked() {
+                        actions.push(AppAction::SetView(v));
                     }
                 }
                 ui.separator();
                 if ui
-                    .selectable_label(self.presentation, "Presentation mode  (F5)")
+                    .selectable_label(state.look.presentation, "Presentation mode  (F5)")
                     .clicked()
                 {
-                    self.queued.push(AppAction::TogglePresentation);
+                    actions.push(AppAction::TogglePresentation);
                 }
                 if ui.button("Full screen  (F11)").clicked() {
-                    self.queued.push(AppAction::ToggleFullscreen);
+                    actions.push(AppAction::ToggleFullscreen);
                 }
-                self.theme_menu_ui(ui);
+                theme_menu_ui(ui, cx, actions);
                 egui::gui_zoom::zoom_menu_buttons(ui);
             });
             ui.menu_button("Help", |ui| {
                 if ui.button("Keyboard shortcuts  (?)").clicked() {
-                    self.queued.push(AppAction::ToggleHelp);
+                    actions.push(AppAction::ToggleHelp);
                 }
                 if ui
                     .button("Lecture tour")
                     .on_hover_text("Seven steps from a ring of detectors to a recovered rotation; arrow keys move, Esc leaves.")
                     .clicked()
                 {
-                    self.queued.push(AppAction::StartTour);
+                    actions.push(AppAction::StartTour);
                 }
                 ui.label("Invariance Lab: Hebbian concurrence graphs and their symmetries.");
             });
         });
     }
+}
 
-    pub(crate) fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        let running = self.is_running();
-        let imported = self.imported().cloned();
-        ui.horizontal_wrapped(|ui| {
-            // An imported matrix cannot be trained: the controls stay visible but off.
-            ui.add_enabled_ui(imported.is_none(), |ui| {
-                self.training_controls_ui(ui, running)
-            });
-            ui.separator();
-            if let Some(i) = &imported {
-                ui.label(
-                    RichText::new(format!("imported matrix {}", i.graph.file_name())).strong(),
-                )
+fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAction>) {
+    let state = cx.state;
+    let running = state.is_running();
+    let imported = state.imported();
+    ui.horizontal_wrapped(|ui| {
+        // An imported matrix cannot be trained: the controls stay visible but off.
+        ui.add_enabled_ui(imported.is_none(), |ui| {
+            training_controls_ui(ui, cx, running, actions)
+        });
+        ui.separator();
+        if let Some(i) = imported {
+            ui.label(RichText::new(format!("imported matrix {}", i.graph.file_name())).strong())
                 .on_hover_text(i.graph.path.display().to_string());
-                ui.label(format!("· {} nodes", i.graph.facts.nodes));
-                ui.label(RichText::new("· training off").italics())
-                    .on_hover_text(TRAINING_OFF);
-            } else if let Some(p) = &self.latest {
-                let stimuli = p.snapshot.history.last().map_or(0, |r| r.stimuli);
-                ui.label(
-                    RichText::new(format!("step {}", p.snapshot.step))
-                        .strong()
-                        .monospace(),
-                );
-                ui.label(format!("· {stimuli} stimuli"));
-                if let Some(r) = p.snapshot.history.last() {
-                    ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
-                        .on_hover_text("Current symmetry error of the true transformation.");
-                }
-                ui.label(format!("· {} neurons", p.model.neurons));
+            ui.label(format!("· {} nodes", i.graph.facts.nodes));
+            ui.label(RichText::new("· training off").italics())
+                .on_hover_text(TRAINING_OFF);
+        } else if let Some(p) = &state.latest {
+            let stimuli = p.snapshot.history.last().map_or(0, |r| r.stimuli);
+            ui.label(
+                RichText::new(format!("step {}", p.snapshot.step))
+                    .strong()
+                    .monospace(),
+            );
+            ui.label(format!("· {stimuli} stimuli"));
+            if let Some(r) = p.snapshot.history.last() {
+                ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
+                    .on_hover_text("Current symmetry error of the true transformation.");
             }
-        });
-    }
+            ui.label(format!("· {} neurons", p.model.neurons));
+        }
+    });
+}
 
-    fn training_controls_ui(&mut self, ui: &mut egui::Ui, running: bool) {
-        ui.horizontal(|ui| {
-            let run_label = if running { "Pause" } else { "Run" };
-            if ui
-                .button(RichText::new(run_label).strong())
-                .on_hover_text("Run or pause the learning (Space).")
-                .clicked()
-            {
-                self.queued.push(if running {
-                    AppAction::Pause
-                } else {
-                    AppAction::Run
-                });
-            }
-            if ui
-                .button("Step")
-                .on_hover_text("Present one batch of stimuli (Right arrow).")
-                .clicked()
-            {
-                self.queued.push(AppAction::Step);
-            }
-            if ui
-                .button("Reset")
-                .on_hover_text("Back to step 0 with the initial weights (R).")
-                .clicked()
-            {
-                self.queued.push(AppAction::Reset);
-            }
-            ui.separator();
-            let l = ui
-                .label("Speed")
-                .on_hover_text("Steps per second; 'max' runs as fast as the machine allows.");
-            let slider = ui
-                .add_enabled(
-                    !self.max_speed,
-                    egui::Slider::new(&mut self.speed_steps_per_sec, 1.0..=2000.0)
-                        .logarithmic(true)
-                        .suffix(" steps/s"),
-                )
-                .labelled_by(l.id);
-            let max = ui.checkbox(&mut self.max_speed, "max");
-            if slider.changed() || max.changed() {
-                let speed = if self.max_speed {
-                    Speed::Unlimited
-                } else {
-                    Speed::Limited(self.speed_steps_per_sec)
-                };
-                self.worker.send(WorkerCommand::SetSpeed(speed));
-            }
-            ui.separator();
-            let l = ui
-                .label("Run to step")
-                .on_hover_text("Run until the step counter reaches this value, then pause.");
-            ui.add(egui::DragValue::new(&mut self.run_until).speed(10.0))
-                .labelled_by(l.id);
-            if ui
-                .button("Go")
-                .on_hover_text("Run until that step.")
-                .clicked()
-            {
-                self.perform(AppAction::RunUntil(self.run_until));
-            }
-        });
+fn training_controls_ui(
+    ui: &mut egui::Ui,
+    cx: &PanelContext<'_>,
+    running: bool,
+    actions: &mut Vec<AppAction>,
+) {
+    let mut controls = cx.state.training;
+    ui.horizontal(|ui| {
+        let run_label = if running { "Pause" } else { "Run" };
+        if ui
+            .button(RichText::new(run_label).strong())
+            .on_hover_text("Run or pause the learning (Space).")
+            .clicked()
+        {
+            actions.push(if running {
+                AppAction::Pause
+            } else {
+                AppAction::Run
+            });
+        }
+        if ui
+            .button("Step")
+            .on_hover_text("Present one batch of stimuli (Right arrow).")
+            .clicked()
+        {
+            actions.push(AppAction::Step);
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Back to step 0 with the initial weights (R).")
+            .clicked()
+        {
+            actions.push(AppAction::Reset);
+        }
+        ui.separator();
+        let l = ui
+            .label("Speed")
+            .on_hover_text("Steps per second; 'max' runs as fast as the machine allows.");
+        ui.add_enabled(
+            !controls.max_speed,
+            egui::Slider::new(&mut controls.speed_steps_per_sec, 1.0..=2000.0)
+                .logarithmic(true)
+                .suffix(" steps/s"),
+        )
+        .labelled_by(l.id);
+        ui.checkbox(&mut controls.max_speed, "max");
+        ui.separator();
+        let l = ui
+            .label("Run to step")
+            .on_hover_text("Run until the step counter reaches this value, then pause.");
+        ui.add(egui::DragValue::new(&mut controls.run_until).speed(10.0))
+            .labelled_by(l.id);
+        if ui
+            .button("Go")
+            .on_hover_text("Run until that step.")
+            .clicked()
+        {
+            actions.push(AppAction::RunUntil(controls.run_until));
+        }
+    });
+    if controls != cx.state.training {
+        actions.push(AppAction::SetTraining(controls));
     }
+}
+
+/// View → Theme.
+fn theme_menu_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAction>) {
+    let look = cx.state.look;
+    ui.menu_button("Theme", |ui| {
+        for choice in ThemeChoice::ALL {
+            if ui
+                .selectable_label(look.theme == choice, choice.label())
+                .clicked()
+            {
+                actions.push(AppAction::SetTheme(choice));
+            }
+        }
+        if look.presentation && look.theme == ThemeChoice::System {
+            ui.label(RichText::new("Presentation mode shows the light theme.").small());
+        }
+    });
 }

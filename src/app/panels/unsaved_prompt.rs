@@ -1,42 +1,35 @@
-//! The "Unsaved changes" prompt shown before an action would discard the experiment.
+//! The "Unsaved changes" prompt shown while an action that would discard the
+//! experiment waits on the user.
 
 use crate::app::actions::AppAction;
-use crate::app::app_state::InvarianceApp;
+use crate::app::context::PanelContext;
 
-impl InvarianceApp {
-    /// Shows the prompt while an action waits on it; Save runs the action after saving.
-    pub(crate) fn unsaved_prompt_ui(&mut self) {
-        let Some(action) = self.prompt.clone() else {
-            return;
-        };
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("unsaved-prompt")).show(&self.ctx, |ui| {
+/// The prompt (its waiting action lives in [`crate::app::state::Pending`]).
+#[derive(Default)]
+pub struct UnsavedPrompt;
+
+impl UnsavedPrompt {
+    /// Shows the prompt while an action waits on it; returns the answer.
+    pub fn ui(&mut self, ctx: &egui::Context, cx: &PanelContext<'_>) -> Vec<AppAction> {
+        if cx.state.pending.prompt.is_none() {
+            return Vec::new();
+        }
+        let mut answer = Vec::new();
+        egui::Modal::new(egui::Id::unique("unsaved-prompt")).show(ctx, |ui| {
             ui.heading("Unsaved changes");
             ui.label("The open experiment has changes that were not saved. Save them first?");
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
-                    choice = Some(0);
+                    answer.push(AppAction::SaveThenContinue);
                 }
                 if ui.button("Discard").clicked() {
-                    choice = Some(1);
+                    answer.push(AppAction::DiscardAndContinue);
                 }
                 if ui.button("Cancel").clicked() {
-                    choice = Some(2);
+                    answer.push(AppAction::CancelPrompt);
                 }
             });
         });
-        match choice {
-            Some(0) => {
-                self.prompt = None;
-                self.after_save = Some(action);
-                self.execute(AppAction::Save);
-            }
-            Some(1) => {
-                self.prompt = None;
-                self.execute(action);
-            }
-            Some(_) => self.prompt = None,
-            None => {}
-        }
+        answer
     }
 }

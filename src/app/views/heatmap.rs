@@ -13,10 +13,10 @@ use ndarray::ArrayView2;
 use crate::app::views::colormap::Colormap;
 
 mod pointer;
-pub use crate::report::labels::HeatmapContext;
+pub use crate::figure::order::{MatrixOrder, ordered_values, recovered_order, truth_order};
 use crate::figure::order::{colour_range, off_diagonal_range};
-pub use crate::figure::order::{ordered_values, recovered_order, truth_order};
 use crate::model::SnapshotWeights;
+pub use crate::report::labels::HeatmapContext;
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
@@ -30,46 +30,6 @@ pub const MAX_TEXTURE_SIDE: usize = 1024;
 /// must also have finished). Below the publication interval, so that frames arriving
 /// every 33 ms do not round the refresh down to every third frame (10 Hz at best).
 const MIN_RERENDER_SECONDS: f32 = 0.05;
-
-/// How rows and columns of `W` are laid out on screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum MatrixOrder {
-    /// The hidden, scrambled storage order — what the search sees.
-    #[default]
-    Stored,
-    /// Ground truth: by kernel, rotation, then position (uses the labels; display only).
-    Truth,
-    /// By the selected permutation: its cycles laid out one after another.
-    Recovered,
-}
-
-impl MatrixOrder {
-    /// All orders, for selectors.
-    pub const ALL: [MatrixOrder; 3] = [
-        MatrixOrder::Stored,
-        MatrixOrder::Truth,
-        MatrixOrder::Recovered,
-    ];
-
-    /// Label in the order selector.
-    pub fn name(self) -> &'static str {
-        match self {
-            MatrixOrder::Stored => "stored (scrambled)",
-            MatrixOrder::Truth => "ground truth",
-            MatrixOrder::Recovered => "recovered",
-        }
-    }
-
-    /// Parses the CLI spelling `stored|truth|recovered`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "stored" => Some(MatrixOrder::Stored),
-            "truth" => Some(MatrixOrder::Truth),
-            "recovered" => Some(MatrixOrder::Recovered),
-            _ => None,
-        }
-    }
-}
 
 /// Colour range of the heatmap.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]

@@ -3,52 +3,16 @@
 //! unless the user picked a theme explicitly.
 
 use egui::{Color32, Rgba, ThemePreference};
-use serde::{Deserialize, Serialize};
 
-/// The theme the user chose in View → Theme (remembered in the settings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeChoice {
-    /// Whatever the operating system says (dark when it says nothing).
-    #[default]
-    System,
-    /// Dark text on a light background.
-    Light,
-    /// Light text on a dark background.
-    Dark,
-}
+use crate::app::state::look::ThemeChoice;
 
-impl ThemeChoice {
-    /// All choices, in menu order.
-    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
-
-    /// Menu label.
-    pub fn label(self) -> &'static str {
-        match self {
-            ThemeChoice::System => "Follow the system",
-            ThemeChoice::Light => "Light",
-            ThemeChoice::Dark => "Dark",
-        }
-    }
-
-    /// Parses the CLI spelling (`system|light|dark`).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "system" => Some(ThemeChoice::System),
-            "light" => Some(ThemeChoice::Light),
-            "dark" => Some(ThemeChoice::Dark),
-            _ => None,
-        }
-    }
-
-    /// What egui should use: the choice itself, except that presentation mode turns
-    /// "follow the system" into light.
-    pub fn preference(self, presentation: bool) -> ThemePreference {
-        match (self, presentation) {
-            (ThemeChoice::Light, _) | (ThemeChoice::System, true) => ThemePreference::Light,
-            (ThemeChoice::Dark, _) => ThemePreference::Dark,
-            (ThemeChoice::System, false) => ThemePreference::System,
-        }
+/// What egui should use: the choice itself, except that presentation mode turns
+/// "follow the system" into light.
+pub fn preference(choice: ThemeChoice, presentation: bool) -> ThemePreference {
+    match (choice, presentation) {
+        (ThemeChoice::Light, _) | (ThemeChoice::System, true) => ThemePreference::Light,
+        (ThemeChoice::Dark, _) => ThemePreference::Dark,
+        (ThemeChoice::System, false) => ThemePreference::System,
     }
 }
 
@@ -56,7 +20,7 @@ impl ThemeChoice {
 /// so the app's choice holds even if something else (a test harness, egui's own widgets)
 /// set another preference; a no-op when it already holds.
 pub fn apply_theme(ctx: &egui::Context, choice: ThemeChoice, presentation: bool) {
-    let wanted = choice.preference(presentation);
+    let wanted = preference(choice, presentation);
     if ctx.options(|o| o.theme_preference) != wanted {
         ctx.set_theme(wanted);
     }
@@ -118,13 +82,19 @@ mod tests {
 
     #[test]
     fn presentation_turns_only_the_system_choice_light() {
-        assert_eq!(ThemeChoice::System.preference(true), ThemePreference::Light);
         assert_eq!(
-            ThemeChoice::System.preference(false),
+            preference(ThemeChoice::System, true),
+            ThemePreference::Light
+        );
+        assert_eq!(
+            preference(ThemeChoice::System, false),
             ThemePreference::System
         );
-        assert_eq!(ThemeChoice::Dark.preference(true), ThemePreference::Dark);
-        assert_eq!(ThemeChoice::Light.preference(false), ThemePreference::Light);
+        assert_eq!(preference(ThemeChoice::Dark, true), ThemePreference::Dark);
+        assert_eq!(
+            preference(ThemeChoice::Light, false),
+            ThemePreference::Light
+        );
     }
 
     #[test]

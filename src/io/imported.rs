@@ -1,8 +1,6 @@
-//! A weight matrix the user brought (`.npy` / `.csv`), shown in place of the simulation.
-//!
-//! The app's views read "the graph on screen" either from the simulation thread's
-//! newest snapshot or from an [`ImportedGraph`]; [`AppSource`] says which. An imported
-//! matrix is read through the same loader and limits as `invariance-lab search`
+//! A weight matrix the user brought (`.npy` / `.csv`), with the facts the app shows
+//! about it and optional node names. An imported matrix is read through the same
+//! loader and limits as `invariance-lab search`
 //! ([`crate::io::matrix::load_matrix`], then [`WeightedGraph::from_f64`]), so a file
 //! the command line accepts opens here and one it refuses is refused with the same
 //! words. Node names come from an optional labels file ([`load_node_names`]).
@@ -133,27 +131,24 @@ impl ImportedGraph {
     }
 }
 
-/// Whether `path` names a matrix file (by extension) rather than an experiment.
-pub fn is_matrix_path(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    matches!(ext.as_str(), "npy" | "csv" | "tsv" | "txt")
-}
-
 /// Reads a matrix file as `invariance-lab search` does: the same loader, the same
 /// limits, the same checks (square, finite in `f32`).
 pub fn load_imported(path: &Path) -> Result<ImportedGraph, ImportError> {
-    let m = load_matrix(path)?;
-    let graph = WeightedGraph::from_f64(m.view()).map_err(|cause| ImportError::NotAGraph {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+    let graph = load_matrix_graph(path)?;
     Ok(ImportedGraph::new(
         path.to_path_buf(),
         graph.weights().to_owned(),
     ))
+}
+
+/// Reads a matrix file as a weighted graph (square, finite in `f32`): the one reader
+/// `invariance-lab search FILE.npy` and the app's Open share.
+pub fn load_matrix_graph(path: &Path) -> Result<WeightedGraph, ImportError> {
+    let m = load_matrix(path)?;
+    WeightedGraph::from_f64(m.view()).map_err(|cause| ImportError::NotAGraph {
+        path: path.to_path_buf(),
+        cause,
+    })
 }
 
 /// Node names for tooltips and tables, in stored order.
@@ -247,42 +242,6 @@ fn first_csv_field(line: &str) -> String {
     }
 }
 
-/// What the app shows: the simulation, or a matrix the user opened.
-#[derive(Clone, Debug, Default)]
-pub enum AppSource {
-    /// The simulation on its thread (the newest published snapshot).
-    #[default]
-    Simulation,
-    /// An imported matrix; the simulation is paused behind it until a preset or an
-    /// experiment is opened.
-    Imported(ImportedSource),
-}
-
-/// An imported matrix with its optional node names.
-#[derive(Clone, Debug)]
-pub struct ImportedSource {
-    /// The matrix.
-    pub graph: Arc<ImportedGraph>,
-    /// Node names, once a labels file was loaded.
-    pub names: Option<NodeNames>,
-    /// Identifies this import to the heatmap and order caches; never equal to a
-    /// simulation generation or a publication id (the top bit is set).
-    pub key: u64,
-}
-
-/// The top bit marks keys of imported matrices, apart from the worker's counters.
-pub const IMPORTED_KEY_BIT: u64 = 1 << 63;
-
-impl ImportedSource {
-    /// The name of node `i`, or its index when no labels file was loaded.
-    pub fn node_name(&self, i: usize) -> String {
-        self.names
-            .as_ref()
-            .and_then(|n| n.names.get(i).cloned())
-            .unwrap_or_else(|| format!("node {i}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,12 +278,5 @@ mod tests {
         );
         let blank = parse_node_names("a\n\nc", false, 3).expect_err("blank inside");
         assert!(blank.contains("node 1"), "{blank}");
-    }
-
-    #[test]
-    fn matrix_paths_are_told_apart_from_experiments() {
-        assert!(is_matrix_path(Path::new("w.NPY")));
-        assert!(is_matrix_path(Path::new("dir/w.csv")));
-        assert!(!is_matrix_path(Path::new("run.json")));
     }
 }
