@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::tour::{TOUR, TourPhase};
+use invariance_lab::app::state::tour::{TOUR, TourPhase};
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions, View};
 use invariance_lab::model::presets;
 use invariance_lab::report::rows::best_truth_match;

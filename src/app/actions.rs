@@ -4,12 +4,12 @@
 
 use std::path::PathBuf;
 
-use crate::app::dialogs::FilePurpose;
-use crate::app::state::TrainingControls;
+use crate::app::figure_kind::FigureKind;
+use crate::app::file_purpose::FilePurpose;
 use crate::app::state::look::ThemeChoice;
 use crate::app::state::search::{Pick, SearchSettings};
+use crate::app::state::training::TrainingControls;
 use crate::app::view::View;
-use crate::app::views::export_menu::FigureKind;
 use crate::figure::order::MatrixOrder;
 use crate::model::SimConfig;
 use crate::perm::Permutation;

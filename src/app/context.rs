@@ -23,6 +23,8 @@ pub struct PanelContext<'a> {
     pub files_pending: usize,
     /// Whether native file dialogs are tried.
     pub native_dialogs: bool,
+    /// Whether an action waits on the unsaved-changes prompt.
+    pub prompt_open: bool,
     /// Smoothed UI frame time in milliseconds (for the status bar).
     pub frame_ms: f64,
 }

@@ -14,14 +14,15 @@ use egui::ViewportCommand;
 pub use self::drive::Startup;
 
 use crate::app::actions::AppAction;
-use crate::app::dialogs::{Asked, Dialogs, FilePurpose};
+use crate::app::dialogs::{Asked, Dialogs};
+use crate::app::file_purpose::FilePurpose;
 use crate::app::jobs::Jobs;
 use crate::app::jobs::search::{SearchInput, SearchTask};
 use crate::app::panels::Panels;
 use crate::app::panels::top_bar::TRAINING_OFF;
 use crate::app::state::AppState;
 use crate::app::state::search::SearchSettings;
-use crate::app::tour::{TOUR, Tour};
+use crate::app::state::tour::{TOUR, Tour};
 use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
 use crate::app::worker::{Speed, WorkerCommand, WorkerHandle};
@@ -29,7 +30,8 @@ use crate::figure::order::MatrixOrder;
 use crate::model::presets;
 
 /// What the app keeps for the length of one run besides its state: the command line's
-/// start-up plan, whether closing is allowed without asking, and the import counter.
+/// start-up plan, whether closing is allowed without asking, the import counter, and
+/// actions waiting on the user.
 #[derive(Default)]
 pub struct Session {
     /// What the command line asked for at start-up, and how far it got.
@@ -38,6 +40,10 @@ pub struct Session {
     pub allow_close: bool,
     /// Imported matrices so far (their keys are unique).
     pub imports: u64,
+    /// The action the unsaved-changes prompt holds.
+    pub prompt: Option<AppAction>,
+    /// The action to run after the next successful save.
+    pub after_save: Option<AppAction>,
 }
 
 /// Everything an action may change, borrowed for one frame's work.
@@ -62,7 +68,7 @@ impl Executor<'_> {
     /// Carries out `action`, first asking about unsaved changes if it would discard them.
     pub fn handle(&mut self, action: AppAction) {
         if action.discards_experiment() && self.state.is_dirty() && !self.session.allow_close {
-            self.state.pending.prompt = Some(action);
+            self.session.prompt = Some(action);
             return;
         }
         self.execute(action);
@@ -166,17 +172,17 @@ impl Executor<'_> {
             AppAction::DismissSettingsNote => self.state.notices.settings_note = None,
             AppAction::DismissReopenOffer => self.state.notices.reopen_offer = None,
             AppAction::SaveThenContinue => {
-                if let Some(action) = self.state.pending.prompt.take() {
-                    self.state.pending.after_save = Some(action);
+                if let Some(action) = self.session.prompt.take() {
+                    self.session.after_save = Some(action);
                     self.execute(AppAction::Save);
                 }
             }
             AppAction::DiscardAndContinue => {
-                if let Some(action) = self.state.pending.prompt.take() {
+                if let Some(action) = self.session.prompt.take() {
                     self.execute(action);
                 }
             }
-            AppAction::CancelPrompt => self.state.pending.prompt = None,
+            AppAction::CancelPrompt => self.session.prompt = None,
             AppAction::StartTour => self.start_tour(0),
             AppAction::StartTourAt(step) => self.start_tour(step),
             AppAction::TourNext => self.tour_step_by(1),

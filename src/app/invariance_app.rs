@@ -28,7 +28,7 @@ use crate::app::state::look::ThemeChoice;
 use crate::app::state::search::Pick;
 use crate::app::state::source::{AppSource, ImportedSource, Shown};
 use crate::app::state::status::StatusKind;
-use crate::app::tour::Tour;
+use crate::app::state::tour::Tour;
 use crate::app::view::View;
 use crate::app::views::heatmap::RenderedHeatmap;
 use crate::app::views::presentation::apply_text_sizes;
@@ -97,6 +97,8 @@ impl InvarianceApp {
                 startup: Startup::new(&options),
                 allow_close: options.screenshot.is_some(),
                 imports: 0,
+                prompt: None,
+                after_save: None,
             },
             screenshot: options.screenshot.clone().map(ScreenshotPlan::new),
             remember_settings: options.remember_settings,
@@ -173,6 +175,7 @@ impl InvarianceApp {
             panels,
             jobs,
             dialogs,
+            session,
             ..
         } = self;
         let cx = PanelContext {
@@ -182,6 +185,7 @@ impl InvarianceApp {
             search: jobs.search.as_ref(),
             files_pending: jobs.pending(),
             native_dialogs: dialogs.native,
+            prompt_open: session.prompt.is_some(),
             frame_ms: self.frame_ms,
         };
         let mut actions = Vec::new();
@@ -302,7 +306,7 @@ impl eframe::App for InvarianceApp {
         let closing = ctx.input(|i| i.viewport().close_requested());
         if closing && !self.session.allow_close && self.state.is_dirty() {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
-            self.state.pending.prompt = Some(AppAction::Quit);
+            self.session.prompt = Some(AppAction::Quit);
         }
         actions.extend(self.panels_ui(ui));
         let mut x = self.executor();

@@ -17,6 +17,8 @@ pub mod background;
 pub mod context;
 pub mod dialogs;
 pub mod execute;
+pub mod figure_kind;
+pub mod file_purpose;
 pub mod invariance_app;
 pub mod jobs;
 pub mod panels;
@@ -24,7 +26,7 @@ pub mod screenshot;
 pub mod settings;
 pub mod start_options;
 pub mod state;
-pub mod tour;
+
 pub mod view;
 pub mod views;
 pub mod worker;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::app::state::look::ThemeChoice;
 use crate::app::view::View;
-use crate::app::views::heatmap::MatrixOrder;
+use crate::figure::order::MatrixOrder;
 
 /// How the window starts (the `gui` subcommand's options).
 #[derive(Clone, Debug, Default)]

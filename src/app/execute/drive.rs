@@ -10,7 +10,7 @@ use super::Executor;
 use crate::app::actions::AppAction;
 use crate::app::start_options::StartOptions;
 use crate::app::state::source::AppSource;
-use crate::app::tour::{Tour, TourPhase, tour_search_settings};
+use crate::app::state::tour::{Tour, TourPhase, tour_search_settings};
 use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;
 

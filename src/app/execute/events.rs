@@ -118,7 +118,7 @@ impl Executor<'_> {
                 if generation == self.state.document.generation {
                     self.state.document.clean = Some((generation, step, pinned));
                 }
-                if let Some(next) = self.state.pending.after_save.take() {
+                if let Some(next) = self.session.after_save.take() {
                     self.execute(next);
                 }
             }
@@ -180,7 +180,7 @@ impl Executor<'_> {
                 }
             }
             JobEvent::Failed(msg) => {
-                self.state.pending.after_save = None;
+                self.session.after_save = None;
                 self.state.status.error(msg);
             }
         }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Executor;
+use crate::app::figure_kind::FigureKind;
 use crate::app::jobs::files;
 use crate::app::views::colormap::Colormap;
-use crate::app::views::export_menu::FigureKind;
 use crate::app::views::heatmap::RangeMode;
 use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;

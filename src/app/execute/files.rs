@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::Executor;
 use crate::app::actions::AppAction;
-use crate::app::dialogs::FilePurpose;
+use crate::app::file_purpose::FilePurpose;
 use crate::app::jobs::files;
 use crate::app::worker::WorkerCommand;
 use crate::model::StimulusKind;

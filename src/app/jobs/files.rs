@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use egui::ColorImage;
 
 use super::{Done, JobEvent};
-use crate::app::dialogs::FilePurpose;
+use crate::app::file_purpose::FilePurpose;
 use crate::app::worker::SimulationJob;
 use crate::io::imported::{load_imported, load_node_names};
 use crate::io::source::PathKind;

@@ -5,7 +5,7 @@
 use egui::{RichText, TextStyle, Ui};
 
 use crate::app::actions::AppAction;
-use crate::app::panels::search::{cycles_cell_ui, truth_cell_ui};
+use crate::app::panels::result_cells::{cycles_cell_ui, truth_cell_ui};
 use crate::app::state::search::Pick;
 use crate::model::Space;
 use crate::report::elements::ElementBrowser;

@@ -10,8 +10,9 @@ use egui_plot::{Line, Plot, PlotPoints, Points};
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
+use crate::app::figure_kind::FigureKind;
 use crate::app::panels::stimulus::field_picture_ui;
-use crate::app::views::export_menu::{FigureKind, with_export_menu};
+use crate::app::views::export_menu::with_export_menu;
 use crate::app::views::theme::legible_line_color;
 use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;

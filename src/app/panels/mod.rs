@@ -13,6 +13,7 @@ pub mod group;
 pub mod inspect;
 pub mod notices;
 pub mod params;
+pub mod result_cells;
 pub mod search;
 pub mod shortcuts;
 pub mod status_bar;

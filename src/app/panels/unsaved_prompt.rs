@@ -4,14 +4,14 @@
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
 
-/// The prompt (its waiting action lives in [`crate::app::state::Pending`]).
+/// The prompt (its waiting action lives in [`crate::app::execute::Session`]).
 #[derive(Default)]
 pub struct UnsavedPrompt;
 
 impl UnsavedPrompt {
     /// Shows the prompt while an action waits on it; returns the answer.
     pub fn ui(&mut self, ctx: &egui::Context, cx: &PanelContext<'_>) -> Vec<AppAction> {
-        if cx.state.pending.prompt.is_none() {
+        if !cx.prompt_open {
             return Vec::new();
         }
         let mut answer = Vec::new();

@@ -1,7 +1,7 @@
 //! The app's state, free of egui: what is shown (the simulation's newest snapshot or an
 //! imported matrix), the document, the view and the heatmap's order, the search's
-//! outcome and selection, the status line, the look, the training controls, the tour
-//! and what waits on the user. Panels read it through
+//! outcome and selection, the status line, the look, the training controls and the
+//! tour. Panels read it through
 //! [`crate::app::context::PanelContext`]; only [`crate::app::execute`] changes it.
 
 pub mod document;
@@ -10,6 +10,8 @@ pub mod order;
 pub mod search;
 pub mod source;
 pub mod status;
+pub mod tour;
+pub mod training;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,43 +22,12 @@ use self::order::OrderState;
 use self::search::SearchState;
 use self::source::{AppSource, ImportedSource, Shown};
 use self::status::StatusLine;
-use crate::app::actions::AppAction;
-use crate::app::tour::Tour;
+use self::training::TrainingControls;
+use crate::app::state::tour::Tour;
 use crate::app::view::View;
 use crate::app::worker::Published;
 use crate::model::NeuronLabel;
 use crate::perm::Permutation;
-
-/// The training controls of the toolbar.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainingControls {
-    /// Steps per second when not at full speed.
-    pub speed_steps_per_sec: f64,
-    /// Run as fast as the machine allows.
-    pub max_speed: bool,
-    /// The "Run to step" target.
-    pub run_until: u64,
-}
-
-impl Default for TrainingControls {
-    fn default() -> Self {
-        Self {
-            speed_steps_per_sec: 50.0,
-            max_speed: true,
-            run_until: 0,
-        }
-    }
-}
-
-/// Actions waiting on the user: one held by the unsaved-changes prompt, and one to run
-/// once the save it asked for has finished.
-#[derive(Default)]
-pub struct Pending {
-    /// The action the unsaved-changes prompt holds.
-    pub prompt: Option<AppAction>,
-    /// The action to run after the next successful save.
-    pub after_save: Option<AppAction>,
-}
 
 /// Notices under the toolbar, shown until the user acts on them.
 #[derive(Default)]
@@ -90,8 +61,6 @@ pub struct AppState {
     pub training: TrainingControls,
     /// The lecture tour, while it runs.
     pub tour: Option<Tour>,
-    /// Actions waiting on the user.
-    pub pending: Pending,
     /// Notices under the toolbar.
     pub notices: Notices,
 }

@@ -5,7 +5,7 @@
 
 use crate::app::state::search::{SearchMethod, SearchSettings};
 use crate::app::view::View;
-use crate::app::views::heatmap::MatrixOrder;
+use crate::figure::order::MatrixOrder;
 
 /// Training of `ring-shift` during the tour: 50 000 stimuli, two decades of `e_g` ∝ 1/√N.
 const RING_STEPS: u64 = 1000;
