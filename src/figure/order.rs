@@ -7,8 +7,9 @@ use ndarray::ArrayView2;
 use crate::model::NeuronLabel;
 use crate::perm::Permutation;
 
-/// How rows and columns of `W` are laid out on screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+/// How rows and columns of `W` are laid out on screen (`--order` spells them
+/// `stored|truth|recovered`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum MatrixOrder {
     /// The hidden, scrambled storage order — what the search sees.
     #[default]
@@ -33,16 +34,6 @@ impl MatrixOrder {
             MatrixOrder::Stored => "stored (scrambled)",
             MatrixOrder::Truth => "ground truth",
             MatrixOrder::Recovered => "recovered",
-        }
-    }
-
-    /// Parses the CLI spelling `stored|truth|recovered`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "stored" => Some(MatrixOrder::Stored),
-            "truth" => Some(MatrixOrder::Truth),
-            "recovered" => Some(MatrixOrder::Recovered),
-            _ => None,
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The theme the user chose in View → Theme (remembered in the settings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeChoice {
     /// Whatever the operating system says (dark when it says nothing).
@@ -27,16 +27,6 @@ impl ThemeChoice {
             ThemeChoice::System => "Follow the system",
             ThemeChoice::Light => "Light",
             ThemeChoice::Dark => "Dark",
-        }
-    }
-
-    /// Parses the CLI spelling (`system|light|dark`).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "system" => Some(ThemeChoice::System),
-            "light" => Some(ThemeChoice::Light),
-            "dark" => Some(ThemeChoice::Dark),
-            _ => None,
         }
     }
 }

@@ -101,8 +101,8 @@ mod tests {
     fn cli_spellings_parse() {
         for c in ThemeChoice::ALL {
             let spelled = format!("{c:?}").to_lowercase();
-            assert_eq!(ThemeChoice::parse(&spelled), Some(c));
+            assert_eq!(clap::ValueEnum::from_str(&spelled, false), Ok(c));
         }
-        assert_eq!(ThemeChoice::parse("sepia"), None);
+        assert!(<ThemeChoice as clap::ValueEnum>::from_str("sepia", false).is_err());
     }
 }
