@@ -15,6 +15,7 @@ pub mod group;
 pub mod io;
 pub mod model;
 pub mod perm;
+pub mod report;
 pub mod search;
 pub mod sweep;
 pub mod transform;

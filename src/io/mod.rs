@@ -6,10 +6,12 @@ pub mod experiment;
 mod experiment_fields;
 mod experiment_format;
 mod experiment_pins;
+pub mod imported;
 pub mod matrix;
 mod matrix_text;
 mod npy_header;
 pub mod read;
+pub mod source;
 
 pub use experiment::FileError;
 pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};

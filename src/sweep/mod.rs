@@ -13,6 +13,7 @@
 
 mod ordered;
 pub mod point;
+pub mod runs;
 pub mod shard;
 pub mod spec;
 pub mod table;
