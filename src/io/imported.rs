@@ -26,7 +26,7 @@ pub enum ImportError {
     #[error(transparent)]
     Matrix(#[from] MatrixError),
     /// The matrix is not a graph the search accepts (not square, out of `f32` range).
-    #[error("`{path}`: {cause}")]
+    #[error("{}: {cause}", path.display())]
     NotAGraph {
         /// The file.
         path: PathBuf,
