@@ -78,8 +78,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         eprintln!("warning: Ctrl+C will not stop training cleanly: {e}");
     }
     // Cheap checks first: an output we could never write is refused before training.
-    atomic::resolve_target(&args.out)
-        .with_context(|| format!("cannot save to `{}`", args.out.display()))?;
+    atomic::resolve_target(&args.out).context("cannot save the experiment")?;
     let (mut sim, steps, origin) = if let Some(path) = &args.resume {
         let sim = super::load_experiment(path).context("cannot resume")?;
         let steps = args.steps.unwrap_or(0);
