@@ -105,6 +105,10 @@ pub struct InvarianceApp {
     pub(super) settings_note: Option<String>,
     /// The inspector of pinned weights and clicked neurons.
     pub(super) inspect: super::inspect_panel::InspectPanel,
+    /// The preset to show if the start file is refused (`--preset`, else the default).
+    pub(super) fallback_preset: Option<String>,
+    /// Whether a refused start file already made the app load the fallback preset.
+    pub(super) fallback_started: bool,
 }
 
 impl InvarianceApp {
@@ -175,6 +179,8 @@ impl InvarianceApp {
             tour: None,
             settings_note: None,
             inspect: super::inspect_panel::InspectPanel::new(options.inspect),
+            fallback_preset: options.preset.clone(),
+            fallback_started: false,
         };
         if let Some(loaded) = stored {
             app.restore_settings(loaded, &options);

@@ -120,6 +120,7 @@ impl InvarianceApp {
                 self.after_save = None;
                 self.status.error(msg);
             }
+            FileEvent::OpenFailed(msg) => self.on_open_failed(msg),
         }
     }
 

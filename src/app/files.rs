@@ -124,6 +124,9 @@ pub enum FileEvent {
     },
     /// Something failed; the message names the file and the reason.
     Failed(String),
+    /// Opening an experiment or a matrix failed (the app falls back to a usable state
+    /// if it has nothing to show yet; see `super::open_fallback`).
+    OpenFailed(String),
 }
 
 /// A typed-path dialog (used when no native dialog can be shown).
@@ -249,7 +252,7 @@ impl Files {
                     Ok(graph) => FileEvent::Imported {
                         graph: Box::new(graph),
                     },
-                    Err(e) => FileEvent::Failed(format!("Could not open the matrix: {e}")),
+                    Err(e) => FileEvent::OpenFailed(format!("Could not open the matrix: {e}")),
                 },
                 failed,
             );
@@ -263,7 +266,9 @@ impl Files {
                     path,
                     sim: Box::new(sim),
                 },
-                Err(e) => FileEvent::Failed(format!("Could not open {}: {e:#}", path.display())),
+                Err(e) => {
+                    FileEvent::OpenFailed(format!("Could not open {}: {e:#}", path.display()))
+                }
             },
             failed,
         );

@@ -34,6 +34,7 @@ pub mod imported;
 pub mod inspect_panel;
 pub mod labels;
 pub mod layout;
+pub mod open_fallback;
 pub mod params_panel;
 pub mod plots_panel;
 pub mod polar_view;

@@ -116,6 +116,8 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             sim.step_count()
         );
     }
+    // The first Ctrl+C also stops a step in progress (a cancelled step changes nothing).
+    sim.set_cancel(Some(interrupt::cancel_token()));
     let ended = train_with_progress(&mut sim, steps);
     if let Some(d) = sim.divergence() {
         bail!("{d}; nothing saved");
@@ -207,10 +209,15 @@ fn train_with_progress(sim: &mut Simulation, steps: u64) -> Ended {
     let mut ended = Ended::Done;
     for i in 0..steps {
         if interrupt::interrupted() {
-            ended = Ended::Interrupted(i);
+            ended = Ended::Interrupted(sim.step_count() - start);
             break;
         }
         sim.step();
+        if interrupt::interrupted() {
+            // The step may have been cancelled half-way (then it changed nothing).
+            ended = Ended::Interrupted(sim.step_count() - start);
+            break;
+        }
         if sim.divergence().is_some() {
             break;
         }

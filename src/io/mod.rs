@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod config_file;
 pub mod experiment;
+pub mod experiment_config;
 mod experiment_fields;
 mod experiment_format;
 mod experiment_pins;
