@@ -92,7 +92,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
-        use_data_dir(
+        let skipped = use_data_dir(
             &mut config,
             args.audio_dir.as_deref(),
             args.image_dir.as_deref(),
@@ -103,6 +103,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             (None, None) => bail!("give --preset NAME, --config FILE.json or --resume FILE.json"),
         };
         let sim = Simulation::new(config).with_context(|| format!("cannot build {origin}"))?;
+        // Only once the run can start: a refusal stays the command's one line.
+        for s in skipped {
+            eprintln!("warning: {s}");
+        }
         let Some(steps) = args.steps.or(default_steps) else {
             bail!("give --steps N with --config");
         };
@@ -146,18 +150,19 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
 }
 
 /// Puts `--audio-dir` or `--image-dir` into the config (as an absolute path, so the saved
-/// experiment reloads from anywhere), refusing a folder the world cannot use, and prints
-/// one warning line per skipped file. A folder without a usable file is an error.
+/// experiment reloads from anywhere), refusing a folder the world cannot use; returns the
+/// entries it left out, each printed as one warning line once the run starts. A folder
+/// without a usable file is an error.
 fn use_data_dir(
     config: &mut crate::model::SimConfig,
     audio: Option<&std::path::Path>,
     image: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<crate::model::data_dir::Skipped>> {
     use crate::model::StimulusKind;
     let (dir, flag) = match (audio, image) {
         (Some(dir), _) => (dir, "--audio-dir"),
         (None, Some(dir)) => (dir, "--image-dir"),
-        (None, None) => return Ok(()),
+        (None, None) => return Ok(Vec::new()),
     };
     let kind = &config.stimulus.kind;
     let fits = match flag {
@@ -180,12 +185,7 @@ fn use_data_dir(
     let absolute = std::fs::canonicalize(dir)
         .with_context(|| format!("{flag}: cannot resolve {}", dir.display()))?;
     config.stimulus.data_dir = Some(absolute);
-    let skipped = crate::model::data_dir::warnings(&config.stimulus)
-        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
-    for s in skipped {
-        eprintln!("warning: {s}");
-    }
-    Ok(())
+    crate::model::data_dir::warnings(&config.stimulus).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 /// Trains `steps` steps, with a progress bar on a terminal and a few plain progress
