@@ -11,7 +11,9 @@ pub mod lock;
 pub mod matrix;
 mod matrix_text;
 mod npy_header;
-pub mod read;
+/// Reading input files within a bound: lives at the bottom of the crate
+/// (`crate::bounded_read`), so `model/` can read data folders without importing `io/`.
+pub use crate::bounded_read as read;
 
 pub use experiment::FileError;
 pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};

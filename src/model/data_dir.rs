@@ -158,7 +158,7 @@ pub fn list_files(dir: &Path) -> Result<Listing, DataDirError> {
                 Ok(meta) if meta.is_file() => None,
                 Ok(meta) => Some(format!(
                     "a link to {}, not to a regular file",
-                    crate::io::read::describe(&meta.file_type())
+                    crate::bounded_read::describe(&meta.file_type())
                 )),
                 Err(e) => Some(format!("a link that leads nowhere ({e})")),
             }
@@ -167,7 +167,7 @@ pub fn list_files(dir: &Path) -> Result<Listing, DataDirError> {
         } else {
             Some(format!(
                 "{}, not a regular file",
-                crate::io::read::describe(&kind)
+                crate::bounded_read::describe(&kind)
             ))
         };
         match reason {

@@ -122,7 +122,7 @@ fn kept_size(w: u32, h: u32) -> (u32, u32) {
 /// before anything is decoded.
 fn read_photo_within(path: &Path, budget: u64) -> Result<GrayImage, String> {
     let bytes =
-        crate::io::read::read_limited(path, MAX_PHOTO_FILE_BYTES).map_err(|e| e.to_string())?;
+        crate::bounded_read::read_limited(path, MAX_PHOTO_FILE_BYTES).map_err(|e| e.to_string())?;
     let reader = || {
         image::ImageReader::new(std::io::Cursor::new(&bytes))
             .with_guessed_format()

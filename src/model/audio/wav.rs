@@ -139,7 +139,7 @@ fn read_wav_within(
 ) -> Result<(Sound, usize), String> {
     // A regular file only: a FIFO would block, a device never end.
     let (file, file_len) =
-        crate::io::read::open_regular(path, u64::MAX).map_err(|e| e.to_string())?;
+        crate::bounded_read::open_regular(path, u64::MAX).map_err(|e| e.to_string())?;
     let mut reader =
         hound::WavReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     let spec = reader.spec();

@@ -1,4 +1,5 @@
-//! Reading input files: the one way every loader reads a file.
+//! Reading input files: the one way every loader reads a file (re-exported as
+//! `crate::io::read`; it sits at the bottom of the crate so every layer may use it).
 //!
 //! A path that names a device, FIFO, socket or directory is refused before it is opened
 //! (`/dev/zero` would be read until memory runs out, a FIFO without a writer would block
