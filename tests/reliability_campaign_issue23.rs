@@ -20,6 +20,7 @@
 #![cfg(target_os = "linux")]
 
 mod campaign_common;
+mod cli_common;
 
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
@@ -27,12 +28,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use campaign_common::{BIN, Campaign, Rng};
+use cli_common::{fake_ffmpeg, mkfifo, wav_bytes};
 use serde_json::Value;
-
-fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-}
 
 /// What a node is, to tell whether a writer replaced it.
 fn kind(path: &Path) -> String {
@@ -44,20 +41,6 @@ fn kind(path: &Path) -> String {
         Ok(m) => format!("file {}", m.len()),
         Err(_) => "missing".into(),
     }
-}
-
-fn fake_ffmpeg(dir: &Path) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let script = bin.join("ffmpeg");
-    std::fs::write(&script, "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\ncat > /dev/null\nprintf 'mp4' > \"$last\"\n").unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
 }
 
 fn outputs(c: &mut Campaign) {
@@ -393,24 +376,6 @@ fn configurations(c: &mut Campaign) {
     }
 }
 
-/// A mono 8-bit WAV header declaring `rate` and `declared` data bytes, then `data`.
-fn wav_bytes(rate: u32, declared: u32, data: &[u8]) -> Vec<u8> {
-    let mut out = b"RIFF".to_vec();
-    out.extend_from_slice(&36u32.saturating_add(declared).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&8u16.to_le_bytes());
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&declared.to_le_bytes());
-    out.extend_from_slice(data);
-    out
-}
-
 fn folders(c: &mut Campaign) {
     let d = c.dir.clone();
     let class = "folders: corrupt, lying, sparse, huge WAV/PNG/JPEG, loops, FIFOs, 10,050 entries";
@@ -458,7 +423,7 @@ fn folders(c: &mut Campaign) {
     // Corrupt WAV files: random bytes, a good file with bytes flipped.
     for k in 0..20 {
         let p = folder(&format!("corrupt{k}"));
-        let mut bytes = wav_bytes(8000, tone.len() as u32, &tone);
+        let mut bytes = wav_bytes(8000, 8, tone.len() as u32, &tone);
         for _ in 0..=rng.below(16) {
             let i = rng.below(bytes.len().min(64));
             bytes[i] = rng.next() as u8;
@@ -477,14 +442,14 @@ fn folders(c: &mut Campaign) {
     .enumerate()
     {
         let p = folder(&format!("lying{k}"));
-        std::fs::write(p.join("a.wav"), wav_bytes(rate, declared, &tone)).unwrap();
+        std::fs::write(p.join("a.wav"), wav_bytes(rate, 8, declared, &tone)).unwrap();
         audio(c, &format!("lying{k}"));
     }
     // Sparse and huge: 512 MiB of silence (a hole) at 44.1 kHz and at 10^9 Hz, silent files.
     for (k, rate) in [44_100u32, 1_000_000_000].into_iter().enumerate() {
         let p = folder(&format!("huge{k}"));
         let file = p.join("a.wav");
-        std::fs::write(&file, wav_bytes(rate, 512 << 20, &[])).unwrap();
+        std::fs::write(&file, wav_bytes(rate, 8, 512 << 20, &[])).unwrap();
         std::fs::OpenOptions::new()
             .write(true)
             .open(&file)
@@ -495,13 +460,13 @@ fn folders(c: &mut Campaign) {
         std::fs::remove_file(&file).unwrap();
     }
     let p = folder("silent");
-    std::fs::write(p.join("a.wav"), wav_bytes(8000, 16000, &[128; 16000])).unwrap();
+    std::fs::write(p.join("a.wav"), wav_bytes(8000, 8, 16000, &[128; 16000])).unwrap();
     audio(c, "silent");
     // Entries that are not files, next to one good file.
     let p = folder("hostile");
     std::fs::write(
         p.join("good.wav"),
-        wav_bytes(8000, tone.len() as u32, &tone),
+        wav_bytes(8000, 8, tone.len() as u32, &tone),
     )
     .unwrap();
     mkfifo(&p.join("fifo.wav"));
@@ -516,7 +481,11 @@ fn folders(c: &mut Campaign) {
     for i in 0..10_049 {
         std::fs::write(p.join(format!("{i:05}.txt")), b"").unwrap();
     }
-    std::fs::write(p.join("zzz.wav"), wav_bytes(8000, tone.len() as u32, &tone)).unwrap();
+    std::fs::write(
+        p.join("zzz.wav"),
+        wav_bytes(8000, 8, tone.len() as u32, &tone),
+    )
+    .unwrap();
     audio(c, "many");
     // Photos: corrupt, lying (a decompression bomb's header), blank, sparse and huge.
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/image");

@@ -158,20 +158,7 @@ fn configuration_files_are_read_within_a_bound() {
 fn wav(path: &Path, rate: u32, samples: &[i16], declared: Option<u32>) {
     let data: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
     let n = declared.unwrap_or(data.len() as u32);
-    let mut out = b"RIFF".to_vec();
-    out.extend_from_slice(&36u32.saturating_add(n).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&(rate.wrapping_mul(2)).to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&16u16.to_le_bytes());
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&n.to_le_bytes());
-    out.extend_from_slice(&data);
-    std::fs::write(path, out).unwrap();
+    std::fs::write(path, cli_common::wav_bytes(rate, 16, n, &data)).unwrap();
 }
 
 fn tone(n: usize) -> Vec<i16> {
@@ -211,8 +198,7 @@ fn folders_are_examined_whole_and_every_skipped_entry_named() {
         &tone(8000),
         Some(u32::MAX - 65),
     );
-    let c = std::ffi::CString::new(w.join("fifo.wav").to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    cli_common::mkfifo(&w.join("fifo.wav"));
     std::os::unix::fs::symlink("loop.wav", w.join("loop.wav")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", w.join("zero.wav")).unwrap();
     std::fs::create_dir(w.join("sub.wav")).unwrap();

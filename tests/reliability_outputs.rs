@@ -12,15 +12,9 @@
 mod cli_common;
 
 use std::os::unix::fs::FileTypeExt;
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use cli_common::{ok, run};
-
-fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-}
+use cli_common::{fake_ffmpeg, mkfifo, ok, run};
 
 fn refused(out: &Output, what: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
@@ -30,22 +24,6 @@ fn refused(out: &Output, what: &str) {
         1,
         "{what}: not one line: {err}"
     );
-}
-
-/// A stand-in for ffmpeg on the PATH: it swallows the frames and writes a small file to
-/// its last argument, as ffmpeg writes its output.
-fn fake_ffmpeg(dir: &Path) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let script = bin.join("ffmpeg");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\ncat > /dev/null\nprintf 'mp4' > \"$last\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
 }
 
 #[test]
@@ -74,12 +52,7 @@ fn every_writer_refuses_special_targets_and_writes_links_through() {
     std::os::unix::fs::symlink("fifo", d.join("to-fifo")).unwrap();
     std::os::unix::fs::symlink("/dev/null", d.join("to-null")).unwrap();
     std::fs::create_dir(d.join("folder")).unwrap();
-    let bin = fake_ffmpeg(d);
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = fake_ffmpeg(d);
     let writers: Vec<(&str, Vec<&str>)> = vec![
         (
             "train",

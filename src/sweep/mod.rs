@@ -21,6 +21,7 @@ pub mod point;
 pub mod resume;
 pub mod shard;
 pub mod spec;
+mod spec_checks;
 pub mod table;
 
 use std::collections::BTreeMap;

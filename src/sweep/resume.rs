@@ -197,29 +197,7 @@ pub fn read_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::point::CheckpointRecord;
-    use crate::sweep::spec::Format;
-
-    fn sweep() -> Sweep {
-        Sweep::parse(
-            r#"{"base": "ring-shift", "seeds": [5, 6], "checkpoints": [10, 20],
-                "parameters": {"decay": [0, 0.001], "activation": ["relu", "sigmoid"]}}"#,
-            Format::Json,
-            std::path::Path::new("."),
-        )
-        .unwrap()
-    }
-
-    fn record(step: u64) -> CheckpointRecord {
-        CheckpointRecord {
-            checkpoint: step * 10,
-            step,
-            stimuli: step * 50,
-            metrics: None,
-            search: None,
-            diverged_at_step: Some(1),
-        }
-    }
+    use crate::sweep::table::tests::{record, sweep};
 
     fn read(body: &str, runs: Range<usize>) -> Result<Existing, TableError> {
         read_rows(&mut body.as_bytes(), &sweep(), runs)

@@ -156,11 +156,12 @@ pub enum TableError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::sweep::spec::Format;
 
-    fn sweep() -> Sweep {
+    /// A small sweep (2 × 2 values × 2 seeds, 2 checkpoints), shared with `resume`'s tests.
+    pub(crate) fn sweep() -> Sweep {
         Sweep::parse(
             r#"{"base": "ring-shift", "seeds": [5, 6], "checkpoints": [10, 20],
                 "parameters": {"decay": [0, 0.001], "activation": ["relu", "sigmoid"]}}"#,
@@ -170,7 +171,8 @@ mod tests {
         .unwrap()
     }
 
-    fn record(step: u64) -> CheckpointRecord {
+    /// A record of a diverged run at `step`.
+    pub(crate) fn record(step: u64) -> CheckpointRecord {
         CheckpointRecord {
             checkpoint: step * 10,
             step,
