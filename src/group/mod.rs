@@ -16,6 +16,7 @@ mod name_cube;
 mod name_torus;
 pub mod order;
 pub mod refine;
+pub mod relations;
 mod schreier;
 mod schreier_random;
 mod sparse;
