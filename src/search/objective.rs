@@ -100,7 +100,8 @@ impl SparseRows {
 }
 
 impl Objective {
-    /// Copies the graph into the dense layout.
+    /// Copies the graph into the dense layout, unscaled (tests compare against it).
+    #[cfg(test)]
     pub fn new(graph: &WeightedGraph, penalty: f64) -> Self {
         Self::with_factor(graph, penalty, None)
     }

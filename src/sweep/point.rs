@@ -6,7 +6,7 @@
 use crate::cancel::CancelToken;
 use crate::graph::WeightedGraph;
 use crate::model::{ConfigError, MetricsRecord, SimConfig, Simulation};
-use crate::search::{self, Method, SearchError, SearchOptions};
+use crate::search::{self, SearchError, SearchOptions};
 
 /// What the search found at a checkpoint.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,12 +57,12 @@ pub enum PointError {
 /// search — what the search finds then depends on the graph and the seed only.
 const SEARCH_TIME_LIMIT_SECS: f64 = 1e6;
 
-/// The sweep's search settings: the `seeded` solver (generator-first enumeration), whose
-/// work is bounded by counts, not a clock. `auto` falls back to annealing, whose schedule
-/// follows the elapsed time, so its results could depend on the machine's load.
+/// The sweep's search settings: the default (`auto`) search, with the run's seed. Every
+/// stage of it is bounded by counted work, never by the clock, so what it finds depends
+/// on the graph and the seed only; the time limit is set far beyond any run so that it
+/// never cancels one.
 pub fn search_options(seed: u64) -> SearchOptions {
     SearchOptions {
-        method: Method::Seeded,
         time_limit_secs: SEARCH_TIME_LIMIT_SECS,
         seed,
         ..SearchOptions::default()
