@@ -16,6 +16,32 @@ import sys
 import numpy as np
 
 out, seed, profile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+# Above this size the matrix is built in float32 and in row blocks (n = 16,384: 1 GiB
+# per copy instead of 2 GiB per float64 temporary); the noise is then the symmetric
+# part of a float32 Gaussian matrix, of the same σ off the diagonal.
+LARGE = 8192
+
+
+def large(n, c, rng):
+    c = c.astype(np.float32)
+    w = np.empty((n, n), dtype=np.float32)
+    cols = np.arange(n)
+    for r0 in range(0, n, 1024):
+        rows = np.arange(r0, min(r0 + 1024, n))
+        w[r0 : r0 + len(rows)] = c[(cols[None, :] - rows[:, None]) % n]
+    sigma = 0.05 * float(np.sqrt(np.sum(c.astype(np.float64) ** 2) * n)) / n
+    noise = rng.standard_normal((n, n), dtype=np.float32)
+    noise += noise.T
+    noise *= np.float32(sigma / np.sqrt(2.0))
+    w += noise
+    del noise
+    labels = rng.permutation(n)
+    scrambled = np.empty_like(w)
+    scrambled[np.ix_(labels, labels)] = w
+    del w
+    np.save(f"{out}/{profile}_{n}.npy", scrambled)
+    np.save(f"{out}/{profile}_{n}_labels.npy", labels)
+
 for n in [int(x) for x in sys.argv[4:]]:
     rng = np.random.default_rng(seed + n)
     d = np.arange(n)
@@ -26,6 +52,9 @@ for n in [int(x) for x in sys.argv[4:]]:
         c = rng.uniform(-1.0, 1.0, n // 2 + 1)[d]
     else:
         sys.exit(f"unknown profile {profile!r}")
+    if n > LARGE:
+        large(n, c, rng)
+        continue
     idx = (np.arange(n)[None, :] - np.arange(n)[:, None]) % n
     w = c[idx]
     sigma = 0.05 * np.linalg.norm(w) / n

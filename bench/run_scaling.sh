@@ -8,9 +8,12 @@
 # against the saved relabelling; presets: true transformations recovered), the
 # largest measured error, the median wall time of the whole command and the median
 # time at which the search held its final group (`full_group_s` of the JSON: the last
-# generator accepted); then the cost-growth exponent
-# k of time ∝ n^k fitted over the circulants (least squares on log–log).
-# Usage: bench/run_scaling.sh [SIZES…]   (default 1024 2048 4096 8192)
+# generator accepted), the peak resident memory of the search process and its ratio to
+# the matrix (n² float32); then the cost-growth exponent k of time ∝ n^k fitted over
+# the circulants (least squares on log–log).
+# Usage: bench/run_scaling.sh [SIZES…]   (default 1024 2048 4096 8192; add 16384 for
+# the largest size the configuration allows: W is then 1 GiB, and writing it takes
+# about 5 GB of memory in NumPy)
 # Environment: REPEATS (default 3), PROFILE (gaussian, default, or random: a dense
 # circulant whose entries carry little information each — a hard case), DATA.
 set -euo pipefail
