@@ -62,8 +62,9 @@ pub enum JobEvent {
     DataFolder(SimConfig, Vec<String>),
     /// A native file dialog closed.
     Picked(files::PickedPath),
-    /// The search finished (or failed).
-    Searched(Result<SearchOutcome, String>),
+    /// The search finished (or failed). Boxed: an outcome (report, rows, work counters)
+    /// is far larger than every other event.
+    Searched(Box<Result<SearchOutcome, String>>),
     /// Something failed; the message names the file and the reason.
     Failed(String),
     /// Opening an experiment or a matrix failed (the app falls back to a usable state if

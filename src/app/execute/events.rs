@@ -177,7 +177,7 @@ impl Executor<'_> {
             },
             JobEvent::Searched(outcome) => {
                 self.jobs.search = None;
-                match outcome {
+                match *outcome {
                     Ok(outcome) => self.on_search_outcome(outcome),
                     Err(e) => self.state.status.error(format!("Search failed: {e}")),
                 }

@@ -84,7 +84,7 @@ impl SearchTask {
                     start.elapsed().as_secs_f64(),
                 )
             });
-            JobEvent::Searched(outcome)
+            JobEvent::Searched(Box::new(outcome))
         });
         task
     }
