@@ -63,17 +63,7 @@ pub struct ExportOptions {
     pub disc_px: u32,
 }
 
-/// The third panel of a polar orbit: a full-resolution photo turned by the found
-/// rotation's angle once per frame.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TurnedPhoto {
-    /// The photo (grey, full resolution).
-    pub photo: image::GrayImage,
-    /// Where the retina looked at it for frame 0 (`crate::model::polar::fit_placement`).
-    pub placement: crate::model::polar::Placement,
-    /// The turn per frame in radians, counter-clockwise (the found rotation's angle).
-    pub radians_per_frame: f64,
-}
+pub use super::polar_render::TurnedPhoto;
 
 impl Default for ExportOptions {
     fn default() -> Self {

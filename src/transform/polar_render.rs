@@ -14,7 +14,6 @@
 //! turn applied to the whole photo.
 
 use super::TransformError;
-use super::export::TurnedPhoto;
 use super::induced_map::InducedMap;
 use crate::model::polar::{Placement, PolarGrid, bilinear_taps, fit_placement};
 use crate::model::polar_space::rotation_degrees;
@@ -37,6 +36,18 @@ pub fn identified_rotation(space: Space, map: &InducedMap) -> Option<(Transforma
         }
         _ => None,
     }
+}
+
+/// The third panel of a polar orbit: a full-resolution photo turned by the found
+/// rotation's angle once per frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnedPhoto {
+    /// The photo (grey, full resolution).
+    pub photo: image::GrayImage,
+    /// Where the retina looked at it for frame 0 (`crate::model::polar::fit_placement`).
+    pub placement: crate::model::polar::Placement,
+    /// The turn per frame in radians, counter-clockwise (the found rotation's angle).
+    pub radians_per_frame: f64,
 }
 
 /// The third panel for an orbit whose map is the rotation by `k` sectors, starting from
