@@ -3,7 +3,7 @@
 
 use egui::{DragValue, Ui};
 
-use super::{grid_row, pair_row};
+use super::widgets::{grid_row, pair_row};
 use crate::model::Space;
 
 /// The retina chosen when the user switches the space to "log-polar": the `polar-rotate`

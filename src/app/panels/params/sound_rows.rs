@@ -1,7 +1,7 @@
 //! The parameter rows of the sound world (the log-frequency line and its tones), kept
 //! out of the parameter panel's own file.
 
-use super::grid_row;
+use super::widgets::grid_row;
 use crate::model::StimulusKind;
 
 /// The stimulus chosen when the user switches to sound: the `audio-pitch` preset's.
