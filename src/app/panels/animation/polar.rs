@@ -10,10 +10,9 @@ use image::GrayImage;
 use crate::app::views::polar::{DISC_PX, grey_disc, levels_image};
 use crate::model::Space;
 use crate::model::polar::PolarGrid;
+use crate::transform::animation::Animation;
 use crate::transform::export;
-use crate::transform::polar_render::render_turned_photo;
-pub use crate::transform::polar_render::{identified_rotation, turned_photo};
-use crate::transform::{InducedMap, Orbit};
+use crate::transform::polar_render::{identified_rotation, render_turned_photo};
 
 /// Textures of the polar view, re-rendered only when the frame or the orbit changes.
 #[derive(Default)]
@@ -30,10 +29,8 @@ pub struct PolarFrame<'a> {
     pub grid: PolarGrid,
     /// The retina's space (for names in degrees).
     pub space: Space,
-    /// The orbit.
-    pub orbit: &'a Orbit,
-    /// The induced pixel map of the permutation.
-    pub map: &'a InducedMap,
+    /// The orbit and the induced map of the permutation.
+    pub animation: &'a Animation,
     /// The frame shown.
     pub frame: usize,
     /// Identifies the orbit (textures are redrawn when it changes).
@@ -45,26 +42,24 @@ pub struct PolarFrame<'a> {
 impl PolarTextures {
     /// Draws the two (or three) discs side by side.
     pub fn ui(&mut self, ui: &mut egui::Ui, f: &PolarFrame<'_>) {
-        let k = f.frame.min(f.orbit.len().saturating_sub(1));
-        let rotation = identified_rotation(f.space, f.map);
-        let turned = match (rotation, f.photo) {
-            (Some((_, steps)), Some(photo)) => Some(turned_photo(&f.grid, photo, steps)),
-            _ => None,
-        };
+        let orbit = &f.animation.orbit;
+        let k = f.frame.min(orbit.len().saturating_sub(1));
+        let rotation = identified_rotation(f.space, &f.animation.map);
+        let turned = f.photo.and_then(|photo| f.animation.turned_photo(photo));
         let with_photo = turned.is_some();
         if self.shown != Some((f.key, k, with_photo)) {
             let ctx = ui.ctx();
             let crisp = grey_disc(
                 &f.grid,
-                &f.orbit.crisp[k],
+                &orbit.crisp[k],
                 DISC_PX,
-                export::value_range(&f.orbit.crisp),
+                export::value_range(&orbit.crisp),
             );
             let honest = grey_disc(
                 &f.grid,
-                &f.orbit.honest[k],
+                &orbit.honest[k],
                 DISC_PX,
-                export::value_range(&f.orbit.honest),
+                export::value_range(&orbit.honest),
             );
             set(ctx, &mut self.crisp, "polar-crisp", crisp);
             set(ctx, &mut self.honest, "polar-honest", honest);
