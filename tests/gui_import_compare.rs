@@ -405,7 +405,7 @@ fn two_experiment_files_overlay_as_two_curves_with_their_slopes_and_can_be_remov
     // The legend names each by what differs (the live run has decay 0 too).
     h.run_steps(3);
     assert!(h.query_all_by_label_contains("decay=0.01").next().is_some());
-    let slope_text = invariance_lab::app::panels::compare::slope_text(Some(&decayed));
+    let slope_text = invariance_lab::figure::learning_curves::slope_text(Some(&decayed));
     assert!(
         h.query_all_by_label_contains(&slope_text).next().is_some(),
         "{slope_text}"

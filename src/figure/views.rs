@@ -441,3 +441,17 @@ pub fn weight_history(i: usize, j: usize, points: Vec<[f64; 2]>) -> LinePlot {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_the_ends_and_the_bound() {
+        let pts: Vec<[f64; 2]> = (0..10_001).map(|k| [k as f64, 0.0]).collect();
+        let out = thin(pts, 1000);
+        assert!(out.len() <= 1001);
+        assert_eq!(out.first().map(|p| p[0]), Some(0.0));
+        assert_eq!(out.last().map(|p| p[0]), Some(10_000.0));
+    }
+}

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use super::Executor;
 use crate::app::figure_kind::FigureKind;
 use crate::app::jobs::files;
-use crate::app::views::colormap::Colormap;
 use crate::app::views::heatmap::RangeMode;
 use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;
@@ -27,14 +26,6 @@ struct FigureSource {
     /// The inspector's pinned cell and neuron.
     pin: Option<(usize, usize)>,
     row_neuron: Option<usize>,
-}
-
-/// The palette of a heatmap colour map.
-fn palette_of(colormap: Colormap) -> Palette {
-    match colormap {
-        Colormap::Viridis => Palette::Viridis,
-        Colormap::Diverging => Palette::Diverging,
-    }
 }
 
 /// Builds the figure of `kind` (on the helper thread).
@@ -120,10 +111,11 @@ impl Executor<'_> {
             .current_order(shown.key, shown.neurons(), &shown.labels);
         let selected = self.state.selected_permutation().is_some();
         let order_name = match self.state.order.effective(selected) {
-            MatrixOrder::Recovered => "recovered",
-            MatrixOrder::Truth if shown.labels.len() == shown.neurons() => "ground-truth",
-            _ => "stored",
-        };
+            // Without labels there is no ground-truth order to show.
+            MatrixOrder::Truth if shown.labels.len() != shown.neurons() => MatrixOrder::Stored,
+            order => order,
+        }
+        .axis_name();
         let heatmap = &self.panels.central.heatmap;
         let inspect = &self.panels.inspect;
         let most_active = shown.snapshot.most_active();
@@ -138,7 +130,7 @@ impl Executor<'_> {
             order,
             order_name,
             neuron: heatmap.selected.or(most_active),
-            palette: palette_of(heatmap.colormap),
+            palette: heatmap.colormap.palette(),
             range: match heatmap.range {
                 RangeMode::Fixed(lo, hi) if lo.is_finite() && hi.is_finite() && hi > lo => {
                     Some((lo, hi))
