@@ -170,6 +170,26 @@ pub fn ticks(scale: Scale, lo: f64, hi: f64) -> Vec<Tick> {
     }
 }
 
+/// Grid marks `(coordinate, step)` of a log10 axis over `[lo, hi]` (in `log10` units):
+/// every decade with step 1 (labelled), and 2× and 5× in between with step 0.1. Empty
+/// for a range of more than 60 decades.
+pub fn log_grid_marks(lo: f64, hi: f64) -> Vec<(f64, f64)> {
+    let mut marks = Vec::new();
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 60.0 {
+        return marks;
+    }
+    let mut k = lo.floor() - 1.0;
+    while k <= hi + 1.0 {
+        marks.push((k, 1.0));
+        for f in [2.0f64, 5.0] {
+            marks.push((k + f.log10(), 0.1));
+        }
+        k += 1.0;
+    }
+    marks.retain(|&(value, _)| value >= lo && value <= hi);
+    marks
+}
+
 /// The smallest step of the form 1, 2 or 5 × 10^k that is at least `min_step`, and at
 /// least 1: an index axis (neurons) counts whole items.
 pub fn index_step(min_step: f64) -> f64 {
@@ -234,6 +254,16 @@ pub fn parse_label(label: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_grid_marks_are_decades_with_two_and_five_between() {
+        let marks = log_grid_marks(0.5, 2.0);
+        let values: Vec<String> = marks.iter().map(|&(v, _)| pow10_label(v)).collect();
+        assert_eq!(values, ["5.0", "10", "20", "50", "100"]);
+        let decades: Vec<f64> = marks.iter().filter(|m| m.1 == 1.0).map(|m| m.0).collect();
+        assert_eq!(decades, [1.0, 2.0]);
+        assert!(log_grid_marks(0.0, 100.0).is_empty());
+    }
 
     #[test]
     fn index_steps_are_one_two_or_five_times_a_power_of_ten() {

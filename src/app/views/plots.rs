@@ -6,6 +6,7 @@ use egui::Color32;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
 use crate::app::views::theme::legible_line_color;
+use crate::figure::axis::log_grid_marks;
 use crate::figure::learning_curves::{log_log_points, sqrt_guide};
 use crate::figure::views::{BASELINE_RGB, TRUE_RGB};
 use crate::model::MetricsRecord;
@@ -26,29 +27,14 @@ pub use crate::figure::views::thin;
 /// style outside a readable range (the same labels as the exported figures).
 pub use crate::figure::axis::pow10_label;
 
-/// Grid marks of a log10 axis: decades (labelled), and 2× / 5× in between.
+/// Grid marks of a log10 axis: decades (labelled), and 2× / 5× in between
+/// ([`crate::figure::axis::log_grid_marks`]).
 pub fn decade_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
-    let mut marks = Vec::new();
-    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 60.0 {
-        return marks;
-    }
-    let mut k = lo.floor() - 1.0;
-    while k <= hi + 1.0 {
-        marks.push(egui_plot::GridMark {
-            value: k,
-            step_size: 1.0,
-        });
-        for f in [2.0f64, 5.0] {
-            marks.push(egui_plot::GridMark {
-                value: k + f.log10(),
-                step_size: 0.1,
-            });
-        }
-        k += 1.0;
-    }
-    marks.retain(|m| m.value >= lo && m.value <= hi);
-    marks
+    log_grid_marks(lo, hi)
+        .into_iter()
+        .map(|(value, step_size)| egui_plot::GridMark { value, step_size })
+        .collect()
 }
 
 /// A log–log plot of an error against stimuli seen (axes in decades, the legend at the
