@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bounded_read;
 pub mod cancel;
 pub mod cli;
 pub mod figure;

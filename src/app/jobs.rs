@@ -66,6 +66,9 @@ pub enum JobEvent {
     Searched(Result<SearchOutcome, String>),
     /// Something failed; the message names the file and the reason.
     Failed(String),
+    /// Opening an experiment or a matrix failed (the app falls back to a usable state if
+    /// it has nothing to show yet).
+    OpenFailed(String),
 }
 
 /// Starts `work` on a helper thread called `name`; `Err` says why no thread could start.

@@ -26,6 +26,10 @@ pub struct Startup {
     pub select_match: Option<String>,
     /// Node labels for the matrix opened at start-up, read once it has opened.
     pub labels: Option<PathBuf>,
+    /// The preset to show if the file the app starts on is refused (`--preset`).
+    pub fallback_preset: Option<String>,
+    /// Whether a refused file already made the app load the fallback preset.
+    pub fallback_started: bool,
     steps_sent: bool,
     search_started: bool,
     first_generation: Option<u64>,
@@ -41,6 +45,7 @@ impl Startup {
             order: options.order,
             select_match: options.select_match.clone(),
             labels: options.labels.clone(),
+            fallback_preset: options.preset.clone(),
             ..Self::default()
         }
     }

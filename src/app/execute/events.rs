@@ -16,6 +16,9 @@ use crate::io::source::is_matrix_path;
 use crate::report::group_text::screen_name;
 use crate::report::outcome::SearchOutcome;
 
+/// The preset the app falls back to when the file it started on is refused.
+pub const FALLBACK_PRESET: &str = "ring-shift";
+
 impl Executor<'_> {
     /// Takes in everything that arrived since the last frame.
     pub fn poll(&mut self) {
@@ -183,7 +186,34 @@ impl Executor<'_> {
                 self.session.after_save = None;
                 self.state.status.error(msg);
             }
+            JobEvent::OpenFailed(msg) => self.on_open_failed(msg),
         }
+    }
+
+    /// A file could not be opened: the error stays on screen and the view stays usable —
+    /// the experiment that was open stays open; with nothing open yet (the file the app
+    /// started on), the start preset is loaded instead, so the app never waits for a
+    /// model that will not come ("Starting the simulation…") and a `--screenshot` run
+    /// still saves and exits.
+    fn on_open_failed(&mut self, message: String) {
+        self.session.after_save = None;
+        let nothing_shown =
+            self.state.latest.is_none() && matches!(self.state.source, AppSource::Simulation);
+        let startup = &mut self.session.startup;
+        if !nothing_shown || startup.fallback_started {
+            self.state.status.error(message);
+            return;
+        }
+        startup.fallback_started = true;
+        let preset = startup
+            .fallback_preset
+            .clone()
+            .unwrap_or_else(|| FALLBACK_PRESET.to_owned());
+        self.execute(AppAction::NewFromPreset(preset.clone()));
+        // The preset's own message would hide the error: the error is what matters.
+        self.state
+            .status
+            .error(format!("{message} — showing the preset {preset} instead."));
     }
 
     /// Shows a freshly loaded matrix in place of the simulation (which pauses behind it).

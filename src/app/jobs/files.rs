@@ -35,14 +35,14 @@ pub fn open(path: PathBuf) -> JobEvent {
     match PathKind::of(&path) {
         PathKind::Matrix => match load_imported(&path) {
             Ok(graph) => JobEvent::Imported(Box::new(graph)),
-            Err(e) => JobEvent::Failed(format!("Could not open the matrix: {e}")),
+            Err(e) => JobEvent::OpenFailed(format!("Could not open the matrix: {e}")),
         },
         PathKind::Experiment => match crate::io::experiment::load(&path) {
             Ok(sim) => JobEvent::Loaded {
                 path,
                 sim: Box::new(sim),
             },
-            Err(e) => JobEvent::Failed(format!("Could not open {}: {e:#}", path.display())),
+            Err(e) => JobEvent::OpenFailed(format!("Could not open {}: {e:#}", path.display())),
         },
     }
 }

@@ -1,4 +1,5 @@
-//! Reading input files: the one way every loader reads a file.
+//! Reading input files: the one way every loader reads a file (re-exported as
+//! `crate::io::read`; it sits at the bottom of the crate so every layer may use it).
 //!
 //! A path that names a device, FIFO, socket or directory is refused before it is opened
 //! (`/dev/zero` would be read until memory runs out, a FIFO without a writer would block
@@ -80,26 +81,7 @@ pub fn read_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Vec<u8>, R
         path: path.to_path_buf(),
         cause,
     };
-    let check = |meta: &fs::Metadata| -> Result<u64, ReadError> {
-        if !meta.is_file() {
-            return Err(ReadError::NotRegular {
-                path: path.to_path_buf(),
-                kind: describe(&meta.file_type()),
-            });
-        }
-        if meta.len() > max_bytes {
-            return Err(ReadError::TooLarge {
-                path: path.to_path_buf(),
-                bytes: meta.len(),
-                max: max_bytes,
-            });
-        }
-        Ok(meta.len())
-    };
-    check(&fs::metadata(path).map_err(io_err)?)?;
-    let file = open_nonblocking(path).map_err(io_err)?;
-    // The path may have been replaced between the check and the open: check the handle.
-    let len = check(&file.metadata().map_err(io_err)?)?;
+    let (file, len) = open_regular(path, max_bytes)?;
     let capacity = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     bytes.try_reserve_exact(capacity).map_err(|_| {
@@ -120,6 +102,38 @@ pub fn read_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Vec<u8>, R
         });
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading if it is a regular file of at most `max_bytes` bytes (the
+/// kind and the size are checked before the open and again on the opened handle);
+/// returns the file and its size. For readers that stream a file instead of reading it
+/// whole (a sweep CSV's header, an experiment file's config).
+pub fn open_regular(path: &Path, max_bytes: u64) -> Result<(File, u64), ReadError> {
+    let io_err = |cause| ReadError::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let check = |meta: &fs::Metadata| -> Result<u64, ReadError> {
+        if !meta.is_file() {
+            return Err(ReadError::NotRegular {
+                path: path.to_path_buf(),
+                kind: describe(&meta.file_type()),
+            });
+        }
+        if meta.len() > max_bytes {
+            return Err(ReadError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: meta.len(),
+                max: max_bytes,
+            });
+        }
+        Ok(meta.len())
+    };
+    check(&fs::metadata(path).map_err(io_err)?)?;
+    let file = open_nonblocking(path).map_err(io_err)?;
+    // The path may have been replaced between the check and the open: check the handle.
+    let len = check(&file.metadata().map_err(io_err)?)?;
+    Ok((file, len))
 }
 
 /// Opens for reading without blocking on FIFOs (regular files ignore `O_NONBLOCK`).
