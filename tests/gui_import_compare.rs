@@ -1,5 +1,5 @@
 #![cfg(feature = "gui")]
-//! Bringing your own work into the app (issue 12), driven headless by egui_kittest:
+//! Bringing your own work into the app, driven headless by egui_kittest:
 //! a matrix opened from `.npy`/`.csv` through the function File → Open uses, searched
 //! for its planted symmetries, named by a labels file; a corrupt matrix leaving the
 //! open experiment untouched; experiment files overlaid on the learning curves with

@@ -1,4 +1,4 @@
-//! The learned detector bank (issue 14) against ground truth: the rule unmixes a known
+//! The learned detector bank against ground truth: the rule unmixes a known
 //! mixture, `ring-learned` learns localised, tiling, nearly shift-closed fields, its
 //! graph has the shift as an approximate automorphism, and runs resume bit for bit.
 

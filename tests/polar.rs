@@ -1,4 +1,4 @@
-//! The log-polar retina (issue 13) against ground truth: sampling an analytic image,
+//! The log-polar retina against ground truth: sampling an analytic image,
 //! rotation by one sector = the sector shift, closure of the bank, the presets' symmetry
 //! error, and the induced map and renderings of the true rotation.
 

@@ -1,5 +1,5 @@
 //! Replays the deterministic corpus of hostile files (`tests/corpus/`): every case the
-//! fuzzing pass of issue 11 listed, and what the fuzzer found since (`fuzz/`). Each file
+//! first fuzzing pass listed, and what the fuzzer found since (`fuzz/`). Each file
 //! has a line in `tests/corpus/EXPECTED.tsv`: `ok` (it must load) or a piece of the
 //! one-line error it must give. A file without a line fails the test, so a new finding is
 //! added with its expectation.
@@ -349,7 +349,7 @@ fn regenerate() {
     write("image/bad-text.png", b"this is not an image");
 }
 
-/// The reproducers of issue 23 (configurations, sweep files, WAV folders, an experiment
+/// The reproducers of the second hostile-input pass (configurations, sweep files, WAV folders, an experiment
 /// whose config overflows), written by hand-checked code rather than by `regenerate`.
 #[test]
 #[ignore = "rewrites tests/corpus; run by hand"]

@@ -1,4 +1,4 @@
-//! Hostile and interrupted experiment files (issue 11), at the library level: every case
+//! Hostile and interrupted experiment files, at the library level: every case
 //! the fuzzing pass listed is refused when loading; whatever `save` writes, `load` reads
 //! back equal; a diverged state is an error and is never written; a reader never sees a
 //! half-written file while another process saves; one-step resumes equal one long run.

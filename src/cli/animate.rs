@@ -1,7 +1,7 @@
 //! `invariance-lab animate FILE.json [--result K] [--permutation P.json] [--image PNG]
 //! [--frames F] [--mp4 F.mp4] --out DIR`: the orbit of a pattern under a found
-//! transformation, written as `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7,
-//! issue 5), and as an MP4 video when `ffmpeg` is on the PATH (issue 15).
+//! transformation, written as `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7),
+//! and as an MP4 video when `ffmpeg` is on the PATH.
 //!
 //! Every count is bounded and checked before the experiment is loaded or searched.
 //! Ctrl+C stops the search (or the work between steps) and nothing is written.

@@ -1,4 +1,4 @@
-//! The learned receptive fields in an experiment file (issue 14): the optional
+//! The learned receptive fields in an experiment file: the optional
 //! `learned_fields` object, written only for learned banks.
 //!
 //! ```text

@@ -195,7 +195,7 @@ pub fn parse_node_names(text: &str, csv: bool, nodes: usize) -> Result<Vec<Strin
     }
     let name = |line: &str| -> String {
         let field = if csv {
-            first_csv_field(line)
+            super::csv_cells::split(line.trim_start()).swap_remove(0)
         } else {
             line.trim().to_owned()
         };
@@ -216,30 +216,6 @@ pub fn parse_node_names(text: &str, csv: bool, nodes: usize) -> Result<Vec<Strin
         return Err(format!("the name of node {k} is empty"));
     }
     Ok(names)
-}
-
-/// The first field of a CSV line (quotes removed, `""` inside quotes read as `"`).
-fn first_csv_field(line: &str) -> String {
-    let line = line.trim_start();
-    if let Some(rest) = line.strip_prefix('"') {
-        let mut out = String::new();
-        let mut chars = rest.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    out.push('"');
-                    chars.next();
-                } else {
-                    break;
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        line.split(',').next().unwrap_or("").to_owned()
-    }
 }
 
 #[cfg(test)]

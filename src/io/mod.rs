@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod config_file;
+pub mod csv_cells;
 pub mod experiment;
 pub mod experiment_config;
 mod experiment_fields;

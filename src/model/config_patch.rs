@@ -102,24 +102,6 @@ fn type_fits(old: &Value, new: &Value) -> bool {
     }
 }
 
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 /// "no `x` in `bank`; nearest: `kernels`; keys here: kind, kernels, size, …".
 fn unknown_detail(segment: &str, parent: &str, keys: &[String]) -> String {
     let place = if parent.is_empty() {
@@ -134,7 +116,7 @@ fn unknown_detail(segment: &str, parent: &str, keys: &[String]) -> String {
             let d = if k.contains(segment) || segment.contains(k.as_str()) {
                 1
             } else {
-                edit_distance(segment, k)
+                strsim::levenshtein(segment, k)
             };
             (d, k)
         })

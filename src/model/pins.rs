@@ -1,5 +1,5 @@
 //! Pinned weights: cells `w_ij` of the learned graph whose value the simulation records
-//! on the metric schedule (issue 15), so one weight can be watched as it is learned.
+//! on the metric schedule, so one weight can be watched as it is learned.
 //!
 //! A pin records a sample whenever the metrics are recorded
 //! ([`super::metrics::on_schedule`], plus the record that ends a run of steps), so its

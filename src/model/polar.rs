@@ -1,4 +1,4 @@
-//! Geometry of the log-polar retina (SPEC §2, issue 13) and bilinear sampling of images
+//! Geometry of the log-polar retina (SPEC §2) and bilinear sampling of images
 //! on it.
 //!
 //! **Layout.** Pixel `(ring k, sector j)` has index `k · sectors + j` (column `x = j`,

@@ -1,4 +1,4 @@
-//! The tiled detector bank of the log-polar retina (SPEC §4, issue 13).
+//! The tiled detector bank of the log-polar retina (SPEC §4).
 //!
 //! A base kernel is a `size × size` patch on the (ring, sector) grid (columns are
 //! sectors, rows rings). It is copied to *every* sector anchor, wrapping around the

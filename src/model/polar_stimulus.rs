@@ -1,4 +1,4 @@
-//! Stimuli on the log-polar retina (SPEC §3, issue 13).
+//! Stimuli on the log-polar retina (SPEC §3).
 //!
 //! - [`rotated_photo`]: a disc of a bundled photo, turned by a uniformly random
 //!   *continuous* angle about the retina's centre, mirrored with probability ½ (if

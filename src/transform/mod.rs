@@ -1,4 +1,4 @@
-//! Showing a permutation of neurons acting on the input (SPEC §7, issue 5).
+//! Showing a permutation of neurons acting on the input (SPEC §7).
 //!
 //! A permutation `π` of detectors found by the search is turned into something a
 //! person can look at:

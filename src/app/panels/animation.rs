@@ -1,4 +1,4 @@
-//! The animation view (issue 5): the orbit `s, π·s, π²·s, …` of a pattern under the
+//! The animation view: the orbit `s, π·s, π²·s, …` of a pattern under the
 //! selected permutation of neurons, *crisp* (the induced pixel map) beside *honest*
 //! (encode, permute the activities, decode with the bank), with play / pause / step and
 //! speed, the map's confidence and the equivariance error. The orbit is computed by

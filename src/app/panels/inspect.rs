@@ -1,4 +1,4 @@
-//! Click to inspect (issue 15): a click on a heatmap cell pins `w_ij` — the simulation
+//! Click to inspect: a click on a heatmap cell pins `w_ij` — the simulation
 //! records it on the metric schedule from then on ([`crate::model::pins`]) — and this
 //! window shows its history against stimuli seen with both neurons' receptive
 //! fields; a click on a neuron in the activity plot shows its field and its row of `W`

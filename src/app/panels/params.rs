@@ -151,14 +151,8 @@ impl ParamsPanel {
     }
 }
 
-/// A seed from the clock and the process id (not reproducible by design: the user asked for a new one).
+/// A new seed drawn from the operating system's randomness (not reproducible by design:
+/// the user asked for a new one), below 10⁹ so it stays short to read and type.
 pub fn fresh_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let mut x = nanos ^ (u64::from(std::process::id()) << 32);
-    // splitmix64 finaliser
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    (x ^ (x >> 31)) % 1_000_000_000
+    rand::random_range(0..1_000_000_000)
 }

@@ -1,4 +1,4 @@
-//! The receptive-field gallery (issue 14): every detector's field at once, as a small
+//! The receptive-field gallery: every detector's field at once, as a small
 //! line plot on 1-D spaces or a small image on 2-D ones, in the heatmap's order or sorted
 //! by the fields' own centres — and, for a learned bank, which phase is learning and the
 //! measures of what was learned (localisation, tiling, closure under the true

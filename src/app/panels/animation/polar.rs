@@ -1,4 +1,4 @@
-//! The transformation view on the log-polar retina (issue 13): the orbit drawn as round,
+//! The transformation view on the log-polar retina: the orbit drawn as round,
 //! foveated pictures — crisp and honest — and, when the found map is identified as an
 //! exact rotation of the retina, a third panel with the *full-resolution* photo turned
 //! by the same angle per frame, so the lecture hall sees the photo turn smoothly under

@@ -1,4 +1,4 @@
-//! The parameter rows of the log-polar retina and its photo stimuli (issue 13), kept
+//! The parameter rows of the log-polar retina and its photo stimuli, kept
 //! out of the parameter panel's own file.
 
 use egui::{DragValue, Ui};
