@@ -185,7 +185,8 @@ fn use_data_dir(
     let absolute = std::fs::canonicalize(dir)
         .with_context(|| format!("{flag}: cannot resolve {}", dir.display()))?;
     config.stimulus.data_dir = Some(absolute);
-    crate::model::data_dir::warnings(&config.stimulus).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+    crate::model::world::folders::warnings(&config.stimulus)
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 /// Trains `steps` steps, with a progress bar on a terminal and a few plain progress

@@ -13,6 +13,7 @@ use image::{DynamicImage, GrayImage, ImageReader, Limits};
 
 use crate::io::read::{ReadError, read_limited};
 use crate::model::Space;
+pub use crate::model::world::image_patches::normalise;
 
 /// Largest image file read (a photo from a phone is a few MiB).
 pub const MAX_IMAGE_FILE_BYTES: u64 = 64 << 20;
@@ -140,24 +141,6 @@ pub fn centre_square(image: &GrayImage) -> GrayImage {
     let (w, h) = image.dimensions();
     let s = w.min(h);
     image::imageops::crop_imm(image, (w - s) / 2, (h - s) / 2, s, s).to_image()
-}
-
-/// Zero mean and unit standard deviation, in place; a constant pattern becomes all zeros.
-pub fn normalise(pattern: &mut [f32]) {
-    if pattern.is_empty() {
-        return;
-    }
-    let n = pattern.len() as f64;
-    let mean = pattern.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let var = pattern
-        .iter()
-        .map(|&x| (x as f64 - mean).powi(2))
-        .sum::<f64>()
-        / n;
-    let scale = if var > 1e-12 { 1.0 / var.sqrt() } else { 0.0 };
-    for x in pattern.iter_mut() {
-        *x = ((*x as f64 - mean) * scale) as f32;
-    }
 }
 
 #[cfg(test)]

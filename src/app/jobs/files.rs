@@ -15,7 +15,8 @@ use crate::app::file_purpose::FilePurpose;
 use crate::app::worker::SimulationJob;
 use crate::io::imported::{load_imported, load_node_names};
 use crate::io::source::PathKind;
-use crate::model::{MetricsRecord, SimConfig, Simulation, Snapshot, data_dir};
+use crate::model::world::folders;
+use crate::model::{MetricsRecord, SimConfig, Simulation, Snapshot};
 use crate::sweep::runs::load_runs;
 
 /// A native dialog's answer, sent from its helper thread.
@@ -68,9 +69,9 @@ pub fn read_runs(path: PathBuf) -> JobEvent {
 pub fn read_data_folder(mut config: SimConfig, dir: PathBuf) -> JobEvent {
     let read = || -> Result<JobEvent, String> {
         let dir = std::fs::canonicalize(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        data_dir::forget(&dir);
+        folders::forget(&dir);
         config.stimulus.data_dir = Some(dir);
-        let skipped = data_dir::warnings(&config.stimulus).map_err(|e| e.to_string())?;
+        let skipped = folders::warnings(&config.stimulus).map_err(|e| e.to_string())?;
         config.check().map_err(|e| e.to_string())?;
         let skipped = skipped.iter().map(ToString::to_string).collect();
         Ok(JobEvent::DataFolder(config, skipped))

@@ -1,0 +1,15 @@
+//! The detectors room: the bank of detectors between the world and the learning layer —
+//! hand-made kernels tiled over the space ([`bank`], [`kernels`], [`polar_bank`]), the
+//! bank learned from natural stimuli ([`learned_bank`]), and what its receptive fields
+//! look like in numbers ([`field_measures`]).
+
+pub mod bank;
+pub mod field_measures;
+pub(crate) mod field_phase;
+pub mod kernels;
+pub mod learned_bank;
+pub mod line_space;
+pub mod polar_bank;
+pub mod sym_eigen;
+
+pub use bank::*;
