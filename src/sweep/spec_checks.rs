@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::spec::{MAX_CHECKPOINTS, MAX_ROWS, MAX_RUNS, SpecError};
+use super::spec_error::{MAX_CHECKPOINTS, MAX_ROWS, MAX_RUNS, SpecError};
 use crate::model::simulation::MAX_STEPS;
 
 /// The grid's size, the seeds and the checkpoints, from the counts alone (no value is
