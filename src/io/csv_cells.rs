@@ -20,18 +20,27 @@ pub fn split(line: &str) -> Vec<String> {
 /// `cell` as a CSV field: quoted (inner quotes doubled) only when it holds a separator,
 /// a quote or a line break.
 pub fn quote(cell: &str) -> String {
+    if cell.is_empty() {
+        // A record of one empty field is written as `""` (so it is not an empty line);
+        // as one cell among others it is written as nothing.
+        return String::new();
+    }
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
-    // Writing to a Vec cannot fail; an empty field is written as it is.
-    if writer.write_field(cell).is_err() {
+    // The closing quote is written with the record's end, so the cell is written as a
+    // whole record and its terminator taken off. Writing to a Vec cannot fail.
+    if writer.write_record([cell]).is_err() {
         return cell.to_owned();
     }
-    writer
+    let mut text = writer
         .into_inner()
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_else(|| cell.to_owned())
+        .unwrap_or_else(|| cell.to_owned());
+    // The default terminator, CRLF, makes a cell holding either `\r` or `\n` quoted.
+    text.truncate(text.trim_end_matches(['\r', '\n']).len());
+    text
 }
 
 #[cfg(test)]
@@ -51,5 +60,7 @@ mod tests {
         assert_eq!(quote("[1,2]"), "\"[1,2]\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(split(&quote("a,\"b\"")), ["a,\"b\""]);
+        assert_eq!(quote(""), "");
+        assert_eq!(quote("a\rb"), "\"a\rb\"");
     }
 }
