@@ -72,6 +72,7 @@ fn the_rule_unmixes_localised_independent_sources() {
         on_off: true,
         field_steps: 1000,
         rate: 0.2,
+        kernel_size: None,
     };
     for t in 0..params.field_steps {
         learner.learn(draw(100).view(), params.rate_at(t));
@@ -288,6 +289,7 @@ fn short_config() -> invariance_lab::model::SimConfig {
         on_off: true,
         field_steps: 40,
         rate: 0.2,
+        kernel_size: None,
     };
     c.batch = 20;
     c

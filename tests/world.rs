@@ -815,7 +815,8 @@ fn presets_match_the_spec_table() {
             "polar-rotate",
             "polar-zoom",
             "audio-pitch",
-            "ring-learned"
+            "ring-learned",
+            "torus-learned"
         ]
     );
     for p in presets::all() {
@@ -830,6 +831,8 @@ fn presets_match_the_spec_table() {
             "polar-zoom" => Some(864),
             "audio-pitch" => Some(184),
             "ring-learned" => Some(128),
+            // 8 shared 8 × 8 kernels at 256 positions, one detector each.
+            "torus-learned" => Some(2048),
             _ => None,
         };
         let expected_t = match c.space {

@@ -22,6 +22,7 @@ pub mod data_folder_flow;
 pub mod execute;
 pub mod export_menu;
 pub mod field_gallery;
+mod field_measures_job;
 pub mod file_flow;
 pub mod file_purpose;
 pub mod files;

@@ -72,11 +72,14 @@ impl InvarianceApp {
             !matches!(self.view, View::Overview | View::Weights) || self.heatmap.is_current();
         // The transformation view computes its orbit in the background: wait for it.
         let animation_ready = !self.animation.is_computing();
+        // So does the field gallery's measures.
+        let gallery_ready = self.view != View::Stimulus || !self.stimulus.gallery.is_computing();
         let tour_ready = self.tour.as_ref().is_none_or(|t| t.reached());
         let ready = (steps_done
             && search_done
             && heatmap_ready
             && animation_ready
+            && gallery_ready
             && tour_ready
             && !self.compare.export_pending()
             && self.files.pending == 0)

@@ -457,7 +457,11 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         reason: e.0,
     })?;
     let fields = match (&file.learned_fields, LearnedParams::of(&file.config.bank)) {
-        (Some(f), Some(params)) => Some(decode_fields(f, pixels, params.filters)?),
+        (Some(f), Some(params)) => Some(decode_fields(
+            f,
+            params.filter_pixels(file.config.space),
+            params.filters,
+        )?),
         (None, None) => None,
         (Some(_), None) => {
             return Err(FileError::Mismatch {

@@ -235,9 +235,12 @@ pub enum BankConfig {
     /// Fields learned from the stimuli by a Hebbian ICA rule during the first
     /// `field_steps` steps (`crate::model::learned_bank`); each of the `filters` learned
     /// filters is read out by an ON and an OFF detector (`M = 2 · filters`) or by one
-    /// detector of a fixed orientation (`M = filters`).
+    /// detector of a fixed orientation (`M = filters`). With `kernel_size`, the filters
+    /// are kernels shared by every position (`crate::model::learned_conv`): `M` is then
+    /// `positions · filters` (× 2 with ON and OFF).
     Learned {
-        /// Number of learned filters (at most one per pixel).
+        /// Number of learned filters; more than the whitened dimensions make an
+        /// overcomplete tight frame.
         filters: usize,
         /// ON and OFF detector per filter; otherwise one, its sign chosen so the field
         /// rises from left to right.
@@ -246,6 +249,11 @@ pub enum BankConfig {
         field_steps: u64,
         /// Initial learning rate `η₀` of the rule (decaying as `η₀ / (1 + 4t/field_steps)`).
         rate: f32,
+        /// `None`: each filter is a field over the whole retina. `Some(p)`: weight
+        /// sharing — each filter is a kernel of `p` taps (`p × p` pixels in 2-D), learned
+        /// from windows of that size at random positions and copied to every position.
+        #[serde(default)]
+        kernel_size: Option<usize>,
     },
 }
 

@@ -128,6 +128,9 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
         BankConfig::Learned { .. } => {
             if let Some(params) = super::learned_bank::LearnedParams::of(config) {
                 super::learned_bank::validate(&params, space, MAX_NEURONS)?;
+                if let Some(p) = params.kernel_size {
+                    super::learned_conv::validate(&params, space, p, MAX_NEURONS)?;
+                }
             }
         }
         BankConfig::Random { count, size } => {
@@ -201,13 +204,24 @@ impl Bank {
     /// ([`super::learned_bank`]); the simulation then learns the fields.
     pub fn build(config: &BankConfig, space: Space, seed: u64) -> Result<Bank, ConfigError> {
         validate(config, space)?;
-        if let BankConfig::Learned {
-            filters, on_off, ..
-        } = *config
-        {
-            let initial = super::learned_bank::initial_filters(space.pixels(), filters, seed);
-            let order = super::learned_bank::hidden_detector_order(filters, on_off, seed);
-            return Ok(super::learned_bank::assemble_bank(space, &initial, &order));
+        if let Some(params) = super::learned_bank::LearnedParams::of(config) {
+            let pixels = params.filter_pixels(space);
+            let initial = super::learned_bank::initial_filters(pixels, params.filters, seed);
+            return Ok(match params.kernel_size {
+                Some(p) => {
+                    let m = super::learned_conv::detector_count(space, &params, p);
+                    let order = super::learned_bank::shuffled(m, seed);
+                    super::learned_conv::assemble(space, p, &initial, &order)
+                }
+                None => {
+                    let order = super::learned_bank::hidden_detector_order(
+                        params.filters,
+                        params.on_off,
+                        seed,
+                    );
+                    super::learned_bank::assemble_bank(space, &initial, &order)
+                }
+            });
         }
         let detectors = match *config {
             BankConfig::Tiled {

@@ -211,6 +211,7 @@ pub fn all() -> Vec<Preset> {
             config: ring_learned,
             default_steps: RING_LEARNED_FIELD_STEPS + RING_LEARNED_GRAPH_STEPS,
         },
+        super::presets_learned::torus_learned(),
     ]
 }
 
@@ -297,6 +298,7 @@ fn ring_learned() -> SimConfig {
             on_off: true,
             field_steps: RING_LEARNED_FIELD_STEPS,
             rate: 0.2,
+            kernel_size: None,
         },
         Transformation::Shift { k: 1 },
     );

@@ -215,7 +215,8 @@ impl Simulation {
         let mut sim = Self::new(config)?;
         match (&mut sim.learned, fields) {
             (Some(l), Some(parts)) => {
-                l.restore(parts, sim.config.space.pixels(), step)?;
+                let pixels = l.filter_pixels(&sim.config);
+                l.restore(parts, pixels, step)?;
                 sim.refresh_bank();
                 sim.true_permutation = true_permutation_of(&sim.config, &sim.bank)?;
             }
@@ -405,7 +406,7 @@ impl Simulation {
     /// when the phase ends the true permutation is matched to the final fields.
     fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
         if let Some(l) = &mut self.learned {
-            l.learn(stimuli, self.step);
+            l.learn(&self.config, stimuli, self.step);
         }
         self.refresh_bank();
         let current = self.activities(stimuli);
@@ -636,19 +637,13 @@ impl Simulation {
             );
         }
         let mut truths = self.bank.ground_truth(space);
-        // A learned bank is closed under no transformation exactly, only nearly (its
-        // closure defect): once its fields are learned, the space's exact symmetries
-        // count by their best-overlap permutations, as the tracked true transformation
-        // does. Not during the field phase, whose fields change every step.
+        // A learned bank is closed under few transformations exactly, the rest only
+        // nearly (its closure defect): once its fields are learned, the space's other
+        // exact symmetries count by their best-overlap permutations, as the tracked true
+        // transformation does (`super::learned_truth`). Not during the field phase,
+        // whose fields change every step.
         if matches!(self.config.bank, BankConfig::Learned { .. }) && self.phase() == Phase::Graph {
-            for t in space.exact_transformations() {
-                if let Some(p) = space
-                    .pixel_permutation(t)
-                    .and_then(|pp| self.bank.best_neuron_permutation(&pp))
-                {
-                    truths.push((t, p));
-                }
-            }
+            truths = super::learned_truth::best_overlap_truths(space, &self.bank, truths);
         }
         let zooms = match self.config.stimulus.kind {
             StimulusKind::RotatedPhotos { scale, .. } if scale.0 < scale.1 => {

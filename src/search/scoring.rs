@@ -195,6 +195,27 @@ pub fn recovered_truths(
     }
 }
 
+/// The highest consistency with `truth` reached by any element of the approximate group
+/// (when it has at most [`MAX_SCORED_ELEMENTS`] elements) or by any listed result: how
+/// well the search recovered one particular true transformation, even below the 0.95 of
+/// [`RECOVERED`].
+pub fn best_consistency(report: &super::SearchReport, truth: &Permutation) -> f64 {
+    let best_of = |found: &mut dyn Iterator<Item = Permutation>| {
+        found.map(|p| consistency(&p, truth)).fold(0.0, f64::max)
+    };
+    let listed = best_of(&mut report.results.iter().map(|r| r.permutation.clone()));
+    let chain = report.group.chain(report.n);
+    if report.group.generators.is_empty()
+        || chain
+            .order()
+            .to_u64()
+            .is_none_or(|o| o > MAX_SCORED_ELEMENTS)
+    {
+        return listed;
+    }
+    listed.max(best_of(&mut chain.elements()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

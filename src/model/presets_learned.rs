@@ -1,0 +1,48 @@
+//! `torus-learned` (issue 21): detectors learned from natural photos on a 2-D retina,
+//! then the recurrent graph — the whole loop from pixels to the translation group.
+
+use super::config::{Activation, Transformation};
+use super::config::{BankConfig, LearningRule, SimConfig, Space, StimulusConfig, StimulusKind};
+use super::presets::Preset;
+
+/// Field-learning steps of `torus-learned`.
+pub const FIELD_STEPS: u64 = 1_000;
+
+/// Graph-learning steps of `torus-learned` after the field phase.
+pub const GRAPH_STEPS: u64 = 1_000;
+
+/// The preset.
+pub fn torus_learned() -> Preset {
+    let config = SimConfig {
+        space: Space::Torus { side: 16 },
+        stimulus: StimulusConfig {
+            kind: StimulusKind::ImagePatches,
+            sequence: None,
+            data_dir: None,
+        },
+        bank: BankConfig::Learned {
+            filters: 8,
+            on_off: false,
+            field_steps: FIELD_STEPS,
+            rate: 0.2,
+            kernel_size: Some(8),
+        },
+        activation: Activation::Relu,
+        threshold: 0.0,
+        k_winners: None,
+        rule: LearningRule::Hebb,
+        learning_rate: 0.01,
+        decay: 0.0,
+        batch: 64,
+        seed: 10,
+        true_transformation: Transformation::Translate { dx: 1, dy: 0 },
+    };
+    Preset {
+        name: "torus-learned",
+        description: "Torus 16×16, photo patches at random positions; 8 kernels of 8×8 learned \
+                      by the Hebbian ICA rule and shared by all 256 positions (M = 2048), then \
+                      the graph: the two unit translations",
+        config,
+        default_steps: FIELD_STEPS + GRAPH_STEPS,
+    }
+}
