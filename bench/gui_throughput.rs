@@ -357,8 +357,10 @@ fn main() {
 
     // Pieces of the work, timed in isolation.
     {
-        use invariance_lab::app::colormap::Colormap;
-        use invariance_lab::app::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
+        use invariance_lab::app::views::colormap::Colormap;
+        use invariance_lab::app::views::heatmap::{
+            HeatmapJob, HeatmapKey, RangeMode, render_heatmap,
+        };
         let snapshot = headless.snapshot();
         let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
         for (name, order) in [

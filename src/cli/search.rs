@@ -9,6 +9,8 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::graph::WeightedGraph;
+use crate::io::imported::load_matrix_graph;
+use crate::io::source::PathKind;
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
 use crate::search::{Method, SearchOptions, SearchReport, search};
@@ -456,17 +458,10 @@ fn tracked_truths(
     Value::Array(rows)
 }
 
-/// Loads a matrix file or an experiment file.
+/// Loads a matrix file or an experiment file ([`PathKind`] decides, as in the app).
 fn load(path: &Path) -> anyhow::Result<Loaded> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if matches!(ext.as_str(), "npy" | "csv" | "txt" | "tsv") {
-        let m = crate::io::matrix::load_matrix(path).map_err(|e| BadInput(e.to_string()))?;
-        let graph = WeightedGraph::from_f64(m.view())
-            .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    if PathKind::of(path) == PathKind::Matrix {
+        let graph = load_matrix_graph(path).map_err(|e| BadInput(e.to_string()))?;
         return Ok(Loaded {
             graph,
             truths: Vec::new(),

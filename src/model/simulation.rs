@@ -139,6 +139,8 @@ pub struct Simulation {
     learned: Option<LearnedFields>,
     /// Weights recorded on the metric schedule ([`super::pins`]).
     pins: Pins,
+    /// Stops a step in progress ([`Simulation::set_cancel`]).
+    cancel: Option<crate::cancel::CancelToken>,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -185,6 +187,7 @@ impl Simulation {
             diverged: None,
             learned,
             pins: Pins::default(),
+            cancel: None,
         }))
     }
 
@@ -246,10 +249,11 @@ impl Simulation {
         let mut sim = sim.with_start_pins();
         if step > 0 {
             // Regenerate what the GUI shows as "last stimulus": row 0 of the last step.
-            let batch = sim.batch_for(step - 1, 1);
-            let act = sim.activities(&batch.stimuli);
-            sim.last_stimulus = batch.stimuli.row(0).to_vec();
-            sim.last_activity = act.row(0).to_vec();
+            if let Some(batch) = sim.batch_for(step - 1, 1) {
+                let act = sim.activities(&batch.stimuli);
+                sim.last_stimulus = batch.stimuli.row(0).to_vec();
+                sim.last_activity = act.row(0).to_vec();
+            }
         }
         Ok(sim)
     }
@@ -275,8 +279,22 @@ impl Simulation {
         self.graph_steps().saturating_mul(self.config.batch as u64)
     }
 
-    /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`).
-    fn batch_for(&self, t: u64, rows: usize) -> Batch {
+    /// Lets `token` stop a step in progress (the CLI's first Ctrl+C, a sweep's cancel):
+    /// the stimuli are drawn and encoded in blocks with a look at the token between
+    /// them ([`super::step_cancel`]), and a cancelled step leaves the simulation exactly
+    /// as it was before it, so a run saved afterwards is the last completed step.
+    pub fn set_cancel(&mut self, token: Option<crate::cancel::CancelToken>) {
+        self.cancel = token;
+    }
+
+    /// Whether the cancel token (if any) is set.
+    fn cancelled(&self) -> bool {
+        super::step_cancel::is_cancelled(self.cancel.as_ref())
+    }
+
+    /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`); `None`
+    /// if the cancel token stopped it.
+    fn batch_for(&self, t: u64, rows: usize) -> Option<Batch> {
         let space = self.config.space;
         let pixels = space.pixels();
         if let (StimulusKind::RotatedPhotos { scale, mirror }, None) =
@@ -298,10 +316,10 @@ impl Simulation {
             if let Ok(stimuli) = batch
                 && stimuli.dim() == (rows, pixels)
             {
-                return Batch {
+                return Some(Batch {
                     stimuli,
                     previous: None,
-                };
+                });
             }
         }
         let mut stimuli = Array2::<f32>::zeros((rows, pixels));
@@ -311,6 +329,9 @@ impl Simulation {
             .sequence
             .map(|_| Array2::<f32>::zeros((rows, pixels)));
         for b in 0..rows {
+            if self.cancelled() {
+                return None;
+            }
             let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
             // `new` checked that the generator works; a failure here leaves a blank row.
             let Ok(base) = stimulus::sample_config(&self.config.stimulus, space, &mut rng) else {
@@ -335,7 +356,7 @@ impl Simulation {
                     .assign(&ndarray::ArrayView1::from(base.as_slice())),
             }
         }
-        Batch { stimuli, previous }
+        Some(Batch { stimuli, previous })
     }
 
     fn activities(&self, stimuli: &Array2<f32>) -> Array2<f32> {
@@ -361,16 +382,42 @@ impl Simulation {
             });
             return;
         }
-        let batch = self.batch_for(self.step, self.config.batch);
+        // A cancelled step returns before anything is changed.
+        let Some(batch) = self.batch_for(self.step, self.config.batch) else {
+            return;
+        };
         if let Phase::Fields { total, .. } = self.phase() {
+            if self.cancelled() {
+                return;
+            }
             self.field_step(&batch.stimuli, total);
             return;
         }
-        let current = self.activities(&batch.stimuli);
+        let encode = |stimuli: &Array2<f32>| {
+            super::step_cancel::activities(
+                &self.bank,
+                stimuli.view(),
+                (
+                    self.config.activation,
+                    self.config.threshold,
+                    self.config.k_winners,
+                ),
+                self.cancel.as_ref(),
+            )
+        };
+        let Some(current) = encode(&batch.stimuli) else {
+            return;
+        };
         let previous = match (&batch.previous, self.config.rule) {
-            (Some(prev), LearningRule::Temporal) => Some(self.activities(prev)),
+            (Some(prev), LearningRule::Temporal) => match encode(prev) {
+                Some(p) => Some(p),
+                None => return,
+            },
             _ => None,
         };
+        if self.cancelled() {
+            return;
+        }
         let params = UpdateParams {
             rule: self.config.rule,
             learning_rate: self.config.learning_rate,
