@@ -33,7 +33,10 @@ fn centred(grid: &Grid, field: &[f32]) -> Vec<f32> {
     let peak = field
         .iter()
         .enumerate()
-        .fold((0, 0.0f32), |a, (p, &v)| if v.abs() > a.1 { (p, v.abs()) } else { a })
+        .fold(
+            (0, 0.0f32),
+            |a, (p, &v)| if v.abs() > a.1 { (p, v.abs()) } else { a },
+        )
         .0;
     let (px, py) = grid.coords(peak);
     let (w, h) = (grid.width, grid.height);
@@ -49,7 +52,11 @@ fn centred(grid: &Grid, field: &[f32]) -> Vec<f32> {
 /// The distinct shapes of `fields` (rows) in order of first appearance, or `None` when
 /// there are more than `max_shapes` of them or the space is the polar retina (whose
 /// pixel grid is not a translation-invariant picture).
-pub fn distinct_shapes(space: Space, fields: &Array2<f32>, max_shapes: usize) -> Option<Vec<Shape>> {
+pub fn distinct_shapes(
+    space: Space,
+    fields: &Array2<f32>,
+    max_shapes: usize,
+) -> Option<Vec<Shape>> {
     if space.is_polar() || fields.ncols() != space.pixels() {
         return None;
     }

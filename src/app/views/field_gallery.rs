@@ -119,29 +119,34 @@ impl FieldGallery {
 fn shapes_ui(ui: &mut egui::Ui, cx: &GalleryContext<'_>, shapes: &[Shape], m: &FieldMeasures) {
     let copies: Vec<usize> = shapes.iter().map(|s| s.copies).collect();
     let each = if copies.windows(2).all(|w| w[0] == w[1]) {
-        format!(", each at {} positions", copies.first().copied().unwrap_or(0))
+        format!(
+            ", each at {} positions",
+            copies.first().copied().unwrap_or(0)
+        )
     } else {
         String::new()
     };
-    ui.label(format!("Distinct shapes up to translation: {}{each}", shapes.len()))
-        .on_hover_text(
-            "Fields that are exact translated copies of one another count once; shown centred \
+    ui.label(format!(
+        "Distinct shapes up to translation: {}{each}",
+        shapes.len()
+    ))
+    .on_hover_text(
+        "Fields that are exact translated copies of one another count once; shown centred \
              on their strongest pixel, with their preferred orientation (0° horizontal, 90° \
              vertical) and selectivity.",
-        );
-    let cell = 64.0;
+    );
+    // As large as a row of (up to 12) shapes allows, so a lecture screen shows them.
+    let per_row = shapes.len().clamp(1, 12) as f32;
+    let cell = (ui.available_width() / per_row - 12.0).clamp(64.0, 112.0);
     ui.horizontal_wrapped(|ui| {
         for shape in shapes {
             ui.vertical(|ui| {
                 let (rect, _) = ui.allocate_exact_size(Vec2::splat(cell), Sense::hover());
-                let max_abs = shape
-                    .centred
-                    .iter()
-                    .fold(0.0f32, |a, &v| a.max(v.abs()))
-                    .max(1e-6);
+                let (image, side) = crop_to_support(&shape.centred, cx.space.side());
+                let max_abs = image.iter().fold(0.0f32, |a, &v| a.max(v.abs())).max(1e-6);
                 let painter = ui.painter_at(rect);
                 painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
-                draw_image(&painter, rect, &shape.centred, cx.space.side(), max_abs);
+                draw_image(&painter, rect, &image, side, max_abs);
                 let caption = m
                     .orientation
                     .as_ref()
@@ -153,6 +158,33 @@ fn shapes_ui(ui: &mut egui::Ui, cx: &GalleryContext<'_>, shapes: &[Shape], m: &F
             });
         }
     });
+}
+
+/// The smallest square around the non-zero pixels of a centred `side × side` image (a
+/// shared kernel of 8 × 8 fills it instead of a quarter of the torus), and its side.
+fn crop_to_support(image: &[f32], side: usize) -> (Vec<f32>, usize) {
+    let nonzero = || {
+        image
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0.0)
+            .map(|(p, _)| (p % side, p / side))
+    };
+    let (Some(x0), Some(x1)) = (nonzero().map(|c| c.0).min(), nonzero().map(|c| c.0).max()) else {
+        return (image.to_vec(), side);
+    };
+    let (y0, y1) = (
+        nonzero().map(|c| c.1).min().unwrap_or(0),
+        nonzero().map(|c| c.1).max().unwrap_or(0),
+    );
+    let n = (x1 - x0).max(y1 - y0) + 1;
+    // Anchored at the support's corner, kept inside the image.
+    let (ox, oy) = (x0.min(side - n), y0.min(side - n));
+    let mut out = Vec::with_capacity(n * n);
+    for y in oy..oy + n {
+        out.extend_from_slice(&image[y * side + ox..y * side + ox + n]);
+    }
+    (out, n)
 }
 
 /// The measures table; `stale` when the fields have changed since they were measured.
@@ -341,5 +373,24 @@ fn draw_image(painter: &egui::Painter, rect: Rect, field: &[f32], side: usize, m
             0.0,
             colour,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crop_to_support;
+
+    #[test]
+    fn crop_keeps_the_support_in_a_square() {
+        // A 2 × 3 patch (x 3–4, y 2–4) in a 6 × 6 image: a 3 × 3 square from (3, 2).
+        let side = 6;
+        let mut image = vec![0.0f32; side * side];
+        for (x, y, v) in [(3, 2, 1.0), (4, 4, -2.0), (3, 3, 0.5)] {
+            image[y * side + x] = v;
+        }
+        let (out, n) = crop_to_support(&image, side);
+        assert_eq!(n, 3);
+        assert_eq!(out, vec![1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -2.0, 0.0]);
+        assert_eq!(crop_to_support(&[0.0; 4], 2), (vec![0.0; 4], 2));
     }
 }
