@@ -428,3 +428,65 @@ fn the_search_finds_both_unit_translations_of_a_learned_torus() {
         );
     }
 }
+
+/// The square: shared kernels sit at every corner where they fit, and the kernels
+/// learned from photo windows there are oriented too — against random fields of the
+/// same size at as many positions, by the same measures.
+#[test]
+fn learned_kernels_on_the_square_fit_inside_and_are_oriented() {
+    let (side, p, filters) = (12, 6, 4);
+    let space = Space::Square { side };
+    let mut config = small(side, p, filters, 200, 3);
+    config.space = space;
+    config.true_transformation = Transformation::Rotate { quarter_turns: 1 };
+    let sim = fields_after(config, 200);
+    let positions = (side - p + 1) * (side - p + 1);
+    assert_eq!(sim.fields().nrows(), positions * filters);
+    // Every field lies inside the retina: no pixel of it wraps around an edge.
+    for f in sim.fields().outer_iter() {
+        let (xs, ys): (Vec<usize>, Vec<usize>) = f
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0.0)
+            .map(|(i, _)| (i % side, i / side))
+            .unzip();
+        let span = |v: &[usize]| v.iter().max().unwrap() - v.iter().min().unwrap() + 1;
+        assert!(span(&xs) <= p && span(&ys) <= p);
+    }
+    let learned = measures(space, sim.fields(), sim.labels());
+    let random_bank = Bank::build(
+        &BankConfig::Random {
+            count: positions * filters,
+            size: p,
+        },
+        space,
+        3,
+    )
+    .unwrap();
+    let random = measures(space, &random_bank.fields, &random_bank.labels);
+    let (lo, ro) = (
+        learned.orientation.as_ref().unwrap(),
+        random.orientation.as_ref().unwrap(),
+    );
+    eprintln!(
+        "square: selectivity {} vs {}, half-width {} vs {}, share {} vs {}",
+        lo.selectivity_mean,
+        ro.selectivity_mean,
+        lo.hwhm_median_deg,
+        ro.hwhm_median_deg,
+        learned.window_share_mean,
+        random.window_share_mean
+    );
+    assert!(
+        lo.selectivity_mean > 2.0 * ro.selectivity_mean,
+        "selectivity {} vs {}",
+        lo.selectivity_mean,
+        ro.selectivity_mean
+    );
+    assert!(
+        lo.hwhm_median_deg < 0.6 * ro.hwhm_median_deg,
+        "half-width {} vs {}",
+        lo.hwhm_median_deg,
+        ro.hwhm_median_deg
+    );
+}
