@@ -4,7 +4,8 @@
 //! localised and oriented (against random fields of the same size, by the same
 //! measures); sharing them across positions makes the bank tile the torus and closes it
 //! under translations, which a whole-retina bank is not; the search finds both unit
-//! translations in the learned graph; runs resume bit for bit.
+//! translations in the learned graph; kernels learned on the square are oriented too;
+//! runs resume bit for bit.
 
 use invariance_lab::cancel::CancelToken;
 use invariance_lab::graph::WeightedGraph;
@@ -431,7 +432,8 @@ fn the_search_finds_both_unit_translations_of_a_learned_torus() {
 
 /// The square: shared kernels sit at every corner where they fit, and the kernels
 /// learned from photo windows there are oriented too — against random fields of the
-/// same size at as many positions, by the same measures.
+/// same size at as many positions, by the same measures (measured: selectivity 0.29
+/// against 0.10, median half-width 16° against 53°).
 #[test]
 fn learned_kernels_on_the_square_fit_inside_and_are_oriented() {
     let (side, p, filters) = (12, 6, 4);
@@ -467,15 +469,6 @@ fn learned_kernels_on_the_square_fit_inside_and_are_oriented() {
     let (lo, ro) = (
         learned.orientation.as_ref().unwrap(),
         random.orientation.as_ref().unwrap(),
-    );
-    eprintln!(
-        "square: selectivity {} vs {}, half-width {} vs {}, share {} vs {}",
-        lo.selectivity_mean,
-        ro.selectivity_mean,
-        lo.hwhm_median_deg,
-        ro.hwhm_median_deg,
-        learned.window_share_mean,
-        random.window_share_mean
     );
     assert!(
         lo.selectivity_mean > 2.0 * ro.selectivity_mean,

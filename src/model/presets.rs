@@ -211,7 +211,15 @@ pub fn all() -> Vec<Preset> {
             config: ring_learned,
             default_steps: RING_LEARNED_FIELD_STEPS + RING_LEARNED_GRAPH_STEPS,
         },
-        super::presets_learned::torus_learned(),
+        Preset {
+            name: "torus-learned",
+            description: "Torus 16×16, photo patches at random positions; 8 kernels of 8×8 \
+                          learned by the Hebbian ICA rule and shared by all 256 positions \
+                          (M = 2048), then the graph: the two unit translations",
+            config: super::presets_learned::torus_learned_config(),
+            default_steps: super::presets_learned::FIELD_STEPS
+                + super::presets_learned::GRAPH_STEPS,
+        },
     ]
 }
 

@@ -3,7 +3,6 @@
 
 use super::config::{Activation, Transformation};
 use super::config::{BankConfig, LearningRule, SimConfig, Space, StimulusConfig, StimulusKind};
-use super::presets::Preset;
 
 /// Field-learning steps of `torus-learned`.
 pub const FIELD_STEPS: u64 = 1_000;
@@ -11,9 +10,10 @@ pub const FIELD_STEPS: u64 = 1_000;
 /// Graph-learning steps of `torus-learned` after the field phase.
 pub const GRAPH_STEPS: u64 = 1_000;
 
-/// The preset.
-pub fn torus_learned() -> Preset {
-    let config = SimConfig {
+/// The preset's configuration (its name, description and steps are in `presets.rs`,
+/// which lists it).
+pub fn torus_learned_config() -> SimConfig {
+    SimConfig {
         space: Space::Torus { side: 16 },
         stimulus: StimulusConfig {
             kind: StimulusKind::ImagePatches,
@@ -36,13 +36,5 @@ pub fn torus_learned() -> Preset {
         batch: 64,
         seed: 10,
         true_transformation: Transformation::Translate { dx: 1, dy: 0 },
-    };
-    Preset {
-        name: "torus-learned",
-        description: "Torus 16×16, photo patches at random positions; 8 kernels of 8×8 learned \
-                      by the Hebbian ICA rule and shared by all 256 positions (M = 2048), then \
-                      the graph: the two unit translations",
-        config,
-        default_steps: FIELD_STEPS + GRAPH_STEPS,
     }
 }
