@@ -35,8 +35,17 @@ pub fn neuron_count(bank: &BankConfig, space: Space) -> usize {
         },
         BankConfig::Random { count, .. } => count,
         BankConfig::Learned {
-            filters, on_off, ..
-        } => filters.saturating_mul(if on_off { 2 } else { 1 }),
+            filters,
+            on_off,
+            kernel_size,
+            ..
+        } => {
+            let per = filters.saturating_mul(if on_off { 2 } else { 1 });
+            // Shared kernels: one copy at every position.
+            kernel_size.map_or(per, |p| {
+                per.saturating_mul(super::learned_conv::anchors(space, p).len())
+            })
+        }
     }
 }
 
@@ -111,6 +120,14 @@ mod tests {
             assert!(values * 16 <= MAX_BATCH_VALUES, "{}: {values}", p.name);
             assert!(check(&p.config).is_ok(), "{}", p.name);
         }
+    }
+
+    #[test]
+    fn shared_learned_kernels_count_every_position() {
+        let c = presets::by_name("torus-learned").unwrap().config;
+        assert_eq!(neuron_count(&c.bank, c.space), 2048);
+        let bank = crate::model::detectors::Bank::build(&c.bank, c.space, c.seed).unwrap();
+        assert_eq!(bank.fields.nrows(), 2048);
     }
 
     #[test]
