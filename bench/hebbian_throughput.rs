@@ -13,7 +13,8 @@ use invariance_lab::io::save_npy;
 use invariance_lab::model::detectors::Bank;
 use invariance_lab::model::learning::{HebbianState, PathChoice, PathTaken, UpdateParams};
 use invariance_lab::model::rng::{Purpose, derived_rng};
-use invariance_lab::model::{LearningRule, presets, stimulus};
+use invariance_lab::model::world::stimulus;
+use invariance_lab::model::{LearningRule, presets};
 use ndarray::{Array2, s};
 
 /// Decay used by both implementations (small, so the weights stay meaningful, but non-zero

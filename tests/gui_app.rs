@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::state::search::Pick;
 use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
-use invariance_lab::model::presets;
+use invariance_lab::model::config::presets;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()

@@ -46,7 +46,7 @@ fn load(kind: &str, path: &Path) -> Result<(), String> {
         "sweep" => invariance_lab::sweep::Sweep::from_file(path)
             .map(drop)
             .map_err(|e| e.to_string()),
-        "wav" => invariance_lab::model::audio::wav::load_folder(path)
+        "wav" => invariance_lab::model::world::audio::wav::load_folder(path)
             .map(drop)
             .map_err(|e| e.to_string()),
         other => panic!("unknown corpus folder {other}"),

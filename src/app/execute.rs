@@ -27,7 +27,7 @@ use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
 use crate::app::worker::{Speed, WorkerCommand, WorkerHandle};
 use crate::figure::order::MatrixOrder;
-use crate::model::presets;
+use crate::model::config::presets;
 
 /// What the app keeps for the length of one run besides its state: the command line's
 /// start-up plan, whether closing is allowed without asking, the import counter, and

@@ -275,6 +275,8 @@ impl InvarianceApp {
                 && heatmap_ready
                 // The transformation view computes its orbit in the background.
                 && !central.animation.is_computing()
+                // So do the field gallery's measures.
+                && (self.state.view != View::Stimulus || !central.stimulus.gallery.is_computing())
                 && self.state.tour.as_ref().is_none_or(Tour::reached)
                 && !central.compare.export_pending()
                 && self.jobs.pending() == 0,

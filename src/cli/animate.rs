@@ -15,7 +15,8 @@ use serde::Deserialize;
 use super::interrupt::{self, Interrupted};
 use crate::graph::WeightedGraph;
 use crate::io::read_limited;
-use crate::model::{Simulation, StimulusKind, image_patches};
+use crate::model::world::image_patches;
+use crate::model::{Simulation, StimulusKind};
 use crate::perm::Permutation;
 use crate::search::{SearchOptions, search};
 use crate::transform::{self, Decoder, InducedMap, export, image_input, orbit};
@@ -164,7 +165,7 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     // whole photo at full resolution (the third panel of every frame).
     let rotation = transform::polar_render::identified_rotation(config.space, &map);
     let turned = match (
-        crate::model::polar::PolarGrid::of(config.space),
+        crate::model::world::polar::PolarGrid::of(config.space),
         rotation,
         &photo,
     ) {

@@ -2,7 +2,7 @@
 //! the equal-tempered scale, the C notes named (C3, C4, …), and every bin's frequency
 //! and nearest note for hover texts, so a tone's harmonics can be read off as notes.
 
-use crate::model::audio::{LogFreqAxis, nearest_note};
+use crate::model::world::audio::{LogFreqAxis, nearest_note};
 
 /// A mark of the note axis.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -10,7 +10,7 @@ use super::image_plot::{IMAGE_SIZE, ImageAxis, ImagePlot};
 use super::line_plot::{AxisSpec, Corner, LinePlot, PLOT_SIZE, Series, Style};
 use super::order::{colour_range, off_diagonal_range, ordered_values};
 use super::palette::Palette;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::model::{MetricsRecord, Space};
 use crate::transform::polar_render::value_at;
 

@@ -16,7 +16,7 @@
 //!
 //! `pins` are the pinned weights and their histories ([`super::experiment_pins`]);
 //! always written, optional when read: a file without them (written before pins
-//! existed) loads with the start pins of [`crate::model::pins::start_cells`], recorded
+//! existed) loads with the start pins of [`crate::model::learning::pins::start_cells`], recorded
 //! from the file's step on. An empty list means nothing is pinned.
 //!
 //! `learned_fields` is present only for learned banks ([`super::experiment_fields`]);
@@ -47,9 +47,9 @@ use super::experiment_format::{
 use super::experiment_pins::{decode_pins, encode_pins, pin_error};
 use super::read::{ReadError, read_limited};
 use crate::model::detectors::MAX_NEURONS;
-use crate::model::learned_bank::LearnedParams;
+use crate::model::detectors::learned_bank::LearnedParams;
+use crate::model::learning::simulation::{Diverged, MAX_STEPS};
 use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
-use crate::model::simulation::{Diverged, MAX_STEPS};
 use crate::model::{ConfigError, MetricsRecord, Pins, Simulation};
 
 /// The version this build writes and reads.
@@ -457,7 +457,11 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         reason: e.0,
     })?;
     let fields = match (&file.learned_fields, LearnedParams::of(&file.config.bank)) {
-        (Some(f), Some(params)) => Some(decode_fields(f, pixels, params.filters)?),
+        (Some(f), Some(params)) => Some(decode_fields(
+            f,
+            params.filter_pixels(file.config.space),
+            params.filters,
+        )?),
         (None, None) => None,
         (Some(_), None) => {
             return Err(FileError::Mismatch {

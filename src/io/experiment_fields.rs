@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::experiment::{FileError, decode_f64};
 use super::experiment_format::{EncodedArray, encode};
-use crate::model::learned_bank::FieldLearnerParts;
+use crate::model::detectors::learned_bank::FieldLearnerParts;
 
 /// The `learned_fields` object.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -21,13 +21,3 @@ pub use learning::metrics::MetricsRecord;
 pub use learning::pins::{PinError, PinSample, PinnedCell, Pins};
 pub use learning::simulation::{Phase, Simulation, Snapshot};
 pub use learning::snapshot_weights::{SnapshotWeights, WeightsSource};
-
-// The modules' paths from before the rooms (`model::space`, `model::learning`, …), kept
-// while work written against them lands.
-pub use config::{patch as config_patch, presets, validate};
-pub(crate) use detectors::field_phase;
-pub use detectors::{field_measures, kernels, learned_bank, line_space, polar_bank, sym_eigen};
-pub use learning::{metrics, pins, simulation, snapshot_weights, step_cancel, step_cost};
-pub use world::{
-    audio, data_dir, image_patches, photo_dir, polar, polar_space, polar_stimulus, space, stimulus,
-};

@@ -472,7 +472,7 @@ mod tests {
 
     #[test]
     fn flattened_configs_differ_exactly_where_the_parameters_do() {
-        let base = crate::model::presets::by_name("ring-shift")
+        let base = crate::model::config::presets::by_name("ring-shift")
             .expect("preset")
             .config;
         let mut other = base.clone();

@@ -25,8 +25,8 @@ use super::spec_error::SpecError;
 
 use crate::io::config_file;
 use crate::io::read::read_limited;
-use crate::model::config_patch::{self, PatchError};
-use crate::model::simulation::MAX_STEPS;
+use crate::model::config::patch::{self as config_patch, PatchError};
+use crate::model::learning::simulation::MAX_STEPS;
 use crate::model::{SimConfig, presets};
 
 /// Largest sweep file read.

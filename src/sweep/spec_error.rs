@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::io::config_file::ConfigFileError;
 use crate::io::read::ReadError;
-use crate::model::config_patch::PatchError;
+use crate::model::config::patch::PatchError;
 
 /// Most runs (parameter combinations × seeds) in one sweep.
 pub const MAX_RUNS: usize = 100_000;

@@ -12,8 +12,9 @@ use rand::SeedableRng;
 use super::export::{self, ExportError, ExportOptions, ExportSummary, TurnedPhoto};
 use super::polar_render::{identified_rotation, turned_photo};
 use super::{Decoder, InducedMap, Orbit, TransformError, equivariance, orbit, video};
-use crate::model::polar::PolarGrid;
-use crate::model::{NeuronLabel, SimConfig, Space, stimulus};
+use crate::model::world::polar::PolarGrid;
+use crate::model::world::stimulus;
+use crate::model::{NeuronLabel, SimConfig, Space};
 use crate::perm::Permutation;
 
 /// Test stimuli the equivariance error of an [`Animation`] is measured over.

@@ -217,7 +217,7 @@ pub fn render_frames_with(
     }
     let crisp_range = value_range(&orbit.crisp);
     let honest_range = value_range(&orbit.honest);
-    if let Some(grid) = crate::model::polar::PolarGrid::of(space) {
+    if let Some(grid) = crate::model::world::polar::PolarGrid::of(space) {
         return (0..orbit.len())
             .map(|k| {
                 polar_frame(
@@ -323,7 +323,7 @@ pub fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
 
 /// One polar frame: crisp and honest discs, and the turned photo if given.
 fn polar_frame(
-    grid: &crate::model::polar::PolarGrid,
+    grid: &crate::model::world::polar::PolarGrid,
     panels: [(&Vec<f32>, (f32, f32)); 2],
     turned: Option<&TurnedPhoto>,
     k: usize,

@@ -91,8 +91,8 @@ pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
 
 /// Fits a grey image to the retina (module docs) and normalises it. The polar retina
 /// samples the image itself with its outer disc fitted into the centred square
-/// ([`crate::model::polar::fit_placement`]), each sample smoothed over its cell
-/// ([`crate::model::polar::sample_smoothed`]): the foveal rings see the photo's full
+/// ([`crate::model::world::polar::fit_placement`]), each sample smoothed over its cell
+/// ([`crate::model::world::polar::sample_smoothed`]): the foveal rings see the photo's full
 /// resolution, the rim an average instead of aliased single pixels.
 pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
     let side = match space {
@@ -121,7 +121,7 @@ pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
 
 /// The polar retina's view of a whole image (see [`pattern_from_image`]).
 fn polar_pattern(image: &GrayImage, space: Space) -> Vec<f32> {
-    use crate::model::polar::{PolarGrid, fit_placement, sample_smoothed};
+    use crate::model::world::polar::{PolarGrid, fit_placement, sample_smoothed};
     let Some(grid) = PolarGrid::of(space) else {
         return Vec::new();
     };

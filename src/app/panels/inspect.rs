@@ -1,5 +1,5 @@
 //! Click to inspect: a click on a heatmap cell pins `w_ij` — the simulation
-//! records it on the metric schedule from then on ([`crate::model::pins`]) — and this
+//! records it on the metric schedule from then on ([`crate::model::learning::pins`]) — and this
 //! window shows its history against stimuli seen with both neurons' receptive
 //! fields; a click on a neuron in the activity plot shows its field and its row of `W`
 //! in the heatmap's order. The plots draw the same data as the exported figures

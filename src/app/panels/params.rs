@@ -6,6 +6,7 @@
 //! the worker; a rejected draft shows its error in the status bar.
 
 mod bank_rows;
+mod learned_rows;
 mod polar_rows;
 mod sound_rows;
 mod space_rows;

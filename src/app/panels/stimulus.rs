@@ -9,7 +9,7 @@ use crate::app::views::colormap::Colormap;
 use crate::app::views::plots::TRUE_COLOR;
 use crate::app::views::polar::{DISC_PX, grey_disc_auto, signed_disc};
 use crate::figure::axis::index_marks;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
 use crate::report::labels::describe_neuron;
 
@@ -61,7 +61,7 @@ pub struct StimulusContext<'a> {
     /// Neuron whose receptive field to show.
     pub neuron: Option<usize>,
     /// The log-frequency axis, in the sound world (the stimulus is then a spectrum).
-    pub axis: Option<crate::model::audio::LogFreqAxis>,
+    pub axis: Option<crate::model::world::audio::LogFreqAxis>,
 }
 
 /// Textures of the 2-D views.

@@ -5,7 +5,7 @@
 use egui_plot::{GridMark, Line, Plot, PlotPoints};
 
 use crate::figure::note_axis::{NoteMark, describe_bin, mark_label, note_marks};
-use crate::model::audio::LogFreqAxis;
+use crate::model::world::audio::LogFreqAxis;
 
 /// Colour of the spectrum.
 const SPECTRUM_COLOR: egui::Color32 = egui::Color32::from_rgb(40, 110, 200);

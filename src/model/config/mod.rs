@@ -7,6 +7,7 @@
 
 pub mod patch;
 pub mod presets;
+mod presets_learned;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ pub enum Space {
         /// Pixels per side.
         side: usize,
     },
-    /// A foveated log-polar retina (`crate::model::polar`): pixel `(ring k, sector j)`
+    /// A foveated log-polar retina (`crate::model::world::polar`): pixel `(ring k, sector j)`
     /// samples the image at radius `r_min · q^k`, `q = (r_max/r_min)^(1/(rings−1))`, and
     /// angle `2πj/sectors` about the centre; index `k · sectors + j`. Exact group: sector
     /// shifts (rotations by `360°/sectors`) and, for mirror-symmetric stimuli, the
@@ -47,7 +48,7 @@ pub enum Space {
         /// Radius of the outermost ring, in the same units; larger than `r_min`.
         r_max: f32,
     },
-    /// `n` samples of an open 1-D axis, e.g. a log-frequency axis (`crate::model::line_space`).
+    /// `n` samples of an open 1-D axis, e.g. a log-frequency axis (`crate::model::detectors::line_space`).
     /// No exact symmetry: a shift by `k` is a translation on the interior only. As a pixel
     /// permutation, `Shift { k }` is the cyclic shift `x ↦ x + k (mod n)`, which agrees
     /// with the translation everywhere except on the `|k|` samples that wrap around.
@@ -157,7 +158,7 @@ pub enum StimulusKind {
     ImagePatches,
     /// Polar retina: a disc of a bundled photo turned by a uniformly random continuous
     /// angle about the retina's centre and scaled by a log-uniform factor, then sampled
-    /// (`crate::model::polar_stimulus`).
+    /// (`crate::model::world::polar_stimulus`).
     RotatedPhotos {
         /// Range of the scale factor (photo pixels per retina unit); `(1, 1)` for none.
         /// The two ends must differ for the zoom to be an approximate invariance.
@@ -167,7 +168,7 @@ pub enum StimulusKind {
         mirror: bool,
     },
     /// Line (log-frequency axis): log-frequency spectra of harmonic tones synthesised in
-    /// the crate (`crate::model::audio`), or of excerpts of the user's WAV files when
+    /// the crate (`crate::model::world::audio`), or of excerpts of the user's WAV files when
     /// [`StimulusConfig::data_dir`] is set. Bin `k` is centred at
     /// `f_min · 2^(k / bins_per_octave)` Hz, so a pitch change is a shift along the line.
     Sound {
@@ -197,7 +198,7 @@ pub struct StimulusConfig {
     pub sequence: Option<Transformation>,
     /// A folder of the user's own files that replaces the built-in source: photos
     /// (PNG/JPEG) for `image_patches` and `rotated_photos`, WAV files for `sound`
-    /// (`crate::model::data_dir`). Stored in experiment files, so a saved run reloads
+    /// (`crate::model::world::data_dir`). Stored in experiment files, so a saved run reloads
     /// from the same folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<std::path::PathBuf>,
@@ -239,11 +240,14 @@ pub enum BankConfig {
         size: usize,
     },
     /// Fields learned from the stimuli by a Hebbian ICA rule during the first
-    /// `field_steps` steps (`crate::model::learned_bank`); each of the `filters` learned
+    /// `field_steps` steps (`crate::model::detectors::learned_bank`); each of the `filters` learned
     /// filters is read out by an ON and an OFF detector (`M = 2 · filters`) or by one
-    /// detector of a fixed orientation (`M = filters`).
+    /// detector of a fixed orientation (`M = filters`). With `kernel_size`, the filters
+    /// are kernels shared by every position (`crate::model::detectors::learned_conv`): `M` is then
+    /// `positions · filters` (× 2 with ON and OFF).
     Learned {
-        /// Number of learned filters (at most one per pixel).
+        /// Number of learned filters; more than the whitened dimensions make an
+        /// overcomplete tight frame.
         filters: usize,
         /// ON and OFF detector per filter; otherwise one, its sign chosen so the field
         /// rises from left to right.
@@ -252,6 +256,11 @@ pub enum BankConfig {
         field_steps: u64,
         /// Initial learning rate `η₀` of the rule (decaying as `η₀ / (1 + 4t/field_steps)`).
         rate: f32,
+        /// `None`: each filter is a field over the whole retina. `Some(p)`: weight
+        /// sharing — each filter is a kernel of `p` taps (`p × p` pixels in 2-D), learned
+        /// from windows of that size at random positions and copied to every position.
+        #[serde(default)]
+        kernel_size: Option<usize>,
     },
 }
 

@@ -311,7 +311,7 @@ pub fn config_from_value(given: Value) -> Result<SimConfig, PatchError> {
         Ok(config) => config,
         Err(e) => {
             // A misspelt top-level key shows up as a missing field; name the typo instead.
-            if let Some(preset) = crate::model::presets::all().into_iter().next()
+            if let Some(preset) = crate::model::config::presets::all().into_iter().next()
                 && let Ok(template) = serde_json::to_value(preset.config)
             {
                 check_top_level_keys(&given, &template)?;
@@ -345,7 +345,7 @@ fn check_top_level_keys(given: &Value, template: &Value) -> Result<(), PatchErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::presets;
+    use crate::model::config::presets;
 
     fn ring() -> SimConfig {
         presets::by_name("ring-shift").unwrap().config

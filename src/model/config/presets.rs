@@ -200,8 +200,8 @@ pub fn all() -> Vec<Preset> {
             description: "Log-frequency axis, 48 semitone bins from 110 Hz, tiled bank (M = 184), \
                           spectra of harmonic tones (or your WAV files): the one-bin pitch \
                           shift over the interior",
-            config: crate::model::audio::preset::audio_pitch(),
-            default_steps: crate::model::audio::preset::STEPS,
+            config: crate::model::world::audio::preset::audio_pitch(),
+            default_steps: crate::model::world::audio::preset::STEPS,
         },
         Preset {
             name: "ring-learned",
@@ -210,6 +210,15 @@ pub fn all() -> Vec<Preset> {
                           approximately",
             config: ring_learned,
             default_steps: RING_LEARNED_FIELD_STEPS + RING_LEARNED_GRAPH_STEPS,
+        },
+        Preset {
+            name: "torus-learned",
+            description: "Torus 16×16, photo patches at random positions; 8 kernels of 8×8 \
+                          learned by the Hebbian ICA rule and shared by all 256 positions \
+                          (M = 2048), then the graph: the two unit translations",
+            config: super::presets_learned::torus_learned_config(),
+            default_steps: super::presets_learned::FIELD_STEPS
+                + super::presets_learned::GRAPH_STEPS,
         },
     ]
 }
@@ -297,6 +306,7 @@ fn ring_learned() -> SimConfig {
             on_off: true,
             field_steps: RING_LEARNED_FIELD_STEPS,
             rate: 0.2,
+            kernel_size: None,
         },
         Transformation::Shift { k: 1 },
     );

@@ -6,8 +6,9 @@
 //! the message.
 
 use crate::model::config::{ConfigError, LearningRule, SimConfig, StimulusKind, Transformation};
+use crate::model::detectors;
 use crate::model::detectors::MAX_NEURONS;
-use crate::model::{detectors, stimulus};
+use crate::model::world::stimulus;
 
 /// Largest batch size accepted.
 pub const MAX_BATCH: usize = 65_536;
@@ -88,7 +89,7 @@ fn check_stimulus_ranges(kind: &StimulusKind, extent_px: f32) -> Result<(), Conf
         StimulusKind::Bars { .. }
         | StimulusKind::ImagePatches
         | StimulusKind::RotatedPhotos { .. }
-        // Checked against the axis by `crate::model::audio::parts`.
+        // Checked against the axis by `crate::model::world::audio::parts`.
         | StimulusKind::Sound { .. } => Ok(()),
     }
 }
@@ -150,6 +151,6 @@ impl SimConfig {
             Some(_) => {}
         }
         // Last: the cost of one step is computed from the (now valid) sizes.
-        crate::model::step_cost::check(self)
+        crate::model::learning::step_cost::check(self)
     }
 }

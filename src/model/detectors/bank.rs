@@ -15,10 +15,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::kernels::{base_kernels, normalise, rotate_patch};
 use crate::model::config::{
     Activation, BankConfig, ConfigError, NeuronLabel, Space, Transformation,
 };
-use crate::model::kernels::{base_kernels, normalise, rotate_patch};
 use crate::perm::Permutation;
 
 /// Largest number of detectors a bank may have (the weight matrix is `M × M`).
@@ -68,7 +68,7 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
             stride,
             ..
         } if space.is_polar() => {
-            crate::model::polar_bank::validate_tiled(space, kernels, size, stride, MAX_NEURONS)?;
+            super::polar_bank::validate_tiled(space, kernels, size, stride, MAX_NEURONS)?;
         }
         BankConfig::Random { .. } if space.is_polar() => {
             return Err(invalid(
@@ -128,8 +128,11 @@ pub fn validate(config: &BankConfig, space: Space) -> Result<(), ConfigError> {
             }
         }
         BankConfig::Learned { .. } => {
-            if let Some(params) = crate::model::learned_bank::LearnedParams::of(config) {
-                crate::model::learned_bank::validate(&params, space, MAX_NEURONS)?;
+            if let Some(params) = super::learned_bank::LearnedParams::of(config) {
+                super::learned_bank::validate(&params, space, MAX_NEURONS)?;
+                if let Some(p) = params.kernel_size {
+                    super::learned_conv::validate(&params, space, p, MAX_NEURONS)?;
+                }
             }
         }
         BankConfig::Random { count, size } => {
@@ -201,19 +204,27 @@ impl Bank {
     ///
     /// A learned bank is built as it stands at step 0, before any learning: seeded random
     /// filters over the whole space, each read out by an ON and an OFF detector
-    /// ([`crate::model::learned_bank`]); the simulation then learns the fields.
+    /// ([`super::learned_bank`]); the simulation then learns the fields.
     pub fn build(config: &BankConfig, space: Space, seed: u64) -> Result<Bank, ConfigError> {
         validate(config, space)?;
-        if let BankConfig::Learned {
-            filters, on_off, ..
-        } = *config
-        {
-            let initial =
-                crate::model::learned_bank::initial_filters(space.pixels(), filters, seed);
-            let order = crate::model::learned_bank::hidden_detector_order(filters, on_off, seed);
-            return Ok(crate::model::learned_bank::assemble_bank(
-                space, &initial, &order,
-            ));
+        if let Some(params) = super::learned_bank::LearnedParams::of(config) {
+            let pixels = params.filter_pixels(space);
+            let initial = super::learned_bank::initial_filters(pixels, params.filters, seed);
+            return Ok(match params.kernel_size {
+                Some(p) => {
+                    let m = super::learned_conv::detector_count(space, &params, p);
+                    let order = super::learned_bank::shuffled(m, seed);
+                    super::learned_conv::assemble(space, p, &initial, &order)
+                }
+                None => {
+                    let order = super::learned_bank::hidden_detector_order(
+                        params.filters,
+                        params.on_off,
+                        seed,
+                    );
+                    super::learned_bank::assemble_bank(space, &initial, &order)
+                }
+            });
         }
         let detectors = match *config {
             BankConfig::Tiled {
@@ -224,8 +235,8 @@ impl Bank {
             } => {
                 let mut rng = rng_for(seed, STREAM_FIELDS);
                 let bases = base_kernels(family, kernels, size, space.is_2d(), &mut rng)?;
-                match crate::model::polar::PolarGrid::of(space) {
-                    Some(grid) => crate::model::polar_bank::tiled(&grid, &bases, size, stride)
+                match crate::model::world::polar::PolarGrid::of(space) {
+                    Some(grid) => super::polar_bank::tiled(&grid, &bases, size, stride)
                         .into_iter()
                         .map(|(field, label)| Detector { field, label })
                         .collect(),

@@ -3,13 +3,17 @@
 //! bank is from being closed under a transformation of the input.
 //!
 //! Defined for every bank, so a learned bank can be compared with the random and tiled
-//! ones by the same measures. Fields are taken as stored (unit-norm rows); 2-D spaces
-//! measure windows and widths along the flattened pixel index only where noted.
+//! ones by the same measures. Fields are taken as stored (unit-norm rows). On 2-D spaces
+//! windows are `w × w` boxes, widths are Euclidean distances from the field's energy
+//! centroid (minimum image along periodic axes), and each field's orientation tuning is
+//! measured as well (`super::field_orientation`).
 
 use ndarray::{Array2, ArrayView1, Axis};
 use serde::Serialize;
 
-use crate::model::config::{NeuronLabel, Space};
+use super::field_geometry::Grid;
+use super::field_orientation::{self, Orientation};
+use crate::model::config::{NeuronLabel, Space, Transformation};
 use crate::perm::Permutation;
 
 /// Default window (pixels) of the window-share localisation.
@@ -65,10 +69,125 @@ pub struct FieldMeasures {
     pub closure_mean: Option<f64>,
     /// The largest per-field closure defect.
     pub closure_max: Option<f64>,
+    /// The closure defect under each of the space's generating transformations that
+    /// [`measure_under`] was given (on the torus: both unit translations).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closure_by: Vec<ClosureDefect>,
+    /// Orientation tuning (torus and square only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<OrientationSummary>,
 }
 
-/// Localisation of `field` on `space` with window `w`.
+/// The closure defect of a bank under one transformation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosureDefect {
+    /// The transformation, in words ("translate by (+1, 0)").
+    pub transformation: String,
+    /// Mean over fields of `min_j ‖P f_i − f_j‖ / ‖f_i‖`.
+    pub mean: f64,
+    /// The largest per-field defect.
+    pub max: f64,
+}
+
+/// Orientation tuning of a bank's fields (`super::field_orientation`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrientationSummary {
+    /// Mean selectivity (`1 −` circular variance of the tuning curve; 0 untuned, 1 sharp).
+    pub selectivity_mean: f64,
+    /// Median half-width at half-maximum of the tuning curves, degrees.
+    pub hwhm_median_deg: f64,
+    /// Fraction of fields whose tuning curve falls to half its peak within 45° each way.
+    pub tuned_fraction: f64,
+    /// Preferred orientations counted in four bins of 45° centred on 0° (horizontal),
+    /// 45°, 90° (vertical) and 135°.
+    pub histogram: [usize; 4],
+    /// Every field's tuning, in stored order.
+    pub fields: Vec<Orientation>,
+}
+
+impl OrientationSummary {
+    /// The summary of per-field tunings.
+    pub fn of(fields: Vec<Orientation>) -> Self {
+        let n = fields.len().max(1) as f64;
+        let mut widths: Vec<f64> = fields.iter().map(|o| o.hwhm_deg).collect();
+        widths.sort_by(f64::total_cmp);
+        let mut histogram = [0usize; 4];
+        for o in &fields {
+            histogram[((o.orientation_deg + 22.5).rem_euclid(180.0) / 45.0) as usize % 4] += 1;
+        }
+        Self {
+            selectivity_mean: fields.iter().map(|o| o.selectivity).sum::<f64>() / n,
+            hwhm_median_deg: widths.get(widths.len() / 2).copied().unwrap_or(90.0),
+            tuned_fraction: fields.iter().filter(|o| o.hwhm_deg < 45.0).count() as f64 / n,
+            histogram,
+            fields,
+        }
+    }
+}
+
+/// The transformations whose closure defect [`measure_under`] reports for a bank tracked
+/// under `true_transformation`: that one first, then, on the torus, whichever unit
+/// translation it is not.
+pub fn tracked_transformations(
+    space: Space,
+    true_transformation: Transformation,
+) -> Vec<Transformation> {
+    let mut out = vec![true_transformation];
+    if let Space::Torus { .. } = space {
+        for t in [
+            Transformation::Translate { dx: 1, dy: 0 },
+            Transformation::Translate { dx: 0, dy: 1 },
+        ] {
+            if space.canonical(t) != space.canonical(true_transformation) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// [`measure`] with the closure defect under each of `transformations` (the first one
+/// also fills `closure_mean`/`closure_max`; transformations that are not exact on the
+/// space are skipped) and, on the torus and the square, the orientation tuning.
+pub fn measure_under(
+    space: Space,
+    fields: &Array2<f32>,
+    labels: &[NeuronLabel],
+    transformations: &[Transformation],
+    window: usize,
+) -> FieldMeasures {
+    let perms: Vec<(Transformation, crate::perm::Permutation)> = transformations
+        .iter()
+        .filter_map(|&t| space.pixel_permutation(t).map(|p| (t, p)))
+        .collect();
+    let mut m = measure(space, fields, labels, None, window);
+    m.closure_by = perms
+        .iter()
+        .filter_map(|(t, p)| {
+            let d = closure_defects(fields, p);
+            (!d.is_empty()).then(|| ClosureDefect {
+                transformation: space.describe(*t),
+                mean: d.iter().sum::<f64>() / d.len() as f64,
+                max: d.iter().cloned().fold(0.0, f64::max),
+            })
+        })
+        .collect();
+    if let (Some(first), Some((t, _))) = (m.closure_by.first(), perms.first())
+        && first.transformation == space.describe(*t)
+    {
+        m.closure_mean = Some(first.mean);
+        m.closure_max = Some(first.max);
+    }
+    m.orientation = field_orientation::orientations(space, fields).map(OrientationSummary::of);
+    m
+}
+
+/// Localisation of `field` on `space` with window `w` (`w × w` pixels on 2-D spaces;
+/// distances and windows wrap along periodic axes).
 pub fn localisation(space: Space, field: ArrayView1<f32>, window: usize) -> Localisation {
+    if space.is_2d() {
+        return localisation_2d(space, field, window);
+    }
     let e: Vec<f64> = field.iter().map(|&v| f64::from(v) * f64::from(v)).collect();
     let n = e.len();
     let total: f64 = e.iter().sum();
@@ -121,6 +240,52 @@ pub fn localisation(space: Space, field: ArrayView1<f32>, window: usize) -> Loca
         window_share,
         ipr,
         rms_width,
+    }
+}
+
+/// [`localisation`] on a 2-D grid: the best `w × w` box, the IPR, and the RMS distance
+/// of the energy from its centroid ([`Grid::centroid`], minimum-image offsets).
+fn localisation_2d(space: Space, field: ArrayView1<f32>, window: usize) -> Localisation {
+    let grid = Grid::of(space);
+    let e: Vec<f64> = field.iter().map(|&v| f64::from(v) * f64::from(v)).collect();
+    let total: f64 = e.iter().sum();
+    if e.len() != grid.pixels() || total <= 0.0 {
+        return Localisation {
+            window_share: 0.0,
+            ipr: 0.0,
+            rms_width: 0.0,
+        };
+    }
+    let (w, h) = (grid.width, grid.height);
+    let (bw, bh) = (window.clamp(1, w), window.clamp(1, h));
+    let starts = |n: usize, b: usize, periodic: bool| if periodic { n } else { n - b + 1 };
+    let mut best = 0.0f64;
+    for y0 in 0..starts(h, bh, grid.periodic_y) {
+        for x0 in 0..starts(w, bw, grid.periodic_x) {
+            let mut sum = 0.0;
+            for dy in 0..bh {
+                let row = ((y0 + dy) % h) * w;
+                for dx in 0..bw {
+                    sum += e[row + (x0 + dx) % w];
+                }
+            }
+            best = best.max(sum);
+        }
+    }
+    let ipr = e.iter().map(|v| v * v).sum::<f64>() / (total * total);
+    let (cx, cy) = grid.centroid(&e);
+    let second: f64 = e
+        .iter()
+        .enumerate()
+        .map(|(p, &v)| {
+            let (x, y) = grid.coords(p);
+            v * (grid.dx(cx, x as f64).powi(2) + grid.dy(cy, y as f64).powi(2))
+        })
+        .sum();
+    Localisation {
+        window_share: best / total,
+        ipr,
+        rms_width: (second / total).sqrt(),
     }
 }
 
@@ -279,6 +444,8 @@ pub fn measure(
         closure_max: closure
             .as_ref()
             .map(|c| c.iter().cloned().fold(0.0, f64::max)),
+        closure_by: Vec::new(),
+        orientation: None,
     }
 }
 

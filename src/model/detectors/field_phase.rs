@@ -1,13 +1,14 @@
 //! The field phase of a learned bank (SPEC §4, `Learned`): the receptive fields learn
 //! for the first `field_steps` steps of a run, then freeze while the recurrent graph
 //! learns. [`super::Simulation`] owns one [`LearnedFields`] per learned bank and asks
-//! it for the current bank; the learning rule itself is in [`crate::model::learned_bank`].
+//! it for the current bank; the learning rule itself is in [`super::learned_bank`].
 
 use ndarray::Array2;
 
+use super::learned_bank::{self, FieldLearner, FieldLearnerParts, LearnedParams};
+use super::learned_conv;
 use crate::model::config::{ConfigError, SimConfig};
 use crate::model::detectors::Bank;
-use crate::model::learned_bank::{self, FieldLearner, FieldLearnerParts, LearnedParams};
 
 /// A learned bank's learning state, its parameters and its state at step 0 (for reset).
 #[derive(Clone, Debug)]
@@ -27,19 +28,43 @@ impl LearnedFields {
         let Some(params) = LearnedParams::of(&config.bank) else {
             return Ok(None);
         };
-        let learner = FieldLearner::new(&params, config.space, &config.stimulus.kind, config.seed)?;
+        let (learner, order) = match params.kernel_size {
+            Some(p) => {
+                let windows = learned_conv::whitening_windows(config, p)?;
+                let taps = learned_conv::taps(config.space, p);
+                let initial = learned_bank::initial_filters(taps, params.filters, config.seed);
+                let m = learned_conv::detector_count(config.space, &params, p);
+                (
+                    FieldLearner::from_samples(windows.view(), &initial)?,
+                    learned_bank::shuffled(m, config.seed),
+                )
+            }
+            None => (
+                FieldLearner::new(&params, config)?,
+                learned_bank::hidden_detector_order(params.filters, params.on_off, config.seed),
+            ),
+        };
         Ok(Some(Self {
             params,
             initial: learner.clone(),
             learner,
-            order: learned_bank::hidden_detector_order(params.filters, params.on_off, config.seed),
+            order,
             version: 0,
         }))
     }
 
     /// The bank of the current fields, in the hidden stored order.
     pub(crate) fn bank(&self, config: &SimConfig) -> Bank {
-        learned_bank::assemble_bank(config.space, &self.learner.pixel_filters(), &self.order)
+        let filters = self.learner.pixel_filters();
+        match self.params.kernel_size {
+            Some(p) => learned_conv::assemble(config.space, p, &filters, &self.order),
+            None => learned_bank::assemble_bank(config.space, &filters, &self.order),
+        }
+    }
+
+    /// Pixels of one filter (the kernel's taps for shared kernels).
+    pub(crate) fn filter_pixels(&self, config: &SimConfig) -> usize {
+        self.params.filter_pixels(config.space)
     }
 
     /// Steps of the field phase.
@@ -67,10 +92,21 @@ impl LearnedFields {
         Ok(())
     }
 
-    /// One update of the fields from the batch of step `step`.
-    pub(crate) fn learn(&mut self, stimuli: &Array2<f32>, step: u64) {
-        self.learner
-            .learn(stimuli.view(), self.params.rate_at(step));
+    /// One update of the fields from the batch of step `step` (whole-retina fields), or
+    /// from the step's windows (shared kernels, drawn here from the step's own seeds).
+    pub(crate) fn learn(&mut self, config: &SimConfig, stimuli: &Array2<f32>, step: u64) {
+        let rate = self.params.rate_at(step);
+        match self.params.kernel_size {
+            Some(p) => match learned_conv::step_windows(config, p, step) {
+                Ok(windows) => self.learner.learn(windows.view(), rate),
+                // `Simulation::new` drew from the same generator; an empty batch keeps the
+                // update count aligned with the step count.
+                Err(_) => self
+                    .learner
+                    .learn(Array2::<f32>::zeros((0, 0)).view(), rate),
+            },
+            None => self.learner.learn(stimuli.view(), rate),
+        }
     }
 
     /// Marks the fields as changed (the bank was rebuilt from them).

@@ -39,6 +39,10 @@
 //! polarity `order[s] % 2`, 0 = ON), `order` a seeded shuffle. Labels (energy centroid,
 //! nearest pixel, polarity as the kernel) and the label-sorted `canonical_index` are
 //! recomputed from the fields whenever they change.
+//!
+//! **Where.** Fields over the whole retina on the ring, the torus and the square; with
+//! `kernel_size`, small kernels learned from windows and shared by every position
+//! (`super::learned_conv`, which uses this learner unchanged).
 
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::SeedableRng;
@@ -47,11 +51,15 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use crate::model::config::{BankConfig, ConfigError, NeuronLabel, Space, StimulusKind};
+use super::kernels::normalise;
+use super::sym_eigen::symmetric_eigen;
+use super::tight_frame;
+use crate::model::config::{BankConfig, ConfigError, NeuronLabel, SimConfig, Space};
 use crate::model::detectors::Bank;
-use crate::model::kernels::normalise;
 use crate::model::rng::{Purpose, derived_rng};
-use crate::model::sym_eigen::symmetric_eigen;
+
+use super::learned_labels::label_of;
+pub use super::learned_labels::{field_label, orientation};
 
 /// Stimuli whose covariance defines the whitening (drawn once, seeded).
 /// 32,768 rather than 4,096: the whitening's sampling error in the weak, high-frequency
@@ -81,6 +89,9 @@ pub struct LearnedParams {
     pub field_steps: u64,
     /// Initial learning rate `η₀`.
     pub rate: f32,
+    /// Kernel size of a bank with shared kernels (`super::learned_conv`); `None` for
+    /// fields over the whole retina.
+    pub kernel_size: Option<usize>,
 }
 
 impl LearnedParams {
@@ -92,13 +103,25 @@ impl LearnedParams {
                 on_off,
                 field_steps,
                 rate,
+                kernel_size,
             } => Some(Self {
                 filters,
                 on_off,
                 field_steps,
                 rate,
+                kernel_size,
             }),
             _ => None,
+        }
+    }
+
+    /// Pixels of one filter: the kernel's taps for a shared bank, the retina's pixels
+    /// otherwise.
+    pub fn filter_pixels(&self, space: Space) -> usize {
+        match self.kernel_size {
+            Some(p) if space.is_2d() => p * p,
+            Some(p) => p,
+            None => space.pixels(),
         }
     }
 
@@ -164,7 +187,12 @@ pub fn initial_filters(pixels: usize, filters: usize, seed: u64) -> Array2<f32> 
 /// polarity` with ON and OFF detectors, the filter itself without.
 pub fn hidden_detector_order(filters: usize, on_off: bool, seed: u64) -> Vec<usize> {
     let per_filter = if on_off { 2 } else { 1 };
-    let mut order: Vec<usize> = (0..per_filter * filters).collect();
+    shuffled(per_filter * filters, seed)
+}
+
+/// `0..m` in the seeded hidden order of a learned bank (stream 12 of the seed).
+pub fn shuffled(m: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..m).collect();
     order.shuffle(&mut rng_for(seed, STREAM_ORDER));
     order
 }
@@ -201,19 +229,7 @@ pub fn assemble_bank(space: Space, filters: &Array2<f32>, order: &[usize]) -> Ba
             }
         });
     }
-    let mut ranked: Vec<usize> = (0..m).collect();
-    ranked.sort_by(|&a, &b| {
-        let (la, lb) = (&labels[a], &labels[b]);
-        la.position
-            .cmp(&lb.position)
-            .then(la.kernel.cmp(&lb.kernel))
-            .then(la.centre.0.total_cmp(&lb.centre.0))
-            .then(a.cmp(&b))
-    });
-    let mut canonical_index = vec![0; m];
-    for (rank, &s) in ranked.iter().enumerate() {
-        canonical_index[s] = rank;
-    }
+    let canonical_index = canonical_order(&labels);
     Bank {
         fields,
         labels,
@@ -221,79 +237,25 @@ pub fn assemble_bank(space: Space, filters: &Array2<f32>, order: &[usize]) -> Ba
     }
 }
 
-/// The sign that makes a field rise from left to right: `+1` if `Σ f(x)³ · (x − c)` (the
-/// displacement from its energy centroid `c`, circular on a ring, weighted by the
-/// field's energy `f²`) is positive. Symmetric
-/// fields, where that sum vanishes, take the sign of their largest entry.
-pub fn orientation(space: Space, field: &[f32]) -> f32 {
-    let n = field.len().max(1) as f64;
-    let c = f64::from(label_of(space, field, 0).centre.0);
-    let slope: f64 = field
-        .iter()
-        .enumerate()
-        .map(|(x, &v)| {
-            let mut d = x as f64 - c;
-            if space.is_periodic() {
-                d = (d + n / 2.0).rem_euclid(n) - n / 2.0;
-            }
-            // Weighted by the field's own energy (f³ = f · f²): the tails a finite
-            // sample leaves all over the ring, multiplied by their distance from the
-            // centre, would otherwise outweigh the edge itself and flip half the signs.
-            f64::from(v).powi(3) * d
-        })
-        .sum();
-    let peak = field
-        .iter()
-        .copied()
-        .fold(0.0f32, |a, v| if v.abs() > a.abs() { v } else { a });
-    if slope.abs() > 1e-6 {
-        slope.signum() as f32
-    } else if peak < 0.0 {
-        -1.0
-    } else {
-        1.0
+/// `canonical_index[stored]`: the rank of each neuron when sorted by its label
+/// (position, then kernel, then centre, then stored index).
+pub fn canonical_order(labels: &[NeuronLabel]) -> Vec<usize> {
+    let m = labels.len();
+    let mut ranked: Vec<usize> = (0..m).collect();
+    ranked.sort_by(|&a, &b| {
+        let (la, lb) = (&labels[a], &labels[b]);
+        la.position
+            .cmp(&lb.position)
+            .then(la.kernel.cmp(&lb.kernel))
+            .then(la.centre.0.total_cmp(&lb.centre.0))
+            .then(la.centre.1.total_cmp(&lb.centre.1))
+            .then(a.cmp(&b))
+    });
+    let mut canonical_index = vec![0; m];
+    for (rank, &s) in ranked.iter().enumerate() {
+        canonical_index[s] = rank;
     }
-}
-
-/// The label any field would get in a learned bank (energy centroid and nearest pixel;
-/// no kernel): used to sort and measure fields while they are still learning.
-pub fn field_label(space: Space, field: &[f32]) -> NeuronLabel {
-    NeuronLabel {
-        kernel: None,
-        ..label_of(space, field, 0)
-    }
-}
-
-/// Label of a learned field: energy-weighted centroid (circular on a ring), the nearest
-/// pixel, the polarity as the kernel. Energy (`f²`), not `|f|`, so the weak tails a
-/// finite sample leaves all over the ring hardly move the centre.
-fn label_of(space: Space, field: &[f32], polarity: usize) -> NeuronLabel {
-    let n = field.len().max(1);
-    let periodic = space.is_periodic();
-    let weights = field.iter().map(|&v| f64::from(v) * f64::from(v));
-    let centre = if periodic {
-        let tau = std::f64::consts::TAU;
-        let (s, c) = weights.enumerate().fold((0.0, 0.0), |(s, c), (x, w)| {
-            let a = tau * x as f64 / n as f64;
-            (s + w * a.sin(), c + w * a.cos())
-        });
-        (s.atan2(c) / tau * n as f64).rem_euclid(n as f64)
-    } else {
-        let (sum, total) = weights
-            .enumerate()
-            .fold((0.0, 0.0), |(s, t), (x, w)| (s + w * x as f64, t + w));
-        if total > 0.0 { sum / total } else { 0.0 }
-    };
-    let mut position = centre.round() as usize;
-    if position >= n {
-        position = if periodic { 0 } else { n - 1 };
-    }
-    NeuronLabel {
-        centre: (centre as f32, 0.0),
-        position,
-        kernel: Some(polarity),
-        rotation: 0,
-    }
+    canonical_index
 }
 
 /// Checks a learned bank's parameters against a space.
@@ -302,22 +264,28 @@ pub fn validate(
     space: Space,
     max_neurons: usize,
 ) -> Result<(), ConfigError> {
-    if space.is_2d() || space.is_polar() {
+    if space.is_polar() || space.is_line() {
         return Err(invalid(
             "bank.kind",
-            "learned banks are implemented for 1-D spaces (the ring) only".into(),
+            "learned banks need a ring, torus or square space".into(),
         ));
     }
-    let pixels = space.pixels();
-    let max_filters = pixels.min(max_neurons / 2);
-    if params.filters == 0 || params.filters > max_filters {
-        return Err(invalid(
-            "bank.filters",
-            format!(
-                "must be in 1..={max_filters} (at most one filter per pixel), got {}",
-                params.filters
-            ),
-        ));
+    // Shared kernels are checked by `super::learned_conv::validate`.
+    if params.kernel_size.is_none() {
+        // More filters than pixels make an overcomplete tight frame (`super::tight_frame`);
+        // the neuron limit bounds them.
+        let per = if params.on_off { 2 } else { 1 };
+        let max_filters = max_neurons / per;
+        if params.filters == 0 || params.filters > max_filters {
+            return Err(invalid(
+                "bank.filters",
+                format!(
+                    "must be in 1..={max_filters} ({per} detector(s) per filter, at most \
+                     {max_neurons} detectors), got {}",
+                    params.filters
+                ),
+            ));
+        }
     }
     if params.field_steps == 0 || params.field_steps > MAX_FIELD_STEPS {
         return Err(invalid(
@@ -351,14 +319,12 @@ fn centred(x: ArrayView2<f32>) -> Array2<f64> {
 }
 
 impl FieldLearner {
-    /// The learner of a simulation: whitening from [`WHITENING_SAMPLES`] seeded stimuli of
-    /// `kind`, initial filters [`initial_filters`].
-    pub fn new(
-        params: &LearnedParams,
-        space: Space,
-        kind: &StimulusKind,
-        seed: u64,
-    ) -> Result<Self, ConfigError> {
+    /// The learner of a whole-retina bank: whitening from [`WHITENING_SAMPLES`] seeded
+    /// stimuli of the world (from the user's folder when one is set), initial filters
+    /// [`initial_filters`]. (Shared kernels whiten windows instead,
+    /// `super::learned_conv::whitening_windows`.)
+    pub fn new(params: &LearnedParams, config: &SimConfig) -> Result<Self, ConfigError> {
+        let (space, seed) = (config.space, config.seed);
         let pixels = space.pixels();
         // Each sample has its own seeded stream, so drawing them in parallel gives the
         // same matrix as drawing them in order.
@@ -366,7 +332,7 @@ impl FieldLearner {
             .into_par_iter()
             .map(|i| {
                 let mut rng = derived_rng(seed, Purpose::Whitening, i as u64, 0);
-                crate::model::stimulus::sample(kind, space, &mut rng)
+                crate::model::world::stimulus::sample_config(&config.stimulus, space, &mut rng)
             })
             .collect::<Result<_, _>>()?;
         let mut samples = Array2::<f32>::zeros((WHITENING_SAMPLES, pixels));
@@ -452,10 +418,10 @@ impl FieldLearner {
         let y = z.dot(&self.unmixing.t()); // B × K
         let post = y.mapv(|v| -v.tanh() * rate / b); // B × K
         let mut next = &self.unmixing + &post.t().dot(&z);
-        if !polar(&mut next) {
+        if !tight_frame::polar(&mut next) {
             return;
         }
-        equalise_rows(&mut next);
+        tight_frame::equalise_rows(&mut next);
         self.unmixing = next;
     }
 
@@ -516,89 +482,4 @@ impl FieldLearner {
             updates: parts.updates,
         })
     }
-}
-
-/// For `K > k`, scales every filter (row of `W`) to the tight frame's norm `√(K/k)`.
-/// A tight frame fixes only the filters' total norm, and the rule lowers
-/// `Σ E[log cosh y_i]`, which for large outputs grows like `|y_i|`, sublinearly in the
-/// squared norm: it gains by starving one filter. Left alone, `ring-learned`'s 64
-/// filters in the 63 zero-mean dimensions drift into 63 orthogonal filters and one zero
-/// filter (one position left untiled, a field of zero energy): four of five seeds tried
-/// after 2,000 steps, all five after 6,000, and within 600 some seeds had mixed fields. Alternating the polar factor with this
-/// projection (the standard way to find equal-norm tight frames) keeps every filter
-/// alive; the translated edge detectors, an equal-norm tight frame, are a fixed point
-/// of both. For `K ≤ k` the rows are orthonormal already and nothing changes.
-fn equalise_rows(w: &mut Array2<f64>) {
-    let (rows, cols) = w.dim();
-    if rows <= cols {
-        return;
-    }
-    let target = (rows as f64 / cols as f64).sqrt();
-    for mut row in w.axis_iter_mut(Axis(0)) {
-        let norm = row.dot(&row).sqrt();
-        if norm > 0.0 {
-            row.mapv_inplace(|v| v * target / norm);
-        }
-    }
-}
-
-/// Replaces `w` (`K × k`) by its polar factor — `(WWᵀ)^{-1/2} W` for `K ≤ k`, the tight
-/// frame `√(K/k) · W (WᵀW)^{-1/2}` for `K > k`. Near an orthonormal `W` (every step after
-/// the first) a few Newton–Schulz iterations `X ← X (3I − XᵀX) / 2` converge
-/// quadratically; from far away the exact inverse square root of the smaller Gram
-/// matrix is taken. `false` if the result is not finite.
-fn polar(w: &mut Array2<f64>) -> bool {
-    let (rows, cols) = w.dim();
-    let tall = rows > cols;
-    let frame_scale = if tall {
-        (rows as f64 / cols as f64).sqrt()
-    } else {
-        1.0
-    };
-    let mut x = w.mapv(|v| v / frame_scale);
-    let gram = |x: &Array2<f64>| if tall { x.t().dot(x) } else { x.dot(&x.t()) };
-    let defect = |g: &Array2<f64>| {
-        g.indexed_iter()
-            .map(|((i, j), &v)| (v - if i == j { 1.0 } else { 0.0 }).abs())
-            .fold(0.0, f64::max)
-    };
-    let g = gram(&x);
-    if defect(&g) > 0.25 {
-        let Some(inv_sqrt) = inverse_sqrt(&g) else {
-            return false;
-        };
-        x = if tall {
-            x.dot(&inv_sqrt)
-        } else {
-            inv_sqrt.dot(&x)
-        };
-    }
-    for _ in 0..50 {
-        let g = gram(&x);
-        if defect(&g) < 1e-13 {
-            break;
-        }
-        let correction = g.mapv(|v| -0.5 * v) + Array2::<f64>::eye(g.nrows()) * 1.5;
-        x = if tall {
-            x.dot(&correction)
-        } else {
-            correction.dot(&x)
-        };
-    }
-    if x.iter().any(|v| !v.is_finite()) {
-        return false;
-    }
-    *w = x.mapv(|v| v * frame_scale);
-    true
-}
-
-/// `G^{-1/2}` of a symmetric positive semi-definite `G`; near-zero eigenvalues are
-/// floored so that a rank-deficient start still gives a finite result.
-fn inverse_sqrt(g: &Array2<f64>) -> Option<Array2<f64>> {
-    let (values, vectors) = symmetric_eigen(g)?;
-    let floor = values.first().copied().unwrap_or(0.0).max(1e-300) * 1e-12;
-    let scaled = Array2::from_shape_fn(vectors.dim(), |(i, j)| {
-        vectors[[i, j]] / values[j].max(floor).sqrt()
-    });
-    Some(scaled.dot(&vectors.t()))
 }

@@ -13,8 +13,8 @@
 //! base kernel, and `rotation` = 1 for the mirrored copy.
 
 use crate::model::config::{ConfigError, NeuronLabel, Space};
-use crate::model::kernels::mirror_patch;
-use crate::model::polar::PolarGrid;
+use crate::model::detectors::kernels::mirror_patch;
+use crate::model::world::polar::PolarGrid;
 
 fn invalid(field: &'static str, reason: String) -> ConfigError {
     ConfigError::Invalid { field, reason }

@@ -78,7 +78,7 @@ pub struct MetricsInput<'a> {
     /// The fixed random baseline permutation.
     pub random_permutation: &'a Permutation,
     /// The neurons both symmetry errors are measured over (`None`: all); on an open line,
-    /// the interior (`crate::model::line_space`).
+    /// the interior (`crate::model::detectors::line_space`).
     pub scored: Option<&'a [bool]>,
 }
 
@@ -88,7 +88,9 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
     let symmetry_error = |p: &Permutation| {
         if p.len() == m {
             match input.scored {
-                Some(mask) => crate::model::line_space::masked_relative_error(w_raw, p, mask),
+                Some(mask) => {
+                    crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
+                }
                 None => relative_error(w_raw, p),
             }
         } else {

@@ -2,7 +2,7 @@
 //! on the metric schedule, so one weight can be watched as it is learned.
 //!
 //! A pin records a sample whenever the metrics are recorded
-//! ([`crate::model::metrics::on_schedule`], plus the record that ends a run of steps), so its
+//! ([`crate::model::learning::metrics::on_schedule`], plus the record that ends a run of steps), so its
 //! history lines up with the learning curves; a new pin starts with its value at the
 //! step it was pinned at, since nothing before that step was kept. Histories are short
 //! (the schedule is logarithmic: about 500 samples after 10¹² steps), which is why a

@@ -16,14 +16,14 @@ use crate::model::config::{
     BankConfig, ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
 };
 use crate::model::detectors::Bank;
-use crate::model::field_phase::LearnedFields;
-use crate::model::learned_bank::FieldLearnerParts;
+use crate::model::detectors::field_phase::LearnedFields;
+use crate::model::detectors::learned_bank::FieldLearnerParts;
+use crate::model::learning::metrics::{self, MetricsInput, MetricsRecord};
+use crate::model::learning::pins::Pins;
+use crate::model::learning::snapshot_weights::SnapshotWeights;
 use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
-use crate::model::metrics::{self, MetricsInput, MetricsRecord};
-use crate::model::pins::Pins;
 use crate::model::rng::{Purpose, derived_rng};
-use crate::model::snapshot_weights::SnapshotWeights;
-use crate::model::stimulus;
+use crate::model::world::stimulus;
 use crate::perm::Permutation;
 
 /// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
@@ -80,7 +80,7 @@ pub struct Snapshot {
     pub activity: Arc<Vec<f32>>,
     /// Metric history so far.
     pub history: Arc<Vec<MetricsRecord>>,
-    /// Pinned weights and their histories (short, see [`crate::model::pins`]).
+    /// Pinned weights and their histories (short, see [`crate::model::learning::pins`]).
     pub pins: Arc<Pins>,
 }
 
@@ -104,7 +104,7 @@ pub struct Simulation {
     true_permutation: Permutation,
     random_permutation: Permutation,
     /// The neurons the symmetry errors and consistency count (`None`: all); on an open
-    /// line, the interior (`crate::model::line_space`).
+    /// line, the interior (`crate::model::detectors::line_space`).
     scored: Option<Vec<bool>>,
     state: HebbianState,
     step: u64,
@@ -116,7 +116,7 @@ pub struct Simulation {
     diverged: Option<Diverged>,
     /// The field learning of a learned bank (`None` for fixed banks).
     learned: Option<LearnedFields>,
-    /// Weights recorded on the metric schedule ([`crate::model::pins`]).
+    /// Weights recorded on the metric schedule ([`crate::model::learning::pins`]).
     pins: Pins,
     /// Stops a step in progress ([`Simulation::set_cancel`]).
     cancel: Option<crate::cancel::CancelToken>,
@@ -138,8 +138,9 @@ impl Simulation {
             None => Bank::build(&config.bank, config.space, config.seed)?,
         };
         let true_permutation = true_permutation_of(&config, &bank)?;
-        let line_shift = crate::model::line_space::shift_size(config.true_transformation);
-        let scored = crate::model::line_space::interior(&bank, config.space, line_shift);
+        let line_shift =
+            crate::model::detectors::line_space::shift_size(config.true_transformation);
+        let scored = crate::model::detectors::line_space::interior(&bank, config.space, line_shift);
         let m = bank.len();
         let mut images: Vec<usize> = (0..m).collect();
         images.shuffle(&mut derived_rng(config.seed, Purpose::RandomBaseline, 0, 0));
@@ -197,7 +198,8 @@ impl Simulation {
         let mut sim = Self::new(config)?;
         match (&mut sim.learned, fields) {
             (Some(l), Some(parts)) => {
-                l.restore(parts, sim.config.space.pixels(), step)?;
+                let pixels = l.filter_pixels(&sim.config);
+                l.restore(parts, pixels, step)?;
                 sim.refresh_bank();
                 sim.true_permutation = true_permutation_of(&sim.config, &sim.bank)?;
             }
@@ -259,7 +261,7 @@ impl Simulation {
 
     /// Lets `token` stop a step in progress (the CLI's first Ctrl+C, a sweep's cancel):
     /// the stimuli are drawn and encoded in blocks with a look at the token between
-    /// them ([`crate::model::step_cancel`]), and a cancelled step leaves the simulation exactly
+    /// them ([`crate::model::learning::step_cancel`]), and a cancelled step leaves the simulation exactly
     /// as it was before it, so a run saved afterwards is the last completed step.
     pub fn set_cancel(&mut self, token: Option<crate::cancel::CancelToken>) {
         self.cancel = token;
@@ -267,7 +269,7 @@ impl Simulation {
 
     /// Whether the cancel token (if any) is set.
     fn cancelled(&self) -> bool {
-        crate::model::step_cancel::is_cancelled(self.cancel.as_ref())
+        crate::model::learning::step_cancel::is_cancelled(self.cancel.as_ref())
     }
 
     /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`); `None`
@@ -279,7 +281,7 @@ impl Simulation {
             (&self.config.stimulus.kind, self.config.stimulus.sequence)
         {
             // The same draws as `stimulus::sample_config`, sampled as one sparse product.
-            use crate::model::polar_stimulus::{PhotoSet, draw_view, sample_views};
+            use crate::model::world::polar_stimulus::{PhotoSet, draw_view, sample_views};
             let data_dir = self.config.stimulus.data_dir.as_deref();
             let batch = PhotoSet::new(space, *scale, data_dir).and_then(|set| {
                 let photos = set.photos()?;
@@ -372,7 +374,7 @@ impl Simulation {
             return;
         }
         let encode = |stimuli: &Array2<f32>| {
-            crate::model::step_cancel::activities(
+            crate::model::learning::step_cancel::activities(
                 &self.bank,
                 stimuli.view(),
                 (
@@ -431,7 +433,7 @@ impl Simulation {
     /// when the phase ends the true permutation is matched to the final fields.
     fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
         if let Some(l) = &mut self.learned {
-            l.learn(stimuli, self.step);
+            l.learn(&self.config, stimuli, self.step);
         }
         self.refresh_bank();
         let current = self.activities(stimuli);
@@ -627,7 +629,7 @@ impl Simulation {
     }
 
     /// The neurons that symmetry errors and consistency count, `None` for all: on an open
-    /// line, the interior for the true shift (`crate::model::line_space`).
+    /// line, the interior for the true shift (`crate::model::detectors::line_space`).
     pub fn scored_neurons(&self) -> Option<&[bool]> {
         self.scored.as_deref()
     }
@@ -655,35 +657,31 @@ impl Simulation {
     pub fn ground_truth_transformations(&self) -> Vec<(Transformation, Permutation)> {
         let space = self.config.space;
         if space.is_line() {
-            return crate::model::line_space::ground_truth(
+            return crate::model::detectors::line_space::ground_truth(
                 &self.bank,
                 space,
                 self.config.true_transformation,
             );
         }
         let mut truths = self.bank.ground_truth(space);
-        // A learned bank is closed under no transformation exactly, only nearly (its
-        // closure defect): once its fields are learned, the space's exact symmetries
-        // count by their best-overlap permutations, as the tracked true transformation
-        // does. Not during the field phase, whose fields change every step.
+        // A learned bank is closed under few transformations exactly, the rest only
+        // nearly (its closure defect): once its fields are learned, the space's other
+        // exact symmetries count by their best-overlap permutations, as the tracked true
+        // transformation does (`crate::model::detectors::learned_truth`). Not during the field phase,
+        // whose fields change every step.
         if matches!(self.config.bank, BankConfig::Learned { .. }) && self.phase() == Phase::Graph {
-            for t in space.exact_transformations() {
-                if let Some(p) = space
-                    .pixel_permutation(t)
-                    .and_then(|pp| self.bank.best_neuron_permutation(&pp))
-                {
-                    truths.push((t, p));
-                }
-            }
+            truths = crate::model::detectors::learned_truth::best_overlap_truths(
+                space, &self.bank, truths,
+            );
         }
         let zooms = match self.config.stimulus.kind {
             StimulusKind::RotatedPhotos { scale, .. } if scale.0 < scale.1 => {
-                crate::model::polar_space::approximate_transformations(space)
+                crate::model::world::polar_space::approximate_transformations(space)
             }
             _ => Vec::new(),
         };
         for t in zooms {
-            if let Some(p) = crate::model::polar_space::approximate_map(space, t)
+            if let Some(p) = crate::model::world::polar_space::approximate_map(space, t)
                 .and_then(|map| self.bank.best_overlap_permutation(&map))
             {
                 truths.push((t, p));
@@ -792,7 +790,7 @@ fn true_permutation_of(config: &SimConfig, bank: &Bank) -> Result<Permutation, C
         })?;
     match config.true_transformation {
         Transformation::Shift { k } if config.space.is_line() => {
-            crate::model::line_space::shift_permutation(bank, config.space, k)
+            crate::model::detectors::line_space::shift_permutation(bank, config.space, k)
         }
         _ => bank.best_neuron_permutation(&pixel_perm),
     }

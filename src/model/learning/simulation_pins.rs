@@ -1,8 +1,8 @@
-//! The [`Simulation`]'s pinned weights ([`crate::model::pins`]): pinning, unpinning and
+//! The [`Simulation`]'s pinned weights ([`crate::model::learning::pins`]): pinning, unpinning and
 //! recording, kept apart from the stepping so `simulation.rs` only holds the hooks.
 
 use super::Simulation;
-use crate::model::pins::{PinError, PinSample, PinnedCell, Pins, start_cells};
+use crate::model::learning::pins::{PinError, PinSample, PinnedCell, Pins, start_cells};
 
 impl Simulation {
     /// Pins the [`start_cells`], starting at the current step.
@@ -16,7 +16,7 @@ impl Simulation {
     }
 
     /// Pins `w_ij` (stored indices), recording its value now; pinning a pinned cell
-    /// changes nothing. Refused outside the matrix and beyond [`crate::model::pins::MAX_PINS`].
+    /// changes nothing. Refused outside the matrix and beyond [`crate::model::learning::pins::MAX_PINS`].
     pub fn pin(&mut self, i: usize, j: usize) -> Result<(), PinError> {
         let first = PinSample {
             step: self.step,

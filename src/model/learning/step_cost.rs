@@ -29,14 +29,25 @@ pub fn neuron_count(bank: &BankConfig, space: Space) -> usize {
             size,
             stride,
             ..
-        } => match crate::model::polar::PolarGrid::of(space) {
-            Some(grid) => crate::model::polar_bank::tiled_count(&grid, kernels, size, stride),
+        } => match crate::model::world::polar::PolarGrid::of(space) {
+            Some(grid) => {
+                crate::model::detectors::polar_bank::tiled_count(&grid, kernels, size, stride)
+            }
             None => crate::model::detectors::tiled_count(space, kernels, size, stride),
         },
         BankConfig::Random { count, .. } => count,
         BankConfig::Learned {
-            filters, on_off, ..
-        } => filters.saturating_mul(if on_off { 2 } else { 1 }),
+            filters,
+            on_off,
+            kernel_size,
+            ..
+        } => {
+            let per = filters.saturating_mul(if on_off { 2 } else { 1 });
+            // Shared kernels: one copy at every position.
+            kernel_size.map_or(per, |p| {
+                per.saturating_mul(crate::model::detectors::learned_conv::anchors(space, p).len())
+            })
+        }
     }
 }
 
@@ -100,7 +111,7 @@ pub fn check(config: &SimConfig) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::presets;
+    use crate::model::config::presets;
 
     #[test]
     fn every_preset_is_far_inside_the_ceiling() {
@@ -111,6 +122,14 @@ mod tests {
             assert!(values * 16 <= MAX_BATCH_VALUES, "{}: {values}", p.name);
             assert!(check(&p.config).is_ok(), "{}", p.name);
         }
+    }
+
+    #[test]
+    fn shared_learned_kernels_count_every_position() {
+        let c = presets::by_name("torus-learned").unwrap().config;
+        assert_eq!(neuron_count(&c.bank, c.space), 2048);
+        let bank = crate::model::detectors::Bank::build(&c.bank, c.space, c.seed).unwrap();
+        assert_eq!(bank.fields.nrows(), 2048);
     }
 
     #[test]

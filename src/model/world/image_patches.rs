@@ -7,6 +7,10 @@
 //! independent of the patch, the distribution of patches is *exactly* invariant under
 //! every element of D4, whatever the photos contain.
 //!
+//! On the torus the patch is then rolled by a uniformly random translation (its seam
+//! lands anywhere), so the distribution is exactly invariant under the torus's whole
+//! group; on the square it is used as drawn.
+//!
 //! Normalisation: grey values in `[0, 1]` are shifted and scaled per patch to zero mean
 //! and unit standard deviation (`‖s‖² = side²`), so contrast does not depend on the
 //! photo's exposure; a perfectly uniform patch becomes all zeros.
@@ -93,7 +97,7 @@ pub fn sample(space: Space, rng: &mut impl Rng) -> Result<Vec<f32>, ConfigError>
         });
     }
     let all: Vec<&GrayImage> = images.iter().collect();
-    Ok(sample_from(&all, side, rng))
+    Ok(roll_on_torus(space, sample_from(&all, side, rng), rng))
 }
 
 /// Draws one normalised patch from the user's photos in `dir` (`StimulusConfig::data_dir`);
@@ -104,9 +108,31 @@ pub fn sample_dir(
     rng: &mut impl Rng,
 ) -> Result<Vec<f32>, ConfigError> {
     let side = patch_side(space)?;
-    let folder = crate::model::photo_dir::photo_folder(dir)?;
-    let fit = crate::model::photo_dir::photos_at_least(&folder, side.max(1))?;
-    Ok(sample_from(&fit, side, rng))
+    let folder = super::photo_dir::photo_folder(dir)?;
+    let fit = super::photo_dir::photos_at_least(&folder, side.max(1))?;
+    Ok(roll_on_torus(space, sample_from(&fit, side, rng), rng))
+}
+
+/// On the torus, the patch rolled by a uniformly random `(dx, dy)` (periodically): a
+/// photo patch laid on a torus wraps around with a discontinuity at its own edges, and
+/// the roll puts that seam at a uniformly random row and column, so the distribution is
+/// exactly invariant under the torus's translations as well as D4. Squares are returned
+/// as drawn.
+fn roll_on_torus(space: Space, patch: Vec<f32>, rng: &mut impl Rng) -> Vec<f32> {
+    let Space::Torus { side } = space else {
+        return patch;
+    };
+    if side == 0 || patch.len() != side * side {
+        return patch;
+    }
+    let (dx, dy) = (rng.random_range(0..side), rng.random_range(0..side));
+    let mut out = vec![0.0f32; patch.len()];
+    for y in 0..side {
+        for x in 0..side {
+            out[((y + dy) % side) * side + (x + dx) % side] = patch[y * side + x];
+        }
+    }
+    out
 }
 
 /// The patch side of a square or torus space.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use image::GrayImage;
 
-use crate::model::data_dir::{self, Cache, DataDirError, Folder, Skipped};
+use crate::model::world::data_dir::{self, Cache, DataDirError, Folder, Skipped};
 
 /// Longest side a photo is kept at, in pixels.
 pub const MAX_SIDE: u32 = 1024;
@@ -32,7 +32,7 @@ pub type PhotoFolder = Folder<GrayImage>;
 
 static PHOTOS: Cache<GrayImage> = Cache::new();
 
-/// The photo folder `dir`, read on first use (see [`crate::model::data_dir`]).
+/// The photo folder `dir`, read on first use (see [`crate::model::world::data_dir`]).
 pub fn photo_folder(dir: &Path) -> Result<Arc<PhotoFolder>, DataDirError> {
     PHOTOS.get(dir, load_folder)
 }

@@ -11,7 +11,7 @@
 //! neuron permutation by best overlap, as for a random bank.
 
 use crate::model::config::{ConfigError, Space, Transformation};
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 
 /// Largest radius accepted (retina units; photo pixels at scale 1).
 pub const MAX_RADIUS: f32 = 1.0e4;

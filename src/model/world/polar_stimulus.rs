@@ -21,8 +21,8 @@ use ndarray::Array2;
 use rand::Rng;
 
 use crate::model::config::{ConfigError, Space};
-use crate::model::image_patches;
-use crate::model::polar::{Placement, PolarGrid, Sampler};
+use crate::model::world::image_patches;
+use crate::model::world::polar::{Placement, PolarGrid, Sampler};
 
 /// Largest scale factor accepted.
 pub const MAX_SCALE: f32 = 100.0;
@@ -61,7 +61,7 @@ pub fn validate_rotated_photos(space: Space, (lo, hi): (f32, f32)) -> Result<(),
 /// The photos a [`Placement`] may look at: the bundled ones, or the user's folder's
 /// photos that are large enough for the retina's disc.
 pub struct PhotoSet {
-    folder: Option<std::sync::Arc<crate::model::photo_dir::PhotoFolder>>,
+    folder: Option<std::sync::Arc<crate::model::world::photo_dir::PhotoFolder>>,
     min_side: usize,
 }
 
@@ -77,7 +77,7 @@ impl PhotoSet {
         let diameter = 2.0 * (grid.r_max * f64::from(scale.1) + MARGIN_PX + 1.0);
         let set = Self {
             folder: data_dir
-                .map(crate::model::photo_dir::photo_folder)
+                .map(crate::model::world::photo_dir::photo_folder)
                 .transpose()?,
             min_side: diameter.ceil() as usize,
         };
@@ -89,7 +89,7 @@ impl PhotoSet {
     pub fn photos(&self) -> Result<Vec<&image::GrayImage>, ConfigError> {
         match &self.folder {
             None => Ok(image_patches::photos()?.iter().collect()),
-            Some(folder) => crate::model::photo_dir::photos_at_least(folder, self.min_side),
+            Some(folder) => crate::model::world::photo_dir::photos_at_least(folder, self.min_side),
         }
     }
 }

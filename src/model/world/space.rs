@@ -107,7 +107,7 @@ impl Space {
                 r_min,
                 r_max,
             } => {
-                crate::model::polar_space::validate_radii(r_min, r_max)?;
+                crate::model::world::polar_space::validate_radii(r_min, r_max)?;
                 if rings < 2 || (sectors >= 3 && rings > sectors) {
                     ("space.rings", 2, rings)
                 } else {
@@ -310,7 +310,7 @@ impl Space {
                 }
             }
             // No exact symmetry; the approximate shifts are scored by
-            // `crate::model::line_space::ground_truth`.
+            // `crate::model::detectors::line_space::ground_truth`.
             Space::Line { .. } => {}
         }
         out.retain(|t| *t != Transformation::Identity);
@@ -380,8 +380,8 @@ impl Space {
     /// shift reads "reflect, then shift +3". The app and the CLI both name
     /// transformations with this.
     pub fn describe(&self, t: Transformation) -> String {
-        if let Some(grid) = crate::model::polar::PolarGrid::of(*self) {
-            return crate::model::polar_space::describe(&grid, t);
+        if let Some(grid) = crate::model::world::polar::PolarGrid::of(*self) {
+            return crate::model::world::polar_space::describe(&grid, t);
         }
         match (*self, t) {
             (

@@ -48,7 +48,7 @@ fn check_count(field: &'static str, v: usize) -> Result<(), ConfigError> {
 pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
     space.validate()?;
     if let StimulusKind::Sound { .. } = kind {
-        return crate::model::audio::parts(kind, space).map(|_| ());
+        return crate::model::world::audio::parts(kind, space).map(|_| ());
     }
     if space.is_line() {
         return Err(invalid(
@@ -154,7 +154,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
         }
         StimulusKind::ImagePatches | StimulusKind::Sound { .. } => {}
         StimulusKind::RotatedPhotos { scale, .. } => {
-            crate::model::polar_stimulus::validate_rotated_photos(space, scale)?;
+            crate::model::world::polar_stimulus::validate_rotated_photos(space, scale)?;
         }
     }
     Ok(())
@@ -230,7 +230,9 @@ pub fn sample(
             width,
             aspect,
         } if space.is_polar() => {
-            return crate::model::polar_stimulus::blobs(space, max_blobs, width, aspect, rng);
+            return crate::model::world::polar_stimulus::blobs(
+                space, max_blobs, width, aspect, rng,
+            );
         }
         StimulusKind::Blobs {
             max_blobs,
@@ -242,18 +244,26 @@ pub fn sample(
             length,
             thickness,
         } if space.is_polar() => {
-            return crate::model::polar_stimulus::edges(space, max_edges, length, thickness, rng);
+            return crate::model::world::polar_stimulus::edges(
+                space, max_edges, length, thickness, rng,
+            );
         }
         StimulusKind::Edges {
             max_edges,
             length,
             thickness,
         } => edges(space, max_edges, length, thickness, rng),
-        StimulusKind::ImagePatches => return crate::model::image_patches::sample(space, rng),
-        StimulusKind::RotatedPhotos { scale, mirror } => {
-            return crate::model::polar_stimulus::rotated_photo(space, scale, mirror, None, rng);
+        StimulusKind::ImagePatches => {
+            return crate::model::world::image_patches::sample(space, rng);
         }
-        StimulusKind::Sound { .. } => return crate::model::audio::sample(kind, space, None, rng),
+        StimulusKind::RotatedPhotos { scale, mirror } => {
+            return crate::model::world::polar_stimulus::rotated_photo(
+                space, scale, mirror, None, rng,
+            );
+        }
+        StimulusKind::Sound { .. } => {
+            return crate::model::world::audio::sample(kind, space, None, rng);
+        }
     })
 }
 
@@ -269,12 +279,14 @@ pub fn sample_config(
     };
     validate_config(config, space)?;
     match config.kind {
-        StimulusKind::ImagePatches => crate::model::image_patches::sample_dir(space, dir, rng),
+        StimulusKind::ImagePatches => {
+            crate::model::world::image_patches::sample_dir(space, dir, rng)
+        }
         StimulusKind::RotatedPhotos { scale, mirror } => {
-            crate::model::polar_stimulus::rotated_photo(space, scale, mirror, Some(dir), rng)
+            crate::model::world::polar_stimulus::rotated_photo(space, scale, mirror, Some(dir), rng)
         }
         StimulusKind::Sound { .. } => {
-            crate::model::audio::sample(&config.kind, space, Some(dir), rng)
+            crate::model::world::audio::sample(&config.kind, space, Some(dir), rng)
         }
         // `validate_config` refused the others.
         _ => sample(&config.kind, space, rng),

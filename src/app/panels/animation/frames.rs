@@ -7,7 +7,7 @@ use image::GrayImage;
 
 use super::polar::{PolarFrame, PolarTextures};
 use crate::model::Space;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::transform::animation::Animation;
 use crate::transform::export;
 

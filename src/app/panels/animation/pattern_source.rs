@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use image::GrayImage;
 
-use crate::model::{SimConfig, StimulusKind, image_patches};
+use crate::model::world::image_patches;
+use crate::model::{SimConfig, StimulusKind};
 use crate::transform::animation::sample_pattern;
 use crate::transform::image_input;
 

@@ -9,7 +9,7 @@ use image::GrayImage;
 
 use crate::app::views::polar::{DISC_PX, grey_disc, levels_image};
 use crate::model::Space;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::transform::animation::Animation;
 use crate::transform::export;
 use crate::transform::polar_render::{identified_rotation, render_turned_photo};

@@ -18,7 +18,7 @@ pub fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
         ui,
         "Detector bank",
         "Tiled: every kernel at every position (closed under the symmetries); random: random \
-         local fields; learned: fields learned from the stimuli (1-D), then the graph.",
+         local fields; learned: fields learned from the stimuli, then the graph.",
         &mut kind,
         &[
             (0, "tiled kernels"),
@@ -43,6 +43,7 @@ pub fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
                 on_off: true,
                 field_steps: 600,
                 rate: 0.2,
+                kernel_size: None,
             },
         };
     }
@@ -92,25 +93,10 @@ pub fn bank_rows(ui: &mut Ui, bank: &mut BankConfig) {
         BankConfig::Learned {
             filters,
             field_steps,
+            on_off,
+            kernel_size,
             ..
-        } => {
-            grid_row(
-                ui,
-                "    learned filters",
-                "Filters learned by the Hebbian ICA rule (each read out by ON and OFF detectors).",
-                filters,
-                1..=4096,
-                1.0,
-            );
-            grid_row(
-                ui,
-                "    field steps",
-                "Steps of the field phase, before the recurrent graph learns.",
-                field_steps,
-                1..=1_000_000,
-                1.0,
-            );
-        }
+        } => super::learned_rows::learned_rows(ui, filters, on_off, kernel_size, field_steps),
         BankConfig::Random { count, size } => {
             grid_row(
                 ui,

@@ -6,7 +6,9 @@ use crate::model::StimulusKind;
 
 /// The stimulus chosen when the user switches to sound: the `audio-pitch` preset's.
 pub fn default_kind() -> StimulusKind {
-    crate::model::audio::preset::audio_pitch().stimulus.kind
+    crate::model::world::audio::preset::audio_pitch()
+        .stimulus
+        .kind
 }
 
 /// Axis and tone rows of a `sound` stimulus.

@@ -14,7 +14,7 @@ use rand::Rng;
 use super::axis::{FRAME_LEN, SAMPLE_RATE_HZ};
 use super::resample::resample;
 use super::spectrum::FilterBank;
-use crate::model::data_dir::{self, Cache, DataDirError, Folder, Skipped};
+use crate::model::world::data_dir::{self, Cache, DataDirError, Folder, Skipped};
 
 /// Most samples kept from one folder, after resampling: 10 minutes at 8 kHz
 /// (4.8 million samples, 19 MB). Files beyond it are left out (and named).
@@ -48,7 +48,7 @@ pub type SoundFolder = Folder<Sound>;
 
 static SOUNDS: Cache<Sound> = Cache::new();
 
-/// The WAV folder `dir`, read on first use (see [`crate::model::data_dir`]).
+/// The WAV folder `dir`, read on first use (see [`crate::model::world::data_dir`]).
 pub fn sound_folder(dir: &Path) -> Result<std::sync::Arc<SoundFolder>, DataDirError> {
     SOUNDS.get(dir, load_folder)
 }
