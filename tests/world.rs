@@ -815,7 +815,8 @@ fn presets_match_the_spec_table() {
             "polar-rotate",
             "polar-zoom",
             "audio-pitch",
-            "ring-learned"
+            "ring-learned",
+            "torus-large"
         ]
     );
     for p in presets::all() {
@@ -830,6 +831,7 @@ fn presets_match_the_spec_table() {
             "polar-zoom" => Some(864),
             "audio-pitch" => Some(184),
             "ring-learned" => Some(128),
+            "torus-large" => Some(16_384),
             _ => None,
         };
         let expected_t = match c.space {

@@ -6,6 +6,7 @@ pub mod experiment;
 mod experiment_fields;
 mod experiment_format;
 mod experiment_pins;
+mod experiment_write;
 pub mod matrix;
 mod matrix_text;
 mod npy_header;

@@ -80,26 +80,7 @@ pub fn read_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Vec<u8>, R
         path: path.to_path_buf(),
         cause,
     };
-    let check = |meta: &fs::Metadata| -> Result<u64, ReadError> {
-        if !meta.is_file() {
-            return Err(ReadError::NotRegular {
-                path: path.to_path_buf(),
-                kind: describe(&meta.file_type()),
-            });
-        }
-        if meta.len() > max_bytes {
-            return Err(ReadError::TooLarge {
-                path: path.to_path_buf(),
-                bytes: meta.len(),
-                max: max_bytes,
-            });
-        }
-        Ok(meta.len())
-    };
-    check(&fs::metadata(path).map_err(io_err)?)?;
-    let file = open_nonblocking(path).map_err(io_err)?;
-    // The path may have been replaced between the check and the open: check the handle.
-    let len = check(&file.metadata().map_err(io_err)?)?;
+    let (file, len) = open_limited(path, max_bytes)?;
     let capacity = usize::try_from(len).unwrap_or(usize::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     bytes.try_reserve_exact(capacity).map_err(|_| {
@@ -120,6 +101,38 @@ pub fn read_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Vec<u8>, R
         });
     }
     Ok(bytes)
+}
+
+/// Opens `path`, a regular file of at most `max_bytes` bytes, for a reader that streams
+/// it (and must itself stop at the limit); returns the handle and the file's size. The
+/// same checks as [`read_limited`]: the kind before opening, the handle after.
+pub fn open_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<(File, u64), ReadError> {
+    let path = path.as_ref();
+    let io_err = |cause| ReadError::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let check = |meta: &fs::Metadata| -> Result<u64, ReadError> {
+        if !meta.is_file() {
+            return Err(ReadError::NotRegular {
+                path: path.to_path_buf(),
+                kind: describe(&meta.file_type()),
+            });
+        }
+        if meta.len() > max_bytes {
+            return Err(ReadError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: meta.len(),
+                max: max_bytes,
+            });
+        }
+        Ok(meta.len())
+    };
+    check(&fs::metadata(path).map_err(io_err)?)?;
+    let file = open_nonblocking(path).map_err(io_err)?;
+    // The path may have been replaced between the check and the open: check the handle.
+    let len = check(&file.metadata().map_err(io_err)?)?;
+    Ok((file, len))
 }
 
 /// Opens for reading without blocking on FIFOs (regular files ignore `O_NONBLOCK`).

@@ -8,6 +8,8 @@ pub mod data_dir;
 pub mod detectors;
 pub mod field_measures;
 mod field_phase;
+mod hebb_accumulate;
+pub mod hebb_kernel;
 pub mod image_patches;
 pub mod kernels;
 pub mod learned_bank;
@@ -27,6 +29,7 @@ pub mod snapshot_weights;
 pub mod space;
 pub mod stimulus;
 pub mod sym_eigen;
+pub mod upper_rows;
 pub mod validate;
 
 pub use config::*;

@@ -18,13 +18,19 @@ use super::config::{
 use super::detectors::Bank;
 use super::field_phase::LearnedFields;
 use super::learned_bank::FieldLearnerParts;
-use super::learning::{HebbianState, PathChoice, UpdateParams};
+use super::learning::{Cancelled, HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::pins::Pins;
 use super::rng::{Purpose, derived_rng};
 use super::snapshot_weights::SnapshotWeights;
 use super::stimulus;
+use crate::cancel::CancelToken;
 use crate::perm::Permutation;
+
+/// Stimuli generated and encoded between two looks at the cancel token. Batches are
+/// always encoded in chunks of this many rows (token or not), so a step's result does not
+/// depend on whether it could have been cancelled.
+const BATCH_CHUNK_ROWS: usize = 1024;
 
 /// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
 /// `steps · batch` and every running count inside `u64`.
@@ -139,6 +145,9 @@ pub struct Simulation {
     learned: Option<LearnedFields>,
     /// Weights recorded on the metric schedule ([`super::pins`]).
     pins: Pins,
+    /// Checked inside a step (the batch loop and the Hebbian kernel), so a huge step ends
+    /// soon after a cancel with the state as it was before it.
+    cancel: Option<CancelToken>,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -185,6 +194,7 @@ impl Simulation {
             diverged: None,
             learned,
             pins: Pins::default(),
+            cancel: None,
         }))
     }
 
@@ -276,6 +286,31 @@ impl Simulation {
 
     /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`).
     fn batch_for(&self, t: u64, rows: usize) -> Batch {
+        // Without a token nothing cancels.
+        self.try_batch_for(t, rows, None)
+            .unwrap_or_else(|_| self.blank_batch(rows))
+    }
+
+    /// An all-zero batch of `rows` rows.
+    fn blank_batch(&self, rows: usize) -> Batch {
+        let pixels = self.config.space.pixels();
+        Batch {
+            stimuli: Array2::zeros((rows, pixels)),
+            previous: self
+                .config
+                .stimulus
+                .sequence
+                .map(|_| Array2::zeros((rows, pixels))),
+        }
+    }
+
+    /// [`Simulation::batch_for`] that checks `cancel` every [`BATCH_CHUNK_ROWS`] rows.
+    fn try_batch_for(
+        &self,
+        t: u64,
+        rows: usize,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Batch, Cancelled> {
         let space = self.config.space;
         let pixels = space.pixels();
         if let (StimulusKind::RotatedPhotos { scale, mirror }, None) =
@@ -297,10 +332,10 @@ impl Simulation {
             if let Ok(stimuli) = batch
                 && stimuli.dim() == (rows, pixels)
             {
-                return Batch {
+                return Ok(Batch {
                     stimuli,
                     previous: None,
-                };
+                });
             }
         }
         let mut stimuli = Array2::<f32>::zeros((rows, pixels));
@@ -310,6 +345,9 @@ impl Simulation {
             .sequence
             .map(|_| Array2::<f32>::zeros((rows, pixels)));
         for b in 0..rows {
+            if b % BATCH_CHUNK_ROWS == 0 && cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(Cancelled);
+            }
             let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
             // `new` checked that the generator works; a failure here leaves a blank row.
             let Ok(base) = stimulus::sample_config(&self.config.stimulus, space, &mut rng) else {
@@ -334,40 +372,95 @@ impl Simulation {
                     .assign(&ndarray::ArrayView1::from(base.as_slice())),
             }
         }
-        Batch { stimuli, previous }
+        Ok(Batch { stimuli, previous })
     }
 
     fn activities(&self, stimuli: &Array2<f32>) -> Array2<f32> {
-        self.bank.activities(
-            stimuli.view(),
-            self.config.activation,
-            self.config.threshold,
-            self.config.k_winners,
-        )
+        // Without a token nothing cancels.
+        self.try_activities(stimuli, None)
+            .unwrap_or_else(|_| Array2::zeros((stimuli.nrows(), self.neurons())))
+    }
+
+    /// Activities of a batch, encoded [`BATCH_CHUNK_ROWS`] rows at a time with a look at
+    /// `cancel` before each chunk (each row's activities depend on that row alone).
+    fn try_activities(
+        &self,
+        stimuli: &Array2<f32>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Array2<f32>, Cancelled> {
+        let encode = |rows: ndarray::ArrayView2<f32>| {
+            self.bank.activities(
+                rows,
+                self.config.activation,
+                self.config.threshold,
+                self.config.k_winners,
+            )
+        };
+        if stimuli.nrows() <= BATCH_CHUNK_ROWS {
+            return match cancel.is_some_and(CancelToken::is_cancelled) {
+                true => Err(Cancelled),
+                false => Ok(encode(stimuli.view())),
+            };
+        }
+        let mut out = Array2::zeros((stimuli.nrows(), self.neurons()));
+        for (chunk, mut dst) in stimuli
+            .axis_chunks_iter(ndarray::Axis(0), BATCH_CHUNK_ROWS)
+            .zip(out.axis_chunks_iter_mut(ndarray::Axis(0), BATCH_CHUNK_ROWS))
+        {
+            if cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(Cancelled);
+            }
+            dst.assign(&encode(chunk));
+        }
+        Ok(out)
+    }
+
+    /// Sets (or clears) the token that a step checks while it runs: once it is
+    /// cancelled, [`Simulation::try_step`] returns [`Cancelled`] and leaves the state as
+    /// it was before that step, so the last completed step can be saved.
+    pub fn set_cancel_token(&mut self, token: Option<CancelToken>) {
+        self.cancel = token;
+    }
+
+    /// The token set by [`Simulation::set_cancel_token`], if any.
+    pub fn cancel_token(&self) -> Option<&CancelToken> {
+        self.cancel.as_ref()
     }
 
     /// Advances one step (one batch). Once training has diverged (see
     /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing. During the
-    /// field phase of a learned bank the step updates the fields, not the graph.
+    /// field phase of a learned bank the step updates the fields, not the graph. A step
+    /// cancelled through the token of [`Simulation::set_cancel_token`] changes nothing.
     pub fn step(&mut self) {
+        let _ = self.try_step();
+    }
+
+    /// [`Simulation::step`], telling whether the step was cancelled (the state is then
+    /// exactly as before it: the step counter, the weights, the running means).
+    pub fn try_step(&mut self) -> Result<(), Cancelled> {
         if self.diverged.is_some() {
-            return;
+            return Ok(());
         }
         if self.step >= MAX_STEPS {
             self.diverged = Some(Diverged {
                 step: self.step,
                 reason: format!("the step limit {MAX_STEPS} is reached"),
             });
-            return;
+            return Ok(());
         }
-        let batch = self.batch_for(self.step, self.config.batch);
+        let cancel = self.cancel.clone();
+        let cancel = cancel.as_ref();
+        let batch = self.try_batch_for(self.step, self.config.batch, cancel)?;
         if let Phase::Fields { total, .. } = self.phase() {
+            if cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(Cancelled);
+            }
             self.field_step(&batch.stimuli, total);
-            return;
+            return Ok(());
         }
-        let current = self.activities(&batch.stimuli);
+        let current = self.try_activities(&batch.stimuli, cancel)?;
         let previous = match (&batch.previous, self.config.rule) {
-            (Some(prev), LearningRule::Temporal) => Some(self.activities(prev)),
+            (Some(prev), LearningRule::Temporal) => Some(self.try_activities(prev, cancel)?),
             _ => None,
         };
         let params = UpdateParams {
@@ -375,12 +468,13 @@ impl Simulation {
             learning_rate: self.config.learning_rate,
             decay: self.config.decay,
         };
-        self.state.update(
+        self.state.try_update(
             &params,
             current.view(),
             previous.as_ref().map(|p| p.view()),
             PathChoice::Auto,
-        );
+            cancel,
+        )?;
         let total: f64 = current.iter().map(|&a| f64::from(a)).sum();
         self.last_mean_activity = total / current.len().max(1) as f64;
         self.last_stimulus = batch.stimuli.row(0).to_vec();
@@ -390,15 +484,16 @@ impl Simulation {
         // weights are checked through the scheduled metrics and before every save.
         if !total.is_finite() {
             self.diverge("a detector activity is not finite or too large".into());
-            return;
+            return Ok(());
         }
         if let Err(e) = self.state.check_node_weights() {
             self.diverge(e.0);
-            return;
+            return Ok(());
         }
         if metrics::on_schedule(self.graph_steps(), self.neurons()) {
             self.push_metrics();
         }
+        Ok(())
     }
 
     /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
@@ -476,6 +571,8 @@ impl Simulation {
     /// Appends the current metrics, or marks the run diverged when they are not finite
     /// or the weights exceed the limit (such a record is never kept).
     fn push_metrics(&mut self) {
+        // Mirrored in place, so the metrics read W without a copy of it.
+        self.state.mirror_now();
         let m = self.metrics();
         let values = [
             m.weight_norm,
@@ -518,10 +615,13 @@ impl Simulation {
         })
     }
 
-    /// Advances `n` steps, then makes sure the metric history ends at the current step.
+    /// Advances `n` steps (fewer if a step is cancelled), then makes sure the metric
+    /// history ends at the current step.
     pub fn run_steps(&mut self, n: u64) {
         for _ in 0..n {
-            self.step();
+            if self.try_step().is_err() {
+                break;
+            }
         }
         if n > 0 {
             self.record_metrics();

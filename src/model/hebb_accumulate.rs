@@ -1,0 +1,301 @@
+//! The outer-product sum `W_raw += c·LᵀR` of one Hebbian step, sparse or dense, and
+//! the part of a step that may be cancelled.
+//!
+//! The sum is accumulated either **sparsely** (per stimulus, only the rows and columns of
+//! detectors that fired: `Σ_b n_b²` work) or **densely** (the tiled matrix product of
+//! [`super::hebb_kernel`] over the columns active anywhere in the batch: `B·u²`
+//! multiply-adds near the machine's peak). [`PathChoice::Auto`] picks the cheaper by an
+//! operation-count estimate.
+//!
+//! A step is planned first ([`Plan::new`]), without touching the state. An expensive
+//! step can then be prepared ([`Plan::prepare`]) — its increments computed aside while a
+//! [`CancelToken`] is checked — and only then applied ([`Plan::apply`]), so a cancelled
+//! step leaves the state exactly as it was. Preparing changes no bit of the result: an
+//! expensive sparse step always goes through its scratch matrix, and the dense kernel
+//! gives the same bits whether its tiles are added at once or after all are computed.
+
+use ndarray::{ArrayView1, ArrayView2};
+
+use super::hebb_kernel::{self, CHEAP_STEP_MULTIPLY_ADDS, Cancelled, Packed};
+use super::learning::{PathChoice, PathTaken};
+use crate::cancel::CancelToken;
+
+/// How much faster (per multiply-add) the dense matrix product runs than the scattered
+/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Set from
+/// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
+const DENSE_SPEEDUP: f64 = 48.0;
+
+/// A sparse step with more pair updates than this goes through a scratch matrix (and can
+/// be cancelled); cheaper ones add straight into `W` (about a second at most).
+const SPARSE_SCRATCH_PAIRS: f64 = 5e8;
+
+/// Stimuli between two looks at the cancel token in a sparse scratch step.
+const SPARSE_CANCEL_EVERY: usize = 16;
+
+/// One step's outer-product sum, planned but not yet applied.
+pub(super) struct Plan<'a> {
+    left: ArrayView2<'a, f32>,
+    right: ArrayView2<'a, f32>,
+    cols_l: Vec<usize>,
+    cols_r: Vec<usize>,
+    same: bool,
+    upper_only: bool,
+    sparse: bool,
+    /// Sparse: pair updates; dense: multiply-adds of the tiled product.
+    cost: f64,
+}
+
+/// Increments computed aside by [`Plan::prepare`], added by [`Plan::apply`].
+pub(super) enum Prepared {
+    /// The dense kernel's tiles.
+    Dense(hebb_kernel::Products),
+    /// A sparse step's increments of `W_raw` (`m × m`, row-major) and of `d_raw`.
+    Sparse(Vec<f32>, Vec<f32>),
+}
+
+impl<'a> Plan<'a> {
+    /// Plans `W_raw += c·LᵀR`; `None` when nothing fired (no weight changes). With
+    /// `upper_only` (symmetric rules, `L = R`) only the upper triangle is written.
+    pub(super) fn new(
+        left: ArrayView2<'a, f32>,
+        right: ArrayView2<'a, f32>,
+        path: PathChoice,
+        upper_only: bool,
+    ) -> Option<Self> {
+        let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
+        let upper_only = upper_only && same;
+        let cols_l = active_columns(left);
+        let cols_r = if same {
+            cols_l.clone()
+        } else {
+            active_columns(right)
+        };
+        if cols_l.is_empty() || cols_r.is_empty() {
+            return None;
+        }
+        let count = |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
+        let pairs: f64 = (0..left.nrows())
+            .map(|b| {
+                let nl = count(left, b);
+                let nr = if same { nl } else { count(right, b) };
+                (nl * nr) as f64
+            })
+            .sum();
+        let pairs = if upper_only { pairs / 2.0 } else { pairs };
+        let u = (cols_l.len() * cols_r.len()) as f64;
+        let multiply_adds = left.nrows() as f64 * if upper_only { u / 2.0 } else { u };
+        let sparse = match path {
+            PathChoice::Sparse => true,
+            PathChoice::Dense => false,
+            PathChoice::Auto => pairs <= multiply_adds / DENSE_SPEEDUP + u,
+        };
+        Some(Self {
+            left,
+            right,
+            cols_l,
+            cols_r,
+            same,
+            upper_only,
+            sparse,
+            cost: if sparse { pairs } else { multiply_adds },
+        })
+    }
+
+    /// Whether the step is expensive enough to be computed aside and checked against a
+    /// cancel token.
+    fn expensive(&self) -> bool {
+        if self.sparse {
+            self.cost > SPARSE_SCRATCH_PAIRS
+        } else {
+            self.cost > CHEAP_STEP_MULTIPLY_ADDS
+        }
+    }
+
+    /// For an expensive step, computes its increments aside while checking `cancel`
+    /// (`Ok(None)`: cheap, nothing to prepare). `m` is the number of detectors.
+    pub(super) fn prepare(
+        &self,
+        m: usize,
+        cancel: &CancelToken,
+    ) -> Result<Option<Prepared>, Cancelled> {
+        if cancel.is_cancelled() {
+            return Err(Cancelled);
+        }
+        if !self.expensive() {
+            return Ok(None);
+        }
+        if self.sparse {
+            let mut w = vec![0.0f32; m * m];
+            let mut d = vec![0.0f32; m];
+            self.sparse_into(&mut w, &mut d, 1.0, Some(cancel))?;
+            return Ok(Some(Prepared::Sparse(w, d)));
+        }
+        let left = Packed::new(self.left, &self.cols_l);
+        let right = Packed::new(self.right, &self.cols_r);
+        hebb_kernel::Products::compute(
+            &left,
+            &right,
+            &self.cols_l,
+            &self.cols_r,
+            self.upper_only,
+            Some(cancel),
+        )
+        .map(|p| Some(Prepared::Dense(p)))
+    }
+
+    /// Adds the step into `w` (`W_raw`, `m × m`, row-major) and `d` (`d_raw`), with
+    /// factor `c`, from what [`Plan::prepare`] computed if anything.
+    pub(super) fn apply(
+        &self,
+        w: &mut [f32],
+        d: &mut [f32],
+        c: f32,
+        prepared: Option<Prepared>,
+    ) -> PathTaken {
+        let m = d.len();
+        let prepared = match prepared {
+            None if self.sparse && self.expensive() => {
+                let mut dw = vec![0.0f32; m * m];
+                let mut dd = vec![0.0f32; m];
+                // Without a token nothing cancels.
+                let _ = self.sparse_into(&mut dw, &mut dd, 1.0, None);
+                Some(Prepared::Sparse(dw, dd))
+            }
+            other => other,
+        };
+        match prepared {
+            Some(Prepared::Sparse(dw, dd)) => {
+                add_scratch(w, d, c, &dw, &dd, &self.cols_l, self.upper_only);
+                PathTaken::Sparse
+            }
+            Some(Prepared::Dense(products)) => {
+                products.add_into(w, d, c);
+                PathTaken::Dense
+            }
+            None if self.sparse => {
+                // Cheap: straight into W, nothing can cancel it.
+                let _ = self.sparse_into(w, d, c, None);
+                PathTaken::Sparse
+            }
+            None => {
+                let left = Packed::new(self.left, &self.cols_l);
+                let right = Packed::new(self.right, &self.cols_r);
+                hebb_kernel::accumulate_dense(
+                    w,
+                    d,
+                    c,
+                    &left,
+                    &right,
+                    &self.cols_l,
+                    &self.cols_r,
+                    self.upper_only,
+                );
+                PathTaken::Dense
+            }
+        }
+    }
+
+    /// The sparse sum: per stimulus, `w[i][j] += c·l_i·r_j` over its active detectors
+    /// (upper triangle only with `upper_only`), the diagonal terms into `d`. Checks
+    /// `cancel` every few stimuli (its callers then throw the scratch away).
+    fn sparse_into(
+        &self,
+        w: &mut [f32],
+        d: &mut [f32],
+        c: f32,
+        cancel: Option<&CancelToken>,
+    ) -> Result<(), Cancelled> {
+        let m = d.len();
+        if w.len() != m * m {
+            return Ok(());
+        }
+        let (mut il, mut vl) = (Vec::new(), Vec::new());
+        let (mut ir, mut vr) = (Vec::new(), Vec::new());
+        for b in 0..self.left.nrows() {
+            if b % SPARSE_CANCEL_EVERY == 0 && cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(Cancelled);
+            }
+            gather_active(self.left.row(b), &mut il, &mut vl);
+            if il.is_empty() {
+                continue;
+            }
+            if !self.same {
+                gather_active(self.right.row(b), &mut ir, &mut vr);
+            }
+            if self.upper_only {
+                // il is ascending, so the entries after position p are the columns j > i.
+                for (p, (&i, &a)) in il.iter().zip(&vl).enumerate() {
+                    let ca = c * a;
+                    let row = &mut w[i * m..(i + 1) * m];
+                    for (&j, &v) in il[p + 1..].iter().zip(&vl[p + 1..]) {
+                        row[j] += ca * v;
+                    }
+                    d[i] += ca * a;
+                }
+                continue;
+            }
+            let (jr, jv) = if self.same { (&il, &vl) } else { (&ir, &vr) };
+            for (&i, &a) in il.iter().zip(&vl) {
+                let ca = c * a;
+                let row = &mut w[i * m..(i + 1) * m];
+                for (&j, &v) in jr.iter().zip(jv.iter()) {
+                    row[j] += ca * v;
+                }
+                // The diagonal is kept at zero, so row[i] now holds exactly this
+                // stimulus's diagonal term: move it to the node weights.
+                d[i] += row[i];
+                row[i] = 0.0;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds a sparse step's scratch (`dw`, `dd`, computed with factor 1) times `c` into `w`
+/// and `d`: only the rows of detectors active on the left can hold anything.
+fn add_scratch(
+    w: &mut [f32],
+    d: &mut [f32],
+    c: f32,
+    dw: &[f32],
+    dd: &[f32],
+    rows: &[usize],
+    upper_only: bool,
+) {
+    let m = d.len();
+    for &i in rows {
+        let from = if upper_only { i + 1 } else { 0 };
+        let (w_row, dw_row) = (&mut w[i * m..(i + 1) * m], &dw[i * m..(i + 1) * m]);
+        for (wv, &x) in w_row[from..].iter_mut().zip(&dw_row[from..]) {
+            *wv += c * x;
+        }
+        d[i] += c * dd[i];
+    }
+}
+
+/// Indices and values of the non-zero entries of a row.
+fn gather_active(row: ArrayView1<f32>, idx: &mut Vec<usize>, val: &mut Vec<f32>) {
+    idx.clear();
+    val.clear();
+    for (i, &a) in row.iter().enumerate() {
+        if a != 0.0 {
+            idx.push(i);
+            val.push(a);
+        }
+    }
+}
+
+/// Columns that are non-zero in at least one row.
+fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
+    let mut any = vec![false; a.ncols()];
+    for row in a.rows() {
+        for (f, &x) in any.iter_mut().zip(row) {
+            *f |= x != 0.0;
+        }
+    }
+    any.iter()
+        .enumerate()
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| i)
+        .collect()
+}
