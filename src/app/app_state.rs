@@ -66,6 +66,11 @@ pub struct InvarianceApp {
     pub order_mode: MatrixOrder,
     pub(super) order_cache: Option<OrderCache>,
     pub(super) order_counter: u64,
+    /// The view last asked of the worker for a matrix too large to copy.
+    pub(super) sent_view: Option<crate::model::overview::ViewRequest>,
+    /// A search waiting for the worker's copy of a matrix too large to copy while it
+    /// trains.
+    pub(super) pending_search: Option<super::search_task::SearchSettings>,
     /// Current central view.
     pub view: View,
     pub(super) params: ParamsPanel,
@@ -147,6 +152,8 @@ impl InvarianceApp {
             order_mode: MatrixOrder::Stored,
             order_cache: None,
             order_counter: 0,
+            sent_view: None,
+            pending_search: None,
             view: options.view.unwrap_or_default(),
             params: ParamsPanel::default(),
             search: SearchPanel::default(),

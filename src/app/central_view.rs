@@ -12,13 +12,14 @@ use super::app_state::{InvarianceApp, OrderCache};
 use super::compare_panel::{CompareAction, LiveRun};
 use super::compare_runs::flatten_config;
 use super::export_menu::{FigureKind as Fig, with_export_menu};
-use super::heatmap::{HeatmapContext, MatrixOrder, recovered_order, truth_order};
+use super::heatmap::{HeatmapContext, MAX_TEXTURE_SIDE, MatrixOrder, recovered_order, truth_order};
 use super::imported::ImportedSource;
 use super::plots_panel;
 use super::stimulus_panel::StimulusContext;
 use super::view::View;
-use super::worker::Published;
+use super::worker::{Published, WorkerCommand};
 use crate::model::NeuronLabel;
+use crate::model::overview::ViewRequest;
 
 impl InvarianceApp {
     /// The central area; returns the neuron clicked in the activity plot, if any.
@@ -178,8 +179,30 @@ impl InvarianceApp {
             return;
         }
         let (order_id, order) = self.current_order(p.key, n, &p.labels);
-        self.heatmap
-            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
+        let summary = p.snapshot.summary.clone();
+        if summary.is_some() {
+            // A matrix too large to copy: the simulation sums it for the heatmap in its
+            // order, and copies the window of exact cells and the inspected row asked for.
+            let view = ViewRequest {
+                order: order.clone(),
+                order_id,
+                max_side: MAX_TEXTURE_SIDE,
+                viewport: self.heatmap.wanted_viewport(n),
+                row: self.inspect.neuron.filter(|&i| i < n),
+            };
+            if self.sent_view.as_ref() != Some(&view) {
+                self.worker.send(WorkerCommand::SetView(Some(view.clone())));
+                self.sent_view = Some(view);
+            }
+        }
+        self.heatmap.update(
+            &self.ctx,
+            p.id,
+            &p.snapshot.weights,
+            order_id,
+            &order,
+            summary.as_ref(),
+        );
     }
 
     /// The heatmap order of the graph `key` with `neurons` nodes (cached until the

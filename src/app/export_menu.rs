@@ -171,6 +171,15 @@ fn palette_of(colormap: Colormap) -> Palette {
 }
 
 /// Builds the figure of `kind` (on the helper thread).
+/// A figure that needs the whole `W` of a matrix too large to copy while it trains.
+fn too_large() -> FigureError {
+    FigureError::NoData(
+        "this figure needs the whole matrix, which at this size is copied only for a search; \
+         run a search first, or use `invariance-lab figure` on the saved experiment"
+            .into(),
+    )
+}
+
 fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
     let no_run = || FigureError::NoData("an imported matrix has no simulation to plot".into());
     let history = &src.snapshot.history;
@@ -181,7 +190,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             views::metric_curve(history, views::Metric::MeanActivity).into()
         }
         FigureKind::Heatmap => views::heatmap(
-            src.snapshot.weights.full().view(),
+            src.snapshot.weights.full().ok_or_else(too_large)?.view(),
             &src.order,
             src.order_name,
             src.palette,
@@ -213,7 +222,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             let n = src
                 .row_neuron
                 .ok_or_else(|| FigureError::NoData("no neuron is inspected".into()))?;
-            let w = src.snapshot.weights.full();
+            let w = src.snapshot.weights.full().ok_or_else(too_large)?;
             views::weight_row(w.view(), n, &src.order, src.order_name).into()
         }
         FigureKind::ReceptiveField => {

@@ -359,7 +359,8 @@ impl Files {
         })
     }
 
-    /// Exports from a snapshot (or the displayed heatmap) on a helper thread.
+    /// Exports from a snapshot (or the displayed heatmap) on a helper thread (the app
+    /// asks the worker for a copy of a large `W` first, see [`not_copied`]).
     pub fn start_export(
         &mut self,
         purpose: FilePurpose,
@@ -373,14 +374,16 @@ impl Files {
             let path = path.clone();
             move || {
                 let result: anyhow::Result<()> = match purpose {
-                    FilePurpose::ExportNpy => {
-                        crate::io::matrix::save_npy(&path, snapshot.weights.full().view())
-                            .with_context(|| format!("could not write {}", path.display()))
-                    }
-                    FilePurpose::ExportCsv => {
-                        crate::io::matrix::save_csv(&path, snapshot.weights.full().view())
-                            .with_context(|| format!("could not write {}", path.display()))
-                    }
+                    FilePurpose::ExportNpy => match snapshot.weights.full() {
+                        Some(w) => crate::io::matrix::save_npy(&path, w.view())
+                            .with_context(|| format!("could not write {}", path.display())),
+                        None => Err(not_copied()),
+                    },
+                    FilePurpose::ExportCsv => match snapshot.weights.full() {
+                        Some(w) => crate::io::matrix::save_csv(&path, w.view())
+                            .with_context(|| format!("could not write {}", path.display())),
+                        None => Err(not_copied()),
+                    },
                     FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
                     FilePurpose::ExportPng => match &heatmap {
                         Some(img) => save_png(&path, img),
@@ -530,4 +533,12 @@ impl Files {
         }
         result
     }
+}
+
+/// The error of an export from a snapshot that holds no copy of a large `W`.
+fn not_copied() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the weights of a matrix this large are copied only on request; pause and try again \
+         (or use `invariance-lab export` on the saved experiment)"
+    )
 }

@@ -3,7 +3,7 @@
 //! The app's views read "the graph on screen" either from the simulation thread's
 //! newest snapshot or from an [`ImportedGraph`]; [`AppSource`] says which. An imported
 //! matrix is read through the same loader and limits as `invariance-lab search`
-//! ([`crate::io::matrix::load_matrix`], then [`WeightedGraph::from_f64`]), so a file
+//! ([`crate::io::load_matrix_f32`], then [`WeightedGraph::new`]), so a file
 //! the command line accepts opens here and one it refuses is refused with the same
 //! words. Node names come from an optional labels file ([`load_node_names`]).
 
@@ -14,7 +14,8 @@ use ndarray::{Array1, Array2};
 
 use crate::graph::GraphError;
 use crate::graph::WeightedGraph;
-use crate::io::matrix::{MatrixError, load_matrix};
+use crate::io::load_matrix_f32;
+use crate::io::matrix::MatrixError;
 use crate::io::read::{ReadError, read_limited};
 use crate::model::{Snapshot, SnapshotWeights};
 
@@ -114,6 +115,7 @@ impl ImportedGraph {
             stimulus: Arc::new(Vec::new()),
             activity: Arc::new(Vec::new()),
             history: Arc::new(Vec::new()),
+            summary: None,
             // An imported matrix is not learned: nothing to record.
             pins: Arc::default(),
         };
@@ -145,15 +147,13 @@ pub fn is_matrix_path(path: &Path) -> bool {
 /// Reads a matrix file as `invariance-lab search` does: the same loader, the same
 /// limits, the same checks (square, finite in `f32`).
 pub fn load_imported(path: &Path) -> Result<ImportedGraph, ImportError> {
-    let m = load_matrix(path)?;
-    let graph = WeightedGraph::from_f64(m.view()).map_err(|cause| ImportError::NotAGraph {
+    // Read as float32 (streamed), the type the graph holds: no float64 copy.
+    let m = load_matrix_f32(path)?;
+    let graph = WeightedGraph::new(m, None).map_err(|cause| ImportError::NotAGraph {
         path: path.to_path_buf(),
         cause,
     })?;
-    Ok(ImportedGraph::new(
-        path.to_path_buf(),
-        graph.weights().to_owned(),
-    ))
+    Ok(ImportedGraph::new(path.to_path_buf(), graph.into_weights()))
 }
 
 /// Node names for tooltips and tables, in stored order.

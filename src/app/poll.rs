@@ -44,7 +44,14 @@ impl InvarianceApp {
             let new_generation = p.model.generation != self.generation_seen;
             self.latest = Some(p.clone());
             if new_generation {
+                self.pending_search = None;
                 self.on_new_generation(&p);
+            }
+            // The copy a waiting search asked for has arrived.
+            if self.pending_search.is_some() && p.snapshot.weights.summary().is_none() {
+                if let Some(settings) = self.pending_search.take() {
+                    self.start_search_with(settings);
+                }
             }
         }
         for event in self.files.drain() {

@@ -9,6 +9,7 @@ use super::heatmap::MatrixOrder;
 use super::search_outcome::SearchOutcome;
 use super::search_panel::{Pick, SearchAction};
 use super::search_task::{FoundPermutation, SearchInput, SearchSettings, SearchTask};
+use super::worker::WorkerCommand;
 use crate::perm::Permutation;
 
 impl InvarianceApp {
@@ -111,6 +112,17 @@ impl InvarianceApp {
             self.status.error("Nothing to search yet.");
             return;
         };
+        if p.snapshot.weights.summary().is_some() {
+            // A matrix too large to copy while it trains: ask for one copy, and start
+            // when it arrives (`poll`).
+            self.worker.send(WorkerCommand::CopyWeights);
+            self.pending_search = Some(settings);
+            self.status.info(format!(
+                "Copying the {0} × {0} weights for the search…",
+                p.snapshot.weights.neurons()
+            ));
+            return;
+        }
         let input = SearchInput {
             weights: p.snapshot.weights.clone(),
             node_weights: p.snapshot.node_weights.clone(),

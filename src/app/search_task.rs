@@ -210,7 +210,7 @@ impl SearchTask {
                         search_engine::run(&input, &settings, &cancel, &mut report).map(|found| {
                             SearchOutcome::from_report_within(
                                 found,
-                                input.weights.full().clone(),
+                                input.weights.full().cloned().unwrap_or_default(),
                                 &input.node_weights,
                                 input.ground_truth.clone(),
                                 input.scored.clone(),

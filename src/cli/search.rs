@@ -434,8 +434,9 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if matches!(ext.as_str(), "npy" | "csv" | "txt" | "tsv") {
-        let m = crate::io::matrix::load_matrix(path).map_err(|e| BadInput(e.to_string()))?;
-        let graph = WeightedGraph::from_f64(m.view())
+        // Read as float32 (streamed), the type the graph holds: no float64 copy.
+        let m = crate::io::load_matrix_f32(path).map_err(|e| BadInput(e.to_string()))?;
+        let graph = WeightedGraph::new(m, None)
             .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
         return Ok(Loaded {
             graph,

@@ -16,6 +16,7 @@ pub mod learned_bank;
 pub mod learning;
 pub mod line_space;
 pub mod metrics;
+pub mod overview;
 pub mod photo_dir;
 pub mod pins;
 pub mod polar;

@@ -20,6 +20,7 @@ use super::field_phase::LearnedFields;
 use super::learned_bank::FieldLearnerParts;
 use super::learning::{Cancelled, HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
+use super::overview::{Overview, ViewRequest, WeightSummary};
 use super::pins::Pins;
 use super::rng::{Purpose, derived_rng};
 use super::snapshot_weights::SnapshotWeights;
@@ -109,6 +110,9 @@ pub struct Snapshot {
     pub history: Arc<Vec<MetricsRecord>>,
     /// Pinned weights and their histories (short, see [`super::pins`]).
     pub pins: Arc<Pins>,
+    /// For a large `W`: block means in the view's order, its window of exact cells and
+    /// its row ([`Simulation::set_view`]); `None` when no view asked.
+    pub summary: Option<Arc<WeightSummary>>,
 }
 
 impl Snapshot {
@@ -148,6 +152,8 @@ pub struct Simulation {
     /// Checked inside a step (the batch loop and the Hebbian kernel), so a huge step ends
     /// soon after a cancel with the state as it was before it.
     cancel: Option<CancelToken>,
+    /// Block sums of `W` for a view of a large matrix, kept up to date every step.
+    overview: Option<Overview>,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -195,6 +201,7 @@ impl Simulation {
             learned,
             pins: Pins::default(),
             cancel: None,
+            overview: None,
         }))
     }
 
@@ -415,6 +422,45 @@ impl Simulation {
         Ok(out)
     }
 
+    /// Asks for (or stops) the block sums of `W` a view of a large matrix needs
+    /// ([`super::overview`]): kept up to date every step from then on, and read with
+    /// [`Simulation::view_summary`]. A request in the same order as the current one only
+    /// changes its window and row; an invalid order clears it.
+    pub fn set_view(&mut self, request: Option<ViewRequest>) {
+        self.overview = match (self.overview.take(), request) {
+            (Some(mut o), Some(r))
+                if o.request().order_id == r.order_id
+                    && o.request().max_side == r.max_side
+                    && o.request().order.len() == r.order.len() =>
+            {
+                o.set_window(r.viewport, r.row);
+                Some(o)
+            }
+            (_, Some(r)) => Overview::new(r, &self.state),
+            (_, None) => None,
+        };
+    }
+
+    /// The view's block means, window and row now (see [`Simulation::set_view`]).
+    pub fn view_summary(&mut self) -> Option<WeightSummary> {
+        let state = &self.state;
+        self.overview.as_mut().map(|o| o.summary(state))
+    }
+
+    /// A snapshot for a view of a large matrix: the view's summary
+    /// ([`Simulation::view_summary`]), and as weights either `reuse` (a copy of `W` taken
+    /// earlier, still current) or, when `None`, the summary alone — no copy of `W`.
+    pub fn summary_snapshot(&mut self, reuse: Option<Arc<SnapshotWeights>>) -> Snapshot {
+        let summary =
+            Arc::new(self.view_summary().unwrap_or_else(|| {
+                WeightSummary::empty(self.neurons(), self.state.is_symmetric())
+            }));
+        let weights = reuse.unwrap_or_else(|| Arc::new(SnapshotWeights::Summary(summary.clone())));
+        let mut snapshot = self.snapshot_with(weights);
+        snapshot.summary = Some(summary);
+        snapshot
+    }
+
     /// Sets (or clears) the token that a step checks while it runs: once it is
     /// cancelled, [`Simulation::try_step`] returns [`Cancelled`] and leaves the state as
     /// it was before that step, so the last completed step can be saved.
@@ -475,6 +521,22 @@ impl Simulation {
             PathChoice::Auto,
             cancel,
         )?;
+        if let Some(overview) = &mut self.overview {
+            let keep = 1.0 - f64::from(params.decay);
+            let factor = f64::from(params.learning_rate) / current.nrows().max(1) as f64;
+            match (params.rule, &previous) {
+                (LearningRule::Hebb, _) => {
+                    overview.record(keep, factor, current.view(), current.view())
+                }
+                (LearningRule::Temporal, Some(prev)) => {
+                    overview.record(keep, factor, current.view(), prev.view())
+                }
+                (LearningRule::Temporal, None) => {
+                    overview.record(keep, factor, current.view(), current.view())
+                }
+                _ => overview.mark_stale(),
+            }
+        }
         let total: f64 = current.iter().map(|&a| f64::from(a)).sum();
         self.last_mean_activity = total / current.len().max(1) as f64;
         self.last_stimulus = batch.stimuli.row(0).to_vec();
@@ -644,6 +706,9 @@ impl Simulation {
     /// pinned; their histories start again at step 0.
     pub fn reset(&mut self) {
         self.state.reset();
+        if let Some(o) = &mut self.overview {
+            o.mark_stale();
+        }
         self.step = 0;
         self.history.clear();
         self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
@@ -671,6 +736,25 @@ impl Simulation {
     /// Materialised weights.
     pub fn weights(&self) -> Array2<f32> {
         self.state.weights()
+    }
+
+    /// Calls `f` with the rows of `W` (stored order, bit-identical to
+    /// [`Simulation::weights`]) a block of whole rows at a time, without copying the
+    /// matrix: what an export of a 1 GiB `W` streams.
+    pub fn for_each_weight_row_block<E>(
+        &self,
+        mut f: impl FnMut(&[f32]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let scale = self.state.scale();
+        let mut scaled = Vec::new();
+        self.state.for_each_raw_row_block(|_, rows| {
+            if scale == 1.0 {
+                return f(rows);
+            }
+            scaled.clear();
+            scaled.extend(rows.iter().map(|&w| (f64::from(w) * scale) as f32));
+            f(&scaled)
+        })
     }
 
     /// The learning state (raw buffers, decay scale, running means) — what experiment
@@ -833,6 +917,13 @@ impl Simulation {
     /// upper triangle when the rule is symmetric — and the scaling and mirroring into
     /// `W` happen later, on whichever thread first asks for [`SnapshotWeights::full`].
     pub fn snapshot_into(&self, buffer: Option<Array2<f32>>) -> Snapshot {
+        self.snapshot_with(Arc::new(SnapshotWeights::from_raw(
+            self.state.raw_copy_into(buffer),
+        )))
+    }
+
+    /// A snapshot with the given weights and everything else copied now.
+    fn snapshot_with(&self, weights: Arc<SnapshotWeights>) -> Snapshot {
         Snapshot {
             step: self.step,
             phase: self.phase(),
@@ -841,12 +932,13 @@ impl Simulation {
                 .learned
                 .as_ref()
                 .map(|_| Arc::new(self.bank.fields.clone())),
-            weights: Arc::new(SnapshotWeights::from_raw(self.state.raw_copy_into(buffer))),
+            weights,
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),
             history: Arc::new(self.history.clone()),
             pins: Arc::new(self.pins.clone()),
+            summary: None,
         }
     }
 }
