@@ -21,9 +21,20 @@ use super::learning::{PathChoice, PathTaken};
 use crate::cancel::CancelToken;
 
 /// How much faster (per multiply-add) the dense matrix product runs than the scattered
-/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Set from
-/// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
+/// sparse loop while `W` fits in the caches; used by the cost estimate of
+/// [`PathChoice::Auto`]. Set from `bench/hebbian_throughput.rs` on 2 cores (see README,
+/// "bench-hebb").
 const DENSE_SPEEDUP: f64 = 48.0;
+
+/// Beyond this size of `W` (bytes) a scattered sparse update is a cache (and TLB) miss,
+/// while the dense path streams whole rows: the estimate then uses
+/// [`DENSE_SPEEDUP_UNCACHED`] and counts the dense path's pass over `W` at a tenth.
+const CACHED_W_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// [`DENSE_SPEEDUP`] for a `W` beyond [`CACHED_W_BYTES`] (at M = 16,384 the sparse path
+/// took 2.9 s a step of 64 stimuli at 7 % activity, the dense one 2.3 s, on a loaded
+/// machine; the dense path's advantage grows with the machine's free capacity).
+const DENSE_SPEEDUP_UNCACHED: f64 = 1000.0;
 
 /// A sparse step with more pair updates than this goes through a scratch matrix (and can
 /// be cancelled); cheaper ones add straight into `W` (about a second at most).
@@ -84,10 +95,16 @@ impl<'a> Plan<'a> {
         let pairs = if upper_only { pairs / 2.0 } else { pairs };
         let u = (cols_l.len() * cols_r.len()) as f64;
         let multiply_adds = left.nrows() as f64 * if upper_only { u / 2.0 } else { u };
+        let m = left.ncols() as f64;
+        let (speedup, pass) = if m * m * 4.0 > CACHED_W_BYTES {
+            (DENSE_SPEEDUP_UNCACHED, 0.1)
+        } else {
+            (DENSE_SPEEDUP, 1.0)
+        };
         let sparse = match path {
             PathChoice::Sparse => true,
             PathChoice::Dense => false,
-            PathChoice::Auto => pairs <= multiply_adds / DENSE_SPEEDUP + u,
+            PathChoice::Auto => pairs <= multiply_adds / speedup + pass * u,
         };
         Some(Self {
             left,
