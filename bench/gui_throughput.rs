@@ -372,8 +372,10 @@ fn main() {
     if m >= invariance_lab::app::worker::LARGE_NEURONS {
         large_pieces(&mut headless);
     } else {
-        use invariance_lab::app::colormap::Colormap;
-        use invariance_lab::app::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
+        use invariance_lab::app::views::colormap::Colormap;
+        use invariance_lab::app::views::heatmap::{
+            HeatmapJob, HeatmapKey, RangeMode, render_heatmap,
+        };
         let snapshot = headless.snapshot();
         let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
         for (name, order) in [
@@ -484,8 +486,8 @@ fn main() {
 /// 512 × 512 window of exact cells, a row), what keeping the block sums costs a step,
 /// and what colouring the summary costs the helper thread.
 fn large_pieces(headless: &mut Simulation) {
-    use invariance_lab::app::colormap::Colormap;
-    use invariance_lab::app::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
+    use invariance_lab::app::views::colormap::Colormap;
+    use invariance_lab::app::views::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
     use invariance_lab::model::overview::ViewRequest;
     use std::sync::Arc;
     let m = headless.neurons();

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bounded_read;
 pub mod cancel;
 pub mod cli;
 pub mod figure;
@@ -15,6 +16,7 @@ pub mod group;
 pub mod io;
 pub mod model;
 pub mod perm;
+pub mod report;
 pub mod search;
 pub mod sweep;
 pub mod transform;

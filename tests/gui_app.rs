@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::search_panel::Pick;
-use invariance_lab::app::status_bar::StatusKind;
+use invariance_lab::app::state::search::Pick;
+use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::model::presets;
 
@@ -178,7 +178,11 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     wait_for(&mut h, "training", Duration::from_secs(120), |a| {
         a.step_count() == Some(steps) && !a.is_running()
     });
-    h.state_mut().search.settings.time_limit_secs = 20.0;
+    h.state_mut()
+        .app_state_mut()
+        .search
+        .settings
+        .time_limit_secs = 20.0;
     h.get_by_label("Start search").click();
     wait_for(&mut h, "search results", Duration::from_secs(90), |a| {
         !a.search_running() && !a.search_results().is_empty()
@@ -212,7 +216,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     h.run_steps(2);
     h.get_by_label("#1").click();
     wait_for(&mut h, "the recovered order", PATIENCE, |a| {
-        a.order_mode == MatrixOrder::Recovered && a.heatmap_is_current()
+        a.app_state().order.mode == MatrixOrder::Recovered && a.heatmap_is_current()
     });
     let shown = h.state().displayed_heatmap().expect("heatmap");
     // The texture's pixels are exactly the colours of the ordered values.
@@ -238,7 +242,7 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
     for &(r, c) in &[(0usize, 1usize), (5, 17), (n - 1, 3)] {
         let v = w[[order[r], order[c]]];
         assert_eq!(shown.value(r, c), (v, true));
-        let expected = invariance_lab::app::colormap::Colormap::Viridis.lut()
+        let expected = invariance_lab::app::views::colormap::Colormap::Viridis.lut()
             [((v - lo) * (255.0 / (hi - lo))).clamp(0.0, 255.0) as usize];
         assert_eq!(shown.image.pixels[r * n + c], expected);
     }
@@ -271,7 +275,7 @@ fn saving_and_opening_round_trip_exactly_through_the_library_functions() {
     assert!(!h.state().is_dirty(), "a saved experiment is clean");
 
     // The file is what the CLI reads.
-    let loaded = invariance_lab::app::files::load_experiment(&path).expect("loads");
+    let loaded = invariance_lab::io::experiment::load(&path).expect("loads");
     assert_eq!(loaded.step_count(), 7);
     let bits: Vec<u32> = loaded.weights().iter().map(|w| w.to_bits()).collect();
     assert_eq!(bits, saved_weights);
@@ -291,7 +295,7 @@ fn saving_and_opening_round_trip_exactly_through_the_library_functions() {
     assert_eq!(h.state().step_count(), Some(7));
     assert_eq!(weights_bits(h.state()), saved_weights);
     assert_eq!(
-        h.state().files.current_path.as_deref(),
+        h.state().app_state().document.current_path.as_deref(),
         Some(path.as_path())
     );
 
@@ -359,9 +363,14 @@ fn cancel_stops_a_running_search_within_half_a_second() {
         a.step_count() == Some(20) && !a.is_running()
     });
     // Seeded enumeration of every candidate image with a long limit runs for seconds.
-    h.state_mut().search.settings.method = invariance_lab::app::search_task::SearchMethod::Seeded;
-    h.state_mut().search.settings.time_limit_secs = 60.0;
-    h.state_mut().search.settings.max_results = 100_000;
+    h.state_mut().app_state_mut().search.settings.method =
+        invariance_lab::app::state::search::SearchMethod::Seeded;
+    h.state_mut()
+        .app_state_mut()
+        .search
+        .settings
+        .time_limit_secs = 60.0;
+    h.state_mut().app_state_mut().search.settings.max_results = 100_000;
     h.get_by_label("Start search").click();
     wait_for(
         &mut h,
@@ -382,6 +391,7 @@ fn cancel_stops_a_running_search_within_half_a_second() {
     );
     let outcome = h
         .state()
+        .app_state()
         .search
         .outcome
         .as_ref()
@@ -404,7 +414,12 @@ fn start_up_select_picks_the_requested_true_transformation() {
     wait_for(&mut h, "search results", Duration::from_secs(180), |a| {
         !a.search_running() && !a.search_results().is_empty()
     });
-    let pick = h.state().search.selected.expect("something is selected");
+    let pick = h
+        .state()
+        .app_state()
+        .search
+        .selected()
+        .expect("something is selected");
     let selected = h
         .state()
         .selected_permutation()
@@ -417,7 +432,7 @@ fn start_up_select_picks_the_requested_true_transformation() {
         .model
         .ground_truth
         .clone();
-    let truth = invariance_lab::app::search_task::best_truth_match(&selected, &ground_truth)
+    let truth = invariance_lab::report::rows::best_truth_match(&selected, &ground_truth)
         .expect("ground truth");
     assert_eq!(truth.transformation.to_string(), "shift +3");
     assert!(truth.consistency >= 0.95, "{truth:?}");

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::heatmap::HeatmapContext;
-use invariance_lab::app::imported::AppSource;
-use invariance_lab::app::status_bar::StatusKind;
+use invariance_lab::app::state::source::AppSource;
+use invariance_lab::app::state::status::StatusKind;
+use invariance_lab::app::views::heatmap::HeatmapContext;
 use invariance_lab::app::{AppAction, InvarianceApp, StartOptions, View};
 use invariance_lab::model::{Simulation, presets};
 use invariance_lab::perm::Permutation;
@@ -135,12 +135,22 @@ fn an_npy_matrix_opens_as_an_imported_graph_and_its_search_finds_the_planted_gro
     assert_eq!(h.state().step_count(), steps_before);
 
     // Search it: every result is an exact automorphism, the exact group is D_12.
-    h.state_mut().search.settings.time_limit_secs = 20.0;
+    h.state_mut()
+        .app_state_mut()
+        .search
+        .settings
+        .time_limit_secs = 20.0;
     h.state_mut().perform(AppAction::StartSearch);
     wait_for(&mut h, "the search", |a| {
         !a.search_running() && !a.search_results().is_empty()
     });
-    let outcome = h.state().search.outcome.clone().expect("outcome");
+    let outcome = h
+        .state()
+        .app_state()
+        .search
+        .outcome
+        .clone()
+        .expect("outcome");
     // Accepted results are exact automorphisms; the rejected candidates are not.
     let tolerance = outcome.group.summary.tolerance;
     let mut accepted = 0;
@@ -191,17 +201,17 @@ fn a_csv_matrix_opens_with_the_same_values_as_its_npy() {
     assert_eq!(*shown, w, "CSV round trip of f32 values is exact");
     // Views that need a simulation explain themselves instead of failing.
     for view in [View::Stimulus, View::Transformation, View::Learning] {
-        h.state_mut().view = view;
+        h.state_mut().app_state_mut().view = view;
         h.run_steps(2);
     }
-    h.state_mut().view = View::Stimulus;
+    h.state_mut().app_state_mut().view = View::Stimulus;
     h.run_steps(2);
     assert!(
         h.query_by_label_contains("exist only for a simulated network")
             .is_some()
     );
     // Every control of the imported-matrix panels has an accessible name.
-    h.state_mut().view = View::Weights;
+    h.state_mut().app_state_mut().view = View::Weights;
     h.run_steps(3);
     let unnamed = h.unnamed_widgets();
     assert!(
@@ -224,7 +234,7 @@ fn a_corrupt_matrix_shows_an_error_and_leaves_the_open_experiment_untouched() {
     let config = h.state().published().expect("p").model.config.clone();
 
     for (path, name) in [(&bad, "corrupt.npy"), (&ragged, "ragged.csv")] {
-        h.state_mut().status.info("ready");
+        h.state_mut().app_state_mut().status.info("ready");
         h.state_mut().open_path(path.clone());
         h.run_steps(2);
         if h.query_by_label("Discard").is_some() {
@@ -364,12 +374,14 @@ fn two_experiment_files_overlay_as_two_curves_with_their_slopes_and_can_be_remov
         sims.push(sim);
     }
     let mut h = trained_ring_shift();
-    h.state_mut().view = View::Learning;
+    h.state_mut().app_state_mut().view = View::Learning;
     for f in &files {
         h.state_mut().add_runs(f.clone());
     }
-    wait_for(&mut h, "two overlays", |a| a.compare.overlays.len() == 2);
-    let overlays = h.state().compare.overlays.clone();
+    wait_for(&mut h, "two overlays", |a| {
+        a.panels().central.compare.overlays.len() == 2
+    });
+    let overlays = h.state().panels().central.compare.overlays.clone();
     // Loaded in the order added.
     for (o, (sim, path)) in overlays.iter().zip(sims.iter().zip(&files)) {
         assert_eq!(&o.run.path, path);
@@ -395,7 +407,7 @@ fn two_experiment_files_overlay_as_two_curves_with_their_slopes_and_can_be_remov
     // The legend names each by what differs (the live run has decay 0 too).
     h.run_steps(3);
     assert!(h.query_all_by_label_contains("decay=0.01").next().is_some());
-    let slope_text = invariance_lab::app::compare_panel::slope_text(Some(&decayed));
+    let slope_text = invariance_lab::app::panels::compare::slope_text(Some(&decayed));
     assert!(
         h.query_all_by_label_contains(&slope_text).next().is_some(),
         "{slope_text}"
@@ -406,7 +418,7 @@ fn two_experiment_files_overlay_as_two_curves_with_their_slopes_and_can_be_remov
     assert_eq!(remove.len(), 2);
     remove[1].click();
     h.run_steps(2);
-    let left = &h.state().compare.overlays;
+    let left = &h.state().panels().central.compare.overlays;
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].run.path, files[0]);
 }
@@ -432,8 +444,10 @@ fn a_sweep_csv_adds_one_curve_per_run() {
         compare: vec![csv],
         ..StartOptions::default()
     });
-    wait_for(&mut h, "six runs", |a| a.compare.overlays.len() == 6);
-    for o in &h.state().compare.overlays {
+    wait_for(&mut h, "six runs", |a| {
+        a.panels().central.compare.overlays.len() == 6
+    });
+    for o in &h.state().panels().central.compare.overlays {
         assert_eq!(o.run.points.len(), 4);
         let fit = o.fit.expect("slope");
         assert!((fit.slope + 0.5).abs() < 1e-12, "{fit:?}");

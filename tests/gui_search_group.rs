@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::search_outcome::SearchOutcome;
-use invariance_lab::app::search_panel::Pick;
+use invariance_lab::app::state::search::Pick;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::group::GroupOrder;
 use invariance_lab::model::Transformation;
 use invariance_lab::perm::{self, Permutation};
+use invariance_lab::report::outcome::SearchOutcome;
 use invariance_lab::search::{GroupSummary, Method, SearchReport, SearchResult};
 
 const STEPS: u64 = 100;
@@ -171,6 +171,7 @@ fn the_headline_names_the_group_and_its_generator_link_selects_it() {
     let unit = truth(&h, "shift +1");
     let generator = &h
         .state()
+        .app_state()
         .search
         .outcome
         .as_ref()
@@ -202,9 +203,12 @@ fn the_headline_names_the_group_and_its_generator_link_selects_it() {
     assert_ne!(h.state().selected_permutation(), Some(&unit));
     h.get_by_label("shift +1").click();
     h.run_steps(2);
-    assert_eq!(h.state().search.selected, Some(Pick::Generator(0)));
+    assert_eq!(
+        h.state().app_state().search.selected(),
+        Some(Pick::Generator(0))
+    );
     assert_eq!(h.state().selected_permutation(), Some(&unit));
-    assert_eq!(h.state().order_mode, MatrixOrder::Recovered);
+    assert_eq!(h.state().app_state().order.mode, MatrixOrder::Recovered);
 }
 
 #[test]
@@ -232,10 +236,13 @@ fn non_symmetries_are_collapsed_and_elements_are_measured_on_demand() {
     h.run_steps(3);
     h.get_by_label("#6").click();
     h.run_steps(1);
-    assert_eq!(h.state().search.selected, Some(Pick::Result(5)));
+    assert_eq!(
+        h.state().app_state().search.selected(),
+        Some(Pick::Result(5))
+    );
 
     // Elements: nothing is listed until the section is opened.
-    assert!(h.state().search.elements.elements().is_empty());
+    assert!(h.state().panels().search.elements.elements().is_empty());
     h.get_by_label("Elements (64 in all)").click();
     h.run_steps(4);
     let w = h
@@ -247,7 +254,7 @@ fn non_symmetries_are_collapsed_and_elements_are_measured_on_demand() {
         .full()
         .expect("a copy of W")
         .clone();
-    let elements = h.state().search.elements.elements().to_vec();
+    let elements = h.state().panels().search.elements.elements().to_vec();
     assert_eq!(elements.len(), 16, "one page");
     for (k, e) in elements.iter().enumerate() {
         // Powers of the unit shift: g1^k is shift +k, its error measured on W.
@@ -267,7 +274,7 @@ fn non_symmetries_are_collapsed_and_elements_are_measured_on_demand() {
     );
     h.get_by_label("Show 16 more").click();
     h.run_steps(4);
-    assert_eq!(h.state().search.elements.elements().len(), 32);
+    assert_eq!(h.state().panels().search.elements.elements().len(), 32);
 
     // Every control in the opened sections has an accessible name.
     let unnamed = h.unnamed_widgets();
@@ -285,7 +292,10 @@ fn without_a_group_the_headline_says_so() {
     h.state_mut().show_search_outcome(outcome, STEPS);
     h.run_steps(3);
     assert!(h.query_by_label("No symmetry found").is_some());
-    assert_eq!(h.state().search.selected, Some(Pick::Result(0)));
+    assert_eq!(
+        h.state().app_state().search.selected(),
+        Some(Pick::Result(0))
+    );
     // With a tolerance of 1e-9 every candidate is a non-symmetry.
     assert!(
         h.query_by_label_contains("Candidates that are not symmetries (6)")

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::settings::{SETTINGS_KEY, Settings};
-use invariance_lab::app::status_bar::StatusKind;
-use invariance_lab::app::theme::ThemeChoice;
+use invariance_lab::app::state::look::ThemeChoice;
+use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, StartOptions, View};
 
 /// eframe's key–value store, in memory.
@@ -122,13 +122,16 @@ fn every_remembered_setting_survives_a_restart() {
     {
         let app = h.state_mut();
         app.set_theme_choice(ThemeChoice::Dark);
-        app.view = View::Learning;
-        app.heatmap.colormap = invariance_lab::app::colormap::Colormap::Diverging;
-        app.heatmap.range = invariance_lab::app::heatmap::RangeMode::Fixed(-0.25, 0.75);
-        app.search.settings.seed = 17;
-        app.search.settings.time_limit_secs = 12.5;
-        app.search.settings.method = invariance_lab::app::search_task::SearchMethod::Seeded;
-        app.files.recent = vec![
+        app.app_state_mut().view = View::Learning;
+        app.panels_mut().central.heatmap.colormap =
+            invariance_lab::app::views::colormap::Colormap::Diverging;
+        app.panels_mut().central.heatmap.range =
+            invariance_lab::app::views::heatmap::RangeMode::Fixed(-0.25, 0.75);
+        app.app_state_mut().search.settings.seed = 17;
+        app.app_state_mut().search.settings.time_limit_secs = 12.5;
+        app.app_state_mut().search.settings.method =
+            invariance_lab::app::state::search::SearchMethod::Seeded;
+        app.app_state_mut().document.recent = vec![
             PathBuf::from("/nowhere/a.json"),
             PathBuf::from("/nowhere/b.npy"),
         ];
@@ -150,7 +153,7 @@ fn every_remembered_setting_survives_a_restart() {
     again.run_steps(3);
     let after = again.state().current_settings();
     assert_eq!(after, before);
-    assert_eq!(again.state().view, View::Learning);
+    assert_eq!(again.state().app_state().view, View::Learning);
     assert_eq!(again.ctx.zoom_factor(), 1.25);
     // The files do not exist, so nothing is offered for reopening.
     assert_eq!(again.state().reopen_offer(), None);
@@ -159,7 +162,7 @@ fn every_remembered_setting_survives_a_restart() {
 #[test]
 fn the_command_line_wins_over_remembered_settings() {
     let mut h = start(remembering(), None);
-    h.state_mut().view = View::Learning;
+    h.state_mut().app_state_mut().view = View::Learning;
     h.state_mut().set_theme_choice(ThemeChoice::Dark);
     let store = saved(&mut h);
     drop(h);
@@ -171,7 +174,7 @@ fn the_command_line_wins_over_remembered_settings() {
         },
         Some(store),
     );
-    assert_eq!(again.state().view, View::Weights);
+    assert_eq!(again.state().app_state().view, View::Weights);
     assert_eq!(again.state().theme_choice(), ThemeChoice::Light);
 }
 
@@ -206,7 +209,7 @@ fn the_last_experiment_is_offered_and_reopens_on_request() {
         .expect("preset")
         .config;
     let sim = invariance_lab::model::Simulation::new(config.clone()).expect("simulation");
-    invariance_lab::app::files::save_experiment(&path, &sim).expect("saved");
+    invariance_lab::io::experiment::save(&path, &sim).expect("saved");
     let settings = Settings {
         recent_files: vec![dir.path().join("matrix.npy"), path.clone()],
         ..Settings::default()
@@ -230,6 +233,9 @@ fn the_last_experiment_is_offered_and_reopens_on_request() {
         h.state().published().expect("published").model.config,
         config
     );
-    assert_eq!(h.state().files.current_path.as_ref(), Some(&path));
+    assert_eq!(
+        h.state().app_state().document.current_path.as_ref(),
+        Some(&path)
+    );
     assert_eq!(h.state().reopen_offer(), None);
 }

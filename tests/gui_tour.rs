@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::search_task::best_truth_match;
-use invariance_lab::app::tour::{TOUR, TourPhase};
+use invariance_lab::app::state::tour::{TOUR, TourPhase};
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions, View};
 use invariance_lab::model::presets;
+use invariance_lab::report::rows::best_truth_match;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()
@@ -73,7 +73,7 @@ fn the_tour_starts_from_the_help_menu_and_walks_through_learning_with_the_arrow_
         ring_shift
     );
     assert_eq!(h.state().step_count(), Some(first.steps));
-    assert_eq!(h.state().view, first.view);
+    assert_eq!(h.state().app_state().view, first.view);
     // The caption is on screen.
     h.get_by_label_contains(TOUR[0].title);
 
@@ -81,7 +81,7 @@ fn the_tour_starts_from_the_help_menu_and_walks_through_learning_with_the_arrow_
     wait_for(&mut h, "step 2", PATIENCE, reached(1));
     let learning = TOUR[1].target;
     assert_eq!(learning.view, View::Learning);
-    assert_eq!(h.state().view, View::Learning);
+    assert_eq!(h.state().app_state().view, View::Learning);
     // Trained to exactly the step's count (the arrow key did not also step the model).
     assert_eq!(h.state().step_count(), Some(learning.steps));
     assert!(!h.state().is_running());
@@ -123,8 +123,8 @@ fn the_shift_step_selects_the_unit_shift_in_recovered_order_and_neighbours_reuse
         presets::by_name(target.preset).expect("preset").config
     );
     assert_eq!(app.step_count(), Some(target.steps));
-    assert_eq!(app.view, View::Weights);
-    assert_eq!(app.order_mode, MatrixOrder::Recovered);
+    assert_eq!(app.app_state().view, View::Weights);
+    assert_eq!(app.app_state().order.mode, MatrixOrder::Recovered);
     let (name, consistency) = selected_truth(app);
     assert_eq!(name, "shift +1");
     assert!(consistency >= 0.95, "consistency {consistency}");
@@ -147,7 +147,7 @@ fn the_shift_step_selects_the_unit_shift_in_recovered_order_and_neighbours_reuse
     let results = h.state().search_results().to_vec();
     h.get_by_label("Next >").click();
     wait_for(&mut h, "the sliding pattern", PATIENCE, reached(k + 1));
-    assert_eq!(h.state().view, View::Transformation);
+    assert_eq!(h.state().app_state().view, View::Transformation);
     assert_eq!(h.state().generation(), generation, "no retraining");
     assert_eq!(
         h.state().search_results(),
@@ -160,9 +160,9 @@ fn the_shift_step_selects_the_unit_shift_in_recovered_order_and_neighbours_reuse
     h.key_press(egui::Key::ArrowLeft);
     h.key_press(egui::Key::ArrowLeft);
     wait_for(&mut h, "the search step", PATIENCE, reached(k - 1));
-    assert_eq!(h.state().search.selected, None);
-    assert_eq!(h.state().order_mode, MatrixOrder::Stored);
-    assert_eq!(h.state().view, View::Overview);
+    assert_eq!(h.state().app_state().search.selected(), None);
+    assert_eq!(h.state().app_state().order.mode, MatrixOrder::Stored);
+    assert_eq!(h.state().app_state().view, View::Overview);
     assert_eq!(h.state().search_results(), results.as_slice());
 }
 
@@ -188,8 +188,8 @@ fn a_step_reached_directly_and_by_walking_is_the_same_state() {
         walked.state().selected_permutation()
     );
     assert_eq!(
-        direct.state().search.selected,
-        walked.state().search.selected
+        direct.state().app_state().search.selected(),
+        walked.state().app_state().search.selected()
     );
     assert_eq!(
         walked.state().tour().map(|t| t.phase),

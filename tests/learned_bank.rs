@@ -266,7 +266,7 @@ fn ring_learned_reaches_its_targets() {
     // generators include no power of the unit shift).
     #[cfg(feature = "gui")]
     {
-        use invariance_lab::app::search_outcome::SearchOutcome;
+        use invariance_lab::report::outcome::SearchOutcome;
         use std::sync::Arc;
         let truths = Arc::new(sim.ground_truth_transformations());
         let weights = Arc::new(sim.weights());

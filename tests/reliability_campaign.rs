@@ -12,170 +12,14 @@
 //! run panicked, aborted, timed out or wrote a file that `info` refuses.
 #![cfg(target_os = "linux")]
 
-use std::fmt::Write as _;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod campaign_common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use campaign_common::{BIN, Campaign, Rng};
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_invariance-lab");
-
-/// What one run did.
-#[derive(Default)]
-struct Outcome {
-    code: Option<i32>,
-    signal: Option<i32>,
-    panicked: bool,
-    timed_out: bool,
-    one_line: bool,
-    max_rss_kb: u64,
-    seconds: f64,
-}
-
-/// Runs the binary in `dir` under `/usr/bin/time` with a time limit.
-fn exec(dir: &Path, args: &[&str], limit: Duration) -> Outcome {
-    let mut cmd = Command::new("/usr/bin/time");
-    cmd.args(["-f", "MAXRSS %M SIGNAL %x"]).arg(BIN).args(args);
-    let mut child = cmd
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let mut out = Outcome::default();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            out.code = status.code();
-            break;
-        }
-        if start.elapsed() > limit {
-            out.timed_out = true;
-            let _ = child.kill();
-            let _ = child.wait();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    out.seconds = start.elapsed().as_secs_f64();
-    let err = reader.join().unwrap();
-    let mut lines: Vec<&str> = err.lines().collect();
-    for line in lines
-        .iter()
-        .filter(|l| l.starts_with("Command terminated by signal"))
-    {
-        out.signal = line.rsplit(' ').next().and_then(|s| s.parse().ok());
-    }
-    lines.retain(|l| {
-        !l.starts_with("Command terminated by signal") && !l.starts_with("Command exited")
-    });
-    if let Some(last) = lines.pop()
-        && let Some(rss) = last.strip_prefix("MAXRSS ")
-    {
-        out.max_rss_kb = rss
-            .split(' ')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-    }
-    out.panicked = err.contains("panicked");
-    out.one_line = lines.len() == 1;
-    if out.signal.is_some() {
-        out.code = None;
-    }
-    out
-}
-
-/// Tally of one class of inputs.
-#[derive(Default)]
-struct Row {
-    tried: usize,
-    refused: usize,
-    other_ok: usize,
-    multi_line: usize,
-    panics: usize,
-    aborts: usize,
-    timeouts: usize,
-    unreadable: usize,
-    peak_kb: u64,
-}
-
-impl Row {
-    fn add(&mut self, o: &Outcome) {
-        self.tried += 1;
-        match o.code {
-            Some(2) if o.one_line => self.refused += 1,
-            Some(2) => self.multi_line += 1,
-            Some(0) | Some(130) => self.other_ok += 1,
-            _ => {}
-        }
-        self.panics += usize::from(o.panicked);
-        self.aborts += usize::from(o.signal.is_some());
-        self.timeouts += usize::from(o.timed_out);
-        self.peak_kb = self.peak_kb.max(o.max_rss_kb);
-    }
-}
-
-struct Campaign {
-    dir: PathBuf,
-    rows: Vec<(String, Row)>,
-}
-
-impl Campaign {
-    fn run(&mut self, class: &str, args: &[&str]) -> Outcome {
-        let o = exec(&self.dir, args, Duration::from_secs(60));
-        if o.panicked || o.signal.is_some() || o.timed_out || (o.code == Some(2) && !o.one_line) {
-            eprintln!(
-                "[{class}] {args:?}: code {:?} signal {:?} timeout {} panic {}",
-                o.code, o.signal, o.timed_out, o.panicked
-            );
-        }
-        let row = match self.rows.iter_mut().position(|(c, _)| c == class) {
-            Some(i) => &mut self.rows[i].1,
-            None => {
-                self.rows.push((class.to_string(), Row::default()));
-                &mut self.rows.last_mut().unwrap().1
-            }
-        };
-        row.add(&o);
-        o
-    }
-
-    fn unreadable(&mut self, class: &str) {
-        if let Some((_, row)) = self.rows.iter_mut().find(|(c, _)| c == class) {
-            row.unreadable += 1;
-        }
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> String {
-        let path = self.dir.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path.to_string_lossy().into_owned()
-    }
-}
-
-/// Deterministic pseudo-random numbers (xorshift64*).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Every numeric leaf of `v` (paths as JSON pointers), skipping the big arrays' insides
 /// beyond their first element.
@@ -554,27 +398,5 @@ fn hostile_input_campaign() {
         o.max_rss_kb / 1024
     );
 
-    let mut table = String::from(
-        "| class | tried | exit 2, one line | exit 0/130 | multi-line | panics | aborts | timeouts | unreadable outputs | peak MB |\n|---|---|---|---|---|---|---|---|---|---|\n",
-    );
-    let mut bad = 0;
-    for (class, r) in &c.rows {
-        writeln!(
-            table,
-            "| {class} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.tried,
-            r.refused,
-            r.other_ok,
-            r.multi_line,
-            r.panics,
-            r.aborts,
-            r.timeouts,
-            r.unreadable,
-            r.peak_kb / 1024
-        )
-        .unwrap();
-        bad += r.panics + r.aborts + r.timeouts + r.unreadable + r.multi_line;
-    }
-    println!("{table}");
-    assert_eq!(bad, 0, "see the table");
+    c.finish();
 }

@@ -40,6 +40,15 @@ fn load(kind: &str, path: &Path) -> Result<(), String> {
         "image" => image_input::open_grey(path)
             .map(drop)
             .map_err(|e| e.to_string()),
+        "config" => invariance_lab::io::config_file::load_config(path)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        "sweep" => invariance_lab::sweep::Sweep::from_file(path)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        "wav" => invariance_lab::model::audio::wav::load_folder(path)
+            .map(drop)
+            .map_err(|e| e.to_string()),
         other => panic!("unknown corpus folder {other}"),
     }
 }
@@ -49,7 +58,7 @@ fn every_corpus_file_gives_its_expected_outcome() {
     let expected = expectations();
     let mut seen = 0;
     let mut failures = Vec::new();
-    for kind in ["experiment", "matrix", "image"] {
+    for kind in ["experiment", "matrix", "image", "config", "sweep", "wav"] {
         let mut entries: Vec<_> = std::fs::read_dir(corpus().join(kind))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -338,4 +347,103 @@ fn regenerate() {
     write("image/bad-truncated.png", &small_png[..small_png.len() / 2]);
     write("image/bad-gif.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;");
     write("image/bad-text.png", b"this is not an image");
+}
+
+/// The reproducers of issue 23 (configurations, sweep files, WAV folders, an experiment
+/// whose config overflows), written by hand-checked code rather than by `regenerate`.
+#[test]
+#[ignore = "rewrites tests/corpus; run by hand"]
+fn regenerate_issue23() {
+    let dir = corpus();
+    for sub in ["config", "sweep", "wav"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+    let torus = serde_json::to_value(presets::by_name("torus-translate").unwrap().config).unwrap();
+    let mut side = torus.clone();
+    side["space"]["side"] = json!(4294967296u64);
+    write("config/bad-side-2pow32.json", side.to_string().as_bytes());
+    let mut polar = serde_json::to_value(presets::by_name("polar-rotate").unwrap().config).unwrap();
+    polar["space"]["rings"] = json!(4294967296u64);
+    write("config/bad-rings-2pow32.json", polar.to_string().as_bytes());
+    let mut big = serde_json::to_value(presets::by_name("ring-random").unwrap().config).unwrap();
+    big["space"]["n"] = json!(4096);
+    big["bank"]["count"] = json!(4096);
+    big["batch"] = json!(65536);
+    write(
+        "config/bad-step-too-costly.json",
+        big.to_string().as_bytes(),
+    );
+    write(
+        "config/bad-array-2mib.json",
+        format!("[{}0]", "0,".repeat(1 << 20)).as_bytes(),
+    );
+    let ring = serde_json::to_value(presets::by_name("ring-shift").unwrap().config).unwrap();
+    write("config/ok-ring-shift.json", ring.to_string().as_bytes());
+    let mut exp: Value =
+        serde_json::from_str(&experiment::to_json_string(&small()).unwrap()).unwrap();
+    exp["config"] = side.clone();
+    write(
+        "experiment/bad-side-2pow32.json",
+        exp.to_string().as_bytes(),
+    );
+    let spec =
+        |body: &str| format!("base = \"ring-shift\"\nseeds = [1]\ncheckpoints = [10]\n{body}");
+    write(
+        "sweep/ok-small.toml",
+        spec("[parameters]\ndecay = [0.0, 0.001]\n").as_bytes(),
+    );
+    write(
+        "sweep/bad-inf-k-winners.toml",
+        spec("[parameters]\nk_winners = [inf]\n").as_bytes(),
+    );
+    write(
+        "sweep/bad-nan-set.toml",
+        spec("[set]\ndecay = nan\n").as_bytes(),
+    );
+    write(
+        "sweep/bad-key-twice.toml",
+        spec("[parameters]\nbank.size = [3]\n\"bank.size\" = [5]\n").as_bytes(),
+    );
+    write("sweep/bad-side-2pow32.toml", "base = \"torus-translate\"\nseeds = [1]\ncheckpoints = [10]\n[parameters]\n\"space.side\" = [4294967296]\n".as_bytes());
+    write(
+        "sweep/bad-checkpoint-beyond-steps.toml",
+        "base = \"ring-shift\"\nseeds = [1]\ncheckpoints = [72057594037927936]\n".as_bytes(),
+    );
+    let values: Vec<String> = (0..130_000).map(|i| i.to_string()).collect();
+    write(
+        "sweep/bad-130000-seeds.toml",
+        format!(
+            "base = \"ring-shift\"\nseeds = [{}]\ncheckpoints = [10]\n",
+            values.join(",")
+        )
+        .as_bytes(),
+    );
+    write("sweep/bad-step-too-costly.toml", "base = \"ring-random\"\nseeds = [1]\ncheckpoints = [10]\n[set]\n\"space.n\" = 4096\n\"bank.count\" = 4096\nbatch = 65536\n".as_bytes());
+    // WAV folders (a folder per case; the loader reads folders).
+    let wav = |name: &str, rate: u32, data: &[u8], declared: u32| {
+        let folder = dir.join("wav").join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&36u32.saturating_add(declared).to_le_bytes());
+        out.extend_from_slice(b"WAVEfmt ");
+        out.extend_from_slice(&16u32.to_le_bytes());
+        out.extend_from_slice(&1u16.to_le_bytes());
+        out.extend_from_slice(&1u16.to_le_bytes());
+        out.extend_from_slice(&rate.to_le_bytes());
+        out.extend_from_slice(&rate.wrapping_mul(2).to_le_bytes());
+        out.extend_from_slice(&2u16.to_le_bytes());
+        out.extend_from_slice(&16u16.to_le_bytes());
+        out.extend_from_slice(b"data");
+        out.extend_from_slice(&declared.to_le_bytes());
+        out.extend_from_slice(data);
+        std::fs::write(folder.join("sound.wav"), out).unwrap();
+    };
+    let tone: Vec<u8> = (0..8000)
+        .flat_map(|i| (((i as f64 * 0.3).sin() * 8000.0) as i16).to_le_bytes())
+        .collect();
+    wav("ok-tone", 8000, &tone, tone.len() as u32);
+    wav("ok-claims-4gib", 8000, &tone, u32::MAX - 65);
+    wav("bad-silent", 8000, &[0; 16000], 16000);
+    wav("bad-rate-1e9", 1_000_000_000, &tone, tone.len() as u32);
 }

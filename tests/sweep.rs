@@ -97,6 +97,11 @@ fn a_truncated_or_shuffled_file_resumes_to_the_same_bytes_without_recomputing() 
     let tampered_row = cells.join(",");
     let tampered = cut.replacen(lines[2], &tampered_row, 1);
     write(d, "part.csv", &tampered);
+    // The spec record travels with the CSV (issue 23): a CSV without it is refused.
+    let record = read(d, "full.csv.spec.json");
+    for name in ["part.csv", "shuffled.csv"] {
+        write(d, &format!("{name}.spec.json"), &record);
+    }
     let out = run(d, &["sweep", "s.toml", "--out", "part.csv"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
@@ -279,7 +284,7 @@ fn bad_sweep_files_are_named_before_any_work() {
     write(d, "other.csv", "run,lambda,seed\n0,1,2\n");
     let out = run(d, &["sweep", "s.toml", "--out", "other.csv"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("header differs"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a sweep CSV"));
     assert_eq!(read(d, "other.csv"), "run,lambda,seed\n0,1,2\n");
 }
 

@@ -1,7 +1,8 @@
 //! What a file dialog is for: its title, the file types it offers and the name it
 //! suggests.
 
-use super::files::EXPERIMENT_EXTENSION;
+/// File-name extension of experiment files.
+pub const EXPERIMENT_EXTENSION: &str = "json";
 
 /// What a file dialog is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum FilePurpose {
     /// Pick a folder of WAV files or photos to train on.
     DataFolder,
     /// Export one plot as a figure (`.svg`, or `.png` at 2×).
-    Figure(super::export_menu::FigureKind, crate::figure::Format),
+    Figure(crate::app::figure_kind::FigureKind, crate::figure::Format),
 }
 
 impl FilePurpose {
@@ -51,7 +52,7 @@ impl FilePurpose {
 
     /// The file types the dialog filters on (an Open that shows only `.json` would
     /// hide the matrices it can open).
-    pub(super) fn extensions(self) -> &'static [&'static str] {
+    pub(crate) fn extensions(self) -> &'static [&'static str] {
         match self {
             FilePurpose::Open => &[EXPERIMENT_EXTENSION, "npy", "csv", "tsv", "txt"],
             FilePurpose::SaveAs => &[EXPERIMENT_EXTENSION],
@@ -67,7 +68,7 @@ impl FilePurpose {
     }
 
     /// Whether the dialog picks existing files (rather than naming a new one).
-    pub(super) fn picks(self) -> bool {
+    pub(crate) fn picks(self) -> bool {
         matches!(
             self,
             FilePurpose::Open
@@ -78,7 +79,7 @@ impl FilePurpose {
     }
 
     /// The name a save dialog (or a typed path) suggests.
-    pub(super) fn default_name(self) -> &'static str {
+    pub(crate) fn default_name(self) -> &'static str {
         match self {
             FilePurpose::Open | FilePurpose::SaveAs => "experiment.json",
             FilePurpose::NodeLabels => "labels.txt",

@@ -1,72 +1,42 @@
-//! The desktop app (eframe/egui, issue 4): watch the graph learn, search for its
-//! symmetries, save and load experiments.
+//! The desktop app (eframe/egui): watch the graph learn, search for its symmetries,
+//! save and load experiments.
+//!
+//! Shape: panels around one small state. [`state::AppState`] holds what every view
+//! shares (no egui in it); each panel in [`panels`] draws itself from a read-only
+//! [`context::PanelContext`] and returns [`AppAction`]s; [`execute`] is the one place
+//! that carries them out; [`jobs`] is the one place background work starts from.
 //!
 //! Threads: the UI thread only draws and sends commands; the simulation runs on the
 //! `simulation` thread ([`worker`]), big heatmaps are coloured on `heatmap-render`
-//! ([`heatmap`]), searches run on `search` ([`search_task`]) and file work on short-lived
-//! helper threads ([`files`]). The UI never waits for any of them. The heatmap and
-//! snapshot helpers run at a lower priority so they yield to the simulation
-//! ([`background`]).
+//! ([`views::heatmap`]), searches and file work run as [`jobs`]. The UI never waits for
+//! any of them. The heatmap and snapshot helpers run at a lower priority so they yield
+//! to the simulation ([`background`]).
 
-pub mod accessors;
 pub mod actions;
-pub mod animation_panel;
-pub mod animation_polar;
-pub mod app_state;
 pub mod background;
-pub mod central_view;
-pub mod colormap;
-pub mod compare_panel;
-pub mod compare_runs;
-pub mod data_folder_flow;
+pub mod context;
+pub mod dialogs;
 pub mod execute;
-pub mod export_menu;
-pub mod field_gallery;
-pub mod file_flow;
+pub mod figure_kind;
 pub mod file_purpose;
-pub mod files;
-pub mod group_elements;
-pub mod group_panel;
-pub mod group_text;
-pub mod heatmap;
-pub mod import_flow;
-pub mod imported;
-pub mod inspect_panel;
-pub mod labels;
-pub mod layout;
-pub mod params_panel;
-pub mod plots_panel;
-pub mod polar_view;
-pub mod poll;
-pub mod presentation;
-pub mod runs_loader;
-pub mod screenshot_plan;
-pub mod search_engine;
-pub mod search_flow;
-pub mod search_outcome;
-pub mod search_panel;
-pub mod search_task;
+pub mod invariance_app;
+pub mod jobs;
+pub mod panels;
+pub mod screenshot;
 pub mod settings;
-pub mod settings_flow;
-pub mod shortcuts;
-pub mod spectrum_view;
 pub mod start_options;
-pub mod startup;
-pub mod status_bar;
-pub mod stimulus_panel;
-pub mod theme;
-pub mod top_bar;
-pub mod tour;
-pub mod tour_flow;
-pub mod unsaved_prompt;
+pub mod state;
+
 pub mod view;
+pub mod views;
 pub mod worker;
 
 pub use actions::AppAction;
-pub use app_state::InvarianceApp;
-pub use heatmap::MatrixOrder;
+pub use invariance_app::InvarianceApp;
 pub use start_options::StartOptions;
 pub use view::View;
+
+pub use crate::figure::order::MatrixOrder;
 
 /// The application id: names the settings folder (`$XDG_DATA_HOME/invariance-lab` on
 /// Linux) and, on X11 and Wayland, the window's class for desktop entries.
@@ -99,7 +69,7 @@ pub fn reset_settings() -> anyhow::Result<Option<std::path::PathBuf>> {
 pub fn run_native(options: StartOptions) -> anyhow::Result<()> {
     let screenshot_requested = options.screenshot.is_some();
     let remember = options.remember_settings;
-    let outcome: std::sync::Arc<std::sync::Mutex<Option<screenshot_plan::ScreenshotOutcome>>> =
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<screenshot::ScreenshotOutcome>>> =
         Default::default();
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,

@@ -9,12 +9,16 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::colormap::Colormap;
-use super::files::MAX_RECENT;
-use super::heatmap::RangeMode;
-use super::search_task::{SearchMethod, SearchSettings};
-use super::theme::ThemeChoice;
-use super::view::View;
+use crate::app::panels::{PanelWidths, Panels};
+use crate::app::start_options::StartOptions;
+use crate::app::state::AppState;
+use crate::app::state::document::MAX_RECENT;
+use crate::app::state::look::ThemeChoice;
+use crate::app::state::search::{SearchMethod, SearchSettings};
+use crate::app::view::View;
+use crate::app::views::colormap::Colormap;
+use crate::app::views::heatmap::RangeMode;
+use crate::io::source::is_matrix_path;
 
 /// The storage key of the settings (eframe keeps its own window and memory keys apart).
 pub const SETTINGS_KEY: &str = "invariance-lab-settings";
@@ -269,6 +273,60 @@ impl Settings {
             RangeMode::Auto => None,
             RangeMode::Fixed(lo, hi) => Some([lo, hi]),
         }
+    }
+}
+
+/// Applies remembered settings to the state and the panels; the command line's choices
+/// (`options`) win. Returns the zoom factor to set.
+pub fn restore(
+    loaded: LoadedSettings,
+    options: &StartOptions,
+    state: &mut AppState,
+    panels: &mut Panels,
+) -> f32 {
+    let s = loaded.settings;
+    state.notices.settings_note = loaded.note;
+    state.look.theme = s.theme;
+    panels.widths = PanelWidths {
+        left: s.left_panel_width,
+        right: s.right_panel_width,
+    };
+    if options.view.is_none() {
+        state.view = s.view();
+    }
+    if let Some(map) = s.colormap() {
+        panels.central.heatmap.colormap = map;
+    }
+    panels.central.heatmap.range = s.range();
+    state.look.presentation = s.presentation;
+    if let Ok(search) = s.search.to_settings() {
+        state.search.settings = search;
+    }
+    state.document.recent = s.recent_files.clone();
+    let opens_something = options.file.is_some() || options.tour_step.is_some();
+    state.notices.reopen_offer = s
+        .recent_files
+        .iter()
+        .find(|p| !is_matrix_path(p))
+        .filter(|p| !opens_something && p.is_file())
+        .cloned();
+    s.zoom
+}
+
+/// The settings as they are now (`zoom`: egui's zoom factor).
+pub fn collect(state: &AppState, panels: &Panels, zoom: f32) -> Settings {
+    Settings {
+        theme: state.look.theme,
+        zoom,
+        left_panel_width: panels.widths.left,
+        right_panel_width: panels.widths.right,
+        view: state.view.key().to_owned(),
+        colormap: panels.central.heatmap.colormap.name().to_owned(),
+        color_range: Settings::stored_range(panels.central.heatmap.range),
+        presentation: state.look.presentation,
+        search: StoredSearch::from_settings(&state.search.settings),
+        recent_files: state.document.recent.clone(),
+        ..Settings::default()
     }
 }
 

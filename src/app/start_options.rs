@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::heatmap::MatrixOrder;
-use super::theme::ThemeChoice;
-use super::view::View;
+use crate::app::state::look::ThemeChoice;
+use crate::app::view::View;
+use crate::figure::order::MatrixOrder;
 
 /// How the window starts (the `gui` subcommand's options).
 #[derive(Clone, Debug, Default)]

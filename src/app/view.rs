@@ -1,7 +1,7 @@
 //! The main views of the central area, as the tabs, the View menu and `--view` name them.
 
 /// The main views of the central area.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum View {
     /// Heatmap, error plot, stimulus and activities at once.
     #[default]
@@ -38,25 +38,14 @@ impl View {
     }
 
     /// The CLI spelling, also how the settings store the view.
-    pub fn key(self) -> &'static str {
-        match self {
-            View::Overview => "overview",
-            View::Weights => "weights",
-            View::Learning => "learning",
-            View::Stimulus => "stimulus",
-            View::Transformation => "transformation",
-        }
+    pub fn key(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
     }
 
     /// Parses the CLI spelling (`overview|weights|learning|stimulus|transformation`).
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "overview" => Some(View::Overview),
-            "weights" => Some(View::Weights),
-            "learning" => Some(View::Learning),
-            "stimulus" => Some(View::Stimulus),
-            "transformation" => Some(View::Transformation),
-            _ => None,
-        }
+        clap::ValueEnum::from_str(text, false).ok()
     }
 }

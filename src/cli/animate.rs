@@ -95,15 +95,19 @@ fn check_arguments(args: &AnimateArgs) -> anyhow::Result<()> {
             args.frame_ms
         );
     }
-    if let Some(video) = &args.mp4
-        && transform::video::find_ffmpeg().is_none()
-    {
-        bail!(
-            "cannot write {}: {}",
-            video.display(),
-            transform::video::VideoError::NoEncoder
-        );
+    if let Some(video) = &args.mp4 {
+        if transform::video::find_ffmpeg().is_none() {
+            bail!(
+                "cannot write {}: {}",
+                video.display(),
+                transform::video::VideoError::NoEncoder
+            );
+        }
+        // The one save path's check, before anything is loaded or encoded: a device,
+        // FIFO, socket or folder is refused; a symbolic link is written through.
+        crate::io::atomic::resolve_target(video).context("cannot write the video")?;
     }
+    export::check_orbit_dir(&args.out, args.frames.unwrap_or(MAX_FRAMES))?;
     if args.permutation.is_none() && !args.truth {
         let options = search_options(args);
         options

@@ -31,8 +31,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
             args.weights.display()
         );
     }
-    crate::io::atomic::resolve_target(&args.weights)
-        .with_context(|| format!("cannot write `{}`", args.weights.display()))?;
+    crate::io::atomic::resolve_target(&args.weights).context("cannot write the weights")?;
     let sim = super::load_experiment(&args.file)?;
     let m = sim.neurons();
     if ext == "npy" {

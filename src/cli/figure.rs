@@ -92,6 +92,8 @@ pub struct FigureArgs {
 /// Runs `figure`.
 pub fn run(args: &FigureArgs) -> anyhow::Result<()> {
     Format::from_path(&args.out)?;
+    // An output that could never be written is refused before the plot is computed.
+    crate::io::atomic::resolve_target(&args.out).context("cannot write the figure")?;
     let sim = super::load_experiment(&args.file)?;
     let fig = build(&sim, args)?;
     figure::write(&args.out, &fig)?;

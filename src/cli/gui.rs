@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::app::theme::ThemeChoice;
+use crate::app::state::look::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::presets;
 
@@ -33,15 +33,15 @@ pub struct GuiArgs {
     #[arg(long, value_name = "SECS")]
     pub search_time: Option<f64>,
     /// Heatmap order: stored (scrambled), truth, or recovered (needs --search).
-    #[arg(long, value_name = "ORDER", value_parser = ["stored", "truth", "recovered"])]
-    pub order: Option<String>,
+    #[arg(long, value_name = "ORDER", value_enum)]
+    pub order: Option<MatrixOrder>,
     /// After the search, select the first result that recovers this true transformation
     /// (as the results table names it, e.g. "rotate 90°") instead of the best result.
     #[arg(long, value_name = "TRANSFORMATION", requires = "search")]
     pub select: Option<String>,
     /// Main view: overview, weights, learning, stimulus or transformation.
-    #[arg(long, value_name = "VIEW", value_parser = ["overview", "weights", "learning", "stimulus", "transformation"])]
-    pub view: Option<String>,
+    #[arg(long, value_name = "VIEW", value_enum)]
+    pub view: Option<View>,
     /// Start in presentation mode (no parameter panel, bigger text).
     #[arg(long)]
     pub presentation: bool,
@@ -53,8 +53,8 @@ pub struct GuiArgs {
     #[arg(long, value_name = "RUN")]
     pub compare: Vec<PathBuf>,
     /// Theme: system (follow the desktop), light or dark (default: the remembered one).
-    #[arg(long, value_name = "THEME", value_parser = ["system", "light", "dark"])]
-    pub theme: Option<String>,
+    #[arg(long, value_name = "THEME", value_enum)]
+    pub theme: Option<ThemeChoice>,
     /// Start the lecture tour at this step (1 = the first; Help → Lecture tour).
     #[arg(long, value_name = "K", conflicts_with_all = ["file", "preset", "steps", "search", "select", "order", "view"])]
     pub tour_step: Option<usize>,
@@ -83,14 +83,14 @@ impl GuiArgs {
         }
         if let Some(file) = &self.file {
             std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
-            if crate::app::imported::is_matrix_path(file) {
+            if crate::io::source::is_matrix_path(file) {
                 if self.steps.is_some() || self.preset.is_some() {
                     anyhow::bail!(
                         "{} is a matrix: it can be viewed and searched but not trained (drop --steps and --preset)",
                         file.display()
                     );
                 }
-                if self.order.as_deref() == Some("truth") {
+                if self.order == Some(MatrixOrder::Truth) {
                     anyhow::bail!(
                         "--order truth needs the ground-truth labels of a simulation; {} is a matrix",
                         file.display()
@@ -102,7 +102,7 @@ impl GuiArgs {
             if !self
                 .file
                 .as_deref()
-                .is_some_and(crate::app::imported::is_matrix_path)
+                .is_some_and(crate::io::source::is_matrix_path)
             {
                 anyhow::bail!(
                     "--labels names the nodes of a matrix file (.npy, .csv); FILE is not one"
@@ -121,14 +121,14 @@ impl GuiArgs {
         }
         let tour_step = match self.tour_step {
             Some(0) => anyhow::bail!("--tour-step counts from 1"),
-            Some(k) if k > crate::app::tour::TOUR.len() => anyhow::bail!(
+            Some(k) if k > crate::app::state::tour::TOUR.len() => anyhow::bail!(
                 "--tour-step {k}: the tour has {} steps",
-                crate::app::tour::TOUR.len()
+                crate::app::state::tour::TOUR.len()
             ),
             Some(k) => Some(k - 1),
             None => None,
         };
-        let order = self.order.as_deref().and_then(MatrixOrder::parse);
+        let order = self.order;
         if order == Some(MatrixOrder::Recovered) && !self.search {
             anyhow::bail!(
                 "--order recovered needs --search (the order comes from a found permutation)"
@@ -142,18 +142,18 @@ impl GuiArgs {
             search_time_secs: self.search_time,
             order,
             select_match: self.select.clone(),
-            view: self.view.as_deref().and_then(View::parse),
+            view: self.view,
             screenshot: self.screenshot.clone(),
             presentation: self.presentation,
             remember_settings: self.screenshot.is_none(),
             settings_were_reset: false,
-            theme: self.theme.as_deref().and_then(ThemeChoice::parse),
+            theme: self.theme,
             tour_step,
             compare: self.compare.clone(),
             labels: self.labels.clone(),
             inspect: self.inspect,
             native_dialogs: self.screenshot.is_none()
-                && crate::app::files::native_dialogs_plausible(),
+                && crate::app::dialogs::native_dialogs_plausible(),
         })
     }
 }
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn tour_steps_count_from_one_and_stop_at_the_last() {
-        let last = crate::app::tour::TOUR.len();
+        let last = crate::app::state::tour::TOUR.len();
         let first = parse(&["--tour-step", "1"]).expect("parses");
         assert_eq!(first.start_options().expect("valid").tour_step, Some(0));
         let end = parse(&["--tour-step", &last.to_string()]).expect("parses");

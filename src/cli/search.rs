@@ -9,6 +9,8 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::graph::WeightedGraph;
+use crate::io::imported::load_matrix_graph;
+use crate::io::source::PathKind;
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
 use crate::search::{Method, SearchOptions, SearchReport, search};
@@ -426,18 +428,10 @@ fn write_group_block(
     Ok(())
 }
 
-/// Loads a matrix file or an experiment file.
+/// Loads a matrix file or an experiment file ([`PathKind`] decides, as in the app).
 fn load(path: &Path) -> anyhow::Result<Loaded> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if matches!(ext.as_str(), "npy" | "csv" | "txt" | "tsv") {
-        // Read as float32 (streamed), the type the graph holds: no float64 copy.
-        let m = crate::io::load_matrix_f32(path).map_err(|e| BadInput(e.to_string()))?;
-        let graph = WeightedGraph::new(m, None)
-            .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    if PathKind::of(path) == PathKind::Matrix {
+        let graph = load_matrix_graph(path).map_err(|e| BadInput(e.to_string()))?;
         return Ok(Loaded {
             graph,
             truths: Vec::new(),

@@ -32,6 +32,10 @@ pub struct SweepArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Start again when the output holds a sweep of another spec (its rows are
+    /// discarded). A file that is not a sweep CSV is never replaced.
+    #[arg(long)]
+    pub restart: bool,
 }
 
 /// Runs `sweep`.
@@ -42,11 +46,19 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| sweep::default_output(&args.spec, shard));
-    crate::io::atomic::resolve_target(&out)
-        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    // Refused by kind before any work (the sweep checks again when it takes the lock).
+    crate::io::atomic::resolve_target(&out).context("cannot write the sweep CSV")?;
     if let Err(e) = interrupt::install() {
         eprintln!("warning: Ctrl+C will not stop the sweep cleanly: {e}");
     }
+    let options = RunOptions {
+        out: out.clone(),
+        shard,
+        threads: args.threads.map_or(0, usize::from),
+        restart: args.restart,
+    };
+    // Lock, header and spec record first: a refusal is the command's only line.
+    let opened = sweep::open(&sweep, &options)?;
     let range = shard.range(sweep.runs());
     eprintln!(
         "sweep: {} runs × {} checkpoints{}; runs {}..{}{} → {}",
@@ -62,18 +74,26 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         },
         out.display()
     );
-    let options = RunOptions {
-        out: out.clone(),
-        shard,
-        threads: args.threads.map_or(0, usize::from),
-    };
     let cancel = interrupt::cancel_token();
     let progress = Progress::new();
-    let outcome = sweep::run(&sweep, &options, &cancel, &|done, todo| {
+    let outcome = sweep::run_opened(&sweep, &options, opened, &cancel, &|done, todo| {
         progress.update(done, todo);
     });
     progress.finish();
     let outcome = outcome?;
+    if outcome.restarted {
+        eprintln!(
+            "`{}` held a sweep of another spec: started again (--restart)",
+            out.display()
+        );
+    }
+    if outcome.duplicates > 0 {
+        eprintln!(
+            "`{}` held {} duplicated rows (an earlier concurrent run): kept once",
+            out.display(),
+            outcome.duplicates
+        );
+    }
     eprintln!(
         "{} of {} runs done ({} resumed{}, {} computed in {:.1} s)",
         outcome.resumed + outcome.computed,

@@ -78,8 +78,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         eprintln!("warning: Ctrl+C will not stop training cleanly: {e}");
     }
     // Cheap checks first: an output we could never write is refused before training.
-    atomic::resolve_target(&args.out)
-        .with_context(|| format!("cannot save to `{}`", args.out.display()))?;
+    atomic::resolve_target(&args.out).context("cannot save the experiment")?;
     let (mut sim, steps, origin) = if let Some(path) = &args.resume {
         let sim = super::load_experiment(path).context("cannot resume")?;
         let steps = args.steps.unwrap_or(0);
@@ -93,7 +92,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         if let Some(batch) = args.batch {
             config.batch = batch;
         }
-        use_data_dir(
+        let skipped = use_data_dir(
             &mut config,
             args.audio_dir.as_deref(),
             args.image_dir.as_deref(),
@@ -104,6 +103,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             (None, None) => bail!("give --preset NAME, --config FILE.json or --resume FILE.json"),
         };
         let sim = Simulation::new(config).with_context(|| format!("cannot build {origin}"))?;
+        // Only once the run can start: a refusal stays the command's one line.
+        for s in skipped {
+            eprintln!("warning: {s}");
+        }
         let Some(steps) = args.steps.or(default_steps) else {
             bail!("give --steps N with --config");
         };
@@ -117,6 +120,8 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             sim.step_count()
         );
     }
+    // The first Ctrl+C also stops a step in progress (a cancelled step changes nothing).
+    sim.set_cancel(Some(interrupt::cancel_token()));
     let ended = train_with_progress(&mut sim, steps);
     if let Some(d) = sim.divergence() {
         bail!("{d}; nothing saved");
@@ -145,18 +150,19 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
 }
 
 /// Puts `--audio-dir` or `--image-dir` into the config (as an absolute path, so the saved
-/// experiment reloads from anywhere), refusing a folder the world cannot use, and prints
-/// one warning line per skipped file. A folder without a usable file is an error.
+/// experiment reloads from anywhere), refusing a folder the world cannot use; returns the
+/// entries it left out, each printed as one warning line once the run starts. A folder
+/// without a usable file is an error.
 fn use_data_dir(
     config: &mut crate::model::SimConfig,
     audio: Option<&std::path::Path>,
     image: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<crate::model::data_dir::Skipped>> {
     use crate::model::StimulusKind;
     let (dir, flag) = match (audio, image) {
         (Some(dir), _) => (dir, "--audio-dir"),
         (None, Some(dir)) => (dir, "--image-dir"),
-        (None, None) => return Ok(()),
+        (None, None) => return Ok(Vec::new()),
     };
     let kind = &config.stimulus.kind;
     let fits = match flag {
@@ -179,12 +185,7 @@ fn use_data_dir(
     let absolute = std::fs::canonicalize(dir)
         .with_context(|| format!("{flag}: cannot resolve {}", dir.display()))?;
     config.stimulus.data_dir = Some(absolute);
-    let skipped = crate::model::data_dir::warnings(&config.stimulus)
-        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
-    for s in skipped {
-        eprintln!("warning: {s}");
-    }
-    Ok(())
+    crate::model::data_dir::warnings(&config.stimulus).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 /// Trains `steps` steps, with a progress bar on a terminal and a few plain progress
@@ -208,10 +209,15 @@ fn train_with_progress(sim: &mut Simulation, steps: u64) -> Ended {
     let mut ended = Ended::Done;
     for i in 0..steps {
         if interrupt::interrupted() {
-            ended = Ended::Interrupted(i);
+            ended = Ended::Interrupted(sim.step_count() - start);
             break;
         }
         sim.step();
+        if interrupt::interrupted() {
+            // The step may have been cancelled half-way (then it changed nothing).
+            ended = Ended::Interrupted(sim.step_count() - start);
+            break;
+        }
         if sim.divergence().is_some() {
             break;
         }

@@ -40,12 +40,12 @@ pub enum FigureError {
         path: PathBuf,
     },
     /// Writing the file failed.
-    #[error("cannot write `{path}`: {source}")]
+    #[error("{}", crate::io::atomic::write_failure("write", path, cause))]
     Io {
         /// The output path.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -140,9 +140,9 @@ pub fn write(path: &Path, figure: &Figure) -> Result<(), FigureError> {
     let format = Format::from_path(path)?;
     let bytes = figure.encode(format)?;
     crate::io::atomic::write_atomically(path, |w| std::io::Write::write_all(w, &bytes)).map_err(
-        |source| FigureError::Io {
+        |cause| FigureError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         },
     )
 }

@@ -7,6 +7,37 @@ use ndarray::ArrayView2;
 use crate::model::NeuronLabel;
 use crate::perm::Permutation;
 
+/// How rows and columns of `W` are laid out on screen (`--order` spells them
+/// `stored|truth|recovered`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum MatrixOrder {
+    /// The hidden, scrambled storage order — what the search sees.
+    #[default]
+    Stored,
+    /// Ground truth: by kernel, rotation, then position (uses the labels; display only).
+    Truth,
+    /// By the selected permutation: its cycles laid out one after another.
+    Recovered,
+}
+
+impl MatrixOrder {
+    /// All orders, for selectors.
+    pub const ALL: [MatrixOrder; 3] = [
+        MatrixOrder::Stored,
+        MatrixOrder::Truth,
+        MatrixOrder::Recovered,
+    ];
+
+    /// Label in the order selector.
+    pub fn name(self) -> &'static str {
+        match self {
+            MatrixOrder::Stored => "stored (scrambled)",
+            MatrixOrder::Truth => "ground truth",
+            MatrixOrder::Recovered => "recovered",
+        }
+    }
+}
+
 /// Ground-truth order: kernel, then rotation, then position (labels are display-only).
 pub fn truth_order(labels: &[NeuronLabel]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..labels.len()).collect();

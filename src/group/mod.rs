@@ -15,6 +15,7 @@ mod name_cube;
 mod name_torus;
 pub mod order;
 pub mod refine;
+pub mod relations;
 mod schreier;
 #[cfg(test)]
 pub(crate) mod test_groups;

@@ -25,6 +25,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::abelian::{abelian_invariants, order_primes};
+use super::relations::{commute_pairwise, conj};
 use super::{Bsgs, name_cube, name_torus};
 use crate::perm::Permutation;
 
@@ -62,15 +63,6 @@ pub fn name_group(g: &Bsgs, gens: &[Permutation]) -> String {
     })
 }
 
-/// True if every two of `gens` commute (so they generate an abelian group).
-pub(super) fn commute_pairwise(gens: &[Permutation]) -> bool {
-    gens.iter().enumerate().all(|(i, a)| {
-        gens[i + 1..]
-            .iter()
-            .all(|b| (0..a.len()).all(|x| b.image(a.image(x)) == a.image(b.image(x))))
-    })
-}
-
 /// `C_n` if some generator's order is `|G|`, else the invariant factors.
 fn abelian_name(g: &Bsgs, strong: &[Permutation]) -> String {
     let order = g.order();
@@ -84,12 +76,6 @@ fn abelian_name(g: &Bsgs, strong: &[Permutation]) -> String {
         .map(|d| format!("C_{d}"))
         .collect::<Vec<_>>()
         .join(" × ")
-}
-
-/// `g⁻¹ x g` (conjugation; relations below hold for either side when checked
-/// consistently).
-pub(super) fn conj(x: &Permutation, g: &Permutation) -> Permutation {
-    g.inverse().then(x).then(g)
 }
 
 /// Candidate witnesses: the strong generators, then seeded random elements.

@@ -13,8 +13,7 @@
 //! `H · u` of elements sending `v` to `w`, which is searched.
 
 use super::Bsgs;
-use super::name::commute_pairwise;
-use super::name_torus::small_class;
+use super::relations::{commute_pairwise, small_class};
 use crate::perm::Permutation;
 
 /// Largest `k` tried (the coset searched has `k!` elements).

@@ -29,7 +29,49 @@ pub fn write_atomically<F>(path: impl AsRef<Path>, write: F) -> io::Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 {
-    let target = resolve_target(path.as_ref())?;
+    write_atomically_via(path.as_ref(), |file, _| {
+        let mut writer = BufWriter::new(file);
+        write(&mut writer)?;
+        writer.flush()?;
+        writer.into_inner().map_err(|e| e.into_error())
+    })
+}
+
+/// [`write_atomically`] for a writer that needs a path rather than a stream — an
+/// external program such as `ffmpeg`: `produce` gets the temporary file (created empty,
+/// already open) and its path, and must leave the complete content in that file. It is
+/// then checked to be still a regular file, synced and renamed onto the target, exactly
+/// as every other save.
+pub fn write_atomically_from_path<F>(path: impl AsRef<Path>, produce: F) -> io::Result<()>
+where
+    F: FnOnce(&Path) -> io::Result<()>,
+{
+    write_atomically_via(path.as_ref(), |file, tmp| {
+        drop(file);
+        produce(tmp)?;
+        // The program may have replaced the file: only a regular file is renamed into
+        // place, never a link or a device it left there.
+        let meta = fs::symlink_metadata(tmp)?;
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the writer left {} instead of a file",
+                    describe(&meta.file_type())
+                ),
+            ));
+        }
+        OpenOptions::new().read(true).open(tmp)
+    })
+}
+
+/// The one write path: resolve and check the target, create the temporary file beside
+/// it, let `fill` fill it (returning the file to sync), sync, rename, sync the folder.
+fn write_atomically_via<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(File, &Path) -> io::Result<File>,
+{
+    let target = resolve_target(path)?;
     remove_stale_temporaries(&target);
     let tmp = temporary_path(&target)?;
     let result = (|| {
@@ -38,12 +80,12 @@ where
         if let Ok(meta) = fs::metadata(&target) {
             let _ = file.set_permissions(meta.permissions());
         }
-        let mut writer = BufWriter::new(file);
-        write(&mut writer)?;
-        writer.flush()?;
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        let file = fill(file, &tmp)?;
         file.sync_all()?;
         drop(file);
+        // Checked again just before the rename: a FIFO or device put in the target's
+        // place while the content was written is not replaced either.
+        resolve_target(&target)?;
         fs::rename(&tmp, &target)
     })();
     if result.is_err() {
@@ -58,18 +100,25 @@ where
 }
 
 /// The file a save to `path` replaces: `path` itself, or the end of its chain of
-/// symbolic links. Anything but a regular file (or nothing yet) is refused.
+/// symbolic links. Anything but a regular file (or nothing yet, in an existing folder)
+/// is refused, with a message that names the path and its kind. Every writer calls this
+/// before any work, so an output that could never be written is refused at once.
 pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
+    let named =
+        |e: io::Error, p: &Path| io::Error::new(e.kind(), format!("`{}`: {e}", p.display()));
     let mut current = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         let meta = match fs::symlink_metadata(&current) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
-            Err(e) => return Err(e),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                check_folder(&current)?;
+                return Ok(current);
+            }
+            Err(e) => return Err(named(e, &current)),
             Ok(meta) => meta,
         };
         let kind = meta.file_type();
         if kind.is_symlink() {
-            let link = fs::read_link(&current)?;
+            let link = fs::read_link(&current).map_err(|e| named(e, &current))?;
             current = if link.is_absolute() {
                 link
             } else {
@@ -95,6 +144,43 @@ pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
             path.display()
         ),
     ))
+}
+
+/// The message of a failed write to `path`: `cannot write `PATH`: CAUSE`, or the cause
+/// alone when it already names a file — the save path's own errors do (“`x` is a FIFO
+/// (named pipe), not a regular file; …”), and the path must not be said twice.
+pub fn write_failure(verb: &str, path: &Path, cause: &io::Error) -> String {
+    let text = cause.to_string();
+    if text.contains('`') {
+        text
+    } else {
+        format!("cannot {verb} `{}`: {text}", path.display())
+    }
+}
+
+/// The folder a new file `path` would be created in must exist and be a folder.
+fn check_folder(path: &Path) -> io::Result<()> {
+    let dir = directory_of(path);
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(meta) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "cannot create `{}`: `{}` is {}, not a folder",
+                path.display(),
+                dir.display(),
+                describe(&meta.file_type())
+            ),
+        )),
+        Err(e) => Err(io::Error::new(
+            e.kind(),
+            format!(
+                "cannot create `{}`: the folder `{}`: {e}",
+                path.display(),
+                dir.display()
+            ),
+        )),
+    }
 }
 
 /// The folder holding `path` (`.` for a bare file name).

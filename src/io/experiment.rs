@@ -68,7 +68,7 @@ pub const MAX_FILE_BYTES: u64 =
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// The file could not be opened, read or written.
-    #[error("cannot access `{path}`: {cause}")]
+    #[error("{}", super::atomic::write_failure("access", path, cause))]
     Io {
         /// The file.
         path: PathBuf,

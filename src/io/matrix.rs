@@ -44,7 +44,7 @@ pub enum MatrixError {
         problem: Box<MatrixError>,
     },
     /// The file could not be written.
-    #[error("cannot write `{path}`: {cause}")]
+    #[error("{}", super::atomic::write_failure("write", path, cause))]
     Io {
         /// The file.
         path: PathBuf,

@@ -11,7 +11,7 @@ use ndarray::{Array2, ShapeBuilder};
 use super::atomic::write_atomically;
 use super::matrix::{MAX_MATRIX_FILE_BYTES, MatrixError, check_size};
 use super::npy_header::{MAX_HEADER_BYTES, parse_header};
-use super::read::{ReadError, open_limited, read_limited};
+use super::read::{ReadError, open_regular, read_limited};
 
 /// Bytes read per chunk while streaming a `.npy` file's data.
 const CHUNK_BYTES: usize = 1 << 22;
@@ -64,7 +64,7 @@ fn read_npy_f32(path: &Path) -> Result<Array2<f32>, MatrixError> {
             cause,
         })
     };
-    let (file, len) = open_limited(path, MAX_MATRIX_FILE_BYTES)?;
+    let (file, len) = open_regular(path, MAX_MATRIX_FILE_BYTES)?;
     let mut file = file.take(len);
     // The header: at most its 10–12 byte preamble plus MAX_HEADER_BYTES.
     let mut head = Vec::new();

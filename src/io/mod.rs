@@ -3,15 +3,21 @@
 pub mod atomic;
 pub mod config_file;
 pub mod experiment;
+pub mod experiment_config;
 mod experiment_fields;
 mod experiment_format;
 mod experiment_pins;
 mod experiment_write;
+pub mod imported;
+pub mod lock;
 pub mod matrix;
 mod matrix_f32;
 mod matrix_text;
 mod npy_header;
-pub mod read;
+/// Reading input files within a bound: lives at the bottom of the crate
+/// (`crate::bounded_read`), so `model/` can read data folders without importing `io/`.
+pub use crate::bounded_read as read;
+pub mod source;
 
 pub use experiment::FileError;
 pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};

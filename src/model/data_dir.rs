@@ -20,8 +20,9 @@ use super::config::ConfigError;
 /// Most folders of one kind kept in memory at once.
 pub const MAX_CACHED: usize = 2;
 
-/// Most directory entries looked at in one folder.
-pub const MAX_ENTRIES: usize = 10_000;
+/// Most entries a data folder may hold: a folder with more is refused (with an error, not
+/// read in part), since listing and sorting it would be the first cost of every run.
+pub const MAX_ENTRIES: usize = 100_000;
 
 /// A file that was left out, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +52,26 @@ pub enum DataDirError {
         path: PathBuf,
         /// The operating system's reason.
         reason: String,
+    },
+    /// The folder holds more than [`MAX_ENTRIES`] entries.
+    #[error(
+        "the folder {0} holds more than {MAX_ENTRIES} entries; use a folder of the data files alone"
+    )]
+    TooManyEntries(PathBuf),
+    /// Files were readable, but none holds a signal (all silent, all blank): a world
+    /// without signal cannot be learned, and its symmetry error would be a meaningless 0.
+    #[error(
+        "the folder {path} holds no signal: every readable {what} file is {blank} ({skipped} files skipped)"
+    )]
+    NoSignal {
+        /// The folder.
+        path: PathBuf,
+        /// What was looked for ("WAV", "PNG or JPEG").
+        what: &'static str,
+        /// "silent", "blank".
+        blank: &'static str,
+        /// How many files were skipped.
+        skipped: usize,
     },
     /// No file in the folder could be used.
     #[error("the folder {path} has no readable {what} file{}", skipped_note(*.skipped))]
@@ -92,9 +113,21 @@ pub struct Folder<T> {
     pub skipped: Vec<Skipped>,
 }
 
-/// The regular files of `dir` in name order, hidden files (`.name`) left out; at most
-/// [`MAX_ENTRIES`] are looked at.
-pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, DataDirError> {
+/// A folder's entries: the regular files (or links to one) to read, in name order, and
+/// everything else, each named with why it is left out.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Regular files, in name order.
+    pub files: Vec<PathBuf>,
+    /// Entries left out: hidden files, folders, FIFOs, devices, sockets, links that lead
+    /// nowhere or in a loop — in name order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Every entry of `dir` (at most [`MAX_ENTRIES`], else an error): regular files to read,
+/// and the rest named in [`Listing::skipped`]. Nothing is opened, so a FIFO cannot block
+/// and a device cannot be read.
+pub fn list_files(dir: &Path) -> Result<Listing, DataDirError> {
     if !dir.exists() {
         return Err(DataDirError::Missing(dir.to_path_buf()));
     }
@@ -102,20 +135,75 @@ pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, DataDirError> {
         path: dir.to_path_buf(),
         reason: e.to_string(),
     };
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)
-        .map_err(unreadable)?
-        .take(MAX_ENTRIES)
-    {
+    let mut listing = Listing::default();
+    for (count, entry) in std::fs::read_dir(dir).map_err(unreadable)?.enumerate() {
+        if count >= MAX_ENTRIES {
+            return Err(DataDirError::TooManyEntries(dir.to_path_buf()));
+        }
         let entry = entry.map_err(unreadable)?;
         let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if !hidden && path.is_file() {
-            files.push(path);
+        let skip = |reason: String| Skipped {
+            path: path.clone(),
+            reason,
+        };
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            listing.skipped.push(skip("a hidden file".into()));
+            continue;
+        }
+        let kind = entry.file_type().map_err(unreadable)?;
+        let reason = if kind.is_file() {
+            None
+        } else if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => None,
+                Ok(meta) => Some(format!(
+                    "a link to {}, not to a regular file",
+                    crate::bounded_read::describe(&meta.file_type())
+                )),
+                Err(e) => Some(format!("a link that leads nowhere ({e})")),
+            }
+        } else if kind.is_dir() {
+            Some("a folder (subfolders are not read)".into())
+        } else {
+            Some(format!(
+                "{}, not a regular file",
+                crate::bounded_read::describe(&kind)
+            ))
+        };
+        match reason {
+            None => listing.files.push(path),
+            Some(reason) => listing.skipped.push(skip(reason)),
         }
     }
-    files.sort();
-    Ok(files)
+    listing.files.sort();
+    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(listing)
+}
+
+/// The error for a folder with no usable file: [`DataDirError::NoSignal`] when files
+/// were read but every one was without signal (`blank` of them), else
+/// [`DataDirError::Empty`].
+pub fn nothing_usable(
+    dir: &Path,
+    what: &'static str,
+    blank_word: &'static str,
+    blank: usize,
+    skipped: usize,
+) -> DataDirError {
+    if blank > 0 {
+        DataDirError::NoSignal {
+            path: dir.to_path_buf(),
+            what,
+            blank: blank_word,
+            skipped,
+        }
+    } else {
+        DataDirError::Empty {
+            path: dir.to_path_buf(),
+            what,
+            skipped,
+        }
+    }
 }
 
 /// True if `path` ends in one of `extensions` (case-insensitive).

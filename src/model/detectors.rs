@@ -180,7 +180,8 @@ fn square_offsets(side: usize, size: usize, stride: usize) -> Option<(usize, usi
     })
 }
 
-fn tiled_count(space: Space, kernels: usize, size: usize, stride: usize) -> usize {
+/// The number of detectors of a tiled bank on a flat space (saturating, never wrapping).
+pub(crate) fn tiled_count(space: Space, kernels: usize, size: usize, stride: usize) -> usize {
     let per_axis = axis_anchors(space, size, stride).len();
     if space.is_2d() {
         per_axis

@@ -28,6 +28,8 @@ pub mod rng;
 pub mod simulation;
 pub mod snapshot_weights;
 pub mod space;
+pub mod step_cancel;
+pub mod step_cost;
 pub mod stimulus;
 pub mod sym_eigen;
 pub mod upper_rows;

@@ -21,6 +21,12 @@ pub const MAX_TOTAL_PIXELS: u64 = 64 << 20;
 /// Largest image the decoder may allocate for, in bytes, before scaling down.
 const MAX_DECODE_BYTES: u64 = 512 << 20;
 
+/// Largest photo file read.
+pub const MAX_PHOTO_FILE_BYTES: u64 = 64 << 20;
+
+/// Most pixels a photo may declare in its header (checked before it is decoded): 8192².
+pub const MAX_PHOTO_PIXELS: u64 = 8192 * 8192;
+
 /// A loaded folder of photos.
 pub type PhotoFolder = Folder<GrayImage>;
 
@@ -37,11 +43,17 @@ pub fn forget(dir: &Path) {
 }
 
 /// Reads every `.png`, `.jpg` and `.jpeg` file of `dir` (others are skipped and named).
+/// Each photo's size is read from its header and checked against [`MAX_PHOTO_PIXELS`]
+/// and what is left of [`MAX_TOTAL_PIXELS`] before it is decoded. Blank photos (every
+/// pixel the same) are skipped; a folder of blank photos is refused
+/// ([`DataDirError::NoSignal`]).
 pub fn load_folder(dir: &Path) -> Result<PhotoFolder, DataDirError> {
+    let listing = data_dir::list_files(dir)?;
     let mut items = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped = listing.skipped;
     let mut budget = MAX_TOTAL_PIXELS;
-    for path in data_dir::list_files(dir)? {
+    let mut blank = 0;
+    for path in listing.files {
         let skip = |reason: String| Skipped {
             path: path.clone(),
             reason,
@@ -50,27 +62,27 @@ pub fn load_folder(dir: &Path) -> Result<PhotoFolder, DataDirError> {
             skipped.push(skip("not a .png, .jpg or .jpeg file".into()));
             continue;
         }
-        match read_photo(&path) {
+        match read_photo_within(&path, budget) {
+            Ok(photo) if is_blank(&photo) => {
+                blank += 1;
+                skipped.push(skip("blank (every pixel the same)".into()));
+            }
             Ok(photo) => {
-                let pixels = u64::from(photo.width()) * u64::from(photo.height());
-                if pixels > budget {
-                    skipped.push(skip(format!(
-                        "the folder's photos exceed {MAX_TOTAL_PIXELS} pixels, the most kept"
-                    )));
-                    continue;
-                }
-                budget -= pixels;
+                budget -= u64::from(photo.width()) * u64::from(photo.height());
                 items.push((path, photo));
             }
             Err(reason) => skipped.push(skip(reason)),
         }
     }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
     if items.is_empty() {
-        return Err(DataDirError::Empty {
-            path: dir.to_path_buf(),
-            what: "PNG or JPEG",
-            skipped: skipped.len(),
-        });
+        return Err(data_dir::nothing_usable(
+            dir,
+            "PNG or JPEG",
+            "blank",
+            blank,
+            skipped.len(),
+        ));
     }
     Ok(Folder {
         path: dir.to_path_buf(),
@@ -79,33 +91,73 @@ pub fn load_folder(dir: &Path) -> Result<PhotoFolder, DataDirError> {
     })
 }
 
+/// Whether every pixel has the same value.
+fn is_blank(photo: &GrayImage) -> bool {
+    let mut pixels = photo.pixels();
+    match pixels.next() {
+        Some(first) => pixels.all(|p| p == first),
+        None => true,
+    }
+}
+
 /// One photo, grey, scaled down to at most [`MAX_SIDE`] on its long side.
 pub fn read_photo(path: &Path) -> Result<GrayImage, String> {
-    let mut reader = image::ImageReader::open(path)
-        .map_err(|e| e.to_string())?
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+    read_photo_within(path, MAX_TOTAL_PIXELS)
+}
+
+/// The kept size `(w, h)` of a photo of `w × h` pixels: scaled down to [`MAX_SIDE`].
+fn kept_size(w: u32, h: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= MAX_SIDE {
+        return (w, h);
+    }
+    let scale = f64::from(MAX_SIDE) / f64::from(long);
+    (
+        ((f64::from(w) * scale).round() as u32).max(1),
+        ((f64::from(h) * scale).round() as u32).max(1),
+    )
+}
+
+/// [`read_photo`] if the photo, as kept, fits in `budget` pixels; its header is checked
+/// before anything is decoded.
+fn read_photo_within(path: &Path, budget: u64) -> Result<GrayImage, String> {
+    let bytes =
+        crate::bounded_read::read_limited(path, MAX_PHOTO_FILE_BYTES).map_err(|e| e.to_string())?;
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| e.to_string())
+    };
+    let (w, h) = reader()?.into_dimensions().map_err(|e| e.to_string())?;
+    if w == 0 || h == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if u64::from(w) * u64::from(h) > MAX_PHOTO_PIXELS {
+        return Err(format!(
+            "its header declares {w} × {h} pixels, more than the {MAX_PHOTO_PIXELS} read"
+        ));
+    }
+    let (kw, kh) = kept_size(w, h);
+    if u64::from(kw) * u64::from(kh) > budget {
+        return Err(format!(
+            "the folder's photos exceed {MAX_TOTAL_PIXELS} pixels, the most kept"
+        ));
+    }
+    let mut reader = reader()?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let grey = reader.decode().map_err(|e| e.to_string())?.to_luma8();
-    let (w, h) = grey.dimensions();
-    if w == 0 || h == 0 {
-        return Err("the image has no pixels".into());
+    if grey.dimensions() != (w, h) {
+        return Err("the decoded image differs from its header's size".into());
     }
-    let long = w.max(h);
-    if long <= MAX_SIDE {
+    if (kw, kh) == (w, h) {
         return Ok(grey);
     }
-    let scale = f64::from(MAX_SIDE) / f64::from(long);
-    let (nw, nh) = (
-        ((f64::from(w) * scale).round() as u32).max(1),
-        ((f64::from(h) * scale).round() as u32).max(1),
-    );
     Ok(image::imageops::resize(
         &grey,
-        nw,
-        nh,
+        kw,
+        kh,
         image::imageops::FilterType::Triangle,
     ))
 }

@@ -18,7 +18,7 @@ use super::config::{
 use super::detectors::Bank;
 use super::field_phase::LearnedFields;
 use super::learned_bank::FieldLearnerParts;
-use super::learning::{Cancelled, HebbianState, PathChoice, UpdateParams};
+use super::learning::{HebbianState, PathChoice, UpdateParams};
 use super::metrics::{self, MetricsInput};
 use super::overview::{Overview, ViewRequest, WeightSummary};
 use super::pins::Pins;
@@ -27,11 +27,6 @@ use super::snapshot_weights::SnapshotWeights;
 use super::stimulus;
 use crate::cancel::CancelToken;
 use crate::perm::Permutation;
-
-/// Stimuli generated and encoded between two looks at the cancel token. Batches are
-/// always encoded in chunks of this many rows (token or not), so a step's result does not
-/// depend on whether it could have been cancelled.
-const BATCH_CHUNK_ROWS: usize = 1024;
 
 /// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
 /// `steps · batch` and every running count inside `u64`.
@@ -149,8 +144,8 @@ pub struct Simulation {
     learned: Option<LearnedFields>,
     /// Weights recorded on the metric schedule ([`super::pins`]).
     pins: Pins,
-    /// Checked inside a step (the batch loop and the Hebbian kernel), so a huge step ends
-    /// soon after a cancel with the state as it was before it.
+    /// Stops a step in progress ([`Simulation::set_cancel`]): checked while the batch is
+    /// drawn and encoded and inside the Hebbian kernel.
     cancel: Option<CancelToken>,
     /// Block sums of `W` for a view of a large matrix, kept up to date every step.
     overview: Option<Overview>,
@@ -262,10 +257,11 @@ impl Simulation {
         let mut sim = sim.with_start_pins();
         if step > 0 {
             // Regenerate what the GUI shows as "last stimulus": row 0 of the last step.
-            let batch = sim.batch_for(step - 1, 1);
-            let act = sim.activities(&batch.stimuli);
-            sim.last_stimulus = batch.stimuli.row(0).to_vec();
-            sim.last_activity = act.row(0).to_vec();
+            if let Some(batch) = sim.batch_for(step - 1, 1) {
+                let act = sim.activities(&batch.stimuli);
+                sim.last_stimulus = batch.stimuli.row(0).to_vec();
+                sim.last_activity = act.row(0).to_vec();
+            }
         }
         Ok(sim)
     }
@@ -291,33 +287,22 @@ impl Simulation {
         self.graph_steps().saturating_mul(self.config.batch as u64)
     }
 
-    /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`).
-    fn batch_for(&self, t: u64, rows: usize) -> Batch {
-        // Without a token nothing cancels.
-        self.try_batch_for(t, rows, None)
-            .unwrap_or_else(|_| self.blank_batch(rows))
+    /// Lets `token` stop a step in progress (the CLI's first Ctrl+C, a sweep's cancel):
+    /// the stimuli are drawn and encoded in blocks with a look at the token between
+    /// them ([`super::step_cancel`]), and a cancelled step leaves the simulation exactly
+    /// as it was before it, so a run saved afterwards is the last completed step.
+    pub fn set_cancel(&mut self, token: Option<crate::cancel::CancelToken>) {
+        self.cancel = token;
     }
 
-    /// An all-zero batch of `rows` rows.
-    fn blank_batch(&self, rows: usize) -> Batch {
-        let pixels = self.config.space.pixels();
-        Batch {
-            stimuli: Array2::zeros((rows, pixels)),
-            previous: self
-                .config
-                .stimulus
-                .sequence
-                .map(|_| Array2::zeros((rows, pixels))),
-        }
+    /// Whether the cancel token (if any) is set.
+    fn cancelled(&self) -> bool {
+        super::step_cancel::is_cancelled(self.cancel.as_ref())
     }
 
-    /// [`Simulation::batch_for`] that checks `cancel` every [`BATCH_CHUNK_ROWS`] rows.
-    fn try_batch_for(
-        &self,
-        t: u64,
-        rows: usize,
-        cancel: Option<&CancelToken>,
-    ) -> Result<Batch, Cancelled> {
+    /// The first `rows` rows of the batch of step `t` (all rows: `rows = batch`); `None`
+    /// if the cancel token stopped it.
+    fn batch_for(&self, t: u64, rows: usize) -> Option<Batch> {
         let space = self.config.space;
         let pixels = space.pixels();
         if let (StimulusKind::RotatedPhotos { scale, mirror }, None) =
@@ -339,7 +324,7 @@ impl Simulation {
             if let Ok(stimuli) = batch
                 && stimuli.dim() == (rows, pixels)
             {
-                return Ok(Batch {
+                return Some(Batch {
                     stimuli,
                     previous: None,
                 });
@@ -352,8 +337,8 @@ impl Simulation {
             .sequence
             .map(|_| Array2::<f32>::zeros((rows, pixels)));
         for b in 0..rows {
-            if b % BATCH_CHUNK_ROWS == 0 && cancel.is_some_and(CancelToken::is_cancelled) {
-                return Err(Cancelled);
+            if self.cancelled() {
+                return None;
             }
             let mut rng = derived_rng(self.config.seed, Purpose::Training, t, b as u64);
             // `new` checked that the generator works; a failure here leaves a blank row.
@@ -379,47 +364,16 @@ impl Simulation {
                     .assign(&ndarray::ArrayView1::from(base.as_slice())),
             }
         }
-        Ok(Batch { stimuli, previous })
+        Some(Batch { stimuli, previous })
     }
 
     fn activities(&self, stimuli: &Array2<f32>) -> Array2<f32> {
-        // Without a token nothing cancels.
-        self.try_activities(stimuli, None)
-            .unwrap_or_else(|_| Array2::zeros((stimuli.nrows(), self.neurons())))
-    }
-
-    /// Activities of a batch, encoded [`BATCH_CHUNK_ROWS`] rows at a time with a look at
-    /// `cancel` before each chunk (each row's activities depend on that row alone).
-    fn try_activities(
-        &self,
-        stimuli: &Array2<f32>,
-        cancel: Option<&CancelToken>,
-    ) -> Result<Array2<f32>, Cancelled> {
-        let encode = |rows: ndarray::ArrayView2<f32>| {
-            self.bank.activities(
-                rows,
-                self.config.activation,
-                self.config.threshold,
-                self.config.k_winners,
-            )
-        };
-        if stimuli.nrows() <= BATCH_CHUNK_ROWS {
-            return match cancel.is_some_and(CancelToken::is_cancelled) {
-                true => Err(Cancelled),
-                false => Ok(encode(stimuli.view())),
-            };
-        }
-        let mut out = Array2::zeros((stimuli.nrows(), self.neurons()));
-        for (chunk, mut dst) in stimuli
-            .axis_chunks_iter(ndarray::Axis(0), BATCH_CHUNK_ROWS)
-            .zip(out.axis_chunks_iter_mut(ndarray::Axis(0), BATCH_CHUNK_ROWS))
-        {
-            if cancel.is_some_and(CancelToken::is_cancelled) {
-                return Err(Cancelled);
-            }
-            dst.assign(&encode(chunk));
-        }
-        Ok(out)
+        self.bank.activities(
+            stimuli.view(),
+            self.config.activation,
+            self.config.threshold,
+            self.config.k_winners,
+        )
     }
 
     /// Asks for (or stops) the block sums of `W` a view of a large matrix needs
@@ -461,66 +415,72 @@ impl Simulation {
         snapshot
     }
 
-    /// Sets (or clears) the token that a step checks while it runs: once it is
-    /// cancelled, [`Simulation::try_step`] returns [`Cancelled`] and leaves the state as
-    /// it was before that step, so the last completed step can be saved.
-    pub fn set_cancel_token(&mut self, token: Option<CancelToken>) {
-        self.cancel = token;
-    }
-
-    /// The token set by [`Simulation::set_cancel_token`], if any.
-    pub fn cancel_token(&self) -> Option<&CancelToken> {
-        self.cancel.as_ref()
-    }
-
     /// Advances one step (one batch). Once training has diverged (see
     /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing. During the
-    /// field phase of a learned bank the step updates the fields, not the graph. A step
-    /// cancelled through the token of [`Simulation::set_cancel_token`] changes nothing.
+    /// field phase of a learned bank the step updates the fields, not the graph.
     pub fn step(&mut self) {
-        let _ = self.try_step();
-    }
-
-    /// [`Simulation::step`], telling whether the step was cancelled (the state is then
-    /// exactly as before it: the step counter, the weights, the running means).
-    pub fn try_step(&mut self) -> Result<(), Cancelled> {
         if self.diverged.is_some() {
-            return Ok(());
+            return;
         }
         if self.step >= MAX_STEPS {
             self.diverged = Some(Diverged {
                 step: self.step,
                 reason: format!("the step limit {MAX_STEPS} is reached"),
             });
-            return Ok(());
+            return;
         }
-        let cancel = self.cancel.clone();
-        let cancel = cancel.as_ref();
-        let batch = self.try_batch_for(self.step, self.config.batch, cancel)?;
+        // A cancelled step returns before anything is changed.
+        let Some(batch) = self.batch_for(self.step, self.config.batch) else {
+            return;
+        };
         if let Phase::Fields { total, .. } = self.phase() {
-            if cancel.is_some_and(CancelToken::is_cancelled) {
-                return Err(Cancelled);
+            if self.cancelled() {
+                return;
             }
             self.field_step(&batch.stimuli, total);
-            return Ok(());
+            return;
         }
-        let current = self.try_activities(&batch.stimuli, cancel)?;
+        let encode = |stimuli: &Array2<f32>| {
+            super::step_cancel::activities(
+                &self.bank,
+                stimuli.view(),
+                (
+                    self.config.activation,
+                    self.config.threshold,
+                    self.config.k_winners,
+                ),
+                self.cancel.as_ref(),
+            )
+        };
+        let Some(current) = encode(&batch.stimuli) else {
+            return;
+        };
         let previous = match (&batch.previous, self.config.rule) {
-            (Some(prev), LearningRule::Temporal) => Some(self.try_activities(prev, cancel)?),
+            (Some(prev), LearningRule::Temporal) => match encode(prev) {
+                Some(p) => Some(p),
+                None => return,
+            },
             _ => None,
         };
+        if self.cancelled() {
+            return;
+        }
         let params = UpdateParams {
             rule: self.config.rule,
             learning_rate: self.config.learning_rate,
             decay: self.config.decay,
         };
-        self.state.try_update(
+        let cancelled = self.state.try_update(
             &params,
             current.view(),
             previous.as_ref().map(|p| p.view()),
             PathChoice::Auto,
-            cancel,
-        )?;
+            self.cancel.as_ref(),
+        );
+        if cancelled.is_err() {
+            // The kernel stopped part-way and left `W` as it was: so is everything else.
+            return;
+        }
         if let Some(overview) = &mut self.overview {
             let keep = 1.0 - f64::from(params.decay);
             let factor = f64::from(params.learning_rate) / current.nrows().max(1) as f64;
@@ -546,16 +506,15 @@ impl Simulation {
         // weights are checked through the scheduled metrics and before every save.
         if !total.is_finite() {
             self.diverge("a detector activity is not finite or too large".into());
-            return Ok(());
+            return;
         }
         if let Err(e) = self.state.check_node_weights() {
             self.diverge(e.0);
-            return Ok(());
+            return;
         }
         if metrics::on_schedule(self.graph_steps(), self.neurons()) {
             self.push_metrics();
         }
-        Ok(())
     }
 
     /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
@@ -677,13 +636,14 @@ impl Simulation {
         })
     }
 
-    /// Advances `n` steps (fewer if a step is cancelled), then makes sure the metric
-    /// history ends at the current step.
+    /// Advances `n` steps (fewer once the cancel token is set), then makes sure the
+    /// metric history ends at the current step.
     pub fn run_steps(&mut self, n: u64) {
         for _ in 0..n {
-            if self.try_step().is_err() {
+            if self.cancelled() {
                 break;
             }
+            self.step();
         }
         if n > 0 {
             self.record_metrics();

@@ -23,14 +23,18 @@ use std::fmt;
 use super::config::{ConfigError, Space, Transformation};
 use crate::perm::Permutation;
 
+/// Most pixels a retina may have (the detector bank is `M × pixels`).
+pub const MAX_PIXELS: usize = 4096;
+
 /// The four integers that name any group element: `(reflect, quarter_turns, dx, dy)`.
 type Parts = (bool, u8, i64, i64);
 
 impl Space {
-    /// Number of pixels.
+    /// Number of pixels (saturating: a side of 2³² is refused by [`Space::validate`],
+    /// never wrapped around to a small number).
     pub fn pixels(&self) -> usize {
         let (w, h) = self.shape();
-        w * h
+        w.saturating_mul(h)
     }
 
     /// `(width, height)`; the height is 1 on a ring.
@@ -104,7 +108,7 @@ impl Space {
                 r_max,
             } => {
                 super::polar_space::validate_radii(r_min, r_max)?;
-                if rings < 2 {
+                if rings < 2 || (sectors >= 3 && rings > sectors) {
                     ("space.rings", 2, rings)
                 } else {
                     ("space.sectors", 3, sectors)
@@ -117,12 +121,13 @@ impl Space {
                 reason: format!("must be at least {min}, got {size}"),
             });
         }
-        if self.pixels() > 4096 {
+        let (w, h) = self.shape();
+        let pixels = w as u128 * h as u128;
+        if pixels > MAX_PIXELS as u128 {
             return Err(ConfigError::Invalid {
                 field,
                 reason: format!(
-                    "at most 4096 pixels are supported, got {} pixels",
-                    self.pixels()
+                    "at most {MAX_PIXELS} pixels are supported, got {w} × {h} = {pixels} pixels"
                 ),
             });
         }

@@ -148,6 +148,7 @@ impl SimConfig {
             }
             Some(_) => {}
         }
-        Ok(())
+        // Last: the cost of one step is computed from the (now valid) sizes.
+        super::step_cost::check(self)
     }
 }

@@ -80,6 +80,8 @@ pub fn run(
     let batch = config.batch.max(1) as u64;
     let seed = config.seed;
     let mut sim = Simulation::new(config)?;
+    // Cancelling also stops a step in progress, leaving the run as it was before it.
+    sim.set_cancel(Some(cancel.clone()));
     let mut records = Vec::with_capacity(checkpoints.len());
     for &checkpoint in checkpoints {
         let step = checkpoint.div_ceil(batch);

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ordered::Node;
+use super::spec_checks::{check_counts, check_paths};
 
 use crate::io::config_file::{self, ConfigFileError};
 use crate::io::read::{ReadError, read_limited};
@@ -169,16 +170,20 @@ impl Sweep {
                 })
             })?,
         };
-        let base = resolve_base(&raw.base, dir)?;
         let mut sets = Vec::new();
         if let Some(node) = raw.set {
             node.flatten("", &mut sets);
         }
-        let base = config_patch::apply(&base, &sets).map_err(SpecError::Set)?;
         let mut flat = Vec::new();
         if let Some(node) = raw.parameters {
             node.flatten("", &mut flat);
         }
+        // Counts first, before any value is validated: a grid too large is refused at
+        // once, however many values it lists.
+        check_counts(&flat, &raw.seeds, &raw.checkpoints)?;
+        check_paths(&sets, &flat)?;
+        let base = resolve_base(&raw.base, dir)?;
+        let base = config_patch::apply(&base, &sets).map_err(SpecError::Set)?;
         let parameters = flat
             .into_iter()
             .map(|(path, v)| check_parameter(&base, path, v))
@@ -250,44 +255,10 @@ impl Sweep {
         config_patch::apply(&self.base, &sets)
     }
 
-    /// Sizes, seeds, checkpoints and every combination's validity.
+    /// Every combination's validity, and the steps its last checkpoint needs (the
+    /// counts were checked by [`check_counts`] before).
     fn check_grid(&self) -> Result<(), SpecError> {
-        if self.seeds.is_empty() {
-            return Err(SpecError::Seeds("give at least one seed".into()));
-        }
-        if let Some(s) = first_duplicate(&self.seeds) {
-            return Err(SpecError::Seeds(format!("seed {s} appears twice")));
-        }
-        let combinations = self
-            .parameters
-            .iter()
-            .try_fold(1usize, |n, p| n.checked_mul(p.values.len()));
-        let runs = combinations.and_then(|c| c.checked_mul(self.seeds.len()));
-        let Some(runs) = runs.filter(|&r| r <= MAX_RUNS) else {
-            return Err(SpecError::TooLarge(format!(
-                "{} runs, at most {MAX_RUNS}",
-                runs.map_or("more than 2^64".to_string(), |r| r.to_string())
-            )));
-        };
         let c = &self.checkpoints;
-        if c.is_empty() || c.len() > MAX_CHECKPOINTS {
-            return Err(SpecError::Checkpoints(format!(
-                "give 1 to {MAX_CHECKPOINTS} stimuli counts, got {}",
-                c.len()
-            )));
-        }
-        if c[0] == 0 || c.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(SpecError::Checkpoints(
-                "stimuli counts must be ≥ 1 and strictly increasing".into(),
-            ));
-        }
-        let rows = runs.saturating_mul(c.len());
-        if rows > MAX_ROWS {
-            return Err(SpecError::TooLarge(format!(
-                "{runs} runs × {} checkpoints = {rows} rows, at most {MAX_ROWS}",
-                c.len()
-            )));
-        }
         let last = c[c.len() - 1];
         for combination in 0..self.combinations() {
             let config = self.combination_config(combination).map_err(|e| {
@@ -301,7 +272,7 @@ impl Sweep {
             if steps > MAX_STEPS {
                 return Err(SpecError::Checkpoints(format!(
                     "{last} stimuli at batch {} need {steps} steps, more than the limit \
-                     {MAX_STEPS}",
+                     {MAX_STEPS} (as `train --steps`)",
                     config.batch
                 )));
             }
@@ -352,7 +323,8 @@ fn check_parameter(base: &SimConfig, path: String, values: Value) -> Result<Para
     if values.is_empty() {
         return Err(err("the list of values is empty".into()));
     }
-    if let Some(v) = first_duplicate(&values) {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(v) = values.iter().find(|v| !seen.insert(v.to_string())) {
         return Err(err(format!("{v} appears twice")));
     }
     // Each value alone on the base: unknown keys and wrong types are named here, with
@@ -366,14 +338,6 @@ fn check_parameter(base: &SimConfig, path: String, values: Value) -> Result<Para
         })?;
     }
     Ok(Parameter { path, values })
-}
-
-fn first_duplicate<T: PartialEq>(items: &[T]) -> Option<&T> {
-    items
-        .iter()
-        .enumerate()
-        .find(|(i, x)| items[..*i].contains(x))
-        .map(|(_, x)| x)
 }
 
 #[cfg(test)]
@@ -504,5 +468,60 @@ mod tests {
             e.contains("space.n=16, bank.size=17") && e.contains("2..=16"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn hostile_specs_are_refused_by_their_counts_and_keys_at_once() {
+        let values: Vec<String> = (0..130_000)
+            .map(|i| format!("{}", i as f64 * 1e-9))
+            .collect();
+        let huge = format!(
+            "base = \"ring-shift\"\nseeds = [1]\ncheckpoints = [10]\n[parameters]\ndecay = [{}]\n",
+            values.join(", ")
+        );
+        let start = std::time::Instant::now();
+        let e = parse(&huge, Format::Toml).unwrap_err().to_string();
+        assert!(e.contains("130000 runs"), "{e}");
+        // Refused by counting, not by validating 130,000 configurations (seconds).
+        assert!(start.elapsed().as_secs_f64() < 2.0, "{:?}", start.elapsed());
+        let cases = [
+            (
+                TOML.replace(
+                    "bank.kernels = [2, 4, 8]",
+                    "bank.kernels = [2]\n\"bank.kernels\" = [4]",
+                ),
+                "swept twice",
+            ),
+            (
+                TOML.replace(
+                    "bank.kernels = [2, 4, 8]",
+                    "\"stimulus.kind.width\" = [[1, 2]]\n\"stimulus.kind.width.0\" = [1]",
+                ),
+                "overlaps",
+            ),
+            (
+                TOML.replace("decay =", "batch = [10, 20]\ndecay ="),
+                "also fixed under [set]",
+            ),
+            (
+                TOML.replace("[0.0, 1e-3]", "[0.0, nan]"),
+                "not a finite number",
+            ),
+            (
+                TOML.replace("decay = [0.0, 1e-3]", "k_winners = [inf]"),
+                "not a finite number",
+            ),
+            (
+                TOML.replace("[100, 200]", "[72057594037927936]"),
+                "more than the limit",
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = parse(&text, Format::Toml).unwrap_err().to_string();
+            assert!(
+                e.contains(expected) && !e.contains('\n'),
+                "expected `{expected}` in: {e}\n{text}"
+            );
+        }
     }
 }

@@ -30,12 +30,12 @@ use crate::model::Space;
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// Creating the directory or writing a file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", crate::io::atomic::write_failure("write", path, cause))]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Encoding an image failed.
     #[error("cannot encode {path}: {reason}")]
@@ -102,6 +102,43 @@ const BACKGROUND: Rgb<u8> = Rgb([255, 255, 255]);
 const CRISP_COLOUR: Rgb<u8> = Rgb([31, 78, 160]);
 const HONEST_COLOUR: Rgb<u8> = Rgb([214, 110, 20]);
 
+/// Checks, before any work, that the orbit can be written into `dir`: it is a folder
+/// (or does not exist yet), and none of the files an orbit writes there —
+/// `frame_000.png` … (up to `max_frames`), `orbit.gif`, `orbit.npy` — is anything but a
+/// regular file (a link to one is written through).
+pub fn check_orbit_dir(dir: &Path, max_frames: usize) -> Result<(), ExportError> {
+    let io = |path: &Path, cause| ExportError::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(dir, e)),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(io(
+                dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "`{}` is {}, not a folder",
+                        dir.display(),
+                        crate::io::read::describe(&meta.file_type())
+                    ),
+                ),
+            ));
+        }
+        Ok(_) => {}
+    }
+    let names = (0..max_frames)
+        .map(|k| format!("frame_{k:03}.png"))
+        .chain(["orbit.gif".to_string(), "orbit.npy".to_string()]);
+    for name in names {
+        let path = dir.join(name);
+        crate::io::atomic::resolve_target(&path).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}
+
 /// Writes the frames, the GIF and `orbit.npy` of `orbit` into `dir` (created if missing).
 pub fn write_orbit(
     dir: impl AsRef<Path>,
@@ -122,9 +159,9 @@ pub fn write_orbit_with(
 ) -> Result<ExportSummary, ExportError> {
     let dir = dir.as_ref();
     let images = render_frames_with(space, orbit, options, turned)?;
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::Io {
+    std::fs::create_dir_all(dir).map_err(|cause| ExportError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause,
     })?;
     let mut frames = Vec::with_capacity(images.len());
     for (k, img) in images.iter().enumerate() {
@@ -144,9 +181,9 @@ pub fn write_orbit_with(
     let npy = dir.join("orbit.npy");
     let array = crisp_array(orbit);
     write_atomically(&npy, |w| array.write_npy(w).map_err(std::io::Error::other)).map_err(
-        |source| ExportError::Io {
+        |cause| ExportError::Io {
             path: npy.clone(),
-            source,
+            cause,
         },
     )?;
     Ok(ExportSummary { frames, gif, npy })
@@ -269,9 +306,9 @@ pub fn gif_bytes(images: &[RgbImage], frame_ms: u32, path: &Path) -> Result<Vec<
 
 fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     use std::io::Write;
-    write_atomically(path, |w| w.write_all(bytes)).map_err(|source| ExportError::Io {
+    write_atomically(path, |w| w.write_all(bytes)).map_err(|cause| ExportError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 

@@ -24,12 +24,12 @@ pub enum VideoError {
     #[error("nothing to encode: {0}")]
     BadFrames(String),
     /// Starting or feeding `ffmpeg`, or moving its output into place, failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", crate::io::atomic::write_failure("write", path, cause))]
     Io {
         /// The video file.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// `ffmpeg` ran and failed.
     #[error("ffmpeg could not encode {path}: {message}")]
@@ -74,36 +74,33 @@ pub fn write_mp4(path: &Path, frames: &[RgbImage], frame_ms: u32) -> Result<(), 
         return Err(VideoError::BadFrames("frames differ in size".into()));
     }
     let ffmpeg = find_ffmpeg().ok_or(VideoError::NoEncoder)?;
-    let io = |source| VideoError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let tmp = temporary_path(path);
-    let mut last = None;
-    for codec in ["libx264", "mpeg4"] {
-        match encode(&ffmpeg, &tmp, frames, (w, h), frame_ms, codec) {
-            Ok(()) => {
-                return std::fs::rename(&tmp, path).map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    io(e)
-                });
+    // ffmpeg writes a temporary file beside the target, which then goes through the one
+    // save path of every output (`crate::io::atomic`): a device, FIFO, socket or folder
+    // is refused before ffmpeg starts, a symbolic link is written through, and the file
+    // is renamed into place only when complete.
+    let mut failure = None;
+    let written = crate::io::atomic::write_atomically_from_path(path, |tmp| {
+        let mut last = None;
+        for codec in ["libx264", "mpeg4"] {
+            match encode(&ffmpeg, tmp, frames, (w, h), frame_ms, codec) {
+                Ok(()) => return Ok(()),
+                Err(message) => last = Some(message),
             }
-            Err(message) => last = Some(message),
         }
+        failure = last;
+        Err(std::io::Error::other("ffmpeg failed"))
+    });
+    match (written, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(message)) => Err(VideoError::Encoder {
+            path: path.to_path_buf(),
+            message,
+        }),
+        (Err(cause), None) => Err(VideoError::Io {
+            path: path.to_path_buf(),
+            cause,
+        }),
     }
-    let _ = std::fs::remove_file(&tmp);
-    Err(VideoError::Encoder {
-        path: path.to_path_buf(),
-        message: last.unwrap_or_default(),
-    })
-}
-
-/// A hidden file beside `path` for ffmpeg to write into.
-fn temporary_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "video".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.{}.part", std::process::id()))
 }
 
 /// One run of ffmpeg with `codec`; the error is ffmpeg's last line of output.

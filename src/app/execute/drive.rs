@@ -1,0 +1,217 @@
+//! Work driven a little each frame until it is done: what the command line asked for at
+//! start-up (train to a step, search, select a result, an order), and the lecture tour
+//! (each step's preset, training, search, selection and view). The simulation trains
+//! and the search runs on their own threads, so the UI keeps drawing meanwhile.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::Executor;
+use crate::app::actions::AppAction;
+use crate::app::start_options::StartOptions;
+use crate::app::state::source::AppSource;
+use crate::app::state::tour::{Tour, TourPhase, tour_search_settings};
+use crate::app::worker::Published;
+use crate::figure::order::MatrixOrder;
+
+/// What the command line asked for at start-up, and how far it got.
+#[derive(Default)]
+pub struct Startup {
+    steps: Option<u64>,
+    search: bool,
+    /// The heatmap order asked for (recovered: as soon as a search result exists).
+    pub order: Option<MatrixOrder>,
+    /// After the start-up search, select the first result recovering this true
+    /// transformation.
+    pub select_match: Option<String>,
+    /// Node labels for the matrix opened at start-up, read once it has opened.
+    pub labels: Option<PathBuf>,
+    /// The preset to show if the file the app starts on is refused (`--preset`).
+    pub fallback_preset: Option<String>,
+    /// Whether a refused file already made the app load the fallback preset.
+    pub fallback_started: bool,
+    steps_sent: bool,
+    search_started: bool,
+    first_generation: Option<u64>,
+    announce_trained: bool,
+}
+
+impl Startup {
+    /// The start-up work `options` asks for, none of it begun.
+    pub fn new(options: &StartOptions) -> Self {
+        Self {
+            steps: options.steps,
+            search: options.search,
+            order: options.order,
+            select_match: options.select_match.clone(),
+            labels: options.labels.clone(),
+            fallback_preset: options.preset.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// Remembers the first model's generation: the start-up steps apply to it only.
+    pub fn note_generation(&mut self, generation: u64) {
+        if self.first_generation.is_none() {
+            self.first_generation = Some(generation);
+        }
+    }
+
+    /// Whether the requested start-up steps (if any) are done in `p`.
+    pub fn steps_reached(&self, p: &Published) -> bool {
+        self.steps
+            .is_none_or(|s| p.snapshot.step >= s && !p.running)
+    }
+
+    /// Whether the requested start-up search (if any) has run; `task_alive`: a search
+    /// is still running.
+    pub fn search_finished(&self, task_alive: bool) -> bool {
+        !self.search || (self.search_started && !task_alive)
+    }
+}
+
+impl Executor<'_> {
+    /// One frame's progress of the start-up plan and of the tour.
+    pub fn drive(&mut self) {
+        self.drive_startup();
+        if let Some(mut tour) = self.state.tour.take() {
+            if !tour.reached() {
+                self.advance_tour(&mut tour);
+                self.ctx.request_repaint_after(Duration::from_millis(50));
+            }
+            // The tour may have been left meanwhile (an action it ran): keep it only if not.
+            if self.state.tour.is_none() {
+                self.state.tour = Some(tour);
+            }
+        }
+    }
+
+    /// Sends the start-up steps once the first model is there, then starts the search.
+    fn drive_startup(&mut self) {
+        if matches!(self.state.source, AppSource::Imported(_)) {
+            let startup = &mut self.session.startup;
+            if startup.search && !startup.search_started {
+                startup.search_started = true;
+                self.execute(AppAction::StartSearch);
+            }
+            return;
+        }
+        let Some(p) = self.state.latest.clone() else {
+            return;
+        };
+        let startup = &mut self.session.startup;
+        if startup.first_generation != Some(p.model.generation) {
+            return;
+        }
+        if let Some(steps) = startup.steps
+            && !startup.steps_sent
+        {
+            startup.steps_sent = true;
+            startup.announce_trained = true;
+            self.execute(AppAction::TrainTo(steps));
+            self.state.status.info(format!("Training to step {steps}…"));
+            return;
+        }
+        let steps_done = startup.steps_reached(&p);
+        if steps_done && startup.announce_trained {
+            startup.announce_trained = false;
+            if let Some(r) = p.snapshot.history.last() {
+                self.state.status.info(format!(
+                    "Trained to step {} ({} stimuli); e_g = {:.4}.",
+                    p.snapshot.step, r.stimuli, r.symmetry_error_true
+                ));
+            }
+        }
+        let startup = &mut self.session.startup;
+        if startup.search && !startup.search_started && steps_done {
+            startup.search_started = true;
+            self.execute(AppAction::StartSearch);
+        }
+    }
+
+    /// One frame's progress towards the tour step's state.
+    fn advance_tour(&mut self, tour: &mut Tour) {
+        let target = tour.current().target;
+        let generation = self.state.document.generation;
+        // 1. The step's preset, freshly loaded by the tour and not trained past the step.
+        let latest = self.state.latest.clone();
+        let ours = matches!(self.state.source, AppSource::Simulation)
+            && tour.model == Some((target.preset, generation))
+            && latest.as_ref().is_some_and(|p| {
+                p.model.generation == generation && p.snapshot.step <= target.steps
+            });
+        let Some(p) = latest.filter(|_| ours) else {
+            tour.phase = TourPhase::Loading;
+            match tour.loading_from {
+                Some(g) if g == generation => {}
+                Some(_) => {
+                    tour.model = Some((target.preset, generation));
+                    tour.loading_from = None;
+                    tour.searched = None;
+                }
+                None => {
+                    tour.loading_from = Some(generation);
+                    self.execute(AppAction::NewFromPreset(target.preset.to_owned()));
+                }
+            }
+            return;
+        };
+        // 2. Trained to exactly the step's count, at full speed.
+        if p.snapshot.step < target.steps || p.running {
+            tour.phase = TourPhase::Training;
+            if !tour.training_sent {
+                tour.training_sent = true;
+                self.execute(AppAction::TrainTo(target.steps));
+            }
+            return;
+        }
+        // 3. The step's search on exactly these weights (or none at all).
+        let key = (generation, p.snapshot.step);
+        if target.search {
+            if tour.searched != Some(key) {
+                tour.phase = TourPhase::Searching;
+                if let Some(t) = &mut self.jobs.search {
+                    t.cancel(); // someone else's search: let it end first
+                    return;
+                }
+                tour.searched = Some(key);
+                self.execute(AppAction::StartSearchWith(tour_search_settings()));
+                return;
+            }
+            if self.jobs.search.is_some() {
+                return;
+            }
+        } else if self.state.search.outcome.is_some() || self.jobs.search.is_some() {
+            if let Some(t) = &mut self.jobs.search {
+                t.cancel();
+            }
+            self.jobs.search = None;
+            self.state.search.clear();
+            tour.searched = None;
+        }
+        // 4. Selection, order and view.
+        let mut order = target.order;
+        match target.select {
+            Some(name) => {
+                let space = self.state.shown().and_then(|s| s.space);
+                match self.state.search.pick_recovering(name, space.as_ref()) {
+                    Some(pick) => {
+                        if self.state.search.selected() != Some(pick) {
+                            self.execute(AppAction::Select(pick, None));
+                        }
+                    }
+                    None => {
+                        tour.problem = Some(format!(
+                            "The search found no permutation recovering {name}."
+                        ));
+                        order = MatrixOrder::Stored;
+                    }
+                }
+            }
+            None => self.state.search.deselect(),
+        }
+        self.state.order.mode = order;
+        self.state.view = target.view;
+        tour.phase = TourPhase::Reached;
+    }
+}

@@ -1,0 +1,433 @@
+//! The current stimulus, the detectors' activities, and the receptive field of the
+//! hovered or selected neuron.
+
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions, Vec2};
+use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, Points};
+use ndarray::Array2;
+
+use crate::app::views::colormap::Colormap;
+use crate::app::views::plots::TRUE_COLOR;
+use crate::app::views::polar::{DISC_PX, grey_disc_auto, signed_disc};
+use crate::model::polar::PolarGrid;
+use crate::model::{NeuronLabel, Space};
+use crate::report::labels::describe_neuron;
+
+/// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
+pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
+    let (lo, hi) = values
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let pixels = (0..side * side)
+        .map(|k| {
+            let v = values.get(k).copied().unwrap_or(lo);
+            Color32::from_gray((((v - lo) / span) * 255.0).clamp(0.0, 255.0) as u8)
+        })
+        .collect();
+    ColorImage::new([side, side], pixels)
+}
+
+/// Diverging image of a signed 2-D pattern (receptive fields are zero-mean), 0 = white.
+pub fn signed_image(values: &[f32], side: usize) -> ColorImage {
+    let m = values
+        .iter()
+        .fold(0.0f32, |m, v| m.max(v.abs()))
+        .max(f32::MIN_POSITIVE);
+    let pixels = (0..side * side)
+        .map(|k| Colormap::Diverging.color(0.5 + 0.5 * values.get(k).copied().unwrap_or(0.0) / m))
+        .collect();
+    ColorImage::new([side, side], pixels)
+}
+
+/// What the panel shows this frame.
+pub struct StimulusContext<'a> {
+    /// The space (1-D ring or 2-D square/torus).
+    pub space: &'a Space,
+    /// Identifies the snapshot (re-upload textures when it changes).
+    pub snapshot_id: u64,
+    /// The last stimulus.
+    pub stimulus: &'a [f32],
+    /// Activities, stored order.
+    pub activity: &'a [f32],
+    /// Display order of neurons (as in the heatmap).
+    pub order: &'a [usize],
+    /// Receptive fields, M × pixels.
+    pub fields: &'a Array2<f32>,
+    /// Labels, stored order.
+    pub labels: &'a [NeuronLabel],
+    /// Neuron whose receptive field to show.
+    pub neuron: Option<usize>,
+    /// The log-frequency axis, in the sound world (the stimulus is then a spectrum).
+    pub axis: Option<crate::model::audio::LogFreqAxis>,
+}
+
+/// Textures of the 2-D views.
+#[derive(Default)]
+pub struct StimulusPanel {
+    stimulus_tex: Option<(u64, TextureHandle)>,
+    field_tex: Option<(usize, TextureHandle)>,
+    /// All receptive fields at once (and, for learned banks, how they emerge).
+    pub gallery: crate::app::views::field_gallery::FieldGallery,
+}
+
+/// The side of a square picture of the space; `None` for the ring (a plot) and the polar
+/// retina (a disc, [`crate::app::views::polar`]).
+fn side_of(space: &Space) -> Option<usize> {
+    match space {
+        Space::Ring { .. } | Space::Polar { .. } | Space::Line { .. } => None,
+        Space::Torus { side } | Space::Square { side } => Some(*side),
+    }
+}
+
+/// Uploads a picture into `slot` (reusing its texture when the size is unchanged):
+/// blocky pixel images with nearest filtering, the already smooth round retina pictures
+/// with linear filtering, which keeps them smooth.
+fn upload_with(
+    ctx: &egui::Context,
+    slot: &mut Option<TextureHandle>,
+    name: &str,
+    image: ColorImage,
+    options: TextureOptions,
+) -> TextureHandle {
+    match slot {
+        Some(t) if t.size() == image.size => {
+            t.set(image, options);
+            t.clone()
+        }
+        _ => {
+            let t = ctx.load_texture(name, image, options);
+            *slot = Some(t.clone());
+            t
+        }
+    }
+}
+
+impl StimulusPanel {
+    /// The current stimulus (line plot on a ring, image in 2-D).
+    pub fn stimulus_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+        ui.label(egui::RichText::new("Current stimulus").strong())
+            .on_hover_text("The last pattern shown to the detectors.");
+        if let Some(axis) = cx.axis {
+            crate::app::views::spectrum::spectrum_ui(
+                ui,
+                "stimulus-spectrum",
+                axis,
+                cx.stimulus,
+                height,
+            );
+            return;
+        }
+        if let Some(grid) = PolarGrid::of(*cx.space) {
+            if self
+                .stimulus_tex
+                .as_ref()
+                .is_none_or(|(id, _)| *id != cx.snapshot_id)
+            {
+                let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
+                let image = grey_disc_auto(&grid, cx.stimulus, DISC_PX);
+                let tex = upload_with(
+                    ui.ctx(),
+                    &mut slot,
+                    "stimulus",
+                    image,
+                    TextureOptions::LINEAR,
+                );
+                self.stimulus_tex = Some((cx.snapshot_id, tex));
+            }
+            if let Some((_, tex)) = &self.stimulus_tex {
+                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+            }
+            return;
+        }
+        match side_of(cx.space) {
+            None => {
+                let pts: Vec<[f64; 2]> = cx
+                    .stimulus
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| [k as f64, f64::from(v)])
+                    .collect();
+                Plot::new("stimulus-plot")
+                    .height(height)
+                    .x_axis_label(cx.space.position_unit())
+                    .allow_scroll(false)
+                    .show(ui, |p| {
+                        p.line(
+                            Line::new("stimulus", PlotPoints::new(pts))
+                                .color(TRUE_COLOR)
+                                .width(2.0),
+                        )
+                    });
+            }
+            Some(side) => {
+                let needs = self
+                    .stimulus_tex
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != cx.snapshot_id);
+                if needs {
+                    let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
+                    let tex = upload_with(
+                        ui.ctx(),
+                        &mut slot,
+                        "stimulus",
+                        grey_image(cx.stimulus, side),
+                        TextureOptions::NEAREST,
+                    );
+                    self.stimulus_tex = Some((cx.snapshot_id, tex));
+                }
+                if let Some((_, tex)) = &self.stimulus_tex {
+                    ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+                }
+            }
+        }
+    }
+
+    /// Activities of all detectors in display order; returns the neuron (stored index)
+    /// clicked, the one whose display position is nearest the click.
+    pub fn activity_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &StimulusContext<'_>,
+        height: f32,
+    ) -> Option<usize> {
+        ui.label(egui::RichText::new("Detector activities").strong())
+            .on_hover_text(
+                "Activity of every detector for the current stimulus, in the heatmap's order. \
+                 Click a neuron to see its receptive field and its row of W.",
+            );
+        let pts: Vec<[f64; 2]> = cx
+            .order
+            .iter()
+            .enumerate()
+            .filter_map(|(r, &i)| cx.activity.get(i).map(|&a| [r as f64, f64::from(a)]))
+            .collect();
+        let shown = Plot::new("activity-plot")
+            .height(height)
+            .x_axis_label("neuron (heatmap order)")
+            // Most detectors are silent: the row of zero dots gets room above the frame's
+            // lower edge and the tick labels below it, and every label is drawn at full
+            // strength instead of fading in between two decades.
+            .set_margin_fraction(Vec2::new(0.02, 0.12))
+            .grid_spacing(GRID_SPACING_MIN_PT..=300.0)
+            .x_grid_spacer(readable_index_spacer)
+            .allow_scroll(false)
+            .show(ui, |p| {
+                p.points(
+                    Points::new("activity", PlotPoints::new(pts))
+                        .color(TRUE_COLOR)
+                        .radius(2.5),
+                )
+            });
+        let response = shown.response;
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Image, true, "Detector activities plot")
+        });
+        if !response.clicked() {
+            return None;
+        }
+        let x = shown
+            .transform
+            .value_from_position(response.interact_pointer_pos()?)
+            .x;
+        let last = cx.order.len().checked_sub(1)?;
+        let r = x.round().clamp(0.0, last as f64) as usize;
+        cx.order.get(r).copied()
+    }
+
+    /// Receptive field of the hovered or selected neuron.
+    pub fn field_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
+        let Some(i) = cx.neuron.filter(|&i| i < cx.fields.nrows()) else {
+            ui.label("Hover over or click the heatmap to see a neuron's receptive field.");
+            return;
+        };
+        let title = match cx.labels.get(i) {
+            Some(l) => format!(
+                "Receptive field of neuron {i}: {}",
+                describe_neuron(l, cx.space)
+            ),
+            None => format!("Receptive field of neuron {i}"),
+        };
+        ui.label(egui::RichText::new(title).strong());
+        let row: Vec<f32> = cx.fields.row(i).to_vec();
+        field_picture_ui(
+            ui,
+            &mut self.field_tex,
+            "field-plot",
+            cx.space,
+            &row,
+            i,
+            height,
+        );
+    }
+}
+
+/// One receptive field `row`, `height` points tall: a line plot (id `plot_id`) on 1-D
+/// spaces, a signed picture on 2-D ones and a disc on the polar retina. `slot` caches the
+/// texture of the field last drawn there, identified by `key` (e.g. the neuron), so a
+/// caller drawing several fields keeps one slot per field.
+pub fn field_picture_ui(
+    ui: &mut egui::Ui,
+    slot: &mut Option<(usize, TextureHandle)>,
+    plot_id: &str,
+    space: &Space,
+    row: &[f32],
+    key: usize,
+    height: f32,
+) {
+    let stale = slot.as_ref().is_none_or(|(k, _)| *k != key);
+    if let Some(grid) = PolarGrid::of(*space) {
+        if stale {
+            let mut texture = slot.take().map(|(_, t)| t);
+            let image = signed_disc(&grid, row, DISC_PX);
+            let tex = upload_with(
+                ui.ctx(),
+                &mut texture,
+                "receptive-field",
+                image,
+                TextureOptions::LINEAR,
+            );
+            *slot = Some((key, tex));
+        }
+        if let Some((_, tex)) = slot {
+            ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+        }
+        return;
+    }
+    match side_of(space) {
+        None => {
+            let pts: Vec<[f64; 2]> = row
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| [k as f64, f64::from(v)])
+                .collect();
+            Plot::new(plot_id)
+                .height(height)
+                .x_axis_label(space.position_unit())
+                .allow_scroll(false)
+                .show(ui, |p| {
+                    p.line(
+                        Line::new("field", PlotPoints::new(pts))
+                            .color(TRUE_COLOR)
+                            .width(2.0),
+                    )
+                });
+        }
+        Some(side) => {
+            if stale {
+                let mut texture = slot.take().map(|(_, t)| t);
+                let tex = upload_with(
+                    ui.ctx(),
+                    &mut texture,
+                    "receptive-field",
+                    signed_image(row, side),
+                    TextureOptions::NEAREST,
+                );
+                *slot = Some((key, tex));
+            }
+            if let Some((_, tex)) = slot {
+                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+            }
+        }
+    }
+}
+
+/// The plots' smallest grid spacing in points (set explicitly, so the spacer below can
+/// convert `GridInput::base_step_size` back to plot units per point).
+const GRID_SPACING_MIN_PT: f32 = 8.0;
+
+/// Labelled ticks at least this far apart: egui_plot paints x tick labels at full
+/// strength only from 80 points apart and fades them below.
+const LABEL_SPACING_PT: f64 = 80.0;
+
+/// The smallest step of the form 1, 2 or 5 × 10^k that is at least `min_step`.
+fn nice_step(min_step: f64) -> f64 {
+    if !(min_step.is_finite() && min_step > 0.0) {
+        return 1.0;
+    }
+    let decade = 10f64.powf(min_step.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&s| s >= min_step * (1.0 - 1e-12))
+        .unwrap_or(10.0 * decade)
+        .max(1.0)
+}
+
+/// X grid of an index axis (neurons): labelled integer ticks a nice step apart that
+/// keeps the labels at full strength, unlabelled lines a fifth of a step apart.
+fn readable_index_spacer(input: GridInput) -> Vec<GridMark> {
+    let per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_PT);
+    let major = nice_step(LABEL_SPACING_PT * per_point);
+    let minor = (major / 5.0).max(1.0);
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || (hi - lo) / minor > 10_000.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut k = (lo / minor).ceil();
+    while k * minor <= hi {
+        // `+ 0.0` turns the −0 that `ceil` gives just left of zero into 0 (labelled "-0").
+        let value = k * minor + 0.0;
+        let on_major = (value / major).round() * major == value;
+        marks.push(GridMark {
+            value,
+            step_size: if on_major { major } else { minor },
+        });
+        k += 1.0;
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(7.3), 10.0);
+        assert_eq!(nice_step(10.0), 10.0);
+        assert_eq!(nice_step(11.0), 20.0);
+        assert_eq!(nice_step(26.0), 50.0);
+        assert_eq!(nice_step(0.3), 1.0, "neurons are integers");
+    }
+
+    #[test]
+    fn index_ticks_are_labelled_far_enough_apart() {
+        // 130 neurons over 700 points: 80 points are 14.9 neurons, so labels every 20.
+        let per_point = 130.0 / 700.0;
+        let marks = readable_index_spacer(GridInput {
+            bounds: (-3.0, 133.0),
+            base_step_size: per_point * f64::from(GRID_SPACING_MIN_PT),
+        });
+        let labelled: Vec<f64> = marks
+            .iter()
+            .filter(|m| m.step_size == 20.0)
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(labelled, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
+        assert!(marks.iter().all(|m| m.step_size * 1.0 / per_point >= 20.0));
+        // Zero is labelled "0", not "-0".
+        assert!(
+            marks
+                .iter()
+                .all(|m| !m.value.is_sign_negative() || m.value < 0.0)
+        );
+    }
+
+    #[test]
+    fn grey_image_spans_black_to_white() {
+        let img = grey_image(&[0.0, 1.0, 2.0, 4.0], 2);
+        assert_eq!(img.pixels[0], Color32::from_gray(0));
+        assert_eq!(img.pixels[3], Color32::from_gray(255));
+    }
+
+    #[test]
+    fn signed_image_is_white_at_zero() {
+        let img = signed_image(&[0.0, 1.0, -1.0, 0.5], 2);
+        assert_eq!(img.pixels[0], Colormap::Diverging.color(0.5));
+        assert_eq!(img.pixels[1], Colormap::Diverging.color(1.0));
+        assert_eq!(img.pixels[2], Colormap::Diverging.color(0.0));
+    }
+}
