@@ -12,4 +12,4 @@ ensure_venv numpy threadpoolctl
 # The environment here may pin OpenBLAS to a slow core type; NumPy gets the defaults.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE HEBB_BENCH_DIR="$out" \
   HEBB_PYTHON="$PWD/bench/.venv/bin/python" \
-  cargo bench --no-default-features --bench hebbian_throughput -- "${1:-5}"
+  cargo bench --bench hebbian_throughput -- "${1:-5}"

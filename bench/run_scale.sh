@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # The 16,384-neuron preset `torus-large` end to end in the command line: time and peak
-# memory (max RSS from /usr/bin/time -v) of training, saving, loading, exporting and
-# importing, against the size of W (1 GiB) and of the files. Optional argument: training
+# memory (max RSS from /usr/bin/time) of training, loading, saving, exporting and
+# importing, against the size of W (1 GiB) and of the files (bench/scale_import.rs
+# times loading and saving apart). Optional argument: training
 # steps (default 20). Writes into target/scale-bench (about 5 GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-20}"
 out="${SCALE_BENCH_DIR:-target/scale-bench}"
 mkdir -p "$out"
-cargo build --release --no-default-features
-cargo bench --no-default-features --bench scale_import --no-run
+cargo build --release
+cargo bench --bench scale_import --no-run
 bin=target/release/invariance-lab
-import=$(ls -t target/release/deps/scale_import-* | grep -v '\.d$' | head -1)
+bench=$(ls -t target/release/deps/scale_import-* | grep -v '\.d$' | head -1)
 w_bytes=$((16384 * 16384 * 4))
 measure() { # name, command...
   local name=$1; shift
@@ -23,9 +24,11 @@ measure() { # name, command...
 echo "torus-large (M = 16,384, W = 1 GiB of float32); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "train"  $bin train --preset torus-large --steps "$steps" --out "$out/large.json"
 ls -l "$out/large.json" | awk '{printf "experiment file: %.2f GB\n", $5 / 1e9}'
-measure "load (info)" $bin info "$out/large.json"
-measure "load + 1 step + save (train --resume)" $bin train --resume "$out/large.json" --steps 1 --out "$out/large2.json"
+measure "load" "$bench" load "$out/large.json"
+grep -h "loaded" "$out/load.log"
+measure "load + save" "$bench" save "$out/large.json" "$out/large2.json"
+grep -h "saved" "$out/load.log"
 measure "load + export .npy (export --weights)" $bin export "$out/large.json" --weights "$out/w.npy"
 ls -l "$out/w.npy" | awk '{printf ".npy file: %.2f GB\n", $5 / 1e9}'
-measure "import .npy (as the app and search do)" "$import" "$out/w.npy"
+measure "import .npy (as the app and search do)" "$bench" "$out/w.npy"
 grep -h "symmetry error" "$out/train.log" || true

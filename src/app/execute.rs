@@ -47,6 +47,9 @@ pub struct Session {
     /// The heatmap's view last sent to the simulation thread for a matrix too large to
     /// copy ([`WorkerCommand::SetView`]).
     pub sent_view: Option<crate::model::overview::ViewRequest>,
+    /// An export of `W` waiting for the simulation thread's copy of a matrix too large to
+    /// copy while it trains.
+    pub pending_export: Option<(FilePurpose, std::path::PathBuf)>,
 }
 
 /// Everything an action may change, borrowed for one frame's work.

@@ -101,6 +101,7 @@ impl InvarianceApp {
                 prompt: None,
                 after_save: None,
                 sent_view: None,
+                pending_export: None,
             },
             screenshot: options.screenshot.clone().map(ScreenshotPlan::new),
             remember_settings: options.remember_settings,
@@ -293,7 +294,11 @@ impl InvarianceApp {
             || central.heatmap.is_current();
         Some(
             steps_done
-                && self.session.startup.search_finished(self.jobs.search.is_some())
+                // A search (or an export) waiting for a copy of a large W is under way too.
+                && self.session.startup.search_finished(
+                    self.jobs.search.is_some() || self.state.search.pending.is_some(),
+                )
+                && self.session.pending_export.is_none()
                 && heatmap_ready
                 // The transformation view computes its orbit in the background.
                 && !central.animation.is_computing()
@@ -485,7 +490,8 @@ impl InvarianceApp {
 
     /// Whether a search is running.
     pub fn search_running(&self) -> bool {
-        self.jobs.search.is_some()
+        // A search waiting for a copy of a large `W` counts as running.
+        self.jobs.search.is_some() || self.state.search.pending.is_some()
     }
 
     /// Selects a result row (as clicking it does): the heatmap switches to the recovered order.

@@ -38,6 +38,7 @@ impl Executor<'_> {
             self.state.latest = Some(p.clone());
             if new_generation {
                 self.state.search.pending = None;
+                self.session.pending_export = None;
                 self.on_new_generation(&p);
             }
             // The copy a waiting search asked for has arrived.
@@ -46,6 +47,11 @@ impl Executor<'_> {
                 && let Some(settings) = self.state.search.pending.take()
             {
                 self.start_search(settings);
+            }
+            if p.snapshot.weights.summary().is_none()
+                && let Some((purpose, path)) = self.session.pending_export.take()
+            {
+                self.export_to(purpose, path);
             }
         }
         for event in self.jobs.drain() {
