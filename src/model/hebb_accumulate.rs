@@ -23,8 +23,8 @@ use crate::cancel::CancelToken;
 
 /// How much faster (per multiply-add) the dense matrix product runs than the scattered
 /// sparse loop while `W` fits in the caches; used by the cost estimate of
-/// [`PathChoice::Auto`]. Set from `bench/hebbian_throughput.rs` on 2 cores (see README,
-/// "bench-hebb").
+/// [`PathChoice::Auto`]. Set from `bench/hebbian_throughput.rs` on 2 cores
+/// (docs/benchmarks.md, "Hebbian update throughput").
 const DENSE_SPEEDUP: f64 = 48.0;
 
 /// Beyond this size of `W` (bytes) a scattered sparse update is a cache (and TLB) miss,
@@ -34,7 +34,8 @@ const CACHED_W_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
 /// [`DENSE_SPEEDUP`] for a `W` beyond [`CACHED_W_BYTES`] (at M = 16,384 the sparse path
 /// took 2.9 s a step of 64 stimuli at 7 % activity, the dense one 2.3 s, on a loaded
-/// machine; the dense path's advantage grows with the machine's free capacity).
+/// machine; measured before the sparse sum walked `W` in cache-sized row blocks, so to be
+/// measured again).
 const DENSE_SPEEDUP_UNCACHED: f64 = 1000.0;
 
 /// A sparse step with more pair updates than this goes through a scratch matrix (and can
