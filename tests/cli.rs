@@ -21,6 +21,7 @@ fn presets_lists_one_line_per_preset_with_the_spec_names() {
         "audio-pitch",
         "ring-learned",
         "torus-learned",
+        "torus-large",
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(name)),

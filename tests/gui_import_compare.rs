@@ -44,6 +44,7 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     p.snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|w| w.to_bits())
         .collect()
@@ -111,6 +112,7 @@ fn an_npy_matrix_opens_as_an_imported_graph_and_its_search_finds_the_planted_gro
         .snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|x| x.to_bits())
         .collect();
@@ -195,7 +197,7 @@ fn a_csv_matrix_opens_with_the_same_values_as_its_npy() {
     wait_for(&mut h, "the matrix to open", |a| a.imported().is_some());
     let imported = h.state().imported().expect("imported").clone();
     assert_eq!(imported.graph.path, csv);
-    let shown = imported.graph.snapshot.weights.full().clone();
+    let shown = imported.graph.snapshot.weights.full().unwrap().clone();
     assert_eq!(*shown, w, "CSV round trip of f32 values is exact");
     // Views that need a simulation explain themselves instead of failing.
     for view in [View::Stimulus, View::Transformation, View::Learning] {

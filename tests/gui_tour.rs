@@ -47,6 +47,7 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     p.snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|w| w.to_bits())
         .collect()

@@ -217,7 +217,7 @@ fn regenerate() {
     });
     variant("bad-step-max.json", &|v| v["step"] = json!(u64::MAX));
     variant("bad-hidden-order-long.json", &|v| {
-        v["hidden_order"] = json!(vec![0; 5000])
+        v["hidden_order"] = json!(vec![0; 17_000])
     });
     variant("bad-weight-1e30.json", &|v| {
         let mut bytes = BASE64

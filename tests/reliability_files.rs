@@ -112,8 +112,9 @@ fn extreme_but_finite_values_from_the_fuzzing_pass_are_refused() {
     refused(&v, "beyond");
     // Lists longer than any experiment are refused while parsing.
     let mut v = good.clone();
-    v["hidden_order"] = json!(vec![0; 5000]);
-    refused(&v, "more than 4096");
+    let max = invariance_lab::model::detectors::MAX_NEURONS;
+    v["hidden_order"] = json!(vec![0; max + 1]);
+    refused(&v, &format!("more than {max}"));
     let mut v = good;
     v["weights"]["shape"] = json!(vec![1; 100]);
     refused(&v, "more than 8 dimensions");

@@ -816,7 +816,8 @@ fn presets_match_the_spec_table() {
             "polar-zoom",
             "audio-pitch",
             "ring-learned",
-            "torus-learned"
+            "torus-learned",
+            "torus-large"
         ]
     );
     for p in presets::all() {
@@ -833,6 +834,7 @@ fn presets_match_the_spec_table() {
             "ring-learned" => Some(128),
             // 8 shared 8 × 8 kernels at 256 positions, one detector each.
             "torus-learned" => Some(2048),
+            "torus-large" => Some(16_384),
             _ => None,
         };
         let expected_t = match c.space {

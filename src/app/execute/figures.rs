@@ -28,6 +28,15 @@ struct FigureSource {
     row_neuron: Option<usize>,
 }
 
+/// A figure that needs the whole `W` of a matrix too large to copy while it trains.
+fn too_large() -> FigureError {
+    FigureError::NoData(
+        "this figure needs the whole matrix, which at this size is copied only for a search; \
+         run a search first, or use `invariance-lab figure` on the saved experiment"
+            .into(),
+    )
+}
+
 /// Builds the figure of `kind` (on the helper thread).
 fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
     let no_run = || FigureError::NoData("an imported matrix has no simulation to plot".into());
@@ -39,7 +48,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             views::metric_curve(history, views::Metric::MeanActivity).into()
         }
         FigureKind::Heatmap => views::heatmap(
-            src.snapshot.weights.full().view(),
+            src.snapshot.weights.full().ok_or_else(too_large)?.view(),
             &src.order,
             src.order_name,
             src.palette,
@@ -71,7 +80,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             let n = src
                 .row_neuron
                 .ok_or_else(|| FigureError::NoData("no neuron is inspected".into()))?;
-            let w = src.snapshot.weights.full();
+            let w = src.snapshot.weights.full().ok_or_else(too_large)?;
             views::weight_row(w.view(), n, &src.order, src.order_name).into()
         }
         FigureKind::ReceptiveField => {

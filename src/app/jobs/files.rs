@@ -104,14 +104,16 @@ pub fn export(
     heatmap: Option<Arc<ColorImage>>,
 ) -> JobEvent {
     let written: anyhow::Result<()> = match purpose {
-        FilePurpose::ExportNpy => {
-            crate::io::matrix::save_npy(&path, snapshot.weights.full().view())
-                .with_context(|| format!("could not write {}", path.display()))
-        }
-        FilePurpose::ExportCsv => {
-            crate::io::matrix::save_csv(&path, snapshot.weights.full().view())
-                .with_context(|| format!("could not write {}", path.display()))
-        }
+        FilePurpose::ExportNpy => match snapshot.weights.full() {
+            Some(w) => crate::io::matrix::save_npy(&path, w.view())
+                .with_context(|| format!("could not write {}", path.display())),
+            None => Err(not_copied()),
+        },
+        FilePurpose::ExportCsv => match snapshot.weights.full() {
+            Some(w) => crate::io::matrix::save_csv(&path, w.view())
+                .with_context(|| format!("could not write {}", path.display())),
+            None => Err(not_copied()),
+        },
         FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
         FilePurpose::ExportPng => match &heatmap {
             Some(img) => save_png(&path, img),
@@ -120,6 +122,14 @@ pub fn export(
         _ => Err(anyhow::anyhow!("not an export")),
     };
     exported(path, written)
+}
+
+/// The error of an export from a snapshot that holds no copy of a large `W`.
+fn not_copied() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the weights of a matrix this large are copied only on request; pause and try again \
+         (or use `invariance-lab export` on the saved experiment)"
+    )
 }
 
 /// Builds and writes a figure with `write` (the encoding, PNG rendering included).

@@ -22,7 +22,7 @@ use crate::model::config::{
 use crate::perm::Permutation;
 
 /// Largest number of detectors a bank may have (the weight matrix is `M × M`).
-pub const MAX_NEURONS: usize = 4096;
+pub const MAX_NEURONS: usize = 16_384;
 
 /// RNG stream of the bank's kernels / random fields (derived from the bank seed).
 const STREAM_FIELDS: u64 = 1;

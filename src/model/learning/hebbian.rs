@@ -16,9 +16,10 @@
 //! | `Temporal` | `W ← (1−λ)W + c·A(t)ᵀA(t−1)` (row = later frame, column = earlier frame) |
 //!
 //! The outer-product sum `LᵀR` is accumulated either **sparsely** (per stimulus, only the
-//! rows and columns of detectors that fired: `Σ_b n_b²` work) or **densely** (one matrix
-//! product on the columns active anywhere in the batch: `B·u²` multiply-adds at BLAS-like
-//! speed). [`PathChoice::Auto`] picks the cheaper by an operation-count estimate.
+//! rows and columns of detectors that fired: `Σ_b n_b²` work) or **densely** (a tiled
+//! matrix product on the columns active anywhere in the batch: `B·u²` multiply-adds near
+//! the machine's peak); [`PathChoice::Auto`] picks the cheaper by an operation-count
+//! estimate ([`super::hebb_accumulate`], [`super::hebb_kernel`]).
 //!
 //! For the symmetric rules (Hebb, covariance) the sparse path writes only the upper
 //! triangle `j > i` and the lower triangle is mirrored when the weights are read; this
@@ -26,14 +27,13 @@
 
 use std::borrow::Cow;
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
+
+use super::hebb_accumulate::Plan;
+pub use super::hebb_kernel::Cancelled;
+use crate::cancel::CancelToken;
 
 use crate::model::config::LearningRule;
-
-/// How much faster (per multiply-add) the dense matrix product runs than the scattered
-/// sparse loop; used by the cost estimate of [`PathChoice::Auto`]. Set from
-/// `bench/hebbian_throughput.rs` on 2 cores (see README, "bench-hebb").
-const DENSE_SPEEDUP: f64 = 24.0;
 
 /// When the lazy decay scale falls below this, it is folded into the raw buffers; so a
 /// healthy state's scale always lies in `[RENORMALISE_BELOW, 1]`.
@@ -276,8 +276,10 @@ pub fn mirror_upper_triangle(ws: &mut [f32], m: usize) {
 impl HebbianState {
     /// Zero weights for `m` detectors.
     pub fn new(m: usize) -> Self {
+        let mut w_raw = Array2::zeros((m, m));
+        advise_huge_pages(&mut w_raw);
         Self {
-            w_raw: Array2::zeros((m, m)),
+            w_raw,
             lower_stale: false,
             symmetric: true,
             d_raw: Array1::zeros(m),
@@ -308,9 +310,17 @@ impl HebbianState {
         if (0..m).any(|i| w_raw[[i, i]] != 0.0) {
             return Err(StateError("the diagonal of W must be zero".into()));
         }
-        let symmetric = w_raw == w_raw.t();
+        // No copy when the matrix already is in standard layout (a loaded 1 GiB W).
+        let w_raw = if w_raw.is_standard_layout() {
+            w_raw
+        } else {
+            w_raw.as_standard_layout().into_owned()
+        };
+        let symmetric = w_raw
+            .as_slice()
+            .is_some_and(|w| super::upper_rows::is_symmetric(w, m));
         let state = Self {
-            w_raw: w_raw.as_standard_layout().into_owned(),
+            w_raw,
             lower_stale: false,
             symmetric,
             d_raw,
@@ -334,8 +344,21 @@ impl HebbianState {
             )));
         }
         self.check_node_weights()?;
-        let w = self.raw_weights();
-        if let Some(((i, j), &v)) = w.indexed_iter().find(|(_, v)| !within_limit(**v, s)) {
+        // Only the current cells: the upper triangle while the lower one is stale.
+        let m = self.neurons();
+        let bad = self
+            .w_raw
+            .rows()
+            .into_iter()
+            .enumerate()
+            .find_map(|(i, row)| {
+                let from = if self.lower_stale { i } else { 0 };
+                let row = row.slice_move(s![from..]);
+                row.iter()
+                    .position(|&v| !within_limit(v, s))
+                    .map(|j| (i, from + j, row[j]))
+            });
+        if let Some((i, j, v)) = bad.filter(|_| m > 0) {
             return Err(StateError(format!(
                 "weight ({i}, {j}) = {:e} is not finite or beyond ±{MAX_WEIGHT_MAGNITUDE:e}",
                 f64::from(v) * s
@@ -382,6 +405,32 @@ impl HebbianState {
             Cow::Owned(w)
         } else {
             Cow::Borrowed(&self.w_raw)
+        }
+    }
+
+    /// Makes both triangles of the raw buffer current, in place (a symmetric rule's
+    /// updates write the upper one only). Nothing observable changes; afterwards
+    /// [`HebbianState::raw_weights`] borrows instead of copying — at M = 16,384 a
+    /// copy would be another GiB.
+    pub fn mirror_now(&mut self) {
+        if self.lower_stale {
+            mirror_upper(&mut self.w_raw);
+            self.lower_stale = false;
+        }
+    }
+
+    /// Calls `f(first_row, rows)` with the raw weights (`W = scale · W_raw`, both
+    /// triangles) a block of whole rows at a time, without copying the matrix: what a
+    /// file writer streams ([`super::upper_rows::for_each_row_block`]).
+    pub fn for_each_raw_row_block<E>(
+        &self,
+        f: impl FnMut(usize, &[f32]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self.w_raw.as_slice() {
+            Some(w) => {
+                super::upper_rows::for_each_row_block(w, self.neurons(), self.lower_stale, f)
+            }
+            None => Ok(()),
         }
     }
 
@@ -479,17 +528,71 @@ impl HebbianState {
         previous: Option<ArrayView2<f32>>,
         path: PathChoice,
     ) -> PathTaken {
+        // Without a token nothing can cancel the step.
+        self.try_update(params, current, previous, path, None)
+            .unwrap_or(PathTaken::Idle)
+    }
+
+    /// [`HebbianState::update`] that checks `cancel` while it computes: an expensive step
+    /// computes its increments aside first (the dense kernel's tiles, or a sparse
+    /// scratch matrix), and a cancellation seen until then returns [`Cancelled`] with the
+    /// state exactly as before the step. The result does not depend on the token.
+    pub fn try_update(
+        &mut self,
+        params: &UpdateParams,
+        current: ArrayView2<f32>,
+        previous: Option<ArrayView2<f32>>,
+        path: PathChoice,
+        cancel: Option<&CancelToken>,
+    ) -> Result<PathTaken, Cancelled> {
         let m = self.neurons();
         let batch = current.nrows();
         if batch == 0 || current.ncols() != m {
-            return PathTaken::Idle;
+            return Ok(PathTaken::Idle);
+        }
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            return Err(Cancelled);
         }
         let keep = 1.0 - f64::from(params.decay);
         let new_scale = self.scale * keep;
         let c = (f64::from(params.learning_rate) / batch as f64 / new_scale) as f32;
-        self.scale = new_scale;
         let symmetric_rule = matches!(params.rule, LearningRule::Hebb | LearningRule::Covariance);
         let upper = symmetric_rule && self.symmetric;
+        // Covariance: the running sums with this batch, kept aside until the step can no
+        // longer be cancelled.
+        let mut mean_sum = None;
+        let centred = if params.rule == LearningRule::Covariance {
+            let mut sums = self.mean_sum.clone();
+            for row in current.rows() {
+                for (s, &a) in sums.iter_mut().zip(row) {
+                    *s += f64::from(a);
+                }
+            }
+            let n = (self.mean_count + batch as u64) as f64;
+            let mu: Array1<f32> = sums.mapv(|s| (s / n) as f32);
+            mean_sum = Some(sums);
+            Some(&current - &mu)
+        } else {
+            None
+        };
+        let (left, right, upper_only) = match (params.rule, &centred) {
+            (LearningRule::Temporal, _) => {
+                let prev = previous
+                    .filter(|p| p.dim() == current.dim())
+                    .unwrap_or(current);
+                (current, prev, false)
+            }
+            (LearningRule::Covariance, Some(x)) => (x.view(), x.view(), upper),
+            (LearningRule::Oja, _) => (current, current, false),
+            _ => (current, current, upper),
+        };
+        let plan = Plan::new(left, right, path, upper_only);
+        let prepared = match (&plan, cancel) {
+            (Some(plan), Some(token)) => plan.prepare(m, token)?,
+            _ => None,
+        };
+        // From here on the step runs to its end.
+        self.scale = new_scale;
         if upper {
             self.lower_stale = true;
         } else {
@@ -499,76 +602,30 @@ impl HebbianState {
             }
             self.symmetric &= symmetric_rule;
         }
-        let taken = match params.rule {
-            LearningRule::Hebb => accumulate(
-                &mut self.w_raw,
-                &mut self.d_raw,
-                c,
-                current,
-                current,
-                path,
-                upper,
-            ),
-            LearningRule::Temporal => {
-                let prev = previous
-                    .filter(|p| p.dim() == current.dim())
-                    .unwrap_or(current);
-                accumulate(
-                    &mut self.w_raw,
-                    &mut self.d_raw,
-                    c,
-                    current,
-                    prev,
-                    path,
-                    false,
-                )
-            }
-            LearningRule::Covariance => {
-                for row in current.rows() {
-                    for (s, &a) in self.mean_sum.iter_mut().zip(row) {
-                        *s += f64::from(a);
-                    }
+        if let Some(sums) = mean_sum {
+            self.mean_sum = sums;
+            self.mean_count += batch as u64;
+        }
+        if params.rule == LearningRule::Oja {
+            // Row i of W shrinks by c·q_i (relative to the decayed W), q_i = Σ_b a_bi².
+            let cq_scale = f64::from(params.learning_rate) / batch as f64 / keep;
+            let mut q = vec![0.0f64; m];
+            for row in current.rows() {
+                for (qi, &a) in q.iter_mut().zip(row) {
+                    *qi += f64::from(a) * f64::from(a);
                 }
-                self.mean_count += batch as u64;
-                let n = self.mean_count as f64;
-                let mu: Array1<f32> = self.mean_sum.mapv(|s| (s / n) as f32);
-                let centred = &current - &mu;
-                accumulate(
-                    &mut self.w_raw,
-                    &mut self.d_raw,
-                    c,
-                    centred.view(),
-                    centred.view(),
-                    path,
-                    upper,
-                )
             }
-            LearningRule::Oja => {
-                // Row i of W shrinks by c·q_i (relative to the decayed W), q_i = Σ_b a_bi².
-                let cq_scale = f64::from(params.learning_rate) / batch as f64 / keep;
-                let mut q = vec![0.0f64; m];
-                for row in current.rows() {
-                    for (qi, &a) in q.iter_mut().zip(row) {
-                        *qi += f64::from(a) * f64::from(a);
-                    }
+            for (i, &qi) in q.iter().enumerate() {
+                if qi != 0.0 {
+                    let factor = (1.0 - cq_scale * qi) as f32;
+                    self.w_raw.row_mut(i).mapv_inplace(|w| w * factor);
+                    self.d_raw[i] *= factor;
                 }
-                for (i, &qi) in q.iter().enumerate() {
-                    if qi != 0.0 {
-                        let factor = (1.0 - cq_scale * qi) as f32;
-                        self.w_raw.row_mut(i).mapv_inplace(|w| w * factor);
-                        self.d_raw[i] *= factor;
-                    }
-                }
-                accumulate(
-                    &mut self.w_raw,
-                    &mut self.d_raw,
-                    c,
-                    current,
-                    current,
-                    path,
-                    false,
-                )
             }
+        }
+        let taken = match (&plan, self.w_raw.as_slice_mut(), self.d_raw.as_slice_mut()) {
+            (Some(plan), Some(w), Some(d)) => plan.apply(w, d, c, prepared),
+            _ => PathTaken::Idle,
         };
         if self.scale < RENORMALISE_BELOW {
             let s = self.scale;
@@ -576,8 +633,36 @@ impl HebbianState {
             self.d_raw.mapv_inplace(|w| (f64::from(w) * s) as f32);
             self.scale = 1.0;
         }
-        taken
+        Ok(taken)
     }
+}
+
+/// Asks the kernel to back a large weight buffer with huge pages (Linux, where
+/// transparent huge pages are on "madvise"): the sparse path's scattered updates of a
+/// 1 GiB `W` then miss the TLB far less. Advice only; nothing changes if it is refused.
+fn advise_huge_pages(w: &mut Array2<f32>) {
+    #[cfg(target_os = "linux")]
+    if let Some(slice) = w.as_slice_mut()
+        && slice.len() * 4 >= 64 << 20
+    {
+        const HUGE: usize = 2 << 20;
+        let start = slice.as_mut_ptr() as usize;
+        let end = start + slice.len() * 4;
+        let aligned = start.next_multiple_of(HUGE);
+        if aligned < end {
+            // SAFETY: the range lies inside the live allocation of `slice`; MADV_HUGEPAGE
+            // only changes how the kernel backs it, never its contents.
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    (end - aligned) / HUGE * HUGE,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = w;
 }
 
 /// Whether the raw value `v` times `scale` is finite and within the magnitude limit.
@@ -603,174 +688,6 @@ fn scaled(w: f32, scale: f64) -> f32 {
         w
     } else {
         (f64::from(w) * scale) as f32
-    }
-}
-
-/// Indices and values of the non-zero entries of a row.
-fn gather_active(row: ArrayView1<f32>, idx: &mut Vec<usize>, val: &mut Vec<f32>) {
-    idx.clear();
-    val.clear();
-    for (i, &a) in row.iter().enumerate() {
-        if a != 0.0 {
-            idx.push(i);
-            val.push(a);
-        }
-    }
-}
-
-/// Columns that are non-zero in at least one row.
-fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
-    let mut any = vec![false; a.ncols()];
-    for row in a.rows() {
-        for (f, &x) in any.iter_mut().zip(row) {
-            *f |= x != 0.0;
-        }
-    }
-    any.iter()
-        .enumerate()
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// `W_raw += c·LᵀR` off the diagonal, `d_raw += c·diag(LᵀR)`. With `upper_only`
-/// (symmetric rules, `L = R`) the sparse path writes only the upper triangle.
-fn accumulate(
-    w: &mut Array2<f32>,
-    d: &mut Array1<f32>,
-    c: f32,
-    left: ArrayView2<f32>,
-    right: ArrayView2<f32>,
-    path: PathChoice,
-    upper_only: bool,
-) -> PathTaken {
-    let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
-    let upper_only = upper_only && same;
-    let cols_l = active_columns(left);
-    let cols_r = if same {
-        cols_l.clone()
-    } else {
-        active_columns(right)
-    };
-    if cols_l.is_empty() || cols_r.is_empty() {
-        return PathTaken::Idle;
-    }
-    let use_sparse = match path {
-        PathChoice::Sparse => true,
-        PathChoice::Dense => false,
-        PathChoice::Auto => {
-            let count =
-                |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
-            let sparse_cost: f64 = (0..left.nrows())
-                .map(|b| {
-                    let nl = count(left, b);
-                    let nr = if same { nl } else { count(right, b) };
-                    (nl * nr) as f64
-                })
-                .sum();
-            let sparse_cost = if upper_only {
-                sparse_cost / 2.0
-            } else {
-                sparse_cost
-            };
-            let u = (cols_l.len() * cols_r.len()) as f64;
-            let dense_cost = left.nrows() as f64 * u / DENSE_SPEEDUP + u;
-            sparse_cost <= dense_cost
-        }
-    };
-    if use_sparse {
-        accumulate_sparse(w, d, c, left, right, same, upper_only);
-        PathTaken::Sparse
-    } else {
-        accumulate_dense(w, d, c, left, right, &cols_l, &cols_r);
-        PathTaken::Dense
-    }
-}
-
-fn accumulate_sparse(
-    w: &mut Array2<f32>,
-    d: &mut Array1<f32>,
-    c: f32,
-    left: ArrayView2<f32>,
-    right: ArrayView2<f32>,
-    same: bool,
-    upper_only: bool,
-) {
-    let m = d.len();
-    let Some(ws) = w.as_slice_mut() else {
-        return;
-    };
-    let (mut il, mut vl) = (Vec::new(), Vec::new());
-    let (mut ir, mut vr) = (Vec::new(), Vec::new());
-    for b in 0..left.nrows() {
-        gather_active(left.row(b), &mut il, &mut vl);
-        if il.is_empty() {
-            continue;
-        }
-        if !same {
-            gather_active(right.row(b), &mut ir, &mut vr);
-        }
-        if upper_only {
-            // il is ascending, so the entries after position p are the columns j > i.
-            for (p, (&i, &a)) in il.iter().zip(&vl).enumerate() {
-                let ca = c * a;
-                let row = &mut ws[i * m..(i + 1) * m];
-                for (&j, &v) in il[p + 1..].iter().zip(&vl[p + 1..]) {
-                    row[j] += ca * v;
-                }
-                d[i] += ca * a;
-            }
-            continue;
-        }
-        let (jr, jv) = if same { (&il, &vl) } else { (&ir, &vr) };
-        for (&i, &a) in il.iter().zip(&vl) {
-            let ca = c * a;
-            let row = &mut ws[i * m..(i + 1) * m];
-            for (&j, &v) in jr.iter().zip(jv.iter()) {
-                row[j] += ca * v;
-            }
-            // The diagonal is kept at zero, so row[i] now holds exactly this stimulus's
-            // diagonal term: move it to the node weights.
-            d[i] += row[i];
-            row[i] = 0.0;
-        }
-    }
-}
-
-fn accumulate_dense(
-    w: &mut Array2<f32>,
-    d: &mut Array1<f32>,
-    c: f32,
-    left: ArrayView2<f32>,
-    right: ArrayView2<f32>,
-    cols_l: &[usize],
-    cols_r: &[usize],
-) {
-    let m = d.len();
-    let full = cols_l.len() == m && cols_r.len() == m;
-    let g = if full {
-        left.t().dot(&right)
-    } else {
-        let l = left.select(Axis(1), cols_l);
-        let r = right.select(Axis(1), cols_r);
-        l.t().dot(&r)
-    };
-    if full {
-        w.scaled_add(c, &g);
-    } else {
-        let Some(ws) = w.as_slice_mut() else {
-            return;
-        };
-        for (p, &i) in cols_l.iter().enumerate() {
-            let row = &mut ws[i * m..(i + 1) * m];
-            for (&j, &gv) in cols_r.iter().zip(g.row(p).iter()) {
-                row[j] += c * gv;
-            }
-        }
-    }
-    for &i in cols_l {
-        d[i] += w[[i, i]];
-        w[[i, i]] = 0.0;
     }
 }
 

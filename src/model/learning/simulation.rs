@@ -12,6 +12,7 @@ use ndarray::{Array1, Array2};
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
+use crate::cancel::CancelToken;
 use crate::model::config::{
     BankConfig, ConfigError, LearningRule, NeuronLabel, SimConfig, StimulusKind, Transformation,
 };
@@ -19,6 +20,7 @@ use crate::model::detectors::Bank;
 use crate::model::detectors::field_phase::LearnedFields;
 use crate::model::detectors::learned_bank::FieldLearnerParts;
 use crate::model::learning::metrics::{self, MetricsInput, MetricsRecord};
+use crate::model::learning::overview::{Overview, ViewRequest, WeightSummary};
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
 use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
@@ -82,6 +84,9 @@ pub struct Snapshot {
     pub history: Arc<Vec<MetricsRecord>>,
     /// Pinned weights and their histories (short, see [`crate::model::learning::pins`]).
     pub pins: Arc<Pins>,
+    /// For a large `W`: block means in the view's order, its window of exact cells and
+    /// its row ([`Simulation::set_view`]); `None` when no view asked.
+    pub summary: Option<Arc<WeightSummary>>,
 }
 
 impl Snapshot {
@@ -118,8 +123,11 @@ pub struct Simulation {
     learned: Option<LearnedFields>,
     /// Weights recorded on the metric schedule ([`crate::model::learning::pins`]).
     pins: Pins,
-    /// Stops a step in progress ([`Simulation::set_cancel`]).
-    cancel: Option<crate::cancel::CancelToken>,
+    /// Stops a step in progress ([`Simulation::set_cancel`]): checked while the batch is
+    /// drawn and encoded and inside the Hebbian kernel.
+    cancel: Option<CancelToken>,
+    /// Block sums of `W` for a view of a large matrix, kept up to date every step.
+    overview: Option<Overview>,
 }
 
 /// One batch of training data: current frames, previous frames (sequences only).
@@ -168,6 +176,7 @@ impl Simulation {
             learned,
             pins: Pins::default(),
             cancel: None,
+            overview: None,
         }))
     }
 
@@ -348,6 +357,45 @@ impl Simulation {
         )
     }
 
+    /// Asks for (or stops) the block sums of `W` a view of a large matrix needs
+    /// ([`super::overview`]): kept up to date every step from then on, and read with
+    /// [`Simulation::view_summary`]. A request in the same order as the current one only
+    /// changes its window and row; an invalid order clears it.
+    pub fn set_view(&mut self, request: Option<ViewRequest>) {
+        self.overview = match (self.overview.take(), request) {
+            (Some(mut o), Some(r))
+                if o.request().order_id == r.order_id
+                    && o.request().max_side == r.max_side
+                    && o.request().order.len() == r.order.len() =>
+            {
+                o.set_window(r.viewport, r.row);
+                Some(o)
+            }
+            (_, Some(r)) => Overview::new(r, &self.state),
+            (_, None) => None,
+        };
+    }
+
+    /// The view's block means, window and row now (see [`Simulation::set_view`]).
+    pub fn view_summary(&mut self) -> Option<WeightSummary> {
+        let state = &self.state;
+        self.overview.as_mut().map(|o| o.summary(state))
+    }
+
+    /// A snapshot for a view of a large matrix: the view's summary
+    /// ([`Simulation::view_summary`]), and as weights either `reuse` (a copy of `W` taken
+    /// earlier, still current) or, when `None`, the summary alone — no copy of `W`.
+    pub fn summary_snapshot(&mut self, reuse: Option<Arc<SnapshotWeights>>) -> Snapshot {
+        let summary =
+            Arc::new(self.view_summary().unwrap_or_else(|| {
+                WeightSummary::empty(self.neurons(), self.state.is_symmetric())
+            }));
+        let weights = reuse.unwrap_or_else(|| Arc::new(SnapshotWeights::Summary(summary.clone())));
+        let mut snapshot = self.snapshot_with(weights);
+        snapshot.summary = Some(summary);
+        snapshot
+    }
+
     /// Advances one step (one batch). Once training has diverged (see
     /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing. During the
     /// field phase of a learned bank the step updates the fields, not the graph.
@@ -403,12 +451,33 @@ impl Simulation {
             learning_rate: self.config.learning_rate,
             decay: self.config.decay,
         };
-        self.state.update(
+        let cancelled = self.state.try_update(
             &params,
             current.view(),
             previous.as_ref().map(|p| p.view()),
             PathChoice::Auto,
+            self.cancel.as_ref(),
         );
+        if cancelled.is_err() {
+            // The kernel stopped part-way and left `W` as it was: so is everything else.
+            return;
+        }
+        if let Some(overview) = &mut self.overview {
+            let keep = 1.0 - f64::from(params.decay);
+            let factor = f64::from(params.learning_rate) / current.nrows().max(1) as f64;
+            match (params.rule, &previous) {
+                (LearningRule::Hebb, _) => {
+                    overview.record(keep, factor, current.view(), current.view())
+                }
+                (LearningRule::Temporal, Some(prev)) => {
+                    overview.record(keep, factor, current.view(), prev.view())
+                }
+                (LearningRule::Temporal, None) => {
+                    overview.record(keep, factor, current.view(), current.view())
+                }
+                _ => overview.mark_stale(),
+            }
+        }
         let total: f64 = current.iter().map(|&a| f64::from(a)).sum();
         self.last_mean_activity = total / current.len().max(1) as f64;
         self.last_stimulus = batch.stimuli.row(0).to_vec();
@@ -504,6 +573,8 @@ impl Simulation {
     /// Appends the current metrics, or marks the run diverged when they are not finite
     /// or the weights exceed the limit (such a record is never kept).
     fn push_metrics(&mut self) {
+        // Mirrored in place, so the metrics read W without a copy of it.
+        self.state.mirror_now();
         let m = self.metrics();
         let values = [
             m.weight_norm,
@@ -546,9 +617,13 @@ impl Simulation {
         })
     }
 
-    /// Advances `n` steps, then makes sure the metric history ends at the current step.
+    /// Advances `n` steps (fewer once the cancel token is set), then makes sure the
+    /// metric history ends at the current step.
     pub fn run_steps(&mut self, n: u64) {
         for _ in 0..n {
+            if self.cancelled() {
+                break;
+            }
             self.step();
         }
         if n > 0 {
@@ -572,6 +647,9 @@ impl Simulation {
     /// pinned; their histories start again at step 0.
     pub fn reset(&mut self) {
         self.state.reset();
+        if let Some(o) = &mut self.overview {
+            o.mark_stale();
+        }
         self.step = 0;
         self.history.clear();
         self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
@@ -599,6 +677,25 @@ impl Simulation {
     /// Materialised weights.
     pub fn weights(&self) -> Array2<f32> {
         self.state.weights()
+    }
+
+    /// Calls `f` with the rows of `W` (stored order, bit-identical to
+    /// [`Simulation::weights`]) a block of whole rows at a time, without copying the
+    /// matrix: what an export of a 1 GiB `W` streams.
+    pub fn for_each_weight_row_block<E>(
+        &self,
+        mut f: impl FnMut(&[f32]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let scale = self.state.scale();
+        let mut scaled = Vec::new();
+        self.state.for_each_raw_row_block(|_, rows| {
+            if scale == 1.0 {
+                return f(rows);
+            }
+            scaled.clear();
+            scaled.extend(rows.iter().map(|&w| (f64::from(w) * scale) as f32));
+            f(&scaled)
+        })
     }
 
     /// The learning state (raw buffers, decay scale, running means) — what experiment
@@ -757,6 +854,13 @@ impl Simulation {
     /// upper triangle when the rule is symmetric — and the scaling and mirroring into
     /// `W` happen later, on whichever thread first asks for [`SnapshotWeights::full`].
     pub fn snapshot_into(&self, buffer: Option<Array2<f32>>) -> Snapshot {
+        self.snapshot_with(Arc::new(SnapshotWeights::from_raw(
+            self.state.raw_copy_into(buffer),
+        )))
+    }
+
+    /// A snapshot with the given weights and everything else copied now.
+    fn snapshot_with(&self, weights: Arc<SnapshotWeights>) -> Snapshot {
         Snapshot {
             step: self.step,
             phase: self.phase(),
@@ -765,12 +869,13 @@ impl Simulation {
                 .learned
                 .as_ref()
                 .map(|_| Arc::new(self.bank.fields.clone())),
-            weights: Arc::new(SnapshotWeights::from_raw(self.state.raw_copy_into(buffer))),
+            weights,
             node_weights: Arc::new(self.node_weights()),
             stimulus: Arc::new(self.last_stimulus.clone()),
             activity: Arc::new(self.last_activity.clone()),
             history: Arc::new(self.history.clone()),
             pins: Arc::new(self.pins.clone()),
+            summary: None,
         }
     }
 }

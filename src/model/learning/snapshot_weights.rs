@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use ndarray::{Array2, ArrayView2};
 
 use crate::model::learning::RawWeightsCopy;
+use crate::model::learning::overview::WeightSummary;
 
 /// `W` of a snapshot, materialised on first use of [`SnapshotWeights::full`].
 #[derive(Debug)]
@@ -31,6 +32,9 @@ pub enum SnapshotWeights {
         /// It equals its transpose exactly.
         symmetric: bool,
     },
+    /// No copy of `W` (too large to copy for every picture while training): block means
+    /// in a display order, a window of exact cells and a row ([`super::overview`]).
+    Summary(Arc<WeightSummary>),
 }
 
 /// Where a view can read the weights from without materialising them.
@@ -67,7 +71,11 @@ impl SnapshotWeights {
     /// Wraps a finished matrix (one comparison with its transpose finds out whether it
     /// is exactly symmetric).
     pub fn from_full(w: Array2<f32>) -> Self {
-        let symmetric = w == w.t();
+        let symmetric = match w.as_slice() {
+            // In tiles: a strided comparison of a 16,384-wide matrix takes seconds.
+            Some(values) => super::upper_rows::is_symmetric(values, w.nrows()),
+            None => w == w.t(),
+        };
         Self::Full {
             w: Arc::new(w),
             symmetric,
@@ -76,15 +84,30 @@ impl SnapshotWeights {
 
     /// Number of detectors `M`.
     pub fn neurons(&self) -> usize {
-        self.source().values.nrows()
+        match self {
+            Self::Summary(s) => s.neurons,
+            _ => self.source().map_or(0, |s| s.values.nrows()),
+        }
     }
 
     /// The exact `W` (M × M, stored order), computed on the first call — bit-identical
-    /// to [`super::Simulation::weights`] at the moment of the snapshot.
-    pub fn full(&self) -> &Arc<Array2<f32>> {
+    /// to [`super::Simulation::weights`] at the moment of the snapshot. `None` for a
+    /// [`SnapshotWeights::Summary`], which holds no copy of `W`.
+    pub fn full(&self) -> Option<&Arc<Array2<f32>>> {
         match self {
-            Self::Raw { copy, full } => full.get_or_init(|| Arc::new(copy.clone().materialise())),
-            Self::Full { w, .. } => w,
+            Self::Raw { copy, full } => {
+                Some(full.get_or_init(|| Arc::new(copy.clone().materialise())))
+            }
+            Self::Full { w, .. } => Some(w),
+            Self::Summary(_) => None,
+        }
+    }
+
+    /// The summary of a snapshot that holds no copy of `W`.
+    pub fn summary(&self) -> Option<&Arc<WeightSummary>> {
+        match self {
+            Self::Summary(s) => Some(s),
+            _ => None,
         }
     }
 
@@ -93,26 +116,34 @@ impl SnapshotWeights {
         match self {
             Self::Raw { full, .. } => full.get().is_some(),
             Self::Full { .. } => true,
+            Self::Summary(_) => false,
         }
     }
 
-    /// `w_ij`, exact, without materialising the matrix.
+    /// `w_ij`, exact, without materialising the matrix; for a summary only on its row
+    /// (`NaN` elsewhere: a view then shows the block mean, labelled as such).
     pub fn value(&self, i: usize, j: usize) -> f32 {
         match self {
             Self::Raw { copy, .. } => copy.value(i, j),
             Self::Full { w, .. } => w[[i, j]],
+            Self::Summary(s) => match &s.row {
+                Some((r, row)) if *r == i => row.get(j).copied().unwrap_or(f32::NAN),
+                Some((r, row)) if *r == j && s.symmetric => row.get(i).copied().unwrap_or(f32::NAN),
+                _ => f32::NAN,
+            },
         }
     }
 
-    /// The cheapest place to read values from: `W` if it exists, the raw copy otherwise.
-    pub fn source<'a>(&'a self) -> WeightsSource<'a> {
+    /// The cheapest place to read values from: `W` if it exists, the raw copy otherwise
+    /// (`None` for a summary).
+    pub fn source<'a>(&'a self) -> Option<WeightsSource<'a>> {
         let whole = |w: &'a Arc<Array2<f32>>, symmetric| WeightsSource {
             values: w.view(),
             scale: 1.0,
             upper_only: false,
             symmetric,
         };
-        match self {
+        Some(match self {
             Self::Raw { copy, full } => match full.get() {
                 Some(w) => whole(w, copy.is_symmetric()),
                 None => WeightsSource {
@@ -123,7 +154,8 @@ impl SnapshotWeights {
                 },
             },
             Self::Full { w, symmetric } => whole(w, *symmetric),
-        }
+            Self::Summary(_) => return None,
+        })
     }
 
     /// The matrix buffer, for the next snapshot to copy into (the raw copy's, or `W`'s
@@ -132,6 +164,7 @@ impl SnapshotWeights {
         match self {
             Self::Raw { copy, .. } => Some(copy.into_buffer()),
             Self::Full { w, .. } => Arc::try_unwrap(w).ok(),
+            Self::Summary(_) => None,
         }
     }
 }
@@ -172,14 +205,18 @@ mod tests {
             let copy = state.raw_copy_into(Some(Array2::from_elem((m, m), f32::NAN)));
             let lazy = SnapshotWeights::from_raw(copy);
             let upper_only = rule == LearningRule::Hebb;
-            assert_eq!(lazy.source().upper_only, upper_only, "{rule:?}");
-            assert_eq!(lazy.source().symmetric, state.is_symmetric(), "{rule:?}");
+            assert_eq!(lazy.source().unwrap().upper_only, upper_only, "{rule:?}");
+            assert_eq!(
+                lazy.source().unwrap().symmetric,
+                state.is_symmetric(),
+                "{rule:?}"
+            );
             assert_eq!(lazy.is_materialised(), !upper_only && decay == 0.0);
             assert_eq!(lazy.neurons(), m);
             let bits = |v: f32| v.to_bits();
             for ((i, j), &v) in want.indexed_iter() {
                 assert_eq!(bits(lazy.value(i, j)), bits(v), "{rule:?} ({i}, {j})");
-                let source = lazy.source();
+                let source = lazy.source().unwrap();
                 if !source.upper_only || i <= j {
                     let raw = source.values[[i, j]];
                     let scaled = (f64::from(raw) * source.scale) as f32;
@@ -188,13 +225,13 @@ mod tests {
             }
             assert!(
                 want.iter()
-                    .zip(lazy.full().iter())
+                    .zip(lazy.full().unwrap().iter())
                     .all(|(a, b)| bits(*a) == bits(*b))
             );
             assert!(lazy.is_materialised());
             // Once materialised, views read `W` itself.
-            assert!(!lazy.source().upper_only);
-            assert_eq!(lazy.source().scale, 1.0);
+            assert!(!lazy.source().unwrap().upper_only);
+            assert_eq!(lazy.source().unwrap().scale, 1.0);
             let buffer = lazy
                 .into_buffer()
                 .expect("the raw copy's buffer comes back");
@@ -207,7 +244,7 @@ mod tests {
         let w = Array2::from_shape_fn((4, 4), |(i, j)| (i * 4 + j) as f32);
         let full = SnapshotWeights::from_full(w.clone());
         assert!(full.is_materialised());
-        assert_eq!(**full.full(), w);
+        assert_eq!(**full.full().unwrap(), w);
         assert_eq!(full.value(2, 1), 9.0);
         assert_eq!(full.into_buffer(), Some(w));
     }

