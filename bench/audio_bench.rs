@@ -12,11 +12,12 @@
 
 use std::time::Instant;
 
-use invariance_lab::model::audio::{self, harmonics, wav};
 use invariance_lab::model::detectors::Bank;
 use invariance_lab::model::learning::{HebbianState, PathChoice, UpdateParams};
 use invariance_lab::model::rng::{Purpose, derived_rng};
-use invariance_lab::model::{LearningRule, Simulation, presets, stimulus};
+use invariance_lab::model::world::audio::{self, harmonics, wav};
+use invariance_lab::model::world::stimulus;
+use invariance_lab::model::{LearningRule, Simulation, presets};
 use ndarray::Array2;
 
 const REPEATS: usize = 5;

@@ -1,5 +1,7 @@
 //! Benchmark (not a test): simulation throughput with the app running versus headless,
-//! and the UI's frame time, at M = 2048 (`torus-translate`).
+//! and the UI's frame time, at M = 2048 (`torus-translate`, the default) or M = 16,384
+//! (`torus-large`: argument `torus-large`), where the app publishes block means and a
+//! window of exact cells instead of copies of the 1 GiB `W`.
 //!
 //! "With the app" drives the real `InvarianceApp` (worker thread publishing snapshots,
 //! heatmap colouring on its helper thread, plots, panels) through egui_kittest at ~30
@@ -14,8 +16,9 @@
 //! with like; the median over many slices is the figure.
 //!
 //! Run: `cargo bench --bench gui_throughput` (optimised like `--release`; optional
-//! arguments: seconds per slice, default 1, and slices, default 60; add `control` for
-//! the A/A run that replaces the app by a second headless simulation on its own thread).
+//! arguments: seconds per slice, default 1, and slices, default 60; a preset name,
+//! default `torus-translate`; add `control` for the A/A run that replaces the app by a
+//! second headless simulation on its own thread).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -24,10 +27,14 @@ use egui_kittest::Harness;
 use invariance_lab::app::{AppAction, InvarianceApp, StartOptions};
 use invariance_lab::model::{Simulation, presets};
 
-const PRESET: &str = "torus-translate";
+/// The preset measured unless another is named.
+const DEFAULT_PRESET: &str = "torus-translate";
 
-/// Both run to this step before measuring (about two seconds in).
-const FIRST_STEP: u64 = 200;
+/// Both run to this step before measuring (about two seconds in at M = 2048; fewer
+/// steps for larger presets, whose steps are longer).
+fn first_step(neurons: usize) -> u64 {
+    if neurons >= 8192 { 20 } else { 200 }
+}
 
 /// One frame every 1/30 s: eframe repaints on request (new snapshots, finished renders,
 /// input), so 30 frames per second is a busy user moving the mouse over the heatmap.
@@ -80,9 +87,9 @@ struct App {
 }
 
 impl App {
-    fn start() -> Self {
+    fn start(preset: &str) -> Self {
         let options = StartOptions {
-            preset: Some(PRESET.to_owned()),
+            preset: Some(preset.to_owned()),
             ..StartOptions::default()
         };
         let h = Harness::builder()
@@ -256,19 +263,25 @@ fn main() {
     let slice_seconds = numbers.next().unwrap_or(1.0);
     let slices = numbers.next().map_or(60, |r| r.max(1.0) as usize);
 
-    let config = presets::by_name(PRESET).expect("preset exists").config;
+    let preset = std::env::args()
+        .skip(1)
+        .find(|a| presets::by_name(a).is_some())
+        .unwrap_or_else(|| DEFAULT_PRESET.to_owned());
+    let preset = preset.as_str();
+    let config = presets::by_name(preset).expect("preset exists").config;
     let mut headless = Simulation::new(config).expect("valid preset");
     let m = headless.neurons();
-    while headless.step_count() < FIRST_STEP {
+    let first = first_step(m);
+    while headless.step_count() < first {
         headless.step();
     }
     let mut app = if control {
         Subject::Control(Some(Box::new(headless.clone())))
     } else {
-        Subject::App(Box::new(App::start()))
+        Subject::App(Box::new(App::start(preset)))
     };
     let mut warm = Slice::default();
-    app.run_to(FIRST_STEP, &mut warm);
+    app.run_to(first, &mut warm);
     app.settle();
     assert_eq!(
         app.step(),
@@ -289,8 +302,8 @@ fn main() {
         ((n as f64 * slice_seconds).round() as u64).max(1)
     };
     println!(
-        "gui_throughput: preset {PRESET}, M = {m}; {slices} slices of {steps_per_slice} steps \
-         (~{slice_seconds} s) from step {FIRST_STEP}, run by the {} and headless in ABBA order",
+        "gui_throughput: preset {preset}, M = {m}; {slices} slices of {steps_per_slice} steps \
+         (~{slice_seconds} s) from step {first}, run by the {} and headless in ABBA order",
         if control {
             "control (a headless simulation on its own thread)"
         } else {
@@ -356,7 +369,9 @@ fn main() {
         .collect();
 
     // Pieces of the work, timed in isolation.
-    {
+    if m >= invariance_lab::app::worker::LARGE_NEURONS {
+        large_pieces(&mut headless);
+    } else {
         use invariance_lab::app::views::colormap::Colormap;
         use invariance_lab::app::views::heatmap::{
             HeatmapJob, HeatmapKey, RangeMode, render_heatmap,
@@ -376,6 +391,7 @@ fn main() {
                 },
                 weights: snapshot.weights.clone(),
                 order: std::sync::Arc::new(order),
+                summary: None,
             };
             let times: Vec<f64> = (0..9)
                 .map(|_| {
@@ -392,7 +408,7 @@ fn main() {
         let full: Vec<f64> = (0..9)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(headless.snapshot().weights.full());
+                std::hint::black_box(headless.snapshot().weights.full().cloned());
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
@@ -405,7 +421,7 @@ fn main() {
             let taken = headless.snapshot_into(buffer.take());
             copy.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
-            std::hint::black_box(taken.weights.full());
+            std::hint::black_box(taken.weights.full().cloned());
             materialise.push(t.elapsed().as_secs_f64() * 1e3);
             buffer = std::sync::Arc::try_unwrap(taken.weights)
                 .ok()
@@ -463,5 +479,77 @@ fn main() {
     println!(
         "app threads while running (share of a core): {}",
         helpers.join(", ")
+    );
+}
+
+/// At M = 16,384: what one publication costs the simulation thread (block means, a
+/// 512 × 512 window of exact cells, a row), what keeping the block sums costs a step,
+/// and what colouring the summary costs the helper thread.
+fn large_pieces(headless: &mut Simulation) {
+    use invariance_lab::app::views::colormap::Colormap;
+    use invariance_lab::app::views::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
+    use invariance_lab::model::learning::overview::ViewRequest;
+    use std::sync::Arc;
+    let m = headless.neurons();
+    let order: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
+    let request = ViewRequest {
+        order: Arc::new(order),
+        order_id: 1,
+        max_side: 1024,
+        viewport: Some((4096..4608, 8192..8704)),
+        row: Some(5),
+    };
+    let t = Instant::now();
+    headless.set_view(Some(request));
+    let first = t.elapsed().as_secs_f64() * 1e3;
+    let publish: Vec<f64> = (0..9)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(headless.summary_snapshot(None));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let snapshot = headless.summary_snapshot(None);
+    let summary = snapshot.summary.clone().expect("a summary");
+    let job = HeatmapJob {
+        key: HeatmapKey {
+            snapshot_id: 0,
+            order_id: 1,
+            colormap: Colormap::Viridis,
+            range: RangeMode::Auto,
+        },
+        weights: snapshot.weights.clone(),
+        order: Arc::new((0..m).collect()),
+        summary: Some(summary),
+    };
+    let colour: Vec<f64> = (0..9)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(render_heatmap(&job));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    // A step with and without the block sums (same steps, on copies of one state).
+    let mut with = headless.clone();
+    let mut without = headless.clone();
+    without.set_view(None);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let t = Instant::now();
+        with.step();
+        a.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        without.step();
+        b.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    println!(
+        "summary of a {m} × {m} W: first summing {first:.0} ms (once per order); per publication \
+         {:.1} ms on the simulation thread (block means 1024², a 512² window, a row); \
+         colouring {:.1} ms on the helper thread; a step {:.0} ms with the block sums kept, \
+         {:.0} ms without (medians)",
+        median(&publish),
+        median(&colour),
+        median(&a),
+        median(&b)
     );
 }

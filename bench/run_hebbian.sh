@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Hebbian throughput, Rust vs the straightforward NumPy update, on the same activities.
-# Makes sure bench/.venv has NumPy (bench/venv.sh). Prints stimuli/s of both and the ratio.
+# Hebbian throughput, Rust vs the straightforward NumPy update on the same activities, and
+# the share of this machine's float32 matrix-product peak, all measured in one run with
+# Rust and NumPy alternating round by round (bench/hebbian_throughput.rs).
+# Makes sure bench/.venv has NumPy (bench/venv.sh). Optional argument: rounds (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${HEBB_BENCH_DIR:-target/hebb-bench}"
 mkdir -p "$out"
 source bench/venv.sh
-ensure_venv numpy
-HEBB_BENCH_DIR="$out" cargo bench --no-default-features --bench hebbian_throughput
+ensure_venv numpy threadpoolctl
 # The environment here may pin OpenBLAS to a slow core type; NumPy gets the defaults.
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE bench/.venv/bin/python bench/numpy_hebb.py "$out"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE HEBB_BENCH_DIR="$out" \
+  HEBB_PYTHON="$PWD/bench/.venv/bin/python" \
+  cargo bench --bench hebbian_throughput -- "${1:-5}"

@@ -37,30 +37,34 @@ shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 # The photo turning under the quarter turn the network found by itself.
 shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
-# The light theme, and two steps of the lecture tour (issue 15).
+# The light theme, and two steps of the lecture tour.
 shot overview-light --preset ring-shift --steps 400 --search --order recovered --view overview --theme light
 shot tour-4-shift-recovered --tour-step 4 --presentation
 shot tour-7-photo-turns --tour-step 7
-# The inspector with the start pins (click to inspect, issue 15).
+# The inspector with the start pins (click to inspect).
 shot inspect-pins --preset ring-shift --steps 2000 --inspect --theme light
-# The log-polar retina (issue 13): overview, recovered heatmap, the photo turning in
+# The log-polar retina: overview, recovered heatmap, the photo turning in
 # 7.5° steps under the rotation the search found (third panel: the whole photo turned).
 shot polar-overview  --preset polar-rotate --steps 400 --search --order recovered --view overview
 shot polar-weights-recovered --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --order recovered --view weights
 shot transform-polar-rotate --preset polar-rotate --steps 400 --search --select "rotate 7.5°" --view transformation
 shot transform-polar-zoom --preset polar-zoom --steps 400 --search --select "rotate 7.5°" --view transformation
 shot stimulus-polar  --preset polar-rotate --steps 50 --view stimulus
-# The sound world (issue 14): a tone's log-frequency spectrum with note names.
+# The sound world: a tone's log-frequency spectrum with note names.
 shot stimulus-audio  --preset audio-pitch --steps 50 --view stimulus
-# Learned receptive fields (issue 14): mid-way through the field phase, and after it.
+# Learned receptive fields: mid-way through the field phase, and after it.
 shot stimulus-learned-fields --preset ring-learned --steps 150 --view stimulus
 shot stimulus-learned --preset ring-learned --steps 3500 --view stimulus
 # The learned world's group (D_64 × C_2) with the unit shift offered first, and the
 # shift acting on a sample.
 shot preset-ring-learned --preset ring-learned --steps 3500 --search --order recovered
 shot transform-ring-learned --preset ring-learned --steps 3500 --search --view transformation
+# Fields learned from photos on the torus (issue 21): the gallery of the shared kernels
+# after the default run, and the group C_16 × C_16 found in the learned graph.
+shot stimulus-torus-learned --preset torus-learned --steps 2000 --view stimulus
+shot preset-torus-learned --preset torus-learned --steps 2000 --search --search-time 600 --order recovered
 
-# Bring your own work (issue 12). A learned matrix exported to .npy and opened as an
+# Bring your own work. A learned matrix exported to .npy and opened as an
 # imported graph — what a researcher does with their own model's weights — with node
 # names from a labels file; then runs overlaid on the learning curves.
 WORK="$(mktemp -d)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak test of resuming (issue 11): N consecutive `train --resume --steps 1` runs must end
+# Soak test of resuming: N consecutive `train --resume --steps 1` runs must end
 # bit-identical to one run of N steps (same exported weights, same step count), and leave
 # no temporary file behind.
 #

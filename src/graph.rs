@@ -106,6 +106,11 @@ impl WeightedGraph {
         self.w.view()
     }
 
+    /// `W`, taken out of the graph (no copy).
+    pub fn into_weights(self) -> Array2<f32> {
+        self.w
+    }
+
     /// `d`, if given.
     pub fn node_weights(&self) -> Option<ArrayView1<'_, f32>> {
         self.d.as_ref().map(|d| d.view())

@@ -3,12 +3,13 @@
 
 use invariance_lab::cancel::CancelToken;
 use invariance_lab::graph::WeightedGraph;
-use invariance_lab::model::audio::synth::{self, Tone, ToneParams};
-use invariance_lab::model::audio::{
+use invariance_lab::model::config::{Space, StimulusKind, Transformation};
+use invariance_lab::model::world::audio::synth::{self, Tone, ToneParams};
+use invariance_lab::model::world::audio::{
     FRAME_LEN, LogFreqAxis, SAMPLE_RATE_HZ, filter_bank, harmonics,
 };
-use invariance_lab::model::config::{Space, StimulusKind, Transformation};
-use invariance_lab::model::{Simulation, presets, stimulus};
+use invariance_lab::model::world::stimulus;
+use invariance_lab::model::{Simulation, presets};
 use invariance_lab::search::{SearchOptions, scoring, search};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -5,11 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use invariance_lab::model::audio::wav::{self, read_wav};
-use invariance_lab::model::audio::{LogFreqAxis, filter_bank};
 use invariance_lab::model::config::Space;
-use invariance_lab::model::data_dir::DataDirError;
-use invariance_lab::model::{StimulusConfig, StimulusKind, photo_dir, stimulus};
+use invariance_lab::model::world::audio::wav::{self, read_wav};
+use invariance_lab::model::world::audio::{LogFreqAxis, filter_bank};
+use invariance_lab::model::world::data_dir::DataDirError;
+use invariance_lab::model::world::photo_dir;
+use invariance_lab::model::world::stimulus;
+use invariance_lab::model::{StimulusConfig, StimulusKind};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

@@ -289,7 +289,7 @@ fn a_file_without_pins_loads_with_the_start_pins_from_its_step() {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(!text.contains("\"pins\""));
     let sim = experiment::from_json_str(&text).unwrap();
-    let cells = invariance_lab::model::pins::start_cells(sim.true_permutation());
+    let cells = invariance_lab::model::learning::pins::start_cells(sim.true_permutation());
     assert!(!cells.is_empty());
     let w = sim.weights();
     let got: Vec<(usize, usize)> = sim.pins().cells().iter().map(|c| (c.i, c.j)).collect();

@@ -1,4 +1,4 @@
-//! Exported figures (issue 15): every SVG parses as XML, carries its title, axis labels
+//! Exported figures: every SVG parses as XML, carries its title, axis labels
 //! and legend, and its drawn points read back as the data through the axis mapping that
 //! its own tick labels state — the test recovers that mapping from the ticks, not from
 //! the figure code.

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::state::search::Pick;
 use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
-use invariance_lab::model::presets;
+use invariance_lab::model::config::presets;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()
@@ -34,6 +34,7 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     p.snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|w| w.to_bits())
         .collect()
@@ -234,12 +235,13 @@ fn a_search_on_trained_ring_shift_makes_the_displayed_matrix_block_circulant() {
         .snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .clone();
     let order = &shown.order;
     let (lo, hi) = shown.range;
     for &(r, c) in &[(0usize, 1usize), (5, 17), (n - 1, 3)] {
         let v = w[[order[r], order[c]]];
-        assert_eq!(shown.value(r, c), v);
+        assert_eq!(shown.value(r, c), (v, true));
         let expected = invariance_lab::app::views::colormap::Colormap::Viridis.lut()
             [((v - lo) * (255.0 / (hi - lo))).clamp(0.0, 255.0) as usize];
         assert_eq!(shown.image.pixels[r * n + c], expected);

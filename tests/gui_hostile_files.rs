@@ -1,4 +1,4 @@
-//! The app on files it refuses (issue 23): started on each hostile file of the corpus (and
+//! The app on files it refuses: started on each hostile file of the corpus (and
 //! on a directory and a FIFO), it keeps the error in the status bar and falls back to the
 //! start preset — never an endless "Starting the simulation…" — and a file refused later
 //! leaves the open experiment as it was.

@@ -1,5 +1,5 @@
 #![cfg(feature = "gui")]
-//! Bringing your own work into the app (issue 12), driven headless by egui_kittest:
+//! Bringing your own work into the app, driven headless by egui_kittest:
 //! a matrix opened from `.npy`/`.csv` through the function File → Open uses, searched
 //! for its planted symmetries, named by a labels file; a corrupt matrix leaving the
 //! open experiment untouched; experiment files overlaid on the learning curves with
@@ -44,6 +44,7 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     p.snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|w| w.to_bits())
         .collect()
@@ -111,6 +112,7 @@ fn an_npy_matrix_opens_as_an_imported_graph_and_its_search_finds_the_planted_gro
         .snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|x| x.to_bits())
         .collect();
@@ -195,7 +197,7 @@ fn a_csv_matrix_opens_with_the_same_values_as_its_npy() {
     wait_for(&mut h, "the matrix to open", |a| a.imported().is_some());
     let imported = h.state().imported().expect("imported").clone();
     assert_eq!(imported.graph.path, csv);
-    let shown = imported.graph.snapshot.weights.full().clone();
+    let shown = imported.graph.snapshot.weights.full().unwrap().clone();
     assert_eq!(*shown, w, "CSV round trip of f32 values is exact");
     // Views that need a simulation explain themselves instead of failing.
     for view in [View::Stimulus, View::Transformation, View::Learning] {
@@ -405,7 +407,7 @@ fn two_experiment_files_overlay_as_two_curves_with_their_slopes_and_can_be_remov
     // The legend names each by what differs (the live run has decay 0 too).
     h.run_steps(3);
     assert!(h.query_all_by_label_contains("decay=0.01").next().is_some());
-    let slope_text = invariance_lab::app::panels::compare::slope_text(Some(&decayed));
+    let slope_text = invariance_lab::figure::learning_curves::slope_text(Some(&decayed));
     assert!(
         h.query_all_by_label_contains(&slope_text).next().is_some(),
         "{slope_text}"

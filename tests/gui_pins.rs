@@ -1,5 +1,5 @@
 #![cfg(feature = "gui")]
-//! Click to inspect (issue 15): real clicks on the heatmap and the activity plot of the
+//! Click to inspect: real clicks on the heatmap and the activity plot of the
 //! real app (egui_kittest, real worker thread), checked against the simulation's weights.
 
 mod gui_common;

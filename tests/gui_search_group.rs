@@ -73,7 +73,7 @@ fn result(w: ndarray::ArrayView2<f32>, p: Permutation) -> SearchResult {
 /// shift +5, results = a few shifts and two non-symmetries (scrambled shifts).
 fn ring_shift_outcome(h: &Harness<'static, InvarianceApp>, with_group: bool) -> SearchOutcome {
     let p = h.state().published().expect("published");
-    let w = p.snapshot.weights.full().clone();
+    let w = p.snapshot.weights.full().unwrap().clone();
     let shifts: Vec<Permutation> = (1..64)
         .map(|k| {
             truth(
@@ -188,6 +188,7 @@ fn the_headline_names_the_group_and_its_generator_link_selects_it() {
             .snapshot
             .weights
             .full()
+            .expect("a copy of W")
             .view(),
         &unit,
     );
@@ -252,6 +253,7 @@ fn non_symmetries_are_collapsed_and_elements_are_measured_on_demand() {
         .snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .clone();
     let elements = h.state().panels().search.elements.elements().to_vec();
     assert_eq!(elements.len(), 16, "one page");

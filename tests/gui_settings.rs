@@ -205,7 +205,7 @@ fn a_corrupt_store_is_ignored_with_a_note_in_the_status_bar() {
 fn the_last_experiment_is_offered_and_reopens_on_request() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("last.json");
-    let config = invariance_lab::model::presets::by_name("ring-random")
+    let config = invariance_lab::model::config::presets::by_name("ring-random")
         .expect("preset")
         .config;
     let sim = invariance_lab::model::Simulation::new(config.clone()).expect("simulation");

@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use invariance_lab::app::state::tour::{TOUR, TourPhase};
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions, View};
-use invariance_lab::model::presets;
+use invariance_lab::model::config::presets;
 use invariance_lab::report::rows::best_truth_match;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
@@ -47,6 +47,7 @@ fn weights_bits(app: &InvarianceApp) -> Vec<u32> {
     p.snapshot
         .weights
         .full()
+        .expect("a copy of W")
         .iter()
         .map(|w| w.to_bits())
         .collect()

@@ -1,4 +1,4 @@
-//! The learned detector bank (issue 14) against ground truth: the rule unmixes a known
+//! The learned detector bank against ground truth: the rule unmixes a known
 //! mixture, `ring-learned` learns localised, tiling, nearly shift-closed fields, its
 //! graph has the shift as an approximate automorphism, and runs resume bit for bit.
 
@@ -6,8 +6,10 @@ use invariance_lab::cancel::CancelToken;
 use invariance_lab::graph::WeightedGraph;
 use invariance_lab::group::Bsgs;
 use invariance_lab::io::experiment::{from_json_str, to_json_string};
-use invariance_lab::model::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
-use invariance_lab::model::learned_bank::{FieldLearner, LearnedParams, initial_filters};
+use invariance_lab::model::detectors::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
+use invariance_lab::model::detectors::learned_bank::{
+    FieldLearner, LearnedParams, initial_filters,
+};
 use invariance_lab::model::{BankConfig, Phase, Simulation, Transformation, presets};
 use invariance_lab::search::{SearchOptions, search};
 use invariance_lab::transform::InducedMap;
@@ -72,6 +74,7 @@ fn the_rule_unmixes_localised_independent_sources() {
         on_off: true,
         field_steps: 1000,
         rate: 0.2,
+        kernel_size: None,
     };
     for t in 0..params.field_steps {
         learner.learn(draw(100).view(), params.rate_at(t));
@@ -288,6 +291,7 @@ fn short_config() -> invariance_lab::model::SimConfig {
         on_off: true,
         field_steps: 40,
         rate: 0.2,
+        kernel_size: None,
     };
     c.batch = 20;
     c

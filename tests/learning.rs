@@ -300,7 +300,7 @@ fn simulation_api_is_consistent() {
     let snap = sim.snapshot();
     assert_eq!(snap.step, 3);
     let w = sim.weights();
-    assert_eq!(**snap.weights.full(), w);
+    assert_eq!(**snap.weights.full().unwrap(), w);
     assert!(
         w.indexed_iter()
             .all(|((i, j), v)| snap.weights.value(i, j) == *v)

@@ -1,9 +1,9 @@
-//! The log-polar retina (issue 13) against ground truth: sampling an analytic image,
+//! The log-polar retina against ground truth: sampling an analytic image,
 //! rotation by one sector = the sector shift, closure of the bank, the presets' symmetry
 //! error, and the induced map and renderings of the true rotation.
 
-use invariance_lab::model::polar::{Placement, PolarGrid, Sampler};
-use invariance_lab::model::presets;
+use invariance_lab::model::config::presets;
+use invariance_lab::model::world::polar::{Placement, PolarGrid, Sampler};
 use invariance_lab::model::{Simulation, Space, Transformation, detectors::Bank};
 use invariance_lab::transform::{self, Decoder, InducedMap, orbit};
 
@@ -63,7 +63,7 @@ fn sampling_an_analytic_image_gives_its_values_at_the_sample_points() {
 fn turning_by_one_sector_is_exactly_the_sector_shift_of_the_samples() {
     let space = polar_rotate().space;
     let grid = grid_of(space);
-    let photo = invariance_lab::model::image_patches::photo("astronaut").unwrap();
+    let photo = invariance_lab::model::world::image_patches::photo("astronaut").unwrap();
     let (w, h) = (photo.width() as usize, photo.height() as usize);
     let step = std::f64::consts::TAU / grid.sectors as f64;
     let shift = space
@@ -127,7 +127,7 @@ fn the_bank_is_closed_under_sector_shifts_and_the_reflection() {
     }
     assert_eq!(neurons.order(), 48);
     // The zoom is not an exact symmetry of the bank.
-    let zoom = invariance_lab::model::polar_space::approximate_map(
+    let zoom = invariance_lab::model::world::polar_space::approximate_map(
         config.space,
         Transformation::Translate { dx: 0, dy: 1 },
     )
@@ -206,7 +206,7 @@ fn the_true_rotation_induces_the_sector_shift_and_the_honest_view_follows_it() {
         "rotate 7.5°"
     );
     // The honest rendering of the turned photo correlates with the photo truly turned.
-    let photo = invariance_lab::model::image_patches::photo("astronaut").unwrap();
+    let photo = invariance_lab::model::world::image_patches::photo("astronaut").unwrap();
     let pattern = transform::image_input::pattern_from_image(photo, config.space);
     let decoder = Decoder::for_space(config.space, sim.fields()).unwrap();
     let orbit = orbit::orbit(&config, sim.fields(), pi, &map, &decoder, &pattern, 4).unwrap();
@@ -227,7 +227,9 @@ fn the_true_rotation_induces_the_sector_shift_and_the_honest_view_follows_it() {
 /// One sparse product per batch gives exactly the stimuli drawn one by one.
 #[test]
 fn a_batch_of_photo_stimuli_is_sampled_exactly_as_one_by_one() {
-    use invariance_lab::model::polar_stimulus::{PhotoSet, draw_view, rotated_photo, sample_views};
+    use invariance_lab::model::world::polar_stimulus::{
+        PhotoSet, draw_view, rotated_photo, sample_views,
+    };
     use rand::SeedableRng;
     let space = presets::by_name("polar-zoom").unwrap().config.space;
     let (scale, mirror) = ((1.0, 1.8), true);

@@ -1,5 +1,5 @@
 //! The polar retina end to end: the search finds the rotations without labels, and
-//! `animate` writes round frames with the whole photo turned beside them (issue 13).
+//! `animate` writes round frames with the whole photo turned beside them.
 
 mod cli_common;
 use cli_common::ok;

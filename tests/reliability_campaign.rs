@@ -1,4 +1,4 @@
-//! The hostile-input campaign of issue 11, run by hand (it takes minutes and builds files
+//! The first hostile-input campaign, run by hand (it takes minutes and builds files
 //! of hundreds of megabytes):
 //!
 //! ```text

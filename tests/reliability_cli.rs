@@ -1,4 +1,4 @@
-//! Hostile inputs and interrupted work through the command line (issue 11): things that
+//! Hostile inputs and interrupted work through the command line: things that
 //! are not regular files, unbounded counts, special save targets, stale temporaries,
 //! Ctrl+C, and resume-by-one-step soak. Every refusal is exit code 2 with one line on
 //! stderr, quickly.

@@ -1,5 +1,5 @@
 //! Replays the deterministic corpus of hostile files (`tests/corpus/`): every case the
-//! fuzzing pass of issue 11 listed, and what the fuzzer found since (`fuzz/`). Each file
+//! first fuzzing pass listed, and what the fuzzer found since (`fuzz/`). Each file
 //! has a line in `tests/corpus/EXPECTED.tsv`: `ok` (it must load) or a piece of the
 //! one-line error it must give. A file without a line fails the test, so a new finding is
 //! added with its expectation.
@@ -46,7 +46,7 @@ fn load(kind: &str, path: &Path) -> Result<(), String> {
         "sweep" => invariance_lab::sweep::Sweep::from_file(path)
             .map(drop)
             .map_err(|e| e.to_string()),
-        "wav" => invariance_lab::model::audio::wav::load_folder(path)
+        "wav" => invariance_lab::model::world::audio::wav::load_folder(path)
             .map(drop)
             .map_err(|e| e.to_string()),
         other => panic!("unknown corpus folder {other}"),
@@ -217,7 +217,7 @@ fn regenerate() {
     });
     variant("bad-step-max.json", &|v| v["step"] = json!(u64::MAX));
     variant("bad-hidden-order-long.json", &|v| {
-        v["hidden_order"] = json!(vec![0; 5000])
+        v["hidden_order"] = json!(vec![0; 17_000])
     });
     variant("bad-weight-1e30.json", &|v| {
         let mut bytes = BASE64
@@ -349,7 +349,7 @@ fn regenerate() {
     write("image/bad-text.png", b"this is not an image");
 }
 
-/// The reproducers of issue 23 (configurations, sweep files, WAV folders, an experiment
+/// The reproducers of the second hostile-input pass (configurations, sweep files, WAV folders, an experiment
 /// whose config overflows), written by hand-checked code rather than by `regenerate`.
 #[test]
 #[ignore = "rewrites tests/corpus; run by hand"]

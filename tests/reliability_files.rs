@@ -1,4 +1,4 @@
-//! Hostile and interrupted experiment files (issue 11), at the library level: every case
+//! Hostile and interrupted experiment files, at the library level: every case
 //! the fuzzing pass listed is refused when loading; whatever `save` writes, `load` reads
 //! back equal; a diverged state is an error and is never written; a reader never sees a
 //! half-written file while another process saves; one-step resumes equal one long run.
@@ -112,8 +112,9 @@ fn extreme_but_finite_values_from_the_fuzzing_pass_are_refused() {
     refused(&v, "beyond");
     // Lists longer than any experiment are refused while parsing.
     let mut v = good.clone();
-    v["hidden_order"] = json!(vec![0; 5000]);
-    refused(&v, "more than 4096");
+    let max = invariance_lab::model::detectors::MAX_NEURONS;
+    v["hidden_order"] = json!(vec![0; max + 1]);
+    refused(&v, &format!("more than {max}"));
     let mut v = good;
     v["weights"]["shape"] = json!(vec![1; 100]);
     refused(&v, "more than 8 dimensions");

@@ -1,4 +1,4 @@
-//! Issue 23, items 4–6: sizes that overflow, configuration files without a bound, folders
+//! Sizes that overflow, configuration files without a bound, folders
 //! that lie, and a step too long to wait for. Every refusal is one line with exit code 2,
 //! quick, and small in memory (`prlimit --as` caps the address space where a regression
 //! would allocate gigabytes); the first Ctrl+C ends a huge step within a second.

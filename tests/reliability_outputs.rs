@@ -1,4 +1,4 @@
-//! Issue 23, item 1: every file the program writes goes through one path. Each writer —
+//! Every file the program writes goes through one path. Each writer —
 //! `train --out`, `export --weights` (.npy, .csv), `figure --out` (.svg, .png), `animate
 //! --out` (frames, GIF, .npy) and `--mp4`, `sweep --out` — pointed at a FIFO, a folder, a
 //! link to a character device, a link to a FIFO, a file of another kind, is refused with

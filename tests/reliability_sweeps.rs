@@ -1,4 +1,4 @@
-//! Issue 23, items 2, 3 and 6: a sweep file knows its spec, concurrent writers are safe,
+//! A sweep file knows its spec, concurrent writers are safe,
 //! and a sweep's sizes are bounded like `train`'s. Edits between resumes are refused with
 //! one line naming what changed (or started again with `--restart`); a second sweep, or a
 //! second shard, into a file being written is refused at start; a file holding runs twice

@@ -4,8 +4,8 @@
 use invariance_lab::cancel::CancelToken;
 use invariance_lab::graph::WeightedGraph;
 use invariance_lab::model::config::Transformation;
-use invariance_lab::model::presets;
-use invariance_lab::model::simulation::Simulation;
+use invariance_lab::model::config::presets;
+use invariance_lab::model::learning::simulation::Simulation;
 use invariance_lab::perm::Permutation;
 use invariance_lab::search::{SearchOptions, SearchReport, scoring, search};
 

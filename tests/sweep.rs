@@ -97,7 +97,7 @@ fn a_truncated_or_shuffled_file_resumes_to_the_same_bytes_without_recomputing() 
     let tampered_row = cells.join(",");
     let tampered = cut.replacen(lines[2], &tampered_row, 1);
     write(d, "part.csv", &tampered);
-    // The spec record travels with the CSV (issue 23): a CSV without it is refused.
+    // The spec record travels with the CSV: a CSV without it is refused.
     let record = read(d, "full.csv.spec.json");
     for name in ["part.csv", "shuffled.csv"] {
         write(d, &format!("{name}.spec.json"), &record);

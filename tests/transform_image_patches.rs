@@ -1,7 +1,8 @@
 //! The ImagePatches world is exactly D4-invariant: its mean patch and second moments are
 //! invariant under the quarter turn and the mirror, within sampling error.
 
-use invariance_lab::model::{Space, Transformation, image_patches};
+use invariance_lab::model::world::image_patches;
+use invariance_lab::model::{Space, Transformation};
 use rand::SeedableRng;
 
 #[test]

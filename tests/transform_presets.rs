@@ -1,4 +1,4 @@
-//! Issue 5 on trained presets: the recovered transformation shown on the input.
+//! On trained presets: the recovered transformation shown on the input.
 //! Every search result is picked by its neuron-level agreement with the ground truth
 //! (labels), and then the pixel-level rendering is checked against the exact pixel map.
 

@@ -2,10 +2,10 @@
 //! detector banks, presets. Every assertion is checked against ground truth.
 
 use invariance_lab::model::detectors::Bank;
-use invariance_lab::model::kernels::rotate_patch;
+use invariance_lab::model::detectors::kernels::rotate_patch;
+use invariance_lab::model::world::stimulus;
 use invariance_lab::model::{
-    Activation, BankConfig, ConfigError, KernelFamily, Space, StimulusKind, Transformation,
-    presets, stimulus,
+    Activation, BankConfig, ConfigError, KernelFamily, Space, StimulusKind, Transformation, presets,
 };
 use invariance_lab::perm::Permutation;
 use ndarray::{Array2, Axis};
@@ -815,7 +815,9 @@ fn presets_match_the_spec_table() {
             "polar-rotate",
             "polar-zoom",
             "audio-pitch",
-            "ring-learned"
+            "ring-learned",
+            "torus-learned",
+            "torus-large"
         ]
     );
     for p in presets::all() {
@@ -830,6 +832,9 @@ fn presets_match_the_spec_table() {
             "polar-zoom" => Some(864),
             "audio-pitch" => Some(184),
             "ring-learned" => Some(128),
+            // 8 shared 8 × 8 kernels at 256 positions, one detector each.
+            "torus-learned" => Some(2048),
+            "torus-large" => Some(16_384),
             _ => None,
         };
         let expected_t = match c.space {

@@ -66,7 +66,7 @@ pub enum AppAction {
     /// Add the runs in this experiment file or sweep CSV to the comparison.
     AddRunsFrom(PathBuf),
     /// Train the current world on a folder of the user's WAV files or photos, picked in
-    /// a dialog (`crate::model::data_dir`).
+    /// a dialog (`crate::model::world::data_dir`).
     UseDataFolder,
     /// Train the current world on this folder.
     UseDataFolderAt(PathBuf),

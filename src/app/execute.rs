@@ -27,7 +27,7 @@ use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
 use crate::app::worker::{Speed, WorkerCommand, WorkerHandle};
 use crate::figure::order::MatrixOrder;
-use crate::model::presets;
+use crate::model::config::presets;
 
 /// What the app keeps for the length of one run besides its state: the command line's
 /// start-up plan, whether closing is allowed without asking, the import counter, and
@@ -44,6 +44,12 @@ pub struct Session {
     pub prompt: Option<AppAction>,
     /// The action to run after the next successful save.
     pub after_save: Option<AppAction>,
+    /// The heatmap's view last sent to the simulation thread for a matrix too large to
+    /// copy ([`WorkerCommand::SetView`]).
+    pub sent_view: Option<crate::model::learning::overview::ViewRequest>,
+    /// An export of `W` waiting for the simulation thread's copy of a matrix too large to
+    /// copy while it trains.
+    pub pending_export: Option<(FilePurpose, std::path::PathBuf)>,
 }
 
 /// Everything an action may change, borrowed for one frame's work.
@@ -242,6 +248,17 @@ impl Executor<'_> {
             self.state.status.error("Nothing to search yet.");
             return;
         };
+        if p.snapshot.weights.summary().is_some() {
+            // A matrix too large to copy while it trains: ask for one copy, and start
+            // when it arrives (`poll`).
+            self.worker.send(WorkerCommand::CopyWeights);
+            self.state.status.info(format!(
+                "Copying the {0} × {0} weights for the search…",
+                p.snapshot.weights.neurons()
+            ));
+            self.state.search.pending = Some(settings);
+            return;
+        }
         let input = SearchInput {
             weights: p.snapshot.weights.clone(),
             node_weights: p.snapshot.node_weights.clone(),

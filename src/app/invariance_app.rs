@@ -30,10 +30,11 @@ use crate::app::state::source::{AppSource, ImportedSource, Shown};
 use crate::app::state::status::StatusKind;
 use crate::app::state::tour::Tour;
 use crate::app::view::View;
-use crate::app::views::heatmap::RenderedHeatmap;
+use crate::app::views::heatmap::{MAX_TEXTURE_SIDE, RenderedHeatmap};
 use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
 use crate::app::worker::{Published, WorkerCommand, WorkerHandle};
+use crate::model::learning::overview::ViewRequest;
 use crate::perm::Permutation;
 use crate::report::outcome::SearchOutcome;
 use crate::report::rows::FoundPermutation;
@@ -99,6 +100,8 @@ impl InvarianceApp {
                 imports: 0,
                 prompt: None,
                 after_save: None,
+                sent_view: None,
+                pending_export: None,
             },
             screenshot: options.screenshot.clone().map(ScreenshotPlan::new),
             remember_settings: options.remember_settings,
@@ -252,10 +255,30 @@ impl InvarianceApp {
             return;
         }
         let (order_id, order) = self.state.current_order(p.key, n, &p.labels);
-        self.panels
-            .central
-            .heatmap
-            .update(&self.ctx, p.id, &p.snapshot.weights, order_id, &order);
+        let summary = p.snapshot.summary.clone();
+        if summary.is_some() {
+            // A matrix too large to copy: the simulation sums it for the heatmap in its
+            // order, and copies the window of exact cells and the inspected row asked for.
+            let view = ViewRequest {
+                order: order.clone(),
+                order_id,
+                max_side: MAX_TEXTURE_SIDE,
+                viewport: self.panels.central.heatmap.wanted_viewport(n),
+                row: self.panels.inspect.neuron.filter(|&i| i < n),
+            };
+            if self.session.sent_view.as_ref() != Some(&view) {
+                self.worker.send(WorkerCommand::SetView(Some(view.clone())));
+                self.session.sent_view = Some(view);
+            }
+        }
+        self.panels.central.heatmap.update(
+            &self.ctx,
+            p.id,
+            &p.snapshot.weights,
+            order_id,
+            &order,
+            summary.as_ref(),
+        );
     }
 
     /// Whether everything a requested screenshot waits for is done (None while nothing
@@ -271,10 +294,16 @@ impl InvarianceApp {
             || central.heatmap.is_current();
         Some(
             steps_done
-                && self.session.startup.search_finished(self.jobs.search.is_some())
+                // A search (or an export) waiting for a copy of a large W is under way too.
+                && self.session.startup.search_finished(
+                    self.jobs.search.is_some() || self.state.search.pending.is_some(),
+                )
+                && self.session.pending_export.is_none()
                 && heatmap_ready
                 // The transformation view computes its orbit in the background.
                 && !central.animation.is_computing()
+                // So do the field gallery's measures.
+                && (self.state.view != View::Stimulus || !central.stimulus.gallery.is_computing())
                 && self.state.tour.as_ref().is_none_or(Tour::reached)
                 && !central.compare.export_pending()
                 && self.jobs.pending() == 0,
@@ -463,7 +492,8 @@ impl InvarianceApp {
 
     /// Whether a search is running.
     pub fn search_running(&self) -> bool {
-        self.jobs.search.is_some()
+        // A search waiting for a copy of a large `W` counts as running.
+        self.jobs.search.is_some() || self.state.search.pending.is_some()
     }
 
     /// Selects a result row (as clicking it does): the heatmap switches to the recovered order.

@@ -4,10 +4,12 @@
 //! - [`Jobs`]: the app's queue of finished work ([`JobEvent`]s: files read and written,
 //!   a data folder read, a dialog's answer, a search's outcome), drained once a frame by
 //!   [`crate::app::execute`];
-//! - [`Job`]: one result a panel waits for itself (the animation's orbit).
+//! - [`Job`]: one result a panel waits for itself (the animation's orbit);
+//! - [`field_measures::MeasuresJob`]: the field gallery's measures, newest fields wins.
 //!
 //! The running search ([`search::SearchTask`]) adds a cancel flag and live progress.
 
+pub mod field_measures;
 pub mod files;
 pub mod search;
 

@@ -10,7 +10,15 @@ use std::time::{Duration, Instant};
 
 use ndarray::Array2;
 
+use crate::model::learning::overview::ViewRequest;
 use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, SnapshotWeights, Transformation};
+
+/// From this many neurons on (`W` of 256 MiB and more) the worker publishes no copy of
+/// `W` while training: the snapshots carry the view's block means, window of exact
+/// cells and row ([`crate::model::learning::overview`]), kept up to date by the simulation at a
+/// small fraction of a step. A copy of `W` (for a search or an export) is taken only on
+/// request ([`WorkerCommand::CopyWeights`]), and published until `W` changes.
+pub const LARGE_NEURONS: usize = 8192;
 use crate::perm::Permutation;
 
 /// How fast the worker steps while running.
@@ -58,6 +66,13 @@ pub enum WorkerCommand {
         /// Column.
         j: usize,
     },
+    /// What the heatmap of a large matrix shows (order, window of exact cells, inspected
+    /// row): from now on the worker keeps its block sums and publishes them, instead of a
+    /// copy of `W`, while training (see [`LARGE_NEURONS`]).
+    SetView(Option<ViewRequest>),
+    /// Publish a copy of a large `W` (for a search or an export): taken once, and
+    /// published again until the weights change.
+    CopyWeights,
     /// Run a closure with read access to the simulation on the worker thread.
     With(SimulationJob),
     /// End the thread.
@@ -180,6 +195,10 @@ impl WorkerHandle {
                     publish_interval,
                     last_publish: Instant::now(),
                     steps_since_publish: 0,
+                    view: None,
+                    resets: 0,
+                    paused_copy: None,
+                    copy_requested: false,
                 };
                 worker.run(&rx);
             })?;
@@ -238,6 +257,14 @@ struct Worker {
     publish_interval: Duration,
     last_publish: Instant,
     steps_since_publish: u64,
+    /// The view of a large matrix ([`WorkerCommand::SetView`]).
+    view: Option<ViewRequest>,
+    /// Counts resets (with the generation and the step it identifies a state of `W`).
+    resets: u64,
+    /// A large matrix's copy of `W` taken on request, and the state it shows.
+    paused_copy: Option<((u64, u64, u64), Arc<SnapshotWeights>)>,
+    /// A copy of a large `W` was asked for and not yet published.
+    copy_requested: bool,
 }
 
 /// How many recent weight matrices are kept for reuse (the UI holds at most the newest
@@ -392,6 +419,7 @@ impl Worker {
                 if let Some(sim) = &mut self.sim {
                     sim.reset();
                 }
+                self.resets += 1;
                 self.running = false;
                 self.target = None;
             }
@@ -413,6 +441,13 @@ impl Worker {
                     sim.unpin(i, j);
                 }
             }
+            WorkerCommand::SetView(view) => {
+                if let Some(sim) = &mut self.sim {
+                    sim.set_view(view.clone());
+                }
+                self.view = view;
+            }
+            WorkerCommand::CopyWeights => self.copy_requested = true,
             WorkerCommand::With(job) => {
                 if let Some(sim) = &self.sim {
                     job(sim);
@@ -425,7 +460,11 @@ impl Worker {
         true
     }
 
-    fn replace(&mut self, sim: Simulation) {
+    fn replace(&mut self, mut sim: Simulation) {
+        if sim.neurons() >= LARGE_NEURONS {
+            sim.set_view(self.view.clone());
+        }
+        self.paused_copy = None;
         self.generation += 1;
         self.model = Some(Arc::new(model_info(&sim, self.generation)));
         self.sim = Some(sim);
@@ -453,7 +492,7 @@ impl Worker {
         {
             self.model = Some(Arc::new(model_info(sim, model.generation)));
         }
-        let (Some(sim), Some(model)) = (&self.sim, &self.model) else {
+        let (Some(sim), Some(model)) = (&mut self.sim, &self.model) else {
             return;
         };
         let elapsed = self.last_publish.elapsed().as_secs_f64();
@@ -464,8 +503,24 @@ impl Worker {
         };
         self.publications += 1;
         let taken_at = Instant::now();
-        let snapshot = sim.snapshot_into(self.buffers.take_free(model.neurons));
-        self.buffers.keep(snapshot.weights.clone());
+        let snapshot = if model.neurons >= LARGE_NEURONS {
+            // No copy of W unless one was asked for; then one, reused while W stays.
+            let state = (model.generation, sim.step_count(), self.resets);
+            let copy = match self.paused_copy.take() {
+                Some((s, copy)) if s == state => Some(copy),
+                _ if self.copy_requested => {
+                    Some(Arc::new(SnapshotWeights::from_full(sim.weights())))
+                }
+                _ => None,
+            };
+            self.copy_requested = false;
+            self.paused_copy = copy.clone().map(|c| (state, c));
+            sim.summary_snapshot(copy)
+        } else {
+            let snapshot = sim.snapshot_into(self.buffers.take_free(model.neurons));
+            self.buffers.keep(snapshot.weights.clone());
+            snapshot
+        };
         let published = Arc::new(Published {
             id: self.publications,
             snapshot: Arc::new(snapshot),

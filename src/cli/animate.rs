@@ -1,7 +1,7 @@
 //! `invariance-lab animate FILE.json [--result K] [--permutation P.json] [--image PNG]
 //! [--frames F] [--mp4 F.mp4] --out DIR`: the orbit of a pattern under a found
-//! transformation, written as `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7,
-//! issue 5), and as an MP4 video when `ffmpeg` is on the PATH (issue 15).
+//! transformation, written as `frame_000.png …`, `orbit.gif` and `orbit.npy` (SPEC §7),
+//! and as an MP4 video when `ffmpeg` is on the PATH.
 //!
 //! Every count is bounded and checked before the experiment is loaded or searched.
 //! Ctrl+C stops the search (or the work between steps) and nothing is written.
@@ -15,7 +15,8 @@ use serde::Deserialize;
 use super::interrupt::{self, Interrupted};
 use crate::graph::WeightedGraph;
 use crate::io::read_limited;
-use crate::model::{Simulation, StimulusKind, image_patches};
+use crate::model::world::image_patches;
+use crate::model::{Simulation, StimulusKind};
 use crate::perm::Permutation;
 use crate::search::{SearchOptions, search};
 use crate::transform::{self, Decoder, InducedMap, export, image_input, orbit};
@@ -164,7 +165,7 @@ pub fn run(args: &AnimateArgs) -> anyhow::Result<()> {
     // whole photo at full resolution (the third panel of every frame).
     let rotation = transform::polar_render::identified_rotation(config.space, &map);
     let turned = match (
-        crate::model::polar::PolarGrid::of(config.space),
+        crate::model::world::polar::PolarGrid::of(config.space),
         rotation,
         &photo,
     ) {

@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::io::config_file;
-use crate::model::config_patch::{self, PatchError};
+use crate::model::config::patch::{self as config_patch, PatchError};
 use crate::model::{SimConfig, presets};
 
 /// Arguments of `config`.

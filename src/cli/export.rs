@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::io::{save_csv, save_npy};
+use crate::io::{save_csv, save_npy_rows};
 
 /// Arguments of `export`.
 #[derive(Debug, Args)]
@@ -33,17 +33,15 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     }
     crate::io::atomic::resolve_target(&args.weights).context("cannot write the weights")?;
     let sim = super::load_experiment(&args.file)?;
-    let w = sim.weights();
+    let m = sim.neurons();
     if ext == "npy" {
-        save_npy(&args.weights, w.view())?;
+        // Streamed from the learning state: no copy of a 1 GiB W.
+        save_npy_rows(&args.weights, m, m, |give| {
+            sim.for_each_weight_row_block(give)
+        })?;
     } else {
-        save_csv(&args.weights, w.view())?;
+        save_csv(&args.weights, sim.weights().view())?;
     }
-    println!(
-        "wrote {} × {} weights to {}",
-        w.nrows(),
-        w.ncols(),
-        args.weights.display()
-    );
+    println!("wrote {m} × {m} weights to {}", args.weights.display());
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `invariance-lab figure FILE.json --plot KIND [--order stored|truth|recovered]
 //! [--neuron I] --out F.svg|F.png`: one of the app's plots as a figure for a paper or a
-//! slide (issue 15), written from the experiment's data by [`crate::figure`].
+//! slide, written from the experiment's data by [`crate::figure`].
 //!
 //! The output's format comes from its extension, checked before the file is loaded.
 

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 
 use crate::app::state::look::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
-use crate::model::presets;
+use crate::model::config::presets;
 
 /// Options of the `gui` subcommand.
 #[derive(clap::Args, Debug, Clone, Default)]

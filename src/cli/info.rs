@@ -57,11 +57,26 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
             println!("equivariance error of the true transformation (32 test stimuli): {e:.4}");
         }
         let f = field_measures_of(&sim);
+        print_field_measures(&f, c.space);
+    }
+    Ok(())
+}
+
+/// The text form of the field measures.
+fn print_field_measures(
+    f: &crate::model::detectors::field_measures::FieldMeasures,
+    space: crate::model::Space,
+) {
+    {
+        let window = if space.is_2d() {
+            format!("{0} × {0}", f.window)
+        } else {
+            format!("{}-pixel", f.window)
+        };
         println!(
-            "fields: energy in best {}-pixel window {:.3} (min {:.3}), IPR {:.3} (≈ {:.1} pixels), \
+            "fields: energy in best {window} window {:.3} (min {:.3}), IPR {:.3} (≈ {:.1} pixels), \
              RMS width {:.2} px, spread {:.2} px²; tiling CV {:.3}; closure defect under the true transformation \
              {}",
-            f.window,
             f.window_share_mean,
             f.window_share_min,
             f.ipr_mean,
@@ -74,22 +89,44 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
                 _ => "–".into(),
             }
         );
+        for c in f.closure_by.iter().skip(1) {
+            println!(
+                "  closure defect under {}: mean {:.3}, max {:.3}",
+                c.transformation, c.mean, c.max
+            );
+        }
+        if let Some(o) = &f.orientation {
+            println!(
+                "orientation ({}): selectivity {:.3} (mean), tuning half-width {:.1}° (median), \
+                 {:.0}% of fields tuned within ±45°; preferred orientations \
+                 0°/45°/90°/135°: {:?}",
+                if space.is_periodic() {
+                    "torus"
+                } else {
+                    "square"
+                },
+                o.selectivity_mean,
+                o.hwhm_median_deg,
+                100.0 * o.tuned_fraction,
+                o.histogram
+            );
+        }
     }
-    Ok(())
 }
 
-/// Localisation, tiling and closure of the bank's fields (issue 14), the closure under the
-/// tracked true transformation.
+/// Localisation, tiling, closure and (2-D) orientation of the bank's fields (issues 14
+/// and 21): the closure under the tracked true transformation and, on the torus, under
+/// both unit translations.
 fn field_measures_of(
     sim: &crate::model::Simulation,
-) -> crate::model::field_measures::FieldMeasures {
+) -> crate::model::detectors::field_measures::FieldMeasures {
+    use crate::model::detectors::field_measures;
     let c = sim.config();
-    let pixel_perm = c.space.pixel_permutation(c.true_transformation);
-    crate::model::field_measures::measure(
+    field_measures::measure_under(
         c.space,
         sim.fields(),
         sim.labels(),
-        pixel_perm.as_ref(),
-        crate::model::field_measures::DEFAULT_WINDOW,
+        &field_measures::tracked_transformations(c.space, c.true_transformation),
+        field_measures::DEFAULT_WINDOW,
     )
 }

@@ -1,6 +1,6 @@
 //! `invariance-lab presets`: one line per preset.
 
-use crate::model::presets;
+use crate::model::config::presets;
 
 /// Prints `name  default-steps  description` for every preset.
 pub fn run() -> anyhow::Result<()> {

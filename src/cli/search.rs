@@ -176,6 +176,10 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
         });
         let mut value = to_json(&report, &matches, &equivariance);
         value["recovered_truths"] = recovered.unwrap_or(Value::Null);
+        // (On an open line consistency counts the interior only; not reported there.)
+        if let (Some(sim), None) = (&loaded.sim, loaded.scored()) {
+            value["tracked_truths"] = tracked_truths(sim, &report, &loaded.truths);
+        }
         // On an open line, consistency counts the interior neurons only.
         if let Some(mask) = loaded.scored() {
             value["scored_neurons"] = json!({
@@ -450,6 +454,32 @@ fn write_group_block(
         )?;
     }
     Ok(())
+}
+
+/// The best consistency the search reached with the tracked true transformation and, on
+/// the torus, the other unit translation: `[{"transformation", "consistency"}]`.
+fn tracked_truths(
+    sim: &crate::model::Simulation,
+    report: &SearchReport,
+    truths: &[(String, Permutation)],
+) -> Value {
+    let space = sim.config().space;
+    let tracked = crate::model::detectors::field_measures::tracked_transformations(
+        space,
+        sim.config().true_transformation,
+    );
+    let rows: Vec<Value> = tracked
+        .into_iter()
+        .filter_map(|t| {
+            let name = space.describe(t);
+            let (_, truth) = truths.iter().find(|(n, _)| *n == name)?;
+            Some(json!({
+                "transformation": name,
+                "consistency": scoring::best_consistency(report, truth),
+            }))
+        })
+        .collect();
+    Value::Array(rows)
 }
 
 /// Loads a matrix file or an experiment file ([`PathKind`] decides, as in the app).

@@ -14,7 +14,7 @@ use clap::Args;
 
 use super::interrupt::{self, Interrupted};
 use crate::io::{atomic, experiment};
-use crate::model::simulation::MAX_STEPS;
+use crate::model::learning::simulation::MAX_STEPS;
 use crate::model::{MetricsRecord, Simulation};
 
 /// Arguments of `train`.
@@ -157,7 +157,7 @@ fn use_data_dir(
     config: &mut crate::model::SimConfig,
     audio: Option<&std::path::Path>,
     image: Option<&std::path::Path>,
-) -> anyhow::Result<Vec<crate::model::data_dir::Skipped>> {
+) -> anyhow::Result<Vec<crate::model::world::data_dir::Skipped>> {
     use crate::model::StimulusKind;
     let (dir, flag) = match (audio, image) {
         (Some(dir), _) => (dir, "--audio-dir"),
@@ -176,7 +176,7 @@ fn use_data_dir(
         bail!(
             "{flag} does not fit {} stimuli: --audio-dir is for sound worlds (audio-pitch), \
              --image-dir for photo worlds (image-rotate, polar-rotate, polar-zoom)",
-            crate::model::stimulus::kind_name(kind)
+            crate::model::world::stimulus::kind_name(kind)
         );
     }
     if !dir.is_dir() {
@@ -185,7 +185,8 @@ fn use_data_dir(
     let absolute = std::fs::canonicalize(dir)
         .with_context(|| format!("{flag}: cannot resolve {}", dir.display()))?;
     config.stimulus.data_dir = Some(absolute);
-    crate::model::data_dir::warnings(&config.stimulus).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+    crate::model::world::folders::warnings(&config.stimulus)
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 /// Trains `steps` steps, with a progress bar on a terminal and a few plain progress

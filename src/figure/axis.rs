@@ -170,6 +170,82 @@ pub fn ticks(scale: Scale, lo: f64, hi: f64) -> Vec<Tick> {
     }
 }
 
+/// Grid marks `(coordinate, step)` of a log10 axis over `[lo, hi]` (in `log10` units):
+/// every decade with step 1 (labelled), and 2× and 5× in between with step 0.1. Empty
+/// for a range of more than 60 decades.
+pub fn log_grid_marks(lo: f64, hi: f64) -> Vec<(f64, f64)> {
+    let mut marks = Vec::new();
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 60.0 {
+        return marks;
+    }
+    let mut k = lo.floor() - 1.0;
+    while k <= hi + 1.0 {
+        marks.push((k, 1.0));
+        for f in [2.0f64, 5.0] {
+            marks.push((k + f.log10(), 0.1));
+        }
+        k += 1.0;
+    }
+    marks.retain(|&(value, _)| value >= lo && value <= hi);
+    marks
+}
+
+/// The smallest step of the form 1, 2 or 5 × 10^k that is at least `min_step`, and at
+/// least 1: an index axis (neurons) counts whole items.
+pub fn index_step(min_step: f64) -> f64 {
+    if !(min_step.is_finite() && min_step > 0.0) {
+        return 1.0;
+    }
+    let decade = 10f64.powf(min_step.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&s| s >= min_step * (1.0 - 1e-12))
+        .unwrap_or(10.0 * decade)
+        .max(1.0)
+}
+
+/// Grid marks `(value, step)` of an index axis over `[lo, hi]`: labelled integer marks
+/// [`index_step`]`(min_label_step)` apart (their step is that), unlabelled lines a fifth
+/// of that apart (their step is the smaller one). Empty for an empty or absurdly long
+/// range.
+pub fn index_marks(lo: f64, hi: f64, min_label_step: f64) -> Vec<(f64, f64)> {
+    let major = index_step(min_label_step);
+    let minor = (major / 5.0).max(1.0);
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || (hi - lo) / minor > 10_000.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let mut k = (lo / minor).ceil();
+    while k * minor <= hi {
+        // `+ 0.0` turns the −0 that `ceil` gives just left of zero into 0 (labelled "-0").
+        let value = k * minor + 0.0;
+        let on_major = (value / major).round() * major == value;
+        marks.push((value, if on_major { major } else { minor }));
+        k += 1.0;
+    }
+    marks
+}
+
+/// A tick label for a count: `950`, `20k`, `1.5M` (counts of stimuli run to 10⁵–10⁶,
+/// and "100k" fits under a plot's last tick where "100000" does not).
+pub fn compact_count(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", one_decimal(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", one_decimal(v / 1e3))
+    } else {
+        one_decimal(v)
+    }
+}
+
+/// `v` with at most one decimal, without a trailing `.0`.
+fn one_decimal(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
+}
+
 /// The value a tick label stands for (the inverse of the labelling), for readers and tests.
 pub fn parse_label(label: &str) -> Option<f64> {
     label.replace('−', "-").parse().ok()
@@ -178,6 +254,35 @@ pub fn parse_label(label: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_grid_marks_are_decades_with_two_and_five_between() {
+        let marks = log_grid_marks(0.5, 2.0);
+        let values: Vec<String> = marks.iter().map(|&(v, _)| pow10_label(v)).collect();
+        assert_eq!(values, ["5.0", "10", "20", "50", "100"]);
+        let decades: Vec<f64> = marks.iter().filter(|m| m.1 == 1.0).map(|m| m.0).collect();
+        assert_eq!(decades, [1.0, 2.0]);
+        assert!(log_grid_marks(0.0, 100.0).is_empty());
+    }
+
+    #[test]
+    fn index_steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(index_step(7.3), 10.0);
+        assert_eq!(index_step(10.0), 10.0);
+        assert_eq!(index_step(11.0), 20.0);
+        assert_eq!(index_step(26.0), 50.0);
+        assert_eq!(index_step(0.3), 1.0, "neurons are integers");
+    }
+
+    #[test]
+    fn counts_are_labelled_compactly() {
+        assert_eq!(compact_count(0.0), "0");
+        assert_eq!(compact_count(950.0), "950");
+        assert_eq!(compact_count(20_000.0), "20k");
+        assert_eq!(compact_count(100_000.0), "100k");
+        assert_eq!(compact_count(1_500_000.0), "1.5M");
+        assert_eq!(compact_count(2.5), "2.5");
+    }
 
     #[test]
     fn linear_ticks_are_nice_and_inside() {

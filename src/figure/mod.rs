@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 pub mod axis;
 pub mod image_plot;
+pub mod learning_curves;
 pub mod line_plot;
+pub mod note_axis;
 pub mod order;
 pub mod palette;
 pub mod raster;

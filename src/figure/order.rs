@@ -36,6 +36,15 @@ impl MatrixOrder {
             MatrixOrder::Recovered => "recovered",
         }
     }
+
+    /// The order's word in axis labels ("neuron (ground-truth order)").
+    pub fn axis_name(self) -> &'static str {
+        match self {
+            MatrixOrder::Stored => "stored",
+            MatrixOrder::Truth => "ground-truth",
+            MatrixOrder::Recovered => "recovered",
+        }
+    }
 }
 
 /// Ground-truth order: kernel, then rotation, then position (labels are display-only).

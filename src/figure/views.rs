@@ -10,7 +10,7 @@ use super::image_plot::{IMAGE_SIZE, ImageAxis, ImagePlot};
 use super::line_plot::{AxisSpec, Corner, LinePlot, PLOT_SIZE, Series, Style};
 use super::order::{colour_range, off_diagonal_range, ordered_values};
 use super::palette::Palette;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::model::{MetricsRecord, Space};
 use crate::transform::polar_render::value_at;
 
@@ -440,4 +440,18 @@ pub fn weight_history(i: usize, j: usize, points: Vec<[f64; 2]>) -> LinePlot {
             dashed: false,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_the_ends_and_the_bound() {
+        let pts: Vec<[f64; 2]> = (0..10_001).map(|k| [k as f64, 0.0]).collect();
+        let out = thin(pts, 1000);
+        assert!(out.len() <= 1001);
+        assert_eq!(out.first().map(|p| p[0]), Some(0.0));
+        assert_eq!(out.last().map(|p| p[0]), Some(10_000.0));
+    }
 }

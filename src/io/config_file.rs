@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::read::{ReadError, open_regular, read_limited};
 use crate::model::SimConfig;
-use crate::model::config_patch::{self, PatchError};
+use crate::model::config::patch::{self as config_patch, PatchError};
 
 /// Why a config file could not be used; the message names the file.
 #[derive(Debug, thiserror::Error)]

@@ -16,7 +16,7 @@
 //!
 //! `pins` are the pinned weights and their histories ([`super::experiment_pins`]);
 //! always written, optional when read: a file without them (written before pins
-//! existed) loads with the start pins of [`crate::model::pins::start_cells`], recorded
+//! existed) loads with the start pins of [`crate::model::learning::pins::start_cells`], recorded
 //! from the file's step on. An empty list means nothing is pinned.
 //!
 //! `learned_fields` is present only for learned banks ([`super::experiment_fields`]);
@@ -45,18 +45,24 @@ use super::experiment_format::{
     DecodeError, EncodedArray, ExperimentFile, MAX_HISTORY, Version, VersionProbe, decode, encode,
 };
 use super::experiment_pins::{decode_pins, encode_pins, pin_error};
+use super::experiment_write::write_streamed;
 use super::read::{ReadError, read_limited};
 use crate::model::detectors::MAX_NEURONS;
-use crate::model::learned_bank::LearnedParams;
+use crate::model::detectors::learned_bank::LearnedParams;
+use crate::model::learning::simulation::{Diverged, MAX_STEPS};
 use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
-use crate::model::simulation::{Diverged, MAX_STEPS};
 use crate::model::{ConfigError, MetricsRecord, Pins, Simulation};
 
 /// The version this build writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
 
-/// Files larger than this are refused before reading (a 4096-neuron run is ~90 MB).
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Files larger than this are refused before reading: room for the largest valid
+/// experiment — the base64 of a [`MAX_NEURONS`]² `float32` weight matrix (1.43 GB at
+/// 16,384 neurons) — plus 512 MiB for everything else a file may hold (labels, a
+/// history of at most a million records, pins, learned fields). A 4096-neuron run is
+/// ~90 MB.
+pub const MAX_FILE_BYTES: u64 =
+    ((MAX_NEURONS as u64 * MAX_NEURONS as u64 * 4).div_ceil(3) * 4) + (512 << 20);
 
 /// Why an experiment file could not be written or read; every variant names the problem.
 #[derive(Debug, thiserror::Error)]
@@ -300,6 +306,16 @@ fn check_counts(
 /// The experiment as JSON text (what [`save`] writes); refuses a simulation whose state
 /// or history the loader would refuse (e.g. after training diverged).
 pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
+    let file = file_of(sim)?;
+    let mut bytes = Vec::new();
+    write_streamed(&mut bytes, &file, |w| stream_weights(sim, w))
+        .map_err(|e| FileError::Schema(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| FileError::Schema(e.to_string()))
+}
+
+/// Everything [`save`] checks, and the file to write with its weights left out (they
+/// are streamed in by [`stream_weights`]).
+fn file_of(sim: &Simulation) -> Result<ExperimentFile<'static>, FileError> {
     sim.check_health()?;
     let state = sim.learning_state();
     check_counts(
@@ -311,8 +327,7 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
     )?;
     let m = sim.neurons();
     Pins::from_cells(sim.pins().cells().to_vec(), m, sim.step_count()).map_err(pin_error)?;
-    let w = state.raw_weights();
-    let file = ExperimentFile {
+    Ok(ExperimentFile {
         format_version: FORMAT_VERSION,
         config: sim.config().clone(),
         seed: sim.config().seed,
@@ -323,7 +338,11 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         hidden_order: sim.bank().canonical_index.clone(),
         weight_scale: state.scale(),
         weight_scale_bits: state.scale().to_bits(),
-        weights: encode("f32le", vec![m, m], w.iter().copied(), f32::to_le_bytes),
+        weights: EncodedArray {
+            dtype: "f32le".into(),
+            shape: vec![m, m],
+            data: "".into(),
+        },
         node_weights: encode(
             "f32le",
             vec![m],
@@ -341,8 +360,19 @@ pub fn to_json_string(sim: &Simulation) -> Result<String, FileError> {
         history: sim.history().to_vec(),
         pins: Some(encode_pins(sim.pins())),
         learned_fields: sim.field_learner().as_ref().map(encode_fields),
-    };
-    serde_json::to_string(&file).map_err(|e| FileError::Schema(e.to_string()))
+    })
+}
+
+/// Writes the little-endian bytes of the raw weights, row-major, a block of rows at a
+/// time (a symmetric rule's stale lower triangle mirrored on the way).
+fn stream_weights(sim: &Simulation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut bytes = Vec::new();
+    sim.learning_state()
+        .for_each_raw_row_block(|_, rows: &[f32]| {
+            bytes.clear();
+            bytes.extend(rows.iter().flat_map(|v| v.to_le_bytes()));
+            out.write_all(&bytes)
+        })
 }
 
 fn json_error(e: serde_json::Error) -> FileError {
@@ -457,7 +487,11 @@ fn validate(file: ExperimentFile<'_>) -> Result<Simulation, FileError> {
         reason: e.0,
     })?;
     let fields = match (&file.learned_fields, LearnedParams::of(&file.config.bank)) {
-        (Some(f), Some(params)) => Some(decode_fields(f, pixels, params.filters)?),
+        (Some(f), Some(params)) => Some(decode_fields(
+            f,
+            params.filter_pixels(file.config.space),
+            params.filters,
+        )?),
         (None, None) => None,
         (Some(_), None) => {
             return Err(FileError::Mismatch {
@@ -528,12 +562,13 @@ fn check_labels(file: &ExperimentFile<'_>, fresh: &Simulation) -> Result<(), Fil
 /// refuse is not written.
 pub fn save(path: impl AsRef<Path>, sim: &Simulation) -> Result<(), FileError> {
     let path = path.as_ref();
-    let text = to_json_string(sim)?;
-    write_atomically(path, |w| std::io::Write::write_all(w, text.as_bytes())).map_err(|cause| {
-        FileError::Io {
-            path: path.to_path_buf(),
-            cause,
-        }
+    let file = file_of(sim)?;
+    write_atomically(path, |w| {
+        write_streamed(w, &file, |out| stream_weights(sim, out))
+    })
+    .map_err(|cause| FileError::Io {
+        path: path.to_path_buf(),
+        cause,
     })
 }
 

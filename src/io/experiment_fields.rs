@@ -1,4 +1,4 @@
-//! The learned receptive fields in an experiment file (issue 14): the optional
+//! The learned receptive fields in an experiment file: the optional
 //! `learned_fields` object, written only for learned banks.
 //!
 //! ```text
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::experiment::{FileError, decode_f64};
 use super::experiment_format::{EncodedArray, encode};
-use crate::model::learned_bank::FieldLearnerParts;
+use crate::model::detectors::learned_bank::FieldLearnerParts;
 
 /// The `learned_fields` object.
 #[derive(Clone, Debug, Serialize, Deserialize)]

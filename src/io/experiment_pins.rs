@@ -1,5 +1,5 @@
 //! The `pins` field of an experiment file: the pinned weights and their histories
-//! ([`crate::model::pins`]).
+//! ([`crate::model::learning::pins`]).
 //!
 //! ```text
 //! "pins": [ {"i": usize, "j": usize, "history": [[step, stimuli, w_ij], …]}, … ]
@@ -12,7 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::experiment::FileError;
 use super::experiment_format::capped;
-use crate::model::pins::{MAX_PIN_HISTORY, MAX_PINS, PinError, PinSample, PinnedCell, Pins};
+use crate::model::learning::pins::{
+    MAX_PIN_HISTORY, MAX_PINS, PinError, PinSample, PinnedCell, Pins,
+};
 
 /// One pinned cell as stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]

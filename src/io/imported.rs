@@ -1,7 +1,7 @@
 //! A weight matrix the user brought (`.npy` / `.csv`), with the facts the app shows
 //! about it and optional node names. An imported matrix is read through the same
 //! loader and limits as `invariance-lab search`
-//! ([`crate::io::matrix::load_matrix`], then [`WeightedGraph::from_f64`]), so a file
+//! ([`crate::io::load_matrix_f32`], then [`WeightedGraph::new`]), so a file
 //! the command line accepts opens here and one it refuses is refused with the same
 //! words. Node names come from an optional labels file ([`load_node_names`]).
 
@@ -12,7 +12,8 @@ use ndarray::{Array1, Array2};
 
 use crate::graph::GraphError;
 use crate::graph::WeightedGraph;
-use crate::io::matrix::{MatrixError, load_matrix};
+use crate::io::load_matrix_f32;
+use crate::io::matrix::MatrixError;
 use crate::io::read::{ReadError, read_limited};
 use crate::model::{Snapshot, SnapshotWeights};
 
@@ -112,6 +113,7 @@ impl ImportedGraph {
             stimulus: Arc::new(Vec::new()),
             activity: Arc::new(Vec::new()),
             history: Arc::new(Vec::new()),
+            summary: None,
             // An imported matrix is not learned: nothing to record.
             pins: Arc::default(),
         };
@@ -135,17 +137,15 @@ impl ImportedGraph {
 /// limits, the same checks (square, finite in `f32`).
 pub fn load_imported(path: &Path) -> Result<ImportedGraph, ImportError> {
     let graph = load_matrix_graph(path)?;
-    Ok(ImportedGraph::new(
-        path.to_path_buf(),
-        graph.weights().to_owned(),
-    ))
+    Ok(ImportedGraph::new(path.to_path_buf(), graph.into_weights()))
 }
 
 /// Reads a matrix file as a weighted graph (square, finite in `f32`): the one reader
 /// `invariance-lab search FILE.npy` and the app's Open share.
 pub fn load_matrix_graph(path: &Path) -> Result<WeightedGraph, ImportError> {
-    let m = load_matrix(path)?;
-    WeightedGraph::from_f64(m.view()).map_err(|cause| ImportError::NotAGraph {
+    // Read as float32 (streamed), the type the graph holds: no float64 copy.
+    let m = load_matrix_f32(path)?;
+    WeightedGraph::new(m, None).map_err(|cause| ImportError::NotAGraph {
         path: path.to_path_buf(),
         cause,
     })
@@ -195,7 +195,7 @@ pub fn parse_node_names(text: &str, csv: bool, nodes: usize) -> Result<Vec<Strin
     }
     let name = |line: &str| -> String {
         let field = if csv {
-            first_csv_field(line)
+            super::csv_cells::split(line.trim_start()).swap_remove(0)
         } else {
             line.trim().to_owned()
         };
@@ -216,30 +216,6 @@ pub fn parse_node_names(text: &str, csv: bool, nodes: usize) -> Result<Vec<Strin
         return Err(format!("the name of node {k} is empty"));
     }
     Ok(names)
-}
-
-/// The first field of a CSV line (quotes removed, `""` inside quotes read as `"`).
-fn first_csv_field(line: &str) -> String {
-    let line = line.trim_start();
-    if let Some(rest) = line.strip_prefix('"') {
-        let mut out = String::new();
-        let mut chars = rest.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    out.push('"');
-                    chars.next();
-                } else {
-                    break;
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        line.split(',').next().unwrap_or("").to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -15,16 +15,19 @@ use ndarray_npy::WriteNpyExt;
 use super::atomic::write_atomically;
 use super::npy_header::parse_header;
 use super::read::{ReadError, read_limited};
+use crate::model::detectors::MAX_NEURONS;
 
 pub use super::matrix_text::{parse_text, parse_text_bytes};
 
 /// The largest matrix accepted on load (`rows · cols`), to refuse absurd files before
-/// allocating (8192 × 8192).
-pub const MAX_MATRIX_ELEMENTS: usize = 8192 * 8192;
+/// allocating: the weights of the largest simulation ([`MAX_NEURONS`]², 16,384 × 16,384).
+pub const MAX_MATRIX_ELEMENTS: usize = MAX_NEURONS * MAX_NEURONS;
 
-/// The largest matrix file read: an 8192 × 8192 `float64` `.npy` is 512 MiB; text of
-/// that many entries could be longer, but 1 GiB of text is more than any real matrix.
-pub const MAX_MATRIX_FILE_BYTES: u64 = 1 << 30;
+/// The largest matrix file read: a [`MAX_MATRIX_ELEMENTS`] `float64` `.npy` (2 GiB) with
+/// the longest header accepted. Text files share the limit (a text matrix that large
+/// would hold about 150 million entries; use `.npy` beyond).
+pub const MAX_MATRIX_FILE_BYTES: u64 =
+    8 * MAX_MATRIX_ELEMENTS as u64 + 12 + super::npy_header::MAX_HEADER_BYTES as u64;
 
 /// Why a matrix file could not be read or written; every variant names the problem.
 #[derive(Debug, thiserror::Error)]

@@ -2,14 +2,17 @@
 
 pub mod atomic;
 pub mod config_file;
+pub mod csv_cells;
 pub mod experiment;
 pub mod experiment_config;
 mod experiment_fields;
 mod experiment_format;
 mod experiment_pins;
+mod experiment_write;
 pub mod imported;
 pub mod lock;
 pub mod matrix;
+mod matrix_f32;
 mod matrix_text;
 mod npy_header;
 /// Reading input files within a bound: lives at the bottom of the crate
@@ -19,4 +22,5 @@ pub mod source;
 
 pub use experiment::FileError;
 pub use matrix::{MatrixError, load_matrix, save_csv, save_npy};
+pub use matrix_f32::{load_matrix_f32, save_npy_rows};
 pub use read::{ReadError, read_limited};

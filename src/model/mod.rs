@@ -1,37 +1,23 @@
-//! The simulated world and the learning layer: spaces, stimuli, detectors,
-//! Hebbian rules, metrics, and the [`Simulation`] that ties them together.
+//! The simulated world and the learning layer, in rooms that follow the data flow:
+//!
+//! - [`world`]: spaces, stimuli, photos and sounds — what the layer sees;
+//! - [`detectors`]: the detector bank (tiled kernels or learned fields) and its field
+//!   measures — how the layer sees it;
+//! - [`learning`]: the Hebbian rules, the [`Simulation`], metrics and pins — what the
+//!   layer learns;
+//! - [`config`]: the parameters every room reads, their validation, presets and
+//!   `--set` patches.
+//!
+//! [`rng`] gives every room its seeded random streams.
 
-pub mod audio;
 pub mod config;
-pub mod config_patch;
-pub mod data_dir;
 pub mod detectors;
-pub mod field_measures;
-mod field_phase;
-pub mod image_patches;
-pub mod kernels;
-pub mod learned_bank;
 pub mod learning;
-pub mod line_space;
-pub mod metrics;
-pub mod photo_dir;
-pub mod pins;
-pub mod polar;
-pub mod polar_bank;
-pub mod polar_space;
-pub mod polar_stimulus;
-pub mod presets;
 pub mod rng;
-pub mod simulation;
-pub mod snapshot_weights;
-pub mod space;
-pub mod step_cancel;
-pub mod step_cost;
-pub mod stimulus;
-pub mod sym_eigen;
-pub mod validate;
+pub mod world;
 
 pub use config::*;
-pub use pins::{PinError, PinSample, PinnedCell, Pins};
-pub use simulation::{MetricsRecord, Phase, Simulation, Snapshot};
-pub use snapshot_weights::{SnapshotWeights, WeightsSource};
+pub use learning::metrics::MetricsRecord;
+pub use learning::pins::{PinError, PinSample, PinnedCell, Pins};
+pub use learning::simulation::{Phase, Simulation, Snapshot};
+pub use learning::snapshot_weights::{SnapshotWeights, WeightsSource};

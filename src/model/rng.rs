@@ -17,6 +17,9 @@ pub enum Purpose {
     RandomBaseline = 3,
     /// Stimuli whose covariance whitens the input of a learned bank: `(index, 0)`.
     Whitening = 4,
+    /// Stimuli (and window positions) that train a shared-kernel learned bank in its
+    /// field phase: `(step, stimulus)`.
+    FieldWindows = 5,
 }
 
 /// One round of the SplitMix64 finaliser (a bijective 64-bit mixer).

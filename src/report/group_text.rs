@@ -2,8 +2,9 @@
 //! the generators, the scope of a measured error. Pure functions, so they are tested
 //! without a window.
 
-use crate::group::GroupOrder;
+use crate::group::{ExactGroup, GroupOrder};
 use crate::model::Transformation;
+use crate::search::exact::Certificate;
 
 /// Orders with more digits than this are shown as a power of ten (exact value in the tooltip).
 const MAX_DIGITS_SHOWN: usize = 16;
@@ -131,9 +132,87 @@ pub fn error_scope(checked: usize, all_checked: bool, order: &GroupOrder) -> Str
     }
 }
 
+/// The proved exact group in one line: "exact automorphisms: trivial (proved)", "…:
+/// order 48 (proved), 3 generators", a proved lower bound when the search was stopped
+/// early, or why it was not proved.
+pub fn exact_group_text(group: &Result<ExactGroup, String>) -> String {
+    match group {
+        Ok(g) if !g.complete => format!(
+            "exact automorphisms: order at least {} (proved lower bound; the search was stopped), {} generators",
+            order_text(&g.order),
+            g.generators.len()
+        ),
+        Ok(g) if g.order.to_u64() == Some(1) => "exact automorphisms: trivial (proved)".to_owned(),
+        Ok(g) => {
+            let gens = g.generators.len();
+            format!(
+                "exact automorphisms: order {} (proved), {gens} generator{}",
+                order_text(&g.order),
+                if gens == 1 { "" } else { "s" }
+            )
+        }
+        Err(e) => format!("exact automorphisms: not proved: {e}"),
+    }
+}
+
+/// The exact method's certificate in one line: the proved optimum of `J`, or the best
+/// value with its lower bound and gap.
+pub fn certificate_text(c: &Certificate) -> String {
+    if c.proved_optimal {
+        format!("branch and bound: optimum proved, J = {:.5}", c.best_cost)
+    } else {
+        format!(
+            "branch and bound: not proved, J = {:.5}, lower bound {:.5} (gap {:.5})",
+            c.best_cost, c.lower_bound, c.gap
+        )
+    }
+}
+
+/// Why no group is shown: no candidate's error is below the acceptance level
+/// `tolerance`; `best_error` is the best candidate's (None: there was none).
+pub fn no_symmetry_text(best_error: Option<f64>, tolerance: f64) -> String {
+    let best = best_error.map_or_else(
+        || "no candidate at all".to_owned(),
+        |e| format!("the best has {e:.4}"),
+    );
+    format!("No candidate's error is below the acceptance level {tolerance:.4}; {best}.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exact_group_and_the_certificate_read_as_proved_or_not() {
+        assert_eq!(
+            exact_group_text(&Err("cancelled".into())),
+            "exact automorphisms: not proved: cancelled"
+        );
+        let mut c = Certificate {
+            proved_optimal: true,
+            best_cost: 0.25,
+            lower_bound: 0.25,
+            gap: 0.0,
+            nodes: 7,
+            best_permutation: None,
+        };
+        assert_eq!(
+            certificate_text(&c),
+            "branch and bound: optimum proved, J = 0.25000"
+        );
+        c.proved_optimal = false;
+        c.lower_bound = 0.125;
+        c.gap = 0.125;
+        assert_eq!(
+            certificate_text(&c),
+            "branch and bound: not proved, J = 0.25000, lower bound 0.12500 (gap 0.12500)"
+        );
+        assert_eq!(
+            no_symmetry_text(Some(0.5), 0.05),
+            "No candidate's error is below the acceptance level 0.0500; the best has 0.5000."
+        );
+        assert!(no_symmetry_text(None, 0.05).ends_with("no candidate at all."));
+    }
 
     #[test]
     fn digits_are_grouped_by_three_from_the_right() {

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 
-use crate::model::Transformation;
+use crate::model::{Space, Transformation};
 use crate::perm::{self, Permutation};
 use crate::report::group_text::transformation_rank;
+use crate::report::labels::{describe_cycle_type, describe_transformation};
 use crate::report::rows::{FoundPermutation, TruthMatch, best_truth_match_within, describe};
 use crate::search::exact::Certificate;
 use crate::search::{GroupSummary, SearchReport};
@@ -34,6 +35,27 @@ pub struct GroupGenerator {
     pub found: FoundPermutation,
     /// The exponent applied to the search's generator (1: shown as found).
     pub power: u64,
+}
+
+impl GroupGenerator {
+    /// The name generator `k` is shown by: its ground-truth match when recovered
+    /// ("shift +1"), otherwise `g1 (cycle type)` with the cycle type cut to 12 letters.
+    pub fn name(&self, k: usize, space: Option<&Space>) -> String {
+        match &self.found.truth {
+            Some(t) if t.consistency >= RECOVERED => {
+                describe_transformation(&t.transformation, space)
+            }
+            _ => {
+                let cycles = describe_cycle_type(&self.found.cycle_type);
+                let cycles = if cycles.chars().count() > 14 {
+                    format!("{}…", cycles.chars().take(12).collect::<String>())
+                } else {
+                    cycles
+                };
+                format!("g{} ({cycles})", k + 1)
+            }
+        }
+    }
 }
 
 /// The approximate group as the panel shows it.
@@ -178,6 +200,38 @@ impl SearchOutcome {
             ground_truth,
             scored,
         }
+    }
+
+    /// The recovered true transformations among the accepted results that the group's
+    /// generators do not already name, simplest first, one per name: `(result index,
+    /// name)`, so "rotate 90°" is one click away even when the generators are other
+    /// elements.
+    pub fn recovered_links(&self, space: Option<&Space>) -> Vec<(usize, String)> {
+        let tolerance = self.group.summary.tolerance;
+        let in_headline: Vec<_> = self
+            .group
+            .generators
+            .iter()
+            .filter_map(|g| g.found.truth.as_ref())
+            .filter(|t| t.consistency >= RECOVERED)
+            .map(|t| t.transformation)
+            .collect();
+        let mut links: Vec<(u64, usize, String)> = Vec::new();
+        for (k, r) in self.results.iter().enumerate() {
+            let Some(t) = &r.truth else { continue };
+            if r.error > tolerance
+                || t.consistency < RECOVERED
+                || in_headline.contains(&t.transformation)
+            {
+                continue;
+            }
+            let name = describe_transformation(&t.transformation, space);
+            if links.iter().all(|(_, _, n)| *n != name) {
+                links.push((transformation_rank(&t.transformation), k, name));
+            }
+        }
+        links.sort();
+        links.into_iter().map(|(_, k, name)| (k, name)).collect()
     }
 
     /// The number of neurons searched.
@@ -354,6 +408,22 @@ mod tests {
         assert!(led[0].1 < 1e-6, "the exact shift has error {}", led[0].1);
         let kept = led_by_truths(&gens, &[0.5, 0.25], &[], &weights);
         assert_eq!(kept, vec![(shift(n, 4), 0.5), (shift(n, 3), 0.25)]);
+    }
+
+    #[test]
+    fn a_recovered_generator_is_named_by_its_truth_and_another_by_its_cycles() {
+        let truth = ring_truth(12);
+        let space = Space::Ring { n: 12 };
+        let named = |p: Permutation, truths: &[(Transformation, Permutation)]| GroupGenerator {
+            found: describe(p, 0.01, 0.0, truths, None),
+            power: 1,
+        };
+        assert_eq!(
+            named(shift(12, 1), &truth).name(0, Some(&space)),
+            space.describe(Transformation::Shift { k: 1 })
+        );
+        // Without labels: g2 and the cycle type, two cycles of length 6.
+        assert_eq!(named(shift(12, 2), &[]).name(1, Some(&space)), "g2 (6^2)");
     }
 
     #[test]

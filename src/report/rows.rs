@@ -79,7 +79,7 @@ pub fn best_truth_match_within(
         .filter(|(_, g)| g.len() == n)
         .map(|(t, g)| TruthMatch {
             transformation: *t,
-            consistency: crate::model::line_space::masked_consistency(pi, g, scored),
+            consistency: crate::model::detectors::line_space::masked_consistency(pi, g, scored),
         })
         .max_by(|a, b| a.consistency.total_cmp(&b.consistency))
 }

@@ -54,7 +54,7 @@ pub fn best_match<N: ToString>(found: &Permutation, truths: &[(N, Permutation)])
 }
 
 /// [`best_match`] counting only the nodes with `scored[i]` (all of them for `None`): on an
-/// open line, its interior (`crate::model::line_space`), where the shifts are
+/// open line, its interior (`crate::model::detectors::line_space`), where the shifts are
 /// translations; the best truth is chosen by that consistency too.
 pub fn best_match_within<N: ToString>(
     found: &Permutation,
@@ -63,7 +63,7 @@ pub fn best_match_within<N: ToString>(
 ) -> Option<Match> {
     let mut best: Option<Match> = None;
     for (name, g) in truths {
-        let c = crate::model::line_space::masked_consistency(found, g, scored);
+        let c = crate::model::detectors::line_space::masked_consistency(found, g, scored);
         if best.as_ref().is_none_or(|b| c > b.consistency) {
             best = Some(Match {
                 transformation: name.to_string(),
@@ -84,9 +84,9 @@ pub fn recovered_within<N>(
     truths
         .iter()
         .filter(|(_, g)| {
-            found
-                .iter()
-                .any(|p| crate::model::line_space::masked_consistency(p, g, scored) >= RECOVERED)
+            found.iter().any(|p| {
+                crate::model::detectors::line_space::masked_consistency(p, g, scored) >= RECOVERED
+            })
         })
         .count()
 }
@@ -193,6 +193,27 @@ pub fn recovered_truths(
             "among the results",
         )
     }
+}
+
+/// The highest consistency with `truth` reached by any element of the approximate group
+/// (when it has at most [`MAX_SCORED_ELEMENTS`] elements) or by any listed result: how
+/// well the search recovered one particular true transformation, even below the 0.95 of
+/// [`RECOVERED`].
+pub fn best_consistency(report: &super::SearchReport, truth: &Permutation) -> f64 {
+    let best_of = |found: &mut dyn Iterator<Item = Permutation>| {
+        found.map(|p| consistency(&p, truth)).fold(0.0, f64::max)
+    };
+    let listed = best_of(&mut report.results.iter().map(|r| r.permutation.clone()));
+    let chain = report.group.chain(report.n);
+    if report.group.generators.is_empty()
+        || chain
+            .order()
+            .to_u64()
+            .is_none_or(|o| o > MAX_SCORED_ELEMENTS)
+    {
+        return listed;
+    }
+    listed.max(best_of(&mut chain.elements()))
 }
 
 #[cfg(test)]

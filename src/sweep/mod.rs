@@ -23,6 +23,7 @@ pub mod runs;
 pub mod shard;
 pub mod spec;
 mod spec_checks;
+pub mod spec_error;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -35,7 +36,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use shard::Shard;
-pub use spec::{Format, SpecError, Sweep};
+pub use spec::{Format, Sweep};
+pub use spec_error::SpecError;
 
 use crate::cancel::CancelToken;
 use crate::io::atomic;

@@ -47,7 +47,7 @@ pub enum PointError {
     /// The grid point's overrides are refused (the sweep file was validated, so only
     /// if the base changed underneath).
     #[error(transparent)]
-    Patch(#[from] crate::model::config_patch::PatchError),
+    Patch(#[from] crate::model::config::patch::PatchError),
     /// The learned graph cannot be searched.
     #[error("search: {0}")]
     Search(#[from] SearchError),
@@ -151,7 +151,7 @@ fn search_graph(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::presets;
+    use crate::model::config::presets;
 
     #[test]
     fn checkpoints_match_a_plain_training_run() {

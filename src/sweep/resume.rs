@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use super::spec::Sweep;
 use super::table::{self, TableError};
+use crate::io::csv_cells;
 
 /// Longest first line read when checking a header.
 pub const MAX_HEADER_BYTES: usize = 64 << 10;
@@ -83,8 +84,7 @@ pub fn check_header(found: &str, expected: &str) -> Result<(), TableError> {
     if !is_sweep_header(found) {
         return Err(TableError::NotSweep);
     }
-    let cells = |s: &str| -> Vec<String> { s.split(',').map(str::to_string).collect() };
-    let (have, want) = (cells(found), cells(expected));
+    let (have, want) = (csv_cells::split(found), csv_cells::split(expected));
     let only = |a: &[String], b: &[String]| -> Vec<String> {
         a.iter()
             .filter(|c| !b.contains(c))

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::io::csv_cells;
 use crate::io::read::{ReadError, read_limited};
 use crate::model::{MetricsRecord, SimConfig};
 
@@ -307,7 +308,7 @@ pub fn parse_sweep_csv(path: &Path, text: &str) -> Result<Vec<RunCurve>, String>
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or("the file is empty")?;
-    let columns: Vec<String> = split_csv_line(header)
+    let columns: Vec<String> = csv_cells::split(header)
         .into_iter()
         .map(|c| c.trim().to_owned())
         .collect();
@@ -328,7 +329,7 @@ pub fn parse_sweep_csv(path: &Path, text: &str) -> Result<Vec<RunCurve>, String>
     let mut runs: Vec<RunCurve> = Vec::new();
     let mut index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     for (line_no, line) in lines {
-        let fields = split_csv_line(line);
+        let fields = csv_cells::split(line);
         if fields.len() != columns.len() {
             return Err(format!(
                 "line {}: {} fields, the header has {}",
@@ -402,27 +403,6 @@ fn truncate(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-/// Splits one CSV line into fields (double quotes group, `""` inside quotes is `"`).
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,7 +472,7 @@ mod tests {
 
     #[test]
     fn flattened_configs_differ_exactly_where_the_parameters_do() {
-        let base = crate::model::presets::by_name("ring-shift")
+        let base = crate::model::config::presets::by_name("ring-shift")
             .expect("preset")
             .config;
         let mut other = base.clone();
@@ -505,10 +485,5 @@ mod tests {
         assert_eq!(legend_name(&a, &[], "fallback"), "fallback");
         // The live run counts: one overlay differing from it is named by the difference.
         assert_eq!(differing_keys(&[&b], Some(&a)), ["decay", "seed"]);
-    }
-
-    #[test]
-    fn csv_fields_keep_quoted_commas() {
-        assert_eq!(split_csv_line(r#"a,"b,c",""""#), ["a", "b,c", "\""]);
     }
 }

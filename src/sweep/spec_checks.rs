@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::spec::{MAX_CHECKPOINTS, MAX_ROWS, MAX_RUNS, SpecError};
-use crate::model::simulation::MAX_STEPS;
+use super::spec_error::{MAX_CHECKPOINTS, MAX_ROWS, MAX_RUNS, SpecError};
+use crate::model::learning::simulation::MAX_STEPS;
 
 /// The grid's size, the seeds and the checkpoints, from the counts alone (no value is
 /// validated yet): at most [`MAX_RUNS`] runs and [`MAX_ROWS`] rows, seeds present and
@@ -57,7 +57,7 @@ pub(super) fn check_counts(
     }
     // Every checkpoint needs at least one step per batch of at most MAX_BATCH stimuli.
     let last = c[c.len() - 1];
-    if last.div_ceil(crate::model::validate::MAX_BATCH as u64) > MAX_STEPS {
+    if last.div_ceil(crate::model::config::validate::MAX_BATCH as u64) > MAX_STEPS {
         return Err(SpecError::Checkpoints(format!(
             "{last} stimuli need more than the limit of {MAX_STEPS} steps at any batch"
         )));

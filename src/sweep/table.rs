@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::point::CheckpointRecord;
 use super::spec::Sweep;
+use crate::io::csv_cells::{self, quote};
 
 /// A CSV cell for a parameter value: numbers and plain strings as they are, anything
 /// else (lists, tables, strings with separators) as JSON text in CSV quotes.
@@ -22,15 +23,6 @@ fn value_cell(v: &Value) -> String {
         Value::String(s) if !s.contains([',', '"', '\n', '\r']) && s.trim() == s => s.clone(),
         Value::Number(_) | Value::Bool(_) | Value::Null => v.to_string(),
         other => quote(&other.to_string()),
-    }
-}
-
-/// CSV quoting (RFC 4180): in double quotes, inner quotes doubled.
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -100,16 +92,7 @@ pub fn run_rows(sweep: &Sweep, run: usize, records: &[CheckpointRecord]) -> Stri
 
 /// Number of cells in a CSV line (quotes respected).
 pub fn cell_count(line: &str) -> usize {
-    let mut quoted = false;
-    let mut count = 1;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => count += 1,
-            _ => {}
-        }
-    }
-    count
+    csv_cells::split(line).len()
 }
 
 /// The cells that identify every row of run `run` — its index, parameter values and

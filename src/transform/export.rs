@@ -63,17 +63,7 @@ pub struct ExportOptions {
     pub disc_px: u32,
 }
 
-/// The third panel of a polar orbit: a full-resolution photo turned by the found
-/// rotation's angle once per frame.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TurnedPhoto {
-    /// The photo (grey, full resolution).
-    pub photo: image::GrayImage,
-    /// Where the retina looked at it for frame 0 (`crate::model::polar::fit_placement`).
-    pub placement: crate::model::polar::Placement,
-    /// The turn per frame in radians, counter-clockwise (the found rotation's angle).
-    pub radians_per_frame: f64,
-}
+pub use super::polar_render::TurnedPhoto;
 
 impl Default for ExportOptions {
     fn default() -> Self {
@@ -227,7 +217,7 @@ pub fn render_frames_with(
     }
     let crisp_range = value_range(&orbit.crisp);
     let honest_range = value_range(&orbit.honest);
-    if let Some(grid) = crate::model::polar::PolarGrid::of(space) {
+    if let Some(grid) = crate::model::world::polar::PolarGrid::of(space) {
         return (0..orbit.len())
             .map(|k| {
                 polar_frame(
@@ -333,7 +323,7 @@ pub fn value_range(frames: &[Vec<f32>]) -> (f32, f32) {
 
 /// One polar frame: crisp and honest discs, and the turned photo if given.
 fn polar_frame(
-    grid: &crate::model::polar::PolarGrid,
+    grid: &crate::model::world::polar::PolarGrid,
     panels: [(&Vec<f32>, (f32, f32)); 2],
     turned: Option<&TurnedPhoto>,
     k: usize,

@@ -13,6 +13,7 @@ use image::{DynamicImage, GrayImage, ImageReader, Limits};
 
 use crate::io::read::{ReadError, read_limited};
 use crate::model::Space;
+pub use crate::model::world::image_patches::normalise;
 
 /// Largest image file read (a photo from a phone is a few MiB).
 pub const MAX_IMAGE_FILE_BYTES: u64 = 64 << 20;
@@ -90,8 +91,8 @@ pub fn grey_from_bytes(bytes: &[u8]) -> Result<GrayImage, String> {
 
 /// Fits a grey image to the retina (module docs) and normalises it. The polar retina
 /// samples the image itself with its outer disc fitted into the centred square
-/// ([`crate::model::polar::fit_placement`]), each sample smoothed over its cell
-/// ([`crate::model::polar::sample_smoothed`]): the foveal rings see the photo's full
+/// ([`crate::model::world::polar::fit_placement`]), each sample smoothed over its cell
+/// ([`crate::model::world::polar::sample_smoothed`]): the foveal rings see the photo's full
 /// resolution, the rim an average instead of aliased single pixels.
 pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
     let side = match space {
@@ -120,7 +121,7 @@ pub fn pattern_from_image(image: &GrayImage, space: Space) -> Vec<f32> {
 
 /// The polar retina's view of a whole image (see [`pattern_from_image`]).
 fn polar_pattern(image: &GrayImage, space: Space) -> Vec<f32> {
-    use crate::model::polar::{PolarGrid, fit_placement, sample_smoothed};
+    use crate::model::world::polar::{PolarGrid, fit_placement, sample_smoothed};
     let Some(grid) = PolarGrid::of(space) else {
         return Vec::new();
     };
@@ -140,24 +141,6 @@ pub fn centre_square(image: &GrayImage) -> GrayImage {
     let (w, h) = image.dimensions();
     let s = w.min(h);
     image::imageops::crop_imm(image, (w - s) / 2, (h - s) / 2, s, s).to_image()
-}
-
-/// Zero mean and unit standard deviation, in place; a constant pattern becomes all zeros.
-pub fn normalise(pattern: &mut [f32]) {
-    if pattern.is_empty() {
-        return;
-    }
-    let n = pattern.len() as f64;
-    let mean = pattern.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let var = pattern
-        .iter()
-        .map(|&x| (x as f64 - mean).powi(2))
-        .sum::<f64>()
-        / n;
-    let scale = if var > 1e-12 { 1.0 / var.sqrt() } else { 0.0 };
-    for x in pattern.iter_mut() {
-        *x = ((*x as f64 - mean) * scale) as f32;
-    }
 }
 
 #[cfg(test)]

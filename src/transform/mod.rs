@@ -1,4 +1,4 @@
-//! Showing a permutation of neurons acting on the input (SPEC §7, issue 5).
+//! Showing a permutation of neurons acting on the input (SPEC §7).
 //!
 //! A permutation `π` of detectors found by the search is turned into something a
 //! person can look at:
@@ -9,6 +9,8 @@
 //!   and *honest* (encode, permute the activities, decode);
 //! - [`equivariance`]: `‖enc(g·s) − π·enc(s)‖ / ‖enc(s)‖` over test stimuli;
 //! - [`export`]: PNG frames, an animated GIF and `orbit.npy`;
+//! - [`animation`]: the map, orbit and equivariance error of one permutation acting
+//!   on one pattern together, as the app's transformation view shows them;
 //! - [`image_input`]: opening a photo and fitting it to the retina;
 //! - [`polar_render`]: the log-polar retina drawn as a round, foveated picture, and a
 //!   full-resolution photo turned by the angle of a found rotation.
@@ -16,6 +18,7 @@
 //! Pixel layout (shared with the rest of the crate): a ring pixel `x` has index `x`;
 //! a 2-D pixel in column `x`, row `y` has index `y · side + x`.
 
+pub mod animation;
 pub mod decode;
 pub mod equivariance;
 pub mod export;

@@ -96,7 +96,7 @@ pub fn orbit(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{
         Activation, BankConfig, KernelFamily, LearningRule, Space, StimulusConfig, StimulusKind,

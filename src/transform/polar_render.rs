@@ -14,10 +14,9 @@
 //! turn applied to the whole photo.
 
 use super::TransformError;
-use super::export::TurnedPhoto;
 use super::induced_map::InducedMap;
-use crate::model::polar::{Placement, PolarGrid, bilinear_taps, fit_placement};
-use crate::model::polar_space::rotation_degrees;
+use crate::model::world::polar::{Placement, PolarGrid, bilinear_taps, fit_placement};
+use crate::model::world::polar_space::rotation_degrees;
 use crate::model::{Space, Transformation};
 
 /// Smallest agreement of an induced pixel map with a rotation for the view to call the
@@ -37,6 +36,18 @@ pub fn identified_rotation(space: Space, map: &InducedMap) -> Option<(Transforma
         }
         _ => None,
     }
+}
+
+/// The third panel of a polar orbit: a full-resolution photo turned by the found
+/// rotation's angle once per frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnedPhoto {
+    /// The photo (grey, full resolution).
+    pub photo: image::GrayImage,
+    /// Where the retina looked at it for frame 0 (`crate::model::world::polar::fit_placement`).
+    pub placement: crate::model::world::polar::Placement,
+    /// The turn per frame in radians, counter-clockwise (the found rotation's angle).
+    pub radians_per_frame: f64,
 }
 
 /// The third panel for an orbit whose map is the rotation by `k` sectors, starting from
@@ -185,7 +196,7 @@ mod tests {
         let photo =
             image::GrayImage::from_fn(41, 41, |x, _| image::Luma([if x > 20 { 255 } else { 0 }]));
         let g = grid();
-        let placement = crate::model::polar::fit_placement(&g, 41, 41);
+        let placement = crate::model::world::polar::fit_placement(&g, 41, 41);
         let plain = render_turned_photo(&g, &photo, &placement, 0.0, 32);
         let turned = render_turned_photo(&g, &photo, &placement, std::f64::consts::PI, 32);
         let row = 16 * 32;

@@ -37,7 +37,21 @@ impl Executor<'_> {
             let new_generation = p.model.generation != self.state.document.generation;
             self.state.latest = Some(p.clone());
             if new_generation {
+                self.state.search.pending = None;
+                self.session.pending_export = None;
                 self.on_new_generation(&p);
+            }
+            // The copy a waiting search asked for has arrived.
+            if self.state.search.pending.is_some()
+                && p.snapshot.weights.summary().is_none()
+                && let Some(settings) = self.state.search.pending.take()
+            {
+                self.start_search(settings);
+            }
+            if p.snapshot.weights.summary().is_none()
+                && let Some((purpose, path)) = self.session.pending_export.take()
+            {
+                self.export_to(purpose, path);
             }
         }
         for event in self.jobs.drain() {

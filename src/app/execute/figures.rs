@@ -8,7 +8,6 @@ use std::sync::Arc;
 use super::Executor;
 use crate::app::figure_kind::FigureKind;
 use crate::app::jobs::files;
-use crate::app::views::colormap::Colormap;
 use crate::app::views::heatmap::RangeMode;
 use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;
@@ -29,12 +28,13 @@ struct FigureSource {
     row_neuron: Option<usize>,
 }
 
-/// The palette of a heatmap colour map.
-fn palette_of(colormap: Colormap) -> Palette {
-    match colormap {
-        Colormap::Viridis => Palette::Viridis,
-        Colormap::Diverging => Palette::Diverging,
-    }
+/// A figure that needs the whole `W` of a matrix too large to copy while it trains.
+fn too_large() -> FigureError {
+    FigureError::NoData(
+        "this figure needs the whole matrix, which at this size is copied only for a search; \
+         run a search first, or use `invariance-lab figure` on the saved experiment"
+            .into(),
+    )
 }
 
 /// Builds the figure of `kind` (on the helper thread).
@@ -48,7 +48,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             views::metric_curve(history, views::Metric::MeanActivity).into()
         }
         FigureKind::Heatmap => views::heatmap(
-            src.snapshot.weights.full().view(),
+            src.snapshot.weights.full().ok_or_else(too_large)?.view(),
             &src.order,
             src.order_name,
             src.palette,
@@ -80,7 +80,7 @@ fn build(kind: FigureKind, src: &FigureSource) -> Result<Figure, FigureError> {
             let n = src
                 .row_neuron
                 .ok_or_else(|| FigureError::NoData("no neuron is inspected".into()))?;
-            let w = src.snapshot.weights.full();
+            let w = src.snapshot.weights.full().ok_or_else(too_large)?;
             views::weight_row(w.view(), n, &src.order, src.order_name).into()
         }
         FigureKind::ReceptiveField => {
@@ -120,10 +120,11 @@ impl Executor<'_> {
             .current_order(shown.key, shown.neurons(), &shown.labels);
         let selected = self.state.selected_permutation().is_some();
         let order_name = match self.state.order.effective(selected) {
-            MatrixOrder::Recovered => "recovered",
-            MatrixOrder::Truth if shown.labels.len() == shown.neurons() => "ground-truth",
-            _ => "stored",
-        };
+            // Without labels there is no ground-truth order to show.
+            MatrixOrder::Truth if shown.labels.len() != shown.neurons() => MatrixOrder::Stored,
+            order => order,
+        }
+        .axis_name();
         let heatmap = &self.panels.central.heatmap;
         let inspect = &self.panels.inspect;
         let most_active = shown.snapshot.most_active();
@@ -138,7 +139,7 @@ impl Executor<'_> {
             order,
             order_name,
             neuron: heatmap.selected.or(most_active),
-            palette: palette_of(heatmap.colormap),
+            palette: heatmap.colormap.palette(),
             range: match heatmap.range {
                 RangeMode::Fixed(lo, hi) if lo.is_finite() && hi.is_finite() && hi > lo => {
                     Some((lo, hi))

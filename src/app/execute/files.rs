@@ -139,11 +139,24 @@ impl Executor<'_> {
     }
 
     /// Exports the shown weights, heatmap or metrics to `path`.
-    fn export_to(&mut self, purpose: FilePurpose, path: PathBuf) {
+    pub(super) fn export_to(&mut self, purpose: FilePurpose, path: PathBuf) {
         let Some(shown) = self.state.shown() else {
             self.state.status.error("Nothing to export yet.");
             return;
         };
+        if matches!(purpose, FilePurpose::ExportNpy | FilePurpose::ExportCsv)
+            && shown.snapshot.weights.summary().is_some()
+        {
+            // A matrix too large to copy while it trains: ask for one copy, and export
+            // when it arrives (`poll`).
+            self.worker.send(WorkerCommand::CopyWeights);
+            self.state.status.info(format!(
+                "Copying the {0} × {0} weights for the export…",
+                shown.neurons()
+            ));
+            self.session.pending_export = Some((purpose, path));
+            return;
+        }
         let heatmap = (purpose == FilePurpose::ExportPng)
             .then(|| {
                 let displayed = self.panels.central.heatmap.displayed.as_ref();

@@ -15,7 +15,8 @@ use crate::app::file_purpose::FilePurpose;
 use crate::app::worker::SimulationJob;
 use crate::io::imported::{load_imported, load_node_names};
 use crate::io::source::PathKind;
-use crate::model::{MetricsRecord, SimConfig, Simulation, Snapshot, data_dir};
+use crate::model::world::folders;
+use crate::model::{MetricsRecord, SimConfig, Simulation, Snapshot};
 use crate::sweep::runs::load_runs;
 
 /// A native dialog's answer, sent from its helper thread.
@@ -68,9 +69,9 @@ pub fn read_runs(path: PathBuf) -> JobEvent {
 pub fn read_data_folder(mut config: SimConfig, dir: PathBuf) -> JobEvent {
     let read = || -> Result<JobEvent, String> {
         let dir = std::fs::canonicalize(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        data_dir::forget(&dir);
+        folders::forget(&dir);
         config.stimulus.data_dir = Some(dir);
-        let skipped = data_dir::warnings(&config.stimulus).map_err(|e| e.to_string())?;
+        let skipped = folders::warnings(&config.stimulus).map_err(|e| e.to_string())?;
         config.check().map_err(|e| e.to_string())?;
         let skipped = skipped.iter().map(ToString::to_string).collect();
         Ok(JobEvent::DataFolder(config, skipped))
@@ -103,14 +104,16 @@ pub fn export(
     heatmap: Option<Arc<ColorImage>>,
 ) -> JobEvent {
     let written: anyhow::Result<()> = match purpose {
-        FilePurpose::ExportNpy => {
-            crate::io::matrix::save_npy(&path, snapshot.weights.full().view())
-                .with_context(|| format!("could not write {}", path.display()))
-        }
-        FilePurpose::ExportCsv => {
-            crate::io::matrix::save_csv(&path, snapshot.weights.full().view())
-                .with_context(|| format!("could not write {}", path.display()))
-        }
+        FilePurpose::ExportNpy => match snapshot.weights.full() {
+            Some(w) => crate::io::matrix::save_npy(&path, w.view())
+                .with_context(|| format!("could not write {}", path.display())),
+            None => Err(not_copied()),
+        },
+        FilePurpose::ExportCsv => match snapshot.weights.full() {
+            Some(w) => crate::io::matrix::save_csv(&path, w.view())
+                .with_context(|| format!("could not write {}", path.display())),
+            None => Err(not_copied()),
+        },
         FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
         FilePurpose::ExportPng => match &heatmap {
             Some(img) => save_png(&path, img),
@@ -119,6 +122,14 @@ pub fn export(
         _ => Err(anyhow::anyhow!("not an export")),
     };
     exported(path, written)
+}
+
+/// The error of an export from a snapshot that holds no copy of a large `W`.
+fn not_copied() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the weights of a matrix this large are copied only on request; pause and try again \
+         (or use `invariance-lab export` on the saved experiment)"
+    )
 }
 
 /// Builds and writes a figure with `write` (the encoding, PNG rendering included).

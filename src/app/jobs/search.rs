@@ -77,7 +77,7 @@ impl SearchTask {
             let outcome = run(&input, &settings, &cancel, &mut report).map(|found| {
                 SearchOutcome::from_report_within(
                     found,
-                    input.weights.full().clone(),
+                    input.weights.full().cloned().unwrap_or_default(),
                     &input.node_weights,
                     input.ground_truth.clone(),
                     input.scored.clone(),
@@ -136,8 +136,11 @@ pub fn run(
 ) -> Result<SearchReport, String> {
     // An imported matrix has no node weights (empty), as `invariance-lab search FILE.npy`.
     let node_weights = (!input.node_weights.is_empty()).then(|| (*input.node_weights).clone());
-    let graph = WeightedGraph::new((**input.weights.full()).clone(), node_weights)
-        .map_err(|e| e.to_string())?;
+    let w = input
+        .weights
+        .full()
+        .ok_or("the weights are not copied yet (a matrix this large is copied on request)")?;
+    let graph = WeightedGraph::new((**w).clone(), node_weights).map_err(|e| e.to_string())?;
     let options = SearchOptions {
         method: settings.method.into(),
         max_results: settings.max_results,

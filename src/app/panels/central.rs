@@ -101,7 +101,7 @@ impl CentralPanel {
             fields: p.snapshot.fields.as_deref().unwrap_or(&model.fields),
             labels: &model.labels,
             neuron,
-            axis: crate::model::audio::LogFreqAxis::of(
+            axis: crate::model::world::audio::LogFreqAxis::of(
                 &model.config.stimulus.kind,
                 model.config.space.side(),
             ),
@@ -155,11 +155,12 @@ impl CentralPanel {
             }
             View::Learning => self.learning_ui(ui, Some(p), actions),
             View::Stimulus => {
-                // A learned bank's gallery is open below: the other panels make room.
-                let parts = if p.snapshot.fields.is_some() {
-                    3.2
-                } else {
-                    2.0
+                // A learned bank's gallery is open below: the other panels make room
+                // (more on 2-D retinas, whose gallery shows the learned kernels large).
+                let parts = match (p.snapshot.fields.is_some(), model.config.space.is_2d()) {
+                    (true, true) => 4.2,
+                    (true, false) => 3.2,
+                    (false, _) => 2.0,
                 };
                 let h = (ui.available_height() / parts - 40.0).max(90.0);
                 ui.columns(2, |cols| {

@@ -14,12 +14,13 @@ use std::sync::Arc;
 use egui::{Color32, ColorImage, Rect, RichText};
 use egui_plot::{Line, LineStyle, PlotPoints};
 
-use crate::app::views::plots::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, log_log_points, thin};
+use crate::app::views::plots::{BASELINE_COLOR, TRUE_COLOR, log_log_plot, thin};
 use crate::app::views::theme::legible_line_color;
-use crate::model::MetricsRecord;
-use crate::sweep::runs::{
-    CurvePoint, RunCurve, SlopeFit, curve_of_history, differing_keys, fit_slope, legend_name,
+use crate::figure::learning_curves::{
+    legend_names, log_curve_points, log_log_points, slope_text, sqrt_guide,
 };
+use crate::model::MetricsRecord;
+use crate::sweep::runs::{RunCurve, SlopeFit, curve_of_history, fit_slope};
 
 /// The Okabe–Ito palette without black (invisible on the dark theme) and without its
 /// blue (too close to the live run's): distinguishable under the common colour-vision
@@ -118,41 +119,14 @@ pub struct ComparePanel {
     export: Option<PendingExport>,
 }
 
-/// A line name for every overlay (differing parameters, or the file name) and one for
-/// the live run; duplicates get a counter so the legend keeps them apart.
+/// A line name for every overlay and one for the live run
+/// ([`crate::figure::learning_curves::legend_names`]).
 pub fn overlay_names(
     overlays: &[Overlay],
     live: Option<&BTreeMap<String, String>>,
 ) -> (Vec<String>, String) {
-    let maps: Vec<&BTreeMap<String, String>> = overlays.iter().map(|o| &o.run.params).collect();
-    let keys = differing_keys(&maps, live);
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let names = overlays
-        .iter()
-        .map(|o| {
-            let name = legend_name(&o.run.params, &keys, &o.run.name);
-            let count = seen.entry(name.clone()).or_insert(0);
-            *count += 1;
-            if *count > 1 {
-                format!("{name} ({count})")
-            } else {
-                name
-            }
-        })
-        .collect();
-    let live_name = match live.map(|l| legend_name(l, &keys, "")) {
-        Some(own) if !own.is_empty() && !overlays.is_empty() => format!("live run: {own}"),
-        _ => "live run".to_owned(),
-    };
-    (names, live_name)
-}
-
-/// "slope −0.49" (or "no slope"), with a proper minus sign.
-pub fn slope_text(fit: Option<&SlopeFit>) -> String {
-    match fit {
-        Some(f) => format!("slope {:.2}", f.slope).replace('-', "−"),
-        None => "no slope (too few points)".to_owned(),
-    }
+    let runs: Vec<&RunCurve> = overlays.iter().map(|o| &o.run).collect();
+    legend_names(&runs, live)
 }
 
 /// `rect` (in points) of a screenshot taken at `pixels_per_point`, clipped to the image.
@@ -292,7 +266,7 @@ impl ComparePanel {
         let overlay_points: Vec<Vec<[f64; 2]>> = self
             .overlays
             .iter()
-            .map(|o| thin(log_points(&o.run.points), 2000))
+            .map(|o| thin(log_curve_points(&o.run.points), 2000))
             .collect();
         let truth = live.map(|l| thin(log_log_points(l.history, |r| r.symmetry_error_true), 2000));
         let baseline =
@@ -307,10 +281,7 @@ impl ComparePanel {
             .chain(truth.as_ref())
             .filter_map(|p| p.last().map(|q| q[0]))
             .fold(f64::NEG_INFINITY, f64::max);
-        let guide: Vec<[f64; 2]> = match start {
-            Some(a) if end_x > a[0] => vec![a, [end_x, a[1] - 0.5 * (end_x - a[0])]],
-            _ => Vec::new(),
-        };
+        let guide = sqrt_guide(start, end_x);
         let dark = ui.visuals().dark_mode;
         log_log_plot("comparison-plot", height, "e_g").show(ui, |plot| {
             for ((o, points), name) in self.overlays.iter().zip(overlay_points).zip(names) {
@@ -411,15 +382,6 @@ fn slope_label_ui(ui: &mut egui::Ui, fit: Option<&SlopeFit>) {
     if let Some(f) = fit {
         text.on_hover_text(f.explanation());
     }
-}
-
-/// `(log10 stimuli, log10 e_g)` of the positive points.
-fn log_points(points: &[CurvePoint]) -> Vec<[f64; 2]> {
-    points
-        .iter()
-        .filter(|p| p.stimuli > 0 && p.e_g > 0.0 && p.e_g.is_finite())
-        .map(|p| [(p.stimuli as f64).log10(), p.e_g.log10()])
-        .collect()
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use crate::app::state::search::Pick;
 use crate::model::Space;
 use crate::report::elements::ElementBrowser;
 use crate::report::group_text::{
-    error_scope, headline, order_text, transformation_rank, word_text,
+    certificate_text, error_scope, exact_group_text, headline, no_symmetry_text, order_text,
+    word_text,
 };
-use crate::report::labels::{describe_cycle_type, describe_transformation};
-use crate::report::outcome::{GroupGenerator, RECOVERED, SearchOutcome};
+use crate::report::labels::describe_cycle_type;
+use crate::report::outcome::{GroupGenerator, SearchOutcome};
 
 /// Work per frame (multiply-adds) for measuring listed elements: a 2048-neuron element
 /// costs 4·10⁶, so a few per frame keep the frame short; small graphs measure a page at once.
@@ -62,37 +63,14 @@ pub fn group_ui(
         }
         _ => {
             ui.label(RichText::new("No symmetry found").text_style(TextStyle::Heading));
-            let best = outcome.results.first().map_or_else(
-                || "no candidate at all".to_owned(),
-                |r| format!("the best has {:.4}", r.error),
-            );
-            ui.label(format!(
-                "No candidate's error is below the acceptance level {:.4}; {best}.",
-                summary.tolerance
-            ))
-            .on_hover_text(MEASURED_TIP);
+            let best = outcome.results.first().map(|r| r.error);
+            ui.label(no_symmetry_text(best, summary.tolerance))
+                .on_hover_text(MEASURED_TIP);
         }
     }
     exact_ui(ui, outcome, selected, actions);
     recovered_links_ui(ui, outcome, selected, space, actions);
     elements_ui(ui, outcome, elements, selected, space, actions);
-}
-
-/// The name a generator is shown by: its ground-truth match when recovered, otherwise
-/// `g1 (cycle type)`.
-pub fn generator_name(k: usize, g: &GroupGenerator, space: Option<&Space>) -> String {
-    match &g.found.truth {
-        Some(t) if t.consistency >= RECOVERED => describe_transformation(&t.transformation, space),
-        _ => {
-            let cycles = describe_cycle_type(&g.found.cycle_type);
-            let cycles = if cycles.chars().count() > 14 {
-                format!("{}…", cycles.chars().take(12).collect::<String>())
-            } else {
-                cycles
-            };
-            format!("g{} ({cycles})", k + 1)
-        }
-    }
 }
 
 fn generator_link_ui(
@@ -104,7 +82,7 @@ fn generator_link_ui(
     actions: &mut Vec<AppAction>,
 ) {
     let pick = Pick::Generator(k);
-    let text = RichText::new(generator_name(k, g, space))
+    let text = RichText::new(g.name(k, space))
         .text_style(TextStyle::Heading)
         .color(ui.visuals().hyperlink_color)
         .underline();
@@ -140,34 +118,10 @@ fn exact_ui(
     selected: Option<Pick>,
     actions: &mut Vec<AppAction>,
 ) {
-    let text = match &outcome.exact.group {
-        Ok(g) if !g.complete => format!(
-            "exact automorphisms: order at least {} (proved lower bound; the search was stopped), {} generators",
-            order_text(&g.order),
-            g.generators.len()
-        ),
-        Ok(g) if g.order.to_u64() == Some(1) => "exact automorphisms: trivial (proved)".to_owned(),
-        Ok(g) => {
-            let gens = g.generators.len();
-            format!(
-                "exact automorphisms: order {} (proved), {gens} generator{}",
-                order_text(&g.order),
-                if gens == 1 { "" } else { "s" }
-            )
-        }
-        Err(e) => format!("exact automorphisms: not proved: {e}"),
-    };
-    ui.label(text).on_hover_text(PROVED_TIP);
+    ui.label(exact_group_text(&outcome.exact.group))
+        .on_hover_text(PROVED_TIP);
     if let Some(c) = &outcome.certificate {
-        let text = if c.proved_optimal {
-            format!("branch and bound: optimum proved, J = {:.5}", c.best_cost)
-        } else {
-            format!(
-                "branch and bound: not proved, J = {:.5}, lower bound {:.5} (gap {:.5})",
-                c.best_cost, c.lower_bound, c.gap
-            )
-        };
-        ui.label(text).on_hover_text(
+        ui.label(certificate_text(c)).on_hover_text(
             "The exact method's certificate for the penalised objective J = r² + c·fix/n over all non-identity permutations.",
         );
     }
@@ -216,39 +170,16 @@ fn recovered_links_ui(
     space: Option<&Space>,
     actions: &mut Vec<AppAction>,
 ) {
-    let tolerance = outcome.group.summary.tolerance;
-    let in_headline: Vec<_> = outcome
-        .group
-        .generators
-        .iter()
-        .filter_map(|g| g.found.truth.as_ref())
-        .filter(|t| t.consistency >= RECOVERED)
-        .map(|t| t.transformation)
-        .collect();
-    let mut links: Vec<(u64, usize, String)> = Vec::new();
-    for (k, r) in outcome.results.iter().enumerate() {
-        let Some(t) = &r.truth else { continue };
-        if r.error > tolerance
-            || t.consistency < RECOVERED
-            || in_headline.contains(&t.transformation)
-        {
-            continue;
-        }
-        let name = describe_transformation(&t.transformation, space);
-        if links.iter().all(|(_, _, n)| *n != name) {
-            links.push((transformation_rank(&t.transformation), k, name));
-        }
-    }
+    let links = outcome.recovered_links(space);
     if links.is_empty() {
         return;
     }
-    links.sort();
     let more = links.len().saturating_sub(MAX_RECOVERED_LINKS);
     ui.horizontal_wrapped(|ui| {
         ui.label("also recovered:").on_hover_text(
             "Search results within the acceptance level that agree with a true transformation on ≥ 95 % of neurons (labels are used for this scoring only).",
         );
-        for (_, k, name) in links.iter().take(MAX_RECOVERED_LINKS) {
+        for (k, name) in links.iter().take(MAX_RECOVERED_LINKS) {
             let pick = Pick::Result(*k);
             let text = RichText::new(name).color(ui.visuals().hyperlink_color);
             let tip = format!("Result #{}: error {:.4}", k + 1, outcome.results[*k].error);

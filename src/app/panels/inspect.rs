@@ -1,5 +1,5 @@
-//! Click to inspect (issue 15): a click on a heatmap cell pins `w_ij` — the simulation
-//! records it on the metric schedule from then on ([`crate::model::pins`]) — and this
+//! Click to inspect: a click on a heatmap cell pins `w_ij` — the simulation
+//! records it on the metric schedule from then on ([`crate::model::learning::pins`]) — and this
 //! window shows its history against stimuli seen with both neurons' receptive
 //! fields; a click on a neuron in the activity plot shows its field and its row of `W`
 //! in the heatmap's order. The plots draw the same data as the exported figures
@@ -15,7 +15,7 @@ use crate::app::panels::stimulus::field_picture_ui;
 use crate::app::views::export_menu::with_export_menu;
 use crate::app::views::theme::legible_line_color;
 use crate::app::worker::Published;
-use crate::figure::order::MatrixOrder;
+use crate::figure::axis::compact_count;
 use crate::figure::views;
 use crate::figure::{LinePlot, Style};
 use crate::report::labels::describe_neuron;
@@ -55,24 +55,6 @@ impl InspectPanel {
         self.shown_row = None;
         self.row_cache = None;
     }
-}
-
-/// A tick label for a count: `950`, `20k`, `1.5M`.
-fn compact_count(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e6 {
-        format!("{}M", trim(v / 1e6))
-    } else if a >= 1e4 {
-        format!("{}k", trim(v / 1e3))
-    } else {
-        trim(v)
-    }
-}
-
-/// `v` with at most one decimal, without a trailing `.0`.
-fn trim(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
 }
 
 /// Draws a figure's line plot with egui_plot (`id` unique in the window).
@@ -290,11 +272,7 @@ impl InspectPanel {
         };
         let (order_id, order) = cx.order.clone();
         let selected = cx.state.selected_permutation().is_some();
-        let order_name = match cx.state.order.effective(selected) {
-            MatrixOrder::Recovered => "recovered",
-            MatrixOrder::Truth => "ground-truth",
-            MatrixOrder::Stored => "stored",
-        };
+        let order_name = cx.state.order.effective(selected).axis_name();
         let name = model
             .labels
             .get(n)
@@ -324,20 +302,5 @@ impl InspectPanel {
             line_plot_ui(ui, "weight-row", &plot, height)
         });
         self.row_cache = Some((key, plot));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::compact_count;
-
-    #[test]
-    fn counts_are_labelled_compactly() {
-        assert_eq!(compact_count(0.0), "0");
-        assert_eq!(compact_count(950.0), "950");
-        assert_eq!(compact_count(20_000.0), "20k");
-        assert_eq!(compact_count(100_000.0), "100k");
-        assert_eq!(compact_count(1_500_000.0), "1.5M");
-        assert_eq!(compact_count(2.5), "2.5");
     }
 }

@@ -4,7 +4,6 @@
 //! user asked for; none reaches into another or into the app's state.
 
 pub mod animation;
-pub mod animation_polar;
 pub mod central;
 pub mod compare;
 pub mod facts;

@@ -8,7 +8,8 @@ use ndarray::Array2;
 use crate::app::views::colormap::Colormap;
 use crate::app::views::plots::TRUE_COLOR;
 use crate::app::views::polar::{DISC_PX, grey_disc_auto, signed_disc};
-use crate::model::polar::PolarGrid;
+use crate::figure::axis::index_marks;
+use crate::model::world::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
 use crate::report::labels::describe_neuron;
 
@@ -60,7 +61,7 @@ pub struct StimulusContext<'a> {
     /// Neuron whose receptive field to show.
     pub neuron: Option<usize>,
     /// The log-frequency axis, in the sound world (the stimulus is then a spectrum).
-    pub axis: Option<crate::model::audio::LogFreqAxis>,
+    pub axis: Option<crate::model::world::audio::LogFreqAxis>,
 }
 
 /// Textures of the 2-D views.
@@ -341,57 +342,21 @@ const GRID_SPACING_MIN_PT: f32 = 8.0;
 /// strength only from 80 points apart and fades them below.
 const LABEL_SPACING_PT: f64 = 80.0;
 
-/// The smallest step of the form 1, 2 or 5 × 10^k that is at least `min_step`.
-fn nice_step(min_step: f64) -> f64 {
-    if !(min_step.is_finite() && min_step > 0.0) {
-        return 1.0;
-    }
-    let decade = 10f64.powf(min_step.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * decade)
-        .find(|&s| s >= min_step * (1.0 - 1e-12))
-        .unwrap_or(10.0 * decade)
-        .max(1.0)
-}
-
 /// X grid of an index axis (neurons): labelled integer ticks a nice step apart that
-/// keeps the labels at full strength, unlabelled lines a fifth of a step apart.
+/// keeps the labels at full strength, unlabelled lines a fifth of a step apart
+/// ([`crate::figure::axis::index_marks`]).
 fn readable_index_spacer(input: GridInput) -> Vec<GridMark> {
     let per_point = input.base_step_size / f64::from(GRID_SPACING_MIN_PT);
-    let major = nice_step(LABEL_SPACING_PT * per_point);
-    let minor = (major / 5.0).max(1.0);
     let (lo, hi) = input.bounds;
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || (hi - lo) / minor > 10_000.0 {
-        return Vec::new();
-    }
-    let mut marks = Vec::new();
-    let mut k = (lo / minor).ceil();
-    while k * minor <= hi {
-        // `+ 0.0` turns the −0 that `ceil` gives just left of zero into 0 (labelled "-0").
-        let value = k * minor + 0.0;
-        let on_major = (value / major).round() * major == value;
-        marks.push(GridMark {
-            value,
-            step_size: if on_major { major } else { minor },
-        });
-        k += 1.0;
-    }
-    marks
+    index_marks(lo, hi, LABEL_SPACING_PT * per_point)
+        .into_iter()
+        .map(|(value, step_size)| GridMark { value, step_size })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nice_steps_are_one_two_or_five_times_a_power_of_ten() {
-        assert_eq!(nice_step(7.3), 10.0);
-        assert_eq!(nice_step(10.0), 10.0);
-        assert_eq!(nice_step(11.0), 20.0);
-        assert_eq!(nice_step(26.0), 50.0);
-        assert_eq!(nice_step(0.3), 1.0, "neurons are integers");
-    }
 
     #[test]
     fn index_ticks_are_labelled_far_enough_apart() {

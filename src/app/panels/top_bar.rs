@@ -8,7 +8,7 @@ use crate::app::context::PanelContext;
 use crate::app::state::look::ThemeChoice;
 use crate::app::view::View;
 use crate::app::views::export_menu;
-use crate::model::presets;
+use crate::model::config::presets;
 
 /// Why training controls are off while a matrix is shown (tooltip and status text).
 pub const TRAINING_OFF: &str = "Training is off: an imported matrix has no stimuli and no learning rule. Open a preset or an experiment to train.";

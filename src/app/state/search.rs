@@ -162,6 +162,9 @@ pub struct SearchState {
     pub serial: u64,
     /// Changes whenever the outcome changes (lists built from it cache by it).
     outcome_id: u64,
+    /// A search waiting for the simulation thread's copy of a matrix too large to copy
+    /// while it trains (see [`crate::app::worker::LARGE_NEURONS`]).
+    pub pending: Option<SearchSettings>,
 }
 
 impl SearchState {

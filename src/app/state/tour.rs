@@ -223,7 +223,7 @@ impl Tour {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::presets;
+    use crate::model::config::presets;
 
     #[test]
     fn every_step_names_a_real_preset_and_a_consistent_state() {

@@ -1,13 +1,14 @@
-//! Colour-blind-safe colour maps as 256-entry lookup tables.
+//! Colour-blind-safe colour maps as 256-entry lookup tables of egui colours.
 //!
 //! `Viridis` (perceptually uniform, sequential) is the default for concurrence weights,
 //! which are non-negative; `Diverging` (ColorBrewer RdBu, blue = negative, white = 0,
 //! red = positive) is for signed weights (covariance, temporal rules). Both stay
-//! readable for the common forms of colour blindness and in greyscale print.
+//! readable for the common forms of colour blindness and in greyscale print. The colours
+//! are the exported figures' [`Palette`]s, sampled once into a table.
 
 use egui::Color32;
 
-use crate::figure::palette::{diverging, viridis};
+use crate::figure::palette::{NAN_RGB, Palette};
 
 /// Which colour map the heatmap uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -31,9 +32,17 @@ impl Colormap {
         }
     }
 
+    /// The figures' palette with the same colours.
+    pub fn palette(self) -> Palette {
+        match self {
+            Colormap::Viridis => Palette::Viridis,
+            Colormap::Diverging => Palette::Diverging,
+        }
+    }
+
     /// Whether the map is meant for a range symmetric about zero.
     pub fn is_diverging(self) -> bool {
-        matches!(self, Colormap::Diverging)
+        self.palette().is_diverging()
     }
 
     /// The 256-entry lookup table.
@@ -41,27 +50,29 @@ impl Colormap {
         use std::sync::OnceLock;
         static VIRIDIS: OnceLock<[Color32; 256]> = OnceLock::new();
         static DIVERGING: OnceLock<[Color32; 256]> = OnceLock::new();
-        match self {
-            Colormap::Viridis => VIRIDIS.get_or_init(|| build_lut(viridis)),
-            Colormap::Diverging => DIVERGING.get_or_init(|| build_lut(diverging)),
-        }
+        let table = match self {
+            Colormap::Viridis => &VIRIDIS,
+            Colormap::Diverging => &DIVERGING,
+        };
+        table.get_or_init(|| build_lut(self.palette()))
     }
 
-    /// Colour of a value `t ∈ [0, 1]` (clamped; NaN maps to grey).
+    /// Colour of a value `t ∈ [0, 1]` (clamped; NaN maps to the figures' grey).
     pub fn color(self, t: f32) -> Color32 {
         if t.is_nan() {
-            return Color32::GRAY;
+            let [r, g, b] = NAN_RGB;
+            return Color32::from_rgb(r, g, b);
         }
         self.lut()[(t.clamp(0.0, 1.0) * 255.0).round() as usize]
     }
 }
 
-fn build_lut(f: fn(f32) -> [f32; 3]) -> [Color32; 256] {
+/// `palette` sampled at 256 evenly spaced values.
+fn build_lut(palette: Palette) -> [Color32; 256] {
     let mut lut = [Color32::BLACK; 256];
     for (k, c) in lut.iter_mut().enumerate() {
-        let [r, g, b] = f(k as f32 / 255.0);
-        let to_u8 = |x: f32| (x.clamp(0.0, 1.0) * 255.0).round() as u8;
-        *c = Color32::from_rgb(to_u8(r), to_u8(g), to_u8(b));
+        let [r, g, b] = palette.rgb(k as f32 / 255.0);
+        *c = Color32::from_rgb(r, g, b);
     }
     lut
 }

@@ -1,13 +1,14 @@
-//! The receptive-field gallery (issue 14): every detector's field at once, as a small
+//! The receptive-field gallery: every detector's field at once, as a small
 //! line plot on 1-D spaces or a small image on 2-D ones, in the heatmap's order or sorted
 //! by the fields' own centres — and, for a learned bank, which phase is learning and the
 //! measures of what was learned (localisation, tiling, closure under the true
 //! transformation). Fields arrive with every snapshot, so the gallery shows them emerge.
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 
-use crate::model::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
+use crate::model::detectors::field_measures::FieldMeasures;
+use crate::model::detectors::field_shapes::Shape;
 use crate::model::{Phase, Space, Transformation};
 
 /// Most fields drawn (2-D fields cost one rectangle per pixel).
@@ -45,20 +46,7 @@ pub enum GalleryOrder {
 pub struct FieldGallery {
     /// Chosen order.
     pub order: GalleryOrder,
-    measures: Option<((u64, u64), FieldMeasures, Vec<usize>)>,
-}
-
-/// Energy centroid of each field along the first axis (circular on periodic spaces).
-fn centres(space: Space, fields: &Array2<f32>) -> Vec<f32> {
-    fields
-        .axis_iter(Axis(0))
-        .map(|f| {
-            let values = f.to_vec();
-            crate::model::learned_bank::field_label(space, &values)
-                .centre
-                .0
-        })
-        .collect()
+    measures: crate::app::jobs::field_measures::MeasuresJob,
 }
 
 impl FieldGallery {
@@ -69,6 +57,11 @@ impl FieldGallery {
             .id_salt("field-gallery")
             .default_open(learned)
             .show(ui, |ui| self.contents_ui(ui, cx, learned));
+    }
+
+    /// True while the measures of the newest fields are being computed.
+    pub fn is_computing(&self) -> bool {
+        self.measures.is_computing()
     }
 
     fn contents_ui(&mut self, ui: &mut egui::Ui, cx: &GalleryContext<'_>, learned: bool) {
@@ -85,50 +78,126 @@ impl FieldGallery {
             ui.label(egui::RichText::new(phase).strong())
                 .on_hover_text("A learned bank first learns its fields, then its graph.");
         }
-        let stale = self
-            .measures
-            .as_ref()
-            .is_none_or(|(v, _, _)| *v != cx.version);
-        if stale {
-            let pixel_perm = cx.space.pixel_permutation(cx.true_transformation);
-            let labels: Vec<_> = cx
-                .fields
-                .axis_iter(Axis(0))
-                .map(|f| crate::model::learned_bank::field_label(*cx.space, &f.to_vec()))
-                .collect();
-            let m = field_measures::measure(
-                *cx.space,
-                cx.fields,
-                &labels,
-                pixel_perm.as_ref(),
-                DEFAULT_WINDOW,
-            );
-            let c = centres(*cx.space, cx.fields);
-            let mut by_centre: Vec<usize> = (0..cx.fields.nrows()).collect();
-            by_centre.sort_by(|&a, &b| c[a].total_cmp(&c[b]).then(a.cmp(&b)));
-            self.measures = Some((cx.version, m, by_centre));
-        }
-        let Some((_, m, by_centre)) = &self.measures else {
+        self.measures.poll(
+            ui.ctx(),
+            cx.version,
+            *cx.space,
+            cx.true_transformation,
+            cx.fields,
+        );
+        let Some(measured) = self.measures.latest().cloned() else {
+            ui.label("Measuring the fields…");
             return;
         };
-        measures_ui(ui, m, cx.space.position_unit());
+        let stale = measured.key != cx.version;
+        measures_ui(ui, &measured.measures, cx.space, stale);
         ui.horizontal(|ui| {
             ui.label("Order:");
             ui.radio_value(&mut self.order, GalleryOrder::ByCentre, "by field centre")
-                .on_hover_text("Sorted by each field's energy centroid, as the fields are now.");
+                .on_hover_text(
+                    "Sorted by each field's energy centroid (row by row on 2-D retinas), as \
+                     the fields were last measured.",
+                );
             ui.radio_value(&mut self.order, GalleryOrder::Heatmap, "as the heatmap")
                 .on_hover_text("The heatmap's order: stored, ground truth or recovered.");
         });
+        if let Some(shapes) = &measured.shapes
+            && !stale
+        {
+            shapes_ui(ui, cx, shapes, &measured.measures);
+        }
         let order: &[usize] = match self.order {
-            GalleryOrder::ByCentre => by_centre,
+            GalleryOrder::ByCentre => &measured.by_centre,
             GalleryOrder::Heatmap => cx.order,
         };
         grid_ui(ui, cx, order);
     }
 }
 
-/// The measures table; `unit` names a position ("pixel", or "bin" on the log-frequency line).
-fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
+/// The distinct shapes up to translation, large, each with its preferred orientation
+/// and selectivity: for a shared-kernel bank, the learned kernels themselves.
+fn shapes_ui(ui: &mut egui::Ui, cx: &GalleryContext<'_>, shapes: &[Shape], m: &FieldMeasures) {
+    let copies: Vec<usize> = shapes.iter().map(|s| s.copies).collect();
+    let each = if copies.windows(2).all(|w| w[0] == w[1]) {
+        format!(
+            ", each at {} positions",
+            copies.first().copied().unwrap_or(0)
+        )
+    } else {
+        String::new()
+    };
+    ui.label(format!(
+        "Distinct shapes up to translation: {}{each}",
+        shapes.len()
+    ))
+    .on_hover_text(
+        "Fields that are exact translated copies of one another count once; shown centred \
+             on their strongest pixel, with their preferred orientation (0° horizontal, 90° \
+             vertical) and selectivity.",
+    );
+    // As large as a row of (up to 12) shapes allows, so a lecture screen shows them.
+    let per_row = shapes.len().clamp(1, 12) as f32;
+    let cell = (ui.available_width() / per_row - 12.0).clamp(64.0, 112.0);
+    ui.horizontal_wrapped(|ui| {
+        for shape in shapes {
+            ui.vertical(|ui| {
+                let (rect, _) = ui.allocate_exact_size(Vec2::splat(cell), Sense::hover());
+                let (image, side) = crop_to_support(&shape.centred, cx.space.side());
+                let max_abs = image.iter().fold(0.0f32, |a, &v| a.max(v.abs())).max(1e-6);
+                let painter = ui.painter_at(rect);
+                painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+                draw_image(&painter, rect, &image, side, max_abs);
+                let caption = m
+                    .orientation
+                    .as_ref()
+                    .and_then(|o| o.fields.get(shape.representative))
+                    .map_or(String::new(), |o| {
+                        format!("{:.0}° · {:.2}", o.orientation_deg, o.selectivity)
+                    });
+                ui.small(caption);
+            });
+        }
+    });
+}
+
+/// The smallest square around the non-zero pixels of a centred `side × side` image (a
+/// shared kernel of 8 × 8 fills it instead of a quarter of the torus), and its side.
+fn crop_to_support(image: &[f32], side: usize) -> (Vec<f32>, usize) {
+    let nonzero = || {
+        image
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0.0)
+            .map(|(p, _)| (p % side, p / side))
+    };
+    let (Some(x0), Some(x1)) = (nonzero().map(|c| c.0).min(), nonzero().map(|c| c.0).max()) else {
+        return (image.to_vec(), side);
+    };
+    let (y0, y1) = (
+        nonzero().map(|c| c.1).min().unwrap_or(0),
+        nonzero().map(|c| c.1).max().unwrap_or(0),
+    );
+    let n = (x1 - x0).max(y1 - y0) + 1;
+    // Anchored at the support's corner, kept inside the image.
+    let (ox, oy) = (x0.min(side - n), y0.min(side - n));
+    let mut out = Vec::with_capacity(n * n);
+    for y in oy..oy + n {
+        out.extend_from_slice(&image[y * side + ox..y * side + ox + n]);
+    }
+    (out, n)
+}
+
+/// The measures table; `stale` when the fields have changed since they were measured.
+fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, space: &Space, stale: bool) {
+    let unit = space.position_unit();
+    let window = if space.is_2d() {
+        format!("{0} × {0}", m.window)
+    } else {
+        format!("{}-{unit}", m.window)
+    };
+    if stale {
+        ui.weak("(measuring the newest fields…)");
+    }
     egui::Grid::new("field-measures")
         .num_columns(2)
         .striped(true)
@@ -138,9 +207,9 @@ fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
                 "Energy in the best window; inverse participation ratio (≈ positions spanned).",
             );
             ui.label(format!(
-                "{:.3} of the energy in the best {}-{unit} window (min {:.3}); IPR {:.3} \
+                "{:.3} of the energy in the best {window} window (min {:.3}); IPR {:.3} \
                  (≈ {:.1} {unit}s)",
-                m.window_share_mean, m.window, m.window_share_min, m.ipr_mean, m.participation,
+                m.window_share_mean, m.window_share_min, m.ipr_mean, m.participation,
             ));
             ui.end_row();
             ui.label("width").on_hover_text(
@@ -152,6 +221,26 @@ fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
                 m.rms_width_mean, m.spread_mean
             ));
             ui.end_row();
+            if let Some(o) = &m.orientation {
+                ui.label("orientation").on_hover_text(
+                    "Each field's response to gratings at every orientation (best frequency \
+                     and phase): selectivity = 1 − circular variance of that tuning curve \
+                     (0 untuned, 1 one orientation only; random fields ≈ 0.08), its \
+                     half-width at half maximum, and how the preferred orientations fall \
+                     into 45° bins.",
+                );
+                ui.label(format!(
+                    "selectivity {:.2}; half-width {:.0}° (median); preferred 0°/45°/90°/135°: \
+                     {}/{}/{}/{}",
+                    o.selectivity_mean,
+                    o.hwhm_median_deg,
+                    o.histogram[0],
+                    o.histogram[1],
+                    o.histogram[2],
+                    o.histogram[3],
+                ));
+                ui.end_row();
+            }
             ui.label("tiling")
                 .on_hover_text("How evenly the field centres cover the positions.");
             ui.label(format!(
@@ -161,14 +250,20 @@ fn measures_ui(ui: &mut egui::Ui, m: &FieldMeasures, unit: &str) {
                 100.0 * m.tiling_occupied
             ));
             ui.end_row();
-            ui.label("closure defect")
-                .on_hover_text("Distance of each transformed field to its nearest field.");
-            ui.label(match (m.closure_mean, m.closure_max) {
-                (Some(mean), Some(max)) => {
-                    format!("mean {mean:.3}, max {max:.3} under the true transformation")
-                }
-                _ => "–".into(),
-            });
+            ui.label("closure defect").on_hover_text(
+                "Distance of each transformed field to its nearest field (0 = the bank holds \
+                 every moved field; √2 = moved fields are orthogonal to all).",
+            );
+            if m.closure_by.is_empty() {
+                ui.label("–");
+            } else {
+                let text: Vec<String> = m
+                    .closure_by
+                    .iter()
+                    .map(|c| format!("{}: mean {:.3}, max {:.3}", c.transformation, c.mean, c.max))
+                    .collect();
+                ui.label(text.join("; "));
+            }
             ui.end_row();
         });
 }
@@ -271,6 +366,31 @@ fn draw_image(painter: &egui::Painter, rect: Rect, field: &[f32], side: usize, m
             Color32::from_rgb(shade, shade, 255)
         };
         let min = rect.min + Vec2::new(x as f32 * px, y as f32 * px);
-        painter.rect_filled(Rect::from_min_size(min, Vec2::splat(px)), 0.0, colour);
+        // A quarter pixel of overlap: anti-aliased edges at fractional positions would
+        // otherwise leave a faint grid between the cells.
+        painter.rect_filled(
+            Rect::from_min_size(min, Vec2::splat(px)).expand(0.25),
+            0.0,
+            colour,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crop_to_support;
+
+    #[test]
+    fn crop_keeps_the_support_in_a_square() {
+        // A 2 × 3 patch (x 3–4, y 2–4) in a 6 × 6 image: a 3 × 3 square from (3, 2).
+        let side = 6;
+        let mut image = vec![0.0f32; side * side];
+        for (x, y, v) in [(3, 2, 1.0), (4, 4, -2.0), (3, 3, 0.5)] {
+            image[y * side + x] = v;
+        }
+        let (out, n) = crop_to_support(&image, side);
+        assert_eq!(n, 3);
+        assert_eq!(out, vec![1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -2.0, 0.0]);
+        assert_eq!(crop_to_support(&[0.0; 4], 2), (vec![0.0; 4], 2));
     }
 }

@@ -13,10 +13,13 @@ use ndarray::ArrayView2;
 use crate::app::views::colormap::Colormap;
 
 mod pointer;
+mod summary;
 pub use crate::figure::order::{MatrixOrder, ordered_values, recovered_order, truth_order};
 use crate::figure::order::{colour_range, off_diagonal_range};
 use crate::model::SnapshotWeights;
+use crate::model::learning::overview::WeightSummary;
 pub use crate::report::labels::HeatmapContext;
+pub use summary::{DETAIL_SIDE, wanted_viewport};
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
@@ -255,6 +258,9 @@ pub struct HeatmapJob {
     pub weights: Arc<SnapshotWeights>,
     /// Display position → stored index.
     pub order: Arc<Vec<usize>>,
+    /// For a matrix too large to copy: the simulation's block means (in this order) and
+    /// window of exact cells, coloured instead of `weights`.
+    pub summary: Option<Arc<WeightSummary>>,
 }
 
 /// Everything that determines the pixels.
@@ -287,31 +293,55 @@ pub struct RenderedHeatmap {
     pub range: (f32, f32),
     /// Pixels, one per block (shared with the texture upload, never copied).
     pub image: Arc<ColorImage>,
+    /// The summary the pixels show, for a matrix too large to copy.
+    pub summary: Option<Arc<WeightSummary>>,
+    /// Exact cells drawn over the block means (summaries zoomed in).
+    pub detail: Option<summary::Detail>,
 }
 
 impl RenderedHeatmap {
-    /// The weight shown at display row `r`, column `c`.
-    pub fn value(&self, r: usize, c: usize) -> f32 {
-        self.weights.value(self.order[r], self.order[c])
+    /// The weight shown at display row `r`, column `c`: exact, or for a summary outside
+    /// its window of exact cells the block mean (then `false`).
+    pub fn value(&self, r: usize, c: usize) -> (f32, bool) {
+        match &self.summary {
+            Some(s) => match s.exact(r, c) {
+                Some(v) => (v, true),
+                None => {
+                    let v = self.weights.value(self.order[r], self.order[c]);
+                    if v.is_nan() {
+                        (s.block_mean(r, c), false)
+                    } else {
+                        (v, true)
+                    }
+                }
+            },
+            None => (self.weights.value(self.order[r], self.order[c]), true),
+        }
     }
 
     /// The picture at one pixel per cell (for exporting): the displayed image itself when
     /// it already is, otherwise rendered again from the full matrix.
     pub fn full_resolution_image(&self) -> Arc<ColorImage> {
-        if self.block == 1 {
+        if self.block == 1 || self.summary.is_some() || !self.weights.is_materialised() {
+            // A summary has no cells beyond its blocks and window.
             return self.image.clone();
         }
         let job = HeatmapJob {
             key: self.key,
             weights: self.weights.clone(),
             order: self.order.clone(),
+            summary: None,
         };
         render_heatmap_at(&job, usize::MAX).image
     }
 
-    /// All shown weights in display order, row-major (`values[r·M + c]`).
+    /// All shown weights in display order, row-major (`values[r·M + c]`); empty for a
+    /// summary, which holds no copy of `W`.
     pub fn ordered_values(&self) -> Vec<f32> {
-        ordered_values(self.weights.full().view(), &self.order)
+        match self.weights.full() {
+            Some(w) => ordered_values(w.view(), &self.order),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -327,11 +357,31 @@ pub fn render_heatmap(job: &HeatmapJob) -> RenderedHeatmap {
 /// left out) — the mean rather than the maximum so that structure of either sign and
 /// the overall level stay visible. The range is always that of the full matrix.
 pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
+    if let Some(s) = &job.summary {
+        return summary::render_summary(job, s);
+    }
     let n = job.order.len();
     let block = block_factor(n, max_side);
     let lut = job.key.colormap.lut();
+    // Without a copy of W (a summary passed without its summary) there is nothing to show.
+    let empty = || RenderedHeatmap {
+        key: job.key,
+        size: n,
+        block: n.max(1),
+        order: job.order.clone(),
+        weights: job.weights.clone(),
+        range: (0.0, 1.0),
+        image: Arc::new(ColorImage::new([1, 1], vec![Color32::GRAY])),
+        summary: None,
+        detail: None,
+    };
+    let Some(source) = job.weights.source() else {
+        return empty();
+    };
     let (range, side, pixels) = if block == 1 {
-        let w = job.weights.full();
+        let Some(w) = job.weights.full() else {
+            return empty();
+        };
         let range = resolve_range(w.view(), job.key.colormap, job.key.range);
         let colour = colourer(lut, range);
         let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
@@ -348,10 +398,14 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
     } else {
         // Read the snapshot's raw copy where it will do (stored order: its upper
         // triangle is the upper triangle shown), the materialised `W` otherwise.
-        let source = job.weights.source();
         let identity = job.order.iter().enumerate().all(|(k, &i)| k == i);
-        let (values, scale) = if source.upper_only && !identity {
-            (job.weights.full().view(), 1.0)
+        let full = if source.upper_only && !identity {
+            job.weights.full()
+        } else {
+            None
+        };
+        let (values, scale) = if let Some(w) = full {
+            (w.view(), 1.0)
         } else {
             (source.values, source.scale)
         };
@@ -377,6 +431,8 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
         weights: job.weights.clone(),
         range,
         image: Arc::new(ColorImage::new([side, side], pixels)),
+        summary: None,
+        detail: None,
     }
 }
 
@@ -506,6 +562,8 @@ pub struct HeatmapView {
     /// Cell `(i, j)` (stored indices) clicked this frame, taken by the app to pin it.
     pub clicked_cell: Option<(usize, usize)>,
     texture: Option<TextureHandle>,
+    /// Exact cells over the block means of a summary (zoomed in).
+    detail_texture: Option<TextureHandle>,
     renderer: Option<HeatmapRenderer>,
     requested: Option<HeatmapKey>,
     last_submit: Option<std::time::Instant>,
@@ -524,6 +582,7 @@ impl HeatmapView {
             selected: None,
             clicked_cell: None,
             texture: None,
+            detail_texture: None,
             renderer: Some(HeatmapRenderer::new(ctx)),
             requested: None,
             last_submit: None,
@@ -536,8 +595,19 @@ impl HeatmapView {
         self.uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
     }
 
+    /// The window of exact cells to ask the simulation for, in display order (a matrix
+    /// too large to copy, zoomed in far enough; see [`wanted_viewport`]).
+    pub fn wanted_viewport(
+        &self,
+        n: usize,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        wanted_viewport(self.uv, n)
+    }
+
     /// Makes sure the texture shows `weights` in `order` (rate-limited to ~10 Hz for big
-    /// matrices, immediate for changed settings). Call every frame.
+    /// matrices, immediate for changed settings). Call every frame. For a matrix too large
+    /// to copy, `summary` holds the simulation's block means and window of exact cells;
+    /// one in another order than `order_id` is skipped (the simulation has not caught up).
     pub fn update(
         &mut self,
         ctx: &egui::Context,
@@ -545,7 +615,11 @@ impl HeatmapView {
         weights: &Arc<SnapshotWeights>,
         order_id: u64,
         order: &Arc<Vec<usize>>,
+        summary: Option<&Arc<WeightSummary>>,
     ) {
+        if summary.is_some_and(|s| s.order_id != order_id) {
+            return;
+        }
         let key = HeatmapKey {
             snapshot_id,
             order_id,
@@ -561,11 +635,16 @@ impl HeatmapView {
         }
         let job = HeatmapJob {
             key,
-            weights: weights.clone(),
+            // A summary's picture keeps no copy of W alive (the snapshot's may be one).
+            weights: match summary {
+                Some(s) => Arc::new(SnapshotWeights::Summary(s.clone())),
+                None => weights.clone(),
+            },
             order: order.clone(),
+            summary: summary.cloned(),
         };
         let cells = order.len() * order.len();
-        if cells <= INLINE_RENDER_CELLS || self.renderer.is_none() {
+        if (cells <= INLINE_RENDER_CELLS && summary.is_none()) || self.renderer.is_none() {
             self.requested = Some(key);
             let rendered = Arc::new(render_heatmap(&job));
             self.install(ctx, rendered);
@@ -606,8 +685,27 @@ impl HeatmapView {
             _ => {
                 self.texture =
                     Some(ctx.load_texture("weights-heatmap", image, TextureOptions::NEAREST));
-                self.reset_view();
+                if self
+                    .displayed
+                    .as_ref()
+                    .is_none_or(|d| d.size != rendered.size)
+                {
+                    self.reset_view();
+                }
             }
+        }
+        match (&rendered.detail, &mut self.detail_texture) {
+            (Some(d), Some(tex)) if tex.size() == d.image.size => {
+                tex.set(d.image.clone(), TextureOptions::NEAREST);
+            }
+            (Some(d), _) => {
+                self.detail_texture = Some(ctx.load_texture(
+                    "weights-heatmap-detail",
+                    d.image.clone(),
+                    TextureOptions::NEAREST,
+                ));
+            }
+            (None, _) => self.detail_texture = None,
         }
         self.displayed = Some(rendered);
     }
@@ -631,6 +729,14 @@ impl HeatmapView {
                 ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
             ui.painter().rect_filled(rect, 0.0, Color32::from_gray(40));
             ui.painter().image(tex_id, rect, self.uv, Color32::WHITE);
+            if let (Some(d), Some(tex)) = (&shown.detail, &self.detail_texture) {
+                // Exact cells over their block means, clipped to the matrix.
+                let at = summary::detail_rect(rect, self.uv, shown.size, &d.rows, &d.cols);
+                let full = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                ui.painter()
+                    .with_clip_rect(rect)
+                    .image(tex.id(), at, full, Color32::WHITE);
+            }
             // Named, so assistive technology and tests can find the matrix.
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Image, true, "Weight matrix")
@@ -819,6 +925,7 @@ mod tests {
             },
             weights: Arc::new(SnapshotWeights::from_full(w)),
             order: Arc::new(vec![0, 1]),
+            summary: None,
         };
         let r = render_heatmap(&job);
         assert_eq!(r.range, (-2.0, 4.0));
@@ -919,7 +1026,7 @@ mod tests {
             // The stale lower triangle of a reused buffer is NaN: any read of it shows.
             let copy = state.raw_copy_into(Some(Array2::from_elem((m, m), f32::NAN)));
             let lazy = Arc::new(SnapshotWeights::from_raw(copy));
-            assert!(lazy.source().upper_only);
+            assert!(lazy.source().unwrap().upper_only);
             let full = Arc::new(SnapshotWeights::from_full(state.weights()));
             let shuffled: Vec<usize> = (0..m).map(|i| (i * 7 + 2) % m).collect();
             for order in [(0..m).collect::<Vec<_>>(), shuffled] {
@@ -932,6 +1039,7 @@ mod tests {
                     },
                     weights: weights.clone(),
                     order: Arc::new(order.clone()),
+                    summary: None,
                 };
                 for max_side in [8, 12, m] {
                     let want = render_heatmap_at(&job(&full), max_side);
@@ -960,7 +1068,7 @@ mod tests {
                     };
                     assert_eq!(grey(&got), grey(&want), "a stale cell leaked in");
                     for (r, c) in [(0, 1), (5, 2), (m - 1, 0)] {
-                        assert_eq!(got.value(r, c).to_bits(), want.value(r, c).to_bits());
+                        assert_eq!(got.value(r, c).0.to_bits(), want.value(r, c).0.to_bits());
                     }
                 }
             }
@@ -985,6 +1093,7 @@ mod tests {
             },
             weights: Arc::new(SnapshotWeights::from_full(w.clone())),
             order: Arc::new(order.clone()),
+            summary: None,
         };
         let r = render_heatmap_at(&job, 3);
         assert_eq!(r.block, 2);
@@ -1010,7 +1119,7 @@ mod tests {
             }
         }
         // Tooltips read exact cells; the export re-renders one pixel per cell.
-        assert_eq!(r.value(0, 1), w[[4, 3]]);
+        assert_eq!(r.value(0, 1), (w[[4, 3]], true));
         let full = r.full_resolution_image();
         assert_eq!(full.size, [n, n]);
         assert_eq!(*full, *render_heatmap_at(&job, n).image);

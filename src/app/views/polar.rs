@@ -5,7 +5,7 @@
 use egui::{Color32, ColorImage};
 
 use crate::app::views::colormap::Colormap;
-use crate::model::polar::PolarGrid;
+use crate::model::world::polar::PolarGrid;
 use crate::transform::polar_render::render_disc;
 
 /// Pixels across the round pictures (textures are drawn with linear filtering).

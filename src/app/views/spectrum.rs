@@ -1,53 +1,14 @@
 //! The sound world's stimulus: a log-frequency spectrum drawn over its axis, with the
 //! octave marks at the C notes named (C3, C4, …) and every bin's note and frequency on
-//! hover, so a tone's harmonics can be read off as notes.
+//! hover, so a tone's harmonics can be read off as notes ([`crate::figure::note_axis`]).
 
-use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints};
+use egui_plot::{GridMark, Line, Plot, PlotPoints};
 
-use crate::model::audio::{LogFreqAxis, nearest_note};
+use crate::figure::note_axis::{NoteMark, describe_bin, mark_label, note_marks};
+use crate::model::world::audio::LogFreqAxis;
 
 /// Colour of the spectrum.
 const SPECTRUM_COLOR: egui::Color32 = egui::Color32::from_rgb(40, 110, 200);
-
-/// The marks of the x axis (in bins): every C as a major mark, the other notes of the
-/// equal-tempered scale as minor ones when the axis has whole semitone bins.
-fn note_marks(axis: LogFreqAxis, input: &GridInput) -> Vec<GridMark> {
-    let (lo, hi) = input.bounds;
-    let per_semitone = axis.bins_per_octave as f64 / 12.0;
-    // Bin of C0 (16.35 Hz); the C notes are an octave apart from there.
-    let c0 = axis.bin_of(440.0 * (-57.0f64 / 12.0).exp2());
-    let first = ((lo - c0) / per_semitone).ceil() as i64;
-    let last = ((hi - c0) / per_semitone).floor() as i64;
-    (first..=last)
-        .map(|s| GridMark {
-            value: c0 + s as f64 * per_semitone,
-            step_size: if s.rem_euclid(12) == 0 {
-                axis.bins_per_octave as f64
-            } else {
-                per_semitone
-            },
-        })
-        .collect()
-}
-
-/// The label of a mark: the note name at the C marks, nothing elsewhere.
-fn mark_label(axis: LogFreqAxis, mark: GridMark) -> String {
-    if mark.step_size < axis.bins_per_octave as f64 * 0.99 {
-        return String::new();
-    }
-    nearest_note(axis.centre_hz(mark.value))
-        .map(|(name, _)| name)
-        .unwrap_or_default()
-}
-
-/// Hover text for bin `x`: the frequency and the nearest note.
-pub fn describe_bin(axis: LogFreqAxis, x: f64) -> String {
-    let f = axis.centre_hz(x);
-    match nearest_note(f) {
-        Some((name, cents)) => format!("bin {x:.1}: {f:.1} Hz ≈ {name} {cents:+.0} ct"),
-        None => format!("bin {x:.1}"),
-    }
-}
 
 /// Draws `values` (one per bin) as a spectrum over the note-labelled axis.
 pub fn spectrum_ui(ui: &mut egui::Ui, id: &str, axis: LogFreqAxis, values: &[f32], height: f32) {
@@ -64,8 +25,23 @@ pub fn spectrum_ui(ui: &mut egui::Ui, id: &str, axis: LogFreqAxis, values: &[f32
         )
         .y_axis_label("ln(1 + energy / floor)")
         .allow_scroll(false)
-        .x_grid_spacer(move |input| note_marks(axis, &input))
-        .x_axis_formatter(move |mark, _| mark_label(axis, mark))
+        .x_grid_spacer(move |input| {
+            let (lo, hi) = input.bounds;
+            note_marks(axis, lo, hi)
+                .into_iter()
+                .map(|m| GridMark {
+                    value: m.bin,
+                    step_size: m.step,
+                })
+                .collect()
+        })
+        .x_axis_formatter(move |mark, _| {
+            let mark = NoteMark {
+                bin: mark.value,
+                step: mark.step_size,
+            };
+            mark_label(axis, mark)
+        })
         .label_formatter(move |hover| {
             let p = match hover {
                 egui_plot::HoverPosition::NearDataPoint { position, .. }
@@ -80,33 +56,4 @@ pub fn spectrum_ui(ui: &mut egui::Ui, id: &str, axis: LogFreqAxis, values: &[f32
                     .width(2.0),
             )
         });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_c_marks_are_named_and_fall_on_c() {
-        let axis = LogFreqAxis {
-            bins: 48,
-            bins_per_octave: 12,
-            f_min: 110.0,
-        };
-        let marks = note_marks(
-            axis,
-            &GridInput {
-                bounds: (0.0, 47.0),
-                base_step_size: 1.0,
-            },
-        );
-        let named: Vec<String> = marks
-            .iter()
-            .map(|m| mark_label(axis, *m))
-            .filter(|s| !s.is_empty())
-            .collect();
-        // A2 is bin 0, so C3 is bin 3, C4 bin 15, C5 bin 27, C6 bin 39.
-        assert_eq!(named, ["C3", "C4", "C5", "C6"]);
-        assert!(describe_bin(axis, 24.0).contains("A4"));
-    }
 }

@@ -1,9 +1,9 @@
-//! The parameter rows of the log-polar retina and its photo stimuli (issue 13), kept
+//! The parameter rows of the log-polar retina and its photo stimuli, kept
 //! out of the parameter panel's own file.
 
 use egui::{DragValue, Ui};
 
-use super::{grid_row, pair_row};
+use super::widgets::{grid_row, pair_row};
 use crate::model::Space;
 
 /// The retina chosen when the user switches the space to "log-polar": the `polar-rotate`

@@ -1,12 +1,14 @@
 //! The parameter rows of the sound world (the log-frequency line and its tones), kept
 //! out of the parameter panel's own file.
 
-use super::grid_row;
+use super::widgets::grid_row;
 use crate::model::StimulusKind;
 
 /// The stimulus chosen when the user switches to sound: the `audio-pitch` preset's.
 pub fn default_kind() -> StimulusKind {
-    crate::model::audio::preset::audio_pitch().stimulus.kind
+    crate::model::world::audio::preset::audio_pitch()
+        .stimulus
+        .kind
 }
 
 /// Axis and tone rows of a `sound` stimulus.

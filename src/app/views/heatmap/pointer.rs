@@ -22,9 +22,17 @@ impl HeatmapView {
             let i = shown.order[r];
             let j = shown.order[c];
             self.hovered = Some(i);
-            let w = shown.value(r, c);
+            let (w, exact) = shown.value(r, c);
+            let value = if exact {
+                format!("w_ij = {w:.4e}")
+            } else {
+                format!(
+                    "block mean ≈ {w:.4e} ({0} × {0} cells; zoom in for exact values)",
+                    shown.block
+                )
+            };
             let text = format!(
-                "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\nw_ij = {w:.4e}\n\
+                "row {r}, column {c}\ni = {i}: {}\nj = {j}: {}\n{value}\n\
                  Click to pin this weight and follow its history.",
                 cx.describe(i),
                 cx.describe(j)

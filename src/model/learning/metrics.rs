@@ -1,0 +1,178 @@
+//! Metrics of the learned graph (SPEC §5) and the schedule on which they are recorded.
+//!
+//! All of them are computed from the raw weight buffer and the lazy decay scale, without
+//! materialising `W`: norms and the maximum scale with it, the relative symmetry errors and
+//! the sparsity do not depend on it.
+
+use ndarray::ArrayView2;
+use serde::{Deserialize, Serialize};
+
+use crate::perm::{Permutation, relative_error};
+
+/// Metrics at one recorded step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricsRecord {
+    /// Steps taken.
+    pub step: u64,
+    /// Stimuli seen (`step · batch`).
+    pub stimuli: u64,
+    /// `‖W‖_F`.
+    pub weight_norm: f64,
+    /// Fraction of off-diagonal weights with `|w| ≤ 1e-6 · max|w|`.
+    pub sparsity: f64,
+    /// `max |w|`.
+    pub max_weight: f64,
+    /// Mean detector activity over the last batch.
+    pub mean_activity: f64,
+    /// `e_g` of the true transformation.
+    pub symmetry_error_true: f64,
+    /// The same for a fixed random permutation (baseline).
+    pub symmetry_error_random: f64,
+}
+
+/// Steps up to which every step is recorded (small graphs).
+const RECORD_EVERY_STEP_UNTIL: u64 = 20;
+
+/// Recorded points per decade of steps: 40 up to 512 neurons, 20 up to 1024, 10 above.
+/// `e_g` costs `O(M²)` with scattered memory access, so for large graphs it is sampled
+/// more sparsely to keep it from dominating training time.
+pub fn points_per_decade(neurons: usize) -> f64 {
+    match neurons {
+        0..=512 => 40.0,
+        513..=1024 => 20.0,
+        _ => 10.0,
+    }
+}
+
+/// Whether step `step` (1-based count of steps taken) is on the recording schedule of a
+/// graph with `neurons` detectors: every step up to 20 for up to 512 neurons, then (and
+/// for larger graphs from the start) [`points_per_decade`] log-spaced points per decade.
+pub fn on_schedule(step: u64, neurons: usize) -> bool {
+    if step == 0 {
+        return false;
+    }
+    let per_decade = points_per_decade(neurons);
+    if step <= RECORD_EVERY_STEP_UNTIL && per_decade >= 40.0 {
+        return true;
+    }
+    if step == 1 {
+        return true;
+    }
+    let bucket = |s: u64| ((s as f64).log10() * per_decade).floor() as i64;
+    bucket(step) != bucket(step - 1)
+}
+
+/// Everything the metrics need besides the weights.
+#[derive(Clone, Copy, Debug)]
+pub struct MetricsInput<'a> {
+    /// Steps taken.
+    pub step: u64,
+    /// Stimuli seen.
+    pub stimuli: u64,
+    /// Lazy decay scale (`W = scale · W_raw`).
+    pub scale: f64,
+    /// Mean detector activity over the last batch.
+    pub mean_activity: f64,
+    /// The true transformation as a neuron permutation.
+    pub true_permutation: &'a Permutation,
+    /// The fixed random baseline permutation.
+    pub random_permutation: &'a Permutation,
+    /// The neurons both symmetry errors are measured over (`None`: all); on an open line,
+    /// the interior (`crate::model::detectors::line_space`).
+    pub scored: Option<&'a [bool]>,
+}
+
+/// Computes a [`MetricsRecord`] for `W = scale · w_raw`.
+pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord {
+    let m = w_raw.nrows();
+    let symmetry_error = |p: &Permutation| {
+        if p.len() == m {
+            match input.scored {
+                Some(mask) => {
+                    crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
+                }
+                None => relative_error(w_raw, p),
+            }
+        } else {
+            f64::NAN
+        }
+    };
+    // The two O(M²) permutation errors run on two threads; the cheap statistics meanwhile.
+    let (symmetry_error_true, symmetry_error_random, sum_sq, max_abs, small) =
+        std::thread::scope(|scope| {
+            let random = scope.spawn(|| symmetry_error(input.random_permutation));
+            let e_true = symmetry_error(input.true_permutation);
+            let mut sum_sq = 0.0f64;
+            let mut max_abs = 0.0f32;
+            for &w in w_raw.iter() {
+                sum_sq += f64::from(w) * f64::from(w);
+                max_abs = max_abs.max(w.abs());
+            }
+            let tol = 1e-6 * max_abs;
+            let small = w_raw.iter().filter(|w| w.abs() <= tol).count();
+            let e_random = random.join().unwrap_or(f64::NAN);
+            (e_true, e_random, sum_sq, max_abs, small)
+        });
+    let off_diagonal = (m * m).saturating_sub(m);
+    let diagonal_small = (0..m)
+        .filter(|&i| w_raw[[i, i]].abs() <= 1e-6 * max_abs)
+        .count();
+    let sparsity = if off_diagonal == 0 || max_abs == 0.0 {
+        1.0
+    } else {
+        (small - diagonal_small) as f64 / off_diagonal as f64
+    };
+    MetricsRecord {
+        step: input.step,
+        stimuli: input.stimuli,
+        weight_norm: sum_sq.sqrt() * input.scale,
+        sparsity,
+        max_weight: f64::from(max_abs) * input.scale,
+        mean_activity: input.mean_activity,
+        symmetry_error_true,
+        symmetry_error_random,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn schedule_is_dense_early_and_log_spaced_later() {
+        assert!((1..=20).all(|s| on_schedule(s, 256)));
+        let decade = (1000..10000).filter(|&s| on_schedule(s, 256)).count();
+        assert!((38..=42).contains(&decade), "{decade} points in a decade");
+        let large = (1..=100).filter(|&s| on_schedule(s, 2048)).count();
+        assert!(
+            (15..=22).contains(&large),
+            "{large} points up to step 100 for M = 2048"
+        );
+    }
+
+    #[test]
+    fn metrics_of_a_small_matrix() {
+        let w = array![[0.0f32, 1.0, 0.0], [1.0, 0.0, 2.0], [0.0, 2.0, 0.0]];
+        let id = Permutation::identity(3);
+        let swap = Permutation::from_images(vec![2, 1, 0]).unwrap();
+        let r = compute(
+            w.view(),
+            MetricsInput {
+                step: 1,
+                stimuli: 1,
+                scale: 0.5,
+                mean_activity: 0.0,
+                true_permutation: &id,
+                random_permutation: &swap,
+                scored: None,
+            },
+        );
+        assert!((r.weight_norm - 0.5 * 10f64.sqrt()).abs() < 1e-12);
+        assert_eq!(r.max_weight, 1.0);
+        assert!((r.sparsity - 2.0 / 6.0).abs() < 1e-12);
+        assert_eq!(r.symmetry_error_true, 0.0);
+        // swap maps the 1-edge onto the 2-edge: ‖W − πW‖² = 4·1 = 4, ‖W‖² = 10.
+        assert!((r.symmetry_error_random - (4.0f64 / 10.0).sqrt()).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,18 @@
+//! The learning room: the Hebbian rules and their batched update ([`hebbian`]), the
+//! [`Simulation`] that drives world → detectors → rule step by step, the metrics it
+//! records, the pinned weights it follows, and the cost bound and cancellation of a step.
+
+mod hebb_accumulate;
+pub mod hebb_kernel;
+pub mod hebbian;
+pub mod metrics;
+pub mod overview;
+pub mod pins;
+pub mod simulation;
+pub mod snapshot_weights;
+pub mod step_cancel;
+pub mod step_cost;
+pub mod upper_rows;
+
+pub use hebbian::*;
+pub use simulation::Simulation;

@@ -1,0 +1,434 @@
+//! What a view of a very large `W` needs, kept up to date step by step: block means of
+//! `W` in a display order, and on request a window of exact cells and one whole row.
+//!
+//! At M = 16,384, `W` is 1 GiB: copying it for every picture, or even reading it once,
+//! costs about as long as a training step. The block sums need neither. With `P` the
+//! `M × K` matrix that adds the detectors of each display block, a Hebbian step adds
+//! `c·PᵀLᵀRP = c·(LP)ᵀ(RP)` to the block sums: a `K × K` product of the batch's
+//! block-summed activities (`B·K²` multiply-adds, 1/256 of the step's own work at
+//! 16 × 16 blocks), minus the diagonal cells, which go to the node weights. Decay
+//! multiplies the sums. Rules this does not cover (covariance, Oja) mark the sums stale,
+//! and they are summed again exactly from `W` when next asked for. The sums are `f64`
+//! and drift from the exact block sums only by rounding (a picture, not a measurement;
+//! exact values come from [`WeightSummary::viewport`] and [`WeightSummary::row`]).
+
+use std::ops::Range;
+
+use ndarray::{Array2, ArrayView2};
+
+use super::hebb_kernel::{Packed, accumulate_dense};
+use crate::model::learning::HebbianState;
+
+/// Block means, exact cells and a row of `W`, published for a view (display order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightSummary {
+    /// Number of detectors `M`.
+    pub neurons: usize,
+    /// The display order the means are in (an id the view chose, see [`Overview::new`]).
+    pub order_id: u64,
+    /// Cells per block side.
+    pub block: usize,
+    /// Blocks per side (`⌈M / block⌉`).
+    pub side: usize,
+    /// `side × side` block means of `W` in display order, diagonal cells left out
+    /// (`NaN` for a block with no cell off the diagonal).
+    pub means: Vec<f32>,
+    /// `[min, max]` of the finite block means.
+    pub range: (f32, f32),
+    /// Exact cells of a window of `W` in display order, if one was asked for.
+    pub viewport: Option<Viewport>,
+    /// One neuron's whole row of `W` (stored order), if one was asked for.
+    pub row: Option<(usize, Vec<f32>)>,
+    /// `W` is exactly symmetric.
+    pub symmetric: bool,
+}
+
+/// Exact cells of `W`: display rows `rows` × display columns `cols`, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Viewport {
+    /// Display rows.
+    pub rows: Range<usize>,
+    /// Display columns.
+    pub cols: Range<usize>,
+    /// `rows.len() × cols.len()` values.
+    pub values: Vec<f32>,
+}
+
+impl WeightSummary {
+    /// A summary with no blocks yet (no view has asked).
+    pub fn empty(neurons: usize, symmetric: bool) -> Self {
+        Self {
+            neurons,
+            order_id: u64::MAX,
+            block: neurons.max(1),
+            side: 0,
+            means: Vec::new(),
+            range: (f32::NAN, f32::NAN),
+            viewport: None,
+            row: None,
+            symmetric,
+        }
+    }
+
+    /// The exact `w` at display position `(r, c)`, if the viewport holds it.
+    pub fn exact(&self, r: usize, c: usize) -> Option<f32> {
+        let v = self.viewport.as_ref()?;
+        (v.rows.contains(&r) && v.cols.contains(&c))
+            .then(|| v.values[(r - v.rows.start) * v.cols.len() + c - v.cols.start])
+    }
+
+    /// The block mean covering display position `(r, c)`.
+    pub fn block_mean(&self, r: usize, c: usize) -> f32 {
+        let (br, bc) = (r / self.block.max(1), c / self.block.max(1));
+        self.means
+            .get(br * self.side + bc)
+            .copied()
+            .unwrap_or(f32::NAN)
+    }
+}
+
+/// What a view asks of the simulation: an order, and optionally a window and a row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewRequest {
+    /// Display position → stored index (a permutation of `0..M`).
+    pub order: std::sync::Arc<Vec<usize>>,
+    /// Identifies `order` (echoed in [`WeightSummary::order_id`]).
+    pub order_id: u64,
+    /// Most blocks per side (the texture's side).
+    pub max_side: usize,
+    /// Display rows × columns to copy exactly.
+    pub viewport: Option<(Range<usize>, Range<usize>)>,
+    /// A neuron (stored index) whose row to copy.
+    pub row: Option<usize>,
+}
+
+/// Most cells a viewport may ask for (a 1024 × 1024 window, 4 MB).
+pub const MAX_VIEWPORT_CELLS: usize = 1 << 20;
+
+/// Block sums of `W` in a display order, updated with every step.
+#[derive(Clone, Debug)]
+pub struct Overview {
+    request: ViewRequest,
+    block: usize,
+    side: usize,
+    /// Stored index → block index.
+    block_of: Vec<u32>,
+    /// `side × side` sums of `W`, diagonal cells left out.
+    sums: Vec<f64>,
+    stale: bool,
+}
+
+impl Overview {
+    /// Block sums for `request` over `state` (summed exactly now); `None` when the order
+    /// is not a permutation of the state's neurons.
+    pub fn new(request: ViewRequest, state: &HebbianState) -> Option<Self> {
+        let m = state.neurons();
+        let order = &request.order;
+        if order.len() != m || m == 0 {
+            return None;
+        }
+        let mut position = vec![usize::MAX; m];
+        for (p, &i) in order.iter().enumerate() {
+            if i >= m || position[i] != usize::MAX {
+                return None;
+            }
+            position[i] = p;
+        }
+        let block = m.div_ceil(request.max_side.max(1)).max(1);
+        let side = m.div_ceil(block);
+        let block_of = position.iter().map(|&p| (p / block) as u32).collect();
+        let mut overview = Self {
+            request,
+            block,
+            side,
+            block_of,
+            sums: vec![0.0; side * side],
+            stale: true,
+        };
+        overview.refresh(state);
+        Some(overview)
+    }
+
+    /// The request this overview answers.
+    pub fn request(&self) -> &ViewRequest {
+        &self.request
+    }
+
+    /// Changes the window and row (the order stays).
+    pub fn set_window(
+        &mut self,
+        viewport: Option<(Range<usize>, Range<usize>)>,
+        row: Option<usize>,
+    ) {
+        self.request.viewport = viewport;
+        self.request.row = row;
+    }
+
+    /// The sums no longer follow `W` (a rule they do not track, a reset, a load).
+    pub fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    /// Sums `W` again, exactly, if the sums are stale (`O(M²)`).
+    pub fn refresh(&mut self, state: &HebbianState) {
+        if !self.stale {
+            return;
+        }
+        self.sums.fill(0.0);
+        let m = state.neurons();
+        let scale = state.scale();
+        let mut row_sums = vec![0.0f64; self.side];
+        let (block_of, side) = (&self.block_of, self.side);
+        let sums = &mut self.sums;
+        let _ = state.for_each_raw_row_block::<()>(|r0, rows| {
+            for (a, row) in rows.chunks_exact(m).enumerate() {
+                let r = r0 + a;
+                row_sums.fill(0.0);
+                for (j, &w) in row.iter().enumerate() {
+                    if j != r {
+                        row_sums[block_of[j] as usize] += f64::from(w);
+                    }
+                }
+                let br = block_of[r] as usize;
+                for (s, &v) in sums[br * side..(br + 1) * side].iter_mut().zip(&row_sums) {
+                    *s += v * scale;
+                }
+            }
+            Ok(())
+        });
+        self.stale = false;
+    }
+
+    /// Follows one step `W ← keep·W + factor·LᵀR` (off the diagonal) through the block
+    /// sums: `factor·(LP)ᵀ(RP)` minus the diagonal cells.
+    pub fn record(
+        &mut self,
+        keep: f64,
+        factor: f64,
+        left: ArrayView2<f32>,
+        right: ArrayView2<f32>,
+    ) {
+        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
+            self.stale = true;
+            return;
+        }
+        if keep != 1.0 {
+            self.sums.iter_mut().for_each(|s| *s *= keep);
+        }
+        let k = self.side;
+        let summed = |a: ArrayView2<f32>| {
+            let mut out = Array2::<f32>::zeros((a.nrows(), k));
+            for (row, mut dst) in a.rows().into_iter().zip(out.rows_mut()) {
+                for (&x, &b) in row.iter().zip(&self.block_of) {
+                    dst[b as usize] += x;
+                }
+            }
+            out
+        };
+        let (l, r) = (summed(left), summed(right));
+        let active = |a: &Array2<f32>| -> Vec<usize> {
+            (0..k)
+                .filter(|&b| a.column(b).iter().any(|&x| x != 0.0))
+                .collect()
+        };
+        let (cols_l, cols_r) = (active(&l), active(&r));
+        if cols_l.is_empty() || cols_r.is_empty() {
+            return;
+        }
+        let mut product = vec![0.0f32; k * k];
+        let mut diagonal = vec![0.0f32; k];
+        accumulate_dense(
+            &mut product,
+            &mut diagonal,
+            1.0,
+            &Packed::new(l.view(), &cols_l),
+            &Packed::new(r.view(), &cols_r),
+            &cols_l,
+            &cols_r,
+            false,
+        );
+        // The cells of W's own diagonal inside each diagonal block.
+        let mut own = vec![0.0f64; k];
+        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
+            for ((&a, &b), &blk) in lrow.iter().zip(rrow).zip(&self.block_of) {
+                own[blk as usize] += f64::from(a) * f64::from(b);
+            }
+        }
+        for (s, &p) in self.sums.iter_mut().zip(&product) {
+            *s += factor * f64::from(p);
+        }
+        for b in 0..k {
+            self.sums[b * k + b] += factor * (f64::from(diagonal[b]) - own[b]);
+        }
+    }
+
+    /// The picture for a view: block means (and the requested window and row, exact).
+    pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
+        self.refresh(state);
+        let (m, k, block) = (self.block_of.len(), self.side, self.block);
+        let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
+        let mut means = vec![f32::NAN; k * k];
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for br in 0..k {
+            for bc in 0..k {
+                let n = cells(br) * cells(bc) - if br == bc { cells(br) } else { 0.0 };
+                if n > 0.0 {
+                    let v = (self.sums[br * k + bc] / n) as f32;
+                    means[br * k + bc] = v;
+                    if v.is_finite() {
+                        lo = lo.min(v);
+                        hi = hi.max(v);
+                    }
+                }
+            }
+        }
+        let order = &self.request.order;
+        let viewport = self.request.viewport.clone().and_then(|(rows, cols)| {
+            let rows = rows.start.min(m)..rows.end.min(m);
+            let cols = cols.start.min(m)..cols.end.min(m);
+            (rows.len() * cols.len() <= MAX_VIEWPORT_CELLS).then(|| {
+                let mut values = Vec::with_capacity(rows.len() * cols.len());
+                for r in rows.clone() {
+                    values.extend(
+                        cols.clone()
+                            .map(|c| state.weight(order[r], order[c]).unwrap_or(f32::NAN)),
+                    );
+                }
+                Viewport { rows, cols, values }
+            })
+        });
+        let row = self.request.row.filter(|&i| i < m).map(|i| {
+            (
+                i,
+                (0..m)
+                    .map(|j| state.weight(i, j).unwrap_or(f32::NAN))
+                    .collect(),
+            )
+        });
+        WeightSummary {
+            neurons: m,
+            order_id: self.request.order_id,
+            block,
+            side: k,
+            means,
+            range: (lo, hi),
+            viewport,
+            row,
+            symmetric: state.is_symmetric(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LearningRule;
+    use crate::model::learning::{PathChoice, UpdateParams};
+
+    fn direct_means(w: &Array2<f32>, order: &[usize], block: usize) -> Vec<f64> {
+        let m = order.len();
+        let k = m.div_ceil(block);
+        let mut out = vec![f64::NAN; k * k];
+        for br in 0..k {
+            for bc in 0..k {
+                let (mut s, mut n) = (0.0, 0.0);
+                for r in br * block..m.min((br + 1) * block) {
+                    for c in bc * block..m.min((bc + 1) * block) {
+                        if r != c {
+                            s += f64::from(w[[order[r], order[c]]]);
+                            n += 1.0;
+                        }
+                    }
+                }
+                if n > 0.0 {
+                    out[br * k + bc] = s / n;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn block_sums_follow_every_step_exactly_enough_in_any_order() {
+        let m = 37;
+        let order: Vec<usize> = (0..m).map(|p| (p * 10 + 3) % m).collect();
+        for (rule, decay) in [
+            (LearningRule::Hebb, 0.0),
+            (LearningRule::Hebb, 0.2),
+            (LearningRule::Temporal, 0.1),
+            (LearningRule::Oja, 0.0),
+        ] {
+            let mut state = HebbianState::new(m);
+            let request = ViewRequest {
+                order: std::sync::Arc::new(order.clone()),
+                order_id: 7,
+                max_side: 8,
+                viewport: Some((2..9, 30..40)),
+                row: Some(5),
+            };
+            let mut overview = Overview::new(request, &state).unwrap();
+            let p = UpdateParams {
+                rule,
+                learning_rate: 0.3,
+                decay,
+            };
+            for step in 0..6 {
+                let a = Array2::from_shape_fn((4, m), |(b, i)| {
+                    if (i * 7 + b * 3 + step) % 4 == 0 {
+                        ((i + b) % 5) as f32 / 4.0
+                    } else {
+                        0.0
+                    }
+                });
+                let prev = a.slice(ndarray::s![..;-1, ..]);
+                state.update(&p, a.view(), Some(prev), PathChoice::Auto);
+                let right = if rule == LearningRule::Temporal {
+                    prev
+                } else {
+                    a.view()
+                };
+                if rule == LearningRule::Oja {
+                    overview.mark_stale();
+                } else {
+                    let factor = f64::from(p.learning_rate) / 4.0;
+                    overview.record(1.0 - f64::from(decay), factor, a.view(), right);
+                }
+            }
+            let s = overview.summary(&state);
+            assert_eq!((s.block, s.side, s.order_id), (5, 8, 7));
+            let w = state.weights();
+            let want = direct_means(&w, &order, 5);
+            for (b, (&got, &want)) in s.means.iter().zip(&want).enumerate() {
+                if want.is_nan() {
+                    assert!(got.is_nan());
+                } else {
+                    assert!(
+                        (f64::from(got) - want).abs() <= 1e-5 * (1.0 + want.abs()),
+                        "{rule:?} block {b}: {got} vs {want}"
+                    );
+                }
+            }
+            let v = s.viewport.as_ref().unwrap();
+            assert_eq!((v.rows.clone(), v.cols.clone()), (2..9, 30..37));
+            assert_eq!(s.exact(3, 31), Some(w[[order[3], order[31]]]));
+            assert_eq!(s.exact(20, 31), None);
+            let (i, row) = s.row.as_ref().unwrap();
+            assert_eq!((*i, row.as_slice()), (5, w.row(5).as_slice().unwrap()));
+        }
+    }
+
+    #[test]
+    fn an_order_that_is_not_a_permutation_is_refused() {
+        let state = HebbianState::new(4);
+        let request = |order: Vec<usize>| ViewRequest {
+            order: std::sync::Arc::new(order),
+            order_id: 0,
+            max_side: 2,
+            viewport: None,
+            row: None,
+        };
+        assert!(Overview::new(request(vec![0, 1, 2]), &state).is_none());
+        assert!(Overview::new(request(vec![0, 1, 1, 3]), &state).is_none());
+        assert!(Overview::new(request(vec![3, 2, 1, 0]), &state).is_some());
+    }
+}
