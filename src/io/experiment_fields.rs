@@ -14,8 +14,8 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::experiment::{FileError, decode_f64};
-use super::experiment_format::{EncodedArray, encode};
+use super::experiment_arrays::{EncodedArray, encode};
+use super::experiment_error::{FileError, decode_f64};
 use crate::model::detectors::learned_bank::FieldLearnerParts;
 
 /// The `learned_fields` object.

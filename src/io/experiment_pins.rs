@@ -10,8 +10,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::experiment::FileError;
-use super::experiment_format::capped;
+use super::experiment_arrays::capped;
+use super::experiment_error::FileError;
 use crate::model::learning::pins::{
     MAX_PIN_HISTORY, MAX_PINS, PinError, PinSample, PinnedCell, Pins,
 };

@@ -9,7 +9,8 @@ use std::io::{self, Write};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::write::EncoderWriter;
 
-use super::experiment_format::{EncodedArray, ExperimentFile};
+use super::experiment_arrays::EncodedArray;
+use super::experiment_format::ExperimentFile;
 
 /// Writes `file`, whose `weights.data` is empty, with the weights' base64 streamed in
 /// by `stream_weights` (which writes the little-endian bytes of the `M × M` weights into

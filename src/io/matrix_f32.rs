@@ -9,7 +9,7 @@ use std::path::Path;
 use ndarray::{Array2, ShapeBuilder};
 
 use super::atomic::write_atomically;
-use super::matrix::{MAX_MATRIX_FILE_BYTES, MatrixError, check_size};
+use super::matrix_error::{MAX_MATRIX_FILE_BYTES, MatrixError, check_size};
 use super::npy_header::{MAX_HEADER_BYTES, parse_header};
 use super::read::{ReadError, open_regular, read_limited};
 

@@ -8,7 +8,7 @@
 
 use ndarray::Array2;
 
-use super::matrix::{MAX_MATRIX_ELEMENTS, MatrixError, check_size};
+use super::matrix_error::{MAX_MATRIX_ELEMENTS, MatrixError, check_size};
 
 /// Longest quote of an offending token in a message.
 const MAX_QUOTE_CHARS: usize = 40;
