@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Learned detector bank (issue 14), through the release CLI: the time to learn the
+# Learned detector bank, through the release CLI: the time to learn the
 # `ring-learned` bank (its field steps, from process start, whitening included) and
 # the Hebbian throughput of the graph phase with the learned bank (1000 steps of 50
 # stimuli resumed after the field phase), next to the tiled `ring-shift` bank (M = 256)
-# for scale; and the same two figures for `torus-learned` (issue 21: 8 shared 8 × 8
+# for scale; and the same two figures for `torus-learned` (8 shared 8 × 8
 # kernels learned from photo windows, then the graph at M = 2048). Prints the median of
 # REPEATS runs (default 5). Not a test; no thresholds.
 set -euo pipefail

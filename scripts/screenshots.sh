@@ -59,7 +59,7 @@ shot stimulus-learned --preset ring-learned --steps 3500 --view stimulus
 # shift acting on a sample.
 shot preset-ring-learned --preset ring-learned --steps 3500 --search --order recovered
 shot transform-ring-learned --preset ring-learned --steps 3500 --search --view transformation
-# Fields learned from photos on the torus (issue 21): the gallery of the shared kernels
+# Fields learned from photos on the torus: the gallery of the shared kernels
 # after the default run, and the group C_16 × C_16 found in the learned graph.
 shot stimulus-torus-learned --preset torus-learned --steps 2000 --view stimulus
 shot preset-torus-learned --preset torus-learned --steps 2000 --search --search-time 600 --order recovered

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The per-seed table of `torus-learned` (issue 21): for the preset's seed and other
+# The per-seed table of `torus-learned`: for the preset's seed and other
 # seeds, train the preset headless, measure its fields (`info --json`, key `fields`) and
 # search its graph (`search --json`), then print one Markdown row per seed.
 #

@@ -1,4 +1,4 @@
-//! The learned bank on 2-D retinas (issue 21) against ground truth: photo patches on the
+//! The learned bank on 2-D retinas against ground truth: photo patches on the
 //! torus are exactly translation-invariant; the orientation measure agrees with
 //! rendered gratings and edges of known orientation; kernels learned from photos are
 //! localised and oriented (against random fields of the same size, by the same

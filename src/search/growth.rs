@@ -10,9 +10,9 @@
 //! few first choices, each grown only until its running mismatch shows whether it
 //! is on track.
 
+use super::neighbours::{NEIGHBOURS, Neighbours};
 use super::objective::Objective;
 use super::progress::{Ctx, Stop};
-use super::seeded::{NEIGHBOURS, Neighbours};
 
 const NONE: usize = usize::MAX;
 

@@ -22,6 +22,7 @@ mod generators;
 pub mod group;
 mod growth;
 mod lanes;
+mod neighbours;
 mod objective;
 mod polish;
 mod progress;
@@ -375,7 +376,7 @@ pub fn search(
     }
     ctx.work.exact_group_nodes = exact_group.as_ref().map_or(0, |g| g.nodes);
     let sig = signature::Signatures::compute(&obj);
-    let nb = seeded::Neighbours::compute(&obj);
+    let nb = neighbours::Neighbours::compute(&obj);
     let baseline = random_baseline(&obj, options.seed);
     let accept = 0.5 * baseline;
     let setup = seeded::SeededSetup {

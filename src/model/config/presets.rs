@@ -234,7 +234,7 @@ pub fn all() -> Vec<Preset> {
 /// Default training of `torus-large` (steps of 64 stimuli).
 const TORUS_LARGE_STEPS: u64 = 150;
 
-/// `torus-large` (issue 21): `torus-translate` at 16 times the neurons — a 32 × 32
+/// `torus-large`: `torus-translate` at 16 times the neurons — a 32 × 32
 /// retina, every position carrying 16 oriented Gabor detectors. A small threshold keeps
 /// each stimulus's activity to the detectors near its blobs (about a tenth of the
 /// layer), so most steps take the sparse path and the graph shows the local structure.
@@ -266,7 +266,7 @@ const POLAR_ROTATE_STEPS: u64 = 400;
 /// Default training of `polar-zoom` (steps of 100 stimuli).
 const POLAR_ZOOM_STEPS: u64 = 400;
 
-/// The two log-polar presets (issue 13). The ring ratio `q` is close to `e^{2π/48}`,
+/// The two log-polar presets. The ring ratio `q` is close to `e^{2π/48}`,
 /// so a sample cell is about as wide as it is deep and the kernels see the same
 /// geometry at every ring. The innermost ring's samples are at least 0.65 photo pixels
 /// apart: with `r_min = 2` they were 0.26 apart, the fovea saw one blurred photo pixel,
@@ -328,7 +328,7 @@ const RING_LEARNED_FIELD_STEPS: u64 = 1_500;
 /// Graph-learning steps of `ring-learned` after the field phase.
 const RING_LEARNED_GRAPH_STEPS: u64 = 2_000;
 
-/// `ring-learned` (issue 14): the non-Gaussian world of Ingrosso & Goldt (2022), whose
+/// `ring-learned`: the non-Gaussian world of Ingrosso & Goldt (2022), whose
 /// sharp, sparse edges give the ICA rule localised edge detectors; 64 filters (one per
 /// pixel) learned first, then the recurrent graph.
 fn ring_learned() -> SimConfig {

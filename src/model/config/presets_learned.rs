@@ -1,4 +1,4 @@
-//! `torus-learned` (issue 21): detectors learned from natural photos on a 2-D retina,
+//! `torus-learned`: detectors learned from natural photos on a 2-D retina,
 //! then the recurrent graph — the whole loop from pixels to the translation group.
 
 use crate::model::config::{Activation, Transformation};

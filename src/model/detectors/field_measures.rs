@@ -1,4 +1,4 @@
-//! What a detector bank's receptive fields look like, in numbers (issue 14): how
+//! What a detector bank's receptive fields look like, in numbers: how
 //! localised each field is, how evenly the fields tile the positions, and how far the
 //! bank is from being closed under a transformation of the input.
 //!

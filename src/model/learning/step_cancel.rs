@@ -1,4 +1,4 @@
-//! Stopping one long step from inside (issue 23): the batch is encoded in blocks of rows,
+//! Stopping one long step from inside: the batch is encoded in blocks of rows,
 //! and the cancel token is checked between blocks, so the first Ctrl+C ends even a step
 //! near the cost ceiling (`crate::model::learning::step_cost`) within a fraction of a second. A cancelled
 //! step changes nothing: the simulation is as it was before the step.
