@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod axis;
+pub mod block_means;
 pub mod image_plot;
 pub mod learning_curves;
 pub mod line_plot;

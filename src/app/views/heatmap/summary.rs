@@ -3,13 +3,8 @@
 //! heatmap's order and a window of exact cells ([`crate::model::learning::overview`]); this colours
 //! them, and works out which window to ask for from the zoom.
 
+use egui::Rect;
 use std::ops::Range;
-use std::sync::Arc;
-
-use egui::{Color32, ColorImage, Rect};
-
-use super::{HeatmapJob, RenderedHeatmap, colourer, finish_range, fixed_range};
-use crate::model::learning::overview::WeightSummary;
 
 /// Zoomed in until at most this many cells a side are visible, the heatmap asks for
 /// them exactly and draws them over the block means.
@@ -32,47 +27,6 @@ pub fn wanted_viewport(uv: Rect, n: usize) -> Option<(Range<usize>, Range<usize>
         Some(start..end)
     };
     Some((cells(uv.min.y, uv.max.y)?, cells(uv.min.x, uv.max.x)?))
-}
-
-/// Exact cells drawn over the block means: display rows × columns and their pixels.
-pub struct Detail {
-    /// Display rows.
-    pub rows: Range<usize>,
-    /// Display columns.
-    pub cols: Range<usize>,
-    /// One pixel per cell.
-    pub image: Arc<ColorImage>,
-}
-
-/// Colours a summary: one pixel per block mean, and the window of exact cells with the
-/// same colour scale (the range of the block means, or the fixed one).
-pub fn render_summary(job: &HeatmapJob, summary: &Arc<WeightSummary>) -> RenderedHeatmap {
-    let lut = job.key.colormap.lut();
-    let (lo, hi) = summary.range;
-    let range =
-        fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
-    let colour = colourer(lut, range);
-    let side = summary.side;
-    let pixels: Vec<Color32> = summary.means.iter().map(|&v| colour(v)).collect();
-    let detail = summary.viewport.as_ref().map(|v| Detail {
-        rows: v.rows.clone(),
-        cols: v.cols.clone(),
-        image: Arc::new(ColorImage::new(
-            [v.cols.len(), v.rows.len()],
-            v.values.iter().map(|&x| colour(x)).collect(),
-        )),
-    });
-    RenderedHeatmap {
-        key: job.key,
-        size: summary.neurons,
-        block: summary.block,
-        order: job.order.clone(),
-        weights: job.weights.clone(),
-        range,
-        image: Arc::new(ColorImage::new([side, side], pixels)),
-        summary: Some(summary.clone()),
-        detail,
-    }
 }
 
 /// Where the cells `rows × cols` of an `n × n` matrix land on screen when the part `uv`
