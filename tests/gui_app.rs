@@ -363,8 +363,7 @@ fn cancel_stops_a_running_search_within_half_a_second() {
         a.step_count() == Some(20) && !a.is_running()
     });
     // Seeded enumeration of every candidate image with a long limit runs for seconds.
-    h.state_mut().app_state_mut().search.settings.method =
-        invariance_lab::app::state::search::SearchMethod::Seeded;
+    h.state_mut().app_state_mut().search.settings.method = invariance_lab::search::Method::Seeded;
     h.state_mut()
         .app_state_mut()
         .search

@@ -129,8 +129,7 @@ fn every_remembered_setting_survives_a_restart() {
             invariance_lab::app::views::heatmap::RangeMode::Fixed(-0.25, 0.75);
         app.app_state_mut().search.settings.seed = 17;
         app.app_state_mut().search.settings.time_limit_secs = 12.5;
-        app.app_state_mut().search.settings.method =
-            invariance_lab::app::state::search::SearchMethod::Seeded;
+        app.app_state_mut().search.settings.method = invariance_lab::search::Method::Seeded;
         app.app_state_mut().document.recent = vec![
             PathBuf::from("/nowhere/a.json"),
             PathBuf::from("/nowhere/b.npy"),

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use crate::app::figure_kind::FigureKind;
 use crate::app::file_purpose::FilePurpose;
 use crate::app::state::look::ThemeChoice;
-use crate::app::state::search::{Pick, SearchSettings};
+use crate::app::state::search::Pick;
 use crate::app::state::training::TrainingControls;
 use crate::app::view::View;
 use crate::figure::order::MatrixOrder;
 use crate::model::SimConfig;
 use crate::perm::Permutation;
+use crate::search::SearchOptions;
 
 /// One request.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,11 +84,11 @@ pub enum AppAction {
     /// Start a search on the current weights with the panel's settings.
     StartSearch,
     /// Start a search with these settings (the tour's fixed ones).
-    StartSearchWith(SearchSettings),
+    StartSearchWith(SearchOptions),
     /// Cancel the running search.
     CancelSearch,
     /// The search panel's settings changed.
-    SetSearchSettings(SearchSettings),
+    SetSearchOptions(SearchOptions),
     /// Select a search result, generator or element (its permutation given for
     /// elements, which only the panel's list knows).
     Select(Pick, Option<Permutation>),

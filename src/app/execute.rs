@@ -21,13 +21,13 @@ use crate::app::jobs::search::{SearchInput, SearchTask};
 use crate::app::panels::Panels;
 use crate::app::panels::top_bar::TRAINING_OFF;
 use crate::app::state::AppState;
-use crate::app::state::search::SearchSettings;
 use crate::app::state::tour::{TOUR, Tour};
 use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
 use crate::app::worker::{Speed, WorkerCommand, WorkerHandle};
 use crate::figure::order::MatrixOrder;
 use crate::model::config::presets;
+use crate::search::SearchOptions;
 
 /// What the app keeps for the length of one run besides its state: the command line's
 /// start-up plan, whether closing is allowed without asking, the import counter, and
@@ -134,7 +134,7 @@ impl Executor<'_> {
                     t.cancel();
                 }
             }
-            AppAction::SetSearchSettings(settings) => self.state.search.settings = settings,
+            AppAction::SetSearchOptions(settings) => self.state.search.settings = settings,
             AppAction::Select(pick, permutation) => {
                 let before = self.state.search.serial;
                 self.state.search.select(pick, permutation);
@@ -240,7 +240,7 @@ impl Executor<'_> {
     }
 
     /// Starts a search with `settings` on the graph on screen (one at a time).
-    fn start_search(&mut self, settings: SearchSettings) {
+    fn start_search(&mut self, settings: SearchOptions) {
         if self.jobs.search.is_some() {
             return;
         }

@@ -14,11 +14,11 @@ use crate::app::start_options::StartOptions;
 use crate::app::state::AppState;
 use crate::app::state::document::MAX_RECENT;
 use crate::app::state::look::ThemeChoice;
-use crate::app::state::search::{SearchMethod, SearchSettings};
 use crate::app::view::View;
 use crate::app::views::colormap::Colormap;
 use crate::app::views::heatmap::RangeMode;
 use crate::io::source::is_matrix_path;
+use crate::search::SearchOptions;
 
 /// The storage key of the settings (eframe keeps its own window and memory keys apart).
 pub const SETTINGS_KEY: &str = "invariance-lab-settings";
@@ -57,68 +57,9 @@ pub struct Settings {
     /// Presentation mode.
     pub presentation: bool,
     /// The search panel's settings.
-    pub search: StoredSearch,
+    pub search: SearchOptions,
     /// Experiments and matrices opened or saved, most recent first.
     pub recent_files: Vec<PathBuf>,
-}
-
-/// The search settings as stored (the method by its CLI name).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct StoredSearch {
-    /// Solver name (`auto`, `seeded`, …).
-    pub method: String,
-    /// Time limit in seconds.
-    pub time_limit_secs: f64,
-    /// Fixed-point penalty `c`.
-    pub fixed_point_penalty: f64,
-    /// Solver seed.
-    pub seed: u64,
-    /// How many permutations to keep.
-    pub max_results: usize,
-}
-
-impl Default for StoredSearch {
-    fn default() -> Self {
-        Self::from_settings(&SearchSettings::default())
-    }
-}
-
-impl StoredSearch {
-    /// The stored form of `s`.
-    pub fn from_settings(s: &SearchSettings) -> Self {
-        Self {
-            method: s.method.name().to_owned(),
-            time_limit_secs: s.time_limit_secs,
-            fixed_point_penalty: s.fixed_point_penalty,
-            seed: s.seed,
-            max_results: s.max_results,
-        }
-    }
-
-    /// The search settings, or None (with the field's name) if a value is unusable.
-    pub fn to_settings(&self) -> Result<SearchSettings, &'static str> {
-        let method = SearchMethod::ALL
-            .into_iter()
-            .find(|m| m.name() == self.method)
-            .ok_or("search method")?;
-        if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
-            return Err("search time limit");
-        }
-        if !(self.fixed_point_penalty.is_finite() && self.fixed_point_penalty >= 0.0) {
-            return Err("fixed-point penalty");
-        }
-        if self.max_results == 0 {
-            return Err("number of results");
-        }
-        Ok(SearchSettings {
-            method,
-            time_limit_secs: self.time_limit_secs,
-            fixed_point_penalty: self.fixed_point_penalty,
-            seed: self.seed,
-            max_results: self.max_results,
-        })
-    }
 }
 
 impl Default for Settings {
@@ -133,7 +74,7 @@ impl Default for Settings {
             colormap: Colormap::default().name().to_owned(),
             color_range: None,
             presentation: false,
-            search: StoredSearch::default(),
+            search: SearchOptions::default(),
             recent_files: Vec::new(),
         }
     }
@@ -201,13 +142,13 @@ impl Settings {
     }
 
     /// The settings with every unusable field back at its default, and those fields' names.
-    fn sanitized(mut self) -> (Self, Vec<&'static str>) {
+    fn sanitized(mut self) -> (Self, Vec<String>) {
         let defaults = Settings::default();
         let mut reset = Vec::new();
         self.version = SETTINGS_VERSION;
         if !(self.zoom.is_finite() && ZOOM_RANGE.contains(&self.zoom)) {
             self.zoom = defaults.zoom;
-            reset.push("zoom");
+            reset.push("zoom".to_owned());
         }
         for (width, name) in [
             (&mut self.left_panel_width, "parameter panel width"),
@@ -215,27 +156,27 @@ impl Settings {
         ] {
             if width.is_some_and(|w| !(w.is_finite() && PANEL_WIDTH_RANGE.contains(&w))) {
                 *width = None;
-                reset.push(name);
+                reset.push(name.to_owned());
             }
         }
         if View::parse(&self.view).is_none() {
             self.view = defaults.view.clone();
-            reset.push("view");
+            reset.push("view".to_owned());
         }
         if self.colormap().is_none() {
             self.colormap = defaults.colormap.clone();
-            reset.push("colour map");
+            reset.push("colour map".to_owned());
         }
         if self
             .color_range
             .is_some_and(|[lo, hi]| !(lo.is_finite() && hi.is_finite() && lo < hi))
         {
             self.color_range = None;
-            reset.push("colour range");
+            reset.push("colour range".to_owned());
         }
-        if let Err(what) = self.search.to_settings() {
+        if let Some((option, _)) = self.search.problem() {
             self.search = defaults.search.clone();
-            reset.push(what);
+            reset.push(format!("search {option}"));
         }
         let mut seen = Vec::new();
         self.recent_files.retain(|p| {
@@ -299,8 +240,8 @@ pub fn restore(
     }
     panels.central.heatmap.range = s.range();
     state.look.presentation = s.presentation;
-    if let Ok(search) = s.search.to_settings() {
-        state.search.settings = search;
+    if s.search.check().is_ok() {
+        state.search.settings = s.search.clone();
     }
     state.document.recent = s.recent_files.clone();
     let opens_something = options.file.is_some() || options.tour_step.is_some();
@@ -324,7 +265,7 @@ pub fn collect(state: &AppState, panels: &Panels, zoom: f32) -> Settings {
         colormap: panels.central.heatmap.colormap.name().to_owned(),
         color_range: Settings::stored_range(panels.central.heatmap.range),
         presentation: state.look.presentation,
-        search: StoredSearch::from_settings(&state.search.settings),
+        search: state.search.settings.clone(),
         recent_files: state.document.recent.clone(),
         ..Settings::default()
     }
@@ -333,6 +274,7 @@ pub fn collect(state: &AppState, panels: &Panels, zoom: f32) -> Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Method;
 
     fn non_default() -> Settings {
         Settings {
@@ -345,12 +287,13 @@ mod tests {
             colormap: Colormap::Diverging.name().to_owned(),
             color_range: Some([-0.5, 2.0]),
             presentation: true,
-            search: StoredSearch {
-                method: "seeded".to_owned(),
+            search: SearchOptions {
+                method: Method::Seeded,
                 time_limit_secs: 7.5,
-                fixed_point_penalty: 0.25,
+                penalty: 0.25,
                 seed: 9,
                 max_results: 16,
+                ..SearchOptions::default()
             },
             recent_files: vec![PathBuf::from("/a/b.json"), PathBuf::from("/c.npy")],
         }
@@ -366,8 +309,8 @@ mod tests {
         assert_eq!(back.settings.view(), View::Weights);
         assert_eq!(back.settings.colormap(), Some(Colormap::Diverging));
         assert_eq!(back.settings.range(), RangeMode::Fixed(-0.5, 2.0));
-        let search = back.settings.search.to_settings().expect("valid");
-        assert_eq!(search.method, SearchMethod::Seeded);
+        let search = back.settings.search.clone();
+        assert_eq!(search.method, Method::Seeded);
         assert_eq!(search.max_results, 16);
     }
 

@@ -97,6 +97,32 @@ impl Method {
         Method::Exact,
     ];
 
+    /// Above this many nodes `exact` cannot finish: it runs to its node budget and
+    /// reports the gap left.
+    pub const EXACT_MAX_NEURONS: usize = 20;
+
+    /// One sentence on what the method does (the app's tooltips).
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Method::Auto => {
+                "Spectral and seeded search first; annealing and FAQ only if they find nothing good."
+            }
+            Method::Seeded => {
+                "Fix π(i₀) = j₀ for every candidate j₀, grow π greedily, polish by pairwise swaps; finds whole groups."
+            }
+            Method::Faq => {
+                "Frank–Wolfe on the relaxed (doubly-stochastic) problem, then projection to a permutation and 2-opt."
+            }
+            Method::Anneal => "Simulated annealing over transpositions with a fixed-point penalty.",
+            Method::Spectral => {
+                "Eigenvector-based similarity and one assignment; fast but blind to degenerate spectra."
+            }
+            Method::Exact => {
+                "Branch and bound: proves the best permutation is optimal (or reports the gap left). For small graphs only, n ≲ 20."
+            }
+        }
+    }
+
     /// The lowercase name used by the CLI and JSON.
     pub fn name(self) -> &'static str {
         match self {
@@ -130,8 +156,11 @@ impl FromStr for Method {
     }
 }
 
-/// Search parameters (validated by [`SearchOptions::check`]).
+/// Search parameters (validated by [`SearchOptions::check`]): one type for the CLI, the
+/// app's search panel and the app's remembered settings (which store it as it is; a
+/// missing field takes its default).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SearchOptions {
     /// Solver.
     pub method: Method,
@@ -147,6 +176,7 @@ pub struct SearchOptions {
     /// Seed for every random choice (runs are reproducible).
     pub seed: u64,
     /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
+    #[serde(alias = "fixed_point_penalty")]
     pub penalty: f64,
     /// Upper bound on the error of (non-exact) results treated as group
     /// elements (which must also be within 1.5× the best error); when exact
@@ -181,44 +211,51 @@ impl Default for SearchOptions {
 }
 
 impl SearchOptions {
-    /// Checks the ranges.
+    /// Checks the ranges: the error names the option at fault.
     pub fn check(&self) -> Result<(), SearchError> {
+        match self.problem() {
+            Some((_, message)) => Err(SearchError::InvalidOption(message)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first option out of range, by name (`time limit`, `penalty`, …), with what is
+    /// wrong with it; `None` when every option is usable.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
         if !(1..=MAX_RESULTS_LIMIT).contains(&self.max_results) {
-            return Err(SearchError::InvalidOption(format!(
+            let message = format!(
                 "max_results must be between 1 and {MAX_RESULTS_LIMIT}, got {}",
                 self.max_results
-            )));
+            );
+            return Some(("number of results", message));
         }
         if !(self.time_limit_secs.is_finite() && self.time_limit_secs > 0.0) {
-            return Err(SearchError::InvalidOption(format!(
+            let message = format!(
                 "time limit must be a positive number of seconds, got {}",
                 self.time_limit_secs
-            )));
+            );
+            return Some(("time limit", message));
         }
         if !(self.penalty.is_finite() && self.penalty >= 0.0) {
-            return Err(SearchError::InvalidOption(format!(
-                "penalty must be ≥ 0, got {}",
-                self.penalty
-            )));
+            let message = format!("penalty must be ≥ 0, got {}", self.penalty);
+            return Some(("fixed-point penalty", message));
         }
         if !(self.group_tolerance.is_finite() && self.group_tolerance >= 0.0) {
-            return Err(SearchError::InvalidOption(format!(
-                "group tolerance must be ≥ 0, got {}",
-                self.group_tolerance
-            )));
+            let message = format!("group tolerance must be ≥ 0, got {}", self.group_tolerance);
+            return Some(("group tolerance", message));
         }
         if self.max_nodes == 0 {
-            return Err(SearchError::InvalidOption(
-                "the node budget must be at least 1".into(),
-            ));
+            let message = "the node budget must be at least 1".to_owned();
+            return Some(("node budget", message));
         }
         if !(self.exact_tolerance.is_finite() && (0.0..1.0).contains(&self.exact_tolerance)) {
-            return Err(SearchError::InvalidOption(format!(
+            let message = format!(
                 "exact-group tolerance must be in [0, 1), got {}",
                 self.exact_tolerance
-            )));
+            );
+            return Some(("exact-group tolerance", message));
         }
-        Ok(())
+        None
     }
 }
 

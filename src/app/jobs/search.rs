@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use ndarray::Array1;
 
 use super::{JobEvent, Jobs};
-use crate::app::state::search::SearchSettings;
 use crate::cancel::CancelToken;
 use crate::graph::WeightedGraph;
 use crate::model::{SnapshotWeights, Transformation};
@@ -46,7 +45,7 @@ pub struct SearchTask {
 impl SearchTask {
     /// Starts the search as one of `jobs`; its outcome arrives as
     /// [`JobEvent::Searched`], and the UI is woken on progress.
-    pub fn start(input: SearchInput, settings: SearchSettings, jobs: &mut Jobs) -> Self {
+    pub fn start(input: SearchInput, settings: SearchOptions, jobs: &mut Jobs) -> Self {
         let task = Self {
             cancel: CancelToken::new(),
             fraction_bits: Arc::new(AtomicU64::new(0f64.to_bits())),
@@ -130,7 +129,7 @@ impl Drop for SearchTask {
 /// results so far within about half a second.
 pub fn run(
     input: &SearchInput,
-    settings: &SearchSettings,
+    settings: &SearchOptions,
     cancel: &CancelToken,
     report: &mut dyn FnMut(f64, Option<f64>),
 ) -> Result<SearchReport, String> {
@@ -141,14 +140,6 @@ pub fn run(
         .full()
         .ok_or("the weights are not copied yet (a matrix this large is copied on request)")?;
     let graph = WeightedGraph::new((**w).clone(), node_weights).map_err(|e| e.to_string())?;
-    let options = SearchOptions {
-        method: settings.method.into(),
-        max_results: settings.max_results,
-        time_limit_secs: settings.time_limit_secs,
-        seed: settings.seed,
-        penalty: settings.fixed_point_penalty,
-        ..SearchOptions::default()
-    };
     let mut progress = |p: crate::search::Progress| report(p.fraction, p.best_error);
-    crate::search::search(&graph, &options, cancel, &mut progress).map_err(|e| e.to_string())
+    crate::search::search(&graph, settings, cancel, &mut progress).map_err(|e| e.to_string())
 }

@@ -9,12 +9,13 @@ use crate::app::context::PanelContext;
 use crate::app::jobs::search::SearchTask;
 use crate::app::panels::group;
 use crate::app::panels::result_cells::{cycles_cell_ui, truth_cell_ui};
-use crate::app::state::search::{Pick, SearchMethod, SearchSettings};
+use crate::app::state::search::Pick;
 use crate::app::state::source::Shown;
 use crate::model::Space;
 use crate::report::elements::ElementBrowser;
 use crate::report::outcome::SearchOutcome;
 use crate::report::rows::FoundPermutation;
+use crate::search::{Method, SearchOptions};
 
 /// The panel's own state: the approximate group's elements listed so far (produced
 /// and measured only while the list is open), for the outcome they were listed for.
@@ -107,7 +108,7 @@ impl SearchPanel {
 /// Method, time limit, penalty and seed; a change is asked for as an action.
 fn settings_ui(
     ui: &mut Ui,
-    current: &SearchSettings,
+    current: &SearchOptions,
     neurons: Option<usize>,
     actions: &mut Vec<AppAction>,
 ) {
@@ -121,7 +122,7 @@ fn settings_ui(
             egui::ComboBox::from_id_salt("search-method")
                 .selected_text(settings.method.name())
                 .show_ui(ui, |ui| {
-                    for m in SearchMethod::ALL {
+                    for m in Method::ALL {
                         ui.selectable_value(&mut settings.method, m, m.name())
                             .on_hover_text(m.explanation());
                     }
@@ -145,7 +146,7 @@ fn settings_ui(
                 "Cost per neuron left in place, so the trivial identity is not the answer.",
             );
             ui.add(
-                DragValue::new(&mut settings.fixed_point_penalty)
+                DragValue::new(&mut settings.penalty)
                     .range(0.0..=10.0)
                     .speed(0.01),
             )
@@ -158,20 +159,20 @@ fn settings_ui(
                 .labelled_by(l.id);
             ui.end_row();
         });
-    if settings.method == SearchMethod::Exact
+    if settings.method == Method::Exact
         && let Some(n) = neurons
-        && n > SearchMethod::EXACT_MAX_NEURONS
+        && n > Method::EXACT_MAX_NEURONS
     {
         ui.colored_label(
             ui.visuals().warn_fg_color,
             format!(
                 "exact is for n ≲ {}: with {n} neurons it will run to the time limit and report the gap it could not close.",
-                SearchMethod::EXACT_MAX_NEURONS
+                Method::EXACT_MAX_NEURONS
             ),
         );
     }
     if settings != *current {
-        actions.push(AppAction::SetSearchSettings(settings));
+        actions.push(AppAction::SetSearchOptions(settings));
     }
 }
 

@@ -8,120 +8,7 @@ use crate::perm::Permutation;
 use crate::report::labels::describe_transformation;
 use crate::report::outcome::{RECOVERED, SearchOutcome};
 use crate::report::rows::FoundPermutation;
-
-/// Which solver to run (SPEC §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum SearchMethod {
-    /// Spectral + seeded first, then annealing and FAQ if nothing good was found.
-    #[default]
-    Auto,
-    /// Seed pair + greedy growth + 2-opt, one run per candidate image of a pivot.
-    Seeded,
-    /// Frank–Wolfe on the doubly-stochastic relaxation (FAQ / QSA).
-    Faq,
-    /// Simulated annealing over transpositions with a fixed-point penalty.
-    Anneal,
-    /// One eigendecomposition and one linear assignment.
-    Spectral,
-    /// Branch and bound that proves the optimum; small graphs only (n ≲ 20).
-    Exact,
-}
-
-impl SearchMethod {
-    /// All methods, for the selector.
-    pub const ALL: [SearchMethod; 6] = [
-        SearchMethod::Auto,
-        SearchMethod::Seeded,
-        SearchMethod::Spectral,
-        SearchMethod::Faq,
-        SearchMethod::Anneal,
-        SearchMethod::Exact,
-    ];
-
-    /// Above this many neurons `exact` cannot finish: it runs to the time limit and
-    /// reports the gap left.
-    pub const EXACT_MAX_NEURONS: usize = 20;
-
-    /// Name as in the CLI and the README.
-    pub fn name(self) -> &'static str {
-        match self {
-            SearchMethod::Auto => "auto",
-            SearchMethod::Seeded => "seeded",
-            SearchMethod::Faq => "faq",
-            SearchMethod::Anneal => "anneal",
-            SearchMethod::Spectral => "spectral",
-            SearchMethod::Exact => "exact",
-        }
-    }
-
-    /// One-sentence explanation for tooltips.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            SearchMethod::Auto => {
-                "Spectral and seeded search first; annealing and FAQ only if they find nothing good."
-            }
-            SearchMethod::Seeded => {
-                "Fix π(i₀) = j₀ for every candidate j₀, grow π greedily, polish by pairwise swaps; finds whole groups."
-            }
-            SearchMethod::Faq => {
-                "Frank–Wolfe on the relaxed (doubly-stochastic) problem, then projection to a permutation and 2-opt."
-            }
-            SearchMethod::Anneal => {
-                "Simulated annealing over transpositions with a fixed-point penalty."
-            }
-            SearchMethod::Spectral => {
-                "Eigenvector-based similarity and one assignment; fast but blind to degenerate spectra."
-            }
-            SearchMethod::Exact => {
-                "Branch and bound: proves the best permutation is optimal (or reports the gap left). For small graphs only, n ≲ 20."
-            }
-        }
-    }
-}
-
-impl From<SearchMethod> for crate::search::Method {
-    fn from(m: SearchMethod) -> Self {
-        use crate::search::Method;
-        match m {
-            SearchMethod::Auto => Method::Auto,
-            SearchMethod::Seeded => Method::Seeded,
-            SearchMethod::Spectral => Method::Spectral,
-            SearchMethod::Faq => Method::Faq,
-            SearchMethod::Anneal => Method::Anneal,
-            SearchMethod::Exact => Method::Exact,
-        }
-    }
-}
-
-/// Settings of one search.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SearchSettings {
-    /// Solver.
-    pub method: SearchMethod,
-    /// Wall-clock limit in seconds.
-    pub time_limit_secs: f64,
-    /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
-    pub fixed_point_penalty: f64,
-    /// Seed of the solver's randomness.
-    pub seed: u64,
-    /// How many distinct permutations to keep.
-    pub max_results: usize,
-}
-
-impl Default for SearchSettings {
-    fn default() -> Self {
-        Self {
-            method: SearchMethod::Auto,
-            // The CLI's default: a search that stops at its limit reports results that
-            // depend on the machine's speed, and on the small presets without a group
-            // (`ring-random`) the whole search takes 17–19 s here, too close to 20.
-            time_limit_secs: 60.0,
-            fixed_point_penalty: 0.5,
-            seed: 0,
-            max_results: 64,
-        }
-    }
-}
+use crate::search::SearchOptions;
 
 /// Something the user can select in the search panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +36,7 @@ pub struct Selection {
 #[derive(Default)]
 pub struct SearchState {
     /// Options of the next search (the panel's settings, remembered between runs).
-    pub settings: SearchSettings,
+    pub settings: SearchOptions,
     /// The last finished search.
     pub outcome: Option<SearchOutcome>,
     /// Step of the snapshot the outcome was computed on.
@@ -164,7 +51,7 @@ pub struct SearchState {
     outcome_id: u64,
     /// A search waiting for the simulation thread's copy of a matrix too large to copy
     /// while it trains (see [`crate::app::worker::LARGE_NEURONS`]).
-    pub pending: Option<SearchSettings>,
+    pub pending: Option<SearchOptions>,
 }
 
 impl SearchState {

@@ -3,9 +3,9 @@
 //! step (preset, step count, search settings, selection), never on how the tour got
 //! there or on time, so `--tour-step K` and arrow-key navigation show the same thing.
 
-use crate::app::state::search::{SearchMethod, SearchSettings};
 use crate::app::view::View;
 use crate::figure::order::MatrixOrder;
+use crate::search::{Method, SearchOptions};
 
 /// Training of `ring-shift` during the tour: 50 000 stimuli, two decades of `e_g` ∝ 1/√N.
 const RING_STEPS: u64 = 1000;
@@ -145,11 +145,11 @@ pub const TOUR: &[TourStep] = &[
 /// The search every tour step runs: the panel's defaults with a time limit long enough
 /// that the search ends by itself on these presets, so its result does not depend on
 /// the machine's speed.
-pub fn tour_search_settings() -> SearchSettings {
-    SearchSettings {
-        method: SearchMethod::Auto,
+pub fn tour_search_settings() -> SearchOptions {
+    SearchOptions {
+        method: Method::Auto,
         time_limit_secs: 300.0,
-        ..SearchSettings::default()
+        ..SearchOptions::default()
     }
 }
 
