@@ -8,7 +8,7 @@ fn presets_lists_one_line_per_preset_with_the_spec_names() {
     let dir = tempfile::tempdir().unwrap();
     let text = ok(dir.path(), &["presets"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 11, "{text}");
+    assert_eq!(lines.len(), 12, "{text}");
     for name in [
         "ring-shift",
         "ring-random",
