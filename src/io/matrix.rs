@@ -6,11 +6,10 @@
 //! decides whether it must be). Files are read through [`read_limited`]: regular files of
 //! at most [`MAX_MATRIX_FILE_BYTES`].
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
-use ndarray_npy::WriteNpyExt;
 
 use super::atomic::write_atomically;
 use super::npy_header::parse_header;
@@ -18,6 +17,7 @@ use super::read::read_limited;
 
 use super::matrix_error::check_size;
 pub use super::matrix_error::{MAX_MATRIX_ELEMENTS, MAX_MATRIX_FILE_BYTES, MatrixError};
+use super::matrix_f32::save_npy_rows;
 pub use super::matrix_text::{parse_text, parse_text_bytes};
 
 /// Loads a matrix from a `.npy` or text (`.csv`, `.tsv`, `.txt`) file. Every error names
@@ -100,18 +100,17 @@ fn check_finite(m: &Array2<f64>) -> Result<(), MatrixError> {
     Ok(())
 }
 
-/// Saves a matrix as a little-endian `float32` `.npy` file (C order), atomically.
+/// Saves a matrix as a little-endian `float32` `.npy` file (C order), atomically: the
+/// one `.npy` writer ([`save_npy_rows`]) given the whole matrix as one block.
 pub fn save_npy(path: impl AsRef<Path>, matrix: ArrayView2<f32>) -> Result<(), MatrixError> {
-    let path = path.as_ref();
+    let (rows, cols) = matrix.dim();
     let owned = matrix.as_standard_layout();
-    write_atomically(path, |w| {
-        owned
-            .write_npy(&mut *w)
-            .map_err(|e| io::Error::other(e.to_string()))
-    })
-    .map_err(|cause| MatrixError::Io {
-        path: path.to_path_buf(),
-        cause,
+    save_npy_rows(path, rows, cols, |give| match owned.as_slice() {
+        Some(all) => give(all),
+        None => owned
+            .rows()
+            .into_iter()
+            .try_for_each(|row| give(&row.to_vec())),
     })
 }
 
@@ -142,6 +141,7 @@ pub fn save_csv(path: impl AsRef<Path>, matrix: ArrayView2<f32>) -> Result<(), M
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray_npy::WriteNpyExt;
     use ndarray::array;
 
     #[test]
