@@ -25,11 +25,21 @@ impl Neighbours {
     /// Sorts every row once (`O(n² log n)`), shared by all growth runs.
     pub fn compute(obj: &Objective) -> Self {
         let n = obj.n;
-        let len = if n <= FULL_LISTS_MAX_N {
-            n
-        } else {
-            SORTED_NEIGHBOURS
-        };
+        Self::keeping(
+            obj,
+            if n <= FULL_LISTS_MAX_N {
+                n
+            } else {
+                SORTED_NEIGHBOURS
+            },
+        )
+    }
+
+    /// [`Neighbours::compute`] keeping `len` entries per node (`n` for whole lists):
+    /// tests use short lists on small graphs to exercise what large graphs do.
+    pub(crate) fn keeping(obj: &Objective, len: usize) -> Self {
+        let n = obj.n;
+        let len = len.min(n);
         let mut order = Vec::with_capacity(n * len);
         let mut idx: Vec<u32> = Vec::with_capacity(n);
         for u in 0..n {
@@ -43,9 +53,10 @@ impl Neighbours {
             };
             // Only the strongest SORTED_NEIGHBOURS need to be in order; growth
             // rarely looks further, and any order is valid beyond them.
-            if idx.len() > SORTED_NEIGHBOURS {
-                idx.select_nth_unstable_by(SORTED_NEIGHBOURS, cmp);
-                idx[..SORTED_NEIGHBOURS].sort_by(cmp);
+            let sorted = SORTED_NEIGHBOURS.min(len);
+            if idx.len() > sorted {
+                idx.select_nth_unstable_by(sorted, cmp);
+                idx[..sorted].sort_by(cmp);
             } else {
                 idx.sort_by(cmp);
             }
