@@ -5,9 +5,12 @@
 mod hebb_accumulate;
 pub mod hebb_kernel;
 pub mod hebbian;
+mod lazy_weights;
 pub mod metrics;
+mod mirror;
 pub mod overview;
 pub mod pins;
+mod raw_copy;
 pub mod simulation;
 pub mod snapshot_weights;
 pub mod step_cancel;
@@ -15,4 +18,5 @@ pub mod step_cost;
 pub mod upper_rows;
 
 pub use hebbian::*;
+pub use mirror::mirror_upper_triangle;
 pub use simulation::Simulation;
