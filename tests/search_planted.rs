@@ -134,7 +134,7 @@ fn every_method_finds_a_planted_involution() {
     let (w0, g) = planted_involution(n, 0.01, 11);
     let (w, sigma) = scramble(&w0, 12);
     let g = conjugate(&g, &sigma);
-    for method in Method::ALL {
+    for &method in Method::all() {
         let opts = SearchOptions {
             method,
             max_results: 5,

@@ -13,38 +13,18 @@ use crate::io::imported::load_matrix_graph;
 use crate::io::source::PathKind;
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
-use crate::search::{Method, SearchOptions, SearchReport, search};
+use crate::search::{SearchOptions, SearchReport, search};
 use crate::transform::{EquivarianceProbe, InducedMap};
 
-/// Options of the `search` subcommand.
+/// Options of the `search` subcommand: the input, the search's own options (their
+/// flags, defaults and help come from [`SearchOptions`]) and the output format.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SearchArgs {
     /// Experiment file, or a square matrix as `.npy` (float32/float64) or `.csv`.
     pub input: PathBuf,
-    /// Solver: auto (default), seeded, spectral, faq, anneal or exact (small graphs, proves the optimum).
-    #[arg(long, default_value = "auto", value_parser = ["auto", "seeded", "spectral", "faq", "anneal", "exact"])]
-    pub method: String,
-    /// Most results to return (also stops the enumeration once that many good ones exist).
-    #[arg(long, value_name = "K", default_value_t = 64)]
-    pub max_results: usize,
-    /// Wall-clock limit in seconds. It only cancels (every stage's budget is counted in
-    /// work, so a search that finishes within it gives the same results on any
-    /// machine); a search it stops reports `timed_out` and its best results so far.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
-    pub time_limit: f64,
-    /// Most branch-and-bound nodes of `--method exact` (a work bound: the certificate
-    /// reports the gap left when it is reached).
-    #[arg(long, value_name = "N", default_value_t = SearchOptions::default().max_nodes)]
-    pub max_nodes: u64,
-    /// Seed for every random choice.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub seed: u64,
-    /// Fixed-point penalty c in J = r² + c·fix/n.
-    #[arg(long, value_name = "C", default_value_t = 0.5)]
-    pub penalty: f64,
-    /// Exact group: weights within T·max|w| count as equal (0 = exact equality).
-    #[arg(long, value_name = "T", default_value_t = 0.0)]
-    pub tolerance: f64,
+    /// What the search does.
+    #[command(flatten)]
+    pub options: SearchOptions,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -79,17 +59,7 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
 }
 
 fn execute(args: &SearchArgs) -> anyhow::Result<()> {
-    let method: Method = args.method.parse().map_err(|e| BadInput(format!("{e}")))?;
-    let options = SearchOptions {
-        method,
-        max_results: args.max_results,
-        time_limit_secs: args.time_limit,
-        seed: args.seed,
-        penalty: args.penalty,
-        exact_tolerance: args.tolerance,
-        max_nodes: args.max_nodes,
-        ..SearchOptions::default()
-    };
+    let options = &args.options;
     options.check().map_err(|e| BadInput(e.to_string()))?;
     let loaded = load(&args.input)?;
     let n = loaded.graph.n();
@@ -113,7 +83,7 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     // are printed and `main` exits with 130); a second one exits at once.
     let _ = super::interrupt::install();
     let cancel = super::interrupt::cancel_token();
-    let report = search(&loaded.graph, &options, &cancel, &mut on_progress)
+    let report = search(&loaded.graph, options, &cancel, &mut on_progress)
         .map_err(|e| BadInput(e.to_string()))?;
     if cancel.is_cancelled() {
         eprintln!("interrupted: the best results so far");
@@ -229,7 +199,7 @@ pub fn to_json(
         .collect();
     json!({
         "n": report.n,
-        "method": report.method.name(),
+        "method": report.method.to_string(),
         "elapsed_s": report.elapsed_s,
         // Whether the search stopped early: results of a search that reached its time
         // limit depend on the machine's speed, and a script must be able to tell.

@@ -12,40 +12,44 @@ use super::error::SearchError;
 /// Most results a search may be asked for (each costs an `O(n²)` error measurement).
 pub const MAX_RESULTS_LIMIT: usize = 100_000;
 
-/// Which solver to run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Which solver to run. Its names (`auto`, `seeded`, …) are the CLI's `--method`
+/// values, the JSON's `method` and the saved settings' spelling alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Spectral + seeded, then annealing and FAQ if nothing good was found.
+    // (`help = None`: the CLI's help lists the names only; the app shows
+    // `explanation()` as tooltips.)
     #[default]
+    #[value(help = None::<&str>)]
     Auto,
     /// Pivot pair, greedy growth, 2-opt; enumerates group elements.
+    #[value(help = None::<&str>)]
     Seeded,
     /// Invariant kernels, masked diagonal, one linear assignment per candidate.
+    #[value(help = None::<&str>)]
     Spectral,
     /// Frank–Wolfe on the doubly-stochastic relaxation (QSA).
+    #[value(help = None::<&str>)]
     Faq,
     /// Simulated annealing over transpositions.
+    #[value(help = None::<&str>)]
     Anneal,
     /// Branch and bound that proves the minimum of the penalised objective over
     /// non-identity permutations (small graphs, n ≲ 20).
+    #[value(help = None::<&str>)]
     Exact,
 }
 
 impl Method {
-    /// All methods, in CLI order.
-    pub const ALL: [Method; 6] = [
-        Method::Auto,
-        Method::Seeded,
-        Method::Spectral,
-        Method::Faq,
-        Method::Anneal,
-        Method::Exact,
-    ];
-
     /// Above this many nodes `exact` cannot finish: it runs to its node budget and
     /// reports the gap left.
     pub const EXACT_MAX_NEURONS: usize = 20;
+
+    /// All methods, in CLI order.
+    pub fn all() -> &'static [Method] {
+        <Method as clap::ValueEnum>::value_variants()
+    }
 
     /// One sentence on what the method does (the app's tooltips).
     pub fn explanation(self) -> &'static str {
@@ -68,73 +72,77 @@ impl Method {
             }
         }
     }
-
-    /// The lowercase name used by the CLI and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Auto => "auto",
-            Method::Seeded => "seeded",
-            Method::Spectral => "spectral",
-            Method::Faq => "faq",
-            Method::Anneal => "anneal",
-            Method::Exact => "exact",
-        }
-    }
 }
 
 impl fmt::Display for Method {
+    /// The lowercase name used by the CLI and JSON.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match clap::ValueEnum::to_possible_value(self) {
+            Some(value) => f.write_str(value.get_name()),
+            None => Ok(()),
+        }
     }
 }
 
 impl FromStr for Method {
     type Err = SearchError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Method::ALL
-            .into_iter()
-            .find(|m| m.name() == s)
-            .ok_or_else(|| {
-                SearchError::InvalidOption(format!(
-                    "unknown method '{s}' (auto|seeded|spectral|faq|anneal|exact)"
-                ))
-            })
+        <Method as clap::ValueEnum>::from_str(s, false).map_err(|_| {
+            let names: Vec<String> = Method::all().iter().map(Method::to_string).collect();
+            SearchError::InvalidOption(format!("unknown method '{s}' ({})", names.join("|")))
+        })
     }
 }
 
-/// Search parameters (validated by [`SearchOptions::check`]): one type for the CLI, the
-/// app's search panel and the app's remembered settings (which store it as it is; a
-/// missing field takes its default).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Search parameters (validated by [`SearchOptions::check`]): one type for the CLI (its
+/// flags, flattened into `search`), the app's search panel and the app's remembered
+/// settings (which store it as it is; a missing field takes its default). The doc line
+/// of each flag is the CLI's help text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 #[serde(default)]
 pub struct SearchOptions {
-    /// Solver.
+    /// Solver: auto (default), seeded, spectral, faq, anneal or exact (small graphs, proves the optimum).
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
     pub method: Method,
-    /// Most results returned (best first). Also a stopping rule: the
-    /// enumeration ends once this many results below a tenth of the error
-    /// of a random permutation exist.
+    /// Most results to return (also stops the enumeration once that many good ones exist).
+    // Results come best first; the enumeration stops once this many results below a
+    // tenth of the error of a random permutation exist.
+    #[arg(long, value_name = "K", default_value_t = SearchOptions::default().max_results)]
     pub max_results: usize,
-    /// Wall-clock limit in seconds. It only cancels: no stage reads the clock to
-    /// decide how much to do, so a search that ends before it gives the same results
-    /// whatever the limit, the machine or its load; one stopped by it says so
-    /// (`timed_out`) and returns the best results so far.
+    /// Wall-clock limit in seconds. It only cancels (every stage's budget is counted in
+    /// work, so a search that finishes within it gives the same results on any
+    /// machine); a search it stops reports `timed_out` and its best results so far.
+    #[arg(
+        long = "time-limit",
+        value_name = "SECONDS",
+        default_value_t = SearchOptions::default().time_limit_secs
+    )]
     pub time_limit_secs: f64,
-    /// Seed for every random choice (runs are reproducible).
+    /// Most branch-and-bound nodes of `--method exact` (a work bound: the certificate
+    /// reports the gap left when it is reached).
+    #[serde(default = "default_max_nodes")]
+    #[arg(long, value_name = "N", default_value_t = SearchOptions::default().max_nodes)]
+    pub max_nodes: u64,
+    /// Seed for every random choice.
+    #[arg(long, value_name = "S", default_value_t = SearchOptions::default().seed)]
     pub seed: u64,
-    /// Fixed-point penalty `c` in `J = r² + c·fix/n`.
+    /// Fixed-point penalty c in J = r² + c·fix/n.
     #[serde(alias = "fixed_point_penalty")]
+    #[arg(long, value_name = "C", default_value_t = SearchOptions::default().penalty)]
     pub penalty: f64,
+    /// Exact group: weights within T·max|w| count as equal (0 = exact equality).
+    #[arg(
+        long = "tolerance",
+        value_name = "T",
+        default_value_t = SearchOptions::default().exact_tolerance
+    )]
+    pub exact_tolerance: f64,
     /// Upper bound on the error of (non-exact) results treated as group
     /// elements (which must also be within 1.5× the best error); when exact
     /// results exist, only they are used.
+    // Not a flag of the CLI: the app's search panel sets it.
+    #[arg(skip = SearchOptions::default().group_tolerance)]
     pub group_tolerance: f64,
-    /// The exact group's colour tolerance: weights within `exact_tolerance · max|w|`
-    /// count as equal (0: exact equality).
-    pub exact_tolerance: f64,
-    /// Most branch-and-bound nodes of `--method exact` (a bound on the work; the
-    /// certificate reports the gap left when it is reached).
-    #[serde(default = "default_max_nodes")]
-    pub max_nodes: u64,
 }
 
 fn default_max_nodes() -> u64 {

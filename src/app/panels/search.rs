@@ -120,10 +120,10 @@ fn settings_ui(
                 .label("Method")
                 .on_hover_text(settings.method.explanation());
             egui::ComboBox::from_id_salt("search-method")
-                .selected_text(settings.method.name())
+                .selected_text(settings.method.to_string())
                 .show_ui(ui, |ui| {
-                    for m in Method::ALL {
-                        ui.selectable_value(&mut settings.method, m, m.name())
+                    for &m in Method::all() {
+                        ui.selectable_value(&mut settings.method, m, m.to_string())
                             .on_hover_text(m.explanation());
                     }
                 })

@@ -7,6 +7,7 @@
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
+use crate::model::learning::MAX_WEIGHT_MAGNITUDE;
 use crate::perm::{Permutation, relative_error};
 
 /// Metrics at one recorded step.
@@ -28,6 +29,31 @@ pub struct MetricsRecord {
     pub symmetry_error_true: f64,
     /// The same for a fixed random permutation (baseline).
     pub symmetry_error_random: f64,
+}
+
+impl MetricsRecord {
+    /// Why this record cannot be kept, if it cannot: a value is not finite (a weight
+    /// overflowed) or the weights exceed [`MAX_WEIGHT_MAGNITUDE`] — the run has diverged.
+    pub fn unusable(&self) -> Option<String> {
+        let values = [
+            self.weight_norm,
+            self.sparsity,
+            self.max_weight,
+            self.mean_activity,
+            self.symmetry_error_true,
+            self.symmetry_error_random,
+        ];
+        if values.iter().any(|v| !v.is_finite()) {
+            Some("the metrics are not finite (a weight overflowed)".into())
+        } else if self.max_weight > MAX_WEIGHT_MAGNITUDE {
+            Some(format!(
+                "max |w| = {:e} exceeds {:e}",
+                self.max_weight, MAX_WEIGHT_MAGNITUDE
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// Steps up to which every step is recorded (small graphs).

@@ -5,14 +5,23 @@
 mod hebb_accumulate;
 pub mod hebb_kernel;
 pub mod hebbian;
+mod lazy_weights;
 pub mod metrics;
+mod mirror;
+mod network;
 pub mod overview;
 pub mod pins;
+mod raw_copy;
+mod scoring_truth;
 pub mod simulation;
+mod snapshot;
 pub mod snapshot_weights;
 pub mod step_cancel;
 pub mod step_cost;
+mod training_batch;
 pub mod upper_rows;
 
 pub use hebbian::*;
+pub use mirror::mirror_upper_triangle;
+pub use network::Network;
 pub use simulation::Simulation;

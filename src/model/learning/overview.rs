@@ -17,7 +17,8 @@ use std::ops::Range;
 use ndarray::{Array2, ArrayView2};
 
 use super::hebb_kernel::{Packed, accumulate_dense};
-use crate::model::learning::HebbianState;
+use crate::model::config::LearningRule;
+use crate::model::learning::{HebbianState, UpdateParams};
 
 /// Block means, exact cells and a row of `W`, published for a view (display order).
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +148,47 @@ impl Overview {
         };
         overview.refresh(state);
         Some(overview)
+    }
+
+    /// The overview after a view asked for `request` (`None`: no view): `current` kept
+    /// with a new window and row when the request is in the same order, otherwise one
+    /// built afresh over `state` (`None` for an invalid order).
+    pub fn follow(
+        current: Option<Overview>,
+        request: Option<ViewRequest>,
+        state: &HebbianState,
+    ) -> Option<Overview> {
+        match (current, request) {
+            (Some(mut o), Some(r))
+                if o.request().order_id == r.order_id
+                    && o.request().max_side == r.max_side
+                    && o.request().order.len() == r.order.len() =>
+            {
+                o.set_window(r.viewport, r.row);
+                Some(o)
+            }
+            (_, Some(r)) => Overview::new(r, state),
+            (_, None) => None,
+        }
+    }
+
+    /// Follows one learning step with `params` on activities `current` (and, for the
+    /// temporal rule, the earlier frames' `previous`) — or, for a rule the block sums do
+    /// not track (covariance, Oja), marks them stale.
+    pub fn record_step(
+        &mut self,
+        params: &UpdateParams,
+        current: ArrayView2<f32>,
+        previous: Option<ArrayView2<f32>>,
+    ) {
+        let keep = 1.0 - f64::from(params.decay);
+        let factor = f64::from(params.learning_rate) / current.nrows().max(1) as f64;
+        match (params.rule, previous) {
+            (LearningRule::Hebb, _) => self.record(keep, factor, current, current),
+            (LearningRule::Temporal, Some(prev)) => self.record(keep, factor, current, prev),
+            (LearningRule::Temporal, None) => self.record(keep, factor, current, current),
+            _ => self.mark_stale(),
+        }
     }
 
     /// The request this overview answers.

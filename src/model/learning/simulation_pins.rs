@@ -8,7 +8,7 @@ impl Simulation {
     /// Pins the [`start_cells`], starting at the current step.
     pub(super) fn with_start_pins(mut self) -> Self {
         self.pins = Pins::default();
-        for (i, j) in start_cells(&self.true_permutation) {
+        for (i, j) in start_cells(self.true_permutation()) {
             // The start cells are distinct neurons of this graph, fewer than the cap.
             let _ = self.pin(i, j);
         }
@@ -21,7 +21,7 @@ impl Simulation {
         let first = PinSample {
             step: self.step,
             stimuli: self.graph_stimuli(),
-            weight: self.state.weight(i, j).unwrap_or(0.0),
+            weight: self.learning_state().weight(i, j).unwrap_or(0.0),
         };
         self.pins.pin(i, j, self.neurons(), first).map(|_| ())
     }
@@ -44,7 +44,7 @@ impl Simulation {
 
     /// Records every pin's value at the current step.
     pub(super) fn record_pins(&mut self) {
-        let state = &self.state;
+        let state = self.net.learning_state();
         self.pins.record(self.step, self.graph_stimuli(), |i, j| {
             state.weight(i, j).unwrap_or(f32::NAN)
         });

@@ -11,4 +11,6 @@ pub mod polar;
 pub mod polar_space;
 pub mod polar_stimulus;
 pub mod space;
+pub mod space_group;
 pub mod stimulus;
+mod transformation_name;
