@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{ExactGroup, ExactGroupError, ExactOptions, components, search, twins};
 use crate::cancel::CancelToken;
 use crate::group::refine::{Cancelled, ColouredGraph, mix64};
-use crate::group::sparse::Adjacency;
+use crate::group::sparse::{Adjacency, for_each_run};
 use crate::group::traces::{self, TracesError};
 use crate::group::{Bsgs, GroupOrder, layered};
 use crate::perm::Permutation;
@@ -172,13 +172,12 @@ fn first_round(g: &ColouredGraph, cancel: &CancelToken) -> Result<Vec<u32>, Canc
             None => {
                 // Runs of one colour (the background of a sparse graph) at once:
                 // k equal terms add k·mix(c).
-                let mut add_run = |c: u32, k: usize| {
-                    h = h.wrapping_add(mix64(c as u64).wrapping_mul(k as u64));
+                let mut add_run = |c: u32, k: u64| {
+                    h = h.wrapping_add(mix64(c as u64).wrapping_mul(k));
+                    true
                 };
                 for part in [&row[..v], &row[v + 1..]] {
-                    for run in part.chunk_by(|a, b| a == b) {
-                        add_run(run[0], run.len());
-                    }
+                    for_each_run(part, &mut add_run);
                 }
             }
             Some(inc) => {
