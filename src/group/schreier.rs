@@ -209,6 +209,10 @@ pub(super) struct Builder {
     checked: Vec<Vec<u32>>,
     /// Bytes held in `rows`.
     rep_bytes: usize,
+    /// Rows are made only for levels that sifting walks often (see [`Builder::lazy`]).
+    lazy: bool,
+    /// Per level, the `O(n)` passes tree walks have cost so far (lazy mode).
+    walked: Vec<usize>,
 }
 
 impl Builder {
@@ -223,6 +227,22 @@ impl Builder {
             rows: Vec::new(),
             checked: Vec::new(),
             rep_bytes: 0,
+            lazy: false,
+            walked: Vec::new(),
+        }
+    }
+
+    /// An empty chain of degree `n` whose levels start with Schreier trees only, and
+    /// get explicit rows once tree walks while sifting ([`Builder::sift_adaptive`])
+    /// have cost as much as the rows would (a level's orbit length in `O(n)` passes):
+    /// randomised Schreier–Sims sifts few elements, often far fewer than a large
+    /// basic orbit has points, so building every row up front (`|Δ| · n` per level)
+    /// would cost more than the whole search; a level sifted through often still
+    /// gets its rows, at most doubling the work against the better choice.
+    pub(super) fn lazy(n: usize) -> Self {
+        Self {
+            lazy: true,
+            ..Self::new(n)
         }
     }
 
@@ -245,7 +265,8 @@ impl Builder {
     pub(super) fn push_level(&mut self, point: u32) {
         self.chain.push_level(point);
         let row = Rows::row_bytes(self.n());
-        let rows = (self.rep_bytes + row <= REP_BUDGET_BYTES).then(|| {
+        self.walked.push(0);
+        let rows = (!self.lazy && self.rep_bytes + row <= REP_BUDGET_BYTES).then(|| {
             let mut r = Rows::new(self.n());
             r.push(self.n(), None);
             r
@@ -304,6 +325,47 @@ impl Builder {
                 .orbit
                 .apply_inv_rep(&self.chain.pool, idx, h),
         }
+    }
+
+    /// [`Builder::sift`] that, in lazy mode, counts the tree walks per level and
+    /// gives a level explicit rows once its walks have cost as much as building them.
+    pub(super) fn sift_adaptive(&mut self, h: &mut [u32], from: usize) -> usize {
+        for l in from..self.chain.levels.len() {
+            let level = &self.chain.levels[l];
+            let Some(idx) = level.orbit.index_of(h[level.point as usize]) else {
+                return l;
+            };
+            if self.rows[l].is_none() && self.lazy {
+                self.walked[l] += level.orbit.depth[idx] as usize;
+                if self.walked[l] >= level.orbit.len() {
+                    self.materialise(l);
+                }
+            }
+            self.apply_inv(l, idx, h);
+        }
+        self.chain.levels.len()
+    }
+
+    /// Explicit rows for level `l` from its tree (within the budget).
+    fn materialise(&mut self, l: usize) {
+        let n = self.n();
+        let row = Rows::row_bytes(n);
+        let Chain { pool, levels, .. } = &self.chain;
+        let orbit = &levels[l].orbit;
+        let len = orbit.len();
+        if self.rep_bytes + len * row > REP_BUDGET_BYTES {
+            return;
+        }
+        let mut rows = Rows::new(n);
+        rows.push(n, None);
+        // Points are listed after their parents (trees grow by appending).
+        for j in 1..len {
+            let (parent, gid) = orbit.parent(pool, j).unwrap_or((0, 0));
+            let pi = orbit.index_of(parent).unwrap_or(0);
+            rows.push(n, Some((pi, &pool[gid as usize].inv)));
+        }
+        self.rep_bytes += len * row;
+        self.rows[l] = Some(rows);
     }
 
     /// Sifts `h` from level `from` (see [`Chain::sift`]).

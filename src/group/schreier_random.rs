@@ -87,7 +87,7 @@ pub(super) fn schreier_sims_to_order(
     seed: u64,
 ) -> Option<Chain> {
     let order_log2 = order_log2.unwrap_or(f64::INFINITY);
-    let mut b = Builder::new(n);
+    let mut b = Builder::lazy(n);
     for &p in prefix {
         b.push_level(p);
     }
@@ -120,7 +120,7 @@ pub(super) fn schreier_sims_to_order(
     while futile < MAX_FUTILE {
         let mut h = walk.step().clone();
         let depth = b.chain().levels.len();
-        let stop = b.sift(&mut h, 0);
+        let stop = b.sift_adaptive(&mut h, 0);
         if stop == depth && is_identity(&h) {
             futile += 1;
             continue;

@@ -84,34 +84,57 @@ impl Histogram {
     }
 }
 
+/// Colours are compared this many at a time where a row is mostly one colour.
+const BLOCK: usize = 16;
+
+/// True if every entry of `block` is `c` (one vectorised pass, no early exit).
+#[inline]
+fn all_equal(block: &[u32], c: u32) -> bool {
+    block.iter().fold(0, |acc, &x| acc | (x ^ c)) == 0
+}
+
+/// Calls `f(colour, count)` for each run of equal colours in `row`, in order, until
+/// `f` returns false (then returns false). Blocks of [`BLOCK`] entries that continue
+/// the current run are counted at once, so the background of a sparse row costs one
+/// vectorised comparison per block; a block with a change is walked entry by entry.
+pub(crate) fn for_each_run(row: &[u32], mut f: impl FnMut(u32, u64) -> bool) -> bool {
+    let Some(&first) = row.first() else {
+        return true;
+    };
+    let (mut colour, mut count) = (first, 0u64);
+    for block in row.chunks(BLOCK) {
+        if all_equal(block, colour) {
+            count += block.len() as u64;
+            continue;
+        }
+        for &c in block {
+            if c == colour {
+                count += 1;
+            } else {
+                if !f(colour, count) {
+                    return false;
+                }
+                (colour, count) = (c, 1);
+            }
+        }
+    }
+    f(colour, count)
+}
+
 /// Counts the colours of the off-diagonal pairs (unordered pairs when symmetric).
 fn histogram(g: &ColouredGraph) -> Option<Histogram> {
     let n = g.n();
     let mut h = Histogram::with_slots(64);
     for x in 0..n {
         let row = g.row(x);
-        let from = if g.is_symmetric() { x + 1 } else { 0 };
         // Runs of one colour (the background, mostly) are counted at once.
-        let mut run: Option<(u32, u64)> = None;
-        for (y, &c) in row.iter().enumerate().skip(from) {
-            if y == x {
-                continue;
-            }
-            match &mut run {
-                Some((rc, k)) if *rc == c => *k += 1,
-                _ => {
-                    if let Some((rc, k)) = run.take()
-                        && !h.add(rc, k)
-                    {
-                        return None;
-                    }
-                    run = Some((c, 1));
-                }
-            }
-        }
-        if let Some((rc, k)) = run
-            && !h.add(rc, k)
-        {
+        let mut add = |c: u32, k: u64| h.add(c, k);
+        let ok = if g.is_symmetric() {
+            for_each_run(&row[x + 1..], &mut add)
+        } else {
+            for_each_run(&row[..x], &mut add) && for_each_run(&row[x + 1..], &mut add)
+        };
+        if !ok {
             return None;
         }
     }
@@ -350,10 +373,17 @@ fn lists<'a>(n: usize, row: impl Fn(usize) -> &'a [u32], background: u32) -> Lis
     let mut colour = Vec::new();
     start.push(0);
     for v in 0..n {
-        for (x, &c) in row(v).iter().enumerate() {
-            if c != background && x != v {
-                nbr.push(x as u32);
-                colour.push(c);
+        // Blocks all of the background colour (most of a sparse row) are skipped.
+        for (b, block) in row(v).chunks(BLOCK).enumerate() {
+            if all_equal(block, background) {
+                continue;
+            }
+            for (k, &c) in block.iter().enumerate() {
+                let x = b * BLOCK + k;
+                if c != background && x != v {
+                    nbr.push(x as u32);
+                    colour.push(c);
+                }
             }
         }
         start.push(nbr.len());
@@ -364,6 +394,34 @@ fn lists<'a>(n: usize, row: impl Fn(usize) -> &'a [u32], background: u32) -> Lis
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_are_found_across_blocks() {
+        // Runs shorter and longer than a block, starting anywhere in one.
+        let mut row = vec![7u32; 40];
+        row[3] = 1;
+        row.extend([2u32; 5]);
+        row.extend([7u32; 33]);
+        row.push(9);
+        let mut runs = Vec::new();
+        assert!(for_each_run(&row, |c, k| {
+            runs.push((c, k));
+            true
+        }));
+        let expected: Vec<(u32, u64)> = row
+            .chunk_by(|a, b| a == b)
+            .map(|r| (r[0], r.len() as u64))
+            .collect();
+        assert_eq!(runs, expected);
+        // Stopping early.
+        let mut seen = 0;
+        assert!(!for_each_run(&row, |_, _| {
+            seen += 1;
+            seen < 2
+        }));
+        assert_eq!(seen, 2);
+        assert!(for_each_run(&[], |_, _| false));
+    }
 
     #[test]
     fn the_histogram_grows_and_keeps_every_count() {

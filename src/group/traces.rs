@@ -115,14 +115,19 @@ fn check(g: &SparseGraph) -> Result<(), String> {
     if g.d.len() != n || g.lab.len() != n || g.ptn.len() != n {
         return Err("array lengths differ".into());
     }
-    let mut sorted: Vec<Vec<c_int>> = Vec::with_capacity(n);
+    // Every neighbour list, sorted, in one buffer (`starts[i]..starts[i + 1]`).
+    let mut sorted: Vec<c_int> = Vec::with_capacity(g.e.len());
+    let mut starts: Vec<usize> = Vec::with_capacity(n + 1);
     for i in 0..n {
         let d = usize::try_from(g.d[i]).map_err(|_| format!("negative degree at {i}"))?;
         let end = g.v[i]
             .checked_add(d)
             .filter(|&e| e <= g.e.len())
             .ok_or_else(|| format!("vertex {i}'s neighbours run past the edge array"))?;
-        let mut list = g.e[g.v[i]..end].to_vec();
+        let from = sorted.len();
+        starts.push(from);
+        sorted.extend_from_slice(&g.e[g.v[i]..end]);
+        let list = &mut sorted[from..];
         list.sort_unstable();
         if list
             .iter()
@@ -131,11 +136,12 @@ fn check(g: &SparseGraph) -> Result<(), String> {
         {
             return Err(format!("vertex {i} has a bad neighbour list"));
         }
-        sorted.push(list);
     }
-    for (i, list) in sorted.iter().enumerate() {
-        for &x in list {
-            if sorted[x as usize].binary_search(&(i as c_int)).is_err() {
+    starts.push(sorted.len());
+    let list = |i: usize| &sorted[starts[i]..starts[i + 1]];
+    for i in 0..n {
+        for &x in list(i) {
+            if list(x as usize).binary_search(&(i as c_int)).is_err() {
                 return Err(format!("edge {i}-{x} is one-way"));
             }
         }

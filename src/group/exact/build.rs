@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{ExactGroup, ExactGroupError, ExactOptions, components, search, twins};
 use crate::cancel::CancelToken;
 use crate::group::refine::{Cancelled, ColouredGraph, mix64};
-use crate::group::sparse::Adjacency;
+use crate::group::sparse::{Adjacency, for_each_run};
 use crate::group::traces::{self, TracesError};
 use crate::group::{Bsgs, GroupOrder, layered};
 use crate::perm::Permutation;
@@ -156,42 +156,47 @@ fn chain_order(
     }
 }
 
+/// Matrices with fewer entries are hashed on one thread.
+const PARALLEL_FROM_PAIRS: usize = 1 << 20;
+
 /// One round of colour refinement: each vertex's colour with the multiset of the
 /// colours of its pairs `(v→x, x→v)`, hashed (label-invariant), ranked into cells in
-/// ascending order. Rows are hashed on all cores, each on its own, so the result does
-/// not depend on the number of threads.
+/// ascending order. Rows of large matrices are hashed on all cores, each on its own,
+/// so the result does not depend on the number of threads.
 fn first_round(g: &ColouredGraph, cancel: &CancelToken) -> Result<Vec<u32>, Cancelled> {
     let n = g.n();
-    let keys: Vec<(u64, u64)> = (0..n)
-        .into_par_iter()
-        .with_min_len(64)
-        .map(|v| {
-            let row = g.row(v);
-            let mut h = 0u64;
-            match g.inc_row(v) {
-                None => {
-                    // Runs of one colour (the background of a sparse graph) at once:
-                    // k equal terms add k·mix(c).
-                    let mut add_run = |c: u32, k: usize| {
-                        h = h.wrapping_add(mix64(c as u64).wrapping_mul(k as u64));
-                    };
-                    for part in [&row[..v], &row[v + 1..]] {
-                        for run in part.chunk_by(|a, b| a == b) {
-                            add_run(run[0], run.len());
-                        }
-                    }
+    let key = |v: usize| {
+        let row = g.row(v);
+        let mut h = 0u64;
+        match g.inc_row(v) {
+            None => {
+                // Runs of one colour (the background of a sparse graph) at once:
+                // k equal terms add k·mix(c).
+                let mut add_run = |c: u32, k: u64| {
+                    h = h.wrapping_add(mix64(c as u64).wrapping_mul(k));
+                    true
+                };
+                for part in [&row[..v], &row[v + 1..]] {
+                    for_each_run(part, &mut add_run);
                 }
-                Some(inc) => {
-                    for (x, (&c, &d)) in row.iter().zip(inc).enumerate() {
-                        if x != v {
-                            h = h.wrapping_add(mix64((c as u64) << 32 | d as u64));
-                        }
+            }
+            Some(inc) => {
+                for (x, (&c, &d)) in row.iter().zip(inc).enumerate() {
+                    if x != v {
+                        h = h.wrapping_add(mix64((c as u64) << 32 | d as u64));
                     }
                 }
             }
-            (g.vertex_colour(v), h)
-        })
-        .collect();
+        }
+        (g.vertex_colour(v), h)
+    };
+    // Waking the worker threads costs more than hashing a small matrix (and, on a
+    // loaded machine, can wait for a core): small graphs stay on this thread.
+    let keys: Vec<(u64, u64)> = if n * n < PARALLEL_FROM_PAIRS {
+        (0..n).map(key).collect()
+    } else {
+        (0..n).into_par_iter().with_min_len(64).map(key).collect()
+    };
     if cancel.is_cancelled() {
         return Err(Cancelled);
     }

@@ -9,28 +9,26 @@ use rayon::iter::{
 use super::ExactGroupError;
 use crate::cancel::CancelToken;
 use crate::group::refine::{ColouredGraph, is_symmetric};
+use crate::group::sparse::for_each_run;
 
 /// An order-preserving `u32` key of a finite `f32`: `key(a) < key(b) ⇔ a < b`, and
 /// `key(a) = key(b) ⇔ a == b` (so −0 and +0 share a key).
 #[inline]
 fn key(x: f32) -> u32 {
-    let b = if x == 0.0 { 0 } else { x.to_bits() };
-    if b & 0x8000_0000 != 0 {
-        !b
-    } else {
-        b | 0x8000_0000
-    }
+    let bits = x.to_bits();
+    // −0 becomes +0; selects and shifts only, so loops over whole matrices vectorise.
+    let b = if bits << 1 == 0 { 0 } else { bits };
+    // Negative values get every bit flipped, the others the sign bit set.
+    b ^ ((((b as i32) >> 31) as u32) | 0x8000_0000)
 }
 
 /// True for the key of an infinity or NaN (all exponent bits set, either sign).
 #[inline]
 fn is_non_finite_key(k: u32) -> bool {
-    let b = if k & 0x8000_0000 != 0 {
-        k & 0x7FFF_FFFF
-    } else {
-        !k
-    };
-    b & 0x7F80_0000 == 0x7F80_0000
+    // The exponent bits of the value: kept for keys with the top bit set (values ≥ 0),
+    // flipped back for the others.
+    let flip = ((!k as i32) >> 31) as u32;
+    (k ^ flip) & 0x7F80_0000 == 0x7F80_0000
 }
 
 /// The value behind a key (inverse of [`key`] on canonical values).
@@ -99,6 +97,26 @@ fn few_distinct(keys: impl Iterator<Item = u32>) -> Option<Vec<u32>> {
                 return None;
             }
             few.insert(i, k);
+        }
+    }
+    Some(few)
+}
+
+/// [`few_distinct`] over rows of keys, a run of one value at a time (blocks that
+/// continue a run cost one vectorised comparison): the usual case, a graph's 0 and 1.
+fn few_distinct_rows<'a>(rows: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u32>> {
+    let mut few: Vec<u32> = Vec::new();
+    for row in rows {
+        let fits = for_each_run(row, |k, _| match few.binary_search(&k) {
+            Ok(_) => true,
+            Err(_) if few.len() == FEW => false,
+            Err(i) => {
+                few.insert(i, k);
+                true
+            }
+        });
+        if !fits {
+            return None;
         }
     }
     Some(few)
@@ -373,7 +391,8 @@ pub(super) fn colour_graph(
         }
     }
     // Keys of non-finite values (and only those) have all exponent bits set.
-    let finite = out.iter().all(|&k| !is_non_finite_key(k));
+    // A fold without early exit: one vectorised pass.
+    let finite = !out.iter().fold(false, |bad, &k| bad | is_non_finite_key(k));
     if !finite && let Some(((row, col), x)) = w.indexed_iter().find(|(_, x)| !x.is_finite()) {
         return Err(ExactGroupError::BadInput(format!(
             "weight W[{row}][{col}] is not finite ({x})"
@@ -383,10 +402,16 @@ pub(super) fn colour_graph(
     // Distinct values: an undirected matrix needs only its upper triangle.
     let mut symmetric = is_symmetric(n, &out);
     check()?;
-    let distinct = if symmetric {
-        sorted_distinct(|| (0..n).flat_map(|i| out[i * n + i..(i + 1) * n].iter().copied()))
+    let upper = |i: usize| &out[i * n + i..(i + 1) * n];
+    let few = if symmetric {
+        few_distinct_rows((0..n).map(upper))
     } else {
-        sorted_distinct(|| out.iter().copied())
+        few_distinct_rows(out.chunks(n.max(1)))
+    };
+    let distinct = match few {
+        Some(few) => few,
+        None if symmetric => sorted_distinct(|| (0..n).flat_map(|i| upper(i).iter().copied())),
+        None => sorted_distinct(|| out.iter().copied()),
     };
     check()?;
     let edge_colours = if tolerance > 0.0 {
