@@ -141,8 +141,8 @@ pub fn save_csv(path: impl AsRef<Path>, matrix: ArrayView2<f32>) -> Result<(), M
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray_npy::WriteNpyExt;
     use ndarray::array;
+    use ndarray_npy::WriteNpyExt;
 
     #[test]
     fn npy_and_csv_round_trip_exactly() {

@@ -28,7 +28,10 @@ pub enum FilePurpose {
     /// Pick a folder of WAV files or photos to train on.
     DataFolder,
     /// Export one plot as a figure (`.svg`, or `.png` at 2×).
-    Figure(crate::app::figure_kind::FigureKind, crate::figure::Format),
+    Figure(
+        crate::session::figure_kind::FigureKind,
+        crate::figure::Format,
+    ),
 }
 
 impl FilePurpose {
