@@ -369,7 +369,7 @@ fn main() {
         .collect();
 
     // Pieces of the work, timed in isolation.
-    if m >= invariance_lab::app::worker::LARGE_NEURONS {
+    if m >= invariance_lab::session::worker::LARGE_NEURONS {
         large_pieces(&mut headless);
     } else {
         use invariance_lab::app::views::colormap::Colormap;

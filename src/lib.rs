@@ -18,6 +18,7 @@ pub mod model;
 pub mod perm;
 pub mod report;
 pub mod search;
+pub mod session;
 pub mod sweep;
 pub mod transform;
 

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::state::search::Pick;
-use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::model::config::presets;
+use invariance_lab::session::state::search::Pick;
+use invariance_lab::session::state::status::StatusKind;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()
@@ -121,7 +121,7 @@ fn reset_restores_the_initial_weights_bit_for_bit() {
     });
     let initial = weights_bits(h.state());
     h.state_mut()
-        .send(invariance_lab::app::worker::WorkerCommand::Step(5));
+        .send(invariance_lab::session::worker::WorkerCommand::Step(5));
     wait_for(&mut h, "five steps", PATIENCE, |a| {
         a.step_count() == Some(5) && !a.is_running()
     });

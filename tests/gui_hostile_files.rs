@@ -11,8 +11,8 @@ use std::time::Duration;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use gui_common::wait_within;
-use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, StartOptions};
+use invariance_lab::session::state::status::StatusKind;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()

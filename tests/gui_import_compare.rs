@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::state::source::AppSource;
-use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::views::heatmap::HeatmapContext;
 use invariance_lab::app::{AppAction, InvarianceApp, StartOptions, View};
 use invariance_lab::model::{Simulation, presets};
 use invariance_lab::perm::Permutation;
+use invariance_lab::session::state::source::AppSource;
+use invariance_lab::session::state::status::StatusKind;
 use ndarray::Array2;
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {

@@ -7,9 +7,9 @@ use gui_common::wait_for;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::worker::WorkerCommand;
 use invariance_lab::app::{InvarianceApp, StartOptions};
 use invariance_lab::model::{Pins, Simulation, presets};
+use invariance_lab::session::worker::WorkerCommand;
 
 fn harness() -> Harness<'static, InvarianceApp> {
     let options = StartOptions {

@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::state::search::Pick;
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions};
 use invariance_lab::group::GroupOrder;
 use invariance_lab::model::Transformation;
 use invariance_lab::perm::{self, Permutation};
 use invariance_lab::report::outcome::SearchOutcome;
 use invariance_lab::search::{GroupSummary, Method, SearchReport, SearchResult};
+use invariance_lab::session::state::search::Pick;
 
 const STEPS: u64 = 100;
 

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::settings::{SETTINGS_KEY, Settings};
-use invariance_lab::app::state::look::ThemeChoice;
-use invariance_lab::app::state::status::StatusKind;
 use invariance_lab::app::{InvarianceApp, StartOptions, View};
+use invariance_lab::session::settings::{SETTINGS_KEY, Settings};
+use invariance_lab::session::state::look::ThemeChoice;
+use invariance_lab::session::state::status::StatusKind;
 
 /// eframe's key–value store, in memory.
 #[derive(Default, Clone)]

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use invariance_lab::app::state::tour::{TOUR, TourPhase};
 use invariance_lab::app::{InvarianceApp, MatrixOrder, StartOptions, View};
 use invariance_lab::model::config::presets;
 use invariance_lab::report::rows::best_truth_match;
+use invariance_lab::session::state::tour::{TOUR, TourPhase};
 
 fn harness(options: StartOptions) -> Harness<'static, InvarianceApp> {
     Harness::builder()

@@ -4,16 +4,16 @@
 
 use std::path::PathBuf;
 
-use crate::app::figure_kind::FigureKind;
-use crate::app::file_purpose::FilePurpose;
-use crate::app::state::look::ThemeChoice;
-use crate::app::state::search::Pick;
-use crate::app::state::training::TrainingControls;
-use crate::app::view::View;
 use crate::figure::order::MatrixOrder;
 use crate::model::SimConfig;
 use crate::perm::Permutation;
 use crate::search::SearchOptions;
+use crate::session::figure_kind::FigureKind;
+use crate::session::file_purpose::FilePurpose;
+use crate::session::state::look::ThemeChoice;
+use crate::session::state::search::Pick;
+use crate::session::state::training::TrainingControls;
+use crate::session::view::View;
 
 /// One request.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::app::jobs::search::SearchTask;
-use crate::app::state::AppState;
-use crate::app::state::source::Shown;
+use crate::session::jobs::search::SearchTask;
+use crate::session::state::AppState;
+use crate::session::state::source::Shown;
 
 /// The read-only context of one frame.
 pub struct PanelContext<'a> {

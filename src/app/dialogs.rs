@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::app::file_purpose::FilePurpose;
-use crate::app::jobs::files::PickedPath;
-use crate::app::jobs::{JobEvent, Jobs};
+use crate::session::file_purpose::FilePurpose;
+use crate::session::jobs::files::PickedPath;
+use crate::session::jobs::{JobEvent, Jobs};
 
 /// Nobody cancels a dialog this fast: a native dialog that returns sooner was not shown.
 const NO_DIALOG_SHOWN: Duration = Duration::from_millis(150);

@@ -11,23 +11,22 @@ mod files;
 
 use egui::ViewportCommand;
 
-pub use self::drive::Startup;
-
 use crate::app::actions::AppAction;
 use crate::app::dialogs::{Asked, Dialogs};
-use crate::app::file_purpose::FilePurpose;
-use crate::app::jobs::Jobs;
-use crate::app::jobs::search::{SearchInput, SearchTask};
 use crate::app::panels::Panels;
 use crate::app::panels::top_bar::TRAINING_OFF;
-use crate::app::state::AppState;
-use crate::app::state::tour::{TOUR, Tour};
 use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
-use crate::app::worker::{Speed, WorkerCommand, WorkerHandle};
 use crate::figure::order::MatrixOrder;
 use crate::model::config::presets;
 use crate::search::SearchOptions;
+use crate::session::file_purpose::FilePurpose;
+use crate::session::jobs::Jobs;
+use crate::session::jobs::search::{SearchInput, SearchTask};
+use crate::session::start_options::Startup;
+use crate::session::state::AppState;
+use crate::session::state::tour::{TOUR, Tour};
+use crate::session::worker::{Speed, WorkerCommand, WorkerHandle};
 
 /// What the app keeps for the length of one run besides its state: the command line's
 /// start-up plan, whether closing is allowed without asking, the import counter, and

@@ -14,30 +14,32 @@ use egui::ViewportCommand;
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
 use crate::app::dialogs::Dialogs;
-use crate::app::execute::{Executor, Session, Startup};
-use crate::app::jobs::Jobs;
+use crate::app::execute::{Executor, Session};
 use crate::app::panels::Panels;
 use crate::app::panels::params::ParamsAction;
 use crate::app::panels::shortcuts::{help_overlay_ui, read_shortcuts};
 use crate::app::panels::status_bar::status_bar_ui;
 use crate::app::screenshot::{ScreenshotOutcome, ScreenshotPlan};
-use crate::app::settings::{self, LoadedSettings, Settings};
-use crate::app::start_options::StartOptions;
-use crate::app::state::AppState;
-use crate::app::state::look::ThemeChoice;
-use crate::app::state::search::Pick;
-use crate::app::state::source::{AppSource, ImportedSource, Shown};
-use crate::app::state::status::StatusKind;
-use crate::app::state::tour::Tour;
-use crate::app::view::View;
+use crate::app::settings;
 use crate::app::views::heatmap::{MAX_TEXTURE_SIDE, RenderedHeatmap};
 use crate::app::views::presentation::apply_text_sizes;
 use crate::app::views::theme::apply_theme;
-use crate::app::worker::{Published, WorkerCommand, WorkerHandle};
 use crate::model::learning::overview::ViewRequest;
 use crate::perm::Permutation;
 use crate::report::outcome::SearchOutcome;
 use crate::report::rows::FoundPermutation;
+use crate::session::jobs::Jobs;
+use crate::session::settings::{LoadedSettings, Settings};
+use crate::session::start_options::StartOptions;
+use crate::session::start_options::Startup;
+use crate::session::state::AppState;
+use crate::session::state::look::ThemeChoice;
+use crate::session::state::search::Pick;
+use crate::session::state::source::{AppSource, ImportedSource, Shown};
+use crate::session::state::status::StatusKind;
+use crate::session::state::tour::Tour;
+use crate::session::view::View;
+use crate::session::worker::{Published, WorkerCommand, WorkerHandle};
 
 /// How often the running worker publishes a snapshot. The worker stops stepping when one
 /// is due, so the cadence is this plus at most one step (~9 ms at M = 2048): the heatmap
@@ -85,13 +87,13 @@ impl InvarianceApp {
         options: StartOptions,
         stored: Option<LoadedSettings>,
     ) -> anyhow::Result<Self> {
-        let worker = WorkerHandle::spawn(Some(ctx.clone()), PUBLISH_INTERVAL)
+        let worker = WorkerHandle::spawn(Some(crate::app::waker(&ctx)), PUBLISH_INTERVAL)
             .map_err(|e| anyhow::anyhow!("could not start the simulation thread: {e}"))?;
         let mut app = Self {
             ctx: ctx.clone(),
             state: AppState::default(),
             panels: Panels::new(Some(ctx.clone()), options.inspect),
-            jobs: Jobs::new(Some(ctx.clone())),
+            jobs: Jobs::new(Some(crate::app::waker(&ctx))),
             dialogs: Dialogs::new(options.native_dialogs),
             worker,
             session: Session {
@@ -197,15 +199,7 @@ impl InvarianceApp {
             actions.extend(panels.notices.ui(ui, &cx));
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| {
-            let right = match &state.latest {
-                Some(p) if p.running => format!(
-                    "running · {:.0} steps/s · frame {:.1} ms",
-                    p.steps_per_second, cx.frame_ms
-                ),
-                Some(_) => format!("paused · frame {:.1} ms", cx.frame_ms),
-                None => String::new(),
-            };
-            status_bar_ui(ui, &state.status, &right);
+            status_bar_ui(ui, &state.status, state.latest.as_deref(), cx.frame_ms)
         });
         if state.tour.is_some() {
             egui::Panel::bottom("tour-caption").show(ui, |ui| {

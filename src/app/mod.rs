@@ -1,42 +1,51 @@
 //! The desktop app (eframe/egui): watch the graph learn, search for its symmetries,
 //! save and load experiments.
 //!
-//! Shape: panels around one small state. [`state::AppState`] holds what every view
-//! shares (no egui in it); each panel in [`panels`] draws itself from a read-only
-//! [`context::PanelContext`] and returns [`AppAction`]s; [`execute`] is the one place
-//! that carries them out; [`jobs`] is the one place background work starts from.
+//! Shape: panels around one small state. The state, the simulation thread and the
+//! background jobs are egui-free and live in the library ([`crate::session`]); here
+//! each panel in [`panels`] draws itself from a read-only [`context::PanelContext`] and
+//! returns [`AppAction`]s, and [`execute`] is the one place that carries them out.
 //!
 //! Threads: the UI thread only draws and sends commands; the simulation runs on the
-//! `simulation` thread ([`worker`]), big heatmaps are coloured on `heatmap-render`
-//! ([`views::heatmap`]), searches and file work run as [`jobs`]. The UI never waits for
-//! any of them. The heatmap and snapshot helpers run at a lower priority so they yield
-//! to the simulation ([`background`]).
+//! `simulation` thread ([`crate::session::worker`]), big heatmaps are coloured on
+//! `heatmap-render` ([`views::heatmap`]), searches and file work run as
+//! [`crate::session::jobs`]. The UI never waits for any of them: each wakes it through
+//! a [`crate::session::Waker`] ([`waker`]).
 
 pub mod actions;
-pub mod background;
 pub mod context;
 pub mod dialogs;
 pub mod execute;
-pub mod figure_kind;
-pub mod file_purpose;
 pub mod invariance_app;
-pub mod jobs;
 pub mod panels;
 pub mod screenshot;
 pub mod settings;
-pub mod start_options;
-pub mod state;
 
-pub mod view;
 pub mod views;
-pub mod worker;
-
-pub use actions::AppAction;
-pub use invariance_app::InvarianceApp;
-pub use start_options::StartOptions;
-pub use view::View;
 
 pub use crate::figure::order::MatrixOrder;
+pub use crate::session::{StartOptions, View};
+pub use actions::AppAction;
+pub use invariance_app::InvarianceApp;
+
+/// An egui image as an RGBA buffer, for writing it as PNG
+/// ([`crate::session::jobs::files::save_png`]).
+pub fn rgba_image(image: &egui::ColorImage) -> anyhow::Result<image::RgbaImage> {
+    let [w, h] = image.size;
+    let rgba = image
+        .pixels
+        .iter()
+        .flat_map(|c| c.to_srgba_unmultiplied())
+        .collect();
+    image::RgbaImage::from_raw(w as u32, h as u32, rgba)
+        .ok_or_else(|| anyhow::anyhow!("image buffer has the wrong size"))
+}
+
+/// The waker of a background thread's results: asks egui to repaint `ctx`.
+pub fn waker(ctx: &egui::Context) -> crate::session::Waker {
+    let ctx = ctx.clone();
+    std::sync::Arc::new(move || ctx.request_repaint())
+}
 
 /// The application id: names the settings folder (`$XDG_DATA_HOME/invariance-lab` on
 /// Linux) and, on X11 and Wayland, the window's class for desktop entries.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui::ViewportCommand;
 
-use crate::app::jobs::files::save_png;
+use crate::session::jobs::files::save_png;
 
 /// Shared result of a screenshot request: `Some(Ok)` once saved.
 pub type ScreenshotOutcome = Arc<Mutex<Option<Result<PathBuf, String>>>>;
@@ -69,7 +69,8 @@ impl ScreenshotPlan {
             let outcome = self.outcome.clone();
             let repaint = ctx.clone();
             ctx.request_screenshot(move |image| {
-                let result = save_png(&path, &image)
+                let result = crate::app::rgba_image(&image)
+                    .and_then(|image| save_png(&path, &image))
                     .map(|()| path.clone())
                     .map_err(|e| format!("{e:#}"));
                 if let Ok(mut o) = outcome.lock() {

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::app::state::look::ThemeChoice;
 use crate::app::{MatrixOrder, StartOptions, View};
 use crate::model::config::presets;
+use crate::session::state::look::ThemeChoice;
 
 /// Options of the `gui` subcommand.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -121,9 +121,9 @@ impl GuiArgs {
         }
         let tour_step = match self.tour_step {
             Some(0) => anyhow::bail!("--tour-step counts from 1"),
-            Some(k) if k > crate::app::state::tour::TOUR.len() => anyhow::bail!(
+            Some(k) if k > crate::session::state::tour::TOUR.len() => anyhow::bail!(
                 "--tour-step {k}: the tour has {} steps",
-                crate::app::state::tour::TOUR.len()
+                crate::session::state::tour::TOUR.len()
             ),
             Some(k) => Some(k - 1),
             None => None,
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn tour_steps_count_from_one_and_stop_at_the_last() {
-        let last = crate::app::state::tour::TOUR.len();
+        let last = crate::session::state::tour::TOUR.len();
         let first = parse(&["--tour-step", "1"]).expect("parses");
         assert_eq!(first.start_options().expect("valid").tour_step, Some(0));
         let end = parse(&["--tour-step", &last.to_string()]).expect("parses");

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub mod axis;
 pub mod block_means;
+pub mod colour_scale;
 pub mod image_plot;
 pub mod learning_curves;
 pub mod line_plot;

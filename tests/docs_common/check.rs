@@ -420,6 +420,7 @@ const SRC_FOLDERS: &[&str] = &[
     "figure/",
     "sweep/",
     "app/",
+    "session/",
     "cli/",
     "report/",
 ];

@@ -3,72 +3,13 @@
 //! (each step's preset, training, search, selection and view). The simulation trains
 //! and the search runs on their own threads, so the UI keeps drawing meanwhile.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Executor;
 use crate::app::actions::AppAction;
-use crate::app::start_options::StartOptions;
-use crate::app::state::source::AppSource;
-use crate::app::state::tour::{Tour, TourPhase, tour_search_settings};
-use crate::app::worker::Published;
 use crate::figure::order::MatrixOrder;
-
-/// What the command line asked for at start-up, and how far it got.
-#[derive(Default)]
-pub struct Startup {
-    steps: Option<u64>,
-    search: bool,
-    /// The heatmap order asked for (recovered: as soon as a search result exists).
-    pub order: Option<MatrixOrder>,
-    /// After the start-up search, select the first result recovering this true
-    /// transformation.
-    pub select_match: Option<String>,
-    /// Node labels for the matrix opened at start-up, read once it has opened.
-    pub labels: Option<PathBuf>,
-    /// The preset to show if the file the app starts on is refused (`--preset`).
-    pub fallback_preset: Option<String>,
-    /// Whether a refused file already made the app load the fallback preset.
-    pub fallback_started: bool,
-    steps_sent: bool,
-    search_started: bool,
-    first_generation: Option<u64>,
-    announce_trained: bool,
-}
-
-impl Startup {
-    /// The start-up work `options` asks for, none of it begun.
-    pub fn new(options: &StartOptions) -> Self {
-        Self {
-            steps: options.steps,
-            search: options.search,
-            order: options.order,
-            select_match: options.select_match.clone(),
-            labels: options.labels.clone(),
-            fallback_preset: options.preset.clone(),
-            ..Self::default()
-        }
-    }
-
-    /// Remembers the first model's generation: the start-up steps apply to it only.
-    pub fn note_generation(&mut self, generation: u64) {
-        if self.first_generation.is_none() {
-            self.first_generation = Some(generation);
-        }
-    }
-
-    /// Whether the requested start-up steps (if any) are done in `p`.
-    pub fn steps_reached(&self, p: &Published) -> bool {
-        self.steps
-            .is_none_or(|s| p.snapshot.step >= s && !p.running)
-    }
-
-    /// Whether the requested start-up search (if any) has run; `task_alive`: a search
-    /// is still running.
-    pub fn search_finished(&self, task_alive: bool) -> bool {
-        !self.search || (self.search_started && !task_alive)
-    }
-}
+use crate::session::state::source::AppSource;
+use crate::session::state::tour::{Tour, TourPhase, tour_search_settings};
 
 impl Executor<'_> {
     /// One frame's progress of the start-up plan and of the tour.

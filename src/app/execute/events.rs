@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use super::Executor;
 use crate::app::actions::AppAction;
-use crate::app::jobs::{JobEvent, files, spawn_named};
-use crate::app::state::source::{AppSource, IMPORTED_KEY_BIT, ImportedSource};
-use crate::app::view::View;
-use crate::app::worker::{Published, WorkerCommand, WorkerEvent};
 use crate::figure::order::MatrixOrder;
 use crate::io::imported::{ImportedGraph, NodeNames};
 use crate::io::source::is_matrix_path;
 use crate::report::group_text::screen_name;
 use crate::report::outcome::SearchOutcome;
+use crate::session::jobs::{JobEvent, files, spawn_named};
+use crate::session::state::source::{AppSource, IMPORTED_KEY_BIT, ImportedSource};
+use crate::session::view::View;
+use crate::session::worker::{Published, WorkerCommand, WorkerEvent};
 
 /// The preset the app falls back to when the file it started on is refused.
 pub const FALLBACK_PRESET: &str = "ring-shift";
@@ -62,6 +62,9 @@ impl Executor<'_> {
             shot.capture(self.ctx, move |path, image| {
                 // The write must not hold up the frame that delivered the screenshot.
                 let _ = spawn_named("export-figure", move || {
+                    let image = image
+                        .map_err(anyhow::Error::msg)
+                        .and_then(|image| crate::app::rgba_image(&image));
                     done.send(files::write_capture(path, image))
                 });
             });

@@ -1,15 +1,15 @@
 //! File actions: opening and saving experiments, opening matrices, node names, runs to
 //! compare and data folders, exports and figures. The work itself runs as background
-//! jobs ([`crate::app::jobs::files`]); its outcome arrives in [`super::events`].
+//! jobs ([`crate::session::jobs::files`]); its outcome arrives in [`super::events`].
 
 use std::path::PathBuf;
 
 use super::Executor;
 use crate::app::actions::AppAction;
-use crate::app::file_purpose::FilePurpose;
-use crate::app::jobs::files;
-use crate::app::worker::WorkerCommand;
 use crate::model::StimulusKind;
+use crate::session::file_purpose::FilePurpose;
+use crate::session::jobs::files;
+use crate::session::worker::WorkerCommand;
 
 impl Executor<'_> {
     /// Carries out a file action (every action [`Executor::execute`] does not match
@@ -165,6 +165,7 @@ impl Executor<'_> {
             .flatten();
         let snapshot = shown.snapshot;
         self.jobs.run("export", move || {
+            let heatmap = heatmap.map(|image| crate::app::rgba_image(&image));
             files::export(purpose, path, snapshot, heatmap)
         });
     }

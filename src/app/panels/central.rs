@@ -6,16 +6,16 @@ use egui::RichText;
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
-use crate::app::figure_kind::FigureKind as Fig;
 use crate::app::panels::animation::{AnimationContext, AnimationPanel};
 use crate::app::panels::compare::{CompareAction, ComparePanel, LiveRun};
 use crate::app::panels::stimulus::{StimulusContext, StimulusPanel};
-use crate::app::state::source::ImportedSource;
-use crate::app::view::View;
 use crate::app::views::export_menu::with_export_menu;
 use crate::app::views::heatmap::{HeatmapContext, HeatmapView};
 use crate::app::views::plots;
-use crate::app::worker::Published;
+use crate::session::figure_kind::FigureKind as Fig;
+use crate::session::state::source::ImportedSource;
+use crate::session::view::View;
+use crate::session::worker::Published;
 use crate::sweep::runs::flatten_config;
 
 /// The central area's widgets and their state.

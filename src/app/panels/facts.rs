@@ -6,8 +6,8 @@ use egui::RichText;
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
 use crate::app::panels::top_bar::TRAINING_OFF;
-use crate::app::state::source::ImportedSource;
 use crate::perm::Permutation;
+use crate::session::state::source::ImportedSource;
 
 /// At most this many cycles are listed in the selected-permutation table.
 const MAX_CYCLES_LISTED: usize = 64;

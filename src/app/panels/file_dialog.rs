@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::app::actions::AppAction;
-use crate::app::file_purpose::FilePurpose;
+use crate::session::file_purpose::FilePurpose;
 
 /// The dialog while it is open: what the path is for and the text being edited.
 #[derive(Default)]

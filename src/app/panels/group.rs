@@ -6,7 +6,6 @@ use egui::{RichText, TextStyle, Ui};
 
 use crate::app::actions::AppAction;
 use crate::app::panels::result_cells::{cycles_cell_ui, truth_cell_ui};
-use crate::app::state::search::Pick;
 use crate::model::Space;
 use crate::report::elements::ElementBrowser;
 use crate::report::group_text::{
@@ -15,6 +14,7 @@ use crate::report::group_text::{
 };
 use crate::report::labels::describe_cycle_type;
 use crate::report::outcome::{GroupGenerator, SearchOutcome};
+use crate::session::state::search::Pick;
 
 /// Work per frame (multiply-adds) for measuring listed elements: a 2048-neuron element
 /// costs 4·10⁶, so a few per frame keep the frame short; small graphs measure a page at once.

@@ -10,15 +10,15 @@ use egui_plot::{Line, Plot, PlotPoints, Points};
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
-use crate::app::figure_kind::FigureKind;
 use crate::app::panels::stimulus::field_picture_ui;
 use crate::app::views::export_menu::with_export_menu;
 use crate::app::views::theme::legible_line_color;
-use crate::app::worker::Published;
 use crate::figure::axis::compact_count;
 use crate::figure::views;
 use crate::figure::{LinePlot, Style};
 use crate::report::labels::describe_neuron;
+use crate::session::figure_kind::FigureKind;
+use crate::session::worker::Published;
 
 /// What the inspector shows and the textures of its receptive fields.
 #[derive(Default)]

@@ -5,7 +5,7 @@
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
 
-/// The notices (no state of their own: they live in [`crate::app::state::Notices`]).
+/// The notices (no state of their own: they live in [`crate::session::state::Notices`]).
 #[derive(Default)]
 pub struct Notices;
 

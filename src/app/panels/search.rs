@@ -6,16 +6,16 @@ use egui::{DragValue, RichText, Ui};
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
-use crate::app::jobs::search::SearchTask;
 use crate::app::panels::group;
 use crate::app::panels::result_cells::{cycles_cell_ui, truth_cell_ui};
-use crate::app::state::search::Pick;
-use crate::app::state::source::Shown;
 use crate::model::Space;
 use crate::report::elements::ElementBrowser;
 use crate::report::outcome::SearchOutcome;
 use crate::report::rows::FoundPermutation;
 use crate::search::{Method, SearchOptions};
+use crate::session::jobs::search::SearchTask;
+use crate::session::state::search::Pick;
+use crate::session::state::source::Shown;
 
 /// The panel's own state: the approximate group's elements listed so far (produced
 /// and measured only while the list is open), for the outcome they were listed for.

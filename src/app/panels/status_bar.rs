@@ -2,10 +2,25 @@
 
 use egui::RichText;
 
-use crate::app::state::status::{StatusKind, StatusLine};
+use crate::session::state::status::{StatusKind, StatusLine};
+use crate::session::worker::Published;
 
-/// Draws the status line's message on the left and `right` (live figures) on the right.
-pub fn status_bar_ui(ui: &mut egui::Ui, status: &StatusLine, right: &str) {
+/// Draws the status line's message on the left and the live figures on the right: the
+/// simulation's state and speed (`latest`), and the frame time.
+pub fn status_bar_ui(
+    ui: &mut egui::Ui,
+    status: &StatusLine,
+    latest: Option<&Published>,
+    frame_ms: f64,
+) {
+    let right = match latest {
+        Some(p) if p.running => format!(
+            "running · {:.0} steps/s · frame {frame_ms:.1} ms",
+            p.steps_per_second
+        ),
+        Some(_) => format!("paused · frame {frame_ms:.1} ms"),
+        None => String::new(),
+    };
     ui.horizontal(|ui| {
         let text = match status.kind {
             StatusKind::Info => RichText::new(&status.text),

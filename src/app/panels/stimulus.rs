@@ -82,29 +82,6 @@ fn side_of(space: &Space) -> Option<usize> {
     }
 }
 
-/// Uploads a picture into `slot` (reusing its texture when the size is unchanged):
-/// blocky pixel images with nearest filtering, the already smooth round retina pictures
-/// with linear filtering, which keeps them smooth.
-fn upload_with(
-    ctx: &egui::Context,
-    slot: &mut Option<TextureHandle>,
-    name: &str,
-    image: ColorImage,
-    options: TextureOptions,
-) -> TextureHandle {
-    match slot {
-        Some(t) if t.size() == image.size => {
-            t.set(image, options);
-            t.clone()
-        }
-        _ => {
-            let t = ctx.load_texture(name, image, options);
-            *slot = Some(t.clone());
-            t
-        }
-    }
-}
-
 impl StimulusPanel {
     /// The current stimulus (line plot on a ring, image in 2-D).
     pub fn stimulus_ui(&mut self, ui: &mut egui::Ui, cx: &StimulusContext<'_>, height: f32) {
@@ -120,69 +97,18 @@ impl StimulusPanel {
             );
             return;
         }
-        if let Some(grid) = PolarGrid::of(*cx.space) {
-            if self
-                .stimulus_tex
-                .as_ref()
-                .is_none_or(|(id, _)| *id != cx.snapshot_id)
-            {
-                let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
-                let image = grey_disc_auto(&grid, cx.stimulus, DISC_PX);
-                let tex = upload_with(
-                    ui.ctx(),
-                    &mut slot,
-                    "stimulus",
-                    image,
-                    TextureOptions::LINEAR,
-                );
-                self.stimulus_tex = Some((cx.snapshot_id, tex));
-            }
-            if let Some((_, tex)) = &self.stimulus_tex {
-                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
-            }
-            return;
-        }
-        match side_of(cx.space) {
-            None => {
-                let pts: Vec<[f64; 2]> = cx
-                    .stimulus
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &v)| [k as f64, f64::from(v)])
-                    .collect();
-                Plot::new("stimulus-plot")
-                    .height(height)
-                    .x_axis_label(cx.space.position_unit())
-                    .allow_scroll(false)
-                    .show(ui, |p| {
-                        p.line(
-                            Line::new("stimulus", PlotPoints::new(pts))
-                                .color(TRUE_COLOR)
-                                .width(2.0),
-                        )
-                    });
-            }
-            Some(side) => {
-                let needs = self
-                    .stimulus_tex
-                    .as_ref()
-                    .is_none_or(|(id, _)| *id != cx.snapshot_id);
-                if needs {
-                    let mut slot = self.stimulus_tex.take().map(|(_, t)| t);
-                    let tex = upload_with(
-                        ui.ctx(),
-                        &mut slot,
-                        "stimulus",
-                        grey_image(cx.stimulus, side),
-                        TextureOptions::NEAREST,
-                    );
-                    self.stimulus_tex = Some((cx.snapshot_id, tex));
-                }
-                if let Some((_, tex)) = &self.stimulus_tex {
-                    ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
-                }
-            }
-        }
+        let names = ("stimulus-plot", "stimulus", "stimulus");
+        let slot = &mut self.stimulus_tex;
+        pattern_ui(
+            ui,
+            slot,
+            cx.snapshot_id,
+            names,
+            cx.space,
+            cx.stimulus,
+            height,
+            Shading::Grey,
+        );
     }
 
     /// Activities of all detectors in display order; returns the neuron (stored index)
@@ -277,60 +203,81 @@ pub fn field_picture_ui(
     key: usize,
     height: f32,
 ) {
-    let stale = slot.as_ref().is_none_or(|(k, _)| *k != key);
-    if let Some(grid) = PolarGrid::of(*space) {
-        if stale {
-            let mut texture = slot.take().map(|(_, t)| t);
-            let image = signed_disc(&grid, row, DISC_PX);
-            let tex = upload_with(
-                ui.ctx(),
-                &mut texture,
-                "receptive-field",
-                image,
-                TextureOptions::LINEAR,
-            );
-            *slot = Some((key, tex));
-        }
-        if let Some((_, tex)) = slot {
-            ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
-        }
+    let names = (plot_id, "field", "receptive-field");
+    pattern_ui(ui, slot, key, names, space, row, height, Shading::Signed);
+}
+
+/// How a pattern is coloured: a stimulus in grey scaled to its own range, a receptive
+/// field signed (0 = white).
+#[derive(Clone, Copy)]
+enum Shading {
+    Grey,
+    Signed,
+}
+
+/// One pattern `values` on `space`, `height` points tall: a line plot on 1-D spaces, a
+/// picture on 2-D ones and a disc on the polar retina. `slot` caches the texture last
+/// drawn there, identified by `key`; `(plot_id, line, texture)` name the plot, its line
+/// and the texture.
+#[allow(clippy::too_many_arguments)]
+fn pattern_ui<K: PartialEq + Copy>(
+    ui: &mut egui::Ui,
+    slot: &mut Option<(K, TextureHandle)>,
+    key: K,
+    (plot_id, line, texture_name): (&str, &str, &str),
+    space: &Space,
+    values: &[f32],
+    height: f32,
+    shading: Shading,
+) {
+    let disc = PolarGrid::of(*space);
+    let square = side_of(space);
+    if disc.is_none() && square.is_none() {
+        let pts: Vec<[f64; 2]> = values
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| [k as f64, f64::from(v)])
+            .collect();
+        Plot::new(plot_id)
+            .height(height)
+            .x_axis_label(space.position_unit())
+            .allow_scroll(false)
+            .show(ui, |p| {
+                p.line(
+                    Line::new(line, PlotPoints::new(pts))
+                        .color(TRUE_COLOR)
+                        .width(2.0),
+                )
+            });
         return;
     }
-    match side_of(space) {
-        None => {
-            let pts: Vec<[f64; 2]> = row
-                .iter()
-                .enumerate()
-                .map(|(k, &v)| [k as f64, f64::from(v)])
-                .collect();
-            Plot::new(plot_id)
-                .height(height)
-                .x_axis_label(space.position_unit())
-                .allow_scroll(false)
-                .show(ui, |p| {
-                    p.line(
-                        Line::new("field", PlotPoints::new(pts))
-                            .color(TRUE_COLOR)
-                            .width(2.0),
-                    )
-                });
-        }
-        Some(side) => {
-            if stale {
-                let mut texture = slot.take().map(|(_, t)| t);
-                let tex = upload_with(
-                    ui.ctx(),
-                    &mut texture,
-                    "receptive-field",
-                    signed_image(row, side),
-                    TextureOptions::NEAREST,
-                );
-                *slot = Some((key, tex));
+    if slot.as_ref().is_none_or(|(k, _)| *k != key) {
+        // Blocky pixel images with nearest filtering; the already smooth round retina
+        // pictures with linear filtering, which keeps them smooth.
+        let side = square.unwrap_or_default();
+        let (image, options) = match (&disc, shading) {
+            (Some(grid), Shading::Grey) => (
+                grey_disc_auto(grid, values, DISC_PX),
+                TextureOptions::LINEAR,
+            ),
+            (Some(grid), Shading::Signed) => {
+                (signed_disc(grid, values, DISC_PX), TextureOptions::LINEAR)
             }
-            if let Some((_, tex)) = slot {
-                ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
+            (None, Shading::Grey) => (grey_image(values, side), TextureOptions::NEAREST),
+            (None, Shading::Signed) => (signed_image(values, side), TextureOptions::NEAREST),
+        };
+        // The texture is reused when the size is unchanged.
+        let tex = match slot.take() {
+            Some((_, mut t)) if t.size() == image.size => {
+                t.set(image, options);
+                t
             }
-        }
+            _ => ui.ctx().load_texture(texture_name, image, options),
+        };
+        *slot = Some((key, tex));
+    }
+    if let Some((_, tex)) = slot {
+        ui.add(egui::Image::new((tex.id(), Vec2::splat(height))));
     }
 }
 

@@ -5,10 +5,10 @@ use egui::RichText;
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
-use crate::app::state::look::ThemeChoice;
-use crate::app::view::View;
 use crate::app::views::export_menu;
 use crate::model::config::presets;
+use crate::session::state::look::ThemeChoice;
+use crate::session::view::View;
 
 /// Why training controls are off while a matrix is shown (tooltip and status text).
 pub const TRAINING_OFF: &str = "Training is off: an imported matrix has no stimuli and no learning rule. Open a preset or an experiment to train.";

@@ -5,7 +5,7 @@ use egui::RichText;
 
 use crate::app::actions::AppAction;
 use crate::app::context::PanelContext;
-use crate::app::state::tour::{TOUR, TourPhase};
+use crate::session::state::tour::{TOUR, TourPhase};
 
 /// The caption (no state of its own: the tour lives in the app's state).
 #[derive(Default)]

@@ -1,4 +1,6 @@
-//! Colour-blind-safe colour maps as 256-entry lookup tables of egui colours.
+//! Colour-blind-safe colour maps as 256-entry lookup tables of egui colours: the egui
+//! half of [`Colormap`] (which map, its name and palette are in the library,
+//! [`crate::figure::colour_scale`]; these methods need egui, so they build with `gui`).
 //!
 //! `Viridis` (perceptually uniform, sequential) is the default for concurrence weights,
 //! which are non-negative; `Diverging` (ColorBrewer RdBu, blue = negative, white = 0,
@@ -8,43 +10,10 @@
 
 use egui::Color32;
 
+pub use crate::figure::colour_scale::Colormap;
 use crate::figure::palette::{NAN_RGB, Palette};
 
-/// Which colour map the heatmap uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Colormap {
-    /// Sequential, perceptually uniform (matplotlib's viridis).
-    #[default]
-    Viridis,
-    /// Diverging blue–white–red (ColorBrewer RdBu), centred on zero.
-    Diverging,
-}
-
 impl Colormap {
-    /// All maps, for selectors.
-    pub const ALL: [Colormap; 2] = [Colormap::Viridis, Colormap::Diverging];
-
-    /// Human-readable name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Colormap::Viridis => "viridis",
-            Colormap::Diverging => "blue–white–red",
-        }
-    }
-
-    /// The figures' palette with the same colours.
-    pub fn palette(self) -> Palette {
-        match self {
-            Colormap::Viridis => Palette::Viridis,
-            Colormap::Diverging => Palette::Diverging,
-        }
-    }
-
-    /// Whether the map is meant for a range symmetric about zero.
-    pub fn is_diverging(self) -> bool {
-        self.palette().is_diverging()
-    }
-
     /// The 256-entry lookup table.
     pub fn lut(self) -> &'static [Color32; 256] {
         use std::sync::OnceLock;

@@ -3,8 +3,8 @@
 //! figure is then built and written by [`crate::app::execute`].
 
 use crate::app::actions::AppAction;
-use crate::app::figure_kind::FigureKind;
 use crate::figure::Format;
+use crate::session::figure_kind::FigureKind;
 
 /// The two entries "Export as SVG… / PNG…" of a view's right-click menu (naming the
 /// plot when `named`, for views that hold several).

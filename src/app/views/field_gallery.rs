@@ -8,7 +8,7 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use ndarray::Array2;
 
 use crate::model::detectors::field_measures::FieldMeasures;
-use crate::model::detectors::field_shapes::Shape;
+use crate::model::detectors::field_shapes::{Shape, crop_to_support};
 use crate::model::{Phase, Space, Transformation};
 
 /// Most fields drawn (2-D fields cost one rectangle per pixel).
@@ -46,7 +46,7 @@ pub enum GalleryOrder {
 pub struct FieldGallery {
     /// Chosen order.
     pub order: GalleryOrder,
-    measures: crate::app::jobs::field_measures::MeasuresJob,
+    measures: crate::session::jobs::field_measures::MeasuresJob,
 }
 
 impl FieldGallery {
@@ -79,7 +79,7 @@ impl FieldGallery {
                 .on_hover_text("A learned bank first learns its fields, then its graph.");
         }
         self.measures.poll(
-            ui.ctx(),
+            &crate::app::waker(ui.ctx()),
             cx.version,
             *cx.space,
             cx.true_transformation,
@@ -158,33 +158,6 @@ fn shapes_ui(ui: &mut egui::Ui, cx: &GalleryContext<'_>, shapes: &[Shape], m: &F
             });
         }
     });
-}
-
-/// The smallest square around the non-zero pixels of a centred `side × side` image (a
-/// shared kernel of 8 × 8 fills it instead of a quarter of the torus), and its side.
-fn crop_to_support(image: &[f32], side: usize) -> (Vec<f32>, usize) {
-    let nonzero = || {
-        image
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| **v != 0.0)
-            .map(|(p, _)| (p % side, p / side))
-    };
-    let (Some(x0), Some(x1)) = (nonzero().map(|c| c.0).min(), nonzero().map(|c| c.0).max()) else {
-        return (image.to_vec(), side);
-    };
-    let (y0, y1) = (
-        nonzero().map(|c| c.1).min().unwrap_or(0),
-        nonzero().map(|c| c.1).max().unwrap_or(0),
-    );
-    let n = (x1 - x0).max(y1 - y0) + 1;
-    // Anchored at the support's corner, kept inside the image.
-    let (ox, oy) = (x0.min(side - n), y0.min(side - n));
-    let mut out = Vec::with_capacity(n * n);
-    for y in oy..oy + n {
-        out.extend_from_slice(&image[y * side + ox..y * side + ox + n]);
-    }
-    (out, n)
 }
 
 /// The measures table; `stale` when the fields have changed since they were measured.
@@ -373,24 +346,5 @@ fn draw_image(painter: &egui::Painter, rect: Rect, field: &[f32], side: usize, m
             0.0,
             colour,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::crop_to_support;
-
-    #[test]
-    fn crop_keeps_the_support_in_a_square() {
-        // A 2 × 3 patch (x 3–4, y 2–4) in a 6 × 6 image: a 3 × 3 square from (3, 2).
-        let side = 6;
-        let mut image = vec![0.0f32; side * side];
-        for (x, y, v) in [(3, 2, 1.0), (4, 4, -2.0), (3, 3, 0.5)] {
-            image[y * side + x] = v;
-        }
-        let (out, n) = crop_to_support(&image, side);
-        assert_eq!(n, 3);
-        assert_eq!(out, vec![1.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -2.0, 0.0]);
-        assert_eq!(crop_to_support(&[0.0; 4], 2), (vec![0.0; 4], 2));
     }
 }

@@ -12,20 +12,21 @@ use egui::{Color32, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
 use crate::app::views::colormap::Colormap;
 
 mod pointer;
-mod range;
 mod render;
-mod renderer;
 mod summary;
+pub use crate::figure::colour_scale::{RangeMode, resolve_range};
 pub use crate::figure::order::{MatrixOrder, ordered_values, recovered_order, truth_order};
 use crate::model::SnapshotWeights;
 use crate::model::learning::overview::WeightSummary;
 pub use crate::report::labels::HeatmapContext;
-pub use range::{RangeMode, resolve_range};
+use crate::session::jobs::latest::Latest;
 pub use render::{
     HeatmapJob, HeatmapKey, MAX_TEXTURE_SIDE, RenderedHeatmap, render_heatmap, render_heatmap_at,
 };
-pub use renderer::HeatmapRenderer;
 pub use summary::{DETAIL_SIDE, wanted_viewport};
+
+/// Renders big heatmaps on a helper thread (`heatmap-render`); the newest job wins.
+pub type HeatmapRenderer = Latest<HeatmapJob, Arc<RenderedHeatmap>>;
 
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
@@ -71,7 +72,11 @@ impl HeatmapView {
             clicked_cell: None,
             texture: None,
             detail_texture: None,
-            renderer: Some(HeatmapRenderer::new(ctx)),
+            renderer: Some(Latest::spawn(
+                "heatmap-render",
+                |job| Arc::new(render_heatmap(&job)),
+                ctx.as_ref().map(crate::app::waker),
+            )),
             requested: None,
             last_submit: None,
             uv: Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),

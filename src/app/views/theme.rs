@@ -4,7 +4,7 @@
 
 use egui::{Color32, Rgba, ThemePreference};
 
-use crate::app::state::look::ThemeChoice;
+use crate::session::state::look::ThemeChoice;
 
 /// What egui should use: the choice itself, except that presentation mode turns
 /// "follow the system" into light.

@@ -88,33 +88,9 @@ pub fn transformation_rows(
             -512..=512,
             0.1,
         ),
-        Transformation::Translate { dx, dy } => {
-            grid_row(
-                ui,
-                "    dx",
-                "Translation along x in pixels.",
-                dx,
-                -64..=64,
-                0.1,
-            );
-            grid_row(
-                ui,
-                "    dy",
-                "Translation along y in pixels.",
-                dy,
-                -64..=64,
-                0.1,
-            );
-        }
+        Transformation::Translate { dx, dy } => translation_rows(ui, dx, dy, ""),
         Transformation::Rotate { quarter_turns } | Transformation::Reflect { quarter_turns } => {
-            grid_row(
-                ui,
-                "    quarter turns",
-                "Number of 90° counter-clockwise turns (0–3).",
-                quarter_turns,
-                0..=3,
-                0.05,
-            );
+            quarter_turns_row(ui, quarter_turns)
         }
         Transformation::Rigid {
             reflect,
@@ -127,30 +103,22 @@ pub fn transformation_rows(
                 .on_hover_text("Mirror x -> side−1−x before turning.");
             ui.checkbox(reflect, "").labelled_by(l.id);
             ui.end_row();
-            grid_row(
-                ui,
-                "    quarter turns",
-                "Number of 90° counter-clockwise turns (0–3).",
-                quarter_turns,
-                0..=3,
-                0.05,
-            );
-            grid_row(
-                ui,
-                "    dx",
-                "Translation along x in pixels, applied last.",
-                dx,
-                -64..=64,
-                0.1,
-            );
-            grid_row(
-                ui,
-                "    dy",
-                "Translation along y in pixels, applied last.",
-                dy,
-                -64..=64,
-                0.1,
-            );
+            quarter_turns_row(ui, quarter_turns);
+            translation_rows(ui, dx, dy, ", applied last");
         }
+    }
+}
+
+/// The number of quarter turns (0–3).
+fn quarter_turns_row(ui: &mut Ui, quarter_turns: &mut u8) {
+    let tip = "Number of 90° counter-clockwise turns (0–3).";
+    grid_row(ui, "    quarter turns", tip, quarter_turns, 0..=3, 0.05);
+}
+
+/// The translation's `dx` and `dy`; `when` ends their tips (e.g. ", applied last").
+fn translation_rows(ui: &mut Ui, dx: &mut i64, dy: &mut i64, when: &str) {
+    for (label, axis, value) in [("    dx", "x", dx), ("    dy", "y", dy)] {
+        let tip = format!("Translation along {axis} in pixels{when}.");
+        grid_row(ui, label, &tip, value, -64..=64, 0.1);
     }
 }

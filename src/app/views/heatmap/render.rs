@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use egui::{Color32, ColorImage};
 
-use super::range::{RangeMode, finish_range, fixed_range, resolve_range};
-use crate::app::views::colormap::Colormap;
 use crate::figure::block_means::{block_factor, block_means_with};
+use crate::figure::colour_scale::{Colormap, RangeMode, range_of, resolve_range};
 use crate::figure::order::ordered_values;
 use crate::model::SnapshotWeights;
 use crate::model::learning::overview::WeightSummary;
@@ -188,8 +187,7 @@ pub fn render_heatmap_at(job: &HeatmapJob, max_side: usize) -> RenderedHeatmap {
             means.iter_mut().for_each(|m| *m *= scale);
             (lo, hi) = (lo * scale, hi * scale);
         }
-        let range =
-            fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
+        let range = range_of(lo, hi, job.key.colormap, job.key.range);
         let colour = colourer(lut, range);
         (range, side, means.iter().map(|&v| colour(v)).collect())
     };
@@ -232,8 +230,7 @@ pub struct Detail {
 pub fn render_summary(job: &HeatmapJob, summary: &Arc<WeightSummary>) -> RenderedHeatmap {
     let lut = job.key.colormap.lut();
     let (lo, hi) = summary.range;
-    let range =
-        fixed_range(job.key.range).unwrap_or_else(|| finish_range(lo, hi, job.key.colormap));
+    let range = range_of(lo, hi, job.key.colormap, job.key.range);
     let colour = colourer(lut, range);
     let side = summary.side;
     let pixels: Vec<Color32> = summary.means.iter().map(|&v| colour(v)).collect();

@@ -1,5 +1,5 @@
 //! The heatmap of a matrix too large to copy for every picture (see
-//! [`crate::app::worker::LARGE_NEURONS`]): the simulation publishes block means in the
+//! [`crate::session::worker::LARGE_NEURONS`]): the simulation publishes block means in the
 //! heatmap's order and a window of exact cells ([`crate::model::learning::overview`]); this colours
 //! them, and works out which window to ask for from the zoom.
 

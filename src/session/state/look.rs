@@ -1,6 +1,6 @@
 //! How the app looks: the theme the user chose and presentation mode (large text, and
 //! light instead of "follow the system"). Applied to egui by
-//! [`crate::app::views::theme`].
+//! `app/views/theme.rs`.
 
 use serde::{Deserialize, Serialize};
 

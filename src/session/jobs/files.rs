@@ -8,15 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use egui::ColorImage;
 
 use super::{Done, JobEvent};
-use crate::app::file_purpose::FilePurpose;
-use crate::app::worker::SimulationJob;
 use crate::io::imported::{load_imported, load_node_names};
 use crate::io::source::PathKind;
 use crate::model::world::folders;
 use crate::model::{MetricsRecord, SimConfig, Simulation, Snapshot};
+use crate::session::file_purpose::FilePurpose;
+use crate::session::worker::SimulationJob;
 use crate::sweep::runs::load_runs;
 
 /// A native dialog's answer, sent from its helper thread.
@@ -96,12 +95,13 @@ pub fn save(path: PathBuf, generation: u64, done: Done) -> SimulationJob {
     })
 }
 
-/// Exports from a snapshot (or the displayed heatmap) for `purpose`.
+/// Exports from a snapshot (or the displayed heatmap, or why it could not be had) for
+/// `purpose`.
 pub fn export(
     purpose: FilePurpose,
     path: PathBuf,
     snapshot: Arc<Snapshot>,
-    heatmap: Option<Arc<ColorImage>>,
+    heatmap: Option<anyhow::Result<image::RgbaImage>>,
 ) -> JobEvent {
     let written: anyhow::Result<()> = match purpose {
         FilePurpose::ExportNpy => match snapshot.weights.full() {
@@ -115,8 +115,8 @@ pub fn export(
             None => Err(not_copied()),
         },
         FilePurpose::ExportMetrics => save_metrics_csv(&path, &snapshot.history),
-        FilePurpose::ExportPng => match &heatmap {
-            Some(img) => save_png(&path, img),
+        FilePurpose::ExportPng => match heatmap {
+            Some(img) => img.and_then(|img| save_png(&path, &img)),
             None => Err(anyhow::anyhow!("no heatmap to export yet")),
         },
         _ => Err(anyhow::anyhow!("not an export")),
@@ -141,10 +141,8 @@ pub fn export_figure(
 }
 
 /// Writes a captured image (the learning-curve figure cropped from the window).
-pub fn write_capture(path: PathBuf, image: Result<ColorImage, String>) -> JobEvent {
-    let written = image
-        .map_err(anyhow::Error::msg)
-        .and_then(|img| save_png(&path, &img));
+pub fn write_capture(path: PathBuf, image: anyhow::Result<image::RgbaImage>) -> JobEvent {
+    let written = image.and_then(|img| save_png(&path, &img));
     exported(path, written)
 }
 
@@ -184,17 +182,9 @@ pub fn save_metrics_csv(path: &Path, history: &[MetricsRecord]) -> anyhow::Resul
 }
 
 /// Writes an image as PNG, atomically.
-pub fn save_png(path: &Path, image: &ColorImage) -> anyhow::Result<()> {
-    let [w, h] = image.size;
-    let rgba: Vec<u8> = image
-        .pixels
-        .iter()
-        .flat_map(|c| c.to_srgba_unmultiplied())
-        .collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
-        .context("image buffer has the wrong size")?;
+pub fn save_png(path: &Path, image: &image::RgbaImage) -> anyhow::Result<()> {
     crate::io::atomic::write_atomically(path, |out| {
-        buffer
+        image
             .write_to(out, image::ImageFormat::Png)
             .map_err(|e| std::io::Error::other(e.to_string()))
     })

@@ -66,11 +66,11 @@ impl SearchTask {
                 if let Some(b) = best {
                     best_bits.store(b.to_bits(), Ordering::Relaxed);
                 }
-                if let Some(ctx) = &repaint
+                if let Some(wake) = &repaint
                     && last_repaint.elapsed() > Duration::from_millis(100)
                 {
                     last_repaint = Instant::now();
-                    ctx.request_repaint();
+                    wake();
                 }
             };
             let outcome = run(&input, &settings, &cancel, &mut report).map(|found| {

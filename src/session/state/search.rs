@@ -1,7 +1,7 @@
 //! The search as every view shares it: the settings of the next search, the last
 //! outcome, and what is selected (which reorders the heatmap and is what the
 //! Transformation view animates). The running search itself is a background job
-//! ([`crate::app::jobs`]).
+//! ([`crate::session::jobs`]).
 
 use crate::model::Space;
 use crate::perm::Permutation;
@@ -50,7 +50,7 @@ pub struct SearchState {
     /// Changes whenever the outcome changes (lists built from it cache by it).
     outcome_id: u64,
     /// A search waiting for the simulation thread's copy of a matrix too large to copy
-    /// while it trains (see [`crate::app::worker::LARGE_NEURONS`]).
+    /// while it trains (see [`crate::session::worker::LARGE_NEURONS`]).
     pub pending: Option<SearchOptions>,
 }
 

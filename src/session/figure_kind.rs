@@ -20,7 +20,7 @@ pub enum FigureKind {
     ReceptiveField,
     /// The weight matrix in the heatmap's order, colour map and range.
     Heatmap,
-    /// The history of the weight shown in the inspector ([`crate::app::panels::inspect`]).
+    /// The history of the weight shown in the inspector (`app/panels/inspect.rs`).
     PinHistory,
     /// The row of `W` of the neuron shown in the inspector, in the heatmap's order.
     WeightRow,

@@ -1,22 +1,26 @@
 //! Background work, in one place. Every job runs on a named helper thread and hands one
-//! result back; the UI polls each frame and never waits. Two shapes:
+//! result back; the UI polls each frame and never waits. The shapes:
 //!
 //! - [`Jobs`]: the app's queue of finished work ([`JobEvent`]s: files read and written,
 //!   a data folder read, a dialog's answer, a search's outcome), drained once a frame by
-//!   [`crate::app::execute`];
+//!   the app's `execute`;
 //! - [`Job`]: one result a panel waits for itself (the animation's orbit);
-//! - [`field_measures::MeasuresJob`]: the field gallery's measures, newest fields wins.
+//! - [`field_measures::MeasuresJob`]: the field gallery's measures, newest fields wins;
+//! - [`latest::Latest`]: a helper thread on the newest request only (the heatmap's
+//!   renders).
 //!
 //! The running search ([`search::SearchTask`]) adds a cancel flag and live progress.
 
 pub mod field_measures;
 pub mod files;
+pub mod latest;
 pub mod search;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use super::Waker;
 use crate::io::imported::{ImportedGraph, NodeNames};
 use crate::model::{SimConfig, Simulation};
 use crate::report::outcome::SearchOutcome;
@@ -48,7 +52,7 @@ pub enum JobEvent {
     NamesLoaded {
         /// The names.
         names: NodeNames,
-        /// [`crate::app::state::source::ImportedSource::key`] of the matrix.
+        /// [`crate::session::state::source::ImportedSource::key`] of the matrix.
         key: u64,
     },
     /// Runs were read for the comparison.
@@ -88,7 +92,7 @@ pub struct Jobs {
     tx: Sender<JobEvent>,
     rx: Receiver<JobEvent>,
     pending: usize,
-    repaint: Option<egui::Context>,
+    repaint: Option<Waker>,
     runs: Option<Sender<PathBuf>>,
     /// The running search, if any.
     pub search: Option<search::SearchTask>,
@@ -96,7 +100,7 @@ pub struct Jobs {
 
 impl Jobs {
     /// An empty queue; `repaint` is woken whenever a job finishes.
-    pub fn new(repaint: Option<egui::Context>) -> Self {
+    pub fn new(repaint: Option<Waker>) -> Self {
         let (tx, rx) = mpsc::channel();
         Self {
             tx,
@@ -142,8 +146,8 @@ impl Jobs {
                     if events.send(files::read_runs(path)).is_err() {
                         return;
                     }
-                    if let Some(ctx) = &repaint {
-                        ctx.request_repaint();
+                    if let Some(wake) = &repaint {
+                        wake();
                     }
                 }
             });
@@ -165,8 +169,8 @@ impl Jobs {
         }
     }
 
-    /// The context woken when work finishes (None in tests without a window).
-    pub fn repaint(&self) -> Option<egui::Context> {
+    /// The waker called when work finishes (None in tests without a window).
+    pub fn repaint(&self) -> Option<Waker> {
         self.repaint.clone()
     }
 
@@ -186,15 +190,15 @@ impl Jobs {
 /// Delivers one job's event to [`Jobs`] and wakes the UI.
 pub struct Done {
     tx: Sender<JobEvent>,
-    repaint: Option<egui::Context>,
+    repaint: Option<Waker>,
 }
 
 impl Done {
     /// Delivers `event`.
     pub fn send(self, event: JobEvent) {
         let _ = self.tx.send(event);
-        if let Some(ctx) = &self.repaint {
-            ctx.request_repaint();
+        if let Some(wake) = &self.repaint {
+            wake();
         }
     }
 }
@@ -205,10 +209,10 @@ pub struct Job<T> {
 }
 
 impl<T: Send + 'static> Job<T> {
-    /// Runs `work` on a helper thread called `name`, waking `repaint` when it is done.
+    /// Runs `work` on a helper thread called `name`, calling `repaint` when it is done.
     pub fn spawn(
         name: &str,
-        repaint: egui::Context,
+        repaint: Waker,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<Self, String> {
         let slot = Arc::new(Mutex::new(None));
@@ -218,7 +222,7 @@ impl<T: Send + 'static> Job<T> {
             if let Ok(mut s) = out.lock() {
                 *s = Some(result);
             }
-            repaint.request_repaint();
+            repaint();
         })?;
         Ok(Self { slot })
     }

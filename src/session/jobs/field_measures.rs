@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use ndarray::Array2;
 
-use crate::app::jobs::Job;
 use crate::model::detectors::field_measures::{self, DEFAULT_WINDOW, FieldMeasures};
 use crate::model::detectors::field_shapes::{self, Shape};
 use crate::model::{Space, Transformation};
+use crate::session::Waker;
+use crate::session::jobs::Job;
 
 /// What identifies a set of fields: (model generation, bank version).
 pub type Key = (u64, u64);
@@ -41,10 +42,11 @@ pub struct MeasuresJob {
 
 impl MeasuresJob {
     /// Collects a finished computation and starts one for `key` if the latest result is
-    /// older and nothing is running. `fields` are copied only when a computation starts.
+    /// older and nothing is running; `repaint` is called when it is done. `fields` are
+    /// copied only when a computation starts.
     pub fn poll(
         &mut self,
-        ctx: &egui::Context,
+        repaint: &Waker,
         key: Key,
         space: Space,
         true_transformation: Transformation,
@@ -65,8 +67,8 @@ impl MeasuresJob {
         let fields = fields.clone();
         // A failed thread start leaves the gallery on its last result; the next frame
         // tries again.
-        self.running = Job::spawn("field-measures", ctx.clone(), move || {
-            crate::app::background::lower_current_thread_priority();
+        self.running = Job::spawn("field-measures", repaint.clone(), move || {
+            crate::session::background::lower_current_thread_priority();
             compute(key, space, true_transformation, &fields)
         })
         .ok();

@@ -1,8 +1,8 @@
 //! The app's state, free of egui: what is shown (the simulation's newest snapshot or an
 //! imported matrix), the document, the view and the heatmap's order, the search's
 //! outcome and selection, the status line, the look, the training controls and the
-//! tour. Panels read it through
-//! [`crate::app::context::PanelContext`]; only [`crate::app::execute`] changes it.
+//! tour. The app's panels read it through their `PanelContext` (`app/context.rs`); only
+//! `app/execute.rs` changes it.
 
 pub mod document;
 pub mod look;
@@ -23,11 +23,11 @@ use self::search::SearchState;
 use self::source::{AppSource, ImportedSource, Shown};
 use self::status::StatusLine;
 use self::training::TrainingControls;
-use crate::app::state::tour::Tour;
-use crate::app::view::View;
-use crate::app::worker::Published;
 use crate::model::NeuronLabel;
 use crate::perm::Permutation;
+use crate::session::state::tour::Tour;
+use crate::session::view::View;
+use crate::session::worker::Published;
 
 /// Notices under the toolbar, shown until the user acts on them.
 #[derive(Default)]

@@ -3,9 +3,9 @@
 //! step (preset, step count, search settings, selection), never on how the tour got
 //! there or on time, so `--tour-step K` and arrow-key navigation show the same thing.
 
-use crate::app::view::View;
 use crate::figure::order::MatrixOrder;
 use crate::search::{Method, SearchOptions};
+use crate::session::view::View;
 
 /// Training of `ring-shift` during the tour: 50 000 stimuli, two decades of `e_g` ∝ 1/√N.
 const RING_STEPS: u64 = 1000;

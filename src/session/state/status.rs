@@ -1,5 +1,5 @@
 //! The status line's state: the last message (errors stay until replaced). Drawn by
-//! [`crate::app::panels::status_bar`].
+//! `app/panels/status_bar.rs`.
 
 use std::time::Instant;
 

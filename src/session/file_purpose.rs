@@ -28,7 +28,10 @@ pub enum FilePurpose {
     /// Pick a folder of WAV files or photos to train on.
     DataFolder,
     /// Export one plot as a figure (`.svg`, or `.png` at 2×).
-    Figure(crate::app::figure_kind::FigureKind, crate::figure::Format),
+    Figure(
+        crate::session::figure_kind::FigureKind,
+        crate::figure::Format,
+    ),
 }
 
 impl FilePurpose {
@@ -52,7 +55,7 @@ impl FilePurpose {
 
     /// The file types the dialog filters on (an Open that shows only `.json` would
     /// hide the matrices it can open).
-    pub(crate) fn extensions(self) -> &'static [&'static str] {
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
             FilePurpose::Open => &[EXPERIMENT_EXTENSION, "npy", "csv", "tsv", "txt"],
             FilePurpose::SaveAs => &[EXPERIMENT_EXTENSION],
@@ -68,7 +71,7 @@ impl FilePurpose {
     }
 
     /// Whether the dialog picks existing files (rather than naming a new one).
-    pub(crate) fn picks(self) -> bool {
+    pub fn picks(self) -> bool {
         matches!(
             self,
             FilePurpose::Open
@@ -79,7 +82,7 @@ impl FilePurpose {
     }
 
     /// The name a save dialog (or a typed path) suggests.
-    pub(crate) fn default_name(self) -> &'static str {
+    pub fn default_name(self) -> &'static str {
         match self {
             FilePurpose::Open | FilePurpose::SaveAs => "experiment.json",
             FilePurpose::NodeLabels => "labels.txt",

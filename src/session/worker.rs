@@ -1,6 +1,6 @@
 //! The simulation thread. The UI sends [`WorkerCommand`]s; the worker publishes
-//! immutable [`Published`] pictures (latest wins) and asks egui to repaint — never while
-//! holding the lock the UI reads. The UI never waits for the worker.
+//! immutable [`Published`] pictures (latest wins) and wakes the UI ([`Waker`]) — never
+//! while holding the lock the UI reads. The UI never waits for the worker.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use ndarray::Array2;
 
+use super::Waker;
 use crate::model::learning::overview::ViewRequest;
 use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, SnapshotWeights, Transformation};
 
@@ -162,14 +163,11 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Starts the worker thread (empty until `Configure` or `Load`). `repaint` is the
-    /// egui context to wake after each publication; `publish_interval` bounds how often
+    /// Starts the worker thread (empty until `Configure` or `Load`). `repaint` is called
+    /// after each publication; `publish_interval` bounds how often
     /// snapshots are taken while running (the app's 80 ms, plus at most one step, gives
     /// the heatmap more than 10 refreshes a second).
-    pub fn spawn(
-        repaint: Option<egui::Context>,
-        publish_interval: Duration,
-    ) -> std::io::Result<Self> {
+    pub fn spawn(repaint: Option<Waker>, publish_interval: Duration) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel();
         let (event_tx, event_rx) = mpsc::channel();
         let latest = Arc::new(Mutex::new(None));
@@ -250,8 +248,8 @@ struct Worker {
     /// Where the newest publication goes (the UI reads it from here).
     slot: Arc<Mutex<Option<Arc<Published>>>>,
     seen: Arc<AtomicBool>,
-    /// The egui context to wake after each publication.
-    repaint: Option<egui::Context>,
+    /// Wakes the UI after each publication.
+    repaint: Option<Waker>,
     events: Sender<WorkerEvent>,
     buffers: BufferPool,
     publish_interval: Duration,
@@ -535,8 +533,8 @@ impl Worker {
             self.seen.store(false, Ordering::Release);
         }
         // The lock is released here, before waking the UI.
-        if let Some(ctx) = &self.repaint {
-            ctx.request_repaint();
+        if let Some(wake) = &self.repaint {
+            wake();
         }
         self.last_publish = Instant::now();
         self.steps_since_publish = 0;

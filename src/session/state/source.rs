@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::app::worker::Published;
 use crate::io::imported::{ImportedGraph, NodeNames};
 use crate::model::{NeuronLabel, Snapshot, Space, Transformation};
 use crate::perm::Permutation;
+use crate::session::worker::Published;
 
 /// What the app shows: the simulation, or a matrix the user opened.
 #[derive(Clone, Debug, Default)]
