@@ -138,7 +138,7 @@ fn main() {
     println!(
         "default training ({} steps, {} tones): {:.1} s",
         preset.default_steps,
-        sim.stimuli_seen(),
+        sim.record().stimuli_seen(),
         start.elapsed().as_secs_f64()
     );
     let m = sim.metrics();

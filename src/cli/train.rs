@@ -14,7 +14,7 @@ use clap::Args;
 
 use super::interrupt::{self, Interrupted};
 use crate::io::{atomic, experiment};
-use crate::model::learning::simulation::MAX_STEPS;
+use crate::model::learning::training_record::MAX_STEPS;
 use crate::model::{MetricsRecord, Simulation};
 
 /// Arguments of `train`.

@@ -50,7 +50,7 @@ use super::experiment_write::write_streamed;
 use super::read::read_limited;
 use crate::model::detectors::MAX_NEURONS;
 use crate::model::detectors::learned_bank::LearnedParams;
-use crate::model::learning::simulation::MAX_STEPS;
+use crate::model::learning::training_record::MAX_STEPS;
 use crate::model::learning::{HebbianState, RENORMALISE_BELOW};
 use crate::model::{MetricsRecord, Pins, Simulation};
 
@@ -151,7 +151,7 @@ fn file_of(sim: &Simulation) -> Result<ExperimentFile<'static>, FileError> {
         sim.step_count(),
         sim.config().batch,
         state.mean_count(),
-        sim.last_mean_activity(),
+        sim.record().last_mean_activity(),
         sim.history(),
     )?;
     let m = sim.neurons();
@@ -185,7 +185,7 @@ fn file_of(sim: &Simulation) -> Result<ExperimentFile<'static>, FileError> {
             f64::to_le_bytes,
         ),
         mean_count: state.mean_count(),
-        last_mean_activity: sim.last_mean_activity(),
+        last_mean_activity: sim.record().last_mean_activity(),
         history: sim.history().to_vec(),
         pins: Some(encode_pins(sim.pins())),
         learned_fields: sim.field_learner().as_ref().map(encode_fields),

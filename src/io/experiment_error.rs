@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::experiment_arrays::{DecodeError, EncodedArray, decode};
 use super::read::ReadError;
 use crate::model::ConfigError;
-use crate::model::learning::simulation::Diverged;
+use crate::model::learning::training_record::Diverged;
 
 /// Why an experiment file could not be written or read; every variant names the problem.
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,8 @@ pub mod world;
 
 pub use config::*;
 pub use learning::metrics::MetricsRecord;
+pub use learning::phase::Phase;
 pub use learning::pins::{PinError, PinSample, PinnedCell, Pins};
-pub use learning::simulation::{Phase, Simulation, Snapshot};
+pub use learning::simulation::Simulation;
+pub use learning::snapshot::Snapshot;
 pub use learning::snapshot_weights::{SnapshotWeights, WeightsSource};

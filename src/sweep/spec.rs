@@ -26,7 +26,7 @@ use super::spec_error::SpecError;
 use crate::io::config_file;
 use crate::io::read::read_limited;
 use crate::model::config::patch::{self as config_patch, PatchError};
-use crate::model::learning::simulation::MAX_STEPS;
+use crate::model::learning::training_record::MAX_STEPS;
 use crate::model::{SimConfig, presets};
 
 /// Largest sweep file read.

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::spec_error::{MAX_CHECKPOINTS, MAX_ROWS, MAX_RUNS, SpecError};
-use crate::model::learning::simulation::MAX_STEPS;
+use crate::model::learning::training_record::MAX_STEPS;
 
 /// The grid's size, the seeds and the checkpoints, from the counts alone (no value is
 /// validated yet): at most [`MAX_RUNS`] runs and [`MAX_ROWS`] rows, seeds present and

@@ -1,6 +1,8 @@
 //! The learning room: the Hebbian rules and their batched update ([`hebbian`]), the
-//! [`Simulation`] that drives world → detectors → rule step by step, the metrics it
-//! records, the pinned weights it follows, and the cost bound and cancellation of a step.
+//! [`Simulation`] that drives world → detectors → rule step by step (its [`Network`],
+//! its [`training_record::TrainingRecord`], the [`snapshot::Snapshot`] it publishes), the
+//! metrics it records, the pinned weights it follows, and the cost bound and
+//! cancellation of a step.
 
 mod hebb_accumulate;
 pub mod hebb_kernel;
@@ -10,15 +12,17 @@ pub mod metrics;
 mod mirror;
 mod network;
 pub mod overview;
+pub mod phase;
 pub mod pins;
 mod raw_copy;
 mod scoring_truth;
 pub mod simulation;
-mod snapshot;
+pub mod snapshot;
 pub mod snapshot_weights;
 pub mod step_cancel;
 pub mod step_cost;
 mod training_batch;
+pub mod training_record;
 pub mod upper_rows;
 
 pub use hebbian::*;

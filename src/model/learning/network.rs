@@ -6,7 +6,6 @@
 use ndarray::{Array1, Array2};
 
 use super::scoring_truth::{random_permutation, true_permutation_of};
-use super::snapshot::Phase;
 use crate::cancel::CancelToken;
 use crate::model::config::{ConfigError, NeuronLabel, SimConfig};
 use crate::model::detectors::Bank;
@@ -167,18 +166,6 @@ impl Network {
         if let Some(l) = &mut self.learned {
             self.bank = l.bank(&self.config);
             l.bump_version();
-        }
-    }
-
-    /// What is learning after `step` steps: the fields (first `field_steps` steps of a
-    /// learned bank) or the recurrent graph.
-    pub(super) fn phase_at(&self, step: u64) -> Phase {
-        match &self.learned {
-            Some(l) if step < l.field_steps() => Phase::Fields {
-                done: step,
-                total: l.field_steps(),
-            },
-            _ => Phase::Graph,
         }
     }
 

@@ -97,7 +97,7 @@ fn a_new_pin_starts_at_the_current_step_with_its_current_value() {
     let first = sim.pins().get(i, j).unwrap().history().to_vec();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].step, 7);
-    assert_eq!(first[0].stimuli, sim.graph_stimuli());
+    assert_eq!(first[0].stimuli, sim.record().graph_stimuli());
     assert_eq!(first[0].weight.to_bits(), w.to_bits());
     // Pinning it again keeps its history; a metric record of the same step adds nothing.
     sim.pin(i, j).unwrap();

@@ -6,11 +6,12 @@
 //! With a sequence configuration every row is a pair of consecutive frames `(s, g·s)`:
 //! the temporal rule learns `A(g·s)ᵀA(s)`, the other rules see the later frame `g·s`.
 //!
-//! The simulation is the step driver and its record (steps, metric history, the last
-//! stimulus, divergence, pins, the view of a large `W`); what the configuration builds
-//! and what has been learned is its [`Network`], which it reads through to. The batches
-//! are drawn by `training_batch.rs`, the ground truth is `scoring_truth.rs`, and what it
-//! publishes is a [`Snapshot`].
+//! The simulation is the step driver: it holds what the configuration builds and what
+//! has been learned (its [`Network`], which it reads through to), what has happened
+//! (its [`TrainingRecord`]: steps, metric history, the last stimulus, divergence), the
+//! pinned weights and the view of a large `W`, and moves them forward together. The
+//! batches are drawn by `training_batch.rs`, the ground truth is `scoring_truth.rs`, and
+//! what it publishes is a [`Snapshot`], built from those parts in `snapshot.rs`.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -18,13 +19,15 @@ use std::sync::Arc;
 use ndarray::Array2;
 
 use super::network::Network;
-pub use super::snapshot::{Phase, Snapshot};
+use super::phase::Phase;
+use super::snapshot::Snapshot;
 use super::training_batch::Batch;
+use super::training_record::{Diverged, TrainingRecord};
 use crate::cancel::CancelToken;
 use crate::model::config::{ConfigError, LearningRule, SimConfig, Transformation};
 use crate::model::detectors::learned_bank::FieldLearnerParts;
-use crate::model::learning::metrics::{self, MetricsInput, MetricsRecord};
-use crate::model::learning::overview::{Overview, ViewRequest, WeightSummary};
+use crate::model::learning::metrics::{self, MetricsRecord};
+use crate::model::learning::overview::{Overview, ViewRequest};
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
 use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
@@ -32,33 +35,13 @@ use crate::model::rng::{Purpose, derived_rng};
 use crate::model::world::stimulus;
 use crate::perm::Permutation;
 
-/// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
-/// `steps · batch` and every running count inside `u64`.
-pub const MAX_STEPS: u64 = 1 << 40;
-
-/// Training stopped because its state is no longer usable: a weight, node weight or
-/// activity became non-finite or absurdly large, or the step limit was reached.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("training diverged at step {step}: {reason}")]
-pub struct Diverged {
-    /// The step after which the problem was found.
-    pub step: u64,
-    /// What is wrong.
-    pub reason: String,
-}
-
 /// A running experiment. No global state; `Send` so it can live on a worker thread.
 #[derive(Clone, Debug)]
 pub struct Simulation {
     /// What the configuration built and what it has learned.
     net: Network,
-    step: u64,
-    history: Vec<MetricsRecord>,
-    last_stimulus: Vec<f32>,
-    last_activity: Vec<f32>,
-    last_mean_activity: f64,
-    /// Set once the state is unusable; [`Simulation::step`] then does nothing.
-    diverged: Option<Diverged>,
+    /// Steps, metric history, the last stimulus, divergence: what has happened.
+    record: TrainingRecord,
     /// Weights recorded on the metric schedule ([`crate::model::learning::pins`]).
     pins: Pins,
     /// Stops a step in progress ([`Simulation::set_cancel`]): checked while the batch is
@@ -91,13 +74,8 @@ impl Simulation {
             &mut derived_rng(config.seed, Purpose::Test, u64::MAX, 0),
         )?;
         Ok(Self::with_start_pins(Self {
-            last_stimulus: vec![0.0; config.space.pixels()],
-            last_activity: vec![0.0; net.neurons()],
+            record: TrainingRecord::new(&net),
             net,
-            step: 0,
-            history: Vec::new(),
-            last_mean_activity: 0.0,
-            diverged: None,
             pins: Pins::default(),
             cancel: None,
             overview: None,
@@ -130,36 +108,14 @@ impl Simulation {
     ) -> Result<Self, ConfigError> {
         let mut sim = Self::new(config)?;
         sim.net.restore(fields, state, step)?;
-        sim.step = step;
-        sim.history = history;
-        sim.last_mean_activity = last_mean_activity;
-        let mut sim = sim.with_start_pins();
-        if step > 0 {
-            // Regenerate what the GUI shows as "last stimulus": row 0 of the last step.
-            if let Some(batch) = Batch::draw(sim.config(), step - 1, 1, sim.cancel.as_ref()) {
-                let act = sim.activities(&batch.stimuli);
-                sim.last_stimulus = batch.stimuli.row(0).to_vec();
-                sim.last_activity = act.row(0).to_vec();
-            }
-        }
-        Ok(sim)
+        sim.record
+            .resume(&sim.net, step, history, last_mean_activity);
+        Ok(sim.with_start_pins())
     }
 
     /// Steps taken.
     pub fn step_count(&self) -> u64 {
-        self.step
-    }
-
-    /// Stimuli seen so far (`steps · batch`).
-    pub fn stimuli_seen(&self) -> u64 {
-        self.step.saturating_mul(self.config().batch as u64)
-    }
-
-    /// Stimuli the recurrent graph has learned from (`graph_steps · batch`); what the
-    /// metric history counts, so `e_g` is plotted against the graph's own data.
-    pub fn graph_stimuli(&self) -> u64 {
-        self.graph_steps()
-            .saturating_mul(self.config().batch as u64)
+        self.record.step()
     }
 
     /// Lets `token` stop a step in progress (the CLI's first Ctrl+C, a sweep's cancel):
@@ -177,48 +133,33 @@ impl Simulation {
 
     /// Asks for (or stops) the block sums of `W` a view of a large matrix needs
     /// ([`super::overview`]): kept up to date every step from then on, and read with
-    /// [`Simulation::view_summary`]. A request in the same order as the current one only
-    /// changes its window and row; an invalid order clears it.
+    /// [`Simulation::summary_snapshot`]. A request in the same order as the current one
+    /// only changes its window and row; an invalid order clears it.
     pub fn set_view(&mut self, request: Option<ViewRequest>) {
         self.overview = Overview::follow(self.overview.take(), request, self.learning_state());
     }
 
-    /// The view's block means, window and row now (see [`Simulation::set_view`]).
-    pub fn view_summary(&mut self) -> Option<WeightSummary> {
-        let state = self.net.learning_state();
-        self.overview.as_mut().map(|o| o.summary(state))
-    }
-
-    /// A snapshot for a view of a large matrix: the view's summary
-    /// ([`Simulation::view_summary`]), and as weights either `reuse` (a copy of `W` taken
-    /// earlier, still current) or, when `None`, the summary alone — no copy of `W`.
+    /// A snapshot for a view of a large matrix ([`Snapshot::summarised`]): the view's
+    /// block means, window and row now ([`Simulation::set_view`]), and as weights
+    /// `reuse` (a current copy of `W`) or the summary alone.
     pub fn summary_snapshot(&mut self, reuse: Option<Arc<SnapshotWeights>>) -> Snapshot {
-        let summary = Arc::new(self.view_summary().unwrap_or_else(|| {
-            WeightSummary::empty(self.neurons(), self.learning_state().is_symmetric())
-        }));
-        let weights = reuse.unwrap_or_else(|| Arc::new(SnapshotWeights::Summary(summary.clone())));
-        let mut snapshot = self.snapshot_with(weights);
-        snapshot.summary = Some(summary);
-        snapshot
+        let state = self.net.learning_state();
+        let summary = self.overview.as_mut().map(|o| o.summary(state));
+        Snapshot::summarised(&self.net, &self.record, &self.pins, summary, reuse)
     }
 
     /// Advances one step (one batch). Once training has diverged (see
-    /// [`Simulation::divergence`]) or reached [`MAX_STEPS`], it does nothing. During the
+    /// [`Simulation::divergence`]) or reached [`super::training_record::MAX_STEPS`], it
+    /// does nothing. During the
     /// field phase of a learned bank the step updates the fields, not the graph.
     pub fn step(&mut self) {
-        if self.diverged.is_some() {
-            return;
-        }
-        if self.step >= MAX_STEPS {
-            self.diverged = Some(Diverged {
-                step: self.step,
-                reason: format!("the step limit {MAX_STEPS} is reached"),
-            });
+        if self.record.stopped() {
             return;
         }
         // A cancelled step returns before anything is changed.
         let cancel = self.cancel.as_ref();
-        let Some(batch) = Batch::draw(self.config(), self.step, self.config().batch, cancel) else {
+        let step = self.step_count();
+        let Some(batch) = Batch::draw(self.config(), step, self.config().batch, cancel) else {
             return;
         };
         if let Phase::Fields { total, .. } = self.phase() {
@@ -261,67 +202,46 @@ impl Simulation {
         if let Some(overview) = &mut self.overview {
             overview.record_step(&params, current.view(), previous.as_ref().map(|p| p.view()));
         }
-        let total = self.show(&batch.stimuli, &current);
-        self.step += 1;
+        let total = self.record.show(&batch.stimuli, &current);
+        self.record.count_step();
         // Cheap checks every step (O(B·M) activities, O(M) node weights); the O(M²)
         // weights are checked through the scheduled metrics and before every save.
         if !total.is_finite() {
-            self.diverge("a detector activity is not finite or too large".into());
+            let reason = "a detector activity is not finite or too large";
+            self.record.diverge(reason.into());
             return;
         }
         if let Err(e) = self.learning_state().check_node_weights() {
-            self.diverge(e.0);
+            self.record.diverge(e.0);
             return;
         }
-        if metrics::on_schedule(self.graph_steps(), self.neurons()) {
+        if metrics::on_schedule(self.record.graph_steps(), self.neurons()) {
             self.push_metrics();
         }
-    }
-
-    /// Keeps row 0 of a step's stimuli and activities for display, and their mean
-    /// activity; returns the activities' sum (not finite: the step diverged).
-    fn show(&mut self, stimuli: &Array2<f32>, activities: &Array2<f32>) -> f64 {
-        let sum: f64 = activities.iter().map(|&a| f64::from(a)).sum();
-        self.last_mean_activity = sum / activities.len().max(1) as f64;
-        self.last_stimulus = stimuli.row(0).to_vec();
-        self.last_activity = activities.row(0).to_vec();
-        sum
     }
 
     /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
     /// when the phase ends the true permutation is matched to the final fields.
     fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
-        self.net.learn_fields(stimuli, self.step);
+        self.net.learn_fields(stimuli, self.step_count());
         let current = self.activities(stimuli);
-        let sum = self.show(stimuli, &current);
-        self.step += 1;
-        if self.step >= total
+        let sum = self.record.show(stimuli, &current);
+        self.record.count_step();
+        if self.step_count() >= total
             && let Err(e) = self.net.rematch_true_permutation()
         {
-            self.diverge(format!("the learned fields fit no permutation: {e}"));
+            let reason = format!("the learned fields fit no permutation: {e}");
+            self.record.diverge(reason);
         }
         if !sum.is_finite() {
-            self.diverge("a detector activity is not finite or too large".into());
+            let reason = "a detector activity is not finite or too large";
+            self.record.diverge(reason.into());
         }
     }
 
-    /// What is learning now: the fields (first `field_steps` steps of a learned bank) or
-    /// the recurrent graph.
+    /// What is learning now ([`TrainingRecord::phase`]).
     pub fn phase(&self) -> Phase {
-        self.net.phase_at(self.step)
-    }
-
-    /// Steps the recurrent graph has learned from (all steps after the field phase).
-    pub fn graph_steps(&self) -> u64 {
-        self.step.saturating_sub(self.field_steps())
-    }
-
-    /// Records that training diverged at the current step.
-    fn diverge(&mut self, reason: String) {
-        self.diverged = Some(Diverged {
-            step: self.step,
-            reason,
-        });
+        self.record.phase()
     }
 
     /// Appends the current metrics, or marks the run diverged when they are not finite
@@ -330,32 +250,22 @@ impl Simulation {
         // Mirrored in place, so the metrics read W without a copy of it.
         self.net.state_mut().mirror_now();
         let m = self.metrics();
-        match m.unusable() {
-            Some(reason) => self.diverge(reason),
-            None => {
-                self.record_pins();
-                self.history.push(m);
-            }
+        if self.record.keep(m) {
+            self.record_pins();
         }
     }
 
     /// Why training stopped, once it has diverged (`None` while the state is healthy as
     /// far as the per-step checks see).
     pub fn divergence(&self) -> Option<&Diverged> {
-        self.diverged.as_ref()
+        self.record.divergence()
     }
 
     /// The full `O(M²)` check of the learned state (every weight finite and within
     /// [`crate::model::learning::MAX_WEIGHT_MAGNITUDE`]); also reports an earlier divergence.
     /// Saving calls it, so nothing non-finite is ever written.
     pub fn check_health(&self) -> Result<(), Diverged> {
-        if let Some(d) = &self.diverged {
-            return Err(d.clone());
-        }
-        self.learning_state().check_health().map_err(|e| Diverged {
-            step: self.step,
-            reason: e.0,
-        })
+        self.record.check_health(self.learning_state())
     }
 
     /// Advances `n` steps (fewer once the cancel token is set), then makes sure the
@@ -375,10 +285,9 @@ impl Simulation {
     /// Appends the current metrics to the history unless the last record is already of
     /// this step.
     pub fn record_metrics(&mut self) {
-        if self.diverged.is_none()
+        if self.record.lacks_metrics()
             && self.phase() == Phase::Graph
-            && self.graph_steps() > 0
-            && self.history.last().map(|r| r.step) != Some(self.step)
+            && self.record.graph_steps() > 0
         {
             self.push_metrics();
         }
@@ -391,12 +300,7 @@ impl Simulation {
         if let Some(o) = &mut self.overview {
             o.mark_stale();
         }
-        self.step = 0;
-        self.history.clear();
-        self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
-        self.last_activity.iter_mut().for_each(|x| *x = 0.0);
-        self.last_mean_activity = 0.0;
-        self.diverged = None;
+        self.record.reset();
         self.pins.clear_histories();
         self.record_pins();
     }
@@ -418,29 +322,18 @@ impl Simulation {
 
     /// Latest metrics, computed now.
     pub fn metrics(&self) -> MetricsRecord {
-        let w = self.learning_state().raw_weights();
-        metrics::compute(
-            w.view(),
-            MetricsInput {
-                step: self.step,
-                stimuli: self.graph_stimuli(),
-                scale: self.learning_state().scale(),
-                mean_activity: self.last_mean_activity,
-                true_permutation: self.true_permutation(),
-                random_permutation: self.random_permutation(),
-                scored: self.scored_neurons(),
-            },
-        )
+        self.record.metrics(&self.net)
     }
 
-    /// Mean detector activity over the last batch.
-    pub fn last_mean_activity(&self) -> f64 {
-        self.last_mean_activity
+    /// What has happened: steps, metric history, the last stimulus and batch mean
+    /// activity, divergence.
+    pub fn record(&self) -> &TrainingRecord {
+        &self.record
     }
 
     /// The recorded metric history.
     pub fn history(&self) -> &[MetricsRecord] {
-        &self.history
+        self.record.history()
     }
 
     /// An immutable snapshot for display (see [`Simulation::snapshot_into`]).
@@ -448,31 +341,10 @@ impl Simulation {
         self.snapshot_into(None)
     }
 
-    /// An immutable snapshot whose weights are copied into `buffer` (reused when its
-    /// shape fits). The simulation pays only for one pass over its raw weights — the
-    /// upper triangle when the rule is symmetric — and the scaling and mirroring into
-    /// `W` happen later, on whichever thread first asks for [`SnapshotWeights::full`].
+    /// An immutable snapshot whose weights are copied into `buffer`, reused when its
+    /// shape fits ([`Snapshot::copying`]: one pass over the raw weights here).
     pub fn snapshot_into(&self, buffer: Option<Array2<f32>>) -> Snapshot {
-        self.snapshot_with(Arc::new(SnapshotWeights::from_raw(
-            self.learning_state().raw_copy_into(buffer),
-        )))
-    }
-
-    /// A snapshot with the given weights and everything else copied now.
-    fn snapshot_with(&self, weights: Arc<SnapshotWeights>) -> Snapshot {
-        Snapshot {
-            step: self.step,
-            phase: self.phase(),
-            bank_version: self.bank_version(),
-            fields: self.changing_fields().map(Arc::new),
-            weights,
-            node_weights: Arc::new(self.node_weights()),
-            stimulus: Arc::new(self.last_stimulus.clone()),
-            activity: Arc::new(self.last_activity.clone()),
-            history: Arc::new(self.history.clone()),
-            pins: Arc::new(self.pins.clone()),
-            summary: None,
-        }
+        Snapshot::copying(&self.net, &self.record, &self.pins, buffer)
     }
 }
 

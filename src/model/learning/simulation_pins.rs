@@ -19,8 +19,8 @@ impl Simulation {
     /// changes nothing. Refused outside the matrix and beyond [`crate::model::learning::pins::MAX_PINS`].
     pub fn pin(&mut self, i: usize, j: usize) -> Result<(), PinError> {
         let first = PinSample {
-            step: self.step,
-            stimuli: self.graph_stimuli(),
+            step: self.step_count(),
+            stimuli: self.record.graph_stimuli(),
             weight: self.learning_state().weight(i, j).unwrap_or(0.0),
         };
         self.pins.pin(i, j, self.neurons(), first).map(|_| ())
@@ -38,15 +38,16 @@ impl Simulation {
 
     /// Replaces the pins by a saved set, checked against this graph and step (files).
     pub fn set_pins(&mut self, cells: Vec<PinnedCell>) -> Result<(), PinError> {
-        self.pins = Pins::from_cells(cells, self.neurons(), self.step)?;
+        self.pins = Pins::from_cells(cells, self.neurons(), self.step_count())?;
         Ok(())
     }
 
     /// Records every pin's value at the current step.
     pub(super) fn record_pins(&mut self) {
         let state = self.net.learning_state();
-        self.pins.record(self.step, self.graph_stimuli(), |i, j| {
-            state.weight(i, j).unwrap_or(f32::NAN)
-        });
+        self.pins
+            .record(self.step_count(), self.record.graph_stimuli(), |i, j| {
+                state.weight(i, j).unwrap_or(f32::NAN)
+            });
     }
 }

@@ -1,30 +1,19 @@
 //! What a [`super::Simulation`] publishes: an immutable, cheap-to-share [`Snapshot`]
-//! of one moment (sent to the GUI as `Arc<Snapshot>`), and the [`Phase`] it was in.
+//! of one moment (sent to the GUI as `Arc<Snapshot>`), taken from the simulation's
+//! parts — its network, training record and pins — so the simulation only says which
+//! weights to carry.
 
 use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
-use serde::Serialize;
 
+use super::network::Network;
+use super::phase::Phase;
+use super::training_record::TrainingRecord;
 use crate::model::learning::metrics::MetricsRecord;
 use crate::model::learning::overview::WeightSummary;
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
-
-/// Which part of the model is learning (learned banks learn their fields first).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "phase", rename_all = "snake_case")]
-pub enum Phase {
-    /// The receptive fields are learning; the recurrent graph is still zero.
-    Fields {
-        /// Field-learning steps taken.
-        done: u64,
-        /// Steps of the field phase.
-        total: u64,
-    },
-    /// The fields are fixed (or were never learned); the recurrent graph is learning.
-    Graph,
-}
 
 /// An immutable, cheap-to-share picture of a simulation (published to the GUI as `Arc<Snapshot>`).
 #[derive(Clone, Debug)]
@@ -58,6 +47,62 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot of `net`, `record` and `pins` now, whose weights are copied into
+    /// `buffer` (reused when its shape fits). The simulation pays only for one pass over
+    /// its raw weights — the upper triangle when the rule is symmetric — and the scaling
+    /// and mirroring into `W` happen later, on whichever thread first asks for
+    /// [`SnapshotWeights::full`].
+    pub(super) fn copying(
+        net: &Network,
+        record: &TrainingRecord,
+        pins: &Pins,
+        buffer: Option<Array2<f32>>,
+    ) -> Self {
+        let raw = net.learning_state().raw_copy_into(buffer);
+        Self::with_weights(net, record, pins, Arc::new(SnapshotWeights::from_raw(raw)))
+    }
+
+    /// A snapshot for a view of a large matrix: the view's `summary` (empty when no view
+    /// asked), and as weights either `reuse` (a copy of `W` taken earlier, still current)
+    /// or, when `None`, the summary alone — no copy of `W`.
+    pub(super) fn summarised(
+        net: &Network,
+        record: &TrainingRecord,
+        pins: &Pins,
+        summary: Option<WeightSummary>,
+        reuse: Option<Arc<SnapshotWeights>>,
+    ) -> Self {
+        let summary = Arc::new(summary.unwrap_or_else(|| {
+            WeightSummary::empty(net.neurons(), net.learning_state().is_symmetric())
+        }));
+        let weights = reuse.unwrap_or_else(|| Arc::new(SnapshotWeights::Summary(summary.clone())));
+        let mut snapshot = Self::with_weights(net, record, pins, weights);
+        snapshot.summary = Some(summary);
+        snapshot
+    }
+
+    /// A snapshot with the given weights and everything else copied now.
+    fn with_weights(
+        net: &Network,
+        record: &TrainingRecord,
+        pins: &Pins,
+        weights: Arc<SnapshotWeights>,
+    ) -> Self {
+        Snapshot {
+            step: record.step(),
+            phase: record.phase(),
+            bank_version: net.bank_version(),
+            fields: net.changing_fields().map(Arc::new),
+            weights,
+            node_weights: Arc::new(net.node_weights()),
+            stimulus: Arc::new(record.last_stimulus().to_vec()),
+            activity: Arc::new(record.last_activity().to_vec()),
+            history: Arc::new(record.history().to_vec()),
+            pins: Arc::new(pins.clone()),
+            summary: None,
+        }
+    }
+
     /// The neuron (stored index) most active for the current stimulus: the views show
     /// it when no neuron is hovered or chosen.
     pub fn most_active(&self) -> Option<usize> {

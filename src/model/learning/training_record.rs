@@ -1,0 +1,242 @@
+//! The [`TrainingRecord`] a [`super::Simulation`] keeps: how many steps it has taken, the
+//! metric history, what the last batch showed, and — once the state is unusable — why
+//! training stopped ([`Diverged`]). The network holds what was learned; this holds what
+//! happened, which is what an experiment file saves besides the weights.
+
+use ndarray::Array2;
+
+use super::network::Network;
+use super::phase::Phase;
+use super::training_batch::Batch;
+use crate::model::learning::HebbianState;
+use crate::model::learning::metrics::{self, MetricsInput, MetricsRecord};
+
+/// The most steps a simulation takes. Far beyond any real run (10¹² steps), it keeps
+/// `steps · batch` and every running count inside `u64`.
+pub const MAX_STEPS: u64 = 1 << 40;
+
+/// Training stopped because its state is no longer usable: a weight, node weight or
+/// activity became non-finite or absurdly large, or the step limit was reached.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("training diverged at step {step}: {reason}")]
+pub struct Diverged {
+    /// The step after which the problem was found.
+    pub step: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// What a run has done so far: steps, metric history, the last stimulus shown and the
+/// detectors' answer to it, and whether training diverged. It counts steps in the run's
+/// own terms — stimuli per step, length of the field phase — fixed by the configuration.
+#[derive(Clone, Debug)]
+pub struct TrainingRecord {
+    step: u64,
+    /// Stimuli per step (the configuration's batch).
+    batch: u64,
+    /// Steps of the field phase (0 unless the bank is learned).
+    field_steps: u64,
+    history: Vec<MetricsRecord>,
+    last_stimulus: Vec<f32>,
+    last_activity: Vec<f32>,
+    last_mean_activity: f64,
+    /// Set once the state is unusable; no step is taken after it.
+    diverged: Option<Diverged>,
+}
+
+impl TrainingRecord {
+    /// The record of `net`'s run at step 0: nothing shown yet (all zero), no history.
+    pub(super) fn new(net: &Network) -> Self {
+        let config = net.config();
+        let (pixels, neurons) = (config.space.pixels(), net.neurons());
+        Self {
+            step: 0,
+            batch: config.batch as u64,
+            field_steps: net.field_steps(),
+            history: Vec::new(),
+            last_stimulus: vec![0.0; pixels],
+            last_activity: vec![0.0; neurons],
+            last_mean_activity: 0.0,
+            diverged: None,
+        }
+    }
+
+    /// Takes up `net`'s saved run after `step` steps with its `history` and the mean
+    /// activity of its last batch. The last stimulus shown is not saved: row 0 of the
+    /// last step is drawn again (every row has its own seed) and `net` encodes it.
+    pub(super) fn resume(
+        &mut self,
+        net: &Network,
+        step: u64,
+        history: Vec<MetricsRecord>,
+        mean_activity: f64,
+    ) {
+        self.step = step;
+        self.history = history;
+        self.last_mean_activity = mean_activity;
+        let last = step.checked_sub(1);
+        if let Some(batch) = last.and_then(|t| Batch::draw(net.config(), t, 1, None)) {
+            let activities = net.activities(&batch.stimuli);
+            self.show_rows(&batch.stimuli, &activities);
+        }
+    }
+
+    /// Back to step 0 with nothing shown and no history; a divergence is forgotten.
+    pub(super) fn reset(&mut self) {
+        self.step = 0;
+        self.history.clear();
+        self.last_stimulus.iter_mut().for_each(|x| *x = 0.0);
+        self.last_activity.iter_mut().for_each(|x| *x = 0.0);
+        self.last_mean_activity = 0.0;
+        self.diverged = None;
+    }
+
+    /// Steps taken.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Stimuli seen so far (`steps · batch`).
+    pub fn stimuli_seen(&self) -> u64 {
+        self.step.saturating_mul(self.batch)
+    }
+
+    /// What is learning now: the fields (first `field_steps` steps of a learned bank) or
+    /// the recurrent graph.
+    pub fn phase(&self) -> Phase {
+        if self.step < self.field_steps {
+            Phase::Fields {
+                done: self.step,
+                total: self.field_steps,
+            }
+        } else {
+            Phase::Graph
+        }
+    }
+
+    /// Steps the recurrent graph has learned from (all steps after the field phase).
+    pub fn graph_steps(&self) -> u64 {
+        self.step.saturating_sub(self.field_steps)
+    }
+
+    /// Stimuli the recurrent graph has learned from (`graph_steps · batch`); what the
+    /// metric history counts, so `e_g` is plotted against the graph's own data.
+    pub fn graph_stimuli(&self) -> u64 {
+        self.graph_steps().saturating_mul(self.batch)
+    }
+
+    /// The recorded metric history.
+    pub fn history(&self) -> &[MetricsRecord] {
+        &self.history
+    }
+
+    /// The last stimulus shown (pixels): row 0 of the last batch.
+    pub fn last_stimulus(&self) -> &[f32] {
+        &self.last_stimulus
+    }
+
+    /// The detectors' activities for [`TrainingRecord::last_stimulus`] (stored order).
+    pub fn last_activity(&self) -> &[f32] {
+        &self.last_activity
+    }
+
+    /// Mean detector activity over the last batch.
+    pub fn last_mean_activity(&self) -> f64 {
+        self.last_mean_activity
+    }
+
+    /// Why training stopped, once it has diverged.
+    pub fn divergence(&self) -> Option<&Diverged> {
+        self.diverged.as_ref()
+    }
+
+    /// Whether no further step may be taken: training diverged earlier, or the step
+    /// count has reached [`MAX_STEPS`] (recorded now as the divergence).
+    pub(super) fn stopped(&mut self) -> bool {
+        if self.diverged.is_none() && self.step >= MAX_STEPS {
+            self.diverge(format!("the step limit {MAX_STEPS} is reached"));
+        }
+        self.diverged.is_some()
+    }
+
+    /// Counts one completed step.
+    pub(super) fn count_step(&mut self) {
+        self.step += 1;
+    }
+
+    /// Keeps row 0 of a batch's stimuli and activities for display.
+    fn show_rows(&mut self, stimuli: &Array2<f32>, activities: &Array2<f32>) {
+        self.last_stimulus = stimuli.row(0).to_vec();
+        self.last_activity = activities.row(0).to_vec();
+    }
+
+    /// Keeps row 0 of a step's stimuli and activities for display, and their mean
+    /// activity; returns the activities' sum (not finite: the step diverged).
+    pub(super) fn show(&mut self, stimuli: &Array2<f32>, activities: &Array2<f32>) -> f64 {
+        let sum: f64 = activities.iter().map(|&a| f64::from(a)).sum();
+        self.last_mean_activity = sum / activities.len().max(1) as f64;
+        self.show_rows(stimuli, activities);
+        sum
+    }
+
+    /// Records that training diverged at the current step.
+    pub(super) fn diverge(&mut self, reason: String) {
+        self.diverged = Some(Diverged {
+            step: self.step,
+            reason,
+        });
+    }
+
+    /// Whether the current step still lacks its metrics record (and training has not
+    /// diverged, after which nothing more is recorded).
+    pub(super) fn lacks_metrics(&self) -> bool {
+        self.diverged.is_none() && self.history.last().map(|r| r.step) != Some(self.step)
+    }
+
+    /// The metrics of `net`'s weights now, at this record's step and last mean activity.
+    pub(super) fn metrics(&self, net: &Network) -> MetricsRecord {
+        let state = net.learning_state();
+        let w = state.raw_weights();
+        metrics::compute(
+            w.view(),
+            MetricsInput {
+                step: self.step,
+                stimuli: self.graph_stimuli(),
+                scale: state.scale(),
+                mean_activity: self.last_mean_activity,
+                true_permutation: net.true_permutation(),
+                random_permutation: net.random_permutation(),
+                scored: net.scored_neurons(),
+            },
+        )
+    }
+
+    /// Appends `m` to the history, or marks the run diverged when its values are not
+    /// finite or the weights exceed the limit (such a record is never kept); returns
+    /// whether it was kept.
+    pub(super) fn keep(&mut self, m: MetricsRecord) -> bool {
+        match m.unusable() {
+            Some(reason) => {
+                self.diverge(reason);
+                false
+            }
+            None => {
+                self.history.push(m);
+                true
+            }
+        }
+    }
+
+    /// The full `O(M²)` check of the learned `state` (every weight finite and within
+    /// [`crate::model::learning::MAX_WEIGHT_MAGNITUDE`]); also reports an earlier
+    /// divergence.
+    pub(super) fn check_health(&self, state: &HebbianState) -> Result<(), Diverged> {
+        if let Some(d) = &self.diverged {
+            return Err(d.clone());
+        }
+        state.check_health().map_err(|e| Diverged {
+            step: self.step,
+            reason: e.0,
+        })
+    }
+}
