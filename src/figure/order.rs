@@ -21,13 +21,6 @@ pub enum MatrixOrder {
 }
 
 impl MatrixOrder {
-    /// All orders, for selectors.
-    pub const ALL: [MatrixOrder; 3] = [
-        MatrixOrder::Stored,
-        MatrixOrder::Truth,
-        MatrixOrder::Recovered,
-    ];
-
     /// Label in the order selector.
     pub fn name(self) -> &'static str {
         match self {

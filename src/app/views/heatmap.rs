@@ -291,7 +291,7 @@ impl HeatmapView {
             egui::ComboBox::from_id_salt("matrix-order")
                 .selected_text(order.name())
                 .show_ui(ui, |ui| {
-                    for o in MatrixOrder::ALL {
+                    for &o in <MatrixOrder as clap::ValueEnum>::value_variants() {
                         let enabled = match o {
                             MatrixOrder::Stored => true,
                             MatrixOrder::Truth => has_truth,
