@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
+use crate::figure::colour_scale::Colormap;
+use crate::figure::order::MatrixOrder;
 use crate::figure::{self, Figure, Format, Palette, order, views};
 use crate::model::Simulation;
 use crate::search::SearchOptions;
@@ -35,27 +37,6 @@ pub enum PlotKind {
     Heatmap,
 }
 
-/// Display order of the neurons.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, ValueEnum)]
-pub enum OrderArg {
-    /// The hidden, scrambled storage order — what the search sees.
-    #[default]
-    Stored,
-    /// Sorted by kernel, rotation and position (the ground-truth labels).
-    Truth,
-    /// The cycles of a found permutation (`--permutation`, or the best search result).
-    Recovered,
-}
-
-/// Colour map of the heatmap.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColormapArg {
-    /// Sequential (non-negative weights).
-    Viridis,
-    /// Blue–white–red about zero (signed weights).
-    Diverging,
-}
-
 /// Arguments of `figure`.
 #[derive(Debug, Args)]
 pub struct FigureArgs {
@@ -66,14 +47,14 @@ pub struct FigureArgs {
     #[arg(long, value_enum)]
     pub plot: PlotKind,
     /// Order of the neurons (heatmap, activities, row).
-    #[arg(long, value_enum, default_value_t = OrderArg::Stored)]
-    pub order: OrderArg,
+    #[arg(long, value_enum, default_value_t = MatrixOrder::Stored)]
+    pub order: MatrixOrder,
     /// The neuron of `fields` and `row` (stored index).
     #[arg(long, value_name = "I", default_value_t = 0)]
     pub neuron: usize,
     /// Colour map of the heatmap (default: diverging if any weight is negative).
     #[arg(long, value_enum)]
-    pub colormap: Option<ColormapArg>,
+    pub colormap: Option<Colormap>,
     /// The permutation of `--order recovered` (a JSON list of images, or an object with a
     /// `permutation` field); without it the search runs with `--seed`.
     #[arg(long, value_name = "P.json")]
@@ -148,8 +129,7 @@ pub fn build(sim: &Simulation, args: &FigureArgs) -> anyhow::Result<Figure> {
             let (ord, name) = display_order(sim, args)?;
             let w = sim.weights();
             let palette = match args.colormap {
-                Some(ColormapArg::Viridis) => Palette::Viridis,
-                Some(ColormapArg::Diverging) => Palette::Diverging,
+                Some(colormap) => colormap.palette(),
                 None if order::off_diagonal_range(w.view()).is_some_and(|(lo, _)| lo < 0.0) => {
                     Palette::Diverging
                 }
@@ -166,9 +146,9 @@ fn display_order(
     args: &FigureArgs,
 ) -> anyhow::Result<(Vec<usize>, &'static str)> {
     Ok(match args.order {
-        OrderArg::Stored => ((0..sim.neurons()).collect(), "stored"),
-        OrderArg::Truth => (order::truth_order(sim.labels()), "ground-truth"),
-        OrderArg::Recovered => {
+        MatrixOrder::Stored => ((0..sim.neurons()).collect(), args.order.axis_name()),
+        MatrixOrder::Truth => (order::truth_order(sim.labels()), args.order.axis_name()),
+        MatrixOrder::Recovered => {
             let pi = match &args.permutation {
                 Some(path) => super::animate::read_permutation(path, sim.neurons())?,
                 None => {
@@ -184,7 +164,7 @@ fn display_order(
                         .context("cannot find the recovered order")?
                 }
             };
-            (order::recovered_order(&pi), "recovered")
+            (order::recovered_order(&pi), args.order.axis_name())
         }
     })
 }

@@ -9,7 +9,7 @@ use crate::figure::order::{colour_range, off_diagonal_range};
 use crate::figure::palette::Palette;
 
 /// Which colour map the heatmap uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Colormap {
     /// Sequential, perceptually uniform (matplotlib's viridis).
     #[default]
@@ -19,9 +19,6 @@ pub enum Colormap {
 }
 
 impl Colormap {
-    /// All maps, for selectors.
-    pub const ALL: [Colormap; 2] = [Colormap::Viridis, Colormap::Diverging];
-
     /// Human-readable name.
     pub fn name(self) -> &'static str {
         match self {
@@ -32,7 +29,10 @@ impl Colormap {
 
     /// The map whose [`Colormap::name`] is `name`.
     pub fn named(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.name() == name)
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|c| c.name() == name)
     }
 
     /// The figures' palette with the same colours.

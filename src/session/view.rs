@@ -17,14 +17,10 @@ pub enum View {
 }
 
 impl View {
-    /// All views, in tab order.
-    pub const ALL: [View; 5] = [
-        View::Overview,
-        View::Weights,
-        View::Learning,
-        View::Stimulus,
-        View::Transformation,
-    ];
+    /// All views, in tab order (the order of the variants).
+    pub fn all() -> &'static [View] {
+        <View as clap::ValueEnum>::value_variants()
+    }
 
     /// Tab title.
     pub fn name(self) -> &'static str {

@@ -52,7 +52,7 @@ impl CentralPanel {
         let mut actions = Vec::new();
         let state = cx.state;
         ui.horizontal(|ui| {
-            for v in View::ALL {
+            for &v in View::all() {
                 let text = RichText::new(v.name()).size(17.0 * cx.scale());
                 if ui.selectable_label(state.view == v, text).clicked() {
                     actions.push(AppAction::SetView(v));

@@ -128,7 +128,7 @@ fn menu_bar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAc
                 }
             });
             ui.menu_button("View", |ui| {
-                for v in View::ALL {
+                for &v in View::all() {
                     if ui.selectable_label(state.view == v, v.name()).clicked() {
                         actions.push(AppAction::SetView(v));
                     }
@@ -265,7 +265,7 @@ fn training_controls_ui(
 fn theme_menu_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAction>) {
     let look = cx.state.look;
     ui.menu_button("Theme", |ui| {
-        for choice in ThemeChoice::ALL {
+        for &choice in ThemeChoice::all() {
             if ui
                 .selectable_label(look.theme == choice, choice.label())
                 .clicked()

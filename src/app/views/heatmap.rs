@@ -313,7 +313,7 @@ impl HeatmapView {
             egui::ComboBox::from_id_salt("matrix-colours")
                 .selected_text(self.colormap.name())
                 .show_ui(ui, |ui| {
-                    for c in Colormap::ALL {
+                    for &c in <Colormap as clap::ValueEnum>::value_variants() {
                         ui.selectable_value(&mut self.colormap, c, c.name());
                     }
                 })

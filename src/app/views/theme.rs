@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn cli_spellings_parse() {
-        for c in ThemeChoice::ALL {
+        for &c in ThemeChoice::all() {
             let spelled = format!("{c:?}").to_lowercase();
             assert_eq!(clap::ValueEnum::from_str(&spelled, false), Ok(c));
         }

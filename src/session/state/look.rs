@@ -18,8 +18,10 @@ pub enum ThemeChoice {
 }
 
 impl ThemeChoice {
-    /// All choices, in menu order.
-    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+    /// All choices, in menu order (the order of the variants).
+    pub fn all() -> &'static [ThemeChoice] {
+        <ThemeChoice as clap::ValueEnum>::value_variants()
+    }
 
     /// Menu label.
     pub fn label(self) -> &'static str {
