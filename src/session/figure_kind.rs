@@ -3,8 +3,9 @@
 
 use crate::figure::Format;
 
-/// A plot of the app that exports as a figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A plot of the app that exports as a figure, in menu order (the order of the variants,
+/// which is how [`FigureKind::all`] lists them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum FigureKind {
     /// `e_g` and the baseline against stimuli seen, log–log, with the 1/√N guide.
     LearningCurve,
@@ -12,14 +13,14 @@ pub enum FigureKind {
     WeightNorm,
     /// Mean activity against stimuli seen.
     MeanActivity,
+    /// The weight matrix in the heatmap's order, colour map and range.
+    Heatmap,
     /// The current stimulus.
     Stimulus,
     /// The detectors' activities in the heatmap's order.
     Activities,
     /// The receptive field of the hovered, selected or most active neuron.
     ReceptiveField,
-    /// The weight matrix in the heatmap's order, colour map and range.
-    Heatmap,
     /// The history of the weight shown in the inspector (`app/panels/inspect.rs`).
     PinHistory,
     /// The row of `W` of the neuron shown in the inspector, in the heatmap's order.
@@ -28,17 +29,9 @@ pub enum FigureKind {
 
 impl FigureKind {
     /// Every kind, in menu order.
-    pub const ALL: [FigureKind; 9] = [
-        FigureKind::LearningCurve,
-        FigureKind::WeightNorm,
-        FigureKind::MeanActivity,
-        FigureKind::Heatmap,
-        FigureKind::Stimulus,
-        FigureKind::Activities,
-        FigureKind::ReceptiveField,
-        FigureKind::PinHistory,
-        FigureKind::WeightRow,
-    ];
+    pub fn all() -> &'static [FigureKind] {
+        <FigureKind as clap::ValueEnum>::value_variants()
+    }
 
     /// Name in menus.
     pub fn name(self) -> &'static str {
@@ -92,7 +85,7 @@ mod tests {
 
     #[test]
     fn file_names_carry_the_format() {
-        for kind in FigureKind::ALL {
+        for &kind in FigureKind::all() {
             for format in [Format::Svg, Format::Png] {
                 let name = kind.file_name(format);
                 assert_eq!(

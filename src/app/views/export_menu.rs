@@ -34,7 +34,7 @@ pub fn context_items_ui(
 /// File → Export figure: every plot, as SVG or PNG.
 pub fn file_menu_ui(ui: &mut egui::Ui, queued: &mut Vec<AppAction>) {
     ui.menu_button("Export figure", |ui| {
-        for kind in FigureKind::ALL {
+        for &kind in FigureKind::all() {
             ui.menu_button(kind.name(), |ui| context_items_ui(ui, kind, false, queued));
         }
     });
