@@ -335,6 +335,13 @@ pub enum ConfigError {
     Inconsistent(String),
 }
 
+impl ConfigError {
+    /// [`ConfigError::Invalid`] for `field`, with the reason it is out of range.
+    pub fn invalid(field: &'static str, reason: String) -> Self {
+        Self::Invalid { field, reason }
+    }
+}
+
 /// Label of one detector, used only for scoring and display — never by the search.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NeuronLabel {

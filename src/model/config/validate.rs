@@ -35,16 +35,15 @@ pub const GAIN_RANGE: (f32, f32) = (1e-3, 100.0);
 /// Smallest blob aspect ratio.
 pub const MIN_ASPECT: f32 = 0.01;
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 /// `v` must lie in `[lo, hi]`.
 fn check_in(field: &'static str, v: f32, (lo, hi): (f32, f32)) -> Result<(), ConfigError> {
     if (lo..=hi).contains(&v) {
         Ok(())
     } else {
-        Err(invalid(field, format!("must be in [{lo}, {hi}], got {v}")))
+        Err(ConfigError::invalid(
+            field,
+            format!("must be in [{lo}, {hi}], got {v}"),
+        ))
     }
 }
 
@@ -114,7 +113,7 @@ impl SimConfig {
         if let Some(k) = self.k_winners
             && !(1..=MAX_NEURONS).contains(&k)
         {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 "k_winners",
                 format!("must be in 1..={MAX_NEURONS} (or absent), got {k}"),
             ));
@@ -122,7 +121,7 @@ impl SimConfig {
         check_in("learning_rate", self.learning_rate, LEARNING_RATE_RANGE)?;
         check_in("decay", self.decay, (0.0, MAX_DECAY))?;
         if self.batch == 0 || self.batch > MAX_BATCH {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 "batch",
                 format!("must be in 1..={MAX_BATCH}, got {}", self.batch),
             ));
@@ -134,7 +133,7 @@ impl SimConfig {
         }
         match self.space.pixel_permutation(self.true_transformation) {
             None => {
-                return Err(invalid(
+                return Err(ConfigError::invalid(
                     "true_transformation",
                     format!(
                         "{} is not an exact transformation of this space",
@@ -143,7 +142,7 @@ impl SimConfig {
                 ));
             }
             Some(p) if p.is_identity() || self.true_transformation == Transformation::Identity => {
-                return Err(invalid(
+                return Err(ConfigError::invalid(
                     "true_transformation",
                     "must not be the identity (its symmetry error is always 0)".into(),
                 ));

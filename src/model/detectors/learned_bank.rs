@@ -160,10 +160,6 @@ fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 /// `K` seeded random filters over all pixels, zero-mean and unit-norm: the fields at
 /// step 0, before any learning.
 pub fn initial_filters(pixels: usize, filters: usize, seed: u64) -> Array2<f32> {
@@ -265,7 +261,7 @@ pub fn validate(
     max_neurons: usize,
 ) -> Result<(), ConfigError> {
     if space.is_polar() || space.is_line() {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.kind",
             "learned banks need a ring, torus or square space".into(),
         ));
@@ -277,7 +273,7 @@ pub fn validate(
         let per = if params.on_off { 2 } else { 1 };
         let max_filters = max_neurons / per;
         if params.filters == 0 || params.filters > max_filters {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 "bank.filters",
                 format!(
                     "must be in 1..={max_filters} ({per} detector(s) per filter, at most \
@@ -288,7 +284,7 @@ pub fn validate(
         }
     }
     if params.field_steps == 0 || params.field_steps > MAX_FIELD_STEPS {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.field_steps",
             format!(
                 "must be in 1..={MAX_FIELD_STEPS}, got {}",
@@ -297,7 +293,7 @@ pub fn validate(
         ));
     }
     if !(params.rate.is_finite() && params.rate > 0.0 && params.rate <= 10.0) {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.rate",
             format!("must be in (0, 10], got {}", params.rate),
         ));

@@ -16,10 +16,6 @@ use crate::model::config::{ConfigError, NeuronLabel, Space};
 use crate::model::detectors::kernels::mirror_patch;
 use crate::model::world::polar::PolarGrid;
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 /// Ring anchors (first ring of the patch) for kernels of `size` rings.
 pub fn ring_anchors(rings: usize, size: usize, stride: usize) -> Vec<usize> {
     if size > rings || stride == 0 {
@@ -46,20 +42,23 @@ pub fn validate_tiled(
     max_neurons: usize,
 ) -> Result<(), ConfigError> {
     let Some(grid) = PolarGrid::of(space) else {
-        return Err(invalid("space", "not a polar retina".into()));
+        return Err(ConfigError::invalid("space", "not a polar retina".into()));
     };
     if kernels == 0 {
-        return Err(invalid("bank.kernels", "must be at least 1".into()));
+        return Err(ConfigError::invalid(
+            "bank.kernels",
+            "must be at least 1".into(),
+        ));
     }
     let limit = grid.rings.min(grid.sectors);
     if size < 2 || size > limit {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.size",
             format!("must be in 2..={limit} (rings and sectors) for this retina, got {size}"),
         ));
     }
     if stride == 0 || stride > grid.rings {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.stride",
             format!(
                 "is the distance between ring anchors and must be in 1..={}, got {stride}",
@@ -69,7 +68,7 @@ pub fn validate_tiled(
     }
     let m = tiled_count(&grid, kernels, size, stride);
     if m > max_neurons {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.kernels",
             format!(
                 "the bank would have {m} detectors (sectors × ring anchors × kernels × 2 \

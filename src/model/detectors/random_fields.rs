@@ -10,10 +10,6 @@ use super::kernels::normalise;
 use super::tiling::place;
 use crate::model::config::{ConfigError, NeuronLabel, Space};
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 /// Checks a random bank's numbers against a (flat) space.
 pub(super) fn validate_random(
     space: Space,
@@ -23,13 +19,13 @@ pub(super) fn validate_random(
 ) -> Result<(), ConfigError> {
     let side = space.side();
     if count == 0 || count > max_neurons {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.count",
             format!("must be in 1..={max_neurons}, got {count}"),
         ));
     }
     if size < 2 || size > side {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.size",
             format!("must be in 2..={side} for this space, got {size}"),
         ));
@@ -71,8 +67,9 @@ pub(super) fn random_fields(
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let mut patch: Vec<f32> = (0..taps).map(|_| StandardNormal.sample(rng)).collect();
-        normalise(&mut patch)
-            .ok_or_else(|| invalid("bank.size", "random field vanished".to_string()))?;
+        normalise(&mut patch).ok_or_else(|| {
+            ConfigError::invalid("bank.size", "random field vanished".to_string())
+        })?;
         let ax = rng.random_range(0..max_anchor);
         let ay = if space.is_2d() {
             rng.random_range(0..max_anchor)

@@ -10,10 +10,6 @@ use super::detector::Detector;
 use super::kernels::rotate_patch;
 use crate::model::config::{ConfigError, NeuronLabel, Space};
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 /// Checks a tiled bank's numbers against a flat space (`max_neurons` caps its size).
 pub(super) fn validate_tiled(
     space: Space,
@@ -24,22 +20,25 @@ pub(super) fn validate_tiled(
 ) -> Result<(), ConfigError> {
     let side = space.side();
     if kernels == 0 {
-        return Err(invalid("bank.kernels", "must be at least 1".into()));
+        return Err(ConfigError::invalid(
+            "bank.kernels",
+            "must be at least 1".into(),
+        ));
     }
     if size < 2 || size > side {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.size",
             format!("must be in 2..={side} for this space, got {size}"),
         ));
     }
     if stride == 0 || stride > side {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.stride",
             format!("must be in 1..={side}, got {stride}"),
         ));
     }
     if space.is_periodic() && side % stride != 0 {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.stride",
             format!(
                 "must divide the side {side} of a periodic space, got {stride} \
@@ -48,7 +47,7 @@ pub(super) fn validate_tiled(
         ));
     }
     if !space.is_periodic() && square_offsets(side, size, stride).is_none() {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.stride",
             format!(
                 "no set of positions symmetric about the centre exists for side {side}, \
@@ -58,7 +57,7 @@ pub(super) fn validate_tiled(
     }
     let m = tiled_count(space, kernels, size, stride);
     if m > max_neurons {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "bank.kernels",
             format!("the bank would have {m} detectors; at most {max_neurons} are supported"),
         ));

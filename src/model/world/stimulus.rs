@@ -15,13 +15,9 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::model::config::{ConfigError, Space, StimulusConfig, StimulusKind, Transformation};
 
-fn invalid(field: &'static str, reason: String) -> ConfigError {
-    ConfigError::Invalid { field, reason }
-}
-
 fn check_range(field: &'static str, (lo, hi): (f32, f32)) -> Result<(), ConfigError> {
     if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi) {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             field,
             format!("must be a finite range with 0 < low ≤ high, got ({lo}, {hi})"),
         ));
@@ -31,14 +27,20 @@ fn check_range(field: &'static str, (lo, hi): (f32, f32)) -> Result<(), ConfigEr
 
 fn check_positive(field: &'static str, v: f32) -> Result<(), ConfigError> {
     if !(v.is_finite() && v > 0.0) {
-        return Err(invalid(field, format!("must be finite and > 0, got {v}")));
+        return Err(ConfigError::invalid(
+            field,
+            format!("must be finite and > 0, got {v}"),
+        ));
     }
     Ok(())
 }
 
 fn check_count(field: &'static str, v: usize) -> Result<(), ConfigError> {
     if !(1..=64).contains(&v) {
-        return Err(invalid(field, format!("must be in 1..=64, got {v}")));
+        return Err(ConfigError::invalid(
+            field,
+            format!("must be in 1..=64, got {v}"),
+        ));
     }
     Ok(())
 }
@@ -51,7 +53,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
         return crate::model::world::audio::parts(kind, space).map(|_| ());
     }
     if space.is_line() {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "stimulus.kind",
             format!(
                 "{} stimuli do not fit a line space, which takes sound",
@@ -67,7 +69,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
             | StimulusKind::NonGaussian { .. }
     );
     if one_d && space.is_2d() {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "stimulus.kind",
             format!(
                 "{} is a 1-D generator and needs a ring space",
@@ -76,7 +78,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
         ));
     }
     if !one_d && !space.is_2d() {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "stimulus.kind",
             format!(
                 "{} is a 2-D generator and needs a torus, square or polar space",
@@ -86,13 +88,13 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
     }
     match kind {
         StimulusKind::ImagePatches if space.is_polar() => {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 "stimulus.kind",
                 "image_patches are square patches; the polar retina takes rotated_photos".into(),
             ));
         }
         StimulusKind::RotatedPhotos { .. } if !space.is_polar() => {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 "stimulus.kind",
                 "rotated_photos need the polar retina; square and torus retinas take \
                  image_patches"
@@ -115,7 +117,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
             check_count("stimulus.max_bars", max_bars)?;
             let (lo, hi) = length;
             if lo == 0 || lo > hi || hi > space.pixels() {
-                return Err(invalid(
+                return Err(ConfigError::invalid(
                     "stimulus.length",
                     format!(
                         "must satisfy 1 ≤ low ≤ high ≤ {}, got ({lo}, {hi})",
@@ -137,7 +139,7 @@ pub fn validate(kind: &StimulusKind, space: Space) -> Result<(), ConfigError> {
             check_count("stimulus.max_blobs", max_blobs)?;
             check_range("stimulus.width", width)?;
             if !(aspect.is_finite() && aspect > 0.0 && aspect <= 1.0) {
-                return Err(invalid(
+                return Err(ConfigError::invalid(
                     "stimulus.aspect",
                     format!("must be in (0, 1], got {aspect}"),
                 ));
@@ -172,7 +174,7 @@ pub fn validate_config(config: &StimulusConfig, space: Space) -> Result<(), Conf
                 | StimulusKind::Sound { .. }
         )
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "stimulus.data_dir",
             format!(
                 "{} stimuli take no folder; image_patches and rotated_photos take photos, \
@@ -184,7 +186,7 @@ pub fn validate_config(config: &StimulusConfig, space: Space) -> Result<(), Conf
     if let Some(step) = config.sequence
         && space.pixel_permutation(step).is_none()
     {
-        return Err(invalid(
+        return Err(ConfigError::invalid(
             "stimulus.sequence",
             format!("{step} is not an exact transformation of this space"),
         ));
