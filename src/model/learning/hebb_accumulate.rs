@@ -415,21 +415,31 @@ fn gather_active(row: ArrayView1<f32>, idx: &mut Vec<usize>, val: &mut Vec<f32>)
 
 /// The number of non-zero entries of each row and of each column, in one pass.
 fn nonzero_counts(a: ArrayView2<f32>) -> (Vec<usize>, Vec<usize>) {
-    let mut cols = vec![0usize; a.ncols()];
+    let mut cols = vec![0u32; a.ncols()];
+    let mut scratch = Vec::new();
     let rows = a
         .rows()
         .into_iter()
         .map(|row| {
-            let mut n = 0;
+            // A contiguous slice, so the count vectorises.
+            let row = match row.to_slice() {
+                Some(r) => r,
+                None => {
+                    scratch.clear();
+                    scratch.extend(row.iter().copied());
+                    &scratch[..]
+                }
+            };
+            let mut n = 0u32;
             for (c, &x) in cols.iter_mut().zip(row) {
-                let nz = usize::from(x != 0.0);
+                let nz = u32::from(x != 0.0);
                 *c += nz;
                 n += nz;
             }
-            n
+            n as usize
         })
         .collect();
-    (rows, cols)
+    (rows, cols.into_iter().map(|c| c as usize).collect())
 }
 
 /// The columns with a non-zero count (ascending).
