@@ -4,8 +4,12 @@
 //! The sum is accumulated either **sparsely** (per stimulus, only the rows and columns of
 //! detectors that fired: `Σ_b n_b²` work) or **densely** (the tiled matrix product of
 //! [`super::hebb_kernel`] over the columns active anywhere in the batch: `B·u²`
-//! multiply-adds near the machine's peak). [`PathChoice::Auto`] picks the cheaper by an
-//! operation-count estimate.
+//! multiply-adds near the machine's peak). The sparse sum has two forms with the same
+//! bits: pair by pair (scattered updates), or row by row ([`super::hebb_rows`]: each
+//! firing of detector `i` adds a whole contiguous row, `Σ_i n_i·M` terms but vectorised
+//! and streamed — the fast form for large `W` at a few per cent activity, where a batch
+//! fires nearly every detector and the dense product would cover all of `M²`).
+//! [`PathChoice::Auto`] picks the cheapest by an estimate of the work ([`Costs`]).
 //!
 //! A step is planned first ([`Plan::new`]), without touching the state. An expensive
 //! step can then be prepared ([`Plan::prepare`]) — its increments computed aside while a
@@ -18,25 +22,40 @@ use ndarray::{ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 use super::hebb_kernel::{self, CHEAP_STEP_MULTIPLY_ADDS, Cancelled, Packed};
+use super::hebb_rows::{FiringLists, add_rows};
 use crate::cancel::CancelToken;
 use crate::model::learning::{PathChoice, PathTaken};
 
-/// How much faster (per multiply-add) the dense matrix product runs than the scattered
-/// sparse loop while `W` fits in the caches; used by the cost estimate of
-/// [`PathChoice::Auto`]. Set from `bench/hebbian_throughput.rs` on 2 cores
-/// (docs/benchmarks.md, "Hebbian update throughput").
-const DENSE_SPEEDUP: f64 = 48.0;
+/// The relative cost of each kind of work, in multiply-adds of the dense matrix product
+/// (measured with `bench/hebbian_throughput.rs`-like steps on 2 cores of this machine,
+/// docs/benchmarks.md, "Hebbian update throughput"); [`PathChoice::Auto`] takes the
+/// cheapest estimate.
+struct Costs {
+    /// One pair update of the scattered sparse sum.
+    pair: f64,
+    /// One term of the row-by-row sparse sum ([`super::hebb_rows`]).
+    row_term: f64,
+    /// Adding one computed cell of the dense product into `W`.
+    cell: f64,
+}
 
-/// Beyond this size of `W` (bytes) a scattered sparse update is a cache (and TLB) miss,
-/// while the dense path streams whole rows: the estimate then uses
-/// [`DENSE_SPEEDUP_UNCACHED`] and counts the dense path's pass over `W` at a tenth.
+/// [`Costs`] while `W` fits in the caches ([`CACHED_W_BYTES`]).
+const CACHED: Costs = Costs {
+    pair: 25.0,
+    row_term: 4.0,
+    cell: 10.0,
+};
+
+/// [`Costs`] for a larger `W`: a scattered update then misses the cache (and the TLB),
+/// and adding a dense tile into `W` waits on memory.
+const UNCACHED: Costs = Costs {
+    pair: 60.0,
+    row_term: 4.0,
+    cell: 20.0,
+};
+
+/// Beyond this size of `W` (bytes) the estimate uses [`UNCACHED`].
 const CACHED_W_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
-
-/// [`DENSE_SPEEDUP`] for a `W` beyond [`CACHED_W_BYTES`] (at M = 16,384 the sparse path
-/// took 2.9 s a step of 64 stimuli at 7 % activity, the dense one 2.3 s, on a loaded
-/// machine; measured before the sparse sum walked `W` in cache-sized row blocks, so to be
-/// measured again).
-const DENSE_SPEEDUP_UNCACHED: f64 = 1000.0;
 
 /// A sparse step with more pair updates than this goes through a scratch matrix (and can
 /// be cancelled); cheaper ones add straight into `W` (about a second at most).
@@ -55,6 +74,8 @@ pub(super) struct Plan<'a> {
     same: bool,
     upper_only: bool,
     sparse: bool,
+    /// Sparse, added row by row ([`super::hebb_rows`]) rather than pair by pair.
+    by_rows: bool,
     /// Sparse: pair updates; dense: multiply-adds of the tiled product.
     cost: f64,
 }
@@ -78,36 +99,60 @@ impl<'a> Plan<'a> {
     ) -> Option<Self> {
         let same = std::ptr::eq(left.as_ptr(), right.as_ptr()) && left.strides() == right.strides();
         let upper_only = upper_only && same;
-        let cols_l = active_columns(left);
-        let cols_r = if same {
-            cols_l.clone()
+        let (rows_l, counts_l) = nonzero_counts(left);
+        let (rows_r, counts_r) = if same {
+            (rows_l.clone(), counts_l.clone())
         } else {
-            active_columns(right)
+            nonzero_counts(right)
         };
+        let cols_l = nonzero_columns(&counts_l);
+        let cols_r = nonzero_columns(&counts_r);
         if cols_l.is_empty() || cols_r.is_empty() {
             return None;
         }
-        let count = |a: ArrayView2<f32>, b: usize| a.row(b).iter().filter(|&&x| x != 0.0).count();
-        let pairs: f64 = (0..left.nrows())
-            .map(|b| {
-                let nl = count(left, b);
-                let nr = if same { nl } else { count(right, b) };
-                (nl * nr) as f64
-            })
+        let pairs: f64 = rows_l
+            .iter()
+            .zip(&rows_r)
+            .map(|(&nl, &nr)| nl as f64 * nr as f64)
             .sum();
         let pairs = if upper_only { pairs / 2.0 } else { pairs };
+        let m = left.ncols();
+        // The row-by-row form adds, for every firing of detector i, the rest of a row.
+        let row_terms: f64 = counts_l
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                n as f64
+                    * if upper_only {
+                        (m - i - 1) as f64
+                    } else {
+                        m as f64
+                    }
+            })
+            .sum();
         let u = (cols_l.len() * cols_r.len()) as f64;
-        let multiply_adds = left.nrows() as f64 * if upper_only { u / 2.0 } else { u };
-        let m = left.ncols() as f64;
-        let (speedup, pass) = if m * m * 4.0 > CACHED_W_BYTES {
-            (DENSE_SPEEDUP_UNCACHED, 0.1)
+        let cells = if upper_only { u / 2.0 } else { u };
+        let multiply_adds = left.nrows() as f64 * cells;
+        let costs = if (m as f64).powi(2) * 4.0 > CACHED_W_BYTES {
+            &UNCACHED
         } else {
-            (DENSE_SPEEDUP, 1.0)
+            &CACHED
         };
+        let scattered = costs.pair * pairs;
+        let by_rows_cost = costs.row_term * row_terms;
+        let by_rows = by_rows_cost < scattered;
+        // Adding a dense tile into W whose columns are scattered (few active) costs like
+        // a scattered update.
+        let cell = if 2 * cols_r.len() < m {
+            costs.pair
+        } else {
+            costs.cell
+        };
+        let dense = multiply_adds + cell * cells;
         let sparse = match path {
             PathChoice::Sparse => true,
             PathChoice::Dense => false,
-            PathChoice::Auto => pairs <= multiply_adds / speedup + pass * u,
+            PathChoice::Auto => scattered.min(by_rows_cost) <= dense,
         };
         Some(Self {
             left,
@@ -117,6 +162,7 @@ impl<'a> Plan<'a> {
             same,
             upper_only,
             sparse,
+            by_rows,
             cost: if sparse { pairs } else { multiply_adds },
         })
     }
@@ -250,6 +296,26 @@ impl<'a> Plan<'a> {
             return Ok(());
         }
         let rows = rows.clamp(1, m);
+        if self.by_rows {
+            let lists = FiringLists::new(self.left);
+            let right = self.right.as_standard_layout();
+            let right = right.as_slice().unwrap_or(&[]);
+            if right.len() != self.right.len() {
+                return Ok(());
+            }
+            let upper_only = self.upper_only;
+            return w
+                .par_chunks_mut(rows * m)
+                .zip(d.par_chunks_mut(rows))
+                .enumerate()
+                .try_for_each(|(k, (w_block, d_block))| {
+                    if cancel.is_some_and(CancelToken::is_cancelled) {
+                        return Err(Cancelled);
+                    }
+                    add_rows(w_block, d_block, k * rows, &lists, right, c, upper_only);
+                    Ok(())
+                });
+        }
         let left = sparse_rows(self.left);
         let right = if self.same {
             None
@@ -347,19 +413,38 @@ fn gather_active(row: ArrayView1<f32>, idx: &mut Vec<usize>, val: &mut Vec<f32>)
     }
 }
 
-/// Columns that are non-zero in at least one row.
-fn active_columns(a: ArrayView2<f32>) -> Vec<usize> {
-    let mut any = vec![false; a.ncols()];
-    for row in a.rows() {
-        for (f, &x) in any.iter_mut().zip(row) {
-            *f |= x != 0.0;
-        }
-    }
-    any.iter()
-        .enumerate()
-        .filter(|(_, f)| **f)
-        .map(|(i, _)| i)
-        .collect()
+/// The number of non-zero entries of each row and of each column, in one pass.
+fn nonzero_counts(a: ArrayView2<f32>) -> (Vec<usize>, Vec<usize>) {
+    let mut cols = vec![0u32; a.ncols()];
+    let mut scratch = Vec::new();
+    let rows = a
+        .rows()
+        .into_iter()
+        .map(|row| {
+            // A contiguous slice, so the count vectorises.
+            let row = match row.to_slice() {
+                Some(r) => r,
+                None => {
+                    scratch.clear();
+                    scratch.extend(row.iter().copied());
+                    &scratch[..]
+                }
+            };
+            let mut n = 0u32;
+            for (c, &x) in cols.iter_mut().zip(row) {
+                let nz = u32::from(x != 0.0);
+                *c += nz;
+                n += nz;
+            }
+            n as usize
+        })
+        .collect();
+    (rows, cols.into_iter().map(|c| c as usize).collect())
+}
+
+/// The columns with a non-zero count (ascending).
+fn nonzero_columns(counts: &[usize]) -> Vec<usize> {
+    (0..counts.len()).filter(|&i| counts[i] > 0).collect()
 }
 
 #[cfg(test)]
@@ -409,9 +494,20 @@ mod tests {
         let (l, r) = (sparse(&mut rng), sparse(&mut rng));
         for upper in [true, false] {
             let right = if upper { &l } else { &r };
-            let plan = Plan::new(l.view(), right.view(), PathChoice::Sparse, upper).unwrap();
+            let mut plan = Plan::new(l.view(), right.view(), PathChoice::Sparse, upper).unwrap();
             let want = reference(&l, right, upper, 0.3);
-            for (threads, rows) in [(1, 1), (2, 1), (1, 5), (2, 5), (2, 100)] {
+            // Both forms of the sparse sum: pair by pair and row by row.
+            for (threads, rows, by_rows) in [
+                (1, 1, false),
+                (2, 1, false),
+                (1, 5, false),
+                (2, 5, false),
+                (2, 100, false),
+                (1, 1, true),
+                (2, 3, true),
+                (1, 100, true),
+            ] {
+                plan.by_rows = by_rows;
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
@@ -422,7 +518,7 @@ mod tests {
                 assert_eq!(
                     (&w, &d),
                     (&want.0, &want.1),
-                    "upper {upper}, {threads} threads, {rows} rows"
+                    "upper {upper}, {threads} threads, {rows} rows, by rows {by_rows}"
                 );
             }
             let token = CancelToken::new();

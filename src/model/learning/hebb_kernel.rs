@@ -5,8 +5,11 @@
 //! ([`tile_side`]); for the symmetric rules (`L = R`, `W` kept as its upper triangle) only
 //! the tiles on and above the diagonal are computed — a SYRK over the active columns.
 //! Each tile is one single-threaded `gemm` call over the whole batch (`k = B`) into a
-//! scratch tile, then added into `W` (`w += c·g`, diagonal entries to the node weights
-//! `d`). The tiles are shared out over the rayon pool, but a tile's value depends only on
+//! scratch tile, then added into `W` (`w = fma(c, g, w)`, diagonal entries to the node
+//! weights `d`) — or, when the tile's detectors are consecutive and the batch is at most
+//! 512, one `gemm` call that reads and writes the tile of `W` itself with the same
+//! rounding ([`fused_tile`]). Wide diagonal tiles are split so that little of the
+//! product below the diagonal is computed. The tiles are shared out over the rayon pool, but a tile's value depends only on
 //! its own inputs, never on which thread computed it or when: the result is the same bit
 //! for bit on any number of threads.
 //!
@@ -83,24 +86,73 @@ struct Tile {
 }
 
 /// The tiles of a `nl × nr` product in a fixed order (row of tiles by row of tiles); with
-/// `upper` only those on or above the diagonal.
+/// `upper` only those on or above the diagonal. A diagonal tile of side
+/// [`SPLIT_DIAGONAL_FROM`] or more is cut into its two diagonal halves and the block
+/// above them, recursively, so less of the product below the diagonal is computed.
 fn tiles(nl: usize, nr: usize, t: usize, upper: bool) -> Vec<Tile> {
     let mut out = Vec::new();
     for i0 in (0..nl).step_by(t) {
         let first = if upper { i0 } else { 0 };
         for j0 in (first..nr).step_by(t) {
-            out.push(Tile {
+            let tile = Tile {
                 i0,
                 h: t.min(nl - i0),
                 j0,
                 w: t.min(nr - j0),
-            });
+            };
+            if upper && i0 == j0 {
+                push_diagonal(tile, &mut out);
+            } else {
+                out.push(tile);
+            }
         }
     }
     out
 }
 
+/// Diagonal tiles at least this wide are split by [`tiles`].
+const SPLIT_DIAGONAL_FROM: usize = 256;
+
+/// Pushes an upper diagonal tile (`i0 == j0`), split while it is wide (see [`tiles`]).
+fn push_diagonal(tile: Tile, out: &mut Vec<Tile>) {
+    let n = tile.h.min(tile.w);
+    if n < SPLIT_DIAGONAL_FROM || tile.h != tile.w {
+        out.push(tile);
+        return;
+    }
+    let half = n / 2;
+    let (i0, rest) = (tile.i0, n - half);
+    push_diagonal(
+        Tile {
+            i0,
+            h: half,
+            j0: i0,
+            w: half,
+        },
+        out,
+    );
+    out.push(Tile {
+        i0,
+        h: half,
+        j0: i0 + half,
+        w: rest,
+    });
+    push_diagonal(
+        Tile {
+            i0: i0 + half,
+            h: rest,
+            j0: i0 + half,
+            w: rest,
+        },
+        out,
+    );
+}
+
 /// `out (h × w, row-major) = L[:, i0..i0+h]ᵀ · R[:, j0..j0+w]`, single-threaded.
+///
+/// The product is asked of `gemm` as its transpose, `w × h` in column-major order (the
+/// same bytes): the call then has exactly the shape and operands of [`fused_tile`], so
+/// both compute every cell alike.
 fn tile_product(left: &Packed, right: &Packed, tile: Tile, out: &mut [f32]) {
     let k = left.rows;
     debug_assert_eq!(k, right.rows);
@@ -111,28 +163,28 @@ fn tile_product(left: &Packed, right: &Packed, tile: Tile, out: &mut [f32]) {
         out[..tile.h * tile.w].fill(0.0);
         return;
     }
-    // SAFETY: every pointer and stride stays inside its slice. `out` holds h × w floats
-    // (row stride w, column stride 1). The left operand is the transpose of the packed
-    // block's columns i0..i0+h: element (p, b) = left[b·cols_l + i0 + p], so its row
-    // stride is 1 and its column stride cols_l, and the last element read,
-    // (h − 1, k − 1), lies at (k − 1)·cols_l + i0 + h − 1 < k·cols_l. Likewise the right
-    // operand (b, q) = right[b·cols_r + j0 + q]. `read_dst` is false, so `out` is only
-    // written; nothing else aliases it.
+    // SAFETY: every pointer and stride stays inside its slice. `out` holds w × h floats
+    // in column-major order (row stride 1, column stride w). The left operand of the
+    // call is the packed right block's columns j0..j0+w, transposed: element (q, b) =
+    // right[b·cols_r + j0 + q], row stride 1, column stride cols_r; the last element
+    // read, (w − 1, k − 1), lies at (k − 1)·cols_r + j0 + w − 1 < k·cols_r. Likewise
+    // the right operand (b, p) = left[b·cols_l + i0 + p]. `read_dst` is false, so `out`
+    // is only written; nothing else aliases it.
     unsafe {
         gemm::gemm(
-            tile.h,
             tile.w,
+            tile.h,
             k,
             out.as_mut_ptr(),
-            1,
             tile.w as isize,
+            1,
             false,
-            left.data.as_ptr().add(tile.i0),
-            left.cols as isize,
-            1,
             right.data.as_ptr().add(tile.j0),
-            1,
             right.cols as isize,
+            1,
+            left.data.as_ptr().add(tile.i0),
+            1,
+            left.cols as isize,
             0.0,
             1.0,
             false,
@@ -141,6 +193,86 @@ fn tile_product(left: &Packed, right: &Packed, tile: Tile, out: &mut [f32]) {
             gemm::Parallelism::None,
         );
     }
+}
+
+/// Most stimuli a batch may have for [`fused_tile`]: up to 512 `gemm` sums the whole
+/// batch in one pass (its depth blocks are never shorter), so `W ← fma(c, Σ, W)` is one
+/// rounding, exactly what [`add_tile`] does with a tile computed aside.
+const FUSED_MAX_BATCH: usize = 512;
+
+/// The detectors `cols[a..a + n]` when they are consecutive: their first one.
+fn consecutive(cols: &[usize], a: usize, n: usize) -> Option<usize> {
+    let run = &cols[a..a + n];
+    (run.last()? - run[0] + 1 == n).then_some(run[0])
+}
+
+/// Adds one tile straight into `W` when its rows and columns are runs of consecutive
+/// detectors and the batch has at most [`FUSED_MAX_BATCH`] stimuli: `gemm` then reads
+/// the tile of `W` and writes `fma(c, LᵀR, W)` back — the bits [`tile_product`] and
+/// [`add_tile`] give, without the scratch tile. Diagonal cells go to `d` as in
+/// [`add_tile`]; in an upper diagonal tile the part below the diagonal is written too,
+/// into `W`'s stale lower triangle. Returns whether it did.
+///
+/// # Safety
+/// As [`add_tile`]; besides, with `upper` the lower triangle of `W` must be stale.
+unsafe fn fused_tile(
+    target: Target,
+    left: &Packed,
+    right: &Packed,
+    cols_l: &[usize],
+    cols_r: &[usize],
+    tile: Tile,
+    c: f32,
+) -> bool {
+    let k = left.rows;
+    if k == 0 || k > FUSED_MAX_BATCH {
+        return false;
+    }
+    let (Some(r0), Some(c0)) = (
+        consecutive(cols_l, tile.i0, tile.h),
+        consecutive(cols_r, tile.j0, tile.w),
+    ) else {
+        return false;
+    };
+    let m = target.m;
+    // SAFETY: W is m × m row-major and rows r0..r0+h, columns c0..c0+w lie inside it
+    // (the caller checked every column against m). The destination is the tile of W
+    // seen transposed: element (q, p) = w[(r0 + p)·m + c0 + q], row stride 1, column
+    // stride m; only this tile touches those cells (caller). The operands are those of
+    // `tile_product`, read the same way.
+    unsafe {
+        gemm::gemm(
+            tile.w,
+            tile.h,
+            k,
+            target.w.add(r0 * m + c0),
+            m as isize,
+            1,
+            true,
+            right.data.as_ptr().add(tile.j0),
+            right.cols as isize,
+            1,
+            left.data.as_ptr().add(tile.i0),
+            1,
+            left.cols as isize,
+            1.0,
+            c,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+    // Diagonal cells: W_ii was zero, so it now holds exactly round(c·g_ii).
+    for i in r0.max(c0)..(r0 + tile.h).min(c0 + tile.w) {
+        // SAFETY: i < m, and cell (i, i) and d[i] belong to this tile alone.
+        unsafe {
+            let cell = target.w.add(i * m + i);
+            *target.d.add(i) += *cell;
+            *cell = 0.0;
+        }
+    }
+    true
 }
 
 /// `W` and `d` as raw pointers, so tiles on several threads can add into their own
@@ -158,8 +290,8 @@ unsafe impl Send for Target {}
 unsafe impl Sync for Target {}
 
 /// Adds `c · g` (one computed tile) into `W` at rows `cols_l[i0..]` and columns
-/// `cols_r[j0..]`; where row and column are the same detector the value goes to `d`
-/// instead (the diagonal of `W` stays zero). With `upper` (symmetric rules, `L = R`) the
+/// `cols_r[j0..]`, as `w = fma(c, g, w)`; where row and column are the same detector the
+/// value `c·g` goes to `d` instead (the diagonal of `W` stays zero). With `upper` (symmetric rules, `L = R`) the
 /// part of a diagonal tile below its diagonal is skipped: `W`'s lower triangle is stale.
 ///
 /// # Safety
@@ -190,15 +322,10 @@ unsafe fn add_tile(
         let w_row = unsafe { std::slice::from_raw_parts_mut(target.w.add(i * target.m), target.m) };
         if contiguous {
             let start = cols[0] + from;
-            for (wv, &gv) in w_row[start..start + tile.w - from]
-                .iter_mut()
-                .zip(&g_row[from..])
-            {
-                *wv += c * gv;
-            }
+            fma_into(&mut w_row[start..start + tile.w - from], &g_row[from..], c);
         } else {
             for (&j, &gv) in cols[from..].iter().zip(&g_row[from..]) {
-                w_row[j] += c * gv;
+                w_row[j] = c.mul_add(gv, w_row[j]);
             }
         }
         // The diagonal cell of detector i, if it is in this tile, belongs to d: W's
@@ -210,6 +337,30 @@ unsafe fn add_tile(
             // SAFETY (caller): d[i] is written by this tile only.
             unsafe { *target.d.add(i) += c * g_row[q] };
         }
+    }
+}
+
+/// `w = fma(c, g, w)` element by element (one rounding each, as `gemm` adds a tile in
+/// [`fused_tile`]), with the CPU's fused multiply-add where it has one.
+fn fma_into(w: &mut [f32], g: &[f32], c: f32) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has FMA (checked just above).
+        return unsafe { fma_into_fma(w, g, c) };
+    }
+    fma_into_generic(w, g, c);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma,avx2")]
+unsafe fn fma_into_fma(w: &mut [f32], g: &[f32], c: f32) {
+    fma_into_generic(w, g, c);
+}
+
+#[inline(always)]
+fn fma_into_generic(w: &mut [f32], g: &[f32], c: f32) {
+    for (wv, &gv) in w.iter_mut().zip(g) {
+        *wv = c.mul_add(gv, *wv);
     }
 }
 
@@ -236,9 +387,11 @@ fn check_shapes(
 
 /// `W[cols_l × cols_r] += c·LᵀR` (off the diagonal), `d[i] += c·(LᵀR)_ii`, over the
 /// active columns only; with `upper` (`L = R`, `cols_l = cols_r`, symmetric rule) only the
-/// upper triangle of `W` is written. `w` is the `m × m` matrix, row-major. Each tile is
-/// added as soon as it is computed; the result is the same, bit for bit, on any number
-/// of threads and as [`Products::compute`] followed by [`Products::add_into`].
+/// upper triangle of `W` is computed, and its lower triangle is taken to be stale (it may
+/// be overwritten). `w` is the `m × m` matrix, row-major. Each tile is added as soon as
+/// it is computed — straight from `gemm` when it can ([`fused_tile`]); every weight
+/// becomes `fma(c, (LᵀR)_ij, w_ij)`, the same bits on any number of threads and as
+/// [`Products::compute`] followed by [`Products::add_into`].
 #[allow(clippy::too_many_arguments)]
 pub fn accumulate_dense(
     w: &mut [f32],
@@ -259,15 +412,19 @@ pub fn accumulate_dense(
         d: d.as_mut_ptr(),
         m,
     };
-    list.par_iter().for_each_init(
-        || vec![0.0f32; t * t],
-        |g, &tile| {
-            tile_product(left, right, tile, g);
+    list.par_iter()
+        .for_each_init(Vec::new, |g: &mut Vec<f32>, &tile| {
             // SAFETY: `target` is W and d (m × m and m, borrowed mutably for this call);
-            // the indices were checked above; tiles are disjoint.
+            // the indices were checked above; tiles are disjoint; with `upper` the
+            // caller writes only W's upper triangle, the lower one being stale.
+            if unsafe { fused_tile(target, left, right, cols_l, cols_r, tile, c) } {
+                return;
+            }
+            g.resize(t * t, 0.0);
+            tile_product(left, right, tile, g);
+            // SAFETY: as above.
             unsafe { add_tile(target, cols_l, cols_r, tile, g, upper, c) };
-        },
-    );
+        });
 }
 
 /// Every tile of one step's product, computed but not yet added into `W` (about half of
@@ -395,7 +552,15 @@ mod tests {
 
     #[test]
     fn tiles_cover_the_product_once_at_every_edge() {
-        for (nl, nr, t) in [(1, 1, 4), (4, 4, 4), (5, 9, 4), (9, 9, 4), (12, 3, 5)] {
+        for (nl, nr, t) in [
+            (1, 1, 4),
+            (4, 4, 4),
+            (5, 9, 4),
+            (9, 9, 4),
+            (12, 3, 5),
+            (600, 600, 256),
+            (1100, 1100, 512),
+        ] {
             for upper in [false, true] {
                 if upper && nl != nr {
                     continue;
@@ -465,6 +630,53 @@ mod tests {
             assert_eq!(bits(&one.1), bits(&two.1));
             assert_eq!(bits(&one.0), bits(&buffered.0));
             assert_eq!(bits(&one.1), bits(&buffered.1));
+        }
+    }
+
+    #[test]
+    fn fused_and_split_tiles_agree_with_the_tiles_computed_aside_bit_for_bit() {
+        // Every column active, so whole tiles are added by gemm itself; u ≥ 2048 gives
+        // 256-wide tiles whose diagonal ones are split; the batch of 600 is too deep to
+        // fuse, so both orders are compared there too.
+        for (b, m) in [(5, 300), (3, 2100), (600, 260)] {
+            let l = Array2::from_shape_fn((b, m), |(r, i)| {
+                ((r * 13 + i * 29) % 23) as f32 / 11.0 - 0.5 + f32::from((r + i) % 5 == 0)
+            });
+            assert_eq!(active(&l).len(), m);
+            for upper in [true, false] {
+                let one = run(&l, &l, upper, None, 1);
+                let two = run(&l, &l, upper, None, 2);
+                let token = CancelToken::new();
+                let aside = run(&l, &l, upper, Some(&token), 2);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                let upper_bits = |v: &[f32]| {
+                    (0..m * m)
+                        .filter(|&x| !upper || x % m >= x / m)
+                        .map(|x| v[x].to_bits())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(upper_bits(&one.0), upper_bits(&two.0), "b {b} m {m}");
+                assert_eq!(upper_bits(&one.0), upper_bits(&aside.0), "b {b} m {m}");
+                assert_eq!(bits(&one.1), bits(&two.1));
+                assert_eq!(bits(&one.1), bits(&aside.1));
+                // Spot checks against a direct product.
+                for (i, j) in [(0, 1), (7, m - 1), (m / 2, m / 2 + 1), (m - 2, m - 1)] {
+                    let g: f64 = (0..b)
+                        .map(|k| f64::from(l[[k, i]]) * f64::from(l[[k, j]]))
+                        .sum();
+                    let got = f64::from(one.0[i * m + j]);
+                    assert!(
+                        (got - 0.5 * g).abs() <= 1e-4 * (1.0 + g.abs()),
+                        "({i}, {j})"
+                    );
+                    if !upper {
+                        assert_eq!(one.0[j * m + i].to_bits(), one.0[i * m + j].to_bits());
+                    }
+                }
+                for i in 0..m {
+                    assert_eq!(one.0[i * m + i], 0.0, "diagonal of W stays zero");
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 
 mod hebb_accumulate;
 pub mod hebb_kernel;
+mod hebb_rows;
 pub mod hebbian;
 mod lazy_weights;
 pub mod metrics;
