@@ -365,7 +365,7 @@ fn search_level(
                 continue;
             }
         };
-        let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
+        let r = ctx.relative_error(obj, &p);
         let accepted = r
             <= setup
                 .accept

@@ -16,6 +16,7 @@
 mod anneal;
 pub(crate) mod assignment;
 mod auto;
+mod cache;
 mod error;
 pub mod exact;
 mod faq;
