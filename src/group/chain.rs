@@ -202,6 +202,19 @@ impl Orbit {
         }
     }
 
+    /// `u(p)` for the representative `u` of the point at `idx`: the labels on the path
+    /// from the root, applied in order (`O(depth)`).
+    pub fn rep_image(&self, pool: &[Elem], idx: usize, p: u32) -> u32 {
+        let mut path = Vec::new();
+        let mut at = idx;
+        while self.labels[at] != ROOT {
+            let g = &pool[self.tree_gens[self.labels[at] as usize] as usize];
+            path.push(g);
+            at = self.index_of(g.inv[self.points[at] as usize]).unwrap_or(0);
+        }
+        path.iter().rev().fold(p, |q, g| g.fwd[q as usize])
+    }
+
     /// The representative `u` (with `u(root) = points[idx]`).
     pub fn rep(&self, pool: &[Elem], idx: usize) -> Perm {
         let mut h: Perm = (0..self.n as u32).collect();
