@@ -428,8 +428,8 @@ impl Builder {
     ///
     /// With `R_x = u_x⁻¹` stored, `h(R_x[q]) = R_y[s[q]]` for every `q`. The levels
     /// below see `h` only through the images of their base points, `h(b) =
-    /// R_y[s[u_x(b)]]` (`u_x(b)` by a walk up `x`'s tree path, once per `x`: cached in
-    /// `base_images`), which select the coset representatives `g` sifting divides out;
+    /// R_y[s[u_x(b)]]` (`u_x(b)` from `base_images`: per level below, its base point's
+    /// image under every representative of level `i`), which select the coset representatives `g` sifting divides out;
     /// then `h·g⁻¹` is the identity iff `g⁻¹[R_y[s[q]]] = R_x[q]` for every `q`.
     fn proved_trivial(
         &self,
@@ -437,7 +437,7 @@ impl Builder {
         idx: usize,
         s: u32,
         yidx: usize,
-        base_images: &mut Option<Vec<u32>>,
+        base_images: &[Vec<u32>],
     ) -> bool {
         let n = self.n();
         let Some(rows) = &self.rows[i] else {
@@ -445,18 +445,11 @@ impl Builder {
         };
         let Chain { pool, levels, .. } = &self.chain;
         let sf = &pool[s as usize].fwd;
-        let below = &levels[i + 1..];
-        let ub = base_images.get_or_insert_with(|| {
-            below
-                .iter()
-                .map(|l| levels[i].orbit.rep_image(pool, idx, l.point))
-                .collect()
-        });
         // The base images of h, sifted level by level; g⁻¹ formed only when some level
         // below divides out a representative other than the identity.
-        let mut hb: Vec<u32> = ub
+        let mut hb: Vec<u32> = base_images
             .iter()
-            .map(|&q| rows.at(n, yidx, sf[q as usize]))
+            .map(|ub| rows.at(n, yidx, sf[ub[idx] as usize]))
             .collect();
         let mut ginv: Option<Perm> = None;
         for (t, l) in (i + 1..levels.len()).enumerate() {
@@ -483,6 +476,9 @@ impl Builder {
         let n = self.n();
         let depth = self.chain.levels.len();
         let ngens = self.chain.levels[i].gens.len();
+        // Per level below, its base point's image under each representative of level
+        // `i` (for [`Builder::proved_trivial`]; the levels do not change during a call).
+        let mut base_images: Option<Vec<Vec<u32>>> = None;
         for idx in 0..self.chain.levels[i].orbit.len() {
             let first = self.checked[i][idx] as usize;
             if first >= ngens {
@@ -490,7 +486,6 @@ impl Builder {
             }
             let x = self.chain.levels[i].orbit.points[idx];
             let mut ux: Option<Perm> = None;
-            let mut base_images: Option<Vec<u32>> = None;
             for k in first..ngens {
                 let level = &self.chain.levels[i];
                 let s = level.gens[k];
@@ -503,9 +498,18 @@ impl Builder {
                     self.checked[i][idx] = k as u32 + 1;
                     continue;
                 }
-                if self.proved_trivial(i, idx, s, yidx, &mut base_images) {
-                    self.checked[i][idx] = k as u32 + 1;
-                    continue;
+                if self.rows[i].is_some() {
+                    let base_images = base_images.get_or_insert_with(|| {
+                        let Chain { pool, levels, .. } = &self.chain;
+                        levels[i + 1..]
+                            .iter()
+                            .map(|l| levels[i].orbit.rep_images(pool, l.point))
+                            .collect()
+                    });
+                    if self.proved_trivial(i, idx, s, yidx, base_images) {
+                        self.checked[i][idx] = k as u32 + 1;
+                        continue;
+                    }
                 }
                 let level = &self.chain.levels[i];
                 let u = ux.get_or_insert_with(|| match &self.rows[i] {
