@@ -111,6 +111,11 @@ impl WeightedGraph {
         self.w
     }
 
+    /// `W` and `d`, taken out of the graph (no copy).
+    pub fn into_parts(self) -> (Array2<f32>, Option<Array1<f32>>) {
+        (self.w, self.d)
+    }
+
     /// `d`, if given.
     pub fn node_weights(&self) -> Option<ArrayView1<'_, f32>> {
         self.d.as_ref().map(|d| d.view())

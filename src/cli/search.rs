@@ -13,7 +13,7 @@ use crate::io::imported::load_matrix_graph;
 use crate::io::source::PathKind;
 use crate::perm::Permutation;
 use crate::search::scoring::{self, Match};
-use crate::search::{SearchOptions, SearchReport, search};
+use crate::search::{SearchOptions, SearchReport, search_owned};
 use crate::transform::{EquivarianceProbe, InducedMap};
 
 /// Options of the `search` subcommand: the input, the search's own options (their
@@ -35,18 +35,56 @@ pub struct SearchArgs {
 #[error("{0}")]
 pub struct BadInput(String);
 
-/// What was loaded: the graph and, for experiments, the true transformations.
+/// What was loaded: the graph (the search takes it), the true transformations as
+/// `u32` image lists (half the memory while the search runs: on `torus-large`, 8,191
+/// permutations of 16,384 neurons are 1 GiB as `usize`), and the rest.
 struct Loaded {
     graph: WeightedGraph,
-    truths: Vec<(String, Permutation)>,
-    /// The experiment, when the input was one (for the equivariance error).
-    sim: Option<crate::model::Simulation>,
+    truths: Vec<(String, Vec<u32>)>,
+    sim: Option<Experiment>,
 }
 
-impl Loaded {
+/// For experiments, the true transformations and what the report reads of the
+/// experiment (after the search).
+struct Parts {
+    truths: Vec<(String, Permutation)>,
+    sim: Option<Experiment>,
+}
+
+/// The parts of an experiment the report reads after the search (induced pixel maps,
+/// the equivariance error, the tracked truths): the configuration, the receptive fields
+/// and labels, and the held-out stimuli. The `Simulation` itself — its `W`, 1 GiB at
+/// 16,384 neurons, and what it keeps besides — is dropped before the search, which
+/// takes the graph's copy of `W` as its own: one matrix in memory during the search
+/// instead of three.
+struct Experiment {
+    config: crate::model::config::SimConfig,
+    fields: ndarray::Array2<f32>,
+    labels: Vec<crate::model::config::NeuronLabel>,
+    scored: Option<Vec<bool>>,
+    test_stimuli: Vec<Vec<f32>>,
+}
+
+impl Experiment {
+    fn of(sim: &crate::model::Simulation) -> Self {
+        Self {
+            config: sim.config().clone(),
+            fields: sim.fields().clone(),
+            labels: sim.labels().to_vec(),
+            scored: sim.scored_neurons().map(<[bool]>::to_vec),
+            test_stimuli: sim.test_stimuli(EQUIVARIANCE_TEST_STIMULI),
+        }
+    }
+
+    fn config(&self) -> &crate::model::config::SimConfig {
+        &self.config
+    }
+}
+
+impl Parts {
     /// The neurons consistency counts (`None`: all); the interior on an open line.
     fn scored(&self) -> Option<&[bool]> {
-        self.sim.as_ref().and_then(|s| s.scored_neurons())
+        self.sim.as_ref().and_then(|s| s.scored.as_deref())
     }
 }
 
@@ -61,8 +99,8 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
 fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     let options = &args.options;
     options.check().map_err(|e| BadInput(e.to_string()))?;
-    let loaded = load(&args.input)?;
-    let n = loaded.graph.n();
+    let Loaded { graph, truths, sim } = load(&args.input)?;
+    let n = graph.n();
     let progress_bar = (!args.json).then(|| {
         let bar = indicatif::ProgressBar::new(1000);
         bar.set_style(
@@ -83,8 +121,16 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
     // are printed and `main` exits with 130); a second one exits at once.
     let _ = super::interrupt::install();
     let cancel = super::interrupt::cancel_token();
-    let report = search(&loaded.graph, options, &cancel, &mut on_progress)
+    let report = search_owned(graph, options, &cancel, &mut on_progress)
         .map_err(|e| BadInput(e.to_string()))?;
+    let truths = truths
+        .into_iter()
+        .map(|(name, images)| {
+            let images = images.into_iter().map(|x| x as usize).collect();
+            Ok((name, Permutation::from_images(images)?))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let loaded = Parts { truths, sim };
     if cancel.is_cancelled() {
         eprintln!("interrupted: the best results so far");
     }
@@ -106,21 +152,14 @@ fn execute(args: &SearchArgs) -> anyhow::Result<()> {
                 .results
                 .par_iter()
                 .map(|r| {
-                    InducedMap::new(
-                        sim.config().space,
-                        sim.fields(),
-                        sim.labels(),
-                        &r.permutation,
-                    )
-                    .ok()
+                    InducedMap::new(sim.config.space, &sim.fields, &sim.labels, &r.permutation).ok()
                 })
                 .collect(),
             None => vec![None; report.results.len()],
         };
-        let probe = loaded
-            .sim
-            .as_ref()
-            .and_then(|sim| EquivarianceProbe::of_simulation(sim, EQUIVARIANCE_TEST_STIMULI).ok());
+        let probe = loaded.sim.as_ref().and_then(|sim| {
+            EquivarianceProbe::new(&sim.config, &sim.fields, sim.test_stimuli.clone()).ok()
+        });
         let equivariance: Vec<Option<f64>> = report
             .results
             .par_iter()
@@ -219,7 +258,7 @@ pub fn to_json(
 /// The pixel map a result induces (SPEC §7): the exact symmetry of the retina it agrees
 /// with best and on what fraction of the covered pixels — for banks without exact
 /// ground truth (random, learned) the measure of what the search recovered.
-fn induced_map_json(sim: &crate::model::Simulation, map: Option<&InducedMap>) -> Value {
+fn induced_map_json(sim: &Experiment, map: Option<&InducedMap>) -> Value {
     let space = sim.config().space;
     match map {
         Some(map) => json!({
@@ -429,7 +468,7 @@ fn write_group_block(
 /// The best consistency the search reached with the tracked true transformation and, on
 /// the torus, the other unit translation: `[{"transformation", "consistency"}]`.
 fn tracked_truths(
-    sim: &crate::model::Simulation,
+    sim: &Experiment,
     report: &SearchReport,
     truths: &[(String, Permutation)],
 ) -> Value {
@@ -468,17 +507,24 @@ fn load(path: &Path) -> anyhow::Result<Loaded> {
 /// Experiment files: the learned weights, node weights and true transformations.
 fn load_experiment(path: &Path) -> anyhow::Result<Loaded> {
     let sim = super::load_experiment(path)?;
-    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
-        .map_err(|e| BadInput(e.to_string()))?;
+    // The truths before `W` is materialised, so that the two are never held at once as
+    // `usize` lists next to the Simulation.
     let space = sim.config().space;
     let truths = sim
         .ground_truth_transformations()
         .into_iter()
-        .map(|(t, p)| (space.describe(t), p))
+        .map(|(t, p)| {
+            let images = p.images().iter().map(|&x| x as u32).collect();
+            (space.describe(t), images)
+        })
         .collect();
+    let graph = WeightedGraph::new(sim.weights(), Some(sim.node_weights()))
+        .map_err(|e| BadInput(e.to_string()))?;
+    let experiment = Experiment::of(&sim);
+    drop(sim);
     Ok(Loaded {
         graph,
         truths,
-        sim: Some(sim),
+        sim: Some(experiment),
     })
 }

@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::GroupOrder;
 use super::chain::{Perm, is_identity, then};
-use super::schreier::{Chain, schreier_sims, schreier_sims_bounded};
+use super::schreier::{Chain, REP_BUDGET_BYTES, schreier_sims, schreier_sims_bounded};
 use super::schreier_random::schreier_sims_to_order;
 use crate::perm::Permutation;
 
@@ -126,9 +126,33 @@ impl Bsgs {
         base_prefix: &[usize],
         max_order_log2: f64,
     ) -> Result<Option<Self>, BsgsError> {
+        Self::try_from_generators_bounded_within(
+            n,
+            gens,
+            base_prefix,
+            max_order_log2,
+            REP_BUDGET_BYTES,
+        )
+    }
+
+    /// [`Bsgs::try_from_generators_bounded`] that may hold up to `rep_budget_bytes` of
+    /// explicit coset representatives while it builds the chain (instead of 192 MiB):
+    /// a caller that already holds a dense `n × n` matrix can afford a transitive
+    /// level's `u16` rows (`2n²` bytes), with which each Schreier generator costs one
+    /// pass over `n` points instead of tree walks of `O(n log n)`. Same chain either way.
+    pub fn try_from_generators_bounded_within(
+        n: usize,
+        gens: &[Permutation],
+        base_prefix: &[usize],
+        max_order_log2: f64,
+        rep_budget_bytes: usize,
+    ) -> Result<Option<Self>, BsgsError> {
         let perms = to_perms(n, gens)?;
         let prefix = to_points(n, base_prefix)?;
-        Ok(schreier_sims_bounded(n, &perms, &prefix, max_order_log2).map(Self::from_chain))
+        Ok(
+            schreier_sims_bounded(n, &perms, &prefix, max_order_log2, rep_budget_bytes)
+                .map(Self::from_chain),
+        )
     }
 
     /// [`Bsgs::try_from_generators`] for a group whose order is known to better than a

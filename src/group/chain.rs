@@ -202,6 +202,37 @@ impl Orbit {
         }
     }
 
+    /// `u(p)` for the representative `u` of the point at `idx`: the labels on the path
+    /// from the root, applied in order (`O(depth)`).
+    pub fn rep_image(&self, pool: &[Elem], idx: usize, p: u32) -> u32 {
+        let mut path = Vec::new();
+        let mut at = idx;
+        while self.labels[at] != ROOT {
+            let g = &pool[self.tree_gens[self.labels[at] as usize] as usize];
+            path.push(g);
+            at = self.index_of(g.inv[self.points[at] as usize]).unwrap_or(0);
+        }
+        path.iter().rev().fold(p, |q, g| g.fwd[q as usize])
+    }
+
+    /// `u(p)` for the representative `u` of every point, in orbit order: each from its
+    /// parent's (`u_x = u_parent · g` for the tree edge `parent → x` labelled `g`), so
+    /// `O(orbit)` for all instead of a tree walk each.
+    pub fn rep_images(&self, pool: &[Elem], p: u32) -> Vec<u32> {
+        let mut out = vec![p; self.len()];
+        for j in 1..self.len() {
+            out[j] = match self.parent(pool, j) {
+                Some((parent, id)) => match self.index_of(parent) {
+                    // Points are appended after their parents, except after a rebuild.
+                    Some(pi) if pi < j => pool[id as usize].fwd[out[pi] as usize],
+                    _ => self.rep_image(pool, j, p),
+                },
+                None => p,
+            };
+        }
+        out
+    }
+
     /// The representative `u` (with `u(root) = points[idx]`).
     pub fn rep(&self, pool: &[Elem], idx: usize) -> Perm {
         let mut h: Perm = (0..self.n as u32).collect();

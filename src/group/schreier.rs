@@ -181,6 +181,43 @@ impl Rows {
         }
     }
 
+    /// Entry `q` of row `idx` (`u⁻¹(q)`).
+    #[inline]
+    fn at(&self, n: usize, idx: usize, q: u32) -> u32 {
+        match self {
+            Rows::U16(v) => v[idx * n + q as usize] as u32,
+            Rows::U32(v) => v[idx * n + q as usize],
+        }
+    }
+
+    /// True if `ginv[R_y[s[q]]] = R_x[q]` for every `q` (`ginv` the identity when
+    /// `None`), with `R_x`, `R_y` rows `x`, `y`: see [`Builder::proved_trivial`].
+    fn sifts_to_identity(
+        &self,
+        n: usize,
+        x: usize,
+        y: usize,
+        s: &[u32],
+        ginv: Option<&[u32]>,
+    ) -> bool {
+        fn check<T: Copy + Into<u32>>(rx: &[T], ry: &[T], s: &[u32], g: Option<&[u32]>) -> bool {
+            match g {
+                None => rx
+                    .iter()
+                    .zip(s)
+                    .all(|(&a, &q)| ry[q as usize].into() == a.into()),
+                Some(g) => rx
+                    .iter()
+                    .zip(s)
+                    .all(|(&a, &q)| g[ry[q as usize].into() as usize] == a.into()),
+            }
+        }
+        match self {
+            Rows::U16(v) => check(&v[x * n..(x + 1) * n], &v[y * n..(y + 1) * n], s, ginv),
+            Rows::U32(v) => check(&v[x * n..(x + 1) * n], &v[y * n..(y + 1) * n], s, ginv),
+        }
+    }
+
     /// The representative itself (the inverse of row `idx`).
     fn rep(&self, n: usize, idx: usize) -> Perm {
         let mut u = vec![0u32; n];
@@ -213,6 +250,8 @@ pub(super) struct Builder {
     lazy: bool,
     /// Per level, the `O(n)` passes tree walks have cost so far (lazy mode).
     walked: Vec<usize>,
+    /// Bytes `rows` may hold ([`REP_BUDGET_BYTES`] unless the caller gives more).
+    rep_budget: usize,
 }
 
 impl Builder {
@@ -229,6 +268,7 @@ impl Builder {
             rep_bytes: 0,
             lazy: false,
             walked: Vec::new(),
+            rep_budget: REP_BUDGET_BYTES,
         }
     }
 
@@ -266,7 +306,7 @@ impl Builder {
         self.chain.push_level(point);
         let row = Rows::row_bytes(self.n());
         self.walked.push(0);
-        let rows = (!self.lazy && self.rep_bytes + row <= REP_BUDGET_BYTES).then(|| {
+        let rows = (!self.lazy && self.rep_bytes + row <= self.rep_budget).then(|| {
             let mut r = Rows::new(self.n());
             r.push(self.n(), None);
             r
@@ -292,7 +332,7 @@ impl Builder {
             let len = level.orbit.len();
             self.checked[l].resize(len, 0);
             let row = Rows::row_bytes(n);
-            let fits = self.rep_bytes + (len - start) * row <= REP_BUDGET_BYTES;
+            let fits = self.rep_bytes + (len - start) * row <= self.rep_budget;
             match (&mut self.rows[l], fits) {
                 (Some(rows), true) => {
                     for j in start..len {
@@ -353,7 +393,7 @@ impl Builder {
         let Chain { pool, levels, .. } = &self.chain;
         let orbit = &levels[l].orbit;
         let len = orbit.len();
-        if self.rep_bytes + len * row > REP_BUDGET_BYTES {
+        if self.rep_bytes + len * row > self.rep_budget {
             return;
         }
         let mut rows = Rows::new(n);
@@ -380,12 +420,65 @@ impl Builder {
         self.chain.levels.len()
     }
 
+    /// True if the Schreier generator `h = u_x · s · u_y⁻¹` of level `i` (`x`, `y = s(x)`
+    /// at orbit positions `idx`, `yidx`) is proved to sift to the identity through the
+    /// levels below, in about one pass over level `i`'s explicit rows and without
+    /// forming `h`; false if not, or if level `i` has no rows (the caller then forms
+    /// and sifts `h`, which gives the same verdict, and the residue when there is one).
+    ///
+    /// With `R_x = u_x⁻¹` stored, `h(R_x[q]) = R_y[s[q]]` for every `q`. The levels
+    /// below see `h` only through the images of their base points, `h(b) =
+    /// R_y[s[u_x(b)]]` (`u_x(b)` from `base_images`: per level below, its base point's
+    /// image under every representative of level `i`), which select the coset representatives `g` sifting divides out;
+    /// then `h·g⁻¹` is the identity iff `g⁻¹[R_y[s[q]]] = R_x[q]` for every `q`.
+    fn proved_trivial(
+        &self,
+        i: usize,
+        idx: usize,
+        s: u32,
+        yidx: usize,
+        base_images: &[Vec<u32>],
+    ) -> bool {
+        let n = self.n();
+        let Some(rows) = &self.rows[i] else {
+            return false;
+        };
+        let Chain { pool, levels, .. } = &self.chain;
+        let sf = &pool[s as usize].fwd;
+        // The base images of h, sifted level by level; g⁻¹ formed only when some level
+        // below divides out a representative other than the identity.
+        let mut hb: Vec<u32> = base_images
+            .iter()
+            .map(|ub| rows.at(n, yidx, sf[ub[idx] as usize]))
+            .collect();
+        let mut ginv: Option<Perm> = None;
+        for (t, l) in (i + 1..levels.len()).enumerate() {
+            let Some(j) = levels[l].orbit.index_of(hb[t]) else {
+                return false;
+            };
+            if j == 0 {
+                continue;
+            }
+            for v in hb[t + 1..].iter_mut() {
+                let mut one = [*v];
+                self.apply_inv(l, j, &mut one);
+                *v = one[0];
+            }
+            let g = ginv.get_or_insert_with(|| (0..n as u32).collect());
+            self.apply_inv(l, j, g);
+        }
+        rows.sifts_to_identity(n, idx, yidx, sf, ginv.as_deref())
+    }
+
     /// Checks level `i`'s unchecked Schreier generators; the first that does not
     /// sift to the identity is returned with the level where it stopped.
     fn check_level(&mut self, i: usize) -> Option<(Perm, usize)> {
         let n = self.n();
         let depth = self.chain.levels.len();
         let ngens = self.chain.levels[i].gens.len();
+        // Per level below, its base point's image under each representative of level
+        // `i` (for [`Builder::proved_trivial`]; the levels do not change during a call).
+        let mut base_images: Option<Vec<Vec<u32>>> = None;
         for idx in 0..self.chain.levels[i].orbit.len() {
             let first = self.checked[i][idx] as usize;
             if first >= ngens {
@@ -405,6 +498,20 @@ impl Builder {
                     self.checked[i][idx] = k as u32 + 1;
                     continue;
                 }
+                if self.rows[i].is_some() {
+                    let base_images = base_images.get_or_insert_with(|| {
+                        let Chain { pool, levels, .. } = &self.chain;
+                        levels[i + 1..]
+                            .iter()
+                            .map(|l| levels[i].orbit.rep_images(pool, l.point))
+                            .collect()
+                    });
+                    if self.proved_trivial(i, idx, s, yidx, base_images) {
+                        self.checked[i][idx] = k as u32 + 1;
+                        continue;
+                    }
+                }
+                let level = &self.chain.levels[i];
                 let u = ux.get_or_insert_with(|| match &self.rows[i] {
                     Some(rows) => rows.rep(n, idx),
                     None => level.orbit.rep(&self.chain.pool, idx),
@@ -426,7 +533,8 @@ impl Builder {
 /// Schreier–Sims on `gens` (image lists of degree `n`, checked by the caller),
 /// with `prefix` (distinct points `< n`) first in the base.
 pub(super) fn schreier_sims(n: usize, gens: &[Perm], prefix: &[u32]) -> Chain {
-    schreier_sims_bounded(n, gens, prefix, f64::INFINITY).expect("no bound, no abort")
+    schreier_sims_bounded(n, gens, prefix, f64::INFINITY, REP_BUDGET_BYTES)
+        .expect("no bound, no abort")
 }
 
 /// `log2` of the product of the current basic orbit lengths: a lower bound on the
@@ -440,14 +548,17 @@ pub(super) fn order_log2_lower_bound(chain: &Chain) -> f64 {
 }
 
 /// [`schreier_sims`], giving up (`None`) as soon as the group is known to have more
-/// than `2^max_order_log2` elements — before the cost of building a huge group.
+/// than `2^max_order_log2` elements — before the cost of building a huge group —, with
+/// up to `rep_budget` bytes (at least [`REP_BUDGET_BYTES`]) of explicit rows.
 pub(super) fn schreier_sims_bounded(
     n: usize,
     gens: &[Perm],
     prefix: &[u32],
     max_order_log2: f64,
+    rep_budget: usize,
 ) -> Option<Chain> {
     let mut b = Builder::new(n);
+    b.rep_budget = rep_budget.max(REP_BUDGET_BYTES);
     for &p in prefix {
         b.push_level(p);
     }

@@ -101,6 +101,14 @@ impl Generators {
     }
 }
 
+/// Bytes of explicit coset representatives an enlarged group's chain may hold while it
+/// is built: `9/16` of the dense matrix the search already holds (`4n²` bytes), room
+/// for the `u16` rows of a transitive level (`2n²`: 512 MiB at 16,384 nodes, where
+/// Schreier-tree walks were a fifth of a search) and the small levels below it.
+fn rep_budget(n: usize) -> usize {
+    n.saturating_mul(n).saturating_mul(9) / 4
+}
+
 /// The chain of `⟨gens, candidate⟩` with `base` first, if the candidate passes as a
 /// generator: its square and its products with the current generators (cheap words
 /// that a spurious candidate usually fails) and a few random elements of the
@@ -136,7 +144,14 @@ pub(crate) fn enlarged_group(
     }
     let mut all = gens.to_vec();
     all.push(candidate.clone());
-    let chain = Bsgs::try_from_generators_bounded(obj.n, &all, base, max_order_log2).ok()??;
+    let chain = Bsgs::try_from_generators_bounded_within(
+        obj.n,
+        &all,
+        base,
+        max_order_log2,
+        rep_budget(obj.n),
+    )
+    .ok()??;
     // Slightly wrong generators (a few nodes mis-mapped) generate the true group
     // extended by the permutations of those few nodes; Schreier–Sims exposes them as
     // strong generators deep in the chain that move almost nothing.
@@ -365,7 +380,7 @@ fn search_level(
                 continue;
             }
         };
-        let r = obj.rel_sq_from_score(obj.score(&p)).sqrt();
+        let r = ctx.relative_error(obj, &p);
         let accepted = r
             <= setup
                 .accept

@@ -16,6 +16,7 @@
 mod anneal;
 pub(crate) mod assignment;
 mod auto;
+mod cache;
 mod error;
 pub mod exact;
 mod faq;
@@ -100,7 +101,7 @@ pub fn net_flow(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
 
 impl SearchResult {
     fn new(obj: &objective::Objective, permutation: Permutation) -> Self {
-        let relative_error = perm::relative_error(obj.weights(), &permutation);
+        let relative_error = obj.exact_relative_error(&permutation);
         Self::with_error(obj, permutation, relative_error)
     }
 
@@ -170,6 +171,43 @@ pub fn search(
     cancel: &CancelToken,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SearchReport, SearchError> {
+    search_graph(Graph::Borrowed(graph), options, cancel, progress)
+}
+
+/// [`search`] of a graph the caller no longer needs: the search takes its matrix
+/// instead of copying it (the same report, with one `n × n` matrix in memory instead
+/// of two: 1 GiB less at 16,384 nodes).
+pub fn search_owned(
+    graph: WeightedGraph,
+    options: &SearchOptions,
+    cancel: &CancelToken,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SearchReport, SearchError> {
+    search_graph(Graph::Owned(graph), options, cancel, progress)
+}
+
+/// The graph a search runs on: the caller's, or given to it.
+enum Graph<'a> {
+    Borrowed(&'a WeightedGraph),
+    Owned(WeightedGraph),
+}
+
+impl Graph<'_> {
+    fn get(&self) -> &WeightedGraph {
+        match self {
+            Graph::Borrowed(g) => g,
+            Graph::Owned(g) => g,
+        }
+    }
+}
+
+fn search_graph(
+    input: Graph<'_>,
+    options: &SearchOptions,
+    cancel: &CancelToken,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SearchReport, SearchError> {
+    let graph = input.get();
     options.check()?;
     let begin = Instant::now();
     let n = graph.n();
@@ -201,7 +239,10 @@ pub fn search(
     };
     // Every result is relative (errors are ratios of norms), so the search runs on its
     // one copy of the matrix, scaled into a safe floating-point range.
-    let obj = objective::Objective::scaled(graph, options.penalty);
+    let obj = match input {
+        Graph::Borrowed(g) => objective::Objective::scaled(g, options.penalty),
+        Graph::Owned(g) => objective::Objective::scaled_owned(g, options.penalty),
+    };
     let symmetric = obj.symmetric;
     let mut ctx = progress::Ctx::new(cancel, deadline, progress);
     if exact_timed_out {
@@ -297,7 +338,7 @@ pub fn search(
         .gens
         .iter()
         .skip(exact_count)
-        .map(|g| (g.clone(), perm::relative_error(obj.weights(), g)))
+        .map(|g| (g.clone(), obj.exact_relative_error(g)))
         .collect();
     candidates.extend(
         results

@@ -25,7 +25,7 @@ pub(crate) fn two_opt_rounds(obj: &Objective, p: &mut [usize], rounds: usize, ct
     let n = obj.n;
     for _round in 0..rounds {
         ctx.work.polish_rounds += 1;
-        let worst = worst_nodes(obj, p, FOCUS.min(n));
+        let worst = ctx.worst_nodes(obj, p, FOCUS.min(n));
         let mut improved = focused_pass(obj, p, &worst, ctx);
         if ctx.should_stop() {
             return;
@@ -47,15 +47,6 @@ pub(crate) fn two_opt_rounds(obj: &Objective, p: &mut [usize], rounds: usize, ct
 const EPS: f64 = 1e-12;
 /// How many worst nodes the 3-cycle search looks at.
 const THREE_FOCUS: usize = 12;
-
-/// The `k` nodes with the largest mismatch, worst first.
-fn worst_nodes(obj: &Objective, p: &[usize], k: usize) -> Vec<usize> {
-    let errors = obj.node_errors(p);
-    let mut idx: Vec<usize> = (0..obj.n).collect();
-    idx.sort_by(|&a, &b| errors[b].total_cmp(&errors[a]).then(a.cmp(&b)));
-    idx.truncate(k);
-    idx
-}
 
 fn focused_pass(obj: &Objective, p: &mut [usize], idx: &[usize], ctx: &mut Ctx) -> bool {
     let mut improved = false;
@@ -188,7 +179,7 @@ pub(crate) fn refine(
     rounds: usize,
     ctx: &mut Ctx,
 ) {
-    let mut cost = obj.cost(p);
+    let mut cost = ctx.cost(obj, p);
     for _ in 0..rounds {
         ctx.work.polish_rounds += 1;
         let Some(g) = linearisation(obj, p, symmetric, ctx) else {
@@ -197,7 +188,7 @@ pub(crate) fn refine(
         let Some(q) = assign_from_gain(obj, &g, ctx) else {
             return;
         };
-        let c = obj.cost(&q);
+        let c = ctx.cost(obj, &q);
         if c < cost - 1e-12 {
             *p = q;
             cost = c;
@@ -228,7 +219,7 @@ pub(crate) fn refine_worst(
         return;
     }
     let pen = obj.penalty * obj.norm2 / n as f64;
-    let mut current = obj.cost(p);
+    let mut current = ctx.cost(obj, p);
     let mut inside = vec![false; n];
     for _ in 0..rounds {
         if ctx.should_stop() {
@@ -236,7 +227,7 @@ pub(crate) fn refine_worst(
         }
         ctx.work.polish_rounds += 1;
         ctx.work.assignments += 1;
-        let set = worst_nodes(obj, p, k);
+        let set = ctx.worst_nodes(obj, p, k);
         let images: Vec<usize> = set.iter().map(|&a| p[a]).collect();
         set.iter().for_each(|&a| inside[a] = true);
         let outside: Vec<usize> = (0..n).filter(|&m| !inside[m]).collect();
@@ -249,7 +240,7 @@ pub(crate) fn refine_worst(
         for (x, &a) in set.iter().enumerate() {
             q[a] = images[assign[x]];
         }
-        let c = obj.cost(&q);
+        let c = ctx.cost(obj, &q);
         if c < current - 1e-12 {
             p.copy_from_slice(&q);
             current = c;

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::objective::Objective;
+use super::cache::{NodeErrors, ScoreCache};
+use super::objective::{Objective, fixed_points};
 use crate::cancel::CancelToken;
 
 /// What the search reports while it runs.
@@ -79,6 +80,10 @@ pub(crate) struct Ctx<'a> {
     pub last_generator: Option<Instant>,
     /// Work done so far.
     pub work: Work,
+    /// The score of the permutation last scored.
+    scores: ScoreCache,
+    /// The node errors of the permutation last polished.
+    node_errors: NodeErrors,
 }
 
 impl<'a> Ctx<'a> {
@@ -98,6 +103,8 @@ impl<'a> Ctx<'a> {
             timed_out: false,
             last_generator: None,
             work: Work::default(),
+            scores: ScoreCache::default(),
+            node_errors: NodeErrors::default(),
         }
     }
 
@@ -155,9 +162,32 @@ impl<'a> Ctx<'a> {
         });
     }
 
+    /// `S(π)` ([`Objective::score`]; one pass over `W` unless `p` was the last
+    /// permutation scored). The context serves one objective.
+    pub fn score(&mut self, obj: &Objective, p: &[usize]) -> f64 {
+        self.scores.score(obj, p)
+    }
+
+    /// The penalised cost `J(π)` ([`Objective::cost`]) from [`Ctx::score`].
+    pub fn cost(&mut self, obj: &Objective, p: &[usize]) -> f64 {
+        obj.cost_from(self.score(obj, p), fixed_points(p))
+    }
+
+    /// The relative error `r(π)` from [`Ctx::score`].
+    pub fn relative_error(&mut self, obj: &Objective, p: &[usize]) -> f64 {
+        obj.rel_sq_from_score(self.score(obj, p)).sqrt()
+    }
+
+    /// The `k` nodes with the largest error ([`Objective::node_errors`]), worst first,
+    /// ties by index; kept up to date between calls instead of recomputed (see
+    /// [`NodeErrors`]).
+    pub fn worst_nodes(&mut self, obj: &Objective, p: &[usize], k: usize) -> Vec<usize> {
+        self.node_errors.worst(obj, p, k)
+    }
+
     /// Records a candidate (identity ignored); returns its relative error.
     pub fn offer(&mut self, obj: &Objective, p: &[usize]) -> f64 {
-        let r = obj.rel_sq_from_score(obj.score(p)).sqrt();
+        let r = self.relative_error(obj, p);
         self.found.insert(p, r);
         r
     }

@@ -87,7 +87,7 @@ pub(crate) fn run_one_permutation(
         return Growth::Abandoned { steps: obj.n };
     }
     let best = ctx.found.best_error().unwrap_or(f64::INFINITY);
-    let grown = obj.rel_sq_from_score(obj.score(&p)).sqrt();
+    let grown = ctx.relative_error(obj, &p);
     if grown > setup.accept {
         // Looks like a wrong j₀: a short polish only, to see whether it is rescuable.
         polish::two_opt_rounds(obj, &mut p, 2, ctx);
@@ -100,11 +100,11 @@ pub(crate) fn run_one_permutation(
     // Alternate the two while they help: a swap often moves a mis-mapped node into the
     // worst set only after the re-assignment ran, and the few mistakes left behind make
     // a candidate generator explode the group (see `generators::enlarged_group`).
-    let mut cost = obj.cost(&p);
+    let mut cost = ctx.cost(obj, &p);
     for _ in 0..POLISH_ROUNDS {
         polish::refine_worst(obj, &mut p, polish::REFINE_WORST, 4, ctx);
         polish::two_opt(obj, &mut p, ctx);
-        let c = obj.cost(&p);
+        let c = ctx.cost(obj, &p);
         if c >= cost - 1e-12 || ctx.should_stop() {
             break;
         }

@@ -141,5 +141,6 @@ pub fn run(
         .ok_or("the weights are not copied yet (a matrix this large is copied on request)")?;
     let graph = WeightedGraph::new((**w).clone(), node_weights).map_err(|e| e.to_string())?;
     let mut progress = |p: crate::search::Progress| report(p.fraction, p.best_error);
-    crate::search::search(&graph, settings, cancel, &mut progress).map_err(|e| e.to_string())
+    // The graph is this job's own copy: the search takes it instead of copying it again.
+    crate::search::search_owned(graph, settings, cancel, &mut progress).map_err(|e| e.to_string())
 }
