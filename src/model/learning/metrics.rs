@@ -7,8 +7,10 @@
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
+use crate::cancel::CancelToken;
 use crate::model::learning::MAX_WEIGHT_MAGNITUDE;
-use crate::perm::{Permutation, relative_error};
+use crate::model::learning::step_cancel::is_cancelled;
+use crate::perm::{Permutation, squared_difference_rows};
 
 /// Metrics at one recorded step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,35 +112,88 @@ pub struct MetricsInput<'a> {
 
 /// Computes a [`MetricsRecord`] for `W = scale · w_raw`.
 pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord {
+    // Without a token nothing can cancel.
+    compute_unless(w_raw, input, None).expect("only a cancel token stops the metrics")
+}
+
+/// Rows of `W` between two looks at the cancel token (at M = 16,384 a few milliseconds
+/// of reading).
+const ROWS_PER_LOOK: usize = 64;
+
+/// [`compute`] with a look at `cancel` every [`ROWS_PER_LOOK`] rows of each pass over
+/// `W`: `None` once it is set (at M = 16,384 the metrics read the 1 GiB `W` about three
+/// times, seconds on a loaded machine, and a pause must not wait for them). The result
+/// does not depend on the token: the sums run over the rows in the same order, in the
+/// same accumulators, as one pass would.
+pub fn compute_unless(
+    w_raw: ArrayView2<f32>,
+    input: MetricsInput<'_>,
+    cancel: Option<&CancelToken>,
+) -> Option<MetricsRecord> {
     let m = w_raw.nrows();
-    let symmetry_error = |p: &Permutation| {
-        if p.len() == m {
-            match input.scored {
-                Some(mask) => {
-                    crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
-                }
-                None => relative_error(w_raw, p),
-            }
-        } else {
-            f64::NAN
+    let stopped = || is_cancelled(cancel);
+    // `‖W − πW‖²` of both permutations (`None`: cancelled); the errors are these over
+    // `‖W‖²` (its square root, as `perm::relative_error` divides).
+    let squared_difference = |p: &Permutation| -> Option<f64> {
+        if p.len() != m || input.scored.is_some() {
+            return Some(f64::NAN);
         }
+        let mut acc = [0.0f64; 4];
+        for r0 in (0..m).step_by(ROWS_PER_LOOK) {
+            if stopped() {
+                return None;
+            }
+            squared_difference_rows(w_raw, p, r0..(r0 + ROWS_PER_LOOK).min(m), &mut acc);
+        }
+        Some(acc.iter().sum())
     };
-    // The two O(M²) permutation errors run on two threads; the cheap statistics meanwhile.
-    let (symmetry_error_true, symmetry_error_random, sum_sq, max_abs, small) =
-        std::thread::scope(|scope| {
-            let random = scope.spawn(|| symmetry_error(input.random_permutation));
-            let e_true = symmetry_error(input.true_permutation);
-            let mut sum_sq = 0.0f64;
-            let mut max_abs = 0.0f32;
-            for &w in w_raw.iter() {
+    // An open line measures over its interior (not cancellable: lines are small).
+    let masked = |p: &Permutation| match input.scored {
+        Some(mask) if p.len() == m => {
+            crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
+        }
+        _ => f64::NAN,
+    };
+    // The two O(M²) permutation sums run on two threads; the cheap statistics meanwhile.
+    let (true_sq, random_sq, sum_sq, max_abs, small) = std::thread::scope(|scope| {
+        let random = scope.spawn(|| squared_difference(input.random_permutation));
+        let mut sum_sq = 0.0f64;
+        let mut max_abs = 0.0f32;
+        for (i, row) in w_raw.rows().into_iter().enumerate() {
+            if i % ROWS_PER_LOOK == 0 && stopped() {
+                break;
+            }
+            for &w in row {
                 sum_sq += f64::from(w) * f64::from(w);
                 max_abs = max_abs.max(w.abs());
             }
-            let tol = 1e-6 * max_abs;
-            let small = w_raw.iter().filter(|w| w.abs() <= tol).count();
-            let e_random = random.join().unwrap_or(f64::NAN);
-            (e_true, e_random, sum_sq, max_abs, small)
-        });
+        }
+        let true_sq = squared_difference(input.true_permutation);
+        let tol = 1e-6 * max_abs;
+        let mut small = 0usize;
+        for (i, row) in w_raw.rows().into_iter().enumerate() {
+            if i % ROWS_PER_LOOK == 0 && stopped() {
+                break;
+            }
+            small += row.iter().filter(|w| w.abs() <= tol).count();
+        }
+        let random_sq = random.join().unwrap_or(Some(f64::NAN));
+        (true_sq, random_sq, sum_sq, max_abs, small)
+    });
+    if stopped() {
+        return None;
+    }
+    let norm = sum_sq.sqrt();
+    let error = |sq: Option<f64>, p: &Permutation| -> Option<f64> {
+        Some(match input.scored {
+            Some(_) => masked(p),
+            None if p.len() != m => f64::NAN,
+            None if norm == 0.0 => 0.0,
+            None => sq?.sqrt() / norm,
+        })
+    };
+    let symmetry_error_true = error(true_sq, input.true_permutation)?;
+    let symmetry_error_random = error(random_sq, input.random_permutation)?;
     let off_diagonal = (m * m).saturating_sub(m);
     let diagonal_small = (0..m)
         .filter(|&i| w_raw[[i, i]].abs() <= 1e-6 * max_abs)
@@ -148,7 +203,7 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
     } else {
         (small - diagonal_small) as f64 / off_diagonal as f64
     };
-    MetricsRecord {
+    Some(MetricsRecord {
         step: input.step,
         stimuli: input.stimuli,
         weight_norm: sum_sq.sqrt() * input.scale,
@@ -157,7 +212,7 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
         mean_activity: input.mean_activity,
         symmetry_error_true,
         symmetry_error_random,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -175,6 +230,45 @@ mod tests {
             (15..=22).contains(&large),
             "{large} points up to step 100 for M = 2048"
         );
+    }
+
+    #[test]
+    fn metrics_in_blocks_of_rows_have_the_bits_of_whole_passes_and_stop_when_cancelled() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        // More rows than one look covers, and not a multiple of 4 columns.
+        let m = 2 * ROWS_PER_LOOK + 7;
+        let w = ndarray::Array2::from_shape_fn((m, m), |(i, j)| {
+            if i == j || rng.random_bool(0.3) {
+                0.0
+            } else {
+                rng.random_range(-1.0f32..1.0)
+            }
+        });
+        let shift = Permutation::from_images((0..m).map(|i| (i + 1) % m).collect()).unwrap();
+        let reversal = Permutation::from_images((0..m).rev().collect()).unwrap();
+        let input = MetricsInput {
+            step: 3,
+            stimuli: 30,
+            scale: 0.5,
+            mean_activity: 0.1,
+            true_permutation: &shift,
+            random_permutation: &reversal,
+            scored: None,
+        };
+        let r = compute(w.view(), input);
+        let whole = |p: &Permutation| crate::perm::relative_error(w.view(), p);
+        assert_eq!(r.symmetry_error_true.to_bits(), whole(&shift).to_bits());
+        assert_eq!(
+            r.symmetry_error_random.to_bits(),
+            whole(&reversal).to_bits()
+        );
+        let norm = crate::perm::frobenius_norm(w.view());
+        assert_eq!(r.weight_norm.to_bits(), (norm * 0.5).to_bits());
+        let token = CancelToken::new();
+        assert_eq!(compute_unless(w.view(), input, Some(&token)), Some(r));
+        token.cancel();
+        assert_eq!(compute_unless(w.view(), input, Some(&token)), None);
     }
 
     #[test]

@@ -304,9 +304,9 @@ impl Overview {
         }
     }
 
-    /// The picture for a view: block means (and the requested window and row, exact).
-    pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
-        self.refresh(state);
+    /// The `side × side` block means of the current sums (diagonal cells left out, `NaN`
+    /// for a block with no other cell) and the `[min, max]` of the finite ones.
+    pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
         let (m, k, block) = (self.block_of.len(), self.side, self.block);
         let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
         let mut means = vec![f32::NAN; k * k];
@@ -324,6 +324,19 @@ impl Overview {
                 }
             }
         }
+        (means, (lo, hi))
+    }
+
+    /// Whether the sums no longer follow `W` (they are summed again when next asked for).
+    pub fn is_stale(&self) -> bool {
+        self.stale
+    }
+
+    /// The picture for a view: block means (and the requested window and row, exact).
+    pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
+        self.refresh(state);
+        let m = self.block_of.len();
+        let (means, range) = self.means();
         let order = &self.request.order;
         let viewport = self.request.viewport.clone().and_then(|(rows, cols)| {
             let rows = rows.start.min(m)..rows.end.min(m);
@@ -350,10 +363,10 @@ impl Overview {
         WeightSummary {
             neurons: m,
             order_id: self.request.order_id,
-            block,
-            side: k,
+            block: self.block,
+            side: self.side,
             means,
-            range: (lo, hi),
+            range,
             viewport,
             row,
             symmetric: state.is_symmetric(),
