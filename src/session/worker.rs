@@ -12,10 +12,10 @@ use ndarray::Array2;
 
 use super::Waker;
 use crate::cancel::CancelToken;
-use crate::model::learning::PreparedStep;
 use crate::model::learning::overview::ViewRequest;
 use crate::model::learning::snapshot::PartialStep;
 use crate::model::learning::step_preview::StepPreview;
+use crate::model::learning::{PreparedStep, UpdateParams};
 use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, SnapshotWeights, Transformation};
 
 /// From this many neurons on (`W` of 256 MiB and more) the worker publishes no copy of
@@ -311,7 +311,7 @@ impl Pace {
         } else {
             plain
         };
-        Some(1.15 * secs)
+        Some(1.05 * secs)
     }
 
     /// Remembers that a step took `secs` (a moving average over a few steps).
@@ -321,11 +321,21 @@ impl Pace {
         } else {
             &mut self.plain_secs
         };
-        *slot = Some(slot.map_or(secs, |old| 0.7 * old + 0.3 * secs));
+        *slot = Some(slot.map_or(secs, |old| 0.5 * old + 0.5 * secs));
         if self.plain_secs.is_none() {
             self.plain_secs = Some(secs);
         }
     }
+}
+
+/// The preview of a large step under way ([`Worker::publish_preview`]).
+enum Preview {
+    /// To be built from the step's batch when the first picture is due.
+    Due(PreparedStep),
+    /// Built, and advanced through the stimuli shown so far.
+    Built(Box<StepPreview>),
+    /// None to be had (no picture of the view's order yet, a rule without block sums).
+    None,
 }
 
 /// What a large simulation does on the helper thread ([`Worker::run_aside`]).
@@ -697,11 +707,9 @@ impl Worker {
             return true;
         };
         let metrics = sim.metrics_ahead(&prepared);
-        let preview = if self.view.is_some() {
-            sim.step_preview(&prepared)
-        } else {
-            None
-        };
+        // The preview is built once the first picture is due, from the newest published
+        // picture and the batch's activities (shared, not copied).
+        let preview = self.view.is_some().then(|| Preview::Due(prepared.clone()));
         self.run_aside(rx, AsideWork::Step(prepared), preview, metrics)
     }
 
@@ -715,7 +723,7 @@ impl Worker {
         &mut self,
         rx: &Receiver<WorkerCommand>,
         work: AsideWork,
-        mut preview: Option<StepPreview>,
+        mut preview: Option<Preview>,
         metrics: bool,
     ) -> bool {
         let Some(mut sim) = self.sim.take() else {
@@ -791,15 +799,38 @@ impl Worker {
     /// Publishes `preview` after the share `progress` of its step's stimuli (at most all
     /// but the last), built on the newest completed step's publication, if a picture is
     /// due and shows something new.
-    fn publish_preview(&mut self, preview: &mut StepPreview, progress: f64) {
-        let due = self.last_picture.elapsed() >= self.publish_interval
+    fn publish_preview(&mut self, preview: &mut Preview, progress: f64) {
+        // A little more often than completed steps: the UI reads a picture at its next
+        // frame, so the interval alone would round 10 a second down.
+        let due = self.last_picture.elapsed() >= self.publish_interval * 3 / 4
             && self.seen.load(Ordering::Acquire);
-        let batch = preview.batch();
-        let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
         let Some(base) = self.last_complete.clone() else {
             return;
         };
-        if !due || k <= preview.taken() {
+        if !due {
+            return;
+        }
+        if let Preview::Due(prepared) = preview {
+            let built = match (&base.snapshot.summary, &self.view) {
+                (Some(start), Some(view)) => {
+                    let config = &base.model.config;
+                    let params = UpdateParams {
+                        rule: config.rule,
+                        learning_rate: config.learning_rate,
+                        decay: config.decay,
+                    };
+                    prepared.preview(start, view, &params)
+                }
+                _ => None,
+            };
+            *preview = built.map_or(Preview::None, |p| Preview::Built(Box::new(p)));
+        }
+        let Preview::Built(preview) = preview else {
+            return;
+        };
+        let batch = preview.batch();
+        let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
+        if k <= preview.taken() {
             return;
         }
         preview.advance_to(k);

@@ -28,7 +28,7 @@ use crate::cancel::CancelToken;
 use crate::model::config::{ConfigError, LearningRule, SimConfig, Transformation};
 use crate::model::detectors::learned_bank::FieldLearnerParts;
 use crate::model::learning::metrics::{self, MetricsRecord};
-use crate::model::learning::overview::{Overview, ViewRequest};
+use crate::model::learning::overview::{Overview, ViewRequest, WeightSummary};
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
 use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
@@ -76,6 +76,29 @@ impl PreparedStep {
     /// Stimuli in the batch.
     pub fn stimuli(&self) -> usize {
         self.stimuli.nrows()
+    }
+
+    /// A preview of this step ([`StepPreview`]) for a view whose picture of `W` before
+    /// the step is `start` (in the order of `request`), learning with `params`: built
+    /// from the batch's activities and `start` alone, so any thread can build and
+    /// advance it while the simulation applies the step. `None` in the field phase, for
+    /// a rule the block sums do not follow (covariance, Oja), or for a picture in
+    /// another order.
+    pub fn preview(
+        &self,
+        start: &WeightSummary,
+        request: &ViewRequest,
+        params: &UpdateParams,
+    ) -> Option<StepPreview> {
+        let (current, previous) = self.activities.as_ref()?;
+        StepPreview::new(
+            start,
+            request,
+            params,
+            self.stimuli.clone(),
+            current.clone(),
+            previous.clone(),
+        )
     }
 }
 
@@ -320,33 +343,6 @@ impl Simulation {
         }
         self.metrics_due = false;
         true
-    }
-
-    /// A preview of `prepared`'s step for the view of a large `W` ([`StepPreview`]):
-    /// block means, window and row after any number of the batch's stimuli, computed
-    /// aside while the step runs. `None` without a view, in the field phase, or for a
-    /// rule the block sums do not follow (covariance, Oja).
-    pub fn step_preview(&mut self, prepared: &PreparedStep) -> Option<StepPreview> {
-        let (current, previous) = prepared.activities.as_ref()?;
-        if prepared.step != self.step_count() {
-            return None;
-        }
-        let config = self.net.config();
-        let params = UpdateParams {
-            rule: config.rule,
-            learning_rate: config.learning_rate,
-            decay: config.decay,
-        };
-        let overview = self.overview.as_mut()?;
-        let start = overview.summary(self.net.learning_state());
-        StepPreview::new(
-            &*overview,
-            start,
-            &params,
-            prepared.stimuli.clone(),
-            current.clone(),
-            previous.clone(),
-        )
     }
 
     /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and

@@ -18,7 +18,7 @@ use ndarray::{Array2, ArrayView2, s};
 
 use crate::model::config::LearningRule;
 use crate::model::learning::UpdateParams;
-use crate::model::learning::overview::{Overview, Viewport, WeightSummary};
+use crate::model::learning::overview::{Overview, ViewRequest, Viewport, WeightSummary};
 
 /// Block means, window and row of `W` after the first stimuli of a step, built up
 /// stimulus by stimulus from the step's start (see the module docs).
@@ -47,11 +47,11 @@ pub struct StepPreview {
 
 impl StepPreview {
     /// A preview of the step that adds `current` (and `previous`, for the temporal rule)
-    /// with `params` to the `W` whose block sums `overview` holds and whose picture is
-    /// `start`. `None` for a rule the block sums do not follow, or sums that are stale.
+    /// with `params` to the `W` whose picture in the order of `request` is `start`.
+    /// `None` for a rule the block sums do not follow, or a picture of another order.
     pub(super) fn new(
-        overview: &Overview,
-        start: WeightSummary,
+        start: &WeightSummary,
+        request: &ViewRequest,
         params: &UpdateParams,
         stimuli: Arc<Array2<f32>>,
         current: Arc<Array2<f32>>,
@@ -62,12 +62,14 @@ impl StepPreview {
             LearningRule::Temporal => previous.filter(|p| p.dim() == current.dim()),
             LearningRule::Covariance | LearningRule::Oja => return None,
         };
-        if overview.is_stale() || current.ncols() != start.neurons {
+        if current.ncols() != start.neurons {
             return None;
         }
+        let overview = Overview::from_summary(request.clone(), start)?;
         let batch = current.nrows().max(1);
+        let start = start.clone();
         Some(Self {
-            overview: overview.clone(),
+            overview,
             viewport: start
                 .viewport
                 .as_ref()
@@ -109,7 +111,7 @@ impl StepPreview {
             Some(r) => r.slice(s![from..k, ..]),
             None => self.left.slice(s![from..k, ..]),
         };
-        self.overview.record(keep, self.factor, left, right);
+        self.overview.record_each(keep, self.factor, left, right);
         let order = self.overview.request().order.clone();
         if let (Some(values), Some(window)) = (&mut self.viewport, &self.start.viewport) {
             if first && keep != 1.0 {
@@ -211,7 +213,6 @@ fn add_window(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::learning::overview::ViewRequest;
     use crate::model::learning::{HebbianState, PathChoice};
 
     /// After `k` of a step's stimuli the preview shows (to rounding) what a step made of
@@ -255,14 +256,14 @@ mod tests {
                 viewport: Some((3..17, 20..41)),
                 row: Some(7),
             };
-            let mut overview = Overview::new(request, &state).unwrap();
+            let mut overview = Overview::new(request.clone(), &state).unwrap();
             let start = overview.summary(&state);
             let current = Arc::new(act(2));
             let previous = Arc::new(current.slice(s![..;-1, ..]).to_owned());
             let stimuli = Arc::new(Array2::from_shape_fn((batch, 4), |(b, x)| (b * x) as f32));
             let mut preview = StepPreview::new(
-                &overview,
-                start,
+                &start,
+                &request,
                 &p,
                 stimuli,
                 current.clone(),
