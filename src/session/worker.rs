@@ -842,10 +842,9 @@ impl Worker {
             stimuli: k,
             of: batch,
         });
-        if let Some((stimulus, activity)) = preview.last_shown() {
-            snapshot.stimulus = Arc::new(stimulus);
-            snapshot.activity = Arc::new(activity);
-        }
+        // The stimulus and activities stay those of the completed step: panels that
+        // follow them (the most active neuron's field and row) would otherwise redo their
+        // work at every preview, on the UI thread.
         self.publications += 1;
         let published = Arc::new(Published {
             id: self.publications,

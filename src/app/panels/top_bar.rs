@@ -203,10 +203,9 @@ fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAct
 }
 
 /// What the "+ k/B" after the step number means.
-const PARTIAL_STEP: &str = "The next step is under way: the heatmap and the stimulus \
-    show W after the first k of its B stimuli, computed from their activities while the \
-    simulation learns from the whole batch. The exact W replaces the preview when the \
-    step completes.";
+const PARTIAL_STEP: &str = "The next step is under way: the heatmap shows W after the \
+    first k of its B stimuli, computed from their activities while the simulation learns \
+    from the whole batch. The exact W replaces the preview when the step completes.";
 
 fn training_controls_ui(
     ui: &mut egui::Ui,

@@ -44,9 +44,9 @@ pub struct Snapshot {
     /// For a large `W`: block means in the view's order, its window of exact cells and
     /// its row ([`super::Simulation::set_view`]); `None` when no view asked.
     pub summary: Option<Arc<WeightSummary>>,
-    /// Set on a preview of the step under way ([`super::step_preview`]): `summary`,
-    /// `stimulus` and `activity` show `W` after that many of the next step's stimuli,
-    /// everything else the `step` completed before it.
+    /// Set on a preview of the step under way ([`super::step_preview`]): `summary`
+    /// shows `W` after that many of the next step's stimuli, everything else the `step`
+    /// completed before it.
     pub partial: Option<PartialStep>,
 }
 
