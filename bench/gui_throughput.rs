@@ -147,7 +147,8 @@ impl App {
                 last_heatmap = heatmap;
             }
             if let Some(p) = self.h.state().published() {
-                if first.is_none() && Some(p.id) != before {
+                // Previews of a step under way ([`Snapshot::partial`]) are not steps.
+                if first.is_none() && Some(p.id) != before && p.snapshot.partial.is_none() {
                     first = Some((p.snapshot.step, p.taken_at));
                 }
                 if p.snapshot.step >= target && !p.running {

@@ -253,24 +253,43 @@ impl fmt::Display for Permutation {
 /// `‖W − πW‖²_F` computed without allocating: `Σ_ij (W[i][j] − W[π⁻¹(i)][π⁻¹(j)])²`,
 /// accumulated in `f64`.
 pub fn squared_difference(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
+    let mut acc = [0.0f64; 4];
+    squared_difference_rows(w, pi, 0..pi.len(), &mut acc);
+    acc.iter().sum()
+}
+
+/// The part of [`squared_difference`] over rows `rows`, added into the four running
+/// sums `acc` (their total is the result). Called over consecutive ranges in order, it
+/// gives the bits of one call over all rows: what lets a long sum look at a cancel token
+/// between blocks of rows.
+pub fn squared_difference_rows(
+    w: ArrayView2<f32>,
+    pi: &Permutation,
+    rows: std::ops::Range<usize>,
+    acc: &mut [f64; 4],
+) {
     let n = pi.len();
     assert_eq!(w.dim(), (n, n), "matrix shape does not match permutation");
+    let rows = rows.start.min(n)..rows.end.min(n);
     // (πW)[π(i)][π(j)] = W[i][j], so compare W[π(i)][π(j)] with W[i][j].
     let images = pi.images();
     let Some(flat) = w.as_slice() else {
-        let mut sum = 0.0f64;
-        for i in 0..n {
+        for i in rows {
             let (row, prow) = (w.row(i), w.row(images[i]));
             for j in 0..n {
                 let d = (prow[images[j]] - row[j]) as f64;
-                sum += d * d;
+                acc[0] += d * d;
             }
         }
-        return sum;
+        return;
     };
     // Four independent accumulators: one running sum would wait on each addition.
-    let mut acc = [0.0f64; 4];
-    for (i, row) in flat.chunks_exact(n.max(1)).enumerate().take(n) {
+    let first = rows.start;
+    for (k, row) in flat[first * n..rows.end * n]
+        .chunks_exact(n.max(1))
+        .enumerate()
+    {
+        let i = first + k;
         let prow = &flat[images[i] * n..(images[i] + 1) * n];
         let mut quads = row.chunks_exact(4).zip(images.chunks_exact(4));
         for (xs, ps) in &mut quads {
@@ -285,7 +304,6 @@ pub fn squared_difference(w: ArrayView2<f32>, pi: &Permutation) -> f64 {
             acc[0] += d * d;
         }
     }
-    acc.iter().sum()
 }
 
 /// Frobenius norm of a matrix, accumulated in `f64`.

@@ -114,6 +114,7 @@ impl ImportedGraph {
             activity: Arc::new(Vec::new()),
             history: Arc::new(Vec::new()),
             summary: None,
+            partial: None,
             // An imported matrix is not learned: nothing to record.
             pins: Arc::default(),
         };

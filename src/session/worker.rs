@@ -11,7 +11,11 @@ use std::time::{Duration, Instant};
 use ndarray::Array2;
 
 use super::Waker;
+use crate::cancel::CancelToken;
 use crate::model::learning::overview::ViewRequest;
+use crate::model::learning::snapshot::PartialStep;
+use crate::model::learning::step_preview::StepPreview;
+use crate::model::learning::{PreparedStep, UpdateParams};
 use crate::model::{NeuronLabel, SimConfig, Simulation, Snapshot, SnapshotWeights, Transformation};
 
 /// From this many neurons on (`W` of 256 MiB and more) the worker publishes no copy of
@@ -168,6 +172,17 @@ impl WorkerHandle {
     /// snapshots are taken while running (the app's 80 ms, plus at most one step, gives
     /// the heatmap more than 10 refreshes a second).
     pub fn spawn(repaint: Option<Waker>, publish_interval: Duration) -> std::io::Result<Self> {
+        Self::spawn_large_from(repaint, publish_interval, LARGE_NEURONS)
+    }
+
+    /// [`WorkerHandle::spawn`] treating simulations of `large_from` neurons and more as
+    /// large (summaries instead of copies of `W`, steps aside with previews): tests use
+    /// it on small matrices; the app uses [`LARGE_NEURONS`].
+    pub fn spawn_large_from(
+        repaint: Option<Waker>,
+        publish_interval: Duration,
+        large_from: usize,
+    ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel();
         let (event_tx, event_rx) = mpsc::channel();
         let latest = Arc::new(Mutex::new(None));
@@ -197,6 +212,10 @@ impl WorkerHandle {
                     resets: 0,
                     paused_copy: None,
                     copy_requested: false,
+                    pace: Pace::default(),
+                    last_complete: None,
+                    last_picture: Instant::now(),
+                    large_from,
                 };
                 worker.run(&rx);
             })?;
@@ -263,7 +282,97 @@ struct Worker {
     paused_copy: Option<((u64, u64, u64), Arc<SnapshotWeights>)>,
     /// A copy of a large `W` was asked for and not yet published.
     copy_requested: bool,
+    /// How long a large simulation's steps take (the pace of the previews).
+    pace: Pace,
+    /// The newest publication of a completed step (what previews are built on).
+    last_complete: Option<Arc<Published>>,
+    /// When the newest picture (a completed step's or a preview) was published.
+    last_picture: Instant,
+    /// From this many neurons on a simulation is large ([`LARGE_NEURONS`]).
+    large_from: usize,
 }
+
+/// Recent durations of a large simulation's steps, with and without metrics: a preview
+/// takes in the batch's stimuli at the pace the step is expected to take.
+#[derive(Default)]
+struct Pace {
+    plain_secs: Option<f64>,
+    with_metrics_secs: Option<f64>,
+}
+
+impl Pace {
+    /// The expected duration of a step (with its metrics, if `metrics`), once one was
+    /// measured: a little more than the recent ones, so the preview seldom waits for the
+    /// step at its end.
+    fn expected(&self, metrics: bool) -> Option<f64> {
+        let plain = self.plain_secs?;
+        let secs = if metrics {
+            self.with_metrics_secs.unwrap_or(plain)
+        } else {
+            plain
+        };
+        Some(1.05 * secs)
+    }
+
+    /// Remembers that a step took `secs` (a moving average over a few steps).
+    fn observe(&mut self, metrics: bool, secs: f64) {
+        let slot = if metrics {
+            &mut self.with_metrics_secs
+        } else {
+            &mut self.plain_secs
+        };
+        *slot = Some(slot.map_or(secs, |old| 0.5 * old + 0.5 * secs));
+        if self.plain_secs.is_none() {
+            self.plain_secs = Some(secs);
+        }
+    }
+}
+
+/// The preview of a large step under way ([`Worker::publish_preview`]).
+enum Preview {
+    /// To be built from the step's batch when the first picture is due.
+    Due(PreparedStep),
+    /// Built, and advanced through the stimuli shown so far.
+    Built(Box<StepPreview>),
+    /// None to be had (no picture of the view's order yet, a rule without block sums).
+    None,
+}
+
+/// What a large simulation does on the helper thread ([`Worker::run_aside`]).
+enum AsideWork {
+    /// Apply a prepared step (and its scheduled metrics).
+    Step(PreparedStep),
+    /// Compute metrics a cancelled step left due.
+    Metrics,
+}
+
+impl AsideWork {
+    fn perform(self, sim: &mut Simulation) {
+        match self {
+            AsideWork::Step(prepared) => sim.apply_step(prepared),
+            AsideWork::Metrics => {
+                sim.complete_metrics();
+            }
+        }
+    }
+}
+
+/// Commands that stop the work under way on the helper thread (it is undone, or its
+/// metrics left due): the rest wait for it.
+fn interrupts(cmd: &WorkerCommand) -> bool {
+    matches!(
+        cmd,
+        WorkerCommand::Pause
+            | WorkerCommand::Reset
+            | WorkerCommand::Configure(_)
+            | WorkerCommand::Load(_)
+            | WorkerCommand::Shutdown
+    )
+}
+
+/// How often the worker looks at the command queue and the helper thread while a large
+/// step runs aside.
+const ASIDE_POLL: Duration = Duration::from_millis(5);
 
 /// How many recent weight matrices are kept for reuse (the UI holds at most the newest
 /// publication, the displayed heatmap's matrix and a running search's copy).
@@ -304,8 +413,11 @@ impl Worker {
     fn run(&mut self, rx: &Receiver<WorkerCommand>) {
         let mut next_step_due = Instant::now();
         loop {
-            // 1. Commands: block when idle, poll while stepping.
-            let active = self.sim.is_some() && (self.running || self.target.is_some());
+            // 1. Commands: block when idle, poll while stepping (or while a large
+            // simulation still owes the metrics of a cancelled step).
+            let stepping = self.sim.is_some() && (self.running || self.target.is_some());
+            let owes_metrics = self.sim.as_ref().is_some_and(Simulation::metrics_due);
+            let active = stepping || owes_metrics;
             let first = if active {
                 match self.speed {
                     Speed::Unlimited => rx.try_recv().ok(),
@@ -334,7 +446,28 @@ impl Worker {
                 }
                 continue;
             }
-            // 2. Stepping.
+            // 2. Stepping. A large simulation steps on a helper thread while this one
+            // previews the step and stays responsive to commands.
+            if self.is_large() {
+                if !stepping {
+                    if !self.run_aside(rx, AsideWork::Metrics, None, false) {
+                        return;
+                    }
+                    continue;
+                }
+                if let Speed::Limited(per_second) = self.speed {
+                    let now = Instant::now();
+                    if now < next_step_due {
+                        continue;
+                    }
+                    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 1e6));
+                    next_step_due = (next_step_due + period).max(now);
+                }
+                if !self.large_step(rx) {
+                    return;
+                }
+                continue;
+            }
             let Some(sim) = self.sim.as_mut() else {
                 continue;
             };
@@ -447,7 +580,10 @@ impl Worker {
             }
             WorkerCommand::CopyWeights => self.copy_requested = true,
             WorkerCommand::With(job) => {
-                if let Some(sim) = &self.sim {
+                if let Some(sim) = &mut self.sim {
+                    // A save must hold the metrics of the step it saves.
+                    sim.set_cancel(None);
+                    sim.complete_metrics();
                     job(sim);
                 }
                 return true;
@@ -459,7 +595,7 @@ impl Worker {
     }
 
     fn replace(&mut self, mut sim: Simulation) {
-        if sim.neurons() >= LARGE_NEURONS {
+        if sim.neurons() >= self.large_from {
             sim.set_view(self.view.clone());
         }
         self.paused_copy = None;
@@ -501,7 +637,7 @@ impl Worker {
         };
         self.publications += 1;
         let taken_at = Instant::now();
-        let snapshot = if model.neurons >= LARGE_NEURONS {
+        let snapshot = if model.neurons >= self.large_from {
             // No copy of W unless one was asked for; then one, reused while W stays.
             let state = (model.generation, sim.step_count(), self.resets);
             let copy = match self.paused_copy.take() {
@@ -528,16 +664,198 @@ impl Worker {
             steps_per_second,
             taken_at,
         });
+        self.last_complete = Some(published.clone());
+        self.store(published);
+        self.last_publish = Instant::now();
+        self.steps_since_publish = 0;
+    }
+
+    /// Stores a publication (the UI reads it from the slot) and wakes the UI.
+    fn store(&mut self, published: Arc<Published>) {
         if let Ok(mut slot) = self.slot.lock() {
             *slot = Some(published);
             self.seen.store(false, Ordering::Release);
         }
+        self.last_picture = Instant::now();
         // The lock is released here, before waking the UI.
         if let Some(wake) = &self.repaint {
             wake();
         }
-        self.last_publish = Instant::now();
-        self.steps_since_publish = 0;
+    }
+
+    /// Whether the simulation is large enough to step aside with previews
+    /// ([`LARGE_NEURONS`]).
+    fn is_large(&self) -> bool {
+        self.model
+            .as_ref()
+            .is_some_and(|m| m.neurons >= self.large_from)
+    }
+
+    /// One step of a large simulation: its batch is drawn and encoded here, learned from
+    /// on a helper thread ([`Worker::run_aside`]) while this thread previews it; then
+    /// the completed step is published. Returns `false` on shutdown.
+    fn large_step(&mut self, rx: &Receiver<WorkerCommand>) -> bool {
+        let Some(sim) = self.sim.as_mut() else {
+            return true;
+        };
+        sim.set_cancel(None);
+        let Some(prepared) = sim.prepare_step() else {
+            // Training has stopped (diverged, or the step limit): nothing to step.
+            self.running = false;
+            self.target = None;
+            self.publish();
+            return true;
+        };
+        let metrics = sim.metrics_ahead(&prepared);
+        // The preview is built once the first picture is due, from the newest published
+        // picture and the batch's activities (shared, not copied).
+        let preview = self.view.is_some().then(|| Preview::Due(prepared.clone()));
+        self.run_aside(rx, AsideWork::Step(prepared), preview, metrics)
+    }
+
+    /// Runs `work` on a helper thread, holding the simulation, while this thread
+    /// publishes `preview` as it takes in the step's stimuli (at the pace the step is
+    /// expected to take, at most once per publication interval and only once the UI
+    /// has read the previous picture) and reads commands: those that [`interrupts`]
+    /// cancel the work, all are handled once it has finished. Then the simulation's
+    /// state is published. Returns `false` on shutdown.
+    fn run_aside(
+        &mut self,
+        rx: &Receiver<WorkerCommand>,
+        work: AsideWork,
+        mut preview: Option<Preview>,
+        metrics: bool,
+    ) -> bool {
+        let Some(mut sim) = self.sim.take() else {
+            return true;
+        };
+        let token = CancelToken::new();
+        sim.set_cancel(Some(token.clone()));
+        let before = (sim.step_count(), sim.metrics_due());
+        let stepping = matches!(work, AsideWork::Step(_));
+        let expected = if stepping {
+            self.pace.expected(metrics)
+        } else {
+            None
+        };
+        let started = Instant::now();
+        let mut deferred = Vec::new();
+        let mut disconnected = false;
+        let spawned = std::thread::scope(|scope| {
+            let job = std::thread::Builder::new()
+                .name("simulation-step".into())
+                .spawn_scoped(scope, || work.perform(&mut sim));
+            let Ok(job) = job else {
+                return false;
+            };
+            while !job.is_finished() {
+                match rx.recv_timeout(ASIDE_POLL) {
+                    Ok(cmd) => {
+                        if interrupts(&cmd) {
+                            token.cancel();
+                        }
+                        deferred.push(cmd);
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => {
+                        token.cancel();
+                        disconnected = true;
+                    }
+                }
+                if let (Some(preview), Some(expected)) = (preview.as_mut(), expected) {
+                    self.publish_preview(preview, started.elapsed().as_secs_f64() / expected);
+                }
+            }
+            let _ = job.join();
+            true
+        });
+        if !spawned {
+            // No thread to be had: the step here, without previews (the same bits).
+            sim.step();
+        }
+        sim.set_cancel(None);
+        let stepped = sim.step_count() > before.0;
+        if stepped && !token.is_cancelled() {
+            self.pace.observe(metrics, started.elapsed().as_secs_f64());
+        }
+        if stepped {
+            self.steps_since_publish += 1;
+        }
+        let reached = self.target.is_some_and(|t| sim.step_count() >= t);
+        self.sim = Some(sim);
+        if reached {
+            self.target = None;
+            self.running = false;
+        }
+        if stepped || before.1 || !deferred.is_empty() {
+            self.publish();
+        }
+        if disconnected {
+            return false;
+        }
+        deferred.into_iter().all(|cmd| self.handle(cmd))
+    }
+
+    /// Publishes `preview` after the share `progress` of its step's stimuli (at most all
+    /// but the last), built on the newest completed step's publication, if a picture is
+    /// due and shows something new.
+    fn publish_preview(&mut self, preview: &mut Preview, progress: f64) {
+        // A little more often than completed steps: the UI reads a picture at its next
+        // frame, so the interval alone would round 10 a second down.
+        let due = self.last_picture.elapsed() >= self.publish_interval * 3 / 4
+            && self.seen.load(Ordering::Acquire);
+        let Some(base) = self.last_complete.clone() else {
+            return;
+        };
+        if !due {
+            return;
+        }
+        if let Preview::Due(prepared) = preview {
+            let built = match (&base.snapshot.summary, &self.view) {
+                (Some(start), Some(view)) => {
+                    let config = &base.model.config;
+                    let params = UpdateParams {
+                        rule: config.rule,
+                        learning_rate: config.learning_rate,
+                        decay: config.decay,
+                    };
+                    prepared.preview(start, view, &params)
+                }
+                _ => None,
+            };
+            *preview = built.map_or(Preview::None, |p| Preview::Built(Box::new(p)));
+        }
+        let Preview::Built(preview) = preview else {
+            return;
+        };
+        let batch = preview.batch();
+        let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
+        if k <= preview.taken() {
+            return;
+        }
+        preview.advance_to(k);
+        let summary = Arc::new(preview.summary());
+        let mut snapshot = (*base.snapshot).clone();
+        snapshot.weights = Arc::new(SnapshotWeights::Summary(summary.clone()));
+        snapshot.summary = Some(summary);
+        snapshot.partial = Some(PartialStep {
+            stimuli: k,
+            of: batch,
+        });
+        // The stimulus and activities stay those of the completed step: panels that
+        // follow them (the most active neuron's field and row) would otherwise redo their
+        // work at every preview, on the UI thread.
+        self.publications += 1;
+        let published = Arc::new(Published {
+            id: self.publications,
+            snapshot: Arc::new(snapshot),
+            model: base.model.clone(),
+            running: true,
+            target: self.target,
+            steps_per_second: base.steps_per_second,
+            taken_at: Instant::now(),
+        });
+        self.store(published);
     }
 }
 
@@ -551,5 +869,78 @@ mod tests {
     fn commands_and_publications_cross_threads() {
         assert_send::<WorkerCommand>();
         assert_send::<Arc<Published>>();
+    }
+
+    /// Reads publications until `done` says so (at most two minutes), keeping them all.
+    fn watch(worker: &WorkerHandle, done: impl Fn(&Published) -> bool) -> Vec<Arc<Published>> {
+        let start = Instant::now();
+        let mut seen: Vec<Arc<Published>> = Vec::new();
+        while start.elapsed() < Duration::from_secs(120) {
+            if let Some(p) = worker.latest() {
+                if seen.last().is_none_or(|q| q.id != p.id) {
+                    seen.push(p.clone());
+                }
+                if done(&p) {
+                    return seen;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        panic!("the worker did not get there");
+    }
+
+    /// A large simulation (here: from 1024 neurons on) steps on a helper thread while the
+    /// worker previews the step, and is paused in the middle of a step or its metrics:
+    /// it still learns exactly what a headless simulation learns, metric history
+    /// included, and every preview is of a step under way.
+    #[test]
+    fn a_large_simulation_steps_aside_and_learns_what_headless_does() {
+        let config = crate::model::presets::by_name("torus-translate")
+            .unwrap()
+            .config;
+        let worker = WorkerHandle::spawn_large_from(None, Duration::ZERO, 1024).unwrap();
+        worker.send(WorkerCommand::Configure(Box::new(config.clone())));
+        let first = watch(&worker, |_| true);
+        let m = first[0].model.neurons;
+        assert!(first[0].snapshot.summary.is_some(), "no copy of a large W");
+        worker.send(WorkerCommand::SetView(Some(ViewRequest {
+            order: Arc::new((0..m).rev().collect()),
+            order_id: 1,
+            max_side: 64,
+            viewport: Some((100..160, 900..1000)),
+            row: Some(17),
+        })));
+        worker.send(WorkerCommand::Run);
+        watch(&worker, |p| p.snapshot.step >= 3);
+        worker.send(WorkerCommand::Pause);
+        let paused = watch(&worker, |p| !p.running);
+        let at = paused.last().unwrap().snapshot.step;
+        let target = at + 9;
+        worker.send(WorkerCommand::RunUntil(target));
+        let run = watch(&worker, |p| p.snapshot.step == target && !p.running);
+        for p in run.iter().filter(|p| p.snapshot.partial.is_some()) {
+            let partial = p.snapshot.partial.unwrap();
+            assert!(partial.stimuli >= 1 && partial.stimuli < partial.of);
+            assert!(p.snapshot.step < target && p.running);
+            let summary = p.snapshot.summary.as_ref().unwrap();
+            assert_eq!((summary.order_id, summary.side), (1, 64));
+            assert!(summary.viewport.is_some() && summary.row.is_some());
+        }
+        let (tx, rx) = mpsc::channel();
+        worker.send(WorkerCommand::With(Box::new(move |sim| {
+            let _ = tx.send((sim.weights(), sim.history().to_vec(), sim.metrics_due()));
+        })));
+        let (w, history, due) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        let mut headless = Simulation::new(config).unwrap();
+        while headless.step_count() < target {
+            headless.step();
+        }
+        assert!(!due);
+        assert_eq!(history, headless.history());
+        assert!(
+            w.iter()
+                .zip(&headless.weights())
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
     }
 }

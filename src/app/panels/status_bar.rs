@@ -15,8 +15,10 @@ pub fn status_bar_ui(
 ) {
     let right = match latest {
         Some(p) if p.running => format!(
-            "running · {:.0} steps/s · frame {frame_ms:.1} ms",
-            p.steps_per_second
+            "running · {:.prec$} steps/s · frame {frame_ms:.1} ms",
+            p.steps_per_second,
+            // Large matrices take a few steps a second: one decimal there.
+            prec = if p.steps_per_second < 10.0 { 1 } else { 0 }
         ),
         Some(_) => format!("paused · frame {frame_ms:.1} ms"),
         None => String::new(),

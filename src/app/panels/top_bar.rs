@@ -186,6 +186,12 @@ fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAct
                     .strong()
                     .monospace(),
             );
+            if let Some(partial) = p.snapshot.partial {
+                ui.label(
+                    RichText::new(format!("+ {}/{}", partial.stimuli, partial.of)).monospace(),
+                )
+                .on_hover_text(PARTIAL_STEP);
+            }
             ui.label(format!("· {stimuli} stimuli"));
             if let Some(r) = p.snapshot.history.last() {
                 ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
@@ -195,6 +201,11 @@ fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAct
         }
     });
 }
+
+/// What the "+ k/B" after the step number means.
+const PARTIAL_STEP: &str = "The next step is under way: the heatmap shows W after the \
+    first k of its B stimuli, computed from their activities while the simulation learns \
+    from the whole batch. The exact W replaces the preview when the step completes.";
 
 fn training_controls_ui(
     ui: &mut egui::Ui,

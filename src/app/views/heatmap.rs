@@ -31,6 +31,12 @@ pub type HeatmapRenderer = Latest<HeatmapJob, Arc<RenderedHeatmap>>;
 /// Matrices with at most this many cells are rendered on the UI thread (≈ 1 ms).
 const INLINE_RENDER_CELLS: usize = 512 * 512;
 
+/// A large matrix's summary (block means, at most 1024², and a window of exact cells)
+/// with at most this many values is coloured on the UI thread (≈ 3 ms at 1024²): the
+/// heatmap-render helper runs only on a core that would otherwise idle, and on a machine
+/// busy with other work it would hold back every picture of a training run.
+const INLINE_SUMMARY_VALUES: usize = 1 << 21;
+
 /// Shortest time between two background renders that only bring new data (a render
 /// must also have finished). Below the publication interval, so that frames arriving
 /// every 33 ms do not round the refresh down to every third frame (10 Hz at best).
@@ -137,7 +143,14 @@ impl HeatmapView {
             summary: summary.cloned(),
         };
         let cells = order.len() * order.len();
-        if (cells <= INLINE_RENDER_CELLS && summary.is_none()) || self.renderer.is_none() {
+        let inline = match summary {
+            Some(s) => {
+                let window = s.viewport.as_ref().map_or(0, |v| v.values.len());
+                s.means.len() + window <= INLINE_SUMMARY_VALUES
+            }
+            None => cells <= INLINE_RENDER_CELLS,
+        };
+        if inline || self.renderer.is_none() {
             self.requested = Some(key);
             let rendered = Arc::new(render_heatmap(&job));
             self.install(ctx, rendered);

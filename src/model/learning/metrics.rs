@@ -7,8 +7,10 @@
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
+use crate::cancel::CancelToken;
 use crate::model::learning::MAX_WEIGHT_MAGNITUDE;
-use crate::perm::{Permutation, squared_difference};
+use crate::model::learning::step_cancel::is_cancelled;
+use crate::perm::{Permutation, squared_difference_rows};
 
 /// Metrics at one recorded step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,32 +112,73 @@ pub struct MetricsInput<'a> {
 
 /// Computes a [`MetricsRecord`] for `W = scale · w_raw`.
 pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord {
+    // Without a token nothing can cancel.
+    compute_unless(w_raw, input, None).expect("only a cancel token stops the metrics")
+}
+
+/// Rows of `W` between two looks at the cancel token (at M = 16,384 a few milliseconds
+/// of reading).
+const ROWS_PER_LOOK: usize = 64;
+
+/// [`compute`] with a look at `cancel` every [`ROWS_PER_LOOK`] rows of each pass over
+/// `W`: `None` once it is set (at M = 16,384 the metrics read the 1 GiB `W` about three
+/// times, seconds on a loaded machine, and a pause must not wait for them). The result
+/// does not depend on the token: the sums run over the rows in the same order, in the
+/// same accumulators, as one pass would.
+pub fn compute_unless(
+    w_raw: ArrayView2<f32>,
+    input: MetricsInput<'_>,
+    cancel: Option<&CancelToken>,
+) -> Option<MetricsRecord> {
     let m = w_raw.nrows();
-    // The statistics first: `‖W‖²` is also the denominator of both symmetry errors, so
-    // the whole matrix is not summed again for each of them.
+    let stopped = || is_cancelled(cancel);
+    // The statistics first, on all cores: `‖W‖²` is also the denominator of both
+    // symmetry errors, so the whole matrix is not summed again for each of them.
     let WeightStats {
         sum_sq,
         max_abs,
         small,
-    } = WeightStats::of(w_raw);
-    let symmetry_error = |p: &Permutation| {
-        if p.len() != m {
-            return f64::NAN;
+    } = WeightStats::of(w_raw, &stopped)?;
+    // `‖W − πW‖²` of both permutations (`None`: cancelled).
+    let squared_difference = |p: &Permutation| -> Option<f64> {
+        if p.len() != m || input.scored.is_some() {
+            return Some(f64::NAN);
         }
-        match input.scored {
-            Some(mask) => {
-                crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
+        let mut acc = [0.0f64; 4];
+        for r0 in (0..m).step_by(ROWS_PER_LOOK) {
+            if stopped() {
+                return None;
             }
-            None if sum_sq == 0.0 => 0.0,
-            None => (squared_difference(w_raw, p) / sum_sq).sqrt(),
+            squared_difference_rows(w_raw, p, r0..(r0 + ROWS_PER_LOOK).min(m), &mut acc);
         }
+        Some(acc.iter().sum())
     };
-    // The two O(M²) permutation errors run on two threads.
-    let (symmetry_error_true, symmetry_error_random) = std::thread::scope(|scope| {
-        let random = scope.spawn(|| symmetry_error(input.random_permutation));
-        let e_true = symmetry_error(input.true_permutation);
-        (e_true, random.join().unwrap_or(f64::NAN))
+    // An open line measures over its interior (not cancellable: lines are small).
+    let masked = |p: &Permutation| match input.scored {
+        Some(mask) if p.len() == m => {
+            crate::model::detectors::line_space::masked_relative_error(w_raw, p, mask)
+        }
+        _ => f64::NAN,
+    };
+    // The two O(M²) permutation sums run on two threads.
+    let (true_sq, random_sq) = std::thread::scope(|scope| {
+        let random = scope.spawn(|| squared_difference(input.random_permutation));
+        let true_sq = squared_difference(input.true_permutation);
+        (true_sq, random.join().unwrap_or(Some(f64::NAN)))
     });
+    if stopped() {
+        return None;
+    }
+    let error = |sq: Option<f64>, p: &Permutation| -> Option<f64> {
+        Some(match input.scored {
+            Some(_) => masked(p),
+            None if p.len() != m => f64::NAN,
+            None if sum_sq == 0.0 => 0.0,
+            None => (sq? / sum_sq).sqrt(),
+        })
+    };
+    let symmetry_error_true = error(true_sq, input.true_permutation)?;
+    let symmetry_error_random = error(random_sq, input.random_permutation)?;
     let off_diagonal = (m * m).saturating_sub(m);
     let diagonal_small = (0..m)
         .filter(|&i| w_raw[[i, i]].abs() <= 1e-6 * max_abs)
@@ -145,7 +188,7 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
     } else {
         (small.saturating_sub(diagonal_small)) as f64 / off_diagonal as f64
     };
-    MetricsRecord {
+    Some(MetricsRecord {
         step: input.step,
         stimuli: input.stimuli,
         weight_norm: sum_sq.sqrt() * input.scale,
@@ -154,7 +197,7 @@ pub fn compute(w_raw: ArrayView2<f32>, input: MetricsInput<'_>) -> MetricsRecord
         mean_activity: input.mean_activity,
         symmetry_error_true,
         symmetry_error_random,
-    }
+    })
 }
 
 /// `Σ w²`, `max |w|` and the count of `|w| ≤ 10⁻⁶·max |w|` over a whole matrix.
@@ -175,7 +218,8 @@ impl WeightStats {
     /// Two passes over `w` (the threshold needs the maximum first), each split into
     /// fixed chunks over all cores and combined in chunk order. At `M = 16,384` (1 GiB)
     /// the serial single-accumulator loops were about a tenth of a training run.
-    fn of(w: ArrayView2<f32>) -> Self {
+    /// `None` if `stopped` says so between chunks (the figures do not depend on it).
+    fn of(w: ArrayView2<f32>, stopped: &(dyn Fn() -> bool + Sync)) -> Option<Self> {
         use rayon::prelude::*;
         let owned;
         let flat: &[f32] = match w.as_slice() {
@@ -185,9 +229,12 @@ impl WeightStats {
                 &owned
             }
         };
-        let partials: Vec<(f64, f32)> = flat
+        let partials: Option<Vec<(f64, f32)>> = flat
             .par_chunks(STATS_CHUNK)
             .map(|chunk| {
+                if stopped() {
+                    return None;
+                }
                 let mut sq = [0.0f64; LANES];
                 let mut mx = [0.0f32; LANES];
                 let mut lanes = chunk.chunks_exact(LANES);
@@ -201,27 +248,30 @@ impl WeightStats {
                     sq[l] += f64::from(x) * f64::from(x);
                     mx[l] = mx[l].max(x.abs());
                 }
-                (sq.iter().sum(), mx.iter().fold(0.0f32, |a, &b| a.max(b)))
+                Some((sq.iter().sum(), mx.iter().fold(0.0f32, |a, &b| a.max(b))))
             })
             .collect();
+        let partials = partials?;
         let sum_sq = partials.iter().map(|p| p.0).sum();
         // `max` ignores NaN; a NaN weight makes `sum_sq` NaN, which `unusable` reports.
         let max_abs = partials.iter().fold(0.0f32, |a, p| a.max(p.1));
         let tol = 1e-6 * max_abs;
-        let small = flat
+        let small: Option<usize> = flat
             .par_chunks(STATS_CHUNK)
             .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|x| usize::from(x.abs() <= tol))
-                    .sum::<usize>()
+                (!stopped()).then(|| {
+                    chunk
+                        .iter()
+                        .map(|x| usize::from(x.abs() <= tol))
+                        .sum::<usize>()
+                })
             })
             .sum();
-        WeightStats {
+        Some(WeightStats {
             sum_sq,
             max_abs,
-            small,
-        }
+            small: small?,
+        })
     }
 }
 
@@ -243,6 +293,45 @@ mod tests {
     }
 
     #[test]
+    fn metrics_in_blocks_of_rows_agree_with_whole_passes_and_stop_when_cancelled() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        // More rows than one look covers, and not a multiple of 4 columns.
+        let m = 2 * ROWS_PER_LOOK + 7;
+        let w = ndarray::Array2::from_shape_fn((m, m), |(i, j)| {
+            if i == j || rng.random_bool(0.3) {
+                0.0
+            } else {
+                rng.random_range(-1.0f32..1.0)
+            }
+        });
+        let shift = Permutation::from_images((0..m).map(|i| (i + 1) % m).collect()).unwrap();
+        let reversal = Permutation::from_images((0..m).rev().collect()).unwrap();
+        let input = MetricsInput {
+            step: 3,
+            stimuli: 30,
+            scale: 0.5,
+            mean_activity: 0.1,
+            true_permutation: &shift,
+            random_permutation: &reversal,
+            scored: None,
+        };
+        let r = compute(w.view(), input);
+        // ‖W‖² is summed in parallel chunks, so the figures agree with the whole-matrix
+        // helpers to rounding; with and without a token they agree bit for bit.
+        let whole = |p: &Permutation| crate::perm::relative_error(w.view(), p);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
+        assert!(close(r.symmetry_error_true, whole(&shift)));
+        assert!(close(r.symmetry_error_random, whole(&reversal)));
+        let norm = crate::perm::frobenius_norm(w.view());
+        assert!(close(r.weight_norm, norm * 0.5));
+        let token = CancelToken::new();
+        assert_eq!(compute_unless(w.view(), input, Some(&token)), Some(r));
+        token.cancel();
+        assert_eq!(compute_unless(w.view(), input, Some(&token)), None);
+    }
+
+    #[test]
     fn weight_stats_agree_with_the_plain_sums_across_chunks() {
         // 300 × 300 = 90,000 entries: more than one chunk, and not a multiple of the
         // lanes; a spread of magnitudes so that some entries fall under the threshold.
@@ -251,7 +340,7 @@ mod tests {
             let x = ((i * 7919 + j * 104_729) % 10_007) as f32 / 10_007.0 - 0.5;
             if (i + j) % 5 == 0 { x * 1e-9 } else { x }
         });
-        let stats = WeightStats::of(w.view());
+        let stats = WeightStats::of(w.view(), &|| false).unwrap();
         let sum_sq: f64 = w.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
         let max_abs = w.iter().fold(0.0f32, |a, &x| a.max(x.abs()));
         let small = w.iter().filter(|x| x.abs() <= 1e-6 * max_abs).count();
@@ -260,7 +349,7 @@ mod tests {
         assert_eq!(stats.small, small);
         assert!(small > n * n / 6, "{small} small entries");
         // A transposed view (not contiguous) gives the same figures.
-        let t = WeightStats::of(w.t());
+        let t = WeightStats::of(w.t(), &|| false).unwrap();
         assert_eq!((t.max_abs, t.small), (max_abs, small));
     }
 

@@ -150,6 +150,46 @@ impl Overview {
         Some(overview)
     }
 
+    /// Block sums recovered from a published picture `summary` of `request` (each block
+    /// mean times its cells, to `f32` rounding): what a preview of the next step starts
+    /// from without reading `W` ([`super::step_preview`]). `None` when the picture is
+    /// not of this request's order and blocks.
+    pub fn from_summary(request: ViewRequest, summary: &WeightSummary) -> Option<Self> {
+        let m = summary.neurons;
+        if request.order_id != summary.order_id || request.order.len() != m || m == 0 {
+            return None;
+        }
+        let block = m.div_ceil(request.max_side.max(1)).max(1);
+        let side = m.div_ceil(block);
+        if (block, side) != (summary.block, summary.side) || summary.means.len() != side * side {
+            return None;
+        }
+        let mut block_of = vec![u32::MAX; m];
+        for (p, &i) in request.order.iter().enumerate() {
+            if i >= m || block_of[i] != u32::MAX {
+                return None;
+            }
+            block_of[i] = (p / block) as u32;
+        }
+        let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
+        let sums = (0..side * side)
+            .map(|b| {
+                let (br, bc) = (b / side, b % side);
+                let n = cells(br) * cells(bc) - if br == bc { cells(br) } else { 0.0 };
+                let mean = f64::from(summary.means[b]);
+                if mean.is_finite() { mean * n } else { 0.0 }
+            })
+            .collect();
+        Some(Self {
+            request,
+            block,
+            side,
+            block_of,
+            sums,
+            stale: false,
+        })
+    }
+
     /// The overview after a view asked for `request` (`None`: no view): `current` kept
     /// with a new window and row when the request is in the same order, otherwise one
     /// built afresh over `state` (`None` for an invalid order).
@@ -304,9 +344,71 @@ impl Overview {
         }
     }
 
-    /// The picture for a view: block means (and the requested window and row, exact).
-    pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
-        self.refresh(state);
+    /// [`Overview::record`] one stimulus at a time on the calling thread, over the
+    /// blocks each one touches (`Σ_b n_l·n_r` for `n` active blocks, no use of the rayon
+    /// pool): a preview runs it while the Hebbian kernel holds the pool, where a job
+    /// queued on the pool would wait for the whole kernel. Same sums to rounding.
+    pub fn record_each(
+        &mut self,
+        keep: f64,
+        factor: f64,
+        left: ArrayView2<f32>,
+        right: ArrayView2<f32>,
+    ) {
+        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
+            self.stale = true;
+            return;
+        }
+        if keep != 1.0 {
+            self.sums.iter_mut().for_each(|s| *s *= keep);
+        }
+        let k = self.side;
+        // Per stimulus: its block sums on each side, and the blocks it touches.
+        let (mut l, mut r) = (vec![0.0f64; k], vec![0.0f64; k]);
+        let (mut in_l, mut in_r) = (vec![false; k], vec![false; k]);
+        let (mut bl, mut br) = (Vec::new(), Vec::new());
+        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
+            bl.clear();
+            br.clear();
+            for (i, (&a, &b)) in lrow.iter().zip(rrow).enumerate() {
+                let blk = self.block_of[i] as usize;
+                if a != 0.0 {
+                    if !in_l[blk] {
+                        in_l[blk] = true;
+                        bl.push(blk);
+                    }
+                    l[blk] += f64::from(a);
+                }
+                if b != 0.0 {
+                    if !in_r[blk] {
+                        in_r[blk] = true;
+                        br.push(blk);
+                    }
+                    r[blk] += f64::from(b);
+                }
+                // The cells of W's own diagonal stay out of the sums.
+                if a != 0.0 && b != 0.0 {
+                    self.sums[blk * k + blk] -= factor * f64::from(a) * f64::from(b);
+                }
+            }
+            for &x in &bl {
+                let (lx, row) = (factor * l[x], &mut self.sums[x * k..(x + 1) * k]);
+                for &y in &br {
+                    row[y] += lx * r[y];
+                }
+            }
+            for &x in &bl {
+                (l[x], in_l[x]) = (0.0, false);
+            }
+            for &y in &br {
+                (r[y], in_r[y]) = (0.0, false);
+            }
+        }
+    }
+
+    /// The `side × side` block means of the current sums (diagonal cells left out, `NaN`
+    /// for a block with no other cell) and the `[min, max]` of the finite ones.
+    pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
         let (m, k, block) = (self.block_of.len(), self.side, self.block);
         let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
         let mut means = vec![f32::NAN; k * k];
@@ -324,6 +426,19 @@ impl Overview {
                 }
             }
         }
+        (means, (lo, hi))
+    }
+
+    /// Whether the sums no longer follow `W` (they are summed again when next asked for).
+    pub fn is_stale(&self) -> bool {
+        self.stale
+    }
+
+    /// The picture for a view: block means (and the requested window and row, exact).
+    pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
+        self.refresh(state);
+        let m = self.block_of.len();
+        let (means, range) = self.means();
         let order = &self.request.order;
         let viewport = self.request.viewport.clone().and_then(|(rows, cols)| {
             let rows = rows.start.min(m)..rows.end.min(m);
@@ -350,10 +465,10 @@ impl Overview {
         WeightSummary {
             neurons: m,
             order_id: self.request.order_id,
-            block,
-            side: k,
+            block: self.block,
+            side: self.side,
             means,
-            range: (lo, hi),
+            range,
             viewport,
             row,
             symmetric: state.is_symmetric(),

@@ -21,13 +21,14 @@ use ndarray::Array2;
 use super::network::Network;
 use super::phase::Phase;
 use super::snapshot::Snapshot;
+use super::step_preview::StepPreview;
 use super::training_batch::Batch;
 use super::training_record::{Diverged, TrainingRecord};
 use crate::cancel::CancelToken;
 use crate::model::config::{ConfigError, LearningRule, SimConfig, Transformation};
 use crate::model::detectors::learned_bank::FieldLearnerParts;
 use crate::model::learning::metrics::{self, MetricsRecord};
-use crate::model::learning::overview::{Overview, ViewRequest};
+use crate::model::learning::overview::{Overview, ViewRequest, WeightSummary};
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
 use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
@@ -49,6 +50,56 @@ pub struct Simulation {
     cancel: Option<CancelToken>,
     /// Block sums of `W` for a view of a large matrix, kept up to date every step.
     overview: Option<Overview>,
+    /// The current step's scheduled metrics are still to be computed (a cancellation
+    /// stopped them).
+    metrics_due: bool,
+}
+
+/// A step's batch, drawn and encoded by [`Simulation::prepare_step`] and not yet learned
+/// from ([`Simulation::apply_step`]).
+#[derive(Clone, Debug)]
+pub struct PreparedStep {
+    /// The step it is for (steps taken before it).
+    step: u64,
+    /// The bank it was encoded by.
+    bank_version: u64,
+    /// The stimuli, `B × pixels`.
+    stimuli: Arc<Array2<f32>>,
+    /// In the graph phase, the activities (and the temporal rule's earlier frames').
+    activities: Option<StepActivities>,
+}
+
+/// A batch's activities, `B × M`, and for the temporal rule its earlier frames'.
+type StepActivities = (Arc<Array2<f32>>, Option<Arc<Array2<f32>>>);
+
+impl PreparedStep {
+    /// Stimuli in the batch.
+    pub fn stimuli(&self) -> usize {
+        self.stimuli.nrows()
+    }
+
+    /// A preview of this step ([`StepPreview`]) for a view whose picture of `W` before
+    /// the step is `start` (in the order of `request`), learning with `params`: built
+    /// from the batch's activities and `start` alone, so any thread can build and
+    /// advance it while the simulation applies the step. `None` in the field phase, for
+    /// a rule the block sums do not follow (covariance, Oja), or for a picture in
+    /// another order.
+    pub fn preview(
+        &self,
+        start: &WeightSummary,
+        request: &ViewRequest,
+        params: &UpdateParams,
+    ) -> Option<StepPreview> {
+        let (current, previous) = self.activities.as_ref()?;
+        StepPreview::new(
+            start,
+            request,
+            params,
+            self.stimuli.clone(),
+            current.clone(),
+            previous.clone(),
+        )
+    }
 }
 
 impl Deref for Simulation {
@@ -79,6 +130,7 @@ impl Simulation {
             pins: Pins::default(),
             cancel: None,
             overview: None,
+            metrics_due: false,
         }))
     }
 
@@ -152,32 +204,69 @@ impl Simulation {
     /// [`Simulation::divergence`]) or reached [`super::training_record::MAX_STEPS`], it
     /// does nothing. During the
     /// field phase of a learned bank the step updates the fields, not the graph.
+    ///
+    /// The same as [`Simulation::prepare_step`] then [`Simulation::apply_step`]: a step
+    /// run in those two parts (as the app's worker does, to show the batch's stimuli
+    /// while the step is under way) gives the same bits.
     pub fn step(&mut self) {
-        if self.record.stopped() {
-            return;
+        if let Some(prepared) = self.prepare_step() {
+            self.apply_step(prepared);
         }
-        // A cancelled step returns before anything is changed.
+    }
+
+    /// The first part of [`Simulation::step`]: draws and encodes the next step's batch
+    /// (which depends on the seed, the step number and the bank only, never on `W`).
+    /// Nothing changes; `None` when training has stopped or the cancel token is set.
+    pub fn prepare_step(&mut self) -> Option<PreparedStep> {
+        if self.record.stopped() {
+            return None;
+        }
         let cancel = self.cancel.as_ref();
         let step = self.step_count();
-        let Some(batch) = Batch::draw(self.config(), step, self.config().batch, cancel) else {
-            return;
+        let batch = Batch::draw(self.config(), step, self.config().batch, cancel)?;
+        let mut prepared = PreparedStep {
+            step,
+            bank_version: self.bank_version(),
+            stimuli: Arc::new(batch.stimuli),
+            activities: None,
         };
-        if let Phase::Fields { total, .. } = self.phase() {
-            if self.cancelled() {
-                return;
+        if let Phase::Fields { .. } = self.phase() {
+            return Some(prepared);
+        }
+        let current = self.activities_unless(&prepared.stimuli, cancel)?;
+        let previous = match (&batch.previous, self.config().rule) {
+            (Some(prev), LearningRule::Temporal) => {
+                Some(Arc::new(self.activities_unless(prev, cancel)?))
             }
-            self.field_step(&batch.stimuli, total);
+            _ => None,
+        };
+        prepared.activities = Some((Arc::new(current), previous));
+        Some(prepared)
+    }
+
+    /// The second part of [`Simulation::step`]: learns from a batch
+    /// [`Simulation::prepare_step`] drew for the current step (any other is ignored),
+    /// then records the scheduled metrics. Metrics a cancelled step left due are
+    /// computed first. A cancellation (the token is checked inside the Hebbian kernel
+    /// and the metrics) leaves the step undone, or — when it stops the metrics — done
+    /// with its metrics still due ([`Simulation::metrics_due`]).
+    pub fn apply_step(&mut self, prepared: PreparedStep) {
+        if !self.complete_metrics() || self.record.stopped() {
             return;
         }
-        let Some(current) = self.activities_unless(&batch.stimuli, cancel) else {
+        if prepared.step != self.step_count() || prepared.bank_version != self.bank_version() {
             return;
-        };
-        let previous = match (&batch.previous, self.config().rule) {
-            (Some(prev), LearningRule::Temporal) => match self.activities_unless(prev, cancel) {
-                Some(p) => Some(p),
-                None => return,
-            },
-            _ => None,
+        }
+        let stimuli = &prepared.stimuli;
+        let (current, previous) = match (self.phase(), &prepared.activities) {
+            (Phase::Fields { total, .. }, _) => {
+                if !self.cancelled() {
+                    self.field_step(stimuli, total);
+                }
+                return;
+            }
+            (Phase::Graph, Some(a)) => a,
+            (Phase::Graph, None) => return,
         };
         if self.cancelled() {
             return;
@@ -202,7 +291,7 @@ impl Simulation {
         if let Some(overview) = &mut self.overview {
             overview.record_step(&params, current.view(), previous.as_ref().map(|p| p.view()));
         }
-        let total = self.record.show(&batch.stimuli, &current);
+        let total = self.record.show(stimuli, current);
         self.record.count_step();
         // Cheap checks every step (O(B·M) activities, O(M) node weights); the O(M²)
         // weights are checked through the scheduled metrics and before every save.
@@ -216,8 +305,44 @@ impl Simulation {
             return;
         }
         if metrics::on_schedule(self.record.graph_steps(), self.neurons()) {
-            self.push_metrics();
+            self.metrics_due = true;
+            self.complete_metrics();
         }
+    }
+
+    /// Whether the scheduled metrics of the current step are still to be computed (a
+    /// cancellation stopped them): the next step, [`Simulation::complete_metrics`] or
+    /// [`Simulation::record_metrics`] computes them, from the same `W`.
+    pub fn metrics_due(&self) -> bool {
+        self.metrics_due
+    }
+
+    /// Whether applying `prepared` will compute metrics (the step is on the schedule,
+    /// or metrics are still due): what a view uses to expect a longer step.
+    pub fn metrics_ahead(&self, prepared: &PreparedStep) -> bool {
+        self.metrics_due
+            || (prepared.activities.is_some()
+                && metrics::on_schedule(self.record.graph_steps() + 1, self.neurons()))
+    }
+
+    /// Computes metrics that are due, looking at the cancel token; returns whether none
+    /// are due any more.
+    pub fn complete_metrics(&mut self) -> bool {
+        if !self.metrics_due {
+            return true;
+        }
+        if self.record.lacks_metrics() && self.phase() == Phase::Graph {
+            // Mirrored in place, so the metrics read W without a copy of it.
+            self.net.state_mut().mirror_now();
+            let Some(m) = self.record.metrics_unless(&self.net, self.cancel.as_ref()) else {
+                return false;
+            };
+            if self.record.keep(m) {
+                self.record_pins();
+            }
+        }
+        self.metrics_due = false;
+        true
     }
 
     /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
@@ -253,6 +378,7 @@ impl Simulation {
         if self.record.keep(m) {
             self.record_pins();
         }
+        self.metrics_due = false;
     }
 
     /// Why training stopped, once it has diverged (`None` while the state is healthy as
@@ -301,6 +427,7 @@ impl Simulation {
             o.mark_stale();
         }
         self.record.reset();
+        self.metrics_due = false;
         self.pins.clear_histories();
         self.record_pins();
     }

@@ -44,6 +44,19 @@ pub struct Snapshot {
     /// For a large `W`: block means in the view's order, its window of exact cells and
     /// its row ([`super::Simulation::set_view`]); `None` when no view asked.
     pub summary: Option<Arc<WeightSummary>>,
+    /// Set on a preview of the step under way ([`super::step_preview`]): `summary`
+    /// shows `W` after that many of the next step's stimuli, everything else the `step`
+    /// completed before it.
+    pub partial: Option<PartialStep>,
+}
+
+/// How far into the next step a preview is ([`Snapshot::partial`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartialStep {
+    /// Stimuli of the step taken in.
+    pub stimuli: usize,
+    /// Stimuli in the step's batch.
+    pub of: usize,
 }
 
 impl Snapshot {
@@ -100,6 +113,7 @@ impl Snapshot {
             history: Arc::new(record.history().to_vec()),
             pins: Arc::new(pins.clone()),
             summary: None,
+            partial: None,
         }
     }
 

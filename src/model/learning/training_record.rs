@@ -8,6 +8,7 @@ use ndarray::Array2;
 use super::network::Network;
 use super::phase::Phase;
 use super::training_batch::Batch;
+use crate::cancel::CancelToken;
 use crate::model::learning::HebbianState;
 use crate::model::learning::metrics::{self, MetricsInput, MetricsRecord};
 
@@ -195,9 +196,20 @@ impl TrainingRecord {
 
     /// The metrics of `net`'s weights now, at this record's step and last mean activity.
     pub(super) fn metrics(&self, net: &Network) -> MetricsRecord {
+        self.metrics_unless(net, None)
+            .expect("only a cancel token stops the metrics")
+    }
+
+    /// [`TrainingRecord::metrics`] with a look at `cancel` while `W` is read (`None`:
+    /// cancelled).
+    pub(super) fn metrics_unless(
+        &self,
+        net: &Network,
+        cancel: Option<&CancelToken>,
+    ) -> Option<MetricsRecord> {
         let state = net.learning_state();
         let w = state.raw_weights();
-        metrics::compute(
+        metrics::compute_unless(
             w.view(),
             MetricsInput {
                 step: self.step,
@@ -208,6 +220,7 @@ impl TrainingRecord {
                 random_permutation: net.random_permutation(),
                 scored: net.scored_neurons(),
             },
+            cancel,
         )
     }
 

@@ -1,0 +1,315 @@
+//! The view of a large `W` while a step is under way.
+//!
+//! At M = 16,384 one step of 64 stimuli takes a few tenths of a second, and a step with
+//! scheduled metrics seconds: one picture per step is a slide show. A step adds
+//! `c·Σ_b l_bᵀ r_b` — one term per stimulus — to `(1−λ)·W`, so `W` after the first `k`
+//! of the batch's stimuli, `(1−λ)·W + c·Σ_{b<k} l_bᵀ r_b`, is well defined, and its
+//! block means, window of cells and row follow from the step's activities alone
+//! (`O(k·K²)` for `K × K` blocks, far less than the step), without reading `W` — which
+//! the Hebbian kernel is writing meanwhile. [`StepPreview`] computes them aside, so a
+//! view can show the batch's stimuli going in while the simulation works on the step;
+//! the exact `W` of the completed step then replaces the preview. The preview's cells
+//! are those of the partial sum up to rounding (`f64` here, the kernel's own order
+//! there): a picture, not the learned state.
+
+use std::sync::Arc;
+
+use ndarray::{Array2, ArrayView2, s};
+
+use crate::model::config::LearningRule;
+use crate::model::learning::UpdateParams;
+use crate::model::learning::overview::{Overview, ViewRequest, Viewport, WeightSummary};
+
+/// Block means, window and row of `W` after the first stimuli of a step, built up
+/// stimulus by stimulus from the step's start (see the module docs).
+#[derive(Clone, Debug)]
+pub struct StepPreview {
+    /// Block sums, advanced through the stimuli taken in so far.
+    overview: Overview,
+    /// The picture at the step's start (its window and row give the positions).
+    start: WeightSummary,
+    /// The window's cells after the stimuli taken in so far.
+    viewport: Option<Vec<f64>>,
+    /// The row's values after the stimuli taken in so far.
+    row: Option<Vec<f64>>,
+    stimuli: Arc<Array2<f32>>,
+    /// Activities: rows of the update `LᵀR`.
+    left: Arc<Array2<f32>>,
+    /// Columns of the update (the temporal rule's earlier frames; else `left`).
+    right: Option<Arc<Array2<f32>>>,
+    /// `1 − λ`.
+    keep: f64,
+    /// `c = η / B`.
+    factor: f64,
+    /// Stimuli taken in so far.
+    done: usize,
+}
+
+impl StepPreview {
+    /// A preview of the step that adds `current` (and `previous`, for the temporal rule)
+    /// with `params` to the `W` whose picture in the order of `request` is `start`.
+    /// `None` for a rule the block sums do not follow, or a picture of another order.
+    pub(super) fn new(
+        start: &WeightSummary,
+        request: &ViewRequest,
+        params: &UpdateParams,
+        stimuli: Arc<Array2<f32>>,
+        current: Arc<Array2<f32>>,
+        previous: Option<Arc<Array2<f32>>>,
+    ) -> Option<Self> {
+        let right = match params.rule {
+            LearningRule::Hebb => None,
+            LearningRule::Temporal => previous.filter(|p| p.dim() == current.dim()),
+            LearningRule::Covariance | LearningRule::Oja => return None,
+        };
+        if current.ncols() != start.neurons {
+            return None;
+        }
+        let overview = Overview::from_summary(request.clone(), start)?;
+        let batch = current.nrows().max(1);
+        let start = start.clone();
+        Some(Self {
+            overview,
+            viewport: start
+                .viewport
+                .as_ref()
+                .map(|v| v.values.iter().map(|&x| f64::from(x)).collect()),
+            row: start
+                .row
+                .as_ref()
+                .map(|(_, r)| r.iter().map(|&x| f64::from(x)).collect()),
+            start,
+            stimuli,
+            left: current,
+            right,
+            keep: 1.0 - f64::from(params.decay),
+            factor: f64::from(params.learning_rate) / batch as f64,
+            done: 0,
+        })
+    }
+
+    /// Stimuli in the step's batch.
+    pub fn batch(&self) -> usize {
+        self.left.nrows()
+    }
+
+    /// Stimuli taken in so far.
+    pub fn taken(&self) -> usize {
+        self.done
+    }
+
+    /// Takes in the batch's stimuli up to `k` (at most the batch; never back).
+    pub fn advance_to(&mut self, k: usize) {
+        let k = k.min(self.batch());
+        if k <= self.done {
+            return;
+        }
+        let (from, first) = (self.done, self.done == 0);
+        let keep = if first { self.keep } else { 1.0 };
+        let left = self.left.slice(s![from..k, ..]);
+        let right = match &self.right {
+            Some(r) => r.slice(s![from..k, ..]),
+            None => self.left.slice(s![from..k, ..]),
+        };
+        self.overview.record_each(keep, self.factor, left, right);
+        let order = self.overview.request().order.clone();
+        if let (Some(values), Some(window)) = (&mut self.viewport, &self.start.viewport) {
+            if first && keep != 1.0 {
+                values.iter_mut().for_each(|v| *v *= keep);
+            }
+            add_window(values, window, &order, self.factor, left, right);
+        }
+        if let (Some(values), Some((i, _))) = (&mut self.row, &self.start.row) {
+            if first && keep != 1.0 {
+                values.iter_mut().for_each(|v| *v *= keep);
+            }
+            for (l, r) in left.rows().into_iter().zip(right.rows()) {
+                let a = f64::from(l[*i]);
+                if a == 0.0 {
+                    continue;
+                }
+                for (j, (v, &b)) in values.iter_mut().zip(r).enumerate() {
+                    if b != 0.0 && j != *i {
+                        *v += self.factor * a * f64::from(b);
+                    }
+                }
+            }
+        }
+        self.done = k;
+    }
+
+    /// The picture after the stimuli taken in so far.
+    pub fn summary(&self) -> WeightSummary {
+        let (means, range) = self.overview.means();
+        let viewport = match (&self.start.viewport, &self.viewport) {
+            (Some(w), Some(values)) => Some(Viewport {
+                rows: w.rows.clone(),
+                cols: w.cols.clone(),
+                values: values.iter().map(|&v| v as f32).collect(),
+            }),
+            _ => None,
+        };
+        let row = match (&self.start.row, &self.row) {
+            (Some((i, _)), Some(values)) => Some((*i, values.iter().map(|&v| v as f32).collect())),
+            _ => None,
+        };
+        WeightSummary {
+            neurons: self.start.neurons,
+            order_id: self.start.order_id,
+            block: self.start.block,
+            side: self.start.side,
+            means,
+            range,
+            viewport,
+            row,
+            symmetric: self.start.symmetric,
+        }
+    }
+
+    /// The last stimulus taken in (pixels) and its activities, if any.
+    pub fn last_shown(&self) -> Option<(Vec<f32>, Vec<f32>)> {
+        let b = self.done.checked_sub(1)?;
+        Some((self.stimuli.row(b).to_vec(), self.left.row(b).to_vec()))
+    }
+}
+
+/// Adds `factor·Σ_b l_b[order r]·r_b[order c]` to the window's cells (the diagonal of
+/// `W` stays zero).
+fn add_window(
+    values: &mut [f64],
+    window: &Viewport,
+    order: &[usize],
+    factor: f64,
+    left: ArrayView2<f32>,
+    right: ArrayView2<f32>,
+) {
+    let width = window.cols.len();
+    let (mut rows, mut cols) = (Vec::new(), Vec::new());
+    for (l, r) in left.rows().into_iter().zip(right.rows()) {
+        rows.clear();
+        cols.clear();
+        rows.extend(window.rows.clone().enumerate().filter_map(|(a, p)| {
+            let x = l[order[p]];
+            (x != 0.0).then(|| (a, order[p], factor * f64::from(x)))
+        }));
+        if rows.is_empty() {
+            continue;
+        }
+        cols.extend(window.cols.clone().enumerate().filter_map(|(a, p)| {
+            let x = r[order[p]];
+            (x != 0.0).then(|| (a, order[p], f64::from(x)))
+        }));
+        for &(a, i, x) in &rows {
+            let line = &mut values[a * width..(a + 1) * width];
+            for &(c, j, y) in &cols {
+                if i != j {
+                    line[c] += x * y;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::learning::{HebbianState, PathChoice};
+
+    /// After `k` of a step's stimuli the preview shows (to rounding) what a step made of
+    /// those `k` stimuli alone, at the full batch's rate, would have learned; after all
+    /// of them, what the step learned.
+    #[test]
+    fn a_preview_after_k_stimuli_is_w_after_k_stimuli() {
+        let m = 41;
+        let batch = 6;
+        let order: Vec<usize> = (0..m).map(|p| (p * 11 + 5) % m).collect();
+        for (rule, decay) in [
+            (LearningRule::Hebb, 0.0),
+            (LearningRule::Hebb, 0.1),
+            (LearningRule::Temporal, 0.05),
+        ] {
+            let p = UpdateParams {
+                rule,
+                learning_rate: 0.4,
+                decay,
+            };
+            let act = |step: usize| {
+                Array2::from_shape_fn((batch, m), |(b, i)| {
+                    if (i * 5 + b * 7 + step) % 3 == 0 {
+                        ((i + 2 * b) % 7) as f32 / 5.0
+                    } else {
+                        0.0
+                    }
+                })
+            };
+            // Two steps of history, then the step previewed.
+            let mut state = HebbianState::new(m);
+            for step in 0..2 {
+                let a = act(step);
+                let prev = a.slice(s![..;-1, ..]).to_owned();
+                state.update(&p, a.view(), Some(prev.view()), PathChoice::Auto);
+            }
+            let request = ViewRequest {
+                order: Arc::new(order.clone()),
+                order_id: 3,
+                max_side: 9,
+                viewport: Some((3..17, 20..41)),
+                row: Some(7),
+            };
+            let mut overview = Overview::new(request.clone(), &state).unwrap();
+            let start = overview.summary(&state);
+            let current = Arc::new(act(2));
+            let previous = Arc::new(current.slice(s![..;-1, ..]).to_owned());
+            let stimuli = Arc::new(Array2::from_shape_fn((batch, 4), |(b, x)| (b * x) as f32));
+            let mut preview = StepPreview::new(
+                &start,
+                &request,
+                &p,
+                stimuli,
+                current.clone(),
+                Some(previous.clone()),
+            )
+            .unwrap();
+            for k in [2, 5, 6] {
+                preview.advance_to(k);
+                assert_eq!(preview.taken(), k);
+                // W after the first k stimuli: the same decay, c = η / B of the full batch.
+                let mut want = state.clone();
+                let scaled = |a: &Array2<f32>| {
+                    let mut x = a.slice(s![..k, ..]).to_owned();
+                    x.mapv_inplace(|v| v * (k as f32 / batch as f32).sqrt());
+                    x
+                };
+                let (l, r) = (scaled(&current), scaled(&previous));
+                want.update(&p, l.view(), Some(r.view()), PathChoice::Sparse);
+                let mut want_overview = Overview::new(
+                    ViewRequest {
+                        order: Arc::new(order.clone()),
+                        order_id: 3,
+                        max_side: 9,
+                        viewport: Some((3..17, 20..41)),
+                        row: Some(7),
+                    },
+                    &want,
+                )
+                .unwrap();
+                let want = want_overview.summary(&want);
+                let got = preview.summary();
+                let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * (1.0 + b.abs());
+                for (x, y) in got.means.iter().zip(&want.means) {
+                    assert!(x.is_nan() && y.is_nan() || close(*x, *y), "{rule:?} k {k}");
+                }
+                let (gv, wv) = (got.viewport.unwrap(), want.viewport.unwrap());
+                assert_eq!((&gv.rows, &gv.cols), (&wv.rows, &wv.cols));
+                assert!(gv.values.iter().zip(&wv.values).all(|(x, y)| close(*x, *y)));
+                let (gr, wr) = (got.row.unwrap(), want.row.unwrap());
+                assert_eq!(gr.0, wr.0);
+                assert!(gr.1.iter().zip(&wr.1).all(|(x, y)| close(*x, *y)));
+            }
+            // And the stimulus shown is the last one taken in.
+            let (stimulus, activity) = preview.last_shown().unwrap();
+            assert_eq!(stimulus, vec![0.0, 5.0, 10.0, 15.0]);
+            assert_eq!(activity, current.row(5).to_vec());
+        }
+    }
+}
