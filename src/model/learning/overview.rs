@@ -281,6 +281,19 @@ impl Overview {
         self.stale = false;
     }
 
+    /// The start of following a step: marks the sums stale (and returns false) when the
+    /// activities do not fit them, otherwise applies the decay `keep` to every sum.
+    fn decay_for(&mut self, keep: f64, left: ArrayView2<f32>, right: ArrayView2<f32>) -> bool {
+        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
+            self.stale = true;
+            return false;
+        }
+        if keep != 1.0 {
+            self.sums.iter_mut().for_each(|s| *s *= keep);
+        }
+        true
+    }
+
     /// Follows one step `W ← keep·W + factor·LᵀR` (off the diagonal) through the block
     /// sums: `factor·(LP)ᵀ(RP)` minus the diagonal cells.
     pub fn record(
@@ -290,12 +303,8 @@ impl Overview {
         left: ArrayView2<f32>,
         right: ArrayView2<f32>,
     ) {
-        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
-            self.stale = true;
+        if !self.decay_for(keep, left, right) {
             return;
-        }
-        if keep != 1.0 {
-            self.sums.iter_mut().for_each(|s| *s *= keep);
         }
         let k = self.side;
         let summed = |a: ArrayView2<f32>| {
@@ -355,12 +364,8 @@ impl Overview {
         left: ArrayView2<f32>,
         right: ArrayView2<f32>,
     ) {
-        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
-            self.stale = true;
+        if !self.decay_for(keep, left, right) {
             return;
-        }
-        if keep != 1.0 {
-            self.sums.iter_mut().for_each(|s| *s *= keep);
         }
         let k = self.side;
         // Per stimulus: its block sums on each side, and the blocks it touches.
