@@ -37,6 +37,8 @@ shot stimulus-2d    --preset image-rotate --steps 50 --view stimulus
 # The photo turning under the quarter turn the network found by itself.
 shot transform-image-rotate --preset image-rotate --steps 1500 --search --select "rotate 90°" --view transformation
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
+# The 16,384-neuron layer after its default training (block means of the 1 GiB W).
+shot preset-torus-large --preset torus-large --steps 600 --view overview
 # The light theme, and two steps of the lecture tour.
 shot overview-light --preset ring-shift --steps 400 --search --order recovered --view overview --theme light
 shot tour-4-shift-recovered --tour-step 4 --presentation

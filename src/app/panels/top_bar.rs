@@ -180,7 +180,9 @@ fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAct
             ui.label(RichText::new("· training off").italics())
                 .on_hover_text(TRAINING_OFF);
         } else if let Some(p) = &state.latest {
-            let stimuli = p.snapshot.history.last().map_or(0, |r| r.stimuli);
+            // Stimuli seen at this step (the metrics are recorded on a log-spaced
+            // schedule, so the last record may be older than the step shown).
+            let stimuli = p.snapshot.step * p.model.config.batch as u64;
             ui.label(
                 RichText::new(format!("step {}", p.snapshot.step))
                     .strong()
@@ -194,8 +196,20 @@ fn toolbar_ui(ui: &mut egui::Ui, cx: &PanelContext<'_>, actions: &mut Vec<AppAct
             }
             ui.label(format!("· {stimuli} stimuli"));
             if let Some(r) = p.snapshot.history.last() {
-                ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
-                    .on_hover_text("Current symmetry error of the true transformation.");
+                if r.step == p.snapshot.step {
+                    ui.label(format!("· e_g = {:.4}", r.symmetry_error_true))
+                        .on_hover_text("Current symmetry error of the true transformation.");
+                } else {
+                    ui.label(format!(
+                        "· e_g = {:.4} (step {})",
+                        r.symmetry_error_true, r.step
+                    ))
+                    .on_hover_text(
+                        "Symmetry error of the true transformation at the last recorded step: \
+                         large layers record their metrics on a log-spaced schedule (ten \
+                         points per decade of steps), because each one reads all of W.",
+                    );
+                }
             }
             ui.label(format!("· {} neurons", p.model.neurons));
         }
