@@ -2,7 +2,8 @@
 //! seeded growth per candidate image of the pivot.
 //!
 //! Level 0 fixes a pivot `b₀` and tries its candidate images `j₀` (nearest node
-//! signature first), skipping every `j₀` already in the orbit of `b₀` under the
+//! signature first; above 4,096 nodes nearest local profile, see
+//! [`profile_candidates`]), skipping every `j₀` already in the orbit of `b₀` under the
 //! generators accepted so far: once `⟨gens⟩` moves `b₀` to `j₀`, a growth towards
 //! `j₀` could only find another element of a known coset. Level `l ≥ 1` does the
 //! same in the stabiliser of `b₀ … b_{l−1}` (seeds `b_k → b_k`, candidates ranked by
@@ -464,7 +465,11 @@ pub(crate) fn enumerate(
         }
         pivots.push(p);
         covered[p] = true;
-        let candidates = setup.sig.candidates(p, n);
+        let candidates = if setup.nb.complete() {
+            setup.sig.candidates(p, n)
+        } else {
+            profile_candidates(obj, setup, p)
+        };
         let exhaustive = n <= EXHAUSTIVE_MAX_N && mode == Attach::Total;
         let budget = match pivots.len() {
             1 if exhaustive => n,
@@ -516,4 +521,56 @@ pub(crate) fn enumerate(
     }
     ctx.report(1.0);
     found
+}
+
+/// How many of a node's strongest connections make its local profile.
+const PROFILE_LEN: usize = 32;
+
+/// A node's local profile: its self-weight, then the strengths `|W[u][m]| + |W[m][u]|`
+/// of its strongest connections in decreasing order. A near-symmetry maps a node onto
+/// one with nearly the same profile.
+fn profile(obj: &Objective, setup: &SeededSetup, u: usize) -> Vec<f32> {
+    let n = obj.n;
+    let mut out = Vec::with_capacity(PROFILE_LEN + 1);
+    out.push(obj.w[u * n + u]);
+    out.extend(
+        setup
+            .nb
+            .of(u)
+            .iter()
+            .map(|&m| m as usize)
+            .filter(|&m| m != u)
+            .take(PROFILE_LEN)
+            .map(|m| obj.w[u * n + m].abs() + obj.w[m * n + u].abs()),
+    );
+    out
+}
+
+/// Candidate images of pivot `b` on a large graph (partial neighbour lists), nearest
+/// local profile ([`profile`]) first, node signatures breaking ties. The global
+/// signatures (row sums, extremes) of a learned graph vary with how often each region
+/// was stimulated, so on `torus-large` they ranked detectors of other kernels in an
+/// equally stimulated region first, and all eight growths from them failed. By local
+/// profile the first candidate was the pivot's own detector one pixel along its
+/// stripes, whose growth gave the first translation.
+fn profile_candidates(obj: &Objective, setup: &SeededSetup, b: usize) -> Vec<usize> {
+    let pb = profile(obj, setup, b);
+    let mut c: Vec<(f64, f64, usize)> = (0..obj.n)
+        .filter(|&j| j != b)
+        .map(|j| {
+            let pj = profile(obj, setup, j);
+            let d: f64 = pb
+                .iter()
+                .zip(&pj)
+                .map(|(&x, &y)| ((x - y) as f64).powi(2))
+                .sum();
+            (d, setup.sig.dist2(b, j), j)
+        })
+        .collect();
+    c.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    c.into_iter().map(|x| x.2).collect()
 }

@@ -566,4 +566,4 @@ pub(crate) fn distinctive_node(
 
 #[cfg(test)]
 #[path = "growth_tests.rs"]
-mod tests;
+pub(crate) mod tests;

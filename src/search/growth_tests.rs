@@ -11,7 +11,7 @@ use ndarray::Array2;
 
 /// A symmetric circulant with a Gaussian profile (width 3) plus small symmetric noise,
 /// its nodes relabelled by `labels`; the planted shifts are `labels[i] ↦ labels[i+k]`.
-fn scrambled_circulant(n: usize, seed: u64) -> (Objective, Vec<usize>) {
+pub(crate) fn scrambled_circulant(n: usize, seed: u64) -> (Objective, Vec<usize>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut labels: Vec<usize> = (0..n).collect();
     rand::seq::SliceRandom::shuffle(labels.as_mut_slice(), &mut rng);
@@ -29,7 +29,7 @@ fn scrambled_circulant(n: usize, seed: u64) -> (Objective, Vec<usize>) {
 }
 
 /// The planted shift by `k` in the scrambled labels.
-fn planted_shift(labels: &[usize], k: usize) -> Vec<usize> {
+pub(crate) fn planted_shift(labels: &[usize], k: usize) -> Vec<usize> {
     let n = labels.len();
     let mut p = vec![0; n];
     for i in 0..n {

@@ -23,6 +23,7 @@ mod faq;
 mod generators;
 pub mod group;
 mod growth;
+mod image_swaps;
 mod lanes;
 mod neighbours;
 mod objective;

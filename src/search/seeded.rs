@@ -8,6 +8,7 @@
 //! [`super::generators`] decides which seeds to grow from.
 
 use super::growth::{self, Attach, Growth};
+use super::image_swaps;
 use super::neighbours::Neighbours;
 use super::objective::Objective;
 use super::polish;
@@ -109,6 +110,15 @@ pub(crate) fn run_one_permutation(
             break;
         }
         cost = c;
+    }
+    // Large graphs (partial neighbour lists): the mistakes of a near-symmetry come in
+    // pairs and chains too many for the worst-node passes (see `image_swaps`).
+    if !setup.nb.complete()
+        && !ctx.should_stop()
+        && image_swaps::best_image_swaps(obj, &setup.nb, &mut p, ctx)
+    {
+        polish::refine_worst(obj, &mut p, polish::REFINE_WORST, 4, ctx);
+        polish::two_opt(obj, &mut p, ctx);
     }
     let r = ctx.offer(obj, &p);
     // An imperfect but competitive growth is re-mapped as a whole, which fixes
