@@ -574,3 +574,7 @@ fn profile_candidates(obj: &Objective, setup: &SeededSetup, b: usize) -> Vec<usi
     });
     c.into_iter().map(|x| x.2).collect()
 }
+
+#[cfg(test)]
+#[path = "generators_tests.rs"]
+mod tests;
