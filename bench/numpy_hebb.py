@@ -23,11 +23,15 @@ MIN_RUN_SECS = 0.3
 
 
 def hebb(a, batch):
+    """Stimuli/s of the update in batches of `batch` rows, after one untimed step (as the
+    Rust side: the first step maps the fresh weight matrix's pages)."""
     n, m = a.shape
     w = np.zeros((m, m), dtype=np.float32)
     keep = np.float32(1.0 - DECAY)
     rate_scale = np.float32(LEARNING_RATE / batch)
-    offset = 0
+    rows = a[0:batch]
+    w = keep * w + rate_scale * (rows.T @ rows)
+    offset = batch % (n - batch + 1)
     done = 0
     start = time.perf_counter()
     while done < 3 * batch or time.perf_counter() - start < MIN_RUN_SECS:

@@ -3,8 +3,8 @@
 //!
 //! The sum is accumulated either **sparsely** (per stimulus, only the rows and columns of
 //! detectors that fired: `Σ_b n_b²` work) or **densely** (the tiled matrix product of
-//! [`super::hebb_kernel`] over the columns active anywhere in the batch: `B·u²`
-//! multiply-adds near the machine's peak). The sparse sum has two forms with the same
+//! [`super::hebb_kernel`] over the columns active anywhere in the batch — with gaps of
+//! at most 1/16 closed, [`close_gaps`] —: `B·u²` multiply-adds near the machine's peak). The sparse sum has two forms with the same
 //! bits: pair by pair (scattered updates), or row by row ([`super::hebb_rows`]: each
 //! firing of detector `i` adds a whole contiguous row, `Σ_i n_i·M` terms but vectorised
 //! and streamed — the fast form for large `W` at a few per cent activity, where a batch
@@ -64,6 +64,11 @@ const SPARSE_SCRATCH_PAIRS: f64 = 5e8;
 /// Bytes of `W` rows the sparse sum updates at once (a block stays in a core's L2 cache
 /// while every stimulus of the batch adds into it).
 const SPARSE_BLOCK_BYTES: usize = 256 << 10;
+
+/// Largest share of inactive detectors in the span of the active ones that the dense
+/// path computes as if active ([`close_gaps`]): at most 1/16 more columns, about an
+/// eighth more multiply-adds, for tiles added by the product itself.
+const GAP_SHARE: f64 = 1.0 / 16.0;
 
 /// One step's outer-product sum, planned but not yet applied.
 pub(super) struct Plan<'a> {
@@ -130,7 +135,9 @@ impl<'a> Plan<'a> {
                     }
             })
             .sum();
-        let u = (cols_l.len() * cols_r.len()) as f64;
+        // The dense path computes the active columns with small gaps closed.
+        let (dense_l, dense_r) = (close_gaps(&cols_l), close_gaps(&cols_r));
+        let u = (dense_l.len() * dense_r.len()) as f64;
         let cells = if upper_only { u / 2.0 } else { u };
         let multiply_adds = left.nrows() as f64 * cells;
         let costs = if (m as f64).powi(2) * 4.0 > CACHED_W_BYTES {
@@ -143,7 +150,7 @@ impl<'a> Plan<'a> {
         let by_rows = by_rows_cost < scattered;
         // Adding a dense tile into W whose columns are scattered (few active) costs like
         // a scattered update.
-        let cell = if 2 * cols_r.len() < m {
+        let cell = if 2 * dense_r.len() < m {
             costs.pair
         } else {
             costs.cell
@@ -153,6 +160,11 @@ impl<'a> Plan<'a> {
             PathChoice::Sparse => true,
             PathChoice::Dense => false,
             PathChoice::Auto => scattered.min(by_rows_cost) <= dense,
+        };
+        let (cols_l, cols_r) = if sparse {
+            (cols_l, cols_r)
+        } else {
+            (dense_l, dense_r)
         };
         Some(Self {
             left,
@@ -442,6 +454,21 @@ fn nonzero_counts(a: ArrayView2<f32>) -> (Vec<usize>, Vec<usize>) {
     (rows, cols.into_iter().map(|c| c as usize).collect())
 }
 
+/// The dense path's columns: the active ones `cols` (ascending, not empty), or every
+/// detector from the first to the last of them when at most [`GAP_SHARE`] of that span
+/// is inactive. The inactive ones add exact zeros, and with consecutive detectors every
+/// tile is added into `W` by the product itself ([`hebb_kernel`]'s fused tiles) and in
+/// contiguous runs.
+fn close_gaps(cols: &[usize]) -> Vec<usize> {
+    let (first, last) = (cols[0], cols[cols.len() - 1]);
+    let span = last - first + 1;
+    if ((span - cols.len()) as f64) <= GAP_SHARE * span as f64 {
+        (first..=last).collect()
+    } else {
+        cols.to_vec()
+    }
+}
+
 /// The columns with a non-zero count (ascending).
 fn nonzero_columns(counts: &[usize]) -> Vec<usize> {
     (0..counts.len()).filter(|&i| counts[i] > 0).collect()
@@ -476,6 +503,64 @@ mod tests {
             }
         }
         (w, d)
+    }
+
+    #[test]
+    fn the_dense_path_closes_small_gaps_with_the_bits_of_the_active_columns_alone() {
+        // Detectors 5 and 40 of 64 never fire (2 of 64, within 1/16): the dense plan
+        // computes every detector, the inactive ones adding exact zeros.
+        let (b, m) = (9, 64);
+        let l = Array2::from_shape_fn((b, m), |(r, i)| {
+            if i == 5 || i == 40 || (r * 7 + i * 3) % 4 == 0 {
+                0.0
+            } else {
+                ((r * 13 + i * 29) % 23) as f32 / 11.0 - 0.5
+            }
+        });
+        let active: Vec<usize> = (0..m)
+            .filter(|&i| l.column(i).iter().any(|&x| x != 0.0))
+            .collect();
+        assert_eq!(active.len(), m - 2);
+        for upper in [true, false] {
+            let plan = Plan::new(l.view(), l.view(), PathChoice::Dense, upper).unwrap();
+            assert_eq!(plan.cols_l, (0..m).collect::<Vec<_>>());
+            // A non-zero start, so the zeros are really added.
+            let start: Vec<f32> = (0..m * m)
+                .map(|x| {
+                    if x % m == x / m {
+                        0.0
+                    } else {
+                        (x % 11) as f32 * 0.1
+                    }
+                })
+                .collect();
+            let (mut w, mut d) = (start.clone(), vec![0.25f32; m]);
+            assert_eq!(plan.apply(&mut w, &mut d, 0.3, None), PathTaken::Dense);
+            let (mut w_want, mut d_want) = (start, vec![0.25f32; m]);
+            let packed = Packed::new(l.view(), &active);
+            hebb_kernel::accumulate_dense(
+                &mut w_want,
+                &mut d_want,
+                0.3,
+                &packed,
+                &packed,
+                &active,
+                &active,
+                upper,
+            );
+            let current = |w: &[f32]| {
+                (0..m * m)
+                    .filter(|&x| !upper || x % m >= x / m)
+                    .map(|x| w[x].to_bits())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(current(&w), current(&w_want), "upper {upper}");
+            assert_eq!(d, d_want);
+        }
+        // Wider gaps are left to the active columns alone.
+        let sparse = &l * &Array2::from_shape_fn((b, m), |(_, i)| f32::from(i % 3 == 0));
+        let plan = Plan::new(sparse.view(), sparse.view(), PathChoice::Dense, true).unwrap();
+        assert!(plan.cols_l.iter().all(|&i| i % 3 == 0));
     }
 
     #[test]

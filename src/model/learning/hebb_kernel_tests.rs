@@ -135,7 +135,7 @@ fn one_and_two_threads_and_the_cancellable_order_agree_bit_for_bit() {
 #[test]
 fn fused_and_split_tiles_agree_with_the_tiles_computed_aside_bit_for_bit() {
     // Every column active, so whole tiles are added by gemm itself; u ≥ 2048 gives
-    // 256-wide tiles whose diagonal ones are split; the batch of 600 is too deep to
+    // 512-wide tiles whose diagonal ones are split; the batch of 600 is too deep to
     // fuse, so both orders are compared there too.
     for (b, m) in [(5, 300), (3, 2100), (600, 260)] {
         let l = Array2::from_shape_fn((b, m), |(r, i)| {
