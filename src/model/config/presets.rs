@@ -235,7 +235,8 @@ pub fn all() -> Vec<Preset> {
 /// of the 1,024 positions sees about as many blobs as `torus-translate`'s 256 positions
 /// see in 150 steps. After 150 steps the graph was too noisy for the search (`e_g` 0.103
 /// against a random 1.233; its growths went wrong everywhere); after 600, `e_g` is 0.052
-/// against 1.232, and the search finds translate (0, +1) with consistency 0.96.
+/// against 1.232, and the search finds translate (0, +1) exactly and its group C₃₂ (not yet
+/// the other unit translation; docs/presets.md has the diagnosis).
 const TORUS_LARGE_STEPS: u64 = 600;
 
 /// `torus-large`: `torus-translate` at 16 times the neurons — a 32 × 32
