@@ -293,7 +293,7 @@ fn stabiliser_candidates(
         })
         .sum();
     let cutoff = noise.map_or(f64::INFINITY, |e| BASE_MISMATCH_FACTOR * e * size);
-    let mut c: Vec<(f64, f64, usize)> = (0..n)
+    let c: Vec<(f64, f64, usize)> = (0..n)
         .filter(|&j| j != b && !base.contains(&j))
         .filter_map(|j| {
             let mismatch: f64 = base
@@ -310,6 +310,12 @@ fn stabiliser_candidates(
     // The weights to the fixed points are a hard constraint; node signatures only
     // break ties (on a graph whose nodes all look alike, such as a circulant, their
     // noise would otherwise bury the right image among hundreds).
+    ranked(c)
+}
+
+/// The nodes of `(key, signature distance, node)` triples by key, then signature
+/// distance, then index.
+fn ranked(mut c: Vec<(f64, f64, usize)>) -> Vec<usize> {
     c.sort_by(|a, b| {
         a.0.total_cmp(&b.0)
             .then(a.1.total_cmp(&b.1))
@@ -555,24 +561,20 @@ fn profile(obj: &Objective, setup: &SeededSetup, u: usize) -> Vec<f32> {
 /// stripes, whose growth gave the first translation.
 fn profile_candidates(obj: &Objective, setup: &SeededSetup, b: usize) -> Vec<usize> {
     let pb = profile(obj, setup, b);
-    let mut c: Vec<(f64, f64, usize)> = (0..obj.n)
-        .filter(|&j| j != b)
-        .map(|j| {
-            let pj = profile(obj, setup, j);
-            let d: f64 = pb
-                .iter()
-                .zip(&pj)
-                .map(|(&x, &y)| ((x - y) as f64).powi(2))
-                .sum();
-            (d, setup.sig.dist2(b, j), j)
-        })
-        .collect();
-    c.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(a.2.cmp(&b.2))
-    });
-    c.into_iter().map(|x| x.2).collect()
+    ranked(
+        (0..obj.n)
+            .filter(|&j| j != b)
+            .map(|j| {
+                let pj = profile(obj, setup, j);
+                let d: f64 = pb
+                    .iter()
+                    .zip(&pj)
+                    .map(|(&x, &y)| ((x - y) as f64).powi(2))
+                    .sum();
+                (d, setup.sig.dist2(b, j), j)
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -215,22 +215,9 @@ impl<'a> Grower<'a> {
         }
         self.neigh = neigh;
         self.add_compared(u);
-        let (obj, n) = (self.obj, self.obj.n);
-        let wuu = obj.w[u * n + u];
         let mut best: Option<(f32, usize)> = None;
         for &v in &self.candidates {
-            let d = wuu - obj.w[v * n + v];
-            let mut c = d * d;
-            for &m in &self.neigh {
-                let pm = self.img[m];
-                let d1 = obj.w[u * n + m] - obj.w[v * n + pm];
-                if obj.symmetric {
-                    c += 2.0 * d1 * d1;
-                } else {
-                    let d2 = obj.w[m * n + u] - obj.w[pm * n + v];
-                    c += d1 * d1 + d2 * d2;
-                }
-            }
+            let c = image_cost(self.obj, u, v, &self.neigh, |m| self.img[m]);
             let better = best.is_none_or(|(b, bv)| c.total_cmp(&b).then(v.cmp(&bv)).is_lt());
             if !c.is_nan() && better {
                 best = Some((c, v));
@@ -359,6 +346,32 @@ impl<'a> Grower<'a> {
         free.sort_by(cmp);
         free
     }
+}
+
+/// The mismatch of sending `u` to `v` against the images (`image(m)`) of the mapped
+/// nodes `compared` (none of them `u`): `(W[u][u] − W[v][v])² + Σ_m (W[u][m] −
+/// W[v][π m])² + (W[m][u] − W[π m][v])²`.
+pub(crate) fn image_cost(
+    obj: &Objective,
+    u: usize,
+    v: usize,
+    compared: &[usize],
+    image: impl Fn(usize) -> usize,
+) -> f32 {
+    let n = obj.n;
+    let d = obj.w[u * n + u] - obj.w[v * n + v];
+    let mut c = d * d;
+    for &m in compared {
+        let pm = image(m);
+        let d1 = obj.w[u * n + m] - obj.w[v * n + pm];
+        if obj.symmetric {
+            c += 2.0 * d1 * d1;
+        } else {
+            let d2 = obj.w[m * n + u] - obj.w[pm * n + v];
+            c += d1 * d1 + d2 * d2;
+        }
+    }
+    c
 }
 
 /// Grows a full permutation from the given seed pairs. On a graph above

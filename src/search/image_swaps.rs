@@ -13,6 +13,7 @@
 //! and the node `b = π⁻¹(v)` holding it, and the pair is swapped when the exact change
 //! of the cost says so. A chain is undone one link per swap.
 
+use super::growth::image_cost;
 use super::neighbours::{NEIGHBOURS, Neighbours};
 use super::objective::Objective;
 use super::progress::Ctx;
@@ -72,7 +73,7 @@ pub(crate) fn best_image_swaps(
                         continue;
                     }
                     stamp[v] = stamp_id;
-                    let c = image_cost(obj, p, a, v, &compared);
+                    let c = image_cost(obj, a, v, &compared, |m| p[m]);
                     if c.is_nan() {
                         continue;
                     }
@@ -99,25 +100,6 @@ pub(crate) fn best_image_swaps(
         }
     }
     any
-}
-
-/// Mismatch of sending `a` to `v` against the images of `compared` (as growth scores an
-/// image, [`super::growth`]).
-fn image_cost(obj: &Objective, p: &[usize], a: usize, v: usize, compared: &[usize]) -> f32 {
-    let n = obj.n;
-    let d = obj.w[a * n + a] - obj.w[v * n + v];
-    let mut c = d * d;
-    for &m in compared {
-        let pm = if m == a { v } else { p[m] };
-        let d1 = obj.w[a * n + m] - obj.w[v * n + pm];
-        if obj.symmetric {
-            c += 2.0 * d1 * d1;
-        } else {
-            let d2 = obj.w[m * n + a] - obj.w[pm * n + v];
-            c += d1 * d1 + d2 * d2;
-        }
-    }
-    c
 }
 
 /// Keeps the [`TRIED`] lowest costs (ties by index), best first.
