@@ -18,10 +18,12 @@ use ndarray::{Array2, ArrayView2, s};
 
 use crate::model::config::LearningRule;
 use crate::model::learning::UpdateParams;
-use crate::model::learning::overview::{Overview, ViewRequest, Viewport, WeightSummary};
+use crate::model::learning::overview::{Overview, Viewport, WeightSummary};
 
 /// Block means, window and row of `W` after the first stimuli of a step, built up
-/// stimulus by stimulus from the step's start (see the module docs).
+/// stimulus by stimulus from the step's start (see the module docs). It holds the
+/// simulation's block sums while the step is under way ([`StepPreview::finish`] gives
+/// them back after the whole step), so the step itself need not follow them.
 #[derive(Clone, Debug)]
 pub struct StepPreview {
     /// Block sums, advanced through the stimuli taken in so far.
@@ -47,28 +49,33 @@ pub struct StepPreview {
 
 impl StepPreview {
     /// A preview of the step that adds `current` (and `previous`, for the temporal rule)
-    /// with `params` to the `W` whose picture in the order of `request` is `start`.
-    /// `None` for a rule the block sums do not follow, or a picture of another order.
+    /// with `params` to the `W` whose block sums `overview` holds and whose picture is
+    /// `start` (its window and row). The overview is given back (`Err`) for a rule the
+    /// block sums do not follow, stale sums, or a picture of another order or blocks.
     pub(super) fn new(
+        overview: Overview,
         start: &WeightSummary,
-        request: &ViewRequest,
         params: &UpdateParams,
         stimuli: Arc<Array2<f32>>,
         current: Arc<Array2<f32>>,
         previous: Option<Arc<Array2<f32>>>,
-    ) -> Option<Self> {
+    ) -> Result<Self, Box<Overview>> {
         let right = match params.rule {
             LearningRule::Hebb => None,
             LearningRule::Temporal => previous.filter(|p| p.dim() == current.dim()),
-            LearningRule::Covariance | LearningRule::Oja => return None,
+            LearningRule::Covariance | LearningRule::Oja => return Err(Box::new(overview)),
         };
-        if current.ncols() != start.neurons {
-            return None;
+        let fits = !overview.is_stale()
+            && current.ncols() == start.neurons
+            && overview.request().order_id == start.order_id
+            && overview.request().order.len() == start.neurons
+            && (overview.block(), overview.side()) == (start.block, start.side);
+        if !fits {
+            return Err(Box::new(overview));
         }
-        let overview = Overview::from_summary(request.clone(), start)?;
         let batch = current.nrows().max(1);
         let start = start.clone();
-        Some(Self {
+        Ok(Self {
             overview,
             viewport: start
                 .viewport
@@ -86,6 +93,20 @@ impl StepPreview {
             factor: f64::from(params.learning_rate) / batch as f64,
             done: 0,
         })
+    }
+
+    /// The block sums after the whole step (every stimulus taken in): what the
+    /// simulation's own overview would hold after the step, to rounding.
+    pub fn finish(mut self) -> Overview {
+        self.advance_to(self.batch());
+        self.overview
+    }
+
+    /// The block sums, marked stale (the step was not completed, and they no longer
+    /// follow `W`: they are summed again exactly when next asked for).
+    pub fn abandon(mut self) -> Overview {
+        self.overview.mark_stale();
+        self.overview
     }
 
     /// Stimuli in the step's batch.
@@ -213,6 +234,7 @@ fn add_window(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::learning::overview::ViewRequest;
     use crate::model::learning::{HebbianState, PathChoice};
 
     /// After `k` of a step's stimuli the preview shows (to rounding) what a step made of
@@ -262,8 +284,8 @@ mod tests {
             let previous = Arc::new(current.slice(s![..;-1, ..]).to_owned());
             let stimuli = Arc::new(Array2::from_shape_fn((batch, 4), |(b, x)| (b * x) as f32));
             let mut preview = StepPreview::new(
+                overview,
                 &start,
-                &request,
                 &p,
                 stimuli,
                 current.clone(),
@@ -310,6 +332,15 @@ mod tests {
             let (stimulus, activity) = preview.last_shown().unwrap();
             assert_eq!(stimulus, vec![0.0, 5.0, 10.0, 15.0]);
             assert_eq!(activity, current.row(5).to_vec());
+            // The block sums it gives back are those of the whole step.
+            let shown = preview.summary().means;
+            let (means, _) = preview.finish().means();
+            assert!(
+                means
+                    .iter()
+                    .zip(&shown)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
         }
     }
 }

@@ -1,0 +1,108 @@
+//! The pictures of a large step under way. While the helper thread applies the step,
+//! the simulation thread takes in the batch's stimuli one after another at the pace the
+//! step is expected to take ([`StepPreview`], from the batch's activities alone) and
+//! publishes the view of `W` after them — block means, window and row — whenever a
+//! picture is due. It holds the simulation's block sums meanwhile
+//! ([`Simulation::take_overview`]): after the whole batch they are what the step would
+//! have made of them, so the step itself need not follow them, and they go back.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::published::Published;
+use super::publisher::Publisher;
+use crate::model::learning::snapshot::PartialStep;
+use crate::model::learning::step_preview::StepPreview;
+use crate::model::learning::{PreparedStep, UpdateParams};
+use crate::model::{Simulation, SnapshotWeights};
+
+/// A step's preview and the publication of the step before it, which it is shown on.
+pub(super) struct PreviewFeed {
+    preview: StepPreview,
+    /// The newest completed step's publication (everything but the view of `W`).
+    base: Arc<Published>,
+    /// Stimuli taken in as of the newest published preview.
+    shown: usize,
+}
+
+impl PreviewFeed {
+    /// The preview of `prepared`, built on `base` (the publication of `sim` before the
+    /// step), holding `sim`'s block sums until [`PreviewFeed::finish`]; `None` — the
+    /// sums left with `sim` — when there is none to be had (no view, a rule or phase the
+    /// block sums do not follow, a picture of another step or order).
+    pub(super) fn start(
+        sim: &mut Simulation,
+        prepared: &PreparedStep,
+        base: Option<&Arc<Published>>,
+    ) -> Option<Self> {
+        let base = base?;
+        let start = base.snapshot.summary.as_ref()?;
+        if base.snapshot.step != sim.step_count() || base.model.neurons != sim.neurons() {
+            return None;
+        }
+        let overview = sim.take_overview()?;
+        let params = UpdateParams::of(sim.config());
+        match prepared.preview(overview, start, &params) {
+            Ok(preview) => Some(Self {
+                preview,
+                base: base.clone(),
+                shown: 0,
+            }),
+            Err(overview) => {
+                sim.put_overview(*overview);
+                None
+            }
+        }
+    }
+
+    /// Takes in the stimuli the step has got through after the share `progress` of its
+    /// expected duration (at most all but the last: the step's own picture shows that).
+    pub(super) fn advance(&mut self, progress: f64) {
+        let batch = self.preview.batch();
+        let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
+        self.preview.advance_to(k);
+    }
+
+    /// Publishes the view after the stimuli taken in so far, if a picture is due and
+    /// it shows something new.
+    pub(super) fn publish(&mut self, publisher: &mut Publisher, target: Option<u64>) {
+        let k = self.preview.taken();
+        if k <= self.shown || !publisher.preview_due() {
+            return;
+        }
+        let base = &self.base;
+        let summary = Arc::new(self.preview.summary());
+        let mut snapshot = (*base.snapshot).clone();
+        snapshot.weights = Arc::new(SnapshotWeights::Summary(summary.clone()));
+        snapshot.summary = Some(summary);
+        snapshot.partial = Some(PartialStep {
+            stimuli: k,
+            of: self.preview.batch(),
+        });
+        // The stimulus and activities stay those of the completed step: panels that
+        // follow them (the most active neuron's field and row) would otherwise redo their
+        // work at every preview, on the UI thread.
+        let published = Arc::new(Published {
+            id: publisher.next_id(),
+            snapshot: Arc::new(snapshot),
+            model: base.model.clone(),
+            running: true,
+            target,
+            steps_per_second: base.steps_per_second,
+            taken_at: Instant::now(),
+        });
+        publisher.publish_preview(published);
+        self.shown = k;
+    }
+
+    /// Gives `sim` its block sums back: after the whole batch when the step was taken
+    /// (`stepped`), otherwise marked stale (summed again from `W` when next asked for).
+    pub(super) fn finish(self, sim: &mut Simulation, stepped: bool) {
+        let overview = if stepped {
+            self.preview.finish()
+        } else {
+            self.preview.abandon()
+        };
+        sim.put_overview(overview);
+    }
+}
