@@ -1,6 +1,13 @@
 //! The simulation thread. The UI sends [`WorkerCommand`]s; the worker publishes
 //! immutable [`Published`] pictures (latest wins) and wakes the UI ([`Waker`]) — never
 //! while holding the lock the UI reads. The UI never waits for the worker.
+//!
+//! Its parts: the commands (`command.rs`), the pictures (`published.rs`) and where they
+//! go (`publisher.rs`); for a small simulation the recycled copies of `W`
+//! (`weight_buffers.rs`); for a large one the copy of `W` taken on request
+//! (`weights_copy.rs`) and the [`AsideStepper`] (`aside_stepper.rs`), which applies each
+//! step on a helper thread while the preview of the step (`preview_feed.rs`) is shown,
+//! at the pace of the steps so far (`step_pace.rs`).
 
 mod aside_stepper;
 mod command;
@@ -29,9 +36,10 @@ use crate::model::learning::overview::ViewRequest;
 
 /// From this many neurons on (`W` of 256 MiB and more) the worker publishes no copy of
 /// `W` while training: the snapshots carry the view's block means, window of exact
-/// cells and row ([`crate::model::learning::overview`]), kept up to date by the simulation at a
-/// small fraction of a step. A copy of `W` (for a search or an export) is taken only on
-/// request ([`WorkerCommand::CopyWeights`]), and published until `W` changes.
+/// cells and row ([`crate::model::learning::overview`]), whose block sums follow each
+/// step from its activities alone (worked out by the step's preview while the step runs
+/// aside). A copy of `W` (for a search or an export) is taken only on request
+/// ([`WorkerCommand::CopyWeights`]), and published until `W` changes.
 pub const LARGE_NEURONS: usize = 8192;
 
 /// Things the worker reports besides pictures.
@@ -500,10 +508,24 @@ mod tests {
     /// included, and every preview is of a step under way.
     #[test]
     fn a_large_simulation_steps_aside_and_learns_what_headless_does() {
+        steps_aside_as_headless(Duration::ZERO);
+    }
+
+    /// The same when pictures are seldom due: no previews, and each step's block sums
+    /// are taken in at once while the step runs.
+    #[test]
+    fn without_previews_the_block_sums_still_follow_each_step() {
+        steps_aside_as_headless(Duration::from_secs(3600));
+    }
+
+    /// Runs a large simulation aside with pictures at most every `interval`, pausing it
+    /// on the way, and compares with a headless run: the same `W` and history, and block
+    /// means of that `W` to rounding.
+    fn steps_aside_as_headless(interval: Duration) {
         let config = crate::model::presets::by_name("torus-translate")
             .unwrap()
             .config;
-        let worker = WorkerHandle::spawn_large_from(None, Duration::ZERO, 1024).unwrap();
+        let worker = WorkerHandle::spawn_large_from(None, interval, 1024).unwrap();
         worker.send(WorkerCommand::Configure(Box::new(config.clone())));
         let first = watch(&worker, |_| true);
         let m = first[0].model.neurons;

@@ -2,9 +2,8 @@
 //! matrix cut into `side × side` blocks of a display order, each block's sum of `W`
 //! (diagonal cells left out) in `f64`, and how one Hebbian step moves them without
 //! reading `W` — `c·(LP)ᵀ(RP)` minus the diagonal cells, with `P` the `M × K` matrix that
-//! adds the detectors of each block — either as one dense `K × K` product
-//! ([`BlockSums::record`]) or stimulus by stimulus over the blocks each one touches
-//! ([`BlockSums::record_each`]).
+//! adds the detectors of each block — as one dense `K × K` product
+//! ([`BlockSums::record`]).
 
 use ndarray::{Array2, ArrayView2};
 
@@ -146,64 +145,6 @@ impl BlockSums {
         }
         for b in 0..k {
             self.sums[b * k + b] += factor * (f64::from(diagonal[b]) - own[b]);
-        }
-    }
-
-    /// [`BlockSums::record`] one stimulus at a time on the calling thread, over the
-    /// blocks each one touches (`Σ_b n_l·n_r` for `n` active blocks, no use of the rayon
-    /// pool): a preview runs it while the Hebbian kernel holds the pool, where a job
-    /// queued on the pool would wait for the whole kernel. Same sums to rounding.
-    pub fn record_each(
-        &mut self,
-        keep: f64,
-        factor: f64,
-        left: ArrayView2<f32>,
-        right: ArrayView2<f32>,
-    ) {
-        if keep != 1.0 {
-            self.sums.iter_mut().for_each(|s| *s *= keep);
-        }
-        let k = self.side;
-        // Per stimulus: its block sums on each side, and the blocks it touches.
-        let (mut l, mut r) = (vec![0.0f64; k], vec![0.0f64; k]);
-        let (mut in_l, mut in_r) = (vec![false; k], vec![false; k]);
-        let (mut bl, mut br) = (Vec::new(), Vec::new());
-        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
-            bl.clear();
-            br.clear();
-            for (i, (&a, &b)) in lrow.iter().zip(rrow).enumerate() {
-                let blk = self.block_of[i] as usize;
-                if a != 0.0 {
-                    if !in_l[blk] {
-                        in_l[blk] = true;
-                        bl.push(blk);
-                    }
-                    l[blk] += f64::from(a);
-                }
-                if b != 0.0 {
-                    if !in_r[blk] {
-                        in_r[blk] = true;
-                        br.push(blk);
-                    }
-                    r[blk] += f64::from(b);
-                }
-                // The cells of W's own diagonal stay out of the sums.
-                if a != 0.0 && b != 0.0 {
-                    self.sums[blk * k + blk] -= factor * f64::from(a) * f64::from(b);
-                }
-            }
-            for &x in &bl {
-                let (lx, row) = (factor * l[x], &mut self.sums[x * k..(x + 1) * k]);
-                for &y in &br {
-                    row[y] += lx * r[y];
-                }
-            }
-            for &x in &bl {
-                (l[x], in_l[x]) = (0.0, false);
-            }
-            for &y in &br {
-                (r[y], in_r[y]) = (0.0, false);
-            }
         }
     }
 

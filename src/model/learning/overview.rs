@@ -224,20 +224,6 @@ impl Overview {
         }
     }
 
-    /// [`Overview::record`] one stimulus at a time on the calling thread
-    /// ([`BlockSums::record_each`]).
-    pub fn record_each(
-        &mut self,
-        keep: f64,
-        factor: f64,
-        left: ArrayView2<f32>,
-        right: ArrayView2<f32>,
-    ) {
-        if self.follows(left, right) {
-            self.sums.record_each(keep, factor, left, right);
-        }
-    }
-
     /// The `side × side` block means of the current sums ([`BlockSums::means`]).
     pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
         self.sums.means()

@@ -43,8 +43,10 @@ pub struct StepPreview {
     keep: f64,
     /// `c = η / B`.
     factor: f64,
-    /// Stimuli taken in so far.
+    /// Stimuli taken in so far (by the block sums).
     done: usize,
+    /// Stimuli the window and row have taken in.
+    window_done: usize,
 }
 
 impl StepPreview {
@@ -92,6 +94,7 @@ impl StepPreview {
             keep: 1.0 - f64::from(params.decay),
             factor: f64::from(params.learning_rate) / batch as f64,
             done: 0,
+            window_done: 0,
         })
     }
 
@@ -119,29 +122,40 @@ impl StepPreview {
         self.done
     }
 
-    /// Takes in the batch's stimuli up to `k` (at most the batch; never back).
+    /// Takes in the batch's stimuli up to `k` (at most the batch; never back) into the
+    /// block sums: one dense product of their block-summed activities
+    /// ([`Overview::record`], `k·K²` multiply-adds on the current rayon pool — the
+    /// caller runs it on a pool of its own while the Hebbian kernel holds the global
+    /// one). The window and row follow when a picture is taken.
     pub fn advance_to(&mut self, k: usize) {
         let k = k.min(self.batch());
         if k <= self.done {
             return;
         }
-        let (from, first) = (self.done, self.done == 0);
-        let keep = if first { self.keep } else { 1.0 };
-        let left = self.left.slice(s![from..k, ..]);
-        let right = match &self.right {
-            Some(r) => r.slice(s![from..k, ..]),
-            None => self.left.slice(s![from..k, ..]),
-        };
-        self.overview.record_each(keep, self.factor, left, right);
-        let order = self.overview.request().order.clone();
+        let keep = if self.done == 0 { self.keep } else { 1.0 };
+        let (left, right) = rows(&self.left, self.right.as_deref(), self.done..k);
+        self.overview.record(keep, self.factor, left, right);
+        self.done = k;
+    }
+
+    /// Brings the window's cells and the row up to the stimuli taken in.
+    fn catch_up_window(&mut self) {
+        let (from, to) = (self.window_done, self.done);
+        if to <= from {
+            return;
+        }
+        let keep = if from == 0 { self.keep } else { 1.0 };
+        let order = &self.overview.request().order;
+        let factor = self.factor;
+        let (left, right) = rows(&self.left, self.right.as_deref(), from..to);
         if let (Some(values), Some(window)) = (&mut self.viewport, &self.start.viewport) {
-            if first && keep != 1.0 {
+            if keep != 1.0 {
                 values.iter_mut().for_each(|v| *v *= keep);
             }
-            add_window(values, window, &order, self.factor, left, right);
+            add_window(values, window, order, factor, left, right);
         }
         if let (Some(values), Some((i, _))) = (&mut self.row, &self.start.row) {
-            if first && keep != 1.0 {
+            if keep != 1.0 {
                 values.iter_mut().for_each(|v| *v *= keep);
             }
             for (l, r) in left.rows().into_iter().zip(right.rows()) {
@@ -151,16 +165,17 @@ impl StepPreview {
                 }
                 for (j, (v, &b)) in values.iter_mut().zip(r).enumerate() {
                     if b != 0.0 && j != *i {
-                        *v += self.factor * a * f64::from(b);
+                        *v += factor * a * f64::from(b);
                     }
                 }
             }
         }
-        self.done = k;
+        self.window_done = to;
     }
 
     /// The picture after the stimuli taken in so far.
-    pub fn summary(&self) -> WeightSummary {
+    pub fn summary(&mut self) -> WeightSummary {
+        self.catch_up_window();
         let (means, range) = self.overview.means();
         let viewport = match (&self.start.viewport, &self.viewport) {
             (Some(w), Some(values)) => Some(Viewport {
@@ -192,6 +207,18 @@ impl StepPreview {
         let b = self.done.checked_sub(1)?;
         Some((self.stimuli.row(b).to_vec(), self.left.row(b).to_vec()))
     }
+}
+
+/// Rows `range` of an update's left activities and of its right ones (`right`, or the
+/// left ones again when `None`).
+fn rows<'a>(
+    left: &'a Array2<f32>,
+    right: Option<&'a Array2<f32>>,
+    range: std::ops::Range<usize>,
+) -> (ArrayView2<'a, f32>, ArrayView2<'a, f32>) {
+    let l = left.slice(s![range.clone(), ..]);
+    let r = right.unwrap_or(left).slice(s![range, ..]);
+    (l, r)
 }
 
 /// Adds `factor·Σ_b l_b[order r]·r_b[order c]` to the window's cells (the diagonal of

@@ -7,7 +7,9 @@
 //! have made of them, so the step itself need not follow them, and they go back.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use rayon::ThreadPool;
 
 use super::published::Published;
 use super::publisher::Publisher;
@@ -19,6 +21,9 @@ use crate::model::{Simulation, SnapshotWeights};
 /// A step's preview and the publication of the step before it, which it is shown on.
 pub(super) struct PreviewFeed {
     preview: StepPreview,
+    /// Where the block sums' product runs: a pool of its own, since the step's kernel
+    /// holds the global one (a job queued there would wait for the whole kernel).
+    pool: Option<Arc<ThreadPool>>,
     /// The newest completed step's publication (everything but the view of `W`).
     base: Arc<Published>,
     /// Stimuli taken in as of the newest published preview.
@@ -34,6 +39,7 @@ impl PreviewFeed {
         sim: &mut Simulation,
         prepared: &PreparedStep,
         base: Option<&Arc<Published>>,
+        pool: Option<Arc<ThreadPool>>,
     ) -> Option<Self> {
         let base = base?;
         let start = base.snapshot.summary.as_ref()?;
@@ -45,6 +51,7 @@ impl PreviewFeed {
         match prepared.preview(overview, start, &params) {
             Ok(preview) => Some(Self {
                 preview,
+                pool,
                 base: base.clone(),
                 shown: 0,
             }),
@@ -55,19 +62,43 @@ impl PreviewFeed {
         }
     }
 
-    /// Takes in the stimuli the step has got through after the share `progress` of its
-    /// expected duration (at most all but the last: the step's own picture shows that).
-    pub(super) fn advance(&mut self, progress: f64) {
+    /// Follows the step after the share `progress` of its expected duration, with
+    /// `left` expected to go: publishes a preview of the stimuli it has got through if
+    /// one is due; takes in the whole batch at once if no preview can be due before the
+    /// step ends (its block sums are then ready when it ends).
+    pub(super) fn follow(
+        &mut self,
+        progress: f64,
+        left: Duration,
+        publisher: &mut Publisher,
+        target: Option<u64>,
+    ) {
         let batch = self.preview.batch();
-        let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
-        self.preview.advance_to(k);
+        if self.preview.taken() == batch {
+            return;
+        }
+        if publisher.preview_due(Some(left)) {
+            // At most all but the last stimulus: the step's own picture shows that.
+            let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
+            self.advance_to(k);
+            self.publish(publisher, target);
+        } else if !publisher.preview_possible(left) {
+            self.advance_to(batch);
+        }
     }
 
-    /// Publishes the view after the stimuli taken in so far, if a picture is due and
-    /// it shows something new.
-    pub(super) fn publish(&mut self, publisher: &mut Publisher, target: Option<u64>) {
+    /// Takes in the batch's stimuli up to `k` (on the feed's own pool).
+    fn advance_to(&mut self, k: usize) {
+        match &self.pool {
+            Some(pool) => pool.install(|| self.preview.advance_to(k)),
+            None => self.preview.advance_to(k),
+        }
+    }
+
+    /// Publishes the view after the stimuli taken in so far, if it shows something new.
+    fn publish(&mut self, publisher: &mut Publisher, target: Option<u64>) {
         let k = self.preview.taken();
-        if k <= self.shown || !publisher.preview_due() {
+        if k <= self.shown {
             return;
         }
         let base = &self.base;
@@ -97,8 +128,9 @@ impl PreviewFeed {
 
     /// Gives `sim` its block sums back: after the whole batch when the step was taken
     /// (`stepped`), otherwise marked stale (summed again from `W` when next asked for).
-    pub(super) fn finish(self, sim: &mut Simulation, stepped: bool) {
+    pub(super) fn finish(mut self, sim: &mut Simulation, stepped: bool) {
         let overview = if stepped {
+            self.advance_to(self.preview.batch());
             self.preview.finish()
         } else {
             self.preview.abandon()

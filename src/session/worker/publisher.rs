@@ -1,6 +1,6 @@
 //! Where the simulation thread's pictures go: the slot the UI reads the newest from,
-//! and the cadence of publications (periodic ones only once the UI has read the
-//! previous picture, previews a little more often).
+//! and the cadence of publications (periodic ones and previews only once the UI has
+//! read the previous picture).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -86,11 +86,23 @@ impl Publisher {
         self.last_complete_at.elapsed() >= self.interval && self.seen.load(Ordering::Acquire)
     }
 
-    /// A preview is due: a little less than the interval has passed since the last
-    /// picture — the UI reads a picture at its next frame, so the interval alone would
-    /// round 10 a second down — and the UI has read it.
-    pub(super) fn preview_due(&self) -> bool {
-        self.last_picture.elapsed() >= self.interval * 3 / 4 && self.seen.load(Ordering::Acquire)
+    /// A preview of a step under way is due: the interval has passed since the last
+    /// picture (about 12 pictures a second at the app's 80 ms, counting the frame that
+    /// shows each), the UI has read that picture, and the step is not expected to end
+    /// within half an interval (`left`: its expected remaining time; its own picture
+    /// comes then, and a preview just before it is work nobody sees).
+    pub(super) fn preview_due(&self, left: Option<Duration>) -> bool {
+        let ends_soon = left.is_some_and(|l| !l.is_zero() && l < self.interval / 2);
+        !ends_soon
+            && self.last_picture.elapsed() >= self.interval
+            && self.seen.load(Ordering::Acquire)
+    }
+
+    /// Whether a preview may still be due before a step expected to take `left` more
+    /// ends (see [`Publisher::preview_due`]).
+    pub(super) fn preview_possible(&self, left: Duration) -> bool {
+        let wait = self.interval.saturating_sub(self.last_picture.elapsed());
+        left >= wait + self.interval / 2
     }
 
     /// The newest publication of a completed step.
