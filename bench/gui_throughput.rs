@@ -359,7 +359,7 @@ fn main() {
     let helpers: Vec<String> = cpu_after
         .iter()
         .filter(|(name, _)| {
-            ["simulation#", "heatmap-render#"]
+            ["simulation#", "simulation-prev", "heatmap-render#"]
                 .iter()
                 .any(|p| name.starts_with(p))
         })

@@ -548,7 +548,7 @@ mod tests {
         let run = watch(&worker, |p| p.snapshot.step == target && !p.running);
         for p in run.iter().filter(|p| p.snapshot.partial.is_some()) {
             let partial = p.snapshot.partial.unwrap();
-            assert!(partial.stimuli >= 1 && partial.stimuli < partial.of);
+            assert!(partial.stimuli >= 1 && partial.stimuli <= partial.of);
             assert!(p.snapshot.step < target && p.running);
             let summary = p.snapshot.summary.as_ref().unwrap();
             assert_eq!((summary.order_id, summary.side), (1, 64));

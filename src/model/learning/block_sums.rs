@@ -152,22 +152,31 @@ impl BlockSums {
     /// for a block with no other cell) and the `[min, max]` of the finite ones.
     pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
         let (m, k, block) = (self.block_of.len(), self.side, self.block);
-        let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
+        let cells: Vec<f64> = (0..k)
+            .map(|b| (m.min((b + 1) * block) - b * block) as f64)
+            .collect();
         let mut means = vec![f32::NAN; k * k];
-        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
-        for br in 0..k {
-            for bc in 0..k {
-                let n = cells(br) * cells(bc) - if br == bc { cells(br) } else { 0.0 };
-                if n > 0.0 {
-                    let v = (self.sums[br * k + bc] / n) as f32;
-                    means[br * k + bc] = v;
-                    if v.is_finite() {
-                        lo = lo.min(v);
-                        hi = hi.max(v);
-                    }
-                }
+        let rows = means.chunks_exact_mut(k).zip(self.sums.chunks_exact(k));
+        for (br, (out, sums)) in rows.enumerate() {
+            // Every block has a cell, so every block off the diagonal has cells off W's
+            // diagonal: one division per block, in a loop the compiler vectorises.
+            let n_row = cells[br];
+            for ((v, &s), &n_col) in out.iter_mut().zip(sums).zip(&cells) {
+                *v = (s / (n_row * n_col)) as f32;
             }
+            let n = n_row * n_row - n_row;
+            out[br] = if n > 0.0 {
+                (sums[br] / n) as f32
+            } else {
+                f32::NAN
+            };
         }
+        let (lo, hi) = means
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
         (means, (lo, hi))
     }
 }

@@ -106,9 +106,9 @@ impl AsideStepper {
         self.run(sim, AsideWork::Metrics, None, false, publisher, None, rx)
     }
 
-    /// Runs `work` on a helper thread, holding the simulation, while this thread
-    /// advances `feed` through the step's stimuli (at the pace the step is expected to
-    /// take), publishes it when a picture is due, and reads commands.
+    /// Runs `work` on a helper thread, holding the simulation, while this thread lets
+    /// `feed` follow the step (at the pace it is expected to take; previews when a
+    /// picture is due) and reads commands.
     #[allow(clippy::too_many_arguments)]
     fn run(
         &mut self,

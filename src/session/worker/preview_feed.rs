@@ -1,8 +1,9 @@
 //! The pictures of a large step under way. While the helper thread applies the step,
-//! the simulation thread takes in the batch's stimuli one after another at the pace the
-//! step is expected to take ([`StepPreview`], from the batch's activities alone) and
-//! publishes the view of `W` after them — block means, window and row — whenever a
-//! picture is due. It holds the simulation's block sums meanwhile
+//! the simulation thread follows it from the batch's activities alone ([`StepPreview`]):
+//! whenever a picture is due it takes in the stimuli the step has presumably got through
+//! (at the pace the step is expected to take) and publishes the view of `W` after them —
+//! block means, window and row; when no picture can be due before the step ends, it
+//! takes in the whole batch at once. It holds the simulation's block sums meanwhile
 //! ([`Simulation::take_overview`]): after the whole batch they are what the step would
 //! have made of them, so the step itself need not follow them, and they go back.
 
@@ -65,7 +66,8 @@ impl PreviewFeed {
     /// Follows the step after the share `progress` of its expected duration, with
     /// `left` expected to go: publishes a preview of the stimuli it has got through if
     /// one is due; takes in the whole batch at once if no preview can be due before the
-    /// step ends (its block sums are then ready when it ends).
+    /// step ends (its block sums are then ready when it ends; should the step overrun,
+    /// a preview then shows the whole batch).
     pub(super) fn follow(
         &mut self,
         progress: f64,
@@ -74,15 +76,13 @@ impl PreviewFeed {
         target: Option<u64>,
     ) {
         let batch = self.preview.batch();
-        if self.preview.taken() == batch {
-            return;
-        }
         if publisher.preview_due(Some(left)) {
-            // At most all but the last stimulus: the step's own picture shows that.
+            // At most all but the last stimulus — the step's own picture shows that —
+            // unless the whole batch was taken in already (the step overran its pace).
             let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
             self.advance_to(k);
             self.publish(publisher, target);
-        } else if !publisher.preview_possible(left) {
+        } else if self.preview.taken() < batch && !publisher.preview_possible(left) {
             self.advance_to(batch);
         }
     }

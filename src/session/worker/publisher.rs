@@ -86,22 +86,31 @@ impl Publisher {
         self.last_complete_at.elapsed() >= self.interval && self.seen.load(Ordering::Acquire)
     }
 
-    /// A preview of a step under way is due: the interval has passed since the last
-    /// picture (about 12 pictures a second at the app's 80 ms, counting the frame that
-    /// shows each), the UI has read that picture, and the step is not expected to end
-    /// within half an interval (`left`: its expected remaining time; its own picture
-    /// comes then, and a preview just before it is work nobody sees).
+    /// A preview of a step under way is due: three quarters of the interval have passed
+    /// since the last picture (the UI reads a picture at its next frame, and a busy
+    /// machine is late, so the interval alone would give fewer than 10 a second), the UI
+    /// has read that picture, and the step is not expected to end within half an
+    /// interval (`left`: its expected remaining time; its own picture comes then, and a
+    /// preview just before it is work nobody sees — so steps shorter than the interval
+    /// have no previews).
     pub(super) fn preview_due(&self, left: Option<Duration>) -> bool {
         let ends_soon = left.is_some_and(|l| !l.is_zero() && l < self.interval / 2);
         !ends_soon
-            && self.last_picture.elapsed() >= self.interval
+            && self.last_picture.elapsed() >= self.preview_interval()
             && self.seen.load(Ordering::Acquire)
+    }
+
+    /// The least time between a picture and a preview after it.
+    fn preview_interval(&self) -> Duration {
+        self.interval * 3 / 4
     }
 
     /// Whether a preview may still be due before a step expected to take `left` more
     /// ends (see [`Publisher::preview_due`]).
     pub(super) fn preview_possible(&self, left: Duration) -> bool {
-        let wait = self.interval.saturating_sub(self.last_picture.elapsed());
+        let wait = self
+            .preview_interval()
+            .saturating_sub(self.last_picture.elapsed());
         left >= wait + self.interval / 2
     }
 
