@@ -359,7 +359,7 @@ fn main() {
     let helpers: Vec<String> = cpu_after
         .iter()
         .filter(|(name, _)| {
-            ["simulation#", "heatmap-render#"]
+            ["simulation#", "simulation-prev", "heatmap-render#"]
                 .iter()
                 .any(|p| name.starts_with(p))
         })
@@ -530,6 +530,34 @@ fn large_pieces(headless: &mut Simulation) {
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
+    // A preview of the next step, as the simulation thread makes one while the step runs
+    // aside: taking in all but the last of its stimuli, then one picture.
+    let (advance, picture) = {
+        use invariance_lab::model::learning::UpdateParams;
+        let prepared = headless.prepare_step().expect("a step to preview");
+        let overview = headless.take_overview().expect("block sums");
+        headless.put_overview(overview.clone());
+        let params = UpdateParams::of(headless.config());
+        let preview = prepared
+            .preview(
+                overview,
+                snapshot.summary.as_deref().expect("a summary"),
+                &params,
+            )
+            .unwrap_or_else(|_| panic!("no preview of the step"));
+        let mut advanced = preview.clone();
+        let t = Instant::now();
+        advanced.advance_to(preview.batch() - 1);
+        let advance = t.elapsed().as_secs_f64() * 1e3;
+        let picture: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(advanced.summary());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        (advance, median(&picture))
+    };
     // A step with and without the block sums (same steps, on copies of one state).
     let mut with = headless.clone();
     let mut without = headless.clone();
@@ -546,7 +574,8 @@ fn large_pieces(headless: &mut Simulation) {
     println!(
         "summary of a {m} × {m} W: first summing {first:.0} ms (once per order); per publication \
          {:.1} ms on the simulation thread (block means 1024², a 512² window, a row); \
-         colouring {:.1} ms on the helper thread; a step {:.0} ms with the block sums kept, \
+         colouring {:.1} ms on the helper thread; a preview: taking in a step's stimuli \
+         {advance:.1} ms, a picture {picture:.1} ms; a step {:.0} ms with the block sums kept, \
          {:.0} ms without (medians)",
         median(&publish),
         median(&colour),

@@ -9,6 +9,7 @@
 mod abelian;
 pub mod bsgs;
 mod chain;
+mod coset_rows;
 pub mod exact;
 mod layered;
 pub mod name;

@@ -19,6 +19,7 @@
 //! representatives, and then that level's checks start again.
 
 use super::chain::{Elem, Level, Perm, depth_limit, is_identity, then};
+use super::coset_rows::CosetRows;
 
 /// Memory for explicit inverse coset representatives while building, for the
 /// whole chain (128 MiB holds a transitive level of 8192 points in `u16`).
@@ -111,137 +112,11 @@ pub(super) fn first_moved_point(g: &[u32]) -> u32 {
         .map_or(0, |(i, _)| i as u32)
 }
 
-/// Explicit inverse coset representatives of one level, one row per orbit point.
-enum Rows {
-    /// Points fit in 16 bits (`n ≤ 65536`).
-    U16(Vec<u16>),
-    /// Larger degrees.
-    U32(Vec<u32>),
-}
-
-impl Rows {
-    fn new(n: usize) -> Self {
-        if n <= 1 << 16 {
-            Rows::U16(Vec::new())
-        } else {
-            Rows::U32(Vec::new())
-        }
-    }
-
-    fn row_bytes(n: usize) -> usize {
-        if n <= 1 << 16 { 2 * n } else { 4 * n }
-    }
-
-    /// Appends the row `r[p] = parent_row[ginv[p]]`, or the identity row.
-    fn push(&mut self, n: usize, parent: Option<(usize, &[u32])>) {
-        match self {
-            Rows::U16(v) => {
-                let start = v.len();
-                match parent {
-                    None => v.extend((0..n).map(|p| p as u16)),
-                    Some((pi, ginv)) => {
-                        v.reserve(n);
-                        for &q in ginv {
-                            let x = v[pi * n + q as usize];
-                            v.push(x);
-                        }
-                    }
-                }
-                debug_assert_eq!(v.len(), start + n);
-            }
-            Rows::U32(v) => match parent {
-                None => v.extend(0..n as u32),
-                Some((pi, ginv)) => {
-                    v.reserve(n);
-                    for &q in ginv {
-                        let x = v[pi * n + q as usize];
-                        v.push(x);
-                    }
-                }
-            },
-        }
-    }
-
-    /// `h ← h · u⁻¹` with row `idx`.
-    #[inline]
-    fn apply(&self, n: usize, idx: usize, h: &mut [u32]) {
-        match self {
-            Rows::U16(v) => {
-                let row = &v[idx * n..(idx + 1) * n];
-                for x in h.iter_mut() {
-                    *x = row[*x as usize] as u32;
-                }
-            }
-            Rows::U32(v) => {
-                let row = &v[idx * n..(idx + 1) * n];
-                for x in h.iter_mut() {
-                    *x = row[*x as usize];
-                }
-            }
-        }
-    }
-
-    /// Entry `q` of row `idx` (`u⁻¹(q)`).
-    #[inline]
-    fn at(&self, n: usize, idx: usize, q: u32) -> u32 {
-        match self {
-            Rows::U16(v) => v[idx * n + q as usize] as u32,
-            Rows::U32(v) => v[idx * n + q as usize],
-        }
-    }
-
-    /// True if `ginv[R_y[s[q]]] = R_x[q]` for every `q` (`ginv` the identity when
-    /// `None`), with `R_x`, `R_y` rows `x`, `y`: see [`Builder::proved_trivial`].
-    fn sifts_to_identity(
-        &self,
-        n: usize,
-        x: usize,
-        y: usize,
-        s: &[u32],
-        ginv: Option<&[u32]>,
-    ) -> bool {
-        fn check<T: Copy + Into<u32>>(rx: &[T], ry: &[T], s: &[u32], g: Option<&[u32]>) -> bool {
-            match g {
-                None => rx
-                    .iter()
-                    .zip(s)
-                    .all(|(&a, &q)| ry[q as usize].into() == a.into()),
-                Some(g) => rx
-                    .iter()
-                    .zip(s)
-                    .all(|(&a, &q)| g[ry[q as usize].into() as usize] == a.into()),
-            }
-        }
-        match self {
-            Rows::U16(v) => check(&v[x * n..(x + 1) * n], &v[y * n..(y + 1) * n], s, ginv),
-            Rows::U32(v) => check(&v[x * n..(x + 1) * n], &v[y * n..(y + 1) * n], s, ginv),
-        }
-    }
-
-    /// The representative itself (the inverse of row `idx`).
-    fn rep(&self, n: usize, idx: usize) -> Perm {
-        let mut u = vec![0u32; n];
-        match self {
-            Rows::U16(v) => {
-                for (i, &x) in v[idx * n..(idx + 1) * n].iter().enumerate() {
-                    u[x as usize] = i as u32;
-                }
-            }
-            Rows::U32(v) => {
-                for (i, &x) in v[idx * n..(idx + 1) * n].iter().enumerate() {
-                    u[x as usize] = i as u32;
-                }
-            }
-        }
-        u
-    }
-}
-
 /// The chain under construction with its explicit representatives and checks.
 pub(super) struct Builder {
     chain: Chain,
     /// Per level, explicit inverse representatives (while within budget).
-    rows: Vec<Option<Rows>>,
+    rows: Vec<Option<CosetRows>>,
     /// Per level and orbit point, how many of the level's generators are checked.
     checked: Vec<Vec<u32>>,
     /// Bytes held in `rows`.
@@ -304,10 +179,10 @@ impl Builder {
 
     pub(super) fn push_level(&mut self, point: u32) {
         self.chain.push_level(point);
-        let row = Rows::row_bytes(self.n());
+        let row = CosetRows::row_bytes(self.n());
         self.walked.push(0);
         let rows = (!self.lazy && self.rep_bytes + row <= self.rep_budget).then(|| {
-            let mut r = Rows::new(self.n());
+            let mut r = CosetRows::new(self.n());
             r.push(self.n(), None);
             r
         });
@@ -331,7 +206,7 @@ impl Builder {
             let start = level.orbit.add_generator(pool, id);
             let len = level.orbit.len();
             self.checked[l].resize(len, 0);
-            let row = Rows::row_bytes(n);
+            let row = CosetRows::row_bytes(n);
             let fits = self.rep_bytes + (len - start) * row <= self.rep_budget;
             match (&mut self.rows[l], fits) {
                 (Some(rows), true) => {
@@ -389,14 +264,14 @@ impl Builder {
     /// Explicit rows for level `l` from its tree (within the budget).
     fn materialise(&mut self, l: usize) {
         let n = self.n();
-        let row = Rows::row_bytes(n);
+        let row = CosetRows::row_bytes(n);
         let Chain { pool, levels, .. } = &self.chain;
         let orbit = &levels[l].orbit;
         let len = orbit.len();
         if self.rep_bytes + len * row > self.rep_budget {
             return;
         }
-        let mut rows = Rows::new(n);
+        let mut rows = CosetRows::new(n);
         rows.push(n, None);
         // Points are listed after their parents (trees grow by appending).
         for j in 1..len {

@@ -40,7 +40,7 @@ pub use super::lazy_weights::{MAX_WEIGHT_MAGNITUDE, RENORMALISE_BELOW, StateErro
 pub use super::raw_copy::RawWeightsCopy;
 use crate::cancel::CancelToken;
 
-use crate::model::config::LearningRule;
+use crate::model::config::{LearningRule, SimConfig};
 
 /// Which accumulation path to use for one update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +73,17 @@ pub struct UpdateParams {
     pub learning_rate: f32,
     /// Decay `λ ∈ [0, 1)` per step.
     pub decay: f32,
+}
+
+impl UpdateParams {
+    /// The rule, learning rate and decay of `config`.
+    pub fn of(config: &SimConfig) -> Self {
+        Self {
+            rule: config.rule,
+            learning_rate: config.learning_rate,
+            decay: config.decay,
+        }
+    }
 }
 
 /// Weights, node weights and running statistics of a learning layer of `M` detectors.

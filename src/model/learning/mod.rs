@@ -4,6 +4,7 @@
 //! metrics it records, the pinned weights it follows, and the cost bound and
 //! cancellation of a step.
 
+pub mod block_sums;
 mod hebb_accumulate;
 pub mod hebb_kernel;
 mod hebb_rows;
@@ -15,6 +16,7 @@ mod network;
 pub mod overview;
 pub mod phase;
 pub mod pins;
+mod prepared_step;
 mod raw_copy;
 mod scoring_truth;
 pub mod simulation;

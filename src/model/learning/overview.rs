@@ -14,9 +14,9 @@
 
 use std::ops::Range;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 
-use super::hebb_kernel::{Packed, accumulate_dense};
+use super::block_sums::BlockSums;
 use crate::model::config::LearningRule;
 use crate::model::learning::{HebbianState, UpdateParams};
 
@@ -25,7 +25,7 @@ use crate::model::learning::{HebbianState, UpdateParams};
 pub struct WeightSummary {
     /// Number of detectors `M`.
     pub neurons: usize,
-    /// The display order the means are in (an id the view chose, see [`Overview::new`]).
+    /// The display order the means are in (an id the view chose, see [`ViewRequest`]).
     pub order_id: u64,
     /// Cells per block side.
     pub block: usize,
@@ -106,16 +106,12 @@ pub struct ViewRequest {
 /// Most cells a viewport may ask for (a 1024 × 1024 window, 4 MB).
 pub const MAX_VIEWPORT_CELLS: usize = 1 << 20;
 
-/// Block sums of `W` in a display order, updated with every step.
+/// What a view of a large `W` follows: its request (order, window, row) and the block
+/// sums in that order ([`BlockSums`]), updated with every step or marked stale.
 #[derive(Clone, Debug)]
 pub struct Overview {
     request: ViewRequest,
-    block: usize,
-    side: usize,
-    /// Stored index → block index.
-    block_of: Vec<u32>,
-    /// `side × side` sums of `W`, diagonal cells left out.
-    sums: Vec<f64>,
+    sums: BlockSums,
     stale: bool,
 }
 
@@ -123,71 +119,17 @@ impl Overview {
     /// Block sums for `request` over `state` (summed exactly now); `None` when the order
     /// is not a permutation of the state's neurons.
     pub fn new(request: ViewRequest, state: &HebbianState) -> Option<Self> {
-        let m = state.neurons();
-        let order = &request.order;
-        if order.len() != m || m == 0 {
+        if request.order.len() != state.neurons() {
             return None;
         }
-        let mut position = vec![usize::MAX; m];
-        for (p, &i) in order.iter().enumerate() {
-            if i >= m || position[i] != usize::MAX {
-                return None;
-            }
-            position[i] = p;
-        }
-        let block = m.div_ceil(request.max_side.max(1)).max(1);
-        let side = m.div_ceil(block);
-        let block_of = position.iter().map(|&p| (p / block) as u32).collect();
+        let sums = BlockSums::zero(&request.order, request.max_side)?;
         let mut overview = Self {
             request,
-            block,
-            side,
-            block_of,
-            sums: vec![0.0; side * side],
+            sums,
             stale: true,
         };
         overview.refresh(state);
         Some(overview)
-    }
-
-    /// Block sums recovered from a published picture `summary` of `request` (each block
-    /// mean times its cells, to `f32` rounding): what a preview of the next step starts
-    /// from without reading `W` ([`super::step_preview`]). `None` when the picture is
-    /// not of this request's order and blocks.
-    pub fn from_summary(request: ViewRequest, summary: &WeightSummary) -> Option<Self> {
-        let m = summary.neurons;
-        if request.order_id != summary.order_id || request.order.len() != m || m == 0 {
-            return None;
-        }
-        let block = m.div_ceil(request.max_side.max(1)).max(1);
-        let side = m.div_ceil(block);
-        if (block, side) != (summary.block, summary.side) || summary.means.len() != side * side {
-            return None;
-        }
-        let mut block_of = vec![u32::MAX; m];
-        for (p, &i) in request.order.iter().enumerate() {
-            if i >= m || block_of[i] != u32::MAX {
-                return None;
-            }
-            block_of[i] = (p / block) as u32;
-        }
-        let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
-        let sums = (0..side * side)
-            .map(|b| {
-                let (br, bc) = (b / side, b % side);
-                let n = cells(br) * cells(bc) - if br == bc { cells(br) } else { 0.0 };
-                let mean = f64::from(summary.means[b]);
-                if mean.is_finite() { mean * n } else { 0.0 }
-            })
-            .collect();
-        Some(Self {
-            request,
-            block,
-            side,
-            block_of,
-            sums,
-            stale: false,
-        })
     }
 
     /// The overview after a view asked for `request` (`None`: no view): `current` kept
@@ -253,49 +195,23 @@ impl Overview {
 
     /// Sums `W` again, exactly, if the sums are stale (`O(M²)`).
     pub fn refresh(&mut self, state: &HebbianState) {
-        if !self.stale {
-            return;
+        if self.stale {
+            self.sums.sum_exactly(state);
+            self.stale = false;
         }
-        self.sums.fill(0.0);
-        let m = state.neurons();
-        let scale = state.scale();
-        let mut row_sums = vec![0.0f64; self.side];
-        let (block_of, side) = (&self.block_of, self.side);
-        let sums = &mut self.sums;
-        let _ = state.for_each_raw_row_block::<()>(|r0, rows| {
-            for (a, row) in rows.chunks_exact(m).enumerate() {
-                let r = r0 + a;
-                row_sums.fill(0.0);
-                for (j, &w) in row.iter().enumerate() {
-                    if j != r {
-                        row_sums[block_of[j] as usize] += f64::from(w);
-                    }
-                }
-                let br = block_of[r] as usize;
-                for (s, &v) in sums[br * side..(br + 1) * side].iter_mut().zip(&row_sums) {
-                    *s += v * scale;
-                }
-            }
-            Ok(())
-        });
-        self.stale = false;
     }
 
-    /// The start of following a step: marks the sums stale (and returns false) when the
-    /// activities do not fit them, otherwise applies the decay `keep` to every sum.
-    fn decay_for(&mut self, keep: f64, left: ArrayView2<f32>, right: ArrayView2<f32>) -> bool {
-        if self.stale || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
+    /// Whether activities `left` and `right` fit the sums, which are not stale; marks
+    /// them stale otherwise (a step they cannot follow).
+    fn follows(&mut self, left: ArrayView2<f32>, right: ArrayView2<f32>) -> bool {
+        if self.stale || left.dim() != right.dim() || left.ncols() != self.sums.neurons() {
             self.stale = true;
-            return false;
         }
-        if keep != 1.0 {
-            self.sums.iter_mut().for_each(|s| *s *= keep);
-        }
-        true
+        !self.stale
     }
 
     /// Follows one step `W ← keep·W + factor·LᵀR` (off the diagonal) through the block
-    /// sums: `factor·(LP)ᵀ(RP)` minus the diagonal cells.
+    /// sums ([`BlockSums::record`]).
     pub fn record(
         &mut self,
         keep: f64,
@@ -303,135 +219,24 @@ impl Overview {
         left: ArrayView2<f32>,
         right: ArrayView2<f32>,
     ) {
-        if !self.decay_for(keep, left, right) {
-            return;
-        }
-        let k = self.side;
-        let summed = |a: ArrayView2<f32>| {
-            let mut out = Array2::<f32>::zeros((a.nrows(), k));
-            for (row, mut dst) in a.rows().into_iter().zip(out.rows_mut()) {
-                for (&x, &b) in row.iter().zip(&self.block_of) {
-                    dst[b as usize] += x;
-                }
-            }
-            out
-        };
-        let (l, r) = (summed(left), summed(right));
-        let active = |a: &Array2<f32>| -> Vec<usize> {
-            (0..k)
-                .filter(|&b| a.column(b).iter().any(|&x| x != 0.0))
-                .collect()
-        };
-        let (cols_l, cols_r) = (active(&l), active(&r));
-        if cols_l.is_empty() || cols_r.is_empty() {
-            return;
-        }
-        let mut product = vec![0.0f32; k * k];
-        let mut diagonal = vec![0.0f32; k];
-        accumulate_dense(
-            &mut product,
-            &mut diagonal,
-            1.0,
-            &Packed::new(l.view(), &cols_l),
-            &Packed::new(r.view(), &cols_r),
-            &cols_l,
-            &cols_r,
-            false,
-        );
-        // The cells of W's own diagonal inside each diagonal block.
-        let mut own = vec![0.0f64; k];
-        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
-            for ((&a, &b), &blk) in lrow.iter().zip(rrow).zip(&self.block_of) {
-                own[blk as usize] += f64::from(a) * f64::from(b);
-            }
-        }
-        for (s, &p) in self.sums.iter_mut().zip(&product) {
-            *s += factor * f64::from(p);
-        }
-        for b in 0..k {
-            self.sums[b * k + b] += factor * (f64::from(diagonal[b]) - own[b]);
+        if self.follows(left, right) {
+            self.sums.record(keep, factor, left, right);
         }
     }
 
-    /// [`Overview::record`] one stimulus at a time on the calling thread, over the
-    /// blocks each one touches (`Σ_b n_l·n_r` for `n` active blocks, no use of the rayon
-    /// pool): a preview runs it while the Hebbian kernel holds the pool, where a job
-    /// queued on the pool would wait for the whole kernel. Same sums to rounding.
-    pub fn record_each(
-        &mut self,
-        keep: f64,
-        factor: f64,
-        left: ArrayView2<f32>,
-        right: ArrayView2<f32>,
-    ) {
-        if !self.decay_for(keep, left, right) {
-            return;
-        }
-        let k = self.side;
-        // Per stimulus: its block sums on each side, and the blocks it touches.
-        let (mut l, mut r) = (vec![0.0f64; k], vec![0.0f64; k]);
-        let (mut in_l, mut in_r) = (vec![false; k], vec![false; k]);
-        let (mut bl, mut br) = (Vec::new(), Vec::new());
-        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
-            bl.clear();
-            br.clear();
-            for (i, (&a, &b)) in lrow.iter().zip(rrow).enumerate() {
-                let blk = self.block_of[i] as usize;
-                if a != 0.0 {
-                    if !in_l[blk] {
-                        in_l[blk] = true;
-                        bl.push(blk);
-                    }
-                    l[blk] += f64::from(a);
-                }
-                if b != 0.0 {
-                    if !in_r[blk] {
-                        in_r[blk] = true;
-                        br.push(blk);
-                    }
-                    r[blk] += f64::from(b);
-                }
-                // The cells of W's own diagonal stay out of the sums.
-                if a != 0.0 && b != 0.0 {
-                    self.sums[blk * k + blk] -= factor * f64::from(a) * f64::from(b);
-                }
-            }
-            for &x in &bl {
-                let (lx, row) = (factor * l[x], &mut self.sums[x * k..(x + 1) * k]);
-                for &y in &br {
-                    row[y] += lx * r[y];
-                }
-            }
-            for &x in &bl {
-                (l[x], in_l[x]) = (0.0, false);
-            }
-            for &y in &br {
-                (r[y], in_r[y]) = (0.0, false);
-            }
-        }
-    }
-
-    /// The `side × side` block means of the current sums (diagonal cells left out, `NaN`
-    /// for a block with no other cell) and the `[min, max]` of the finite ones.
+    /// The `side × side` block means of the current sums ([`BlockSums::means`]).
     pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
-        let (m, k, block) = (self.block_of.len(), self.side, self.block);
-        let cells = |b: usize| (m.min((b + 1) * block) - b * block) as f64;
-        let mut means = vec![f32::NAN; k * k];
-        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
-        for br in 0..k {
-            for bc in 0..k {
-                let n = cells(br) * cells(bc) - if br == bc { cells(br) } else { 0.0 };
-                if n > 0.0 {
-                    let v = (self.sums[br * k + bc] / n) as f32;
-                    means[br * k + bc] = v;
-                    if v.is_finite() {
-                        lo = lo.min(v);
-                        hi = hi.max(v);
-                    }
-                }
-            }
-        }
-        (means, (lo, hi))
+        self.sums.means()
+    }
+
+    /// Cells per block side.
+    pub fn block(&self) -> usize {
+        self.sums.block()
+    }
+
+    /// Blocks per side.
+    pub fn side(&self) -> usize {
+        self.sums.side()
     }
 
     /// Whether the sums no longer follow `W` (they are summed again when next asked for).
@@ -442,7 +247,7 @@ impl Overview {
     /// The picture for a view: block means (and the requested window and row, exact).
     pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
         self.refresh(state);
-        let m = self.block_of.len();
+        let m = self.sums.neurons();
         let (means, range) = self.means();
         let order = &self.request.order;
         let viewport = self.request.viewport.clone().and_then(|(rows, cols)| {
@@ -470,8 +275,8 @@ impl Overview {
         WeightSummary {
             neurons: m,
             order_id: self.request.order_id,
-            block: self.block,
-            side: self.side,
+            block: self.sums.block(),
+            side: self.sums.side(),
             means,
             range,
             viewport,
@@ -486,6 +291,7 @@ mod tests {
     use super::*;
     use crate::model::LearningRule;
     use crate::model::learning::{PathChoice, UpdateParams};
+    use ndarray::Array2;
 
     fn direct_means(w: &Array2<f32>, order: &[usize], block: usize) -> Vec<f64> {
         let m = order.len();

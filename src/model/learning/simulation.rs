@@ -9,9 +9,10 @@
 //! The simulation is the step driver: it holds what the configuration builds and what
 //! has been learned (its [`Network`], which it reads through to), what has happened
 //! (its [`TrainingRecord`]: steps, metric history, the last stimulus, divergence), the
-//! pinned weights and the view of a large `W`, and moves them forward together. The
-//! batches are drawn by `training_batch.rs`, the ground truth is `scoring_truth.rs`, and
-//! what it publishes is a [`Snapshot`], built from those parts in `snapshot.rs`.
+//! pinned weights and the view of a large `W`, and moves them forward together. A step
+//! is a [`PreparedStep`] (`prepared_step.rs`: its batch, drawn by `training_batch.rs`
+//! and encoded, then learned from), the ground truth is `scoring_truth.rs`, and what it
+//! publishes is a [`Snapshot`], built from those parts in `snapshot.rs`.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -20,18 +21,17 @@ use ndarray::Array2;
 
 use super::network::Network;
 use super::phase::Phase;
+pub use super::prepared_step::PreparedStep;
 use super::snapshot::Snapshot;
-use super::step_preview::StepPreview;
-use super::training_batch::Batch;
 use super::training_record::{Diverged, TrainingRecord};
 use crate::cancel::CancelToken;
-use crate::model::config::{ConfigError, LearningRule, SimConfig, Transformation};
+use crate::model::config::{ConfigError, SimConfig, Transformation};
 use crate::model::detectors::learned_bank::FieldLearnerParts;
-use crate::model::learning::metrics::{self, MetricsRecord};
-use crate::model::learning::overview::{Overview, ViewRequest, WeightSummary};
+use crate::model::learning::HebbianState;
+use crate::model::learning::metrics::MetricsRecord;
+use crate::model::learning::overview::{Overview, ViewRequest};
 use crate::model::learning::pins::Pins;
 use crate::model::learning::snapshot_weights::SnapshotWeights;
-use crate::model::learning::{HebbianState, PathChoice, UpdateParams};
 use crate::model::rng::{Purpose, derived_rng};
 use crate::model::world::stimulus;
 use crate::perm::Permutation;
@@ -50,56 +50,6 @@ pub struct Simulation {
     cancel: Option<CancelToken>,
     /// Block sums of `W` for a view of a large matrix, kept up to date every step.
     overview: Option<Overview>,
-    /// The current step's scheduled metrics are still to be computed (a cancellation
-    /// stopped them).
-    metrics_due: bool,
-}
-
-/// A step's batch, drawn and encoded by [`Simulation::prepare_step`] and not yet learned
-/// from ([`Simulation::apply_step`]).
-#[derive(Clone, Debug)]
-pub struct PreparedStep {
-    /// The step it is for (steps taken before it).
-    step: u64,
-    /// The bank it was encoded by.
-    bank_version: u64,
-    /// The stimuli, `B × pixels`.
-    stimuli: Arc<Array2<f32>>,
-    /// In the graph phase, the activities (and the temporal rule's earlier frames').
-    activities: Option<StepActivities>,
-}
-
-/// A batch's activities, `B × M`, and for the temporal rule its earlier frames'.
-type StepActivities = (Arc<Array2<f32>>, Option<Arc<Array2<f32>>>);
-
-impl PreparedStep {
-    /// Stimuli in the batch.
-    pub fn stimuli(&self) -> usize {
-        self.stimuli.nrows()
-    }
-
-    /// A preview of this step ([`StepPreview`]) for a view whose picture of `W` before
-    /// the step is `start` (in the order of `request`), learning with `params`: built
-    /// from the batch's activities and `start` alone, so any thread can build and
-    /// advance it while the simulation applies the step. `None` in the field phase, for
-    /// a rule the block sums do not follow (covariance, Oja), or for a picture in
-    /// another order.
-    pub fn preview(
-        &self,
-        start: &WeightSummary,
-        request: &ViewRequest,
-        params: &UpdateParams,
-    ) -> Option<StepPreview> {
-        let (current, previous) = self.activities.as_ref()?;
-        StepPreview::new(
-            start,
-            request,
-            params,
-            self.stimuli.clone(),
-            current.clone(),
-            previous.clone(),
-        )
-    }
 }
 
 impl Deref for Simulation {
@@ -130,7 +80,6 @@ impl Simulation {
             pins: Pins::default(),
             cancel: None,
             overview: None,
-            metrics_due: false,
         }))
     }
 
@@ -200,6 +149,20 @@ impl Simulation {
         Snapshot::summarised(&self.net, &self.record, &self.pins, summary, reuse)
     }
 
+    /// Lends the view's block sums ([`Simulation::set_view`]) to whoever follows the
+    /// next steps instead of the simulation (a [`super::step_preview::StepPreview`] on
+    /// the app's simulation thread, which works them out while the step runs aside):
+    /// until [`Simulation::put_overview`] gives them back, steps leave them alone.
+    pub fn take_overview(&mut self) -> Option<Overview> {
+        self.overview.take()
+    }
+
+    /// Gives back block sums [`Simulation::take_overview`] lent, following every step
+    /// taken since (or marked stale).
+    pub fn put_overview(&mut self, overview: Overview) {
+        self.overview = Some(overview);
+    }
+
     /// Advances one step (one batch). Once training has diverged (see
     /// [`Simulation::divergence`]) or reached [`super::training_record::MAX_STEPS`], it
     /// does nothing. During the
@@ -221,27 +184,12 @@ impl Simulation {
         if self.record.stopped() {
             return None;
         }
-        let cancel = self.cancel.as_ref();
-        let step = self.step_count();
-        let batch = Batch::draw(self.config(), step, self.config().batch, cancel)?;
-        let mut prepared = PreparedStep {
-            step,
-            bank_version: self.bank_version(),
-            stimuli: Arc::new(batch.stimuli),
-            activities: None,
-        };
-        if let Phase::Fields { .. } = self.phase() {
-            return Some(prepared);
-        }
-        let current = self.activities_unless(&prepared.stimuli, cancel)?;
-        let previous = match (&batch.previous, self.config().rule) {
-            (Some(prev), LearningRule::Temporal) => {
-                Some(Arc::new(self.activities_unless(prev, cancel)?))
-            }
-            _ => None,
-        };
-        prepared.activities = Some((Arc::new(current), previous));
-        Some(prepared)
+        PreparedStep::draw(
+            &self.net,
+            self.step_count(),
+            self.phase(),
+            self.cancel.as_ref(),
+        )
     }
 
     /// The second part of [`Simulation::step`]: learns from a batch
@@ -254,58 +202,34 @@ impl Simulation {
         if !self.complete_metrics() || self.record.stopped() {
             return;
         }
-        if prepared.step != self.step_count() || prepared.bank_version != self.bank_version() {
+        if !prepared.is_for(&self.net, self.step_count()) || self.cancelled() {
             return;
         }
-        let stimuli = &prepared.stimuli;
-        let (current, previous) = match (self.phase(), &prepared.activities) {
-            (Phase::Fields { total, .. }, _) => {
-                if !self.cancelled() {
-                    self.field_step(stimuli, total);
-                }
-                return;
-            }
-            (Phase::Graph, Some(a)) => a,
-            (Phase::Graph, None) => return,
+        let phase = self.phase();
+        let overview = self.overview.as_mut();
+        let Ok(Some(current)) =
+            prepared.learn(&mut self.net, phase, overview, self.cancel.as_ref())
+        else {
+            // No activities, or the kernel stopped part-way and left `W` as it was: so
+            // is everything else.
+            return;
         };
-        if self.cancelled() {
-            return;
-        }
-        let config = self.net.config();
-        let params = UpdateParams {
-            rule: config.rule,
-            learning_rate: config.learning_rate,
-            decay: config.decay,
-        };
-        let cancelled = self.net.state_mut().try_update(
-            &params,
-            current.view(),
-            previous.as_ref().map(|p| p.view()),
-            PathChoice::Auto,
-            self.cancel.as_ref(),
-        );
-        if cancelled.is_err() {
-            // The kernel stopped part-way and left `W` as it was: so is everything else.
-            return;
-        }
-        if let Some(overview) = &mut self.overview {
-            overview.record_step(&params, current.view(), previous.as_ref().map(|p| p.view()));
-        }
-        let total = self.record.show(stimuli, current);
+        let total = self.record.show(prepared.stimulus_rows(), &current);
         self.record.count_step();
-        // Cheap checks every step (O(B·M) activities, O(M) node weights); the O(M²)
-        // weights are checked through the scheduled metrics and before every save.
-        if !total.is_finite() {
-            let reason = "a detector activity is not finite or too large";
-            self.record.diverge(reason.into());
-            return;
-        }
-        if let Err(e) = self.learning_state().check_node_weights() {
-            self.record.diverge(e.0);
-            return;
-        }
-        if metrics::on_schedule(self.record.graph_steps(), self.neurons()) {
-            self.metrics_due = true;
+        let neurons = self.neurons();
+        if let Phase::Fields { total: end, .. } = phase {
+            // When the field phase ends, the true permutation is matched to the fields.
+            if self.step_count() >= end
+                && let Err(e) = self.net.rematch_true_permutation()
+            {
+                let reason = format!("the learned fields fit no permutation: {e}");
+                self.record.diverge(reason);
+            }
+            self.record.check_activities(total);
+        } else if self
+            .record
+            .check_graph_step(total, self.net.learning_state(), neurons)
+        {
             self.complete_metrics();
         }
     }
@@ -314,71 +238,31 @@ impl Simulation {
     /// cancellation stopped them): the next step, [`Simulation::complete_metrics`] or
     /// [`Simulation::record_metrics`] computes them, from the same `W`.
     pub fn metrics_due(&self) -> bool {
-        self.metrics_due
+        self.record.metrics_due()
     }
 
     /// Whether applying `prepared` will compute metrics (the step is on the schedule,
     /// or metrics are still due): what a view uses to expect a longer step.
     pub fn metrics_ahead(&self, prepared: &PreparedStep) -> bool {
-        self.metrics_due
-            || (prepared.activities.is_some()
-                && metrics::on_schedule(self.record.graph_steps() + 1, self.neurons()))
+        self.record
+            .metrics_ahead(prepared.has_activities(), self.neurons())
     }
 
     /// Computes metrics that are due, looking at the cancel token; returns whether none
     /// are due any more.
     pub fn complete_metrics(&mut self) -> bool {
-        if !self.metrics_due {
-            return true;
+        let settled = self
+            .record
+            .settle_metrics(&mut self.net, self.cancel.as_ref());
+        if settled == Some(true) {
+            self.record_pins();
         }
-        if self.record.lacks_metrics() && self.phase() == Phase::Graph {
-            // Mirrored in place, so the metrics read W without a copy of it.
-            self.net.state_mut().mirror_now();
-            let Some(m) = self.record.metrics_unless(&self.net, self.cancel.as_ref()) else {
-                return false;
-            };
-            if self.record.keep(m) {
-                self.record_pins();
-            }
-        }
-        self.metrics_due = false;
-        true
-    }
-
-    /// One step of the field phase: the learner sees the batch, the bank is rebuilt, and
-    /// when the phase ends the true permutation is matched to the final fields.
-    fn field_step(&mut self, stimuli: &Array2<f32>, total: u64) {
-        self.net.learn_fields(stimuli, self.step_count());
-        let current = self.activities(stimuli);
-        let sum = self.record.show(stimuli, &current);
-        self.record.count_step();
-        if self.step_count() >= total
-            && let Err(e) = self.net.rematch_true_permutation()
-        {
-            let reason = format!("the learned fields fit no permutation: {e}");
-            self.record.diverge(reason);
-        }
-        if !sum.is_finite() {
-            let reason = "a detector activity is not finite or too large";
-            self.record.diverge(reason.into());
-        }
+        settled.is_some()
     }
 
     /// What is learning now ([`TrainingRecord::phase`]).
     pub fn phase(&self) -> Phase {
         self.record.phase()
-    }
-
-    /// Appends the current metrics, or marks the run diverged when they are not finite
-    /// or the weights exceed the limit (such a record is never kept).
-    fn push_metrics(&mut self) {
-        // Mirrored in place, so the metrics read W without a copy of it.
-        self.net.state_mut().mirror_now();
-        let m = self.metrics();
-        if self.record.keep(m) {
-            self.record_pins();
-        }
-        self.metrics_due = false;
     }
 
     /// Why training stopped, once it has diverged (`None` while the state is healthy as
@@ -409,13 +293,11 @@ impl Simulation {
     }
 
     /// Appends the current metrics to the history unless the last record is already of
-    /// this step.
+    /// this step (metrics not finite, or weights beyond the limit, are never kept: they
+    /// mark the run diverged).
     pub fn record_metrics(&mut self) {
-        if self.record.lacks_metrics()
-            && self.phase() == Phase::Graph
-            && self.record.graph_steps() > 0
-        {
-            self.push_metrics();
+        if self.record.record_metrics(&mut self.net) {
+            self.record_pins();
         }
     }
 
@@ -427,7 +309,6 @@ impl Simulation {
             o.mark_stale();
         }
         self.record.reset();
-        self.metrics_due = false;
         self.pins.clear_histories();
         self.record_pins();
     }

@@ -18,10 +18,12 @@ use ndarray::{Array2, ArrayView2, s};
 
 use crate::model::config::LearningRule;
 use crate::model::learning::UpdateParams;
-use crate::model::learning::overview::{Overview, ViewRequest, Viewport, WeightSummary};
+use crate::model::learning::overview::{Overview, Viewport, WeightSummary};
 
 /// Block means, window and row of `W` after the first stimuli of a step, built up
-/// stimulus by stimulus from the step's start (see the module docs).
+/// stimulus by stimulus from the step's start (see the module docs). It holds the
+/// simulation's block sums while the step is under way ([`StepPreview::finish`] gives
+/// them back after the whole step), so the step itself need not follow them.
 #[derive(Clone, Debug)]
 pub struct StepPreview {
     /// Block sums, advanced through the stimuli taken in so far.
@@ -41,34 +43,41 @@ pub struct StepPreview {
     keep: f64,
     /// `c = η / B`.
     factor: f64,
-    /// Stimuli taken in so far.
+    /// Stimuli taken in so far (by the block sums).
     done: usize,
+    /// Stimuli the window and row have taken in.
+    window_done: usize,
 }
 
 impl StepPreview {
     /// A preview of the step that adds `current` (and `previous`, for the temporal rule)
-    /// with `params` to the `W` whose picture in the order of `request` is `start`.
-    /// `None` for a rule the block sums do not follow, or a picture of another order.
+    /// with `params` to the `W` whose block sums `overview` holds and whose picture is
+    /// `start` (its window and row). The overview is given back (`Err`) for a rule the
+    /// block sums do not follow, stale sums, or a picture of another order or blocks.
     pub(super) fn new(
+        overview: Overview,
         start: &WeightSummary,
-        request: &ViewRequest,
         params: &UpdateParams,
         stimuli: Arc<Array2<f32>>,
         current: Arc<Array2<f32>>,
         previous: Option<Arc<Array2<f32>>>,
-    ) -> Option<Self> {
+    ) -> Result<Self, Box<Overview>> {
         let right = match params.rule {
             LearningRule::Hebb => None,
             LearningRule::Temporal => previous.filter(|p| p.dim() == current.dim()),
-            LearningRule::Covariance | LearningRule::Oja => return None,
+            LearningRule::Covariance | LearningRule::Oja => return Err(Box::new(overview)),
         };
-        if current.ncols() != start.neurons {
-            return None;
+        let fits = !overview.is_stale()
+            && current.ncols() == start.neurons
+            && overview.request().order_id == start.order_id
+            && overview.request().order.len() == start.neurons
+            && (overview.block(), overview.side()) == (start.block, start.side);
+        if !fits {
+            return Err(Box::new(overview));
         }
-        let overview = Overview::from_summary(request.clone(), start)?;
         let batch = current.nrows().max(1);
         let start = start.clone();
-        Some(Self {
+        Ok(Self {
             overview,
             viewport: start
                 .viewport
@@ -85,7 +94,22 @@ impl StepPreview {
             keep: 1.0 - f64::from(params.decay),
             factor: f64::from(params.learning_rate) / batch as f64,
             done: 0,
+            window_done: 0,
         })
+    }
+
+    /// The block sums after the whole step (every stimulus taken in): what the
+    /// simulation's own overview would hold after the step, to rounding.
+    pub fn finish(mut self) -> Overview {
+        self.advance_to(self.batch());
+        self.overview
+    }
+
+    /// The block sums, marked stale (the step was not completed, and they no longer
+    /// follow `W`: they are summed again exactly when next asked for).
+    pub fn abandon(mut self) -> Overview {
+        self.overview.mark_stale();
+        self.overview
     }
 
     /// Stimuli in the step's batch.
@@ -98,29 +122,40 @@ impl StepPreview {
         self.done
     }
 
-    /// Takes in the batch's stimuli up to `k` (at most the batch; never back).
+    /// Takes in the batch's stimuli up to `k` (at most the batch; never back) into the
+    /// block sums: one dense product of their block-summed activities
+    /// ([`Overview::record`], `k·K²` multiply-adds on the current rayon pool — the
+    /// caller runs it on a pool of its own while the Hebbian kernel holds the global
+    /// one). The window and row follow when a picture is taken.
     pub fn advance_to(&mut self, k: usize) {
         let k = k.min(self.batch());
         if k <= self.done {
             return;
         }
-        let (from, first) = (self.done, self.done == 0);
-        let keep = if first { self.keep } else { 1.0 };
-        let left = self.left.slice(s![from..k, ..]);
-        let right = match &self.right {
-            Some(r) => r.slice(s![from..k, ..]),
-            None => self.left.slice(s![from..k, ..]),
-        };
-        self.overview.record_each(keep, self.factor, left, right);
-        let order = self.overview.request().order.clone();
+        let keep = if self.done == 0 { self.keep } else { 1.0 };
+        let (left, right) = rows(&self.left, self.right.as_deref(), self.done..k);
+        self.overview.record(keep, self.factor, left, right);
+        self.done = k;
+    }
+
+    /// Brings the window's cells and the row up to the stimuli taken in.
+    fn catch_up_window(&mut self) {
+        let (from, to) = (self.window_done, self.done);
+        if to <= from {
+            return;
+        }
+        let keep = if from == 0 { self.keep } else { 1.0 };
+        let order = &self.overview.request().order;
+        let factor = self.factor;
+        let (left, right) = rows(&self.left, self.right.as_deref(), from..to);
         if let (Some(values), Some(window)) = (&mut self.viewport, &self.start.viewport) {
-            if first && keep != 1.0 {
+            if keep != 1.0 {
                 values.iter_mut().for_each(|v| *v *= keep);
             }
-            add_window(values, window, &order, self.factor, left, right);
+            add_window(values, window, order, factor, left, right);
         }
         if let (Some(values), Some((i, _))) = (&mut self.row, &self.start.row) {
-            if first && keep != 1.0 {
+            if keep != 1.0 {
                 values.iter_mut().for_each(|v| *v *= keep);
             }
             for (l, r) in left.rows().into_iter().zip(right.rows()) {
@@ -130,16 +165,17 @@ impl StepPreview {
                 }
                 for (j, (v, &b)) in values.iter_mut().zip(r).enumerate() {
                     if b != 0.0 && j != *i {
-                        *v += self.factor * a * f64::from(b);
+                        *v += factor * a * f64::from(b);
                     }
                 }
             }
         }
-        self.done = k;
+        self.window_done = to;
     }
 
     /// The picture after the stimuli taken in so far.
-    pub fn summary(&self) -> WeightSummary {
+    pub fn summary(&mut self) -> WeightSummary {
+        self.catch_up_window();
         let (means, range) = self.overview.means();
         let viewport = match (&self.start.viewport, &self.viewport) {
             (Some(w), Some(values)) => Some(Viewport {
@@ -171,6 +207,18 @@ impl StepPreview {
         let b = self.done.checked_sub(1)?;
         Some((self.stimuli.row(b).to_vec(), self.left.row(b).to_vec()))
     }
+}
+
+/// Rows `range` of an update's left activities and of its right ones (`right`, or the
+/// left ones again when `None`).
+fn rows<'a>(
+    left: &'a Array2<f32>,
+    right: Option<&'a Array2<f32>>,
+    range: std::ops::Range<usize>,
+) -> (ArrayView2<'a, f32>, ArrayView2<'a, f32>) {
+    let l = left.slice(s![range.clone(), ..]);
+    let r = right.unwrap_or(left).slice(s![range, ..]);
+    (l, r)
 }
 
 /// Adds `factor·Σ_b l_b[order r]·r_b[order c]` to the window's cells (the diagonal of
@@ -213,6 +261,7 @@ fn add_window(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::learning::overview::ViewRequest;
     use crate::model::learning::{HebbianState, PathChoice};
 
     /// After `k` of a step's stimuli the preview shows (to rounding) what a step made of
@@ -262,8 +311,8 @@ mod tests {
             let previous = Arc::new(current.slice(s![..;-1, ..]).to_owned());
             let stimuli = Arc::new(Array2::from_shape_fn((batch, 4), |(b, x)| (b * x) as f32));
             let mut preview = StepPreview::new(
+                overview,
                 &start,
-                &request,
                 &p,
                 stimuli,
                 current.clone(),
@@ -310,6 +359,15 @@ mod tests {
             let (stimulus, activity) = preview.last_shown().unwrap();
             assert_eq!(stimulus, vec![0.0, 5.0, 10.0, 15.0]);
             assert_eq!(activity, current.row(5).to_vec());
+            // The block sums it gives back are those of the whole step.
+            let shown = preview.summary().means;
+            let (means, _) = preview.finish().means();
+            assert!(
+                means
+                    .iter()
+                    .zip(&shown)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
         }
     }
 }

@@ -43,6 +43,9 @@ pub struct TrainingRecord {
     last_mean_activity: f64,
     /// Set once the state is unusable; no step is taken after it.
     diverged: Option<Diverged>,
+    /// The current step's scheduled metrics are still to be computed (a cancellation
+    /// stopped them).
+    metrics_due: bool,
 }
 
 impl TrainingRecord {
@@ -59,6 +62,7 @@ impl TrainingRecord {
             last_activity: vec![0.0; neurons],
             last_mean_activity: 0.0,
             diverged: None,
+            metrics_due: false,
         }
     }
 
@@ -90,6 +94,7 @@ impl TrainingRecord {
         self.last_activity.iter_mut().for_each(|x| *x = 0.0);
         self.last_mean_activity = 0.0;
         self.diverged = None;
+        self.metrics_due = false;
     }
 
     /// Steps taken.
@@ -192,6 +197,83 @@ impl TrainingRecord {
     /// diverged, after which nothing more is recorded).
     pub(super) fn lacks_metrics(&self) -> bool {
         self.diverged.is_none() && self.history.last().map(|r| r.step) != Some(self.step)
+    }
+
+    /// After a graph step whose activities total `total`: the cheap checks of every
+    /// step (`O(B·M)` activities, `O(M)` node weights of `state`; the `O(M²)` weights
+    /// are checked through the scheduled metrics and before every save). Marks the run
+    /// diverged and returns `false` when one fails; otherwise marks the step's metrics
+    /// due when it is on the schedule for `neurons` detectors.
+    pub(super) fn check_graph_step(
+        &mut self,
+        total: f64,
+        state: &HebbianState,
+        neurons: usize,
+    ) -> bool {
+        if !self.check_activities(total) {
+            return false;
+        }
+        if let Err(e) = state.check_node_weights() {
+            self.diverge(e.0);
+            return false;
+        }
+        self.metrics_due |= metrics::on_schedule(self.graph_steps(), neurons);
+        true
+    }
+
+    /// After a step whose activities total `total`: marks the run diverged and returns
+    /// `false` when that is not finite.
+    pub(super) fn check_activities(&mut self, total: f64) -> bool {
+        if !total.is_finite() {
+            let reason = "a detector activity is not finite or too large";
+            self.diverge(reason.into());
+        }
+        total.is_finite()
+    }
+
+    /// Whether the scheduled metrics of the current step are still to be computed.
+    pub(super) fn metrics_due(&self) -> bool {
+        self.metrics_due
+    }
+
+    /// Whether the next step, a graph step if `graph`, will compute metrics for `neurons`
+    /// detectors (it is on the schedule, or metrics are still due).
+    pub(super) fn metrics_ahead(&self, graph: bool, neurons: usize) -> bool {
+        self.metrics_due || (graph && metrics::on_schedule(self.graph_steps() + 1, neurons))
+    }
+
+    /// Computes the metrics that are due from `net`'s weights (mirrored in place first,
+    /// so they are read without a copy), looking at `cancel`: `None` when it stopped
+    /// them (they stay due), otherwise whether a record was appended.
+    pub(super) fn settle_metrics(
+        &mut self,
+        net: &mut Network,
+        cancel: Option<&CancelToken>,
+    ) -> Option<bool> {
+        if !self.metrics_due {
+            return Some(false);
+        }
+        let mut kept = false;
+        if self.lacks_metrics() && self.phase() == Phase::Graph {
+            net.state_mut().mirror_now();
+            kept = self.keep(self.metrics_unless(net, cancel)?);
+        }
+        self.metrics_due = false;
+        Some(kept)
+    }
+
+    /// Appends the metrics of `net` now unless the history already ends at this step
+    /// (or no graph step was taken yet); returns whether a record was appended (one
+    /// that is not finite, or of weights beyond the limit, marks the run diverged).
+    pub(super) fn record_metrics(&mut self, net: &mut Network) -> bool {
+        if !(self.lacks_metrics() && self.phase() == Phase::Graph && self.graph_steps() > 0) {
+            return false;
+        }
+        // Mirrored in place, so the metrics read W without a copy of it.
+        net.state_mut().mirror_now();
+        let kept = self.keep(self.metrics(net));
+        self.metrics_due = false;
+        kept
     }
 
     /// The metrics of `net`'s weights now, at this record's step and last mean activity.
