@@ -57,9 +57,18 @@ impl Executor<'_> {
         if steps_done && startup.announce_trained {
             startup.announce_trained = false;
             if let Some(r) = p.snapshot.history.last() {
+                // The stimuli of the step reached, as the top bar counts them; e_g is the
+                // last record's, which large layers keep on a log-spaced schedule.
+                let step = p.snapshot.step;
+                let stimuli = step * p.model.config.batch as u64;
+                let at = if r.step == step {
+                    String::new()
+                } else {
+                    format!(" (at step {})", r.step)
+                };
                 self.state.status.info(format!(
-                    "Trained to step {} ({} stimuli); e_g = {:.4}.",
-                    p.snapshot.step, r.stimuli, r.symmetry_error_true
+                    "Trained to step {step} ({stimuli} stimuli); e_g = {:.4}{at}.",
+                    r.symmetry_error_true
                 ));
             }
         }
