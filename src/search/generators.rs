@@ -453,6 +453,8 @@ pub(crate) fn enumerate(
     // would only add failed growths on the small presets whose groups the first pass
     // found.
     let max_pivots = if mode == Attach::Total { PIVOTS } else { 1 };
+    // Every node's local profile, computed once for all pivots (large graphs only).
+    let mut profiles: Option<Vec<Vec<f32>>> = None;
     for p in pivot_order(obj) {
         if pivots.len() >= max_pivots || ctx.should_stop() {
             break;
@@ -474,7 +476,8 @@ pub(crate) fn enumerate(
         let candidates = if setup.nb.complete() {
             setup.sig.candidates(p, n)
         } else {
-            profile_candidates(obj, setup, p)
+            let profiles = profiles.get_or_insert_with(|| local_profiles(obj, setup));
+            profile_candidates(profiles, setup, p)
         };
         let exhaustive = n <= EXHAUSTIVE_MAX_N && mode == Attach::Total;
         let budget = match pivots.len() {
@@ -532,43 +535,46 @@ pub(crate) fn enumerate(
 /// How many of a node's strongest connections make its local profile.
 const PROFILE_LEN: usize = 32;
 
-/// A node's local profile: its self-weight, then the strengths `|W[u][m]| + |W[m][u]|`
-/// of its strongest connections in decreasing order. A near-symmetry maps a node onto
-/// one with nearly the same profile.
-fn profile(obj: &Objective, setup: &SeededSetup, u: usize) -> Vec<f32> {
+/// Every node's local profile: its self-weight, then the strengths
+/// `|W[u][m]| + |W[m][u]|` of its strongest connections in decreasing order. A
+/// near-symmetry maps a node onto one with nearly the same profile.
+fn local_profiles(obj: &Objective, setup: &SeededSetup) -> Vec<Vec<f32>> {
     let n = obj.n;
-    let mut out = Vec::with_capacity(PROFILE_LEN + 1);
-    out.push(obj.w[u * n + u]);
-    out.extend(
-        setup
-            .nb
-            .of(u)
-            .iter()
-            .map(|&m| m as usize)
-            .filter(|&m| m != u)
-            .take(PROFILE_LEN)
-            .map(|m| obj.w[u * n + m].abs() + obj.w[m * n + u].abs()),
-    );
-    out
+    (0..n)
+        .map(|u| {
+            let mut out = Vec::with_capacity(PROFILE_LEN + 1);
+            out.push(obj.w[u * n + u]);
+            out.extend(
+                setup
+                    .nb
+                    .of(u)
+                    .iter()
+                    .map(|&m| m as usize)
+                    .filter(|&m| m != u)
+                    .take(PROFILE_LEN)
+                    .map(|m| obj.w[u * n + m].abs() + obj.w[m * n + u].abs()),
+            );
+            out
+        })
+        .collect()
 }
 
 /// Candidate images of pivot `b` on a large graph (partial neighbour lists), nearest
-/// local profile ([`profile`]) first, node signatures breaking ties. The global
+/// local profile (`profiles`, from [`local_profiles`]) first, node signatures breaking ties. The global
 /// signatures (row sums, extremes) of a learned graph vary with how often each region
 /// was stimulated, so on `torus-large` they ranked detectors of other kernels in an
 /// equally stimulated region first, and all eight growths from them failed. By local
 /// profile the first candidate was the pivot's own detector one pixel along its
 /// stripes, whose growth gave the first translation.
-fn profile_candidates(obj: &Objective, setup: &SeededSetup, b: usize) -> Vec<usize> {
-    let pb = profile(obj, setup, b);
+fn profile_candidates(profiles: &[Vec<f32>], setup: &SeededSetup, b: usize) -> Vec<usize> {
+    let pb = &profiles[b];
     ranked(
-        (0..obj.n)
+        (0..profiles.len())
             .filter(|&j| j != b)
             .map(|j| {
-                let pj = profile(obj, setup, j);
                 let d: f64 = pb
                     .iter()
-                    .zip(&pj)
+                    .zip(&profiles[j])
                     .map(|(&x, &y)| ((x - y) as f64).powi(2))
                     .sum();
                 (d, setup.sig.dist2(b, j), j)

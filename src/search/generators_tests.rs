@@ -58,8 +58,9 @@ fn a_pivots_first_profile_candidates_are_nodes_of_its_own_kind() {
     let positions = 400;
     let obj = two_kind_ring(positions, 3);
     let setup = setup_for(&obj);
+    let profiles = local_profiles(&obj, &setup);
     for pivot in [0, 1, 2 * 100, 2 * 250 + 1] {
-        let first: Vec<usize> = profile_candidates(&obj, &setup, pivot)
+        let first: Vec<usize> = profile_candidates(&profiles, &setup, pivot)
             .into_iter()
             .take(12)
             .collect();

@@ -84,6 +84,16 @@ impl UpdateParams {
             decay: config.decay,
         }
     }
+
+    /// `(keep, factor)` of the step `W ← keep·W + factor·LᵀR` that a batch of `batch`
+    /// stimuli makes under the Hebb and temporal rules, in `f64` (what the block sums of
+    /// a view follow): `keep = 1 − λ`, `factor = η / B`.
+    pub fn outer_step(&self, batch: usize) -> (f64, f64) {
+        (
+            1.0 - f64::from(self.decay),
+            f64::from(self.learning_rate) / batch.max(1) as f64,
+        )
+    }
 }
 
 /// Weights, node weights and running statistics of a learning layer of `M` detectors.

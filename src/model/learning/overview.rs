@@ -163,8 +163,7 @@ impl Overview {
         current: ArrayView2<f32>,
         previous: Option<ArrayView2<f32>>,
     ) {
-        let keep = 1.0 - f64::from(params.decay);
-        let factor = f64::from(params.learning_rate) / current.nrows().max(1) as f64;
+        let (keep, factor) = params.outer_step(current.nrows());
         match (params.rule, previous) {
             (LearningRule::Hebb, _) => self.record(keep, factor, current, current),
             (LearningRule::Temporal, Some(prev)) => self.record(keep, factor, current, prev),

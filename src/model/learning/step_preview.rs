@@ -75,7 +75,7 @@ impl StepPreview {
         if !fits {
             return Err(Box::new(overview));
         }
-        let batch = current.nrows().max(1);
+        let (keep, factor) = params.outer_step(current.nrows());
         let start = start.clone();
         Ok(Self {
             overview,
@@ -91,8 +91,8 @@ impl StepPreview {
             stimuli,
             left: current,
             right,
-            keep: 1.0 - f64::from(params.decay),
-            factor: f64::from(params.learning_rate) / batch as f64,
+            keep,
+            factor,
             done: 0,
             window_done: 0,
         })
