@@ -224,13 +224,10 @@ impl Worker {
                     }
                     continue;
                 }
-                if let Speed::Limited(per_second) = self.speed {
-                    let now = Instant::now();
-                    if now < next_step_due {
-                        continue;
-                    }
-                    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 1e6));
-                    next_step_due = (next_step_due + period).max(now);
+                if let Speed::Limited(per_second) = self.speed
+                    && !step_due(&mut next_step_due, per_second)
+                {
+                    continue;
                 }
                 if !self.large_step(rx) {
                     return;
@@ -242,14 +239,11 @@ impl Worker {
             };
             match self.speed {
                 Speed::Limited(per_second) => {
-                    let now = Instant::now();
-                    if now < next_step_due {
+                    if !step_due(&mut next_step_due, per_second) {
                         continue;
                     }
                     sim.step();
                     self.publisher.count_step();
-                    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 1e6));
-                    next_step_due = (next_step_due + period).max(now);
                     let reached = self.target.is_some_and(|t| sim.step_count() >= t);
                     if reached {
                         self.target = None;
@@ -469,6 +463,18 @@ impl Worker {
         }
         outcome.deferred.into_iter().all(|cmd| self.handle(cmd))
     }
+}
+
+/// Whether a step is due at a speed limited to `per_second` steps a second; if so, the
+/// next one is due a period later (or now, when stepping has fallen behind).
+fn step_due(next: &mut Instant, per_second: f64) -> bool {
+    let now = Instant::now();
+    if now < *next {
+        return false;
+    }
+    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 1e6));
+    *next = (*next + period).max(now);
+    true
 }
 
 #[cfg(test)]

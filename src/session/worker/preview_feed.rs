@@ -76,7 +76,7 @@ impl PreviewFeed {
         target: Option<u64>,
     ) {
         let batch = self.preview.batch();
-        if publisher.preview_due(Some(left)) {
+        if publisher.preview_due(left) {
             // At most all but the last stimulus — the step's own picture shows that —
             // unless the whole batch was taken in already (the step overran its pace).
             let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));

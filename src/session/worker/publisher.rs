@@ -93,8 +93,8 @@ impl Publisher {
     /// interval (`left`: its expected remaining time; its own picture comes then, and a
     /// preview just before it is work nobody sees — so steps shorter than the interval
     /// have no previews).
-    pub(super) fn preview_due(&self, left: Option<Duration>) -> bool {
-        let ends_soon = left.is_some_and(|l| !l.is_zero() && l < self.interval / 2);
+    pub(super) fn preview_due(&self, left: Duration) -> bool {
+        let ends_soon = !left.is_zero() && left < self.interval / 2;
         !ends_soon
             && self.last_picture.elapsed() >= self.preview_interval()
             && self.seen.load(Ordering::Acquire)
