@@ -15,8 +15,9 @@
 //! active in the batch, `B·u·(u+1)` flops (NumPy computes all `2·B·M²`).
 //!
 //! Run through `bench/run_hebbian.sh` (makes the Python venv). Alone:
-//! `cargo bench --no-default-features --bench hebbian_throughput -- [ROUNDS]` with
-//! `HEBB_PYTHON` naming a Python that has NumPy.
+//! `cargo bench --no-default-features --bench hebbian_throughput -- [ROUNDS] [CASE…]`
+//! with `HEBB_PYTHON` naming a Python that has NumPy; naming cases (e.g. `ring-shift`)
+//! runs only those — a quick comparison in a quiet minute of a shared machine.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -234,6 +235,15 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(5)
         .max(1);
+    // Other arguments name the cases to run (all when none is named).
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.parse::<usize>().is_err())
+        .collect();
+    let cases: Vec<&Case> = CASES
+        .iter()
+        .filter(|c| named.is_empty() || named.iter().any(|n| n == c.label))
+        .collect();
     let dir = PathBuf::from(
         std::env::var("HEBB_BENCH_DIR").unwrap_or_else(|_| "target/hebb-bench".into()),
     );
@@ -244,7 +254,7 @@ fn main() {
         rayon::current_num_threads()
     );
     let mut data = Vec::new();
-    for case in &CASES {
+    for &case in &cases {
         let a = activity_matrix(case);
         let density = a.iter().filter(|&&x| x != 0.0).count() as f64 / a.len() as f64;
         save_npy(dir.join(format!("{}.npy", case.label)), a.view()).expect("write activities");
@@ -258,7 +268,7 @@ fn main() {
     if numpy.is_none() {
         println!("(NumPy helper not available: set HEBB_PYTHON; NumPy columns stay empty)");
     }
-    let mut rows: Vec<Vec<Row>> = CASES
+    let mut rows: Vec<Vec<Row>> = cases
         .iter()
         .map(|_| BATCHES.iter().map(|_| Row::default()).collect())
         .collect();
@@ -268,7 +278,7 @@ fn main() {
         if let Some(np) = numpy.as_mut() {
             peak_blas.push(np.number(&format!("peak {PEAK_N}")));
         }
-        for ((case, (a, _)), case_rows) in CASES.iter().zip(&data).zip(&mut rows) {
+        for ((case, (a, _)), case_rows) in cases.iter().zip(&data).zip(&mut rows) {
             let m = a.ncols();
             for (&batch, row) in BATCHES.iter().zip(case_rows.iter_mut()) {
                 let mut offset = 0;
@@ -303,7 +313,7 @@ fn main() {
         "case", "path", "rust stim/s", "numpy stim/s", "ratio", "dense GFLOP/s", "of peak"
     );
     let mut json = Vec::new();
-    for ((case, (a, density)), case_rows) in CASES.iter().zip(&data).zip(&rows) {
+    for ((case, (a, density)), case_rows) in cases.iter().zip(&data).zip(&rows) {
         for (&batch, row) in BATCHES.iter().zip(case_rows) {
             let rust = median(&row.rust);
             let np = median(&row.numpy);

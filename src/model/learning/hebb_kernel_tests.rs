@@ -190,3 +190,74 @@ fn a_cancelled_computation_returns_nothing() {
     let out = Products::compute(&packed, &packed, &cols, &cols, true, Some(&token));
     assert!(matches!(out, Err(Cancelled)));
 }
+
+#[test]
+fn strips_cover_the_upper_triangle_once_without_single_rows_or_columns() {
+    for n in [1, 2, 3, 15, 16, 17, 33, 129, 250, 256, 257, 300, 385, 2047] {
+        let list = strips(n);
+        let mut seen = vec![0u8; n * n];
+        for tile in &list {
+            for p in tile.i0..tile.i0 + tile.h {
+                for q in tile.j0.max(p)..tile.j0 + tile.w {
+                    seen[p * n + q] += 1;
+                }
+            }
+            // Everything left of the diagonal lies in the stale lower triangle.
+            assert!(
+                tile.j0 <= tile.i0,
+                "n {n}: {tile:?} starts right of its diagonal"
+            );
+            assert_eq!(tile.j0 + tile.w, n, "n {n}: {tile:?} stops short");
+            let lone = n % 128 == 1 && tile.i0 == n - 1;
+            if lone {
+                assert_eq!((tile.h, tile.w), (1, 1), "n {n}: {tile:?}");
+            } else {
+                assert!(tile.w == n || tile.w % STRIP_ALIGN == 0, "n {n}: {tile:?}");
+                assert!(n == 1 || (tile.h >= 2 && tile.w >= 2), "n {n}: {tile:?}");
+            }
+        }
+        for p in 0..n {
+            for q in p..n {
+                assert_eq!(seen[p * n + q], 1, "n {n}: cell ({p}, {q})");
+            }
+        }
+        // Longest first, so the last pieces taken are the short ones.
+        assert!(list.windows(2).all(|t| t[0].w >= t[1].w));
+    }
+}
+
+#[test]
+fn strips_give_the_bits_of_the_square_tiles_of_128() {
+    // Square tiles of 128 were the layout of every product under 2,048 detectors; pinned
+    // results were computed with them. Sizes: one row over 128 (the lone diagonal cell),
+    // not a multiple of 16, small; batches of 3 (the shortest that gets strips), 33, 300.
+    for (b, m) in [(3, 20), (33, 129), (300, 250), (33, 257), (5, 385)] {
+        let gaps = activities(b, m);
+        let full = Array2::from_shape_fn((b, m), |(r, i)| {
+            ((r * 13 + i * 29) % 23) as f32 / 11.0 - 0.5 + f32::from((r + i) % 5 == 0)
+        });
+        // With gaps the tiles are computed aside; without, gemm adds them into W itself.
+        for a in [&gaps, &full] {
+            let cols = active(a);
+            let u = cols.len();
+            assert!(layout(u, u, b, true).iter().all(|t| t.h <= STRIP_ROWS + 1));
+            let packed = Packed::new(a.view(), &cols);
+            let go = |list: &[Tile]| {
+                let mut w = vec![0.0f32; m * m];
+                let mut d = vec![0.0f32; m];
+                accumulate_tiles(
+                    &mut w, &mut d, 0.37, &packed, &packed, &cols, &cols, true, list,
+                );
+                let upper: Vec<u32> = (0..m * m)
+                    .filter(|&x| x % m >= x / m)
+                    .map(|x| w[x].to_bits())
+                    .collect();
+                (upper, d.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+            };
+            let (w_strips, d_strips) = go(&strips(u));
+            let (w_tiles, d_tiles) = go(&tiles(u, u, 128, true));
+            assert!(w_strips == w_tiles, "b {b} m {m} u {u}: W differs");
+            assert!(d_strips == d_tiles, "b {b} m {m} u {u}: d differs");
+        }
+    }
+}

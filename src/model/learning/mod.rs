@@ -28,6 +28,7 @@ pub mod step_preview;
 mod training_batch;
 pub mod training_record;
 pub mod upper_rows;
+mod work_share;
 
 pub use hebbian::*;
 pub use mirror::mirror_upper_triangle;
