@@ -5,11 +5,8 @@
 //! that size (a tenth of a second, seconds with metrics) that a UI waiting for it would
 //! feel it.
 
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
-
-use rayon::ThreadPool;
 
 use super::command::WorkerCommand;
 use super::preview_feed::PreviewFeed;
@@ -59,9 +56,6 @@ pub(super) struct AsideOutcome {
 pub(super) struct AsideStepper {
     /// How long steps take (the pace of the previews).
     pace: Pace,
-    /// One thread for the previews' block sums while the step's kernel holds the
-    /// global pool (made on first use; `None` if no thread could be had).
-    pool: Option<Option<Arc<ThreadPool>>>,
 }
 
 impl AsideStepper {
@@ -78,22 +72,9 @@ impl AsideStepper {
         sim.set_cancel(None);
         let prepared = sim.prepare_step()?;
         let metrics = sim.metrics_ahead(&prepared);
-        let pool = self.pool().clone();
-        let feed = PreviewFeed::start(sim, &prepared, publisher.last_complete(), pool);
+        let feed = PreviewFeed::start(sim, &prepared, publisher.last_complete());
         let work = AsideWork::Step(prepared);
         Some(self.run(sim, work, feed, metrics, publisher, target, rx))
-    }
-
-    /// The previews' own pool of one thread.
-    fn pool(&mut self) -> &Option<Arc<ThreadPool>> {
-        self.pool.get_or_insert_with(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .thread_name(|_| "simulation-preview".into())
-                .build()
-                .ok()
-                .map(Arc::new)
-        })
     }
 
     /// Computes the metrics a cancelled step left due, aside.
