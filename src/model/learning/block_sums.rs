@@ -26,6 +26,9 @@ pub struct BlockSums {
     order: Vec<u32>,
     /// `side × side` sums of `W`, diagonal cells left out.
     sums: Vec<f64>,
+    /// The sums are exactly symmetric (those of a symmetric `W`, made so when summed):
+    /// a symmetric step then computes one triangle and mirrors it.
+    symmetric: bool,
 }
 
 impl BlockSums {
@@ -51,6 +54,7 @@ impl BlockSums {
             block_of,
             order: order.iter().map(|&i| i as u32).collect(),
             sums: vec![0.0; side * side],
+            symmetric: true,
         })
     }
 
@@ -93,6 +97,11 @@ impl BlockSums {
             }
             Ok(())
         });
+        // The sums of a symmetric W are symmetric but for the order of the additions.
+        self.symmetric = state.is_symmetric();
+        if self.symmetric {
+            mirror_upper(&mut self.sums, side);
+        }
     }
 
     /// Follows one step `W ← keep·W + factor·LᵀR` (off the diagonal; `left` and `right`
@@ -141,32 +150,23 @@ impl BlockSums {
             }
         }
         let r = if same { &l } else { &r };
-        // Read column-major, the sums are their own transpose `Sᵀ`: `Sᵀ += c·(RP)ᵀ(LP)`,
-        // with `(RP)ᵀ` the `K × B` column-major view of `RP` and `LP` the `B × K` one.
-        // SAFETY: `sums` is `k × k`, `l` and `r` are `b × k`, all contiguous; every index
-        // the strides reach lies inside them, and `sums` does not alias the inputs.
-        unsafe {
-            gemm::gemm(
-                k,
-                k,
-                b,
-                self.sums.as_mut_ptr(),
-                k as isize,
-                1,
-                true,
-                r.as_ptr(),
-                k as isize,
-                1,
-                l.as_ptr(),
-                1,
-                k as isize,
-                1.0,
-                factor,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
+        if same && self.symmetric {
+            // A symmetric step on symmetric sums: the upper triangle, then its mirror.
+            for p0 in (0..k).step_by(PANEL) {
+                product_into(
+                    &mut self.sums,
+                    k,
+                    (p0, (p0 + PANEL).min(k)),
+                    factor,
+                    &l,
+                    &l,
+                    b,
+                );
+            }
+            mirror_upper(&mut self.sums, k);
+        } else {
+            product_into(&mut self.sums, k, (0, k), factor, &l, r, b);
+            self.symmetric &= same;
         }
         for (blk, &o) in own.iter().enumerate() {
             self.sums[blk * k + blk] -= factor * o;
@@ -202,6 +202,70 @@ impl BlockSums {
         }
         let range = finite_range(&means);
         (means, range)
+    }
+}
+
+/// Columns of the sums per product of a symmetric step (see [`product_into`]): the
+/// narrower, the less of the lower triangle is computed (`1/2 + PANEL/2K` of the whole),
+/// the more products.
+const PANEL: usize = 64;
+
+/// `sums[p][q] += factor·Σ_b l[b][p]·r[b][q]` for the rows `p` in `rows` and the columns
+/// `q ≥ rows.start` (all of them for `rows.start = 0`): one product in `f64` into the
+/// `k × k` sums in place, on the calling thread. `l` and `r` are `b × k`.
+fn product_into(
+    sums: &mut [f64],
+    k: usize,
+    (p0, p1): (usize, usize),
+    factor: f64,
+    l: &[f64],
+    r: &[f64],
+    b: usize,
+) {
+    assert!(sums.len() == k * k && l.len() == b * k && r.len() == b * k && p0 <= p1 && p1 <= k);
+    // Read column-major, the sums are their own transpose: `dst(q, p) = sums[p][q]`,
+    // `dst += factor·(RP)ᵀ(LP)` with `(RP)ᵀ` the `K × B` column-major view of `r` and `LP`
+    // the `B × K` one of `l`, from row and column `p0` on.
+    // SAFETY: checked above: the sums hold `k × k` values and `l`, `r` `b × k`, all
+    // contiguous; `dst` reaches `sums[p][q]` for `p < p1 ≤ k`, `q < k`, `lhs` reaches
+    // `r[b'][q]` and `rhs` `l[b'][p]` for `b' < b`: all inside, and `sums` aliases neither.
+    unsafe {
+        gemm::gemm(
+            k - p0,
+            p1 - p0,
+            b,
+            sums.as_mut_ptr().add(p0 * k + p0),
+            k as isize,
+            1,
+            true,
+            r.as_ptr().add(p0),
+            k as isize,
+            1,
+            l.as_ptr().add(p0),
+            1,
+            k as isize,
+            1.0,
+            factor,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+/// Copies the upper triangle of the `k × k` row-major `sums` onto the lower one, in
+/// tiles (a plain column walk would touch a new cache line at every value).
+fn mirror_upper(sums: &mut [f64], k: usize) {
+    const TILE: usize = 8;
+    for i0 in (0..k).step_by(TILE) {
+        for j0 in (0..=i0).step_by(TILE) {
+            for p in i0..(i0 + TILE).min(k) {
+                for q in j0..(j0 + TILE).min(p) {
+                    sums[p * k + q] = sums[q * k + p];
+                }
+            }
+        }
     }
 }
 
