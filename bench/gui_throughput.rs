@@ -18,7 +18,8 @@
 //! Run: `cargo bench --bench gui_throughput` (optimised like `--release`; optional
 //! arguments: seconds per slice, default 1, and slices, default 60; a preset name,
 //! default `torus-translate`; add `control` for the A/A run that replaces the app by a
-//! second headless simulation on its own thread).
+//! second headless simulation on its own thread, or `pieces` for the timings of the
+//! pieces of the work alone, without the app).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -66,6 +67,24 @@ fn thread_cpu_seconds() -> BTreeMap<String, f64> {
         by_thread.insert(name, ticks / 100.0);
     }
     by_thread
+}
+
+/// CPU seconds used so far by the calling thread (Linux `/proc/thread-self/stat`; 0
+/// elsewhere), in clock ticks of 10 ms.
+fn own_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    let Some(close) = stat.rfind(')') else {
+        return 0.0;
+    };
+    stat[close + 2..]
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse::<f64>().ok())
+        .sum::<f64>()
+        / 100.0
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -137,6 +156,7 @@ impl App {
         let before = self.h.state().published().map(|p| p.id);
         self.h.state_mut().perform(AppAction::RunUntil(target));
         let start = Instant::now();
+        let cpu = own_cpu_seconds();
         let mut first: Option<(u64, Instant)> = None;
         let mut last_heatmap = self.heatmap_id();
         loop {
@@ -165,6 +185,7 @@ impl App {
             );
         }
         slice.wall_seconds = start.elapsed().as_secs_f64();
+        slice.ui_cpu_seconds = own_cpu_seconds() - cpu;
     }
 
     /// Frames until the heatmap shows the newest snapshot (the app is then idle).
@@ -240,6 +261,8 @@ struct Slice {
     headless_seconds: f64,
     frame_ms: Vec<f64>,
     heatmap_refreshes: u32,
+    /// CPU time of the UI thread (this one) while the app ran.
+    ui_cpu_seconds: f64,
 }
 
 impl Slice {
@@ -275,6 +298,10 @@ fn main() {
     let first = first_step(m);
     while headless.step_count() < first {
         headless.step();
+    }
+    if std::env::args().any(|a| a == "pieces") {
+        pieces(&mut headless);
+        return;
     }
     let mut app = if control {
         Subject::Control(Some(Box::new(headless.clone())))
@@ -359,7 +386,7 @@ fn main() {
     let helpers: Vec<String> = cpu_after
         .iter()
         .filter(|(name, _)| {
-            ["simulation#", "simulation-prev", "heatmap-render#"]
+            ["simulation#", "heatmap-render#"]
                 .iter()
                 .any(|p| name.starts_with(p))
         })
@@ -370,73 +397,7 @@ fn main() {
         .collect();
 
     // Pieces of the work, timed in isolation.
-    if m >= invariance_lab::session::worker::LARGE_NEURONS {
-        large_pieces(&mut headless);
-    } else {
-        use invariance_lab::app::views::colormap::Colormap;
-        use invariance_lab::app::views::heatmap::{
-            HeatmapJob, HeatmapKey, RangeMode, render_heatmap,
-        };
-        let snapshot = headless.snapshot();
-        let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
-        for (name, order) in [
-            ("stored", (0..m).collect::<Vec<_>>()),
-            ("permuted", recovered),
-        ] {
-            let job = HeatmapJob {
-                key: HeatmapKey {
-                    snapshot_id: 0,
-                    order_id: 0,
-                    colormap: Colormap::Viridis,
-                    range: RangeMode::Auto,
-                },
-                weights: snapshot.weights.clone(),
-                order: std::sync::Arc::new(order),
-                summary: None,
-            };
-            let times: Vec<f64> = (0..9)
-                .map(|_| {
-                    let t = Instant::now();
-                    std::hint::black_box(render_heatmap(&job));
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .collect();
-            println!(
-                "heatmap colouring ({name} order, {m}×{m}, helper thread): median {:.1} ms",
-                median(&times)
-            );
-        }
-        let full: Vec<f64> = (0..9)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(headless.snapshot().weights.full().cloned());
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        let mut buffer = std::sync::Arc::try_unwrap(snapshot.weights)
-            .ok()
-            .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
-        let (mut copy, mut materialise) = (Vec::new(), Vec::new());
-        for _ in 0..9 {
-            let t = Instant::now();
-            let taken = headless.snapshot_into(buffer.take());
-            copy.push(t.elapsed().as_secs_f64() * 1e3);
-            let t = Instant::now();
-            std::hint::black_box(taken.weights.full().cloned());
-            materialise.push(t.elapsed().as_secs_f64() * 1e3);
-            buffer = std::sync::Arc::try_unwrap(taken.weights)
-                .ok()
-                .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
-        }
-        println!(
-            "snapshot: {:.1} ms on the simulation thread (raw copy into a reused matrix); \
-             materialising W, which only a search or an export asks for, {:.1} ms more; \
-             a fresh snapshot with W at once {:.1} ms (medians)",
-            median(&copy),
-            median(&materialise),
-            median(&full)
-        );
-    }
+    pieces(&mut headless);
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
         println!("load average: {}", load.trim());
     }
@@ -477,9 +438,81 @@ fn main() {
         median(&refreshes),
         refreshes.iter().copied().fold(f64::INFINITY, f64::min)
     );
+    let ui_share = results.iter().map(|s| s.ui_cpu_seconds).sum::<f64>() / app_total;
     println!(
-        "app threads while running (share of a core): {}",
+        "app threads while running (share of a core): UI {ui_share:.2}, {}",
         helpers.join(", ")
+    );
+}
+
+/// The pieces of the work, each timed alone: at M = 16,384 those of a summary
+/// ([`large_pieces`]), below it those of a copied `W` (colouring, snapshot).
+fn pieces(headless: &mut Simulation) {
+    let m = headless.neurons();
+    if m >= invariance_lab::session::worker::LARGE_NEURONS {
+        large_pieces(headless);
+        return;
+    }
+    use invariance_lab::app::views::colormap::Colormap;
+    use invariance_lab::app::views::heatmap::{HeatmapJob, HeatmapKey, RangeMode, render_heatmap};
+    let snapshot = headless.snapshot();
+    let recovered: Vec<usize> = (0..m).map(|i| (i * 7 + 3) % m).collect();
+    for (name, order) in [
+        ("stored", (0..m).collect::<Vec<_>>()),
+        ("permuted", recovered),
+    ] {
+        let job = HeatmapJob {
+            key: HeatmapKey {
+                snapshot_id: 0,
+                order_id: 0,
+                colormap: Colormap::Viridis,
+                range: RangeMode::Auto,
+            },
+            weights: snapshot.weights.clone(),
+            order: std::sync::Arc::new(order),
+            summary: None,
+        };
+        let times: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(render_heatmap(&job));
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        println!(
+            "heatmap colouring ({name} order, {m}×{m}, helper thread): median {:.1} ms",
+            median(&times)
+        );
+    }
+    let full: Vec<f64> = (0..9)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(headless.snapshot().weights.full().cloned());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let mut buffer = std::sync::Arc::try_unwrap(snapshot.weights)
+        .ok()
+        .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
+    let (mut copy, mut materialise) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let t = Instant::now();
+        let taken = headless.snapshot_into(buffer.take());
+        copy.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(taken.weights.full().cloned());
+        materialise.push(t.elapsed().as_secs_f64() * 1e3);
+        buffer = std::sync::Arc::try_unwrap(taken.weights)
+            .ok()
+            .and_then(invariance_lab::model::SnapshotWeights::into_buffer);
+    }
+    println!(
+        "snapshot: {:.1} ms on the simulation thread (raw copy into a reused matrix); \
+         materialising W, which only a search or an export asks for, {:.1} ms more; \
+         a fresh snapshot with W at once {:.1} ms (medians)",
+        median(&copy),
+        median(&materialise),
+        median(&full)
     );
 }
 
@@ -501,15 +534,25 @@ fn large_pieces(headless: &mut Simulation) {
         row: Some(5),
     };
     let t = Instant::now();
-    headless.set_view(Some(request));
+    headless.set_view(Some(ViewRequest {
+        viewport: None,
+        row: None,
+        ..request.clone()
+    }));
     let first = t.elapsed().as_secs_f64() * 1e3;
-    let publish: Vec<f64> = (0..9)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(headless.summary_snapshot(None));
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
+    let publication = |headless: &mut Simulation| -> f64 {
+        let times: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(headless.summary_snapshot(None));
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        median(&times)
+    };
+    let zoomed_out = publication(headless);
+    headless.set_view(Some(request));
+    let publish = publication(headless);
     let snapshot = headless.summary_snapshot(None);
     let summary = snapshot.summary.clone().expect("a summary");
     let job = HeatmapJob {
@@ -546,9 +589,15 @@ fn large_pieces(headless: &mut Simulation) {
             )
             .unwrap_or_else(|_| panic!("no preview of the step"));
         let mut advanced = preview.clone();
-        let t = Instant::now();
-        advanced.advance_to(preview.batch() - 1);
-        let advance = t.elapsed().as_secs_f64() * 1e3;
+        let advance: Vec<f64> = (0..5)
+            .map(|_| {
+                advanced = preview.clone();
+                let t = Instant::now();
+                advanced.advance_to(preview.batch() - 1);
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        let advance = median(&advance);
         let picture: Vec<f64> = (0..9)
             .map(|_| {
                 let t = Instant::now();
@@ -573,11 +622,11 @@ fn large_pieces(headless: &mut Simulation) {
     }
     println!(
         "summary of a {m} × {m} W: first summing {first:.0} ms (once per order); per publication \
-         {:.1} ms on the simulation thread (block means 1024², a 512² window, a row); \
-         colouring {:.1} ms on the helper thread; a preview: taking in a step's stimuli \
+         on the simulation thread {zoomed_out:.1} ms zoomed out (block means 1024²), \
+         {publish:.1} ms zoomed in (the means, a 512² window of a scattered order, a row); \
+         colouring {:.1} ms; a preview: taking in a step's stimuli \
          {advance:.1} ms, a picture {picture:.1} ms; a step {:.0} ms with the block sums kept, \
          {:.0} ms without (medians)",
-        median(&publish),
         median(&colour),
         median(&a),
         median(&b)

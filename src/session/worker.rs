@@ -119,9 +119,14 @@ impl WorkerHandle {
         })
     }
 
-    /// Sends a command; returns `false` if the worker is gone.
+    /// Sends a command; returns `false` if the worker is gone. The worker is woken at
+    /// once, also while it waits for a large step running aside.
     pub fn send(&self, command: WorkerCommand) -> bool {
-        self.commands.send(command).is_ok()
+        let sent = self.commands.send(command).is_ok();
+        if let Some(t) = &self.thread {
+            t.thread().unpark();
+        }
+        sent
     }
 
     /// The newest publication (cheap: clones an `Arc`).

@@ -2,12 +2,14 @@
 //! matrix cut into `side × side` blocks of a display order, each block's sum of `W`
 //! (diagonal cells left out) in `f64`, and how one Hebbian step moves them without
 //! reading `W` — `c·(LP)ᵀ(RP)` minus the diagonal cells, with `P` the `M × K` matrix that
-//! adds the detectors of each block — as one dense `K × K` product
-//! ([`BlockSums::record`]).
+//! adds the detectors of each block — as one dense `K × K` product of the block-summed
+//! activities ([`BlockSums::record`]): `B·K²` multiply-adds, against the `B·M²` of the
+//! step itself.
 
-use ndarray::{Array2, ArrayView2};
+use std::borrow::Cow;
 
-use super::hebb_kernel::{Packed, accumulate_dense};
+use ndarray::{ArrayView1, ArrayView2};
+
 use crate::model::learning::HebbianState;
 
 /// Sums of `W` over the blocks of a display order (diagonal cells left out).
@@ -19,8 +21,14 @@ pub struct BlockSums {
     side: usize,
     /// Stored index → block index.
     block_of: Vec<u32>,
+    /// Display position → stored index (the order; block `b` holds positions
+    /// `b·block..(b+1)·block`).
+    order: Vec<u32>,
     /// `side × side` sums of `W`, diagonal cells left out.
     sums: Vec<f64>,
+    /// The sums are exactly symmetric (those of a symmetric `W`, made so when summed):
+    /// a symmetric step then computes one triangle and mirrors it.
+    symmetric: bool,
 }
 
 impl BlockSums {
@@ -44,7 +52,9 @@ impl BlockSums {
             block,
             side,
             block_of,
+            order: order.iter().map(|&i| i as u32).collect(),
             sums: vec![0.0; side * side],
+            symmetric: true,
         })
     }
 
@@ -87,10 +97,18 @@ impl BlockSums {
             }
             Ok(())
         });
+        // The sums of a symmetric W are symmetric but for the order of the additions.
+        self.symmetric = state.is_symmetric();
+        if self.symmetric {
+            mirror_upper(&mut self.sums, side);
+        }
     }
 
     /// Follows one step `W ← keep·W + factor·LᵀR` (off the diagonal; `left` and `right`
-    /// are `B × M`): `factor·(LP)ᵀ(RP)` minus the diagonal cells, as one dense product.
+    /// are `B × M`): `factor·(LP)ᵀ(RP)` minus the diagonal cells. One pass over the
+    /// activities sums them by block (and the diagonal cells `Σ_b l_bi·r_bi` by block),
+    /// then one `K × K × B` product in `f64` adds into the sums in place — on the calling
+    /// thread, so a preview following a step never waits for the step's kernel.
     pub fn record(
         &mut self,
         keep: f64,
@@ -101,82 +119,268 @@ impl BlockSums {
         if keep != 1.0 {
             self.sums.iter_mut().for_each(|s| *s *= keep);
         }
-        let k = self.side;
-        let summed = |a: ArrayView2<f32>| {
-            let mut out = Array2::<f32>::zeros((a.nrows(), k));
-            for (row, mut dst) in a.rows().into_iter().zip(out.rows_mut()) {
-                for (&x, &b) in row.iter().zip(&self.block_of) {
-                    dst[b as usize] += x;
-                }
-            }
-            out
-        };
-        let (l, r) = (summed(left), summed(right));
-        let active = |a: &Array2<f32>| -> Vec<usize> {
-            (0..k)
-                .filter(|&b| a.column(b).iter().any(|&x| x != 0.0))
-                .collect()
-        };
-        let (cols_l, cols_r) = (active(&l), active(&r));
-        if cols_l.is_empty() || cols_r.is_empty() {
+        let (k, b) = (self.side, left.nrows());
+        if b == 0 || left.dim() != right.dim() || left.ncols() != self.block_of.len() {
             return;
         }
-        let mut product = vec![0.0f32; k * k];
-        let mut diagonal = vec![0.0f32; k];
-        accumulate_dense(
-            &mut product,
-            &mut diagonal,
-            1.0,
-            &Packed::new(l.view(), &cols_l),
-            &Packed::new(r.view(), &cols_r),
-            &cols_l,
-            &cols_r,
-            false,
-        );
-        // The cells of W's own diagonal inside each diagonal block.
+        // The same activities on both sides (Hebb): summed once.
+        let same = left.as_ptr() == right.as_ptr() && left.strides() == right.strides();
+        let mut l = vec![0.0f64; b * k];
+        let mut r = if same {
+            Vec::new()
+        } else {
+            vec![0.0f64; b * k]
+        };
         let mut own = vec![0.0f64; k];
-        for (lrow, rrow) in left.rows().into_iter().zip(right.rows()) {
-            for ((&a, &b), &blk) in lrow.iter().zip(rrow).zip(&self.block_of) {
-                own[blk as usize] += f64::from(a) * f64::from(b);
+        for (row, (lrow, rrow)) in left.rows().into_iter().zip(right.rows()).enumerate() {
+            let (lrow, rrow) = (contiguous(lrow), contiguous(rrow));
+            let (lrow, rrow) = (lrow.as_ref(), rrow.as_ref());
+            let members = self.order.chunks(self.block);
+            let dst_l = &mut l[row * k..(row + 1) * k];
+            for ((s, o), members) in dst_l.iter_mut().zip(own.iter_mut()).zip(members.clone()) {
+                let (sum, diagonal) = block_sum(lrow, rrow, members);
+                *s = sum;
+                *o += diagonal;
+            }
+            if !same {
+                let dst_r = &mut r[row * k..(row + 1) * k];
+                for (s, members) in dst_r.iter_mut().zip(members) {
+                    *s = block_sum(rrow, rrow, members).0;
+                }
             }
         }
-        for (s, &p) in self.sums.iter_mut().zip(&product) {
-            *s += factor * f64::from(p);
+        let r = if same { &l } else { &r };
+        if same && self.symmetric {
+            // A symmetric step on symmetric sums: the upper triangle, then its mirror.
+            for p0 in (0..k).step_by(PANEL) {
+                product_into(
+                    &mut self.sums,
+                    k,
+                    (p0, (p0 + PANEL).min(k)),
+                    factor,
+                    &l,
+                    &l,
+                    b,
+                );
+            }
+            mirror_upper(&mut self.sums, k);
+        } else {
+            product_into(&mut self.sums, k, (0, k), factor, &l, r, b);
+            self.symmetric &= same;
         }
-        for b in 0..k {
-            self.sums[b * k + b] += factor * (f64::from(diagonal[b]) - own[b]);
+        for (blk, &o) in own.iter().enumerate() {
+            self.sums[blk * k + blk] -= factor * o;
         }
     }
 
     /// The `side × side` block means of the current sums (diagonal cells left out, `NaN`
-    /// for a block with no other cell) and the `[min, max]` of the finite ones.
+    /// for a block with no other cell) and the `[min, max]` of the finite ones. One pass
+    /// the compiler vectorises (a multiplication by the blocks' inverse sizes), then one
+    /// for the range: it runs for every picture of a large `W`, about ten a second.
     pub fn means(&self) -> (Vec<f32>, (f32, f32)) {
         let (m, k, block) = (self.block_of.len(), self.side, self.block);
         let cells: Vec<f64> = (0..k)
             .map(|b| (m.min((b + 1) * block) - b * block) as f64)
             .collect();
-        let mut means = vec![f32::NAN; k * k];
-        let rows = means.chunks_exact_mut(k).zip(self.sums.chunks_exact(k));
-        for (br, (out, sums)) in rows.enumerate() {
+        let inverse: Vec<f64> = cells.iter().map(|&n| 1.0 / n).collect();
+        let mut means = Vec::with_capacity(k * k);
+        for (br, sums) in self.sums.chunks_exact(k).enumerate() {
             // Every block has a cell, so every block off the diagonal has cells off W's
-            // diagonal: one division per block, in a loop the compiler vectorises.
-            let n_row = cells[br];
-            for ((v, &s), &n_col) in out.iter_mut().zip(sums).zip(&cells) {
-                *v = (s / (n_row * n_col)) as f32;
-            }
-            let n = n_row * n_row - n_row;
-            out[br] = if n > 0.0 {
+            // diagonal.
+            let row = inverse[br];
+            means.extend(
+                sums.iter()
+                    .zip(&inverse)
+                    .map(|(&s, &col)| (s * (row * col)) as f32),
+            );
+            let n = cells[br] * cells[br] - cells[br];
+            means[br * k + br] = if n > 0.0 {
                 (sums[br] / n) as f32
             } else {
                 f32::NAN
             };
         }
-        let (lo, hi) = means
+        let range = finite_range(&means);
+        (means, range)
+    }
+}
+
+/// Columns of the sums per product of a symmetric step (see [`product_into`]): the
+/// narrower, the less of the lower triangle is computed (`1/2 + PANEL/2K` of the whole),
+/// the more products.
+const PANEL: usize = 64;
+
+/// `sums[p][q] += factor·Σ_b l[b][p]·r[b][q]` for the rows `p` in `rows` and the columns
+/// `q ≥ rows.start` (all of them for `rows.start = 0`): one product in `f64` into the
+/// `k × k` sums in place, on the calling thread. `l` and `r` are `b × k`.
+fn product_into(
+    sums: &mut [f64],
+    k: usize,
+    (p0, p1): (usize, usize),
+    factor: f64,
+    l: &[f64],
+    r: &[f64],
+    b: usize,
+) {
+    assert!(sums.len() == k * k && l.len() == b * k && r.len() == b * k && p0 <= p1 && p1 <= k);
+    // Read column-major, the sums are their own transpose: `dst(q, p) = sums[p][q]`,
+    // `dst += factor·(RP)ᵀ(LP)` with `(RP)ᵀ` the `K × B` column-major view of `r` and `LP`
+    // the `B × K` one of `l`, from row and column `p0` on.
+    // SAFETY: checked above: the sums hold `k × k` values and `l`, `r` `b × k`, all
+    // contiguous; `dst` reaches `sums[p][q]` for `p < p1 ≤ k`, `q < k`, `lhs` reaches
+    // `r[b'][q]` and `rhs` `l[b'][p]` for `b' < b`: all inside, and `sums` aliases neither.
+    unsafe {
+        gemm::gemm(
+            k - p0,
+            p1 - p0,
+            b,
+            sums.as_mut_ptr().add(p0 * k + p0),
+            k as isize,
+            1,
+            true,
+            r.as_ptr().add(p0),
+            k as isize,
+            1,
+            l.as_ptr().add(p0),
+            1,
+            k as isize,
+            1.0,
+            factor,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+/// Copies the upper triangle of the `k × k` row-major `sums` onto the lower one, in
+/// tiles (a plain column walk would touch a new cache line at every value).
+fn mirror_upper(sums: &mut [f64], k: usize) {
+    const TILE: usize = 8;
+    for i0 in (0..k).step_by(TILE) {
+        for j0 in (0..=i0).step_by(TILE) {
+            for p in i0..(i0 + TILE).min(k) {
+                for q in j0..(j0 + TILE).min(p) {
+                    sums[p * k + q] = sums[q * k + p];
+                }
+            }
+        }
+    }
+}
+
+/// The entries of `a` as one slice (borrowed when they already are).
+fn contiguous(a: ArrayView1<'_, f32>) -> Cow<'_, [f32]> {
+    match a.to_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(a.to_vec()),
+    }
+}
+
+/// `(Σ l_i, Σ l_i·r_i)` over the stored indices `members` of one block, in `f64`: the
+/// entries gathered in display order, four running sums at a time (a single one would
+/// wait on each addition).
+fn block_sum(l: &[f32], r: &[f32], members: &[u32]) -> (f64, f64) {
+    let (mut s, mut o) = ([0.0f64; 4], [0.0f64; 4]);
+    let quads = members.chunks_exact(4);
+    let rest = quads.remainder();
+    for quad in quads {
+        for t in 0..4 {
+            let i = quad[t] as usize;
+            let x = f64::from(l[i]);
+            s[t] += x;
+            o[t] += x * f64::from(r[i]);
+        }
+    }
+    for &i in rest {
+        let x = f64::from(l[i as usize]);
+        s[0] += x;
+        o[0] += x * f64::from(r[i as usize]);
+    }
+    ((s[0] + s[1]) + (s[2] + s[3]), (o[0] + o[1]) + (o[2] + o[3]))
+}
+
+/// `[min, max]` of the finite `values` (`[∞, −∞]` when there are none): sixteen lanes at
+/// a time (a comparison is false for `NaN`, which so drops out), and a second, filtering
+/// pass only when an infinite value (a diverged state) took part.
+fn finite_range(values: &[f32]) -> (f32, f32) {
+    const LANES: usize = 16;
+    let (mut lo, mut hi) = ([f32::INFINITY; LANES], [f32::NEG_INFINITY; LANES]);
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for ((l, h), &v) in lo.iter_mut().zip(hi.iter_mut()).zip(chunk) {
+            *l = if v < *l { v } else { *l };
+            *h = if v > *h { v } else { *h };
+        }
+    }
+    for &v in rest {
+        lo[0] = if v < lo[0] { v } else { lo[0] };
+        hi[0] = if v > hi[0] { v } else { hi[0] };
+    }
+    let lo = lo.iter().fold(f32::INFINITY, |a, &b| a.min(b));
+    let hi = hi.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+    if lo == f32::NEG_INFINITY || hi == f32::INFINITY {
+        return values
             .iter()
             .filter(|v| v.is_finite())
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
                 (lo.min(v), hi.max(v))
             });
-        (means, (lo, hi))
+    }
+    (lo, hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    /// The lane-wise range is the filtered fold's, with `NaN` and infinite values left
+    /// out, whatever the length (a remainder past the last sixteen).
+    #[test]
+    fn the_range_leaves_out_what_is_not_finite() {
+        let fold = |v: &[f32]| {
+            v.iter()
+                .filter(|x| x.is_finite())
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
+                    (lo.min(x), hi.max(x))
+                })
+        };
+        let base: Vec<f32> = (0..37).map(|i| ((i * 7) % 11) as f32 - 4.5).collect();
+        for odd in [
+            None,
+            Some(f32::NAN),
+            Some(f32::INFINITY),
+            Some(f32::NEG_INFINITY),
+        ] {
+            for at in [0, 15, 16, 36] {
+                let mut v = base.clone();
+                if let Some(x) = odd {
+                    v[at] = x;
+                }
+                assert_eq!(finite_range(&v), fold(&v), "{odd:?} at {at}");
+            }
+        }
+        assert_eq!(finite_range(&[f32::NAN; 20]), fold(&[f32::NAN; 20]));
+        assert_eq!(finite_range(&[]), (f32::INFINITY, f32::NEG_INFINITY));
+    }
+
+    /// One step followed with the same activities on both sides (summed once) and with
+    /// an equal copy on the right (summed twice) gives the same sums, to rounding.
+    #[test]
+    fn the_same_activities_twice_sum_as_one() {
+        let m = 23;
+        let order: Vec<usize> = (0..m).map(|p| (p * 5 + 2) % m).collect();
+        let a = Array2::from_shape_fn((3, m), |(b, i)| ((i * 3 + b) % 4) as f32 / 2.0);
+        let copy = a.clone();
+        let mut once = BlockSums::zero(&order, 4).unwrap();
+        let mut twice = once.clone();
+        once.record(1.0, 0.5, a.view(), a.view());
+        twice.record(1.0, 0.5, a.view(), copy.view());
+        assert!(once.sums.iter().any(|&s| s != 0.0));
+        for (x, y) in once.sums.iter().zip(&twice.sums) {
+            assert!((x - y).abs() <= 1e-12 * (1.0 + y.abs()), "{x} vs {y}");
+        }
     }
 }

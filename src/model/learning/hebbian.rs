@@ -226,6 +226,14 @@ impl HebbianState {
         self.lazy.weight(i, j)
     }
 
+    /// The weights `w_ij` for `i` in `rows` and `j` in `cols`, row-major
+    /// (`rows.len() × cols.len()`; `NaN` for an index outside the matrix), bit-identical
+    /// to [`HebbianState::weight`] cell by cell but read in storage order: what a window
+    /// of a large `W` in a display order, or one row of it, costs to copy.
+    pub fn weights_at(&self, rows: &[usize], cols: &[usize]) -> Vec<f32> {
+        self.lazy.gather(rows, cols)
+    }
+
     /// Materialised weights `W = scale · W_raw`.
     pub fn weights(&self) -> Array2<f32> {
         self.raw_copy_into(None).materialise()
@@ -379,6 +387,37 @@ mod tests {
                 array![[0.0, 0.5, 0.0], [0.5, 0.0, 0.75], [0.0, 0.75, 0.0]]
             );
             assert_eq!(s.node_weights(), array![0.25, 1.25, 2.25]);
+        }
+    }
+
+    /// A window gathered in storage order holds, bit for bit, the weights read one by
+    /// one — below and above the diagonal, with the lower triangle stale (Hebb) or
+    /// current (temporal), decayed or not — and `NaN` outside the matrix.
+    #[test]
+    fn weights_at_reads_what_weight_reads() {
+        let m = 37;
+        let a = Array2::from_shape_fn((5, m), |(b, i)| ((i * 7 + b * 3) % 4) as f32 / 3.0);
+        for (rule, decay) in [(LearningRule::Hebb, 0.1), (LearningRule::Temporal, 0.0)] {
+            let mut s = HebbianState::new(m);
+            let p = UpdateParams {
+                rule,
+                learning_rate: 0.3,
+                decay,
+            };
+            let previous = a.slice(ndarray::s![..;-1, ..]);
+            for _ in 0..2 {
+                s.update(&p, a.view(), Some(previous), PathChoice::Sparse);
+            }
+            let rows = [30, 2, 17, 36, 40, 5];
+            let cols = [0, 17, 36, 3, 29, 2, 100, 31];
+            let got = s.weights_at(&rows, &cols);
+            for (a, &i) in rows.iter().enumerate() {
+                for (c, &j) in cols.iter().enumerate() {
+                    let want = s.weight(i, j).unwrap_or(f32::NAN);
+                    let cell = got[a * cols.len() + c];
+                    assert_eq!(cell.to_bits(), want.to_bits(), "{rule:?} ({i}, {j})");
+                }
+            }
         }
     }
 

@@ -210,6 +210,61 @@ impl LazyWeights {
         self.w_raw.get([i, j]).map(|&w| scaled(w, self.scale))
     }
 
+    /// The weights `w_ij` for `i` in `rows` and `j` in `cols`, row-major (`NaN` for an
+    /// index outside the matrix), as [`LazyWeights::weight`] rounds them. Read in storage
+    /// order: the cells of each stored row in increasing columns, and while the lower
+    /// triangle is stale, each cell below the diagonal from its mirror's row — never a
+    /// column walk, one cache line per 64 KB row apart, through a 1 GiB matrix.
+    pub(super) fn gather(&self, rows: &[usize], cols: &[usize]) -> Vec<f32> {
+        let (m, width) = (self.neurons(), cols.len());
+        let mut out = vec![f32::NAN; rows.len() * width];
+        let Some(raw) = self.w_raw.as_slice() else {
+            for (a, &i) in rows.iter().enumerate() {
+                for (c, &j) in cols.iter().enumerate() {
+                    out[a * width + c] = self.weight(i, j).unwrap_or(f32::NAN);
+                }
+            }
+            return out;
+        };
+        // (stored index, place in the window), in stored order.
+        let sorted = |indices: &[usize]| {
+            let mut v: Vec<(usize, usize)> = indices
+                .iter()
+                .enumerate()
+                .filter(|&(_, &i)| i < m)
+                .map(|(place, &i)| (i, place))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let (by_row, by_col) = (sorted(rows), sorted(cols));
+        let scale = self.scale;
+        // Cells read from their own row: all of them while both triangles are current,
+        // else those on and above the diagonal.
+        for &(i, a) in &by_row {
+            let line = &raw[i * m..(i + 1) * m];
+            let from = if self.lower_stale {
+                by_col.partition_point(|&(j, _)| j < i)
+            } else {
+                0
+            };
+            for &(j, c) in &by_col[from..] {
+                out[a * width + c] = scaled(line[j], scale);
+            }
+        }
+        if self.lower_stale {
+            // Cells below the diagonal, `w_ij = w_raw[j, i]` for `i > j`: row `j`.
+            for &(j, c) in &by_col {
+                let line = &raw[j * m..(j + 1) * m];
+                let from = by_row.partition_point(|&(i, _)| i <= j);
+                for &(i, a) in &by_row[from..] {
+                    out[a * width + c] = scaled(line[i], scale);
+                }
+            }
+        }
+        out
+    }
+
     /// A plain copy of the raw weight buffer, finished later ([`RawWeightsCopy`]).
     pub(super) fn raw_copy_into(&self, buffer: Option<Array2<f32>>) -> RawWeightsCopy {
         RawWeightsCopy::take(

@@ -253,23 +253,13 @@ impl Overview {
             let rows = rows.start.min(m)..rows.end.min(m);
             let cols = cols.start.min(m)..cols.end.min(m);
             (rows.len() * cols.len() <= MAX_VIEWPORT_CELLS).then(|| {
-                let mut values = Vec::with_capacity(rows.len() * cols.len());
-                for r in rows.clone() {
-                    values.extend(
-                        cols.clone()
-                            .map(|c| state.weight(order[r], order[c]).unwrap_or(f32::NAN)),
-                    );
-                }
+                let values = state.weights_at(&order[rows.clone()], &order[cols.clone()]);
                 Viewport { rows, cols, values }
             })
         });
         let row = self.request.row.filter(|&i| i < m).map(|i| {
-            (
-                i,
-                (0..m)
-                    .map(|j| state.weight(i, j).unwrap_or(f32::NAN))
-                    .collect(),
-            )
+            let all: Vec<usize> = (0..m).collect();
+            (i, state.weights_at(&[i], &all))
         });
         WeightSummary {
             neurons: m,

@@ -28,7 +28,8 @@ use crate::model::learning::overview::{Overview, Viewport, WeightSummary};
 pub struct StepPreview {
     /// Block sums, advanced through the stimuli taken in so far.
     overview: Overview,
-    /// The picture at the step's start (its window and row give the positions).
+    /// The picture at the step's start, without its values (its window and row give
+    /// the positions).
     start: WeightSummary,
     /// The window's cells after the stimuli taken in so far.
     viewport: Option<Vec<f64>>,
@@ -76,17 +77,30 @@ impl StepPreview {
             return Err(Box::new(overview));
         }
         let (keep, factor) = params.outer_step(current.nrows());
-        let start = start.clone();
+        let viewport = start
+            .viewport
+            .as_ref()
+            .map(|v| v.values.iter().map(|&x| f64::from(x)).collect());
+        let row = start
+            .row
+            .as_ref()
+            .map(|(_, r)| r.iter().map(|&x| f64::from(x)).collect());
+        // The start's positions and facts without its values: the preview keeps its own,
+        // and the means alone are 4 MB at 1024² blocks.
+        let start = WeightSummary {
+            means: Vec::new(),
+            viewport: start.viewport.as_ref().map(|v| Viewport {
+                rows: v.rows.clone(),
+                cols: v.cols.clone(),
+                values: Vec::new(),
+            }),
+            row: start.row.as_ref().map(|(i, _)| (*i, Vec::new())),
+            ..*start
+        };
         Ok(Self {
             overview,
-            viewport: start
-                .viewport
-                .as_ref()
-                .map(|v| v.values.iter().map(|&x| f64::from(x)).collect()),
-            row: start
-                .row
-                .as_ref()
-                .map(|(_, r)| r.iter().map(|&x| f64::from(x)).collect()),
+            viewport,
+            row,
             start,
             stimuli,
             left: current,
@@ -124,9 +138,9 @@ impl StepPreview {
 
     /// Takes in the batch's stimuli up to `k` (at most the batch; never back) into the
     /// block sums: one dense product of their block-summed activities
-    /// ([`Overview::record`], `k·K²` multiply-adds on the current rayon pool — the
-    /// caller runs it on a pool of its own while the Hebbian kernel holds the global
-    /// one). The window and row follow when a picture is taken.
+    /// ([`Overview::record`], `k·K²` multiply-adds on the calling thread, so it never
+    /// waits for the Hebbian kernel on the global pool). The window and row follow when
+    /// a picture is taken.
     pub fn advance_to(&mut self, k: usize) {
         let k = k.min(self.batch());
         if k <= self.done {

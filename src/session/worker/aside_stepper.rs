@@ -5,11 +5,9 @@
 //! that size (a tenth of a second, seconds with metrics) that a UI waiting for it would
 //! feel it.
 
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
-
-use rayon::ThreadPool;
 
 use super::command::WorkerCommand;
 use super::preview_feed::PreviewFeed;
@@ -19,8 +17,9 @@ use crate::cancel::CancelToken;
 use crate::model::Simulation;
 use crate::model::learning::PreparedStep;
 
-/// How often the simulation thread looks at the command queue and the helper thread
-/// (and takes in the previewed stimuli) while a large step runs aside.
+/// The longest the simulation thread sleeps while a large step runs aside before it looks
+/// at the command queue and takes in the previewed stimuli (the end of the step and a
+/// new command wake it at once).
 const ASIDE_POLL: Duration = Duration::from_millis(5);
 
 /// What a large simulation does on the helper thread.
@@ -59,9 +58,6 @@ pub(super) struct AsideOutcome {
 pub(super) struct AsideStepper {
     /// How long steps take (the pace of the previews).
     pace: Pace,
-    /// One thread for the previews' block sums while the step's kernel holds the
-    /// global pool (made on first use; `None` if no thread could be had).
-    pool: Option<Option<Arc<ThreadPool>>>,
 }
 
 impl AsideStepper {
@@ -78,22 +74,9 @@ impl AsideStepper {
         sim.set_cancel(None);
         let prepared = sim.prepare_step()?;
         let metrics = sim.metrics_ahead(&prepared);
-        let pool = self.pool().clone();
-        let feed = PreviewFeed::start(sim, &prepared, publisher.last_complete(), pool);
+        let feed = PreviewFeed::start(sim, &prepared, publisher.last_complete());
         let work = AsideWork::Step(prepared);
         Some(self.run(sim, work, feed, metrics, publisher, target, rx))
-    }
-
-    /// The previews' own pool of one thread.
-    fn pool(&mut self) -> &Option<Arc<ThreadPool>> {
-        self.pool.get_or_insert_with(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .thread_name(|_| "simulation-preview".into())
-                .build()
-                .ok()
-                .map(Arc::new)
-        })
     }
 
     /// Computes the metrics a cancelled step left due, aside.
@@ -132,25 +115,40 @@ impl AsideStepper {
         let started = Instant::now();
         let mut deferred = Vec::new();
         let mut disconnected = false;
+        // The helper sets `done` and wakes this thread when the work ends; the UI wakes
+        // it when it sends a command ([`super::WorkerHandle::send`]). A wait on the
+        // command channel alone would notice the end of a step only at its next timeout,
+        // on average half of it later, and the next step would start that much late.
+        let done = AtomicBool::new(false);
         let spawned = std::thread::scope(|scope| {
+            let (waker, finished, held) = (std::thread::current(), &done, &mut *sim);
             let job = std::thread::Builder::new()
                 .name("simulation-step".into())
-                .spawn_scoped(scope, || work.perform(sim));
+                .spawn_scoped(scope, move || {
+                    work.perform(held);
+                    finished.store(true, Ordering::Release);
+                    waker.unpark();
+                });
             let Ok(job) = job else {
                 return false;
             };
-            while !job.is_finished() {
-                match rx.recv_timeout(ASIDE_POLL) {
-                    Ok(cmd) => {
-                        if cmd.interrupts_aside_work() {
-                            token.cancel();
+            // (`is_finished` too, should the work panic before it sets `done`.)
+            while !done.load(Ordering::Acquire) && !job.is_finished() {
+                std::thread::park_timeout(ASIDE_POLL);
+                loop {
+                    match rx.try_recv() {
+                        Ok(cmd) => {
+                            if cmd.interrupts_aside_work() {
+                                token.cancel();
+                            }
+                            deferred.push(cmd);
                         }
-                        deferred.push(cmd);
-                    }
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => {
-                        token.cancel();
-                        disconnected = true;
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => {
+                            token.cancel();
+                            disconnected = true;
+                            break;
+                        }
                     }
                 }
                 if let (Some(feed), Some(expected)) = (feed.as_mut(), expected) {

