@@ -2,6 +2,7 @@
 //! cancellation.
 
 use super::*;
+use crate::model::learning::hebb_tiles::{STRIP_ALIGN, STRIP_ROWS, strips, tiles};
 use ndarray::Array2;
 
 /// Deterministic activities with some all-zero columns.

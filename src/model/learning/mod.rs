@@ -8,6 +8,7 @@ pub mod block_sums;
 mod hebb_accumulate;
 pub mod hebb_kernel;
 mod hebb_rows;
+mod hebb_tiles;
 pub mod hebbian;
 mod lazy_weights;
 pub mod metrics;
