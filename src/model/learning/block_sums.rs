@@ -138,14 +138,18 @@ impl BlockSums {
             let members = self.order.chunks(self.block);
             let dst_l = &mut l[row * k..(row + 1) * k];
             for ((s, o), members) in dst_l.iter_mut().zip(own.iter_mut()).zip(members.clone()) {
-                let (sum, diagonal) = block_sum(lrow, rrow, members);
+                let (sum, diagonal) = if same {
+                    block_sum(lrow, members, |_, x| x * x)
+                } else {
+                    block_sum(lrow, members, |i, x| x * f64::from(rrow[i]))
+                };
                 *s = sum;
                 *o += diagonal;
             }
             if !same {
                 let dst_r = &mut r[row * k..(row + 1) * k];
                 for (s, members) in dst_r.iter_mut().zip(members) {
-                    *s = block_sum(rrow, rrow, members).0;
+                    *s = block_sum(rrow, members, |_, _| 0.0).0;
                 }
             }
         }
@@ -254,15 +258,27 @@ fn product_into(
     }
 }
 
-/// Copies the upper triangle of the `k × k` row-major `sums` onto the lower one, in
-/// tiles (a plain column walk would touch a new cache line at every value).
+/// Copies the upper triangle of the `k × k` row-major `sums` onto the lower one through
+/// a small square buffer: each tile is read row by row and written row by row, so a
+/// page of the 8 MB sums is visited once per tile rather than once per value (a plain
+/// column walk costs a TLB miss for nearly every value).
 fn mirror_upper(sums: &mut [f64], k: usize) {
-    const TILE: usize = 8;
-    for i0 in (0..k).step_by(TILE) {
-        for j0 in (0..=i0).step_by(TILE) {
-            for p in i0..(i0 + TILE).min(k) {
-                for q in j0..(j0 + TILE).min(p) {
-                    sums[p * k + q] = sums[q * k + p];
+    const TILE: usize = 32;
+    let mut tile = [0.0f64; TILE * TILE];
+    for q0 in (0..k).step_by(TILE) {
+        let q1 = (q0 + TILE).min(k);
+        for p0 in (q0..k).step_by(TILE) {
+            let p1 = (p0 + TILE).min(k);
+            for q in q0..q1 {
+                tile[(q - q0) * TILE..(q - q0) * TILE + (p1 - p0)]
+                    .copy_from_slice(&sums[q * k + p0..q * k + p1]);
+            }
+            for p in p0..p1 {
+                // Below the diagonal only: `q < p`.
+                let end = if p0 == q0 { p.min(q1) } else { q1 };
+                let row = &mut sums[p * k + q0..p * k + end];
+                for (c, cell) in row.iter_mut().enumerate() {
+                    *cell = tile[c * TILE + (p - p0)];
                 }
             }
         }
@@ -277,10 +293,11 @@ fn contiguous(a: ArrayView1<'_, f32>) -> Cow<'_, [f32]> {
     }
 }
 
-/// `(Σ l_i, Σ l_i·r_i)` over the stored indices `members` of one block, in `f64`: the
-/// entries gathered in display order, four running sums at a time (a single one would
-/// wait on each addition).
-fn block_sum(l: &[f32], r: &[f32], members: &[u32]) -> (f64, f64) {
+/// `(Σ l_i, Σ pair(i, l_i))` over the stored indices `members` of one block, in `f64`
+/// (`pair` gives the diagonal cell's `l_i·r_i`, or nothing): the entries gathered in
+/// display order, four running sums at a time (a single one would wait on each addition).
+#[inline(always)]
+fn block_sum(l: &[f32], members: &[u32], pair: impl Fn(usize, f64) -> f64) -> (f64, f64) {
     let (mut s, mut o) = ([0.0f64; 4], [0.0f64; 4]);
     let quads = members.chunks_exact(4);
     let rest = quads.remainder();
@@ -289,13 +306,13 @@ fn block_sum(l: &[f32], r: &[f32], members: &[u32]) -> (f64, f64) {
             let i = quad[t] as usize;
             let x = f64::from(l[i]);
             s[t] += x;
-            o[t] += x * f64::from(r[i]);
+            o[t] += pair(i, x);
         }
     }
     for &i in rest {
         let x = f64::from(l[i as usize]);
         s[0] += x;
-        o[0] += x * f64::from(r[i as usize]);
+        o[0] += pair(i as usize, x);
     }
     ((s[0] + s[1]) + (s[2] + s[3]), (o[0] + o[1]) + (o[2] + o[3]))
 }

@@ -113,6 +113,9 @@ pub struct Overview {
     request: ViewRequest,
     sums: BlockSums,
     stale: bool,
+    /// The block means of the sums as they are, worked out ahead of the next summary
+    /// ([`Overview::prepare_means`]); dropped whenever the sums change.
+    ready: Option<(Vec<f32>, (f32, f32))>,
 }
 
 impl Overview {
@@ -127,6 +130,7 @@ impl Overview {
             request,
             sums,
             stale: true,
+            ready: None,
         };
         overview.refresh(state);
         Some(overview)
@@ -190,6 +194,7 @@ impl Overview {
     /// The sums no longer follow `W` (a rule they do not track, a reset, a load).
     pub fn mark_stale(&mut self) {
         self.stale = true;
+        self.ready = None;
     }
 
     /// Sums `W` again, exactly, if the sums are stale (`O(M²)`).
@@ -197,6 +202,7 @@ impl Overview {
         if self.stale {
             self.sums.sum_exactly(state);
             self.stale = false;
+            self.ready = None;
         }
     }
 
@@ -218,8 +224,20 @@ impl Overview {
         left: ArrayView2<f32>,
         right: ArrayView2<f32>,
     ) {
+        self.ready = None;
         if self.follows(left, right) {
             self.sums.record(keep, factor, left, right);
+        }
+    }
+
+    /// Works out the block means of the sums as they are now, for the next
+    /// [`Overview::summary`] — which then need not (nothing is done for stale sums, or
+    /// when they are ready already). The app's simulation thread calls it while a step
+    /// runs aside, once the step's preview has taken in the whole batch, so that the
+    /// step's own picture is ready sooner after the step.
+    pub fn prepare_means(&mut self) {
+        if !self.stale && self.ready.is_none() {
+            self.ready = Some(self.sums.means());
         }
     }
 
@@ -247,7 +265,7 @@ impl Overview {
     pub fn summary(&mut self, state: &HebbianState) -> WeightSummary {
         self.refresh(state);
         let m = self.sums.neurons();
-        let (means, range) = self.means();
+        let (means, range) = self.ready.take().unwrap_or_else(|| self.means());
         let order = &self.request.order;
         let viewport = self.request.viewport.clone().and_then(|(rows, cols)| {
             let rows = rows.start.min(m)..rows.end.min(m);
@@ -371,6 +389,43 @@ mod tests {
             assert_eq!(s.exact(20, 31), None);
             let (i, row) = s.row.as_ref().unwrap();
             assert_eq!((*i, row.as_slice()), (5, w.row(5).as_slice().unwrap()));
+        }
+    }
+
+    /// Means worked out ahead are those a summary would work out, and a step recorded
+    /// after them (or stale sums) makes the summary work them out again.
+    #[test]
+    fn means_prepared_ahead_are_the_summary_s_until_the_sums_change() {
+        let m = 20;
+        let mut state = HebbianState::new(m);
+        let p = UpdateParams {
+            rule: LearningRule::Hebb,
+            learning_rate: 0.5,
+            decay: 0.0,
+        };
+        let a = Array2::from_shape_fn((3, m), |(b, i)| ((i + 2 * b) % 3) as f32);
+        state.update(&p, a.view(), None, PathChoice::Auto);
+        let request = ViewRequest {
+            order: std::sync::Arc::new((0..m).rev().collect()),
+            order_id: 1,
+            max_side: 4,
+            viewport: None,
+            row: None,
+        };
+        let mut overview = Overview::new(request, &state).unwrap();
+        let plain = overview.summary(&state);
+        overview.prepare_means();
+        assert_eq!(overview.summary(&state), plain);
+        overview.prepare_means();
+        state.update(&p, a.view(), None, PathChoice::Auto);
+        overview.record_step(&p, a.view(), None);
+        let after = overview.summary(&state);
+        assert_ne!(after.means, plain.means);
+        let exact = Overview::new(overview.request().clone(), &state)
+            .unwrap()
+            .summary(&state);
+        for (x, y) in after.means.iter().zip(&exact.means) {
+            assert!((x - y).abs() <= 1e-5 * (1.0 + y.abs()), "{x} vs {y}");
         }
     }
 

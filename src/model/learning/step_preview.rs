@@ -152,6 +152,14 @@ impl StepPreview {
         self.done = k;
     }
 
+    /// Once every stimulus is taken in, works out the block means the step's own picture
+    /// will show ([`Overview::prepare_means`]); before that, nothing.
+    pub fn prepare_means(&mut self) {
+        if self.done == self.batch() {
+            self.overview.prepare_means();
+        }
+    }
+
     /// Brings the window's cells and the row up to the stimuli taken in.
     fn catch_up_window(&mut self) {
         let (from, to) = (self.window_done, self.done);

@@ -3,7 +3,8 @@
 //! whenever a picture is due it takes in the stimuli the step has presumably got through
 //! (at the pace the step is expected to take) and publishes the view of `W` after them —
 //! block means, window and row; when no picture can be due before the step ends, it
-//! takes in the whole batch at once. It holds the simulation's block sums meanwhile
+//! takes in the whole batch at once, and at its next look works out the block means of
+//! the step's own picture, so that they are ready when the step ends. It holds the simulation's block sums meanwhile
 //! ([`Simulation::take_overview`]): after the whole batch they are what the step would
 //! have made of them, so the step itself need not follow them, and they go back.
 
@@ -60,7 +61,8 @@ impl PreviewFeed {
     /// `left` expected to go: publishes a preview of the stimuli it has got through if
     /// one is due; takes in the whole batch at once if no preview can be due before the
     /// step ends (its block sums are then ready when it ends; should the step overrun,
-    /// a preview then shows the whole batch).
+    /// a preview then shows the whole batch), and once it has, the block means of the
+    /// step's picture ([`StepPreview::prepare_means`]).
     pub(super) fn follow(
         &mut self,
         progress: f64,
@@ -77,6 +79,9 @@ impl PreviewFeed {
             self.publish(publisher, target);
         } else if self.preview.taken() < batch && !publisher.preview_possible(left) {
             self.preview.advance_to(batch);
+        } else if self.preview.taken() == batch {
+            // At the next look, not in the same one: a command waiting is read first.
+            self.preview.prepare_means();
         }
     }
 
