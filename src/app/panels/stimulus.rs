@@ -13,6 +13,39 @@ use crate::model::world::polar::PolarGrid;
 use crate::model::{NeuronLabel, Space};
 use crate::report::labels::describe_neuron;
 
+/// Radius of a detector's dot in the activity plot, in points.
+const ACTIVITY_DOT_RADIUS: f32 = 2.5;
+
+/// The activity plot's dots, `[display position, activity]`, and where the row of silent
+/// detectors may be drawn as one band from 0 to the returned end instead. With many
+/// detectors to a point of the plot's `width`, the silent detectors' dots make one band a
+/// dot thick from end to end, broken only where a run of detectors that are not silent is
+/// wider than a dot's radius; when none is, the band is one line and only the active
+/// detectors are dots — at M = 16,384, a tenth of the circles every frame, the same picture.
+fn activity_points(order: &[usize], activity: &[f32], width: f32) -> (Vec<[f64; 2]>, Option<f64>) {
+    let n = order.len();
+    let per_point = n as f32 / width.max(1.0);
+    let (mut run, mut longest) = (0usize, 0usize);
+    for &i in order {
+        if activity.get(i).is_some_and(|&a| a == 0.0) {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    let band = n > 1 && per_point >= 4.0 && (longest + 1) as f32 / per_point < ACTIVITY_DOT_RADIUS;
+    let pts = order
+        .iter()
+        .enumerate()
+        .filter_map(|(r, &i)| {
+            let a = *activity.get(i)?;
+            (!band || a != 0.0).then_some([r as f64, f64::from(a)])
+        })
+        .collect();
+    (pts, band.then_some((n - 1) as f64))
+}
+
 /// Greyscale image of a 2-D pattern scaled to its own `[min, max]`.
 pub fn grey_image(values: &[f32], side: usize) -> ColorImage {
     let (lo, hi) = values
@@ -124,12 +157,7 @@ impl StimulusPanel {
                 "Activity of every detector for the current stimulus, in the heatmap's order. \
                  Click a neuron to see its receptive field and its row of W.",
             );
-        let pts: Vec<[f64; 2]> = cx
-            .order
-            .iter()
-            .enumerate()
-            .filter_map(|(r, &i)| cx.activity.get(i).map(|&a| [r as f64, f64::from(a)]))
-            .collect();
+        let (pts, silent_band) = activity_points(cx.order, cx.activity, ui.available_width());
         let shown = Plot::new("activity-plot")
             .height(height)
             .x_axis_label("neuron (heatmap order)")
@@ -141,10 +169,17 @@ impl StimulusPanel {
             .x_grid_spacer(readable_index_spacer)
             .allow_scroll(false)
             .show(ui, |p| {
+                if let Some(end) = silent_band {
+                    p.line(
+                        Line::new("silent", PlotPoints::new(vec![[0.0, 0.0], [end, 0.0]]))
+                            .color(TRUE_COLOR)
+                            .width(2.0 * ACTIVITY_DOT_RADIUS),
+                    );
+                }
                 p.points(
                     Points::new("activity", PlotPoints::new(pts))
                         .color(TRUE_COLOR)
-                        .radius(2.5),
+                        .radius(ACTIVITY_DOT_RADIUS),
                 )
             });
         let response = shown.response;
@@ -304,6 +339,36 @@ fn readable_index_spacer(input: GridInput) -> Vec<GridMark> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The silent detectors become one band only when their dots would make one: many
+    /// detectors to a point, and no run of active ones wider than a dot's radius; the
+    /// active detectors stay dots, in display order, and a detector without an activity
+    /// is no dot at all.
+    #[test]
+    fn silent_detectors_are_one_band_only_when_their_dots_would_be() {
+        let n = 16_384;
+        let order: Vec<usize> = (0..n).rev().collect();
+        let mut activity = vec![0.0f32; n];
+        for i in (0..n).step_by(37) {
+            activity[i] = 0.5;
+        }
+        let (pts, band) = activity_points(&order, &activity, 500.0);
+        assert_eq!(band, Some((n - 1) as f64));
+        assert_eq!(pts.len(), n.div_ceil(37));
+        assert!(pts.iter().all(|p| p[1] == 0.5));
+        assert_eq!(pts[0], [(n - 1 - (n - 1) / 37 * 37) as f64, 0.5]);
+        // A run of 400 active detectors (12 points wide) would break the row of dots.
+        let mut run = activity.clone();
+        run[1000..1400].fill(0.25);
+        let (pts, band) = activity_points(&order, &run, 500.0);
+        assert_eq!((pts.len(), band), (n, None));
+        // Few detectors to a point: every one a dot.
+        let (pts, band) = activity_points(&order[..300], &activity, 500.0);
+        assert_eq!((pts.len(), band), (300, None));
+        // No activity for a detector: no dot, and not silent either.
+        let (pts, _) = activity_points(&[0, 1, 99], &[0.0, 1.0], 500.0);
+        assert_eq!(pts, vec![[0.0, 0.0], [1.0, 1.0]]);
+    }
 
     #[test]
     fn index_ticks_are_labelled_far_enough_apart() {
