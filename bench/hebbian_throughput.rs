@@ -11,6 +11,10 @@
 //! every round too: a 2048³ float32 product by OpenBLAS (NumPy) and by the `gemm` crate
 //! through the kernel's own tiling; the larger median is "the peak".
 //!
+//! Each timing starts after [`SETTLE`] of rest: OpenBLAS's worker threads spin for about
+//! 0.1 s after a product (and rayon's briefly), and on 2 cores a spinning peer thread
+//! takes a core from whichever side is timed next.
+//!
 //! Useful work of the dense path: the upper triangle of `AᵀA` over the `u` detectors
 //! active in the batch, `B·u·(u+1)` flops (NumPy computes all `2·B·M²`).
 //!
@@ -40,6 +44,8 @@ const LEARNING_RATE: f32 = 0.01;
 const BATCHES: [usize; 3] = [1, 64, 256];
 /// Each timed run lasts at least this long and at least three steps.
 const MIN_RUN_SECS: f64 = 0.3;
+/// Rest before each timing, so the other side's idle threads have stopped spinning.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(250);
 /// Side of the peak-measuring product.
 const PEAK_N: usize = 2048;
 
@@ -136,6 +142,7 @@ fn timed(
         rows
     };
     state.update(&params(), next(offset), None, path);
+    std::thread::sleep(SETTLE);
     let mut last = PathTaken::Idle;
     let mut done = 0usize;
     let mut flops = 0.0f64;
@@ -235,15 +242,21 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(5)
         .max(1);
-    // Other arguments name the cases to run (all when none is named).
+    // Other arguments name the cases to run (all when none is named); flags such as the
+    // `--bench` that `cargo bench` passes are not case names.
     let named: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| a.parse::<usize>().is_err())
+        .filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-'))
         .collect();
     let cases: Vec<&Case> = CASES
         .iter()
         .filter(|c| named.is_empty() || named.iter().any(|n| n == c.label))
         .collect();
+    if cases.is_empty() {
+        let known: Vec<&str> = CASES.iter().map(|c| c.label).collect();
+        eprintln!("no case named {named:?}; the cases are {known:?}");
+        std::process::exit(2);
+    }
     let dir = PathBuf::from(
         std::env::var("HEBB_BENCH_DIR").unwrap_or_else(|_| "target/hebb-bench".into()),
     );
@@ -274,8 +287,10 @@ fn main() {
         .collect();
     let (mut peak_gemm, mut peak_blas) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
+        std::thread::sleep(SETTLE);
         peak_gemm.push(gemm_peak(&peak_input, &mut peak_w));
         if let Some(np) = numpy.as_mut() {
+            std::thread::sleep(SETTLE);
             peak_blas.push(np.number(&format!("peak {PEAK_N}")));
         }
         for ((case, (a, _)), case_rows) in cases.iter().zip(&data).zip(&mut rows) {
@@ -293,6 +308,7 @@ fn main() {
                     row.dense_gflops.push(gflops);
                 }
                 if let Some(np) = numpy.as_mut() {
+                    std::thread::sleep(SETTLE);
                     row.numpy
                         .push(np.number(&format!("hebb {} {batch}", case.label)));
                 }
