@@ -20,9 +20,13 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::candidates::{
+    local_profiles, profile_candidates, relative_entry_noise, stabiliser_candidates,
+};
 use super::growth::{self, Attach, Growth};
 use super::objective::Objective;
 use super::progress::Ctx;
+use super::quotient::{Quotient, Sense};
 use super::seeded::{self, SeededSetup};
 use crate::group::Bsgs;
 use crate::perm::Permutation;
@@ -72,6 +76,11 @@ pub(crate) struct Generators {
     /// `log2` of the exact group's order (0 without exact generators): the approximate
     /// group may be up to `2^MAX_ORDER_LOG2` times larger before it counts as exploded.
     pub exact_order_log2: f64,
+    /// Generators `gens[..quotients_checked]` were looked at for a quotient
+    /// ([`search_commuting`]) …
+    quotients_checked: usize,
+    /// … and this many quotients were searched.
+    quotients_searched: usize,
 }
 
 impl Generators {
@@ -81,6 +90,7 @@ impl Generators {
             gens,
             order_log2: Some(order_log2),
             exact_order_log2: order_log2,
+            ..Self::default()
         }
     }
 
@@ -223,107 +233,6 @@ fn next_base_point(obj: &Objective, base: &[usize]) -> Option<usize> {
     best.map(|b| b.1)
 }
 
-/// How far a candidate image's weights to the fixed points may differ from `b`'s, in
-/// multiples of what the generators found so far change of weights that size
-/// ([`relative_entry_noise`]). On `torus-translate` the missing reflections change
-/// the compared weight 19 times more than the translations change the strongest
-/// weights on average (they are the worse symmetries, and the compared weight is a
-/// single one), so the margin is generous; images whose weights to the base are
-/// plainly different (on a noisy circulant, hundreds) are still not grown at all.
-const BASE_MISMATCH_FACTOR: f64 = 64.0;
-/// Strongest weights of a node on which [`relative_entry_noise`] is measured.
-const NOISE_ENTRIES: usize = 32;
-
-/// `Σ (W[g b][g m] − W[b][m])² / Σ W[b][m]²` over the generators `g` and `b`'s
-/// strongest weights `m` (rows and columns): the relative change a near-symmetry
-/// makes to weights around `b`. `None` without generators.
-fn relative_entry_noise(
-    obj: &Objective,
-    setup: &SeededSetup,
-    gens: &[Permutation],
-    b: usize,
-) -> Option<f64> {
-    if gens.is_empty() {
-        return None;
-    }
-    let n = obj.n;
-    let strongest: Vec<usize> = setup
-        .nb
-        .of(b)
-        .iter()
-        .map(|&m| m as usize)
-        .filter(|&m| m != b)
-        .take(NOISE_ENTRIES)
-        .collect();
-    let (mut change, mut size) = (0.0f64, 0.0f64);
-    for g in gens {
-        let gb = g.image(b);
-        for &m in &strongest {
-            let gm = g.image(m);
-            let (x, y) = (obj.w[b * n + m] as f64, obj.w[m * n + b] as f64);
-            let d1 = obj.w[gb * n + gm] as f64 - x;
-            let d2 = obj.w[gm * n + gb] as f64 - y;
-            change += d1 * d1 + d2 * d2;
-            size += x * x + y * y;
-        }
-    }
-    (size > 0.0).then(|| change / size)
-}
-
-/// Candidate images of `b` with `base` fixed, best first: by how well their weights
-/// to the fixed points match `b`'s; node signatures break ties. With a relative
-/// change estimate `noise` ([`relative_entry_noise`]), images whose mismatch exceeds
-/// `BASE_MISMATCH_FACTOR` times what that change explains are left out.
-fn stabiliser_candidates(
-    obj: &Objective,
-    setup: &SeededSetup,
-    base: &[usize],
-    b: usize,
-    noise: Option<f64>,
-) -> Vec<usize> {
-    let n = obj.n;
-    let scale2 = (obj.norm2 / (n * n) as f64).max(1e-300);
-    // The size of b's weights to the base, floored at the typical weight so that a
-    // node barely attached to the base is not held to a zero tolerance.
-    let size: f64 = base
-        .iter()
-        .map(|&k| {
-            let (x, y) = (obj.w[k * n + b] as f64, obj.w[b * n + k] as f64);
-            x * x + y * y + 2.0 * scale2
-        })
-        .sum();
-    let cutoff = noise.map_or(f64::INFINITY, |e| BASE_MISMATCH_FACTOR * e * size);
-    let c: Vec<(f64, f64, usize)> = (0..n)
-        .filter(|&j| j != b && !base.contains(&j))
-        .filter_map(|j| {
-            let mismatch: f64 = base
-                .iter()
-                .map(|&k| {
-                    let d1 = (obj.w[k * n + j] - obj.w[k * n + b]) as f64;
-                    let d2 = (obj.w[j * n + k] - obj.w[b * n + k]) as f64;
-                    d1 * d1 + d2 * d2
-                })
-                .sum::<f64>();
-            (mismatch <= cutoff).then(|| (mismatch, setup.sig.dist2(b, j), j))
-        })
-        .collect();
-    // The weights to the fixed points are a hard constraint; node signatures only
-    // break ties (on a graph whose nodes all look alike, such as a circulant, their
-    // noise would otherwise bury the right image among hundreds).
-    ranked(c)
-}
-
-/// The nodes of `(key, signature distance, node)` triples by key, then signature
-/// distance, then index.
-fn ranked(mut c: Vec<(f64, f64, usize)>) -> Vec<usize> {
-    c.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(a.2.cmp(&b.2))
-    });
-    c.into_iter().map(|x| x.2).collect()
-}
-
 /// Nodes by decreasing strength (`Σ_j |W[i][j]| + |W[j][i]|`), ties by index.
 fn pivot_order(obj: &Objective) -> Vec<usize> {
     let strength: Vec<f64> = (0..obj.n)
@@ -338,6 +247,45 @@ fn pivot_order(obj: &Objective) -> Vec<usize> {
     let mut order: Vec<usize> = (0..obj.n).collect();
     order.sort_by(|&a, &b| strength[b].total_cmp(&strength[a]).then(a.cmp(&b)));
     order
+}
+
+/// Adds `p` to the generators `found` (and `chain`, the chain of their group with
+/// `base` first) if it passes as one: its error is within the acceptance level and
+/// three times the best error found, it is not in the group already, and the enlarged
+/// group still consists of near-symmetries ([`enlarged_group`]).
+#[allow(clippy::too_many_arguments)]
+fn accept_generator(
+    obj: &Objective,
+    setup: &SeededSetup,
+    seed: u64,
+    ctx: &mut Ctx,
+    found: &mut Generators,
+    chain: &mut Bsgs,
+    base: &[usize],
+    p: Vec<usize>,
+) -> bool {
+    let r = ctx.relative_error(obj, &p);
+    let within = r
+        <= setup
+            .accept
+            .min(setup.group_tolerance)
+            .min(3.0 * ctx.found.best_error().unwrap_or(r) + 1e-9);
+    let Some(g) = within.then(|| Permutation::from_images(p).ok()).flatten() else {
+        return false;
+    };
+    if chain.contains(&g) {
+        return false;
+    }
+    let max_log2 = found.max_order_log2();
+    let Some(enlarged) = enlarged_group(obj, &found.gens, &g, base, setup.accept, max_log2, seed)
+    else {
+        return false;
+    };
+    found.gens.push(g);
+    found.order_log2 = Some(enlarged.order().log2());
+    *chain = enlarged;
+    ctx.last_generator = Some(std::time::Instant::now());
+    true
 }
 
 /// One level: `base[..level]` stay fixed and `base[level]` is sent to each candidate
@@ -387,35 +335,89 @@ fn search_level(
                 continue;
             }
         };
-        let r = ctx.relative_error(obj, &p);
-        let accepted = r
-            <= setup
-                .accept
-                .min(setup.group_tolerance)
-                .min(3.0 * ctx.found.best_error().unwrap_or(r) + 1e-9)
-            && Permutation::from_images(p).ok().is_some_and(|g| {
-                if chain.contains(&g) {
-                    return false;
-                }
-                let max_log2 = found.max_order_log2();
-                let Some(enlarged) =
-                    enlarged_group(obj, &found.gens, &g, base, setup.accept, max_log2, seed)
-                else {
-                    return false;
-                };
-                found.gens.push(g);
-                found.order_log2 = Some(enlarged.order().log2());
-                chain = enlarged;
-                true
-            });
-        if accepted {
-            ctx.last_generator = Some(std::time::Instant::now());
+        if accept_generator(obj, setup, seed, ctx, found, &mut chain, base, p) {
+            if level == 0 && mode == Attach::Total {
+                // At once, not after the level: from one translation of a torus the
+                // quotient gives the rest of the group in seconds, after which most of
+                // this level's candidates are in the pivot's orbit and skipped.
+                search_commuting(obj, setup, seed, ctx, found);
+                chain = found.chain(n, base);
+            }
             failed_steps = 0;
             orbit = stabiliser_orbit(&chain, fixed, b);
         } else {
             failed_steps += n;
             if failed_steps >= limit || ctx.should_stop() {
                 return;
+            }
+        }
+    }
+}
+
+/// Consecutive failed quotient growths that end the search for generators commuting
+/// with one found generator ([`search_commuting`]).
+const COMMUTING_FAILURES: usize = 8;
+/// Found generators whose quotients are searched: the first ones whose cycles all have
+/// one length (each quotient costs a pass over `W` to build).
+const COMMUTING_GENERATORS: usize = 2;
+
+/// Looks for generators that commute with the ones found (see [`super::quotient`]):
+/// for each of the first [`COMMUTING_GENERATORS`] generators with a quotient (not
+/// looked at before), grows
+/// from the quotient's pivot cycle to each candidate cycle not yet in the pivot's
+/// orbit, until [`COMMUTING_FAILURES`] consecutive growths fail to pass as generators.
+/// Where a translation of a torus was found, this finds the other translation and the
+/// mirrors, which node-level growth misses on `torus-large`.
+fn search_commuting(
+    obj: &Objective,
+    setup: &SeededSetup,
+    seed: u64,
+    ctx: &mut Ctx,
+    found: &mut Generators,
+) {
+    let n = obj.n;
+    while found.quotients_checked < found.gens.len()
+        && found.quotients_searched < COMMUTING_GENERATORS
+        && !ctx.should_stop()
+    {
+        let quotient = Quotient::new(obj, &found.gens[found.quotients_checked]);
+        found.quotients_checked += 1;
+        let Some(q) = quotient else { continue };
+        found.quotients_searched += 1;
+        let i0 = q.pivot();
+        let base = [q.representative(i0)];
+        let mut chain = found.chain(n, &base);
+        let mut orbit = stabiliser_orbit(&chain, &[], base[0]);
+        let mut failures = 0;
+        for j0 in q.candidates(i0) {
+            // The generator is in the group, so an orbit holds whole cycles.
+            if orbit[q.representative(j0)] {
+                continue;
+            }
+            let mut grown = false;
+            for sense in [Sense::Along, Sense::Against] {
+                // Both senses may give a new generator (a mirror and a half turn).
+                if orbit[q.representative(j0)] {
+                    break;
+                }
+                let Some(p) = q.grow(i0, j0, sense, &ctx.stop()) else {
+                    ctx.should_stop();
+                    return;
+                };
+                ctx.work.quotient_growths += 1;
+                ctx.offer(obj, &p);
+                if accept_generator(obj, setup, seed, ctx, found, &mut chain, &base, p) {
+                    grown = true;
+                    orbit = stabiliser_orbit(&chain, &[], base[0]);
+                }
+            }
+            if grown {
+                failures = 0;
+            } else {
+                failures += 1;
+                if failures >= COMMUTING_FAILURES || ctx.should_stop() {
+                    break;
+                }
             }
         }
     }
@@ -499,6 +501,9 @@ pub(crate) fn enumerate(
             mode,
         );
     }
+    if mode == Attach::Total {
+        search_commuting(obj, setup, seed, ctx, &mut found);
+    }
     for level in 1..levels {
         if ctx.should_stop() {
             break;
@@ -531,58 +536,3 @@ pub(crate) fn enumerate(
     ctx.report(1.0);
     found
 }
-
-/// How many of a node's strongest connections make its local profile.
-const PROFILE_LEN: usize = 32;
-
-/// Every node's local profile: its self-weight, then the strengths
-/// `|W[u][m]| + |W[m][u]|` of its strongest connections in decreasing order. A
-/// near-symmetry maps a node onto one with nearly the same profile.
-fn local_profiles(obj: &Objective, setup: &SeededSetup) -> Vec<Vec<f32>> {
-    let n = obj.n;
-    (0..n)
-        .map(|u| {
-            let mut out = Vec::with_capacity(PROFILE_LEN + 1);
-            out.push(obj.w[u * n + u]);
-            out.extend(
-                setup
-                    .nb
-                    .of(u)
-                    .iter()
-                    .map(|&m| m as usize)
-                    .filter(|&m| m != u)
-                    .take(PROFILE_LEN)
-                    .map(|m| obj.w[u * n + m].abs() + obj.w[m * n + u].abs()),
-            );
-            out
-        })
-        .collect()
-}
-
-/// Candidate images of pivot `b` on a large graph (partial neighbour lists), nearest
-/// local profile (`profiles`, from [`local_profiles`]) first, node signatures breaking ties. The global
-/// signatures (row sums, extremes) of a learned graph vary with how often each region
-/// was stimulated, so on `torus-large` they ranked detectors of other kernels in an
-/// equally stimulated region first, and all eight growths from them failed. By local
-/// profile the first candidate was the pivot's own detector one pixel along its
-/// stripes, whose growth gave the first translation.
-fn profile_candidates(profiles: &[Vec<f32>], setup: &SeededSetup, b: usize) -> Vec<usize> {
-    let pb = &profiles[b];
-    ranked(
-        (0..profiles.len())
-            .filter(|&j| j != b)
-            .map(|j| {
-                let d: f64 = pb
-                    .iter()
-                    .zip(&profiles[j])
-                    .map(|(&x, &y)| ((x - y) as f64).powi(2))
-                    .sum();
-                (d, setup.sig.dist2(b, j), j)
-            })
-            .collect(),
-    )
-}
-
-#[cfg(test)]
-#[path = "generators_tests.rs"]
-mod tests;

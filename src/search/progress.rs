@@ -34,6 +34,9 @@ pub struct Work {
     pub growths: u64,
     /// Nodes mapped by those growths.
     pub growth_steps: u64,
+    /// Greedy growths on the quotient by a found generator's cycles (each maps every
+    /// cycle: `n / L` steps), looking for generators that commute with it.
+    pub quotient_growths: u64,
     /// Local-improvement rounds: pairwise-swap (2-opt) passes and re-assignments.
     pub polish_rounds: u64,
     /// Linear assignments solved.
