@@ -39,6 +39,8 @@ shot transform-image-rotate --preset image-rotate --steps 1500 --search --select
 shot presentation   --preset ring-shift --steps 400 --search --order recovered --presentation
 # The 16,384-neuron layer after its default training (block means of the 1 GiB W).
 shot preset-torus-large --preset torus-large --steps 600 --view overview
+# ... and the horizontal translation its search finds, moving a blob on the 32 x 32 torus.
+shot transform-torus-large --preset torus-large --steps 600 --search --search-time 900 --select "translate (+1, 0)" --view transformation
 # The light theme, and two steps of the lecture tour.
 shot overview-light --preset ring-shift --steps 400 --search --order recovered --view overview --theme light
 shot tour-4-shift-recovered --tour-step 4 --presentation
