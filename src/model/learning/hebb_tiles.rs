@@ -60,15 +60,17 @@ pub(super) const ROW_PIECE_COLUMNS: usize = 1536;
 /// part right of its diagonal block as pieces up to [`ROW_PIECE_COLUMNS`] wide (one
 /// `gemm` call each), and the diagonal blocks split in halves down to pieces narrower
 /// than [`ROW_SPLIT_DIAGONAL_FROM`] (64 wide in blocks of 512), so fewer than `64·n`
-/// cells below the diagonal are computed (`32·n`, 1.5 % of the triangle, at
+/// cells below the diagonal are computed (`32·n`, 3 % of the triangle, at
 /// `n` = 2,048). Largest first, so that the threads taking them in this order end
 /// together on the small diagonal pieces.
 ///
 /// Measured against square tiles of 512 with diagonal pieces of 128 (the layout of
-/// these sizes until now), torus-translate M = 2,048, both cores, medians of 6 runs
-/// alternating in quiet minutes: 159 → 171 useful GFLOP/s at B = 256, 133 → 151 at
-/// B = 64 — about 11 % of the step was `gemm` packing its operands, 6 % computing
-/// below the diagonal.
+/// these sizes until now), the kernel alone on a torus-translate batch (M = 2,048, all
+/// detectors active), both cores, medians of 6 runs alternating in quiet minutes:
+/// 159 → 171 useful GFLOP/s at B = 256, 133 → 151 at B = 64. In a one-core profile
+/// at B = 256 `gemm`'s packing fell from 10.5 % to 8.4 % of the time, the cells
+/// computed below the diagonal from 6.2 % to 3 %, and one core now computes its cells
+/// about as fast as one 2,048 × 2,048 `gemm` call (about 95 GFLOP/s).
 pub(super) fn row_pieces(n: usize, t: usize) -> Vec<Tile> {
     let mut out = Vec::new();
     for i0 in (0..n).step_by(t) {
@@ -100,7 +102,8 @@ pub(super) fn row_pieces(n: usize, t: usize) -> Vec<Tile> {
 }
 
 /// Diagonal blocks at least this wide are split by [`row_pieces`]: its diagonal pieces
-/// are 64 wide at most (half the waste of 128; 32 saved no more time).
+/// are narrower (64 wide in blocks of 512: half the waste of pieces of 128, which took
+/// 2–3 % more time at M = 2,048; pieces of 32 saved no more).
 pub(super) const ROW_SPLIT_DIAGONAL_FROM: usize = 128;
 
 /// Upper triangles over fewer active detectors than this are cut into row strips
