@@ -6,8 +6,11 @@
 //! above the diagonal are computed — a SYRK over the active columns. Below 2,048 active
 //! detectors the triangle is cut into row strips 16 rows high ([`strips`]), each from
 //! the diagonal to the last column: little computed below the diagonal, and enough
-//! pieces for both cores even at M = 256; otherwise into square tiles ([`tile_side`]),
-//! wide diagonal ones split so that little below the diagonal is computed.
+//! pieces for both cores even at M = 256; from 2,048 on into block rows 512 high
+//! (`hebb_tiles::row_pieces`), each row's part right of the diagonal in one call up to 1,536
+//! columns wide (so `gemm` packs the row's detectors once, not once per square tile),
+//! the diagonal blocks split down to 64 so that little below the diagonal is computed.
+//! The products of two different operands are cut into square tiles ([`tile_side`]).
 //! Each tile is one single-threaded `gemm` call over the whole batch (`k = B`) into a
 //! scratch tile, then added into `W` (`w = fma(c, g, w)`, in runs of consecutive
 //! detectors; diagonal entries to the node weights `d`) — or, when the tile's detectors

@@ -2,7 +2,9 @@
 //! cancellation.
 
 use super::*;
-use crate::model::learning::hebb_tiles::{STRIP_ALIGN, STRIP_ROWS, strips, tiles};
+use crate::model::learning::hebb_tiles::{
+    ROW_PIECE_COLUMNS, ROW_SPLIT_DIAGONAL_FROM, STRIP_ALIGN, STRIP_ROWS, row_pieces, strips, tiles,
+};
 use ndarray::Array2;
 
 /// Deterministic activities with some all-zero columns.
@@ -136,9 +138,9 @@ fn one_and_two_threads_and_the_cancellable_order_agree_bit_for_bit() {
 #[test]
 fn fused_and_split_tiles_agree_with_the_tiles_computed_aside_bit_for_bit() {
     // Every column active, so whole tiles are added by gemm itself; u ≥ 2048 gives
-    // 512-wide tiles whose diagonal ones are split; the batch of 600 is too deep to
+    // block rows 512 high with split diagonal blocks; the batch of 600 is too deep to
     // fuse, so both orders are compared there too.
-    for (b, m) in [(5, 300), (3, 2100), (600, 260)] {
+    for (b, m) in [(5, 300), (3, 2100), (64, 2048), (600, 260)] {
         let l = Array2::from_shape_fn((b, m), |(r, i)| {
             ((r * 13 + i * 29) % 23) as f32 / 11.0 - 0.5 + f32::from((r + i) % 5 == 0)
         });
@@ -260,5 +262,59 @@ fn strips_give_the_bits_of_the_square_tiles_of_128() {
             assert!(w_strips == w_tiles, "b {b} m {m} u {u}: W differs");
             assert!(d_strips == d_tiles, "b {b} m {m} u {u}: d differs");
         }
+    }
+}
+
+#[test]
+fn row_pieces_cover_the_upper_triangle_once_largest_first() {
+    // Exact blocks, one column over (a lone last row), ragged, wider than one piece.
+    for n in [2048, 2049, 2100, 2560, 4103] {
+        let list = row_pieces(n, 512);
+        assert_eq!(
+            layout(n, n, 64, true),
+            list,
+            "n {n}: large triangles take row pieces"
+        );
+        let mut seen = vec![0u8; n * n];
+        let mut below = 0usize;
+        for tile in &list {
+            assert!(
+                tile.h <= 512 && tile.w <= ROW_PIECE_COLUMNS + 1,
+                "n {n}: {tile:?}"
+            );
+            if tile.i0 == tile.j0 {
+                assert!(
+                    tile.w < ROW_SPLIT_DIAGONAL_FROM,
+                    "n {n}: {tile:?} not split"
+                );
+            } else {
+                assert!(
+                    tile.j0 >= tile.i0 + tile.h,
+                    "n {n}: {tile:?} crosses the diagonal"
+                );
+            }
+            if n % 512 != 1 {
+                assert!(
+                    tile.h >= 2 && tile.w >= 2,
+                    "n {n}: {tile:?} is a single row/column"
+                );
+            }
+            for p in tile.i0..tile.i0 + tile.h {
+                for q in tile.j0..tile.j0 + tile.w {
+                    seen[p * n + q] += 1;
+                    below += usize::from(q < p);
+                }
+            }
+        }
+        assert!(seen.iter().all(|&c| c <= 1), "n {n}: a cell computed twice");
+        for p in 0..n {
+            assert!(
+                seen[p * n + p..(p + 1) * n].iter().all(|&c| c == 1),
+                "n {n}: row {p} of the triangle not covered"
+            );
+        }
+        assert!(below < 64 * n, "n {n}: {below} cells below the diagonal");
+        // Largest first, so the last pieces taken are the small diagonal ones.
+        assert!(list.windows(2).all(|t| t[0].h * t[0].w >= t[1].h * t[1].w));
     }
 }
