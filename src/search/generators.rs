@@ -340,8 +340,11 @@ fn search_level(
                 // At once, not after the level: from one translation of a torus the
                 // quotient gives the rest of the group in seconds, after which most of
                 // this level's candidates are in the pivot's orbit and skipped.
+                let before = found.gens.len();
                 search_commuting(obj, setup, seed, ctx, found);
-                chain = found.chain(n, base);
+                if found.gens.len() != before {
+                    chain = found.chain(n, base);
+                }
             }
             failed_steps = 0;
             orbit = stabiliser_orbit(&chain, fixed, b);

@@ -100,18 +100,17 @@ impl Quotient {
                     .zip(&acc)
                     .for_each(|(o, &x)| *o = (x * scale) as f32);
             });
-        let mut strength = vec![0.0f64; count * count];
-        for i in 0..count {
-            for j in 0..count {
-                let s = |a: usize, b: usize| -> f64 {
-                    f[(a * count + b) * len..(a * count + b + 1) * len]
-                        .iter()
-                        .map(|&x| (x as f64).powi(2))
-                        .sum()
-                };
-                strength[i * count + j] = s(i, j) + s(j, i);
-            }
-        }
+        // Each profile's squared norm once, then both directions summed.
+        let norm2: Vec<f64> = f
+            .chunks_exact(len)
+            .map(|p| p.iter().map(|&x| (x as f64).powi(2)).sum())
+            .collect();
+        let strength: Vec<f64> = (0..count * count)
+            .map(|ij| {
+                let (i, j) = (ij / count, ij % count);
+                norm2[ij] + norm2[j * count + i]
+            })
+            .collect();
         Some(Self {
             len,
             count,
@@ -246,18 +245,17 @@ impl Quotient {
         sense: Sense,
     ) -> (f64, usize) {
         let len = self.len;
-        let oriented = |prof: &[f32]| -> Vec<f32> {
-            match sense {
-                Sense::Along => prof.to_vec(),
-                Sense::Against => (0..len).map(|d| prof[(len - d) % len]).collect(),
-            }
-        };
         // The shift at which offset `o` compares (`o − oᵢ` forward along `t`).
         let at = |o: usize, oi: usize, forward: bool| match (sense == Sense::Along) == forward {
             true => (o + len - oi) % len,
             false => (oi + len - o) % len,
         };
-        let own: f64 = oriented(self.profile(c, c))
+        // An image's profile, oriented by `sense`, twice over (so every cyclic shift of
+        // it is a contiguous slice), and its squared differences by shift.
+        let mut doubled = vec![0.0f32; 2 * len];
+        let mut by_shift = vec![0.0f32; len];
+        oriented_twice(self.profile(c, c), sense, &mut doubled);
+        let own: f64 = doubled[..len]
             .iter()
             .zip(self.profile(j, j))
             .map(|(&a, &b)| ((a - b) as f64).powi(2))
@@ -266,31 +264,18 @@ impl Quotient {
         // The error sums over ordered pairs: with `W` symmetric the reverse terms equal
         // the forward ones, which then count twice against the cycle's own once.
         let weight = if self.symmetric { 2.0 } else { 1.0 };
-        let mut doubled = vec![0.0f32; 2 * len];
-        let mut by_shift = vec![0.0f32; len];
-        // `by_shift[s] = Σ_δ (from[δ + s] − to[δ])²` for every cyclic shift `s`, summed
-        // with the shifts innermost (independent sums, which vectorise).
-        let mut shifted = |from: &[f32], to: &[f32]| -> Vec<f32> {
-            doubled[..len].copy_from_slice(from);
-            doubled[len..].copy_from_slice(from);
-            by_shift.fill(0.0);
-            for (d, &b) in to.iter().enumerate() {
-                for (c, &a) in by_shift.iter_mut().zip(&doubled[d..d + len]) {
-                    *c += (a - b) * (a - b);
-                }
-            }
-            by_shift.clone()
-        };
         for &i in near {
             let oi = offset[i];
-            let forward = shifted(&oriented(self.profile(image[i], c)), self.profile(i, j));
+            oriented_twice(self.profile(image[i], c), sense, &mut doubled);
+            costs_by_shift(&doubled, self.profile(i, j), &mut by_shift);
             for (o, total) in cost.iter_mut().enumerate() {
-                *total += weight * forward[at(o, oi, true)] as f64;
+                *total += weight * by_shift[at(o, oi, true)] as f64;
             }
             if !self.symmetric {
-                let reverse = shifted(&oriented(self.profile(c, image[i])), self.profile(j, i));
+                oriented_twice(self.profile(c, image[i]), sense, &mut doubled);
+                costs_by_shift(&doubled, self.profile(j, i), &mut by_shift);
                 for (o, total) in cost.iter_mut().enumerate() {
-                    *total += reverse[at(o, oi, false)] as f64;
+                    *total += by_shift[at(o, oi, false)] as f64;
                 }
             }
         }
@@ -300,6 +285,31 @@ impl Quotient {
                 if x < best.0 { (x, o) } else { best }
             },
         )
+    }
+}
+
+/// Writes `prof` twice over into `doubled` (`2L` long), reversed
+/// (`R[δ] = prof[−δ]`) for [`Sense::Against`].
+fn oriented_twice(prof: &[f32], sense: Sense, doubled: &mut [f32]) {
+    let len = prof.len();
+    for (d, x) in doubled[..len].iter_mut().enumerate() {
+        *x = match sense {
+            Sense::Along => prof[d],
+            Sense::Against => prof[(len - d) % len],
+        };
+    }
+    doubled.copy_within(..len, len);
+}
+
+/// `out[s] = Σ_δ (doubled[δ + s] − to[δ])²` for every cyclic shift `s`, summed with the
+/// shifts innermost (independent sums, which vectorise).
+fn costs_by_shift(doubled: &[f32], to: &[f32], out: &mut [f32]) {
+    let len = to.len();
+    out.fill(0.0);
+    for (d, &b) in to.iter().enumerate() {
+        for (c, &a) in out.iter_mut().zip(&doubled[d..d + len]) {
+            *c += (a - b) * (a - b);
+        }
     }
 }
 
